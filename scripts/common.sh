@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Shared by run.sh and test.sh: installs missing Debian packages (when root) and checks the JDK and Maven.
+set -euo pipefail
+
+# The JDK flags Hazelcast needs (also in the jar manifest and the surefire/failsafe argLine).
+HAZELCAST_JVM_FLAGS="--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED \
+--add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/java.nio=ALL-UNNAMED \
+--add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED \
+--add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
+export HAZELCAST_JVM_FLAGS
+
+# ensure_packages CMD:PACKAGE ... — installs PACKAGE with apt-get when CMD is not on PATH.
+ensure_packages() {
+  local missing=()
+  for pair in "$@"; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { echo "missing packages: ${missing[*]} (install them with apt-get as root)" >&2; return 1; }
+    sudo="sudo"
+  fi
+  echo "installing: ${missing[*]}"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+require_java_and_maven() {
+  ensure_packages java:openjdk-17-jdk-headless mvn:maven
+  local version
+  version=$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
+  if [ "${version:-0}" -lt 17 ]; then
+    echo "Java 17 or newer is required (found ${version:-none})" >&2
+    exit 1
+  fi
+}

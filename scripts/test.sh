@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs the whole test suite (unit, integration over real WebSocket, Redis, multi-JVM cluster).
+# Installs what the tests need first: espeak-ng, redis-server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/common.sh
+
+require_java_and_maven
+ensure_packages espeak-ng:espeak-ng redis-server:redis-server
+
+mvn -B verify "$@"

@@ -1,0 +1,40 @@
+package com.ervc.cache;
+
+import com.ervc.provider.TtsRequest;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * The cache key of one synthesized sentence: SHA-256 over every input that changes the audio. Numbers are
+ * printed with a fixed format so the same request hashes the same on every node and JVM.
+ */
+public final class CacheKey {
+  private static final String VERSION = "v1";
+  private static final char SEP = '\u001f';
+
+  private CacheKey() {
+  }
+
+  public static String of(String provider, String voice, String emotion, double intensity, String quality,
+                          double speed, int sampleRate, String text) {
+    String canonical = String.join(String.valueOf(SEP), VERSION, provider, voice, emotion,
+        String.format(Locale.ROOT, "%.3f", intensity), quality, String.format(Locale.ROOT, "%.3f", speed),
+        Integer.toString(sampleRate), text);
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  /** Key of a single-sentence request whose provider and voice are already resolved. */
+  public static String of(TtsRequest sentence) {
+    return of(sentence.provider(), sentence.voice(), sentence.emotion().wire(), sentence.intensity(),
+        sentence.quality().wire(), sentence.speed(), sentence.sampleRate(), sentence.text());
+  }
+}

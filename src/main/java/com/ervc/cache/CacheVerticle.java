@@ -1,0 +1,50 @@
+package com.ervc.cache;
+
+import com.ervc.cluster.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+
+/** Serves the audio cache on the event bus: Redis when {@code cache.redisUrl} is set, else in-process LRU. */
+public final class CacheVerticle extends VerticleBase {
+  private AudioCache cache;
+
+  @Override
+  public Future<?> start() {
+    JsonObject cfg = config().getJsonObject("cache");
+    long ttlMs = cfg.getLong("ttlSeconds") * 1000;
+    String redisUrl = cfg.getString("redisUrl");
+    cache = redisUrl == null
+        ? new LruAudioCache(cfg.getInteger("maxEntries"), cfg.getLong("maxBytes"), ttlMs, System::currentTimeMillis)
+        : new RedisAudioCache(vertx, redisUrl, ttlMs, cfg.getLong("timeoutMs"));
+    var bus = vertx.eventBus();
+    return Future.all(
+        bus.<String>consumer(Addresses.CACHE_GET, this::get).completion(),
+        bus.<Buffer>consumer(Addresses.CACHE_PUT, this::put).completion(),
+        bus.<Object>consumer(Addresses.CACHE_STATS, msg -> msg.reply(cache.stats())).completion());
+  }
+
+  private void get(Message<String> msg) {
+    if (msg.body() == null || msg.body().length() != 64) {
+      msg.fail(400, "cache key must be a 64-character SHA-256 hex string");
+      return;
+    }
+    cache.get(msg.body()).onComplete(ar -> msg.reply(ar.result()));
+  }
+
+  private void put(Message<Buffer> msg) {
+    String key = msg.headers().get(Addresses.H_KEY);
+    if (key == null || key.length() != 64 || msg.body() == null) {
+      msg.fail(400, "cache put needs a 64-character 'key' header and a body");
+      return;
+    }
+    cache.put(key, msg.body()).onComplete(ar -> msg.reply(null));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return cache == null ? Future.succeededFuture() : cache.close();
+  }
+}

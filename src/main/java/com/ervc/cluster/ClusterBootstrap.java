@@ -1,0 +1,88 @@
+package com.ervc.cluster;
+
+import com.ervc.config.ConfigException;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.InvalidConfigurationException;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.XmlConfigBuilder;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/** Builds the clustered Vert.x instance of a node from the {@code cluster.*} settings. */
+public final class ClusterBootstrap {
+  private ClusterBootstrap() {
+  }
+
+  /**
+   * Reads the Hazelcast XML named by {@code cluster.configFile} (a path, or the copy packaged in the jar), then
+   * applies the name and member overrides. ${VAR} placeholders in the XML resolve against system properties
+   * and environment variables.
+   */
+  public static Config hazelcastConfig(JsonObject cluster, Map<String, String> env) {
+    String file = cluster.getString("configFile");
+    Properties vars = new Properties();
+    vars.putAll(env);
+    vars.putAll(System.getProperties());
+    Config config;
+    try (InputStream in = open(file)) {
+      config = new XmlConfigBuilder(in).setProperties(vars).build();
+    } catch (IOException | InvalidConfigurationException e) {
+      throw new ConfigException("config: CLUSTER_CONFIG (cluster.configFile) = '" + file
+          + "' cannot be used: " + e.getMessage());
+    }
+    config.setClusterName(cluster.getString("name"));
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    List<String> members = cluster.getJsonArray("members").stream().map(String::valueOf).toList();
+    if (!members.isEmpty()) {
+      JoinConfig join = config.getNetworkConfig().getJoin();
+      join.getMulticastConfig().setEnabled(false);
+      join.getAutoDetectionConfig().setEnabled(false);
+      join.getTcpIpConfig().setEnabled(true).setMembers(members);
+    }
+    return config;
+  }
+
+  private static InputStream open(String file) throws IOException {
+    Path path = Path.of(file);
+    if (Files.isRegularFile(path)) {
+      return Files.newInputStream(path);
+    }
+    InputStream packaged = ClusterBootstrap.class.getResourceAsStream("/cluster-config/" + path.getFileName());
+    if (packaged == null) {
+      throw new IOException("no such file (and no packaged copy named " + path.getFileName() + ")");
+    }
+    return packaged;
+  }
+
+  /** The running pieces of a clustered instance. */
+  public record Clustered(Vertx vertx, HazelcastClusterManager clusterManager) {
+  }
+
+  public static Future<Clustered> start(JsonObject config, Map<String, String> env) {
+    JsonObject cluster = config.getJsonObject("cluster");
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster, env));
+    VertxOptions options = new VertxOptions();
+    options.getEventBusOptions()
+        .setHost(cluster.getString("host"))
+        .setPort(cluster.getInteger("port"))
+        .setClusterNodeMetadata(new JsonObject().put("roles", config.getJsonObject("node").getJsonArray("roles", new JsonArray())));
+    String publicHost = cluster.getString("publicHost");
+    if (publicHost != null) {
+      options.getEventBusOptions().setClusterPublicHost(publicHost);
+    }
+    return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
+        .map(vertx -> new Clustered(vertx, manager));
+  }
+}

@@ -1,0 +1,103 @@
+package com.ervc.cluster;
+
+import com.ervc.cache.CacheVerticle;
+import com.ervc.gateway.GatewayVerticle;
+import com.ervc.pipeline.PipelineVerticle;
+import com.ervc.provider.espeak.EspeakVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * A running node: a clustered Vert.x plus the verticles of its roles. A component that fails to start is logged
+ * and reported by /health; the rest of the node keeps running.
+ */
+public final class Node {
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+  private final Vertx vertx;
+  private final NodeState state;
+  private GatewayVerticle gateway;
+
+  private Node(Vertx vertx, NodeState state) {
+    this.vertx = vertx;
+    this.state = state;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public NodeState state() {
+    return state;
+  }
+
+  /** The HTTP port the gateway listens on, or -1 on a node without a running gateway. */
+  public int httpPort() {
+    return gateway == null ? -1 : gateway.port();
+  }
+
+  public static Future<Node> start(JsonObject config, Map<String, String> env) {
+    return ClusterBootstrap.start(config, env).compose(clustered -> {
+      String nodeId = clustered.clusterManager().getNodeId();
+      List<String> roles = config.getJsonObject("node").getJsonArray("roles").stream().map(String::valueOf).toList();
+      JsonObject nodeConfig = config.copy();
+      nodeConfig.getJsonObject("node").put("id", nodeId);
+      Node node = new Node(clustered.vertx(), new NodeState(nodeId, roles));
+      LOG.info("node {} joined cluster '{}' with roles {}", nodeId, config.getJsonObject("cluster").getString("name"), roles);
+      return node.deployRoles(roles, nodeConfig).map(node)
+          .recover(failure -> clustered.vertx().close().transform(ar -> Future.failedFuture(failure)));
+    });
+  }
+
+  /** Cache and providers first, the gateway last, so nothing is accepted before it can be served. */
+  private Future<Void> deployRoles(List<String> roles, JsonObject config) {
+    Future<Void> chain = Future.succeededFuture();
+    if (roles.contains("cache")) {
+      chain = chain.compose(v -> deploy("cache", CacheVerticle::new, config, false));
+    }
+    if (roles.contains("providers") && config.getJsonObject("providers").getJsonObject("espeak").getBoolean("enabled")) {
+      chain = chain.compose(v -> deploy("provider.espeak", EspeakVerticle::new, config, false));
+    }
+    if (roles.contains("pipeline")) {
+      chain = chain.compose(v -> deploy("pipeline", PipelineVerticle::new, config, false));
+    }
+    if (roles.contains("gateway")) {
+      // Without its HTTP listener a gateway node is useless, so that failure stops the node.
+      chain = chain.compose(v -> {
+        gateway = new GatewayVerticle(state);
+        return deploy("gateway", () -> gateway, config, true);
+      });
+    }
+    return chain;
+  }
+
+  private Future<Void> deploy(String component, Supplier<VerticleBase> verticle, JsonObject config, boolean required) {
+    return vertx.deployVerticle(verticle.get(), new DeploymentOptions().setConfig(config))
+        .<Void>map(id -> {
+          state.up(component);
+          return null;
+        })
+        .recover(failure -> {
+          if (required) {
+            return Future.failedFuture(new IllegalStateException(component + " did not start: " + failure.getMessage(), failure));
+          }
+          LOG.error("{} did not start: {}", component, failure.getMessage());
+          state.down(component, failure.getMessage());
+          return Future.succeededFuture();
+        });
+  }
+
+  /** Leaves the cluster cleanly: verticles stop (the gateway drains its streams), then Hazelcast leaves. */
+  public Future<Void> stop() {
+    return vertx.close();
+  }
+}

@@ -1,0 +1,44 @@
+package com.ervc.cluster;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** What this node is and how each of its components started; read by the health endpoint. */
+public final class NodeState {
+  private final String nodeId;
+  private final List<String> roles;
+  private final long startedAtMs = System.currentTimeMillis();
+  private final Map<String, JsonObject> components = new ConcurrentHashMap<>();
+
+  public NodeState(String nodeId, List<String> roles) {
+    this.nodeId = nodeId;
+    this.roles = List.copyOf(roles);
+  }
+
+  public String nodeId() {
+    return nodeId;
+  }
+
+  public void up(String component) {
+    components.put(component, new JsonObject().put("status", "up"));
+  }
+
+  public void down(String component, String error) {
+    components.put(component, new JsonObject().put("status", "down").put("error", error));
+  }
+
+  public boolean allUp() {
+    return components.values().stream().allMatch(c -> "up".equals(c.getString("status")));
+  }
+
+  public JsonObject toJson() {
+    JsonObject parts = new JsonObject();
+    components.forEach((name, state) -> parts.put(name, state.copy()));
+    return new JsonObject().put("node", nodeId).put("roles", new JsonArray(roles))
+        .put("uptimeSeconds", (System.currentTimeMillis() - startedAtMs) / 1000).put("components", parts);
+  }
+}

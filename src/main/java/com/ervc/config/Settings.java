@@ -1,0 +1,77 @@
+package com.ervc.config;
+
+import java.util.List;
+
+import static com.ervc.config.Setting.bool;
+import static com.ervc.config.Setting.integer;
+import static com.ervc.config.Setting.list;
+import static com.ervc.config.Setting.string;
+
+/** Every configuration key the service reads. docs/configuration.md describes each one. */
+public final class Settings {
+  public static final List<String> ROLES = List.of("gateway", "pipeline", "cache", "providers");
+  public static final List<String> PROVIDERS = List.of("espeak", "onnx", "elevenlabs", "azure", "openai");
+
+  private static final String HOST = "[A-Za-z0-9.:\\-\\[\\]]+";
+  private static final int MAX_PORT = 65535;
+
+  public static final List<Setting> ALL = List.of(
+      list("node.roles", "NODE_ROLES"),
+      integer("node.shutdownDrainSeconds", "SHUTDOWN_DRAIN_SECONDS", 0, 300),
+
+      string("cluster.configFile", "CLUSTER_CONFIG"),
+      string("cluster.name", "CLUSTER_NAME").matching("[A-Za-z0-9._\\-]{1,64}", "1-64 letters, digits, '.', '_' or '-'"),
+      list("cluster.members", "CLUSTER_MEMBERS"),
+      string("cluster.host", "CLUSTER_HOST").matching(HOST, "a host name or IP address"),
+      integer("cluster.port", "CLUSTER_PORT", 0, MAX_PORT),
+      string("cluster.publicHost", "CLUSTER_PUBLIC_HOST").orNull().matching(HOST, "a host name or IP address"),
+
+      string("http.host", "HTTP_HOST").matching(HOST, "a host name or IP address"),
+      integer("http.port", "HTTP_PORT", 0, MAX_PORT),
+      string("http.webroot", "WEBROOT"),
+      list("http.corsOrigins", "CORS_ORIGINS"),
+
+      string("tts.provider", "TTS_PROVIDER").oneOf("auto", "espeak", "onnx", "elevenlabs", "azure", "openai"),
+      string("tts.qualityTier", "TTS_QUALITY_TIER").oneOf("fast", "balanced", "high"),
+      integer("tts.sampleRate", "TTS_SAMPLE_RATE", 8000, 48000),
+      bool("tts.enableEmotions", "ENABLE_EMOTIONS"),
+      bool("tts.enableCloning", "ENABLE_CLONING"),
+      bool("tts.enableProviderSwitching", "ENABLE_PROVIDER_SWITCHING"),
+      integer("tts.latencyTargetMs", "LATENCY_TARGET_MS", 10, 60_000),
+      bool("tts.adaptiveQuality", "ADAPTIVE_QUALITY"),
+      bool("tts.gpuAcceleration", "GPU_ACCELERATION"),
+      integer("tts.maxTextChars", "MAX_TEXT_CHARS", 1, 100_000),
+      integer("tts.maxInFlightPerConnection", "MAX_IN_FLIGHT_PER_CONNECTION", 1, 64),
+      integer("tts.chunkMillis", "CHUNK_MILLIS", 10, 1000),
+      integer("tts.firstChunkMaxChars", "FIRST_CHUNK_MAX_CHARS", 10, 1000),
+      integer("tts.maxChunkChars", "MAX_CHUNK_CHARS", 10, 5000),
+      integer("tts.streamWindow", "STREAM_WINDOW", 1, 256),
+      integer("tts.streamStallTimeoutMs", "STREAM_STALL_TIMEOUT_MS", 100, 600_000),
+      integer("tts.providerTimeoutMs", "PROVIDER_TIMEOUT_MS", 100, 600_000),
+
+      integer("cache.maxEntries", "CACHE_SIZE", 0, 10_000_000),
+      integer("cache.maxBytes", "CACHE_MAX_BYTES", 0, 64L * 1024 * 1024 * 1024),
+      integer("cache.ttlSeconds", "CACHE_TTL_SECONDS", 1, 365L * 24 * 3600),
+      string("cache.redisUrl", "REDIS_URL").orNull()
+          .matching("(redis|rediss|unix)://.+", "a URL starting with redis://, rediss:// or unix://"),
+      integer("cache.timeoutMs", "CACHE_TIMEOUT_MS", 10, 60_000),
+
+      integer("limits.apiRateLimit", "API_RATE_LIMIT", 1, 1_000_000),
+      integer("limits.websocketRateLimit", "WEBSOCKET_RATE_LIMIT", 1, 1_000_000),
+
+      bool("providers.espeak.enabled", "ESPEAK_ENABLED"),
+      string("providers.espeak.binary", "ESPEAK_BINARY"),
+      integer("providers.espeak.workers", "ESPEAK_WORKERS", 1, 64),
+      integer("providers.espeak.maxQueue", "ESPEAK_MAX_QUEUE", 1, 100_000),
+      integer("providers.espeak.timeoutMs", "ESPEAK_TIMEOUT_MS", 100, 600_000),
+      string("providers.elevenlabs.apiKey", "ELEVENLABS_API_KEY").orNull(),
+      string("providers.azure.key", "AZURE_SPEECH_KEY").orNull(),
+      string("providers.azure.region", "AZURE_REGION").orNull().matching("[a-z0-9]+", "an Azure region id such as westeurope"),
+      string("providers.openai.apiKey", "OPENAI_API_KEY").orNull(),
+
+      bool("metrics.prometheusEnabled", "PROMETHEUS_ENABLED"),
+      string("logging.level", "LOG_LEVEL").oneOf("TRACE", "DEBUG", "INFO", "WARN", "ERROR"));
+
+  private Settings() {
+  }
+}

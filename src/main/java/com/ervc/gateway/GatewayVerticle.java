@@ -1,0 +1,150 @@
+package com.ervc.gateway;
+
+import com.ervc.cluster.NodeState;
+import com.ervc.provider.ErrorCode;
+import com.ervc.provider.ProviderDirectory;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.handler.FileSystemAccess;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.handler.StaticHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** HTTP + WebSocket entry point of a node. Routes live here; behaviour lives in HttpApi and WebSocketSession. */
+public final class GatewayVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+  private static final int MAX_BODY_BYTES = 256 * 1024;
+  /** Room for the largest valid message (5,000 characters, each escaped as \\uXXXX) with margin. */
+  private static final int MAX_WS_MESSAGE_BYTES = 256 * 1024;
+
+  private final NodeState node;
+  private final Set<WebSocketSession> sessions = new HashSet<>();
+  private HttpServer server;
+  private SpeechClient speech;
+
+  public GatewayVerticle(NodeState node) {
+    this.node = node;
+  }
+
+  @Override
+  public Future<?> start() {
+    JsonObject http = config().getJsonObject("http");
+    JsonObject tts = config().getJsonObject("tts");
+    SinkRouter sink = new SinkRouter(vertx, node.nodeId(), tts.getLong("streamStallTimeoutMs"));
+    speech = new SpeechClient(vertx.eventBus(), sink);
+    WebSocketSession.Limits limits = new WebSocketSession.Limits(tts.getInteger("maxTextChars"),
+        tts.getInteger("maxInFlightPerConnection"), tts.getInteger("sampleRate"), serverDefaults(tts));
+    HttpApi api = new HttpApi(speech, new ProviderDirectory(vertx), node, vertx.eventBus(), limits);
+
+    Router router = Router.router(vertx);
+    List<String> origins = http.getJsonArray("corsOrigins").stream().map(String::valueOf).toList();
+    if (!origins.isEmpty()) {
+      CorsHandler cors = CorsHandler.create().addOrigins(origins)
+          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
+          .allowedHeader("Content-Type").allowedHeader("Accept").allowedHeader("Authorization");
+      router.route("/api/*").handler(cors);
+    }
+    router.get("/health").handler(api::health);
+    router.get("/api/v1/voices").handler(api::voices);
+    router.get("/api/v1/providers").handler(api::providers);
+    router.post("/api/v1/tts").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES)).handler(api::synthesize);
+    router.get("/ws").handler(rc -> upgrade(rc, limits));
+    router.route("/*").handler(staticFiles(http.getString("webroot")));
+    router.route().failureHandler(GatewayVerticle::onFailure);
+
+    return sink.start()
+        .compose(v -> vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketMessageSize(MAX_WS_MESSAGE_BYTES)
+                .setMaxWebSocketFrameSize(MAX_WS_MESSAGE_BYTES).setCompressionSupported(true))
+            .requestHandler(router)
+            .listen(http.getInteger("port"), http.getString("host")))
+        .onSuccess(s -> {
+          server = s;
+          LOG.info("gateway listening on http://{}:{}", http.getString("host"), s.actualPort());
+        });
+  }
+
+  /** The port actually bound (differs from config when configured as 0). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  private static JsonObject serverDefaults(JsonObject tts) {
+    return new JsonObject().put("provider", "auto").put("quality", tts.getString("qualityTier"));
+  }
+
+  private void upgrade(RoutingContext rc, WebSocketSession.Limits limits) {
+    rc.request().toWebSocket().onSuccess(ws -> {
+      WebSocketSession session = new WebSocketSession(ws, speech, limits);
+      sessions.add(session);
+      ws.closeHandler(v -> sessions.remove(session));
+      session.open();
+    }).onFailure(rc::fail);
+  }
+
+  private static StaticHandler staticFiles(String webroot) {
+    Path dir = Path.of(webroot);
+    // A missing directory falls back to the copy packaged in the jar, so `java -jar` works from anywhere.
+    StaticHandler handler = Files.isDirectory(dir)
+        ? StaticHandler.create(dir.isAbsolute() ? FileSystemAccess.ROOT : FileSystemAccess.RELATIVE, webroot)
+        : StaticHandler.create("webroot");
+    return handler.setCachingEnabled(false).setIndexPage("index.html");
+  }
+
+  private static void onFailure(RoutingContext rc) {
+    int status = rc.statusCode() > 0 ? rc.statusCode()
+        : rc.failure() instanceof HttpException e ? e.getStatusCode() : 500;
+    ErrorCode code = status == 413 ? ErrorCode.TOO_LARGE : status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_REQUEST;
+    if (status >= 500) {
+      LOG.error("request {} {} failed", rc.request().method(), rc.request().path(), rc.failure());
+    }
+    if (rc.response().headWritten()) {
+      rc.response().reset();
+      return;
+    }
+    rc.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("error", new JsonObject().put("code", code.wire())
+            .put("message", status == 413 ? "request body too large" : status == 404 ? "not found" : "request failed"))
+            .encode());
+  }
+
+  /**
+   * Graceful stop: refuse new requests, give running streams up to the drain time to finish, then end the rest
+   * with an error and close every socket with 1001 (going away).
+   */
+  @Override
+  public Future<?> stop() {
+    long drainMs = config().getJsonObject("node").getLong("shutdownDrainSeconds") * 1000;
+    sessions.forEach(WebSocketSession::drain);
+    Promise<Void> drained = Promise.promise();
+    long deadline = System.currentTimeMillis() + drainMs;
+    waitForDrain(drained, deadline);
+    return drained.future()
+        .compose(v -> Future.join(new ArrayList<>(sessions).stream().map(WebSocketSession::shutdown).toList()))
+        .eventually(() -> server == null ? Future.succeededFuture() : server.close());
+  }
+
+  private void waitForDrain(Promise<Void> drained, long deadline) {
+    if (speech.activeStreams() == 0 || System.currentTimeMillis() >= deadline) {
+      drained.complete();
+    } else {
+      vertx.setTimer(50, id -> waitForDrain(drained, deadline));
+    }
+  }
+}

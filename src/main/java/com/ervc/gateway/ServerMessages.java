@@ -1,0 +1,28 @@
+package com.ervc.gateway;
+
+import com.ervc.provider.ErrorCode;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+/** Builders for server → client messages (protocol v1, docs/protocol.md). */
+final class ServerMessages {
+  static final int FRAME_HEADER_BYTES = 8;
+
+  private ServerMessages() {
+  }
+
+  static JsonObject ready(String session, int sampleRate) {
+    return new JsonObject().put("type", "ready").put("session", session).put("sampleRate", sampleRate)
+        .put("channels", 1).put("format", "pcm_s16le");
+  }
+
+  static JsonObject error(String id, ErrorCode code, String message) {
+    return new JsonObject().put("type", "error").put("id", id).put("code", code.wire()).put("message", message);
+  }
+
+  /** Binary audio frame: stream number and chunk sequence as big-endian uint32, then PCM s16le. */
+  static Buffer audioFrame(long stream, long seq, Buffer pcm) {
+    return Buffer.buffer(FRAME_HEADER_BYTES + pcm.length())
+        .appendUnsignedInt(stream).appendUnsignedInt(seq).appendBuffer(pcm);
+  }
+}

@@ -1,0 +1,210 @@
+package com.ervc.gateway;
+
+import com.ervc.provider.ErrorCode;
+import com.ervc.provider.SpeechException;
+import com.ervc.provider.TtsRequest;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One browser connection speaking protocol v1. Bad input gets an error message and the connection stays usable;
+ * closing the connection cancels everything it started.
+ */
+final class WebSocketSession {
+  private static final Logger LOG = LoggerFactory.getLogger(WebSocketSession.class);
+
+  /** Session-wide knobs every session shares. */
+  record Limits(int maxTextChars, int maxInFlight, int sampleRate, JsonObject serverDefaults) {
+  }
+
+  private final ServerWebSocket ws;
+  private final SpeechClient speech;
+  private final Limits limits;
+  private final String id = UUID.randomUUID().toString();
+  private final JsonObject sessionDefaults = new JsonObject();
+  private final Map<String, Active> active = new LinkedHashMap<>();
+  private long nextStream;
+  private boolean draining;
+
+  /** A request in flight. */
+  private final class Active implements StreamListener {
+    final String requestId;
+    final long streamNumber = nextStream++ & 0xFFFFFFFFL;
+    final long startNanos = System.nanoTime();
+    String stream;
+    long chunks;
+    long samples;
+    long ttfaMs = -1;
+
+    Active(String requestId) {
+      this.requestId = requestId;
+    }
+
+    private boolean current() {
+      return active.get(requestId) == this;
+    }
+
+    @Override
+    public void onStart(JsonObject info) {
+      send(new JsonObject().put("type", "audio_start").put("id", requestId).put("stream", streamNumber)
+          .put("provider", info.getString("provider")).put("voice", info.getString("voice"))
+          .put("sampleRate", info.getInteger("sampleRate")));
+    }
+
+    @Override
+    public void onSentence(int index, String text) {
+      send(new JsonObject().put("type", "sentence").put("id", requestId).put("index", index).put("text", text));
+    }
+
+    @Override
+    public Future<Void> onAudio(Buffer pcm) {
+      if (!current() || ws.isClosed()) {
+        return Future.failedFuture("request is no longer active");
+      }
+      if (ttfaMs < 0) {
+        ttfaMs = elapsedMs();
+      }
+      samples += pcm.length() / 2;
+      return ws.writeBinaryMessage(ServerMessages.audioFrame(streamNumber, chunks++, pcm));
+    }
+
+    @Override
+    public void onEnd(JsonObject summary) {
+      finish(summary.getBoolean("cached", false), summary.getString("provider"), false);
+    }
+
+    void finish(boolean cached, String provider, boolean cancelled) {
+      if (active.remove(requestId, this)) {
+        JsonObject end = new JsonObject().put("type", "audio_end").put("id", requestId).put("chunks", chunks)
+            .put("samples", samples).put("ttfaMs", Math.max(ttfaMs, 0)).put("totalMs", elapsedMs())
+            .put("cached", cached).put("provider", provider);
+        if (cancelled) {
+          end.put("cancelled", true);
+        }
+        send(end);
+      }
+    }
+
+    @Override
+    public void onError(ErrorCode code, String message) {
+      if (active.remove(requestId, this)) {
+        send(ServerMessages.error(requestId, code, message));
+      }
+    }
+
+    private long elapsedMs() {
+      return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+  }
+
+  WebSocketSession(ServerWebSocket ws, SpeechClient speech, Limits limits) {
+    this.ws = ws;
+    this.speech = speech;
+    this.limits = limits;
+  }
+
+  void open() {
+    ws.textMessageHandler(this::onText);
+    ws.binaryMessageHandler(b -> send(ServerMessages.error(null, ErrorCode.INVALID_REQUEST,
+        "binary frames are not accepted; send JSON text messages")));
+    ws.closeHandler(v -> cancelAll());
+    ws.exceptionHandler(e -> LOG.debug("session {}: {}", id, e.getMessage()));
+    send(ServerMessages.ready(id, limits.sampleRate()));
+  }
+
+  int inFlight() {
+    return active.size();
+  }
+
+  /** Refuses new requests from now on; running ones continue. */
+  void drain() {
+    draining = true;
+  }
+
+  /** Ends the session for shutdown: running requests get an error, then the socket closes with 1001. */
+  Future<Void> shutdown() {
+    for (Active request : List.copyOf(active.values())) {
+      speech.cancel(request.stream);
+      request.onError(ErrorCode.PROVIDER_UNAVAILABLE, "the server is shutting down");
+    }
+    return ws.isClosed() ? Future.succeededFuture() : ws.close((short) 1001, "server shutting down");
+  }
+
+  private void onText(String text) {
+    ClientCommand command;
+    try {
+      command = ClientCommand.parse(text);
+    } catch (ClientCommand.Rejected rejected) {
+      send(ServerMessages.error(rejected.id, rejected.code, rejected.getMessage()));
+      return;
+    }
+    if (command instanceof ClientCommand.Synthesize synthesize) {
+      synthesize(synthesize);
+    } else if (command instanceof ClientCommand.Cancel cancel) {
+      cancel(cancel.id());
+    } else if (command instanceof ClientCommand.Settings settings) {
+      sessionDefaults.mergeIn(settings.fields());
+      send(new JsonObject().put("type", "settings").put("settings", sessionDefaults.copy()));
+    } else {
+      send(new JsonObject().put("type", "pong"));
+    }
+  }
+
+  private void synthesize(ClientCommand.Synthesize command) {
+    String requestId = command.id();
+    if (active.containsKey(requestId)) {
+      send(ServerMessages.error(requestId, ErrorCode.INVALID_REQUEST, "a request with this id is already in flight"));
+      return;
+    }
+    if (draining) {
+      send(ServerMessages.error(requestId, ErrorCode.PROVIDER_UNAVAILABLE, "the server is shutting down"));
+      return;
+    }
+    if (active.size() >= limits.maxInFlight()) {
+      send(ServerMessages.error(requestId, ErrorCode.RATE_LIMITED,
+          "at most " + limits.maxInFlight() + " requests may be in flight per connection"));
+      return;
+    }
+    TtsRequest request;
+    try {
+      JsonObject fields = limits.serverDefaults().copy().mergeIn(sessionDefaults).mergeIn(command.fields());
+      request = TtsRequest.parse(fields, limits.maxTextChars(), limits.sampleRate());
+    } catch (SpeechException e) {
+      send(ServerMessages.error(requestId, e.code(), e.getMessage()));
+      return;
+    }
+    Active pending = new Active(requestId);
+    active.put(requestId, pending);
+    pending.stream = speech.start(request, pending);
+  }
+
+  private void cancel(String requestId) {
+    Active request = active.get(requestId);
+    if (request != null) {
+      speech.cancel(request.stream);
+      request.finish(false, null, true);
+    }
+  }
+
+  private void cancelAll() {
+    for (Active request : List.copyOf(active.values())) {
+      speech.cancel(request.stream);
+      active.remove(request.requestId);
+    }
+  }
+
+  private void send(JsonObject message) {
+    if (!ws.isClosed()) {
+      ws.writeTextMessage(message.encode());
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package com.ervc.pipeline;
+
+import com.ervc.cluster.Addresses;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.EventBus;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * Sends one stream's messages to the gateway sink with a bounded window: every message is a request that the
+ * sink acknowledges once it has handed the data to the client, and at most {@code window} may be unacknowledged.
+ * A slow client therefore slows synthesis down instead of growing memory. The first failed acknowledgement
+ * (client gone, stream cancelled, stall timeout) breaks the stream for good.
+ * Not thread-safe: used from the pipeline verticle's event loop.
+ */
+final class StreamSender {
+  private final EventBus bus;
+  private final String sink;
+  private final String stream;
+  private final int window;
+  private final long stallTimeoutMs;
+  private final Deque<Promise<Void>> waiting = new ArrayDeque<>();
+  private int outstanding;
+  private long seq;
+  private Throwable broken;
+
+  StreamSender(EventBus bus, String sink, String stream, int window, long stallTimeoutMs) {
+    this.bus = bus;
+    this.sink = sink;
+    this.stream = stream;
+    this.window = window;
+    this.stallTimeoutMs = stallTimeoutMs;
+  }
+
+  boolean isBroken() {
+    return broken != null;
+  }
+
+  /** Sends a message; the future completes when the window has room for the next one. */
+  Future<Void> send(String type, Object body, boolean end) {
+    if (broken != null) {
+      return Future.failedFuture(broken);
+    }
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(stallTimeoutMs)
+        .addHeader(Addresses.H_STREAM, stream)
+        .addHeader(Addresses.H_TYPE, type)
+        .addHeader(Addresses.H_SEQ, Long.toString(seq++));
+    if (end) {
+      options.addHeader(Addresses.H_END, "true");
+    }
+    outstanding++;
+    Promise<Void> acked = Promise.promise();
+    bus.request(sink, body, options).onComplete(ar -> {
+      outstanding--;
+      if (ar.failed() && broken == null) {
+        broken = ar.cause();
+      }
+      acked.complete();
+      releaseWaiting();
+    });
+    if (end) {
+      // The last message: report whether the client really got it.
+      return acked.future().compose(v -> broken == null ? Future.succeededFuture() : Future.failedFuture(broken));
+    }
+    if (outstanding < window) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> room = Promise.promise();
+    waiting.add(room);
+    return room.future();
+  }
+
+  private void releaseWaiting() {
+    while (!waiting.isEmpty() && (broken != null || outstanding < window)) {
+      Promise<Void> next = waiting.poll();
+      if (broken != null) {
+        next.fail(broken);
+      } else {
+        next.complete();
+      }
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package com.ervc.provider;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The cluster-wide list of provider instances. Each provider verticle re-announces itself before its entry's
+ * TTL runs out, so the entries of a node that died disappear on their own.
+ */
+public final class ProviderDirectory {
+  public static final String MAP_NAME = "tts.providers";
+  public static final long ENTRY_TTL_MS = 15_000;
+  public static final long REFRESH_MS = 5_000;
+  private static final long LIST_MEMO_MS = 1_000;
+
+  private final Vertx vertx;
+  private List<ProviderInfo> memo;
+  private long memoUntil;
+
+  public ProviderDirectory(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  private Future<AsyncMap<String, String>> map() {
+    return vertx.sharedData().getAsyncMap(MAP_NAME);
+  }
+
+  private static String key(String name, String nodeId) {
+    return name + "@" + nodeId;
+  }
+
+  public Future<Void> announce(ProviderInfo info) {
+    return map().compose(m -> m.put(key(info.name(), info.nodeId()), info.toJson().encode(), ENTRY_TTL_MS));
+  }
+
+  public Future<Void> withdraw(String name, String nodeId) {
+    return map().compose(m -> m.remove(key(name, nodeId))).mapEmpty();
+  }
+
+  /** All announced instances sorted by name then node; memoised briefly because it is read per request. */
+  public Future<List<ProviderInfo>> list() {
+    long now = System.currentTimeMillis();
+    if (memo != null && now < memoUntil) {
+      return Future.succeededFuture(memo);
+    }
+    return map().compose(AsyncMap::entries).map(entries -> {
+      List<ProviderInfo> infos = entries.values().stream()
+          .map(json -> ProviderInfo.fromJson(new JsonObject(json)))
+          .sorted(Comparator.comparing(ProviderInfo::name).thenComparing(ProviderInfo::nodeId))
+          .toList();
+      memo = infos;
+      memoUntil = now + LIST_MEMO_MS;
+      return infos;
+    });
+  }
+}

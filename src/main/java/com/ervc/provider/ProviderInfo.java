@@ -1,0 +1,55 @@
+package com.ervc.provider;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+
+/**
+ * What a provider instance offers, as announced in the cluster-wide directory and shown by
+ * {@code GET /api/v1/providers}.
+ */
+public record ProviderInfo(String name, String nodeId, boolean available, String defaultVoice, List<Voice> voices,
+                           List<String> emotions, List<String> qualityTiers, boolean streaming, int nativeSampleRate,
+                           String detail) {
+
+  public record Voice(String id, String name, String language, String gender) {
+    JsonObject toJson() {
+      return new JsonObject().put("id", id).put("name", name).put("language", language).put("gender", gender);
+    }
+
+    static Voice fromJson(JsonObject json) {
+      return new Voice(json.getString("id"), json.getString("name"), json.getString("language"), json.getString("gender"));
+    }
+  }
+
+  public boolean hasVoice(String id) {
+    return voices.stream().anyMatch(v -> v.id().equals(id));
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("name", name)
+        .put("node", nodeId)
+        .put("available", available)
+        .put("defaultVoice", defaultVoice)
+        .put("voices", new JsonArray(voices.stream().map(Voice::toJson).toList()))
+        .put("emotions", new JsonArray(emotions))
+        .put("qualityTiers", new JsonArray(qualityTiers))
+        .put("streaming", streaming)
+        .put("nativeSampleRate", nativeSampleRate)
+        .put("detail", detail);
+  }
+
+  public static ProviderInfo fromJson(JsonObject json) {
+    return new ProviderInfo(json.getString("name"), json.getString("node"), json.getBoolean("available", false),
+        json.getString("defaultVoice"),
+        json.getJsonArray("voices", new JsonArray()).stream().map(v -> Voice.fromJson((JsonObject) v)).toList(),
+        strings(json.getJsonArray("emotions")), strings(json.getJsonArray("qualityTiers")),
+        json.getBoolean("streaming", false), json.getInteger("nativeSampleRate", 0), json.getString("detail"));
+  }
+
+  private static List<String> strings(JsonArray array) {
+    return array == null ? List.of() : array.stream().map(String::valueOf).toList();
+  }
+}

@@ -1,0 +1,90 @@
+package com.ervc.provider;
+
+import com.ervc.cluster.Addresses;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Event-bus wiring shared by every provider: probes the engine at start (a provider that cannot work fails its
+ * deployment with a clear message), serves {@code tts.provider.<name>.synthesize} with a bounded queue, and keeps
+ * its entry in the {@link ProviderDirectory} fresh.
+ */
+public abstract class ProviderVerticle extends VerticleBase {
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private ProviderDirectory directory;
+  private ProviderInfo info;
+  private int maxQueue;
+
+  /** The provider name used in addresses, requests and the directory. */
+  protected abstract String name();
+
+  /** Checks the engine and describes what it offers. Fails when the provider cannot work on this node. */
+  protected abstract Future<ProviderInfo> probe(String nodeId);
+
+  /** Synthesizes one sentence to PCM s16le mono at {@code sentence.sampleRate()}, off the event loop. */
+  protected abstract Future<byte[]> synthesize(TtsRequest sentence);
+
+  protected abstract int maxQueue();
+
+  @Override
+  public Future<?> start() {
+    directory = new ProviderDirectory(vertx);
+    maxQueue = maxQueue();
+    String nodeId = config().getJsonObject("node").getString("id", "local");
+    return probe(nodeId)
+        .recover(failure -> Future.failedFuture(new IllegalStateException(
+            "provider '" + name() + "' is unavailable on this node: " + failure.getMessage(), failure)))
+        .compose(described -> {
+          info = described;
+          return vertx.eventBus().<JsonObject>consumer(Addresses.provider(name()), this::handle).completion();
+        })
+        .compose(v -> directory.announce(info))
+        .onSuccess(v -> vertx.setPeriodic(ProviderDirectory.REFRESH_MS, id -> directory.announce(info)));
+  }
+
+  private void handle(Message<JsonObject> msg) {
+    TtsRequest sentence;
+    try {
+      sentence = TtsRequest.fromJson(msg.body());
+      if (sentence.voice() == null) {
+        sentence = sentence.withProvider(name(), info.defaultVoice());
+      } else if (!info.hasVoice(sentence.voice())) {
+        throw new SpeechException(ErrorCode.INVALID_REQUEST,
+            "voice '" + sentence.voice() + "' is not offered by provider '" + name() + "' (see GET /api/v1/voices)");
+      }
+    } catch (SpeechException e) {
+      msg.fail(e.code().status(), e.getMessage());
+      return;
+    } catch (RuntimeException e) {
+      msg.fail(ErrorCode.INVALID_REQUEST.status(), "malformed synthesis request: " + e.getMessage());
+      return;
+    }
+    if (inFlight.incrementAndGet() > maxQueue) {
+      inFlight.decrementAndGet();
+      msg.fail(ErrorCode.PROVIDER_UNAVAILABLE.status(), "provider '" + name() + "' is overloaded; try again shortly");
+      return;
+    }
+    int sampleRate = sentence.sampleRate();
+    synthesize(sentence).onComplete(ar -> {
+      inFlight.decrementAndGet();
+      if (ar.succeeded()) {
+        msg.reply(Buffer.buffer(ar.result()),
+            new DeliveryOptions().addHeader(Addresses.H_SAMPLE_RATE, Integer.toString(sampleRate)));
+      } else {
+        SpeechException failure = SpeechException.from(ar.cause());
+        msg.fail(failure.code().status(), failure.getMessage());
+      }
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return info == null ? Future.succeededFuture() : directory.withdraw(name(), info.nodeId()).otherwiseEmpty();
+  }
+}

@@ -1,0 +1,65 @@
+package com.ervc.provider.espeak;
+
+import com.ervc.provider.Emotion;
+import com.ervc.provider.ProviderInfo;
+import com.ervc.provider.ProviderVerticle;
+import com.ervc.provider.QualityTier;
+import com.ervc.provider.TtsRequest;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The always-available local voice: espeak-ng run in a dedicated worker pool. */
+public final class EspeakVerticle extends ProviderVerticle {
+  public static final String NAME = "espeak";
+  private static final String DEFAULT_VOICE = "en-us";
+  private static final int NATIVE_RATE = 22050;
+
+  private EspeakSynthesizer synthesizer;
+  private WorkerExecutor workers;
+
+  @Override
+  protected String name() {
+    return NAME;
+  }
+
+  private JsonObject settings() {
+    return config().getJsonObject("providers").getJsonObject(NAME);
+  }
+
+  @Override
+  protected int maxQueue() {
+    return settings().getInteger("maxQueue");
+  }
+
+  @Override
+  protected Future<ProviderInfo> probe(String nodeId) {
+    JsonObject cfg = settings();
+    boolean emotions = config().getJsonObject("tts").getBoolean("enableEmotions");
+    synthesizer = new EspeakSynthesizer(cfg.getString("binary"), cfg.getLong("timeoutMs"), emotions);
+    workers = vertx.createSharedWorkerExecutor("espeak-" + deploymentID(), cfg.getInteger("workers"),
+        cfg.getLong("timeoutMs") * 2, TimeUnit.MILLISECONDS);
+    return workers.executeBlocking(() -> {
+      String version = synthesizer.version();
+      List<ProviderInfo.Voice> voices = synthesizer.voices();
+      String defaultVoice = voices.stream().anyMatch(v -> v.id().equals(DEFAULT_VOICE))
+          ? DEFAULT_VOICE : voices.get(0).id();
+      return new ProviderInfo(NAME, nodeId, true, defaultVoice, voices,
+          emotions ? Emotion.wireNames() : List.of(Emotion.NEUTRAL.wire()), QualityTier.wireNames(), true,
+          NATIVE_RATE, version);
+    }, false);
+  }
+
+  @Override
+  protected Future<byte[]> synthesize(TtsRequest sentence) {
+    return workers.executeBlocking(() -> synthesizer.synthesize(sentence), false);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return super.stop().eventually(() -> workers == null ? Future.succeededFuture() : workers.close());
+  }
+}
