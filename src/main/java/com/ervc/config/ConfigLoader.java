@@ -88,7 +88,7 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException("config: cannot read --config file " + file + ": " + e.getMessage());
     } catch (DecodeException e) {
-      throw new ConfigException("config: --config file " + file + " is not a JSON object: " + e.getMessage());
+      throw new ConfigException("config: --config file " + file + " is not a JSON object: " + e.getMessage().lines().findFirst().orElse(""));
     }
   }
 

@@ -152,7 +152,14 @@ final class WebSocketSession {
     } else if (command instanceof ClientCommand.Cancel cancel) {
       cancel(cancel.id());
     } else if (command instanceof ClientCommand.Settings settings) {
-      sessionDefaults.mergeIn(settings.fields());
+      // A null setting clears the session default, so the server default applies again.
+      settings.fields().forEach(e -> {
+        if (e.getValue() == null) {
+          sessionDefaults.remove(e.getKey());
+        } else {
+          sessionDefaults.put(e.getKey(), e.getValue());
+        }
+      });
       send(new JsonObject().put("type", "settings").put("settings", sessionDefaults.copy()));
     } else {
       send(new JsonObject().put("type", "pong"));

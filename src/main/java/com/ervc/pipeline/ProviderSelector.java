@@ -33,12 +33,14 @@ public final class ProviderSelector {
           .orElseThrow(() -> unavailable("provider '" + request.provider() + "' is not running", available));
       return withVoice(named, voice);
     }
-    Optional<ProviderInfo> preferred = find(available, configuredDefault)
-        .filter(p -> voice == null || p.hasVoice(voice));
-    if (preferred.isPresent()) {
+    Optional<ProviderInfo> preferred = find(available, configuredDefault);
+    if (preferred.isPresent() && (voice == null || preferred.get().hasVoice(voice))) {
       return withVoice(preferred.get(), voice);
     }
     if (!switchingEnabled && !TtsRequest.AUTO.equals(configuredDefault)) {
+      if (preferred.isPresent()) {
+        return withVoice(preferred.get(), voice);
+      }
       throw unavailable("the default provider '" + configuredDefault + "' is not running and provider switching is off",
           available);
     }

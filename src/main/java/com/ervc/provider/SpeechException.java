@@ -28,6 +28,7 @@ public final class SpeechException extends RuntimeException {
         default -> new SpeechException(ErrorCode.INTERNAL, String.valueOf(reply.getMessage()));
       };
     }
-    return new SpeechException(ErrorCode.INTERNAL, String.valueOf(failure.getMessage()));
+    return new SpeechException(ErrorCode.INTERNAL,
+        failure.getMessage() == null ? failure.toString() : failure.getMessage());
   }
 }

@@ -25,7 +25,8 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
    * Parses a client request. {@code fields} already has session and server defaults merged beneath the
    * client's own values.
    */
-  public static TtsRequest parse(JsonObject fields, int maxTextChars, int sampleRate) {
+  public static TtsRequest parse(JsonObject given, int maxTextChars, int sampleRate) {
+    JsonObject fields = withoutNulls(given);
     Object rawText = fields.getValue("text");
     if (!(rawText instanceof String text) || text.isBlank()) {
       throw invalid("'text' is required and must be a non-empty string");
@@ -43,6 +44,17 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
         QualityTier.parse(fields.getString("quality", QualityTier.BALANCED.wire())),
         fields.getNumber("speed", 1.0).doubleValue(),
         sampleRate);
+  }
+
+  /** An explicit JSON null means "not given", so the default applies. */
+  private static JsonObject withoutNulls(JsonObject fields) {
+    JsonObject clean = new JsonObject();
+    fields.forEach(e -> {
+      if (e.getValue() != null) {
+        clean.put(e.getKey(), e.getValue());
+      }
+    });
+    return clean;
   }
 
   /** Validates whichever voice fields are present (used for requests and for session settings). */

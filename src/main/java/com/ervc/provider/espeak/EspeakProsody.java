@@ -36,7 +36,7 @@ public record EspeakProsody(int wordsPerMinute, int pitch, int amplitude, String
     int wpm = clamp((int) Math.round(NEUTRAL_WPM * speed * rate), 80, 450);
     int pitch = clamp((int) Math.round(NEUTRAL_PITCH + s.pitchOffset * k), 0, 99);
     int amplitude = clamp((int) Math.round(NEUTRAL_AMPLITUDE * (1.0 + (s.amplitude - 1.0) * k)), 0, 200);
-    return new EspeakProsody(wpm, pitch, amplitude, s.variant);
+    return new EspeakProsody(wpm, pitch, amplitude, k > 0 ? s.variant : null);
   }
 
   private static int clamp(int value, int min, int max) {

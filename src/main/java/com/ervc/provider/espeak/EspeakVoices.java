@@ -23,7 +23,7 @@ final class EspeakVoices {
       }
       String language = cols[1];
       String gender = cols[2].contains("/") ? cols[2].substring(cols[2].indexOf('/') + 1) : "";
-      voices.add(new Voice(language, cols[3].replace('_', ' '), language, gender.isEmpty() || gender.equals("-") ? null : gender));
+      voices.add(new Voice(language, cols[3].replace('_', ' ').trim(), language, gender.isEmpty() || gender.equals("-") ? null : gender));
     }
     return List.copyOf(voices);
   }

@@ -1,0 +1,97 @@
+package com.ervc.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import com.ervc.provider.Emotion;
+import com.ervc.provider.QualityTier;
+import com.ervc.provider.TtsRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class CacheKeyTest {
+
+  // The fixed input; the text is non-ASCII so the UTF-8 encoding is pinned too.
+  private static final String PROVIDER = "espeak";
+  private static final String VOICE = "en-us";
+  private static final String EMOTION = "happy";
+  private static final double INTENSITY = 0.75;
+  private static final String QUALITY = "balanced";
+  private static final double SPEED = 1.25;
+  private static final int RATE = 24000;
+  private static final String TEXT = "Grüße, Welt.";
+
+  /** Computed outside Java (Python hashlib) from the canonical string; changing it invalidates every cache. */
+  private static final String PINNED = "2663fa5a32aeb648199908a0aa5fd09cc92e7a8972a7163d2ab69a046b7696c6";
+
+  private static String baseKey() {
+    return CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, SPEED, RATE, TEXT);
+  }
+
+  @Test
+  void keyIsSha256OfTheDocumentedCanonicalString() throws Exception {
+    // Version, then every field, joined by the ASCII unit separator; numbers with three decimals.
+    String canonical = String.join("\u001f", "v1", PROVIDER, VOICE, EMOTION, "0.750", QUALITY, "1.250", "24000", TEXT);
+    String expected = HexFormat.of().formatHex(
+        MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
+
+    assertEquals(expected, baseKey());
+    assertEquals(PINNED, baseKey());
+  }
+
+  @Test
+  void requestOverloadHashesTheSameFields() {
+    TtsRequest request = new TtsRequest(TEXT, PROVIDER, VOICE, Emotion.HAPPY, INTENSITY, QualityTier.BALANCED, SPEED,
+        RATE);
+
+    assertEquals(PINNED, CacheKey.of(request));
+  }
+
+  static Stream<Arguments> oneFieldChanged() {
+    return Stream.of(
+        arguments("provider", CacheKey.of("onnx", VOICE, EMOTION, INTENSITY, QUALITY, SPEED, RATE, TEXT)),
+        arguments("voice", CacheKey.of(PROVIDER, "en-gb", EMOTION, INTENSITY, QUALITY, SPEED, RATE, TEXT)),
+        arguments("emotion", CacheKey.of(PROVIDER, VOICE, "sad", INTENSITY, QUALITY, SPEED, RATE, TEXT)),
+        arguments("intensity", CacheKey.of(PROVIDER, VOICE, EMOTION, 0.751, QUALITY, SPEED, RATE, TEXT)),
+        arguments("quality", CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, "high", SPEED, RATE, TEXT)),
+        arguments("speed", CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, 1.251, RATE, TEXT)),
+        arguments("sampleRate", CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, SPEED, 16000, TEXT)),
+        arguments("text", CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, SPEED, RATE, "Grüße, Welt!")),
+        // The separator keeps field boundaries: moving a character between neighbours is a different key.
+        arguments("field boundary", CacheKey.of("espea", "ken-us", EMOTION, INTENSITY, QUALITY, SPEED, RATE, TEXT)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("oneFieldChanged")
+  void everyFieldChangesTheKey(String field, String changedKey) {
+    assertNotEquals(PINNED, changedKey);
+  }
+
+  @Test
+  void numbersAreComparedAtThreeDecimals() {
+    assertEquals(CacheKey.of(PROVIDER, VOICE, EMOTION, 0.5, QUALITY, SPEED, RATE, TEXT),
+        CacheKey.of(PROVIDER, VOICE, EMOTION, 0.5000001, QUALITY, SPEED, RATE, TEXT));
+    assertEquals(CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, 1.0, RATE, TEXT),
+        CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, 1.0000004, RATE, TEXT));
+  }
+
+  @Test
+  void keyDoesNotDependOnDefaultLocale() {
+    Locale saved = Locale.getDefault();
+    try {
+      // German formatting would print "0,750"; nodes with different locales must still share entries.
+      Locale.setDefault(Locale.GERMANY);
+      assertEquals(PINNED, baseKey());
+    } finally {
+      Locale.setDefault(saved);
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package com.ervc.cache;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class LruAudioCacheTest {
+
+  private static final long TTL_MS = 1_000;
+
+  /** The fake clock every cache in this test reads. */
+  private long now = 0;
+
+  private LruAudioCache cache(int maxEntries, long maxBytes) {
+    return new LruAudioCache(maxEntries, maxBytes, TTL_MS, () -> now);
+  }
+
+  /** A buffer of {@code length} bytes all equal to {@code fill}, so entries are told apart by content. */
+  private static Buffer bytes(int length, int fill) {
+    byte[] data = new byte[length];
+    Arrays.fill(data, (byte) fill);
+    return Buffer.buffer(data);
+  }
+
+  private static byte[] get(LruAudioCache cache, String key) {
+    Buffer hit = cache.get(key).result();
+    return hit == null ? null : hit.getBytes();
+  }
+
+  @Test
+  void storedEntryIsAHitAndOtherKeysMiss() {
+    LruAudioCache cache = cache(10, 1_000);
+    cache.put("a", bytes(4, 1));
+
+    assertArrayEquals(new byte[] {1, 1, 1, 1}, get(cache, "a"));
+    assertNull(get(cache, "b"));
+  }
+
+  @Test
+  void putReplacesAnExistingEntry() {
+    LruAudioCache cache = cache(10, 1_000);
+    cache.put("a", bytes(4, 1));
+    cache.put("a", bytes(2, 2));
+
+    assertArrayEquals(new byte[] {2, 2}, get(cache, "a"));
+    assertEquals(1, cache.stats().getInteger("entries"));
+    assertEquals(2L, cache.stats().getLong("bytes"));
+  }
+
+  @Test
+  void entryCountLimitEvictsLeastRecentlyUsed() {
+    LruAudioCache cache = cache(2, 1_000);
+    cache.put("a", bytes(1, 1));
+    cache.put("b", bytes(1, 2));
+    get(cache, "a"); // a is now more recently used than b
+
+    cache.put("c", bytes(1, 3));
+
+    assertNull(get(cache, "b"));
+    assertArrayEquals(new byte[] {1}, get(cache, "a"));
+    assertArrayEquals(new byte[] {3}, get(cache, "c"));
+  }
+
+  @Test
+  void byteLimitEvictsOldestUntilTheNewEntryFits() {
+    LruAudioCache cache = cache(100, 10);
+    cache.put("a", bytes(4, 1));
+    cache.put("b", bytes(4, 2));
+
+    cache.put("c", bytes(6, 3)); // 14 bytes > 10: a goes; 10 bytes fit
+
+    assertNull(get(cache, "a"));
+    assertArrayEquals(new byte[] {2, 2, 2, 2}, get(cache, "b"));
+    assertArrayEquals(new byte[] {3, 3, 3, 3, 3, 3}, get(cache, "c"));
+    assertEquals(10L, cache.stats().getLong("bytes"));
+  }
+
+  @Test
+  void entryExpiresExactlyAtTtl() {
+    LruAudioCache cache = cache(10, 1_000);
+    now = 5_000;
+    cache.put("a", bytes(4, 1));
+
+    now = 5_000 + TTL_MS - 1;
+    assertArrayEquals(new byte[] {1, 1, 1, 1}, get(cache, "a"));
+    now = 5_000 + TTL_MS;
+    assertNull(get(cache, "a"));
+    // The expired entry is dropped, not just hidden.
+    assertEquals(0, cache.stats().getInteger("entries"));
+    assertEquals(0L, cache.stats().getLong("bytes"));
+  }
+
+  @Test
+  void entryLargerThanTheWholeCacheIsNotStoredAndEvictsNothing() {
+    LruAudioCache cache = cache(10, 10);
+    cache.put("small", bytes(4, 1));
+
+    cache.put("huge", bytes(11, 2));
+
+    assertNull(get(cache, "huge"));
+    assertArrayEquals(new byte[] {1, 1, 1, 1}, get(cache, "small"));
+    assertEquals(0L, cache.stats().getLong("evictions"));
+  }
+
+  @Test
+  void zeroMaxEntriesStoresNothing() {
+    LruAudioCache cache = cache(0, 1_000);
+    cache.put("a", bytes(4, 1));
+
+    assertNull(get(cache, "a"));
+    assertEquals(0, cache.stats().getInteger("entries"));
+    assertEquals(0L, cache.stats().getLong("bytes"));
+  }
+
+  @Test
+  void statsCountEntriesBytesHitsMissesAndEvictions() {
+    LruAudioCache cache = cache(2, 1_000);
+    cache.put("a", bytes(3, 1));
+    cache.put("b", bytes(5, 2));
+    cache.put("c", bytes(7, 3)); // evicts a
+    get(cache, "b");
+    get(cache, "c");
+    get(cache, "a");
+
+    JsonObject expected = new JsonObject().put("backend", "memory").put("available", true).put("entries", 2)
+        .put("bytes", 12L).put("hits", 2L).put("misses", 1L).put("evictions", 1L);
+    assertEquals(expected, cache.stats());
+  }
+}

@@ -1,0 +1,227 @@
+package com.ervc.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ConfigLoaderTest {
+
+  /** Stands for the temp config file's path inside expected messages. */
+  private static final String FILE = "{file}";
+
+  @TempDir
+  Path dir;
+
+  private Path writeConfig(String json) throws IOException {
+    return Files.writeString(dir.resolve("config.json"), json);
+  }
+
+  @Test
+  void defaultsLoadAndValidateUnchanged() {
+    JsonObject config = ConfigLoader.load(null, Map.of());
+
+    // The shipped defaults must already be valid and normalised: validation changes nothing.
+    assertEquals(ConfigLoader.defaults(), config);
+    assertEquals(8000, ConfigLoader.get(config, "http.port"));
+    assertEquals("balanced", ConfigLoader.get(config, "tts.qualityTier"));
+    assertEquals(true, ConfigLoader.get(config, "tts.enableEmotions"));
+    assertEquals(new JsonArray(List.of("gateway", "pipeline", "cache", "providers")),
+        ConfigLoader.get(config, "node.roles"));
+    assertNull(ConfigLoader.get(config, "cache.redisUrl"));
+  }
+
+  static Stream<Arguments> envOverrides() {
+    return Stream.of(
+        arguments("TTS_QUALITY_TIER", "high", "tts.qualityTier", "high"),
+        // Enum values are matched case-insensitively and stored in their canonical spelling.
+        arguments("TTS_QUALITY_TIER", "HIGH", "tts.qualityTier", "high"),
+        arguments("LOG_LEVEL", "debug", "logging.level", "DEBUG"),
+        arguments("HTTP_PORT", " 9090 ", "http.port", 9090),
+        // Values beyond int range stay longs rather than overflowing.
+        arguments("CACHE_MAX_BYTES", "68719476736", "cache.maxBytes", 68_719_476_736L),
+        arguments("ENABLE_EMOTIONS", "no", "tts.enableEmotions", false),
+        arguments("ENABLE_EMOTIONS", "OFF", "tts.enableEmotions", false),
+        arguments("ENABLE_CLONING", "yes", "tts.enableCloning", true),
+        arguments("ENABLE_CLONING", "1", "tts.enableCloning", true),
+        arguments("CORS_ORIGINS", "a, b", "http.corsOrigins", new JsonArray(List.of("a", "b"))),
+        arguments("CORS_ORIGINS", " a,, b ,", "http.corsOrigins", new JsonArray(List.of("a", "b"))),
+        arguments("NODE_ROLES", "gateway,cache", "node.roles", new JsonArray(List.of("gateway", "cache"))),
+        arguments("REDIS_URL", "redis://cache:6379/0", "cache.redisUrl", "redis://cache:6379/0"),
+        arguments("CLUSTER_PUBLIC_HOST", "10.0.0.7", "cluster.publicHost", "10.0.0.7"));
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @MethodSource("envOverrides")
+  void environmentOverridesDefault(String env, String raw, String path, Object expected) {
+    JsonObject config = ConfigLoader.load(null, Map.of(env, raw));
+
+    assertEquals(expected, ConfigLoader.get(config, path));
+  }
+
+  @Test
+  void fileOverlaysNestedKeysAndKeepsTheirSiblings() throws IOException {
+    Path file = writeConfig("""
+        {"http": {"port": 9001},
+         "tts": {"qualityTier": "HIGH"},
+         "providers": {"espeak": {"workers": 4}}}""");
+
+    JsonObject config = ConfigLoader.load(file, Map.of());
+
+    assertEquals(9001, ConfigLoader.get(config, "http.port"));
+    assertEquals("high", ConfigLoader.get(config, "tts.qualityTier"));
+    assertEquals(4, ConfigLoader.get(config, "providers.espeak.workers"));
+    assertEquals("127.0.0.1", ConfigLoader.get(config, "http.host"));
+    assertEquals("espeak-ng", ConfigLoader.get(config, "providers.espeak.binary"));
+    assertEquals(64, ConfigLoader.get(config, "providers.espeak.maxQueue"));
+  }
+
+  @Test
+  void environmentBeatsFile() throws IOException {
+    Path file = writeConfig("{\"http\": {\"port\": 9001}, \"cache\": {\"redisUrl\": \"redis://a:6379\"}}");
+
+    JsonObject config = ConfigLoader.load(file, Map.of("HTTP_PORT", "9002", "REDIS_URL", ""));
+
+    assertEquals(9002, ConfigLoader.get(config, "http.port"));
+    // An empty value for a nullable key clears what the file set.
+    assertTrue(config.getJsonObject("cache").containsKey("redisUrl"));
+    assertNull(ConfigLoader.get(config, "cache.redisUrl"));
+  }
+
+  static Stream<Arguments> invalidConfigs() {
+    return Stream.of(
+        arguments("TTS_QUALITY_TIER=ultra", null, Map.of("TTS_QUALITY_TIER", "ultra"),
+            "config: TTS_QUALITY_TIER (tts.qualityTier) = 'ultra' is not allowed; expected one of balanced|fast|high"),
+        arguments("HTTP_PORT=70000", null, Map.of("HTTP_PORT", "70000"),
+            "config: HTTP_PORT (http.port) = '70000' is not allowed; expected an integer between 0 and 65535"),
+        arguments("HTTP_PORT=abc", null, Map.of("HTTP_PORT", "abc"),
+            "config: HTTP_PORT (http.port) = 'abc' is not allowed; expected an integer"),
+        arguments("ENABLE_EMOTIONS=maybe", null, Map.of("ENABLE_EMOTIONS", "maybe"),
+            "config: ENABLE_EMOTIONS (tts.enableEmotions) = 'maybe' is not allowed; expected true|false"),
+        arguments("REDIS_URL=http://x", null, Map.of("REDIS_URL", "http://x"),
+            "config: REDIS_URL (cache.redisUrl) = 'http://x' is not allowed; "
+                + "expected a URL starting with redis://, rediss:// or unix://"),
+        arguments("LOG_LEVEL=loud", null, Map.of("LOG_LEVEL", "loud"),
+            "config: LOG_LEVEL (logging.level) = 'loud' is not allowed; expected one of DEBUG|ERROR|INFO|TRACE|WARN"),
+        arguments("NODE_ROLES=gateway,bogus", null, Map.of("NODE_ROLES", "gateway,bogus"),
+            "config: NODE_ROLES (node.roles) = [\"gateway\",\"bogus\"] is not allowed; "
+                + "expected a comma-separated subset of gateway,pipeline,cache,providers"),
+        arguments("NODE_ROLES empty", null, Map.of("NODE_ROLES", " , "),
+            "config: NODE_ROLES (node.roles) = [] is not allowed; "
+                + "expected at least one of gateway,pipeline,cache,providers"),
+        arguments("first chunk longer than max chunk", null,
+            Map.of("FIRST_CHUNK_MAX_CHARS", "300", "MAX_CHUNK_CHARS", "200"),
+            "config: FIRST_CHUNK_MAX_CHARS (tts.firstChunkMaxChars) = '300' is not allowed; "
+                + "expected at most MAX_CHUNK_CHARS (200)"),
+        arguments("unknown nested key in file", "{\"tts\": {\"qualtyTier\": \"high\"}}", Map.of(),
+            "config: unknown key 'tts.qualtyTier' in " + FILE + " (every key is listed in docs/configuration.md)"),
+        arguments("scalar where the file needs an object", "{\"http\": 8080}", Map.of(),
+            "config: key 'http' in " + FILE + " must be an object"),
+        arguments("string where the file needs an integer", "{\"http\": {\"port\": \"8080\"}}", Map.of(),
+            "config: HTTP_PORT (http.port) = '8080' is not allowed; expected an integer between 0 and 65535"),
+        arguments("null for a required key in file", "{\"cache\": {\"ttlSeconds\": null}}", Map.of(),
+            "config: CACHE_TTL_SECONDS (cache.ttlSeconds) = 'null' is not allowed; "
+                + "expected a value (it may not be null)"),
+        arguments("file holds a JSON array, not an object", "[1, 2]", Map.of(),
+            "config: --config file " + FILE + " is not a JSON object: Failed to decode"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidConfigs")
+  void invalidConfigurationFailsWithExactOneLineMessage(String description, String fileJson, Map<String, String> env,
+                                                        String expected) throws IOException {
+    Path file = fileJson == null ? null : writeConfig(fileJson);
+
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, env));
+
+    assertEquals(expected.replace(FILE, String.valueOf(file)), e.getMessage());
+  }
+
+  @Test
+  void missingFileNamesThePath() {
+    Path missing = dir.resolve("missing.json");
+
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(missing, Map.of()));
+
+    // NoSuchFileException's own message is the path, hence it appears twice.
+    assertEquals("config: cannot read --config file " + missing + ": " + missing, e.getMessage());
+  }
+
+  /**
+   * Every setting whose env value can be rejected, with one value it must reject. Free-form strings and lists
+   * (paths, API keys, CORS origins) accept anything, so they have no such value.
+   */
+  static Stream<Arguments> rejectableSettings() {
+    List<Arguments> cases = new ArrayList<>();
+    for (Setting setting : Settings.ALL) {
+      String bad = switch (setting.type()) {
+        case INT, DOUBLE -> "twelve";
+        case BOOL -> "perhaps";
+        case STRING -> !setting.allowed().isEmpty() || setting.pattern() != null ? "no such value!" : null;
+        case STRING_LIST -> setting.path().equals("node.roles") ? "gateway,nobody" : null;
+      };
+      if (bad != null) {
+        cases.add(arguments(setting.env(), setting.path(), bad));
+      }
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0}={2}")
+  @MethodSource("rejectableSettings")
+  void everyEnvErrorIsOneLineNamingKeyAndValue(String env, String path, String bad) {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of(env, bad)));
+
+    String message = e.getMessage();
+    assertFalse(message.contains("\n") || message.contains("\r"), message);
+    assertTrue(message.startsWith("config: " + env + " (" + path + ") = "), message);
+    // A list is shown as JSON (["gateway","nobody"]), so look for each item rather than the raw string.
+    for (String part : bad.split(",")) {
+      assertTrue(message.contains(part), message);
+    }
+  }
+
+  @Test
+  void settingsTableCoversEveryDefaultKeyExactlyOnce() {
+    Set<String> defaultKeys = new TreeSet<>();
+    collectLeaves(ConfigLoader.defaults(), "", defaultKeys);
+    List<String> settingPaths = Settings.ALL.stream().map(Setting::path).toList();
+    List<String> envNames = Settings.ALL.stream().map(Setting::env).toList();
+
+    // Both directions: a key without a setting is never validated; a setting without a key is never set.
+    assertEquals(defaultKeys, new TreeSet<>(settingPaths));
+    assertEquals(settingPaths.size(), new HashSet<>(settingPaths).size(), "duplicate paths in Settings.ALL");
+    assertEquals(envNames.size(), new HashSet<>(envNames).size(), "duplicate env names in Settings.ALL");
+  }
+
+  private static void collectLeaves(JsonObject node, String prefix, Set<String> out) {
+    for (String key : node.fieldNames()) {
+      Object value = node.getValue(key);
+      if (value instanceof JsonObject nested) {
+        collectLeaves(nested, prefix + key + ".", out);
+      } else {
+        out.add(prefix + key);
+      }
+    }
+  }
+}

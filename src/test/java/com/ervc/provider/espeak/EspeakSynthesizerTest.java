@@ -1,0 +1,60 @@
+package com.ervc.provider.espeak;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.ervc.provider.Emotion;
+import com.ervc.provider.QualityTier;
+import com.ervc.provider.TtsRequest;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EspeakSynthesizerTest {
+
+  private static final EspeakSynthesizer WITH_EMOTIONS = new EspeakSynthesizer("espeak-ng", 1_000, true);
+  private static final EspeakSynthesizer WITHOUT_EMOTIONS = new EspeakSynthesizer("espeak-ng", 1_000, false);
+
+  private static TtsRequest request(String text, Emotion emotion, double intensity, double speed) {
+    return new TtsRequest(text, "espeak", "en-us", emotion, intensity, QualityTier.BALANCED, speed, 24000);
+  }
+
+  private static List<String> expected(String voice, int wpm, int pitch, int amplitude) {
+    return List.of("espeak-ng", "--stdout", "-b", "1", "-v", voice, "-s", Integer.toString(wpm),
+        "-p", Integer.toString(pitch), "-a", Integer.toString(amplitude), "--stdin");
+  }
+
+  @Test
+  void neutralCommandReadsTextFromStdin() {
+    assertEquals(expected("en-us", 175, 50, 100),
+        WITH_EMOTIONS.command(request("Hello.", Emotion.NEUTRAL, 0.5, 1.0)));
+  }
+
+  @Test
+  void textNeverBecomesAnArgument() {
+    // Text that looks like options must not reach the command line, where espeak-ng would parse it.
+    String text = "--help -w /tmp/owned.wav";
+
+    List<String> command = WITH_EMOTIONS.command(request(text, Emotion.HAPPY, 1.0, 1.0));
+
+    assertFalse(command.stream().anyMatch(arg -> arg.contains("help") || arg.contains("owned")), command::toString);
+  }
+
+  @Test
+  void emotionSetsProsody() {
+    assertEquals(expected("en-us", 140, 35, 75), WITH_EMOTIONS.command(request("Oh.", Emotion.SAD, 1.0, 1.0)));
+  }
+
+  @Test
+  void whisperAppendsTheVariantToTheVoice() {
+    assertEquals(expected("en-us+whisper", 166, 50, 100),
+        WITH_EMOTIONS.command(request("Psst.", Emotion.WHISPER, 1.0, 1.0)));
+  }
+
+  @Test
+  void disabledEmotionsGiveNeutralProsodyButKeepSpeed() {
+    assertEquals(expected("en-us", 263, 50, 100),
+        WITHOUT_EMOTIONS.command(request("Hi.", Emotion.EXCITED, 1.0, 1.5)));
+    assertEquals(expected("en-us", 175, 50, 100),
+        WITHOUT_EMOTIONS.command(request("Hi.", Emotion.WHISPER, 1.0, 1.0)));
+  }
+}

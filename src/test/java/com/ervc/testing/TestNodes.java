@@ -1,0 +1,64 @@
+package com.ervc.testing;
+
+import com.ervc.cluster.Node;
+import com.ervc.config.ConfigLoader;
+import io.vertx.core.json.JsonObject;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts real nodes inside the test JVM. The single-node fixture is shared by every test class of the JVM
+ * (cluster start-up costs seconds), and is closed when the JVM exits.
+ */
+public final class TestNodes {
+  private static Node shared;
+
+  private TestNodes() {
+  }
+
+  /** A unique cluster name, so test clusters never join each other or a node running on this machine. */
+  public static String uniqueClusterName() {
+    return "test-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Environment for a node on loopback with an ephemeral HTTP port; add or replace entries as needed. */
+  public static Map<String, String> env(String clusterName) {
+    Map<String, String> env = new HashMap<>();
+    env.put("CLUSTER_NAME", clusterName);
+    env.put("HTTP_PORT", "0");
+    env.put("HTTP_HOST", "127.0.0.1");
+    env.put("SHUTDOWN_DRAIN_SECONDS", "1");
+    env.put("WEBROOT", "webroot");
+    return env;
+  }
+
+  public static Node start(Map<String, String> env) {
+    JsonObject config = ConfigLoader.load(null, env);
+    try {
+      return Node.start(config, env).await(2, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      throw new IllegalStateException("test node did not start", e);
+    }
+  }
+
+  public static void stop(Node node) {
+    try {
+      node.stop().await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("test node did not stop", e);
+    }
+  }
+
+  /** One all-roles node with the in-process cache, shared by the whole test JVM. */
+  public static synchronized Node single() {
+    if (shared == null) {
+      shared = start(env(uniqueClusterName()));
+      Node node = shared;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(node)));
+    }
+    return shared;
+  }
+}
