@@ -23,6 +23,7 @@ import java.util.List;
 
 /** The REST API: speech synthesis, voice and provider listings, health. docs/http-api.md describes it. */
 final class HttpApi {
+  private static final String CACHED_HEADER = "X-TTS-Cached";
   private final SpeechClient speech;
   private final ProviderDirectory directory;
   private final NodeState node;
@@ -94,7 +95,7 @@ final class HttpApi {
           .putHeader("X-TTS-Provider", info.getString("provider"))
           .putHeader("X-TTS-Voice", info.getString("voice"));
       if (format != AudioResponseFormat.WAV) {
-        response.setChunked(true);
+        response.setChunked(true).putHeader("Trailer", CACHED_HEADER);
       }
     }
 
@@ -116,11 +117,13 @@ final class HttpApi {
 
     @Override
     public void onEnd(JsonObject summary) {
-      HttpServerResponse response = rc.response().putHeader("X-TTS-Cached", String.valueOf(summary.getBoolean("cached")));
+      String cached = String.valueOf(summary.getBoolean("cached"));
+      HttpServerResponse response = rc.response();
       if (format == AudioResponseFormat.WAV) {
-        response.end(Buffer.buffer(WavCodec.encode(collected.getBytes(), sampleRate, 1)));
+        response.putHeader(CACHED_HEADER, cached).end(Buffer.buffer(WavCodec.encode(collected.getBytes(), sampleRate, 1)));
       } else {
-        response.end();
+        // The head of a streamed response left long ago; the cache verdict travels as a chunked trailer.
+        response.putTrailer(CACHED_HEADER, cached).end();
       }
     }
 

@@ -7,6 +7,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
 import java.util.Iterator;
@@ -19,6 +21,7 @@ import java.util.Map;
  * leaves a client waiting forever.
  */
 final class SinkRouter {
+  private static final Logger LOG = LoggerFactory.getLogger(SinkRouter.class);
   static final int GONE = 410;
 
   private record Route(StreamListener listener, long[] lastSeenNanos, long[] expectedSeq) {
@@ -76,9 +79,10 @@ final class SinkRouter {
     try {
       dispatch(stream, route.listener, msg);
     } catch (RuntimeException e) {
+      LOG.error("stream {}: delivering a '{}' message failed", stream, msg.headers().get(Addresses.H_TYPE), e);
       routes.remove(stream);
-      msg.fail(GONE, "malformed stream message");
-      route.listener.onError(ErrorCode.INTERNAL, "malformed stream message: " + e.getMessage());
+      msg.fail(GONE, "stream delivery failed");
+      route.listener.onError(ErrorCode.INTERNAL, "the server could not deliver this stream");
     }
   }
 

@@ -1,0 +1,147 @@
+package com.ervc.it;
+
+import com.ervc.audio.Pcm16;
+import com.ervc.audio.WavAudio;
+import com.ervc.audio.WavCodec;
+import com.ervc.cluster.Node;
+import com.ervc.testing.TestNodes;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The REST API against a real single node. */
+class HttpApiIT {
+  private static Node node;
+  private static WebClient http;
+
+  @BeforeAll
+  static void start() {
+    node = TestNodes.single();
+    http = WebClient.create(node.vertx(), new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(node.httpPort()));
+  }
+
+  @AfterAll
+  static void stop() {
+    http.close();
+  }
+
+  private static HttpResponse<Buffer> tts(String accept, Buffer body) throws Exception {
+    var request = http.request(HttpMethod.POST, "/api/v1/tts").putHeader("Content-Type", "application/json");
+    if (accept != null) {
+      request.putHeader("Accept", accept);
+    }
+    return request.sendBuffer(body).await(30, TimeUnit.SECONDS);
+  }
+
+  private static HttpResponse<Buffer> get(String path) throws Exception {
+    return http.get(path).send().await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void wavAndRawFormatsCarryTheSameSpeech() throws Exception {
+    Buffer body = new JsonObject().put("text", "Testing the three formats.").toBuffer();
+    HttpResponse<Buffer> wav = tts(null, body);
+    assertEquals(200, wav.statusCode());
+    assertEquals("audio/wav", wav.getHeader("Content-Type"));
+    assertEquals("espeak", wav.getHeader("X-TTS-Provider"));
+    assertEquals(String.valueOf(wav.body().length()), wav.getHeader("Content-Length"));
+    WavAudio audio = WavCodec.decode(wav.body().getBytes());
+    assertEquals(24_000, audio.sampleRate());
+    assertEquals(1, audio.channels());
+    double seconds = audio.frameCount() / 24_000.0;
+    assertTrue(seconds > 1.0 && seconds < 4.0, "plausible duration: " + seconds);
+
+    HttpResponse<Buffer> pcm = tts("audio/pcm", body);
+    assertEquals(200, pcm.statusCode());
+    assertEquals("audio/pcm;rate=24000;channels=1;format=s16le", pcm.getHeader("Content-Type"));
+    assertEquals("true", pcm.getTrailer("X-TTS-Cached"), "the second request is served from the cache");
+    assertArrayEquals(audio.pcm(), pcm.body().getBytes());
+
+    HttpResponse<Buffer> l16 = tts("audio/L16", body);
+    assertEquals("audio/L16;rate=24000;channels=1", l16.getHeader("Content-Type"));
+    assertArrayEquals(Pcm16.toBigEndian(Pcm16.fromLittleEndian(audio.pcm())), l16.body().getBytes(),
+        "audio/L16 is the same samples in network byte order");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "not json                                         | 400 | invalid_request",
+      "[1]                                              | 400 | invalid_request",
+      "{}                                               | 400 | invalid_request",
+      "{\"text\":\"Hi\",\"emotion\":\"bored\"}          | 400 | invalid_request",
+      "{\"text\":\"Hi\",\"provider\":\"azure\"}         | 503 | provider_unavailable",
+      "{\"text\":\"Hi\",\"voice\":\"nope\"}             | 400 | invalid_request"})
+  void badRequestsGetAJsonErrorWithTheirCode(String body, int status, String code) throws Exception {
+    HttpResponse<Buffer> response = tts(null, Buffer.buffer(body.trim()));
+    assertEquals(status, response.statusCode(), response.bodyAsString());
+    assertEquals(code, response.bodyAsJsonObject().getJsonObject("error").getString("code"));
+  }
+
+  @Test
+  void tooLongTextAndTooLargeBodiesAre413() throws Exception {
+    HttpResponse<Buffer> longText = tts(null, new JsonObject().put("text", "a".repeat(5001)).toBuffer());
+    assertEquals(413, longText.statusCode());
+    assertEquals("too_large", longText.bodyAsJsonObject().getJsonObject("error").getString("code"));
+    HttpResponse<Buffer> hugeBody = tts(null, Buffer.buffer("{\"text\":\"" + "a".repeat(300_000) + "\"}"));
+    assertEquals(413, hugeBody.statusCode());
+    assertEquals("too_large", hugeBody.bodyAsJsonObject().getJsonObject("error").getString("code"));
+  }
+
+  @Test
+  void unsupportedAcceptIs406() throws Exception {
+    assertEquals(406, tts("text/html", new JsonObject().put("text", "Hi").toBuffer()).statusCode());
+  }
+
+  @Test
+  void voicesAndProvidersDescribeEspeak() throws Exception {
+    JsonArray voices = get("/api/v1/voices").bodyAsJsonObject().getJsonArray("voices");
+    assertTrue(voices.stream().map(JsonObject.class::cast)
+        .anyMatch(v -> "espeak".equals(v.getString("provider")) && "en-us".equals(v.getString("id"))));
+    JsonObject espeak = get("/api/v1/providers").bodyAsJsonObject().getJsonArray("providers").getJsonObject(0);
+    assertEquals("espeak", espeak.getString("name"));
+    assertTrue(espeak.getBoolean("available"));
+    assertEquals(8, espeak.getJsonArray("emotions").size());
+    assertEquals(new JsonArray().add("fast").add("balanced").add("high"), espeak.getJsonArray("qualityTiers"));
+    assertEquals(24_000, espeak.getInteger("sampleRate"));
+    assertEquals(new JsonArray().add(node.state().nodeId()), espeak.getJsonArray("nodes"));
+  }
+
+  @Test
+  void healthReportsEveryComponent() throws Exception {
+    HttpResponse<Buffer> response = get("/health");
+    assertEquals(200, response.statusCode());
+    JsonObject health = response.bodyAsJsonObject();
+    assertEquals("healthy", health.getString("status"));
+    assertEquals(node.state().nodeId(), health.getString("node"));
+    for (String component : new String[] {"gateway", "pipeline", "cache", "provider.espeak"}) {
+      assertEquals("up", health.getJsonObject("components").getJsonObject(component).getString("status"), component);
+    }
+    assertEquals("memory", health.getJsonObject("cache").getString("backend"));
+  }
+
+  @Test
+  void servesTheBrowserClient() throws Exception {
+    HttpResponse<Buffer> page = get("/");
+    assertEquals(200, page.statusCode());
+    assertTrue(page.getHeader("Content-Type").startsWith("text/html"));
+    assertTrue(page.bodyAsString().contains("id=\"speak\""));
+    assertEquals(200, get("/pcm-player.worklet.js").statusCode());
+    assertEquals(404, get("/no-such-file.js").statusCode());
+  }
+}

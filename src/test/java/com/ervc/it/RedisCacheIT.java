@@ -1,0 +1,101 @@
+package com.ervc.it;
+
+import com.ervc.cache.RedisAudioCache;
+import com.ervc.cluster.Node;
+import com.ervc.testing.RedisServer;
+import com.ervc.testing.TestNodes;
+import com.ervc.testing.WsProbe;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Redis cache against a real redis-server, including an outage in the middle of a session. */
+class RedisCacheIT {
+  private static final String KEY_A = "a".repeat(64);
+  private static RedisServer redis;
+  private static Vertx vertx;
+
+  @BeforeAll
+  static void start() throws Exception {
+    redis = new RedisServer().start();
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+    redis.close();
+  }
+
+  @Test
+  void storesByteIdenticalAudioAndHonoursTtl() throws Exception {
+    RedisAudioCache cache = new RedisAudioCache(vertx, redis.url(), 400, 1000);
+    byte[] audio = new byte[48_000];
+    new Random(7).nextBytes(audio);
+    cache.put(KEY_A, Buffer.buffer(audio)).await(5, TimeUnit.SECONDS);
+
+    assertArrayEquals(audio, cache.get(KEY_A).await(5, TimeUnit.SECONDS).getBytes());
+    long pttl = Long.parseLong(redis.command("PTTL ervc:audio:" + KEY_A).substring(1));
+    assertTrue(pttl > 0 && pttl <= 400, "stored with PX ttl: " + pttl);
+    Thread.sleep(600);
+    assertNull(cache.get(KEY_A).await(5, TimeUnit.SECONDS), "expired after its TTL");
+    assertNull(cache.get("b".repeat(64)).await(5, TimeUnit.SECONDS));
+    cache.close();
+  }
+
+  @Test
+  void speechKeepsWorkingWhileRedisIsDownAndUsesItAgainWhenBack() throws Exception {
+    Map<String, String> env = TestNodes.env(TestNodes.uniqueClusterName());
+    env.put("REDIS_URL", redis.url());
+    Node node = TestNodes.start(env);
+    try (WsProbe ws = new WsProbe(node.vertx(), node.httpPort())) {
+      ws.nextOfType("ready");
+      String before = unique("Before the outage");
+      assertFalse(speak(ws, before).getBoolean("cached"));
+      assertTrue(speak(ws, before).getBoolean("cached"), "second time from Redis");
+      assertTrue(Long.parseLong(redis.command("DBSIZE").substring(1)) >= 1);
+
+      redis.stop();
+      String during = unique("During the outage");
+      JsonObject first = speak(ws, during);
+      assertEquals("audio_end", first.getString("type"));
+      assertTrue(first.getLong("samples") > 0);
+      assertFalse(speak(ws, during).getBoolean("cached"), "nothing can be cached while Redis is down");
+      JsonObject health = node.vertx().eventBus().<JsonObject>request("tts.cache.stats", null)
+          .await(5, TimeUnit.SECONDS).body();
+      assertFalse(health.getBoolean("available"));
+      assertTrue(health.getLong("errors") >= 2);
+
+      redis.start();
+      String after = unique("After the outage");
+      assertFalse(speak(ws, after).getBoolean("cached"));
+      assertTrue(speak(ws, after).getBoolean("cached"), "Redis is used again once it is back");
+    } finally {
+      TestNodes.stop(node);
+    }
+  }
+
+  private static String unique(String text) {
+    return text + ", take " + UUID.randomUUID().toString().replaceAll("[^a-f]", "").substring(0, 4) + ".";
+  }
+
+  private static JsonObject speak(WsProbe ws, String text) throws Exception {
+    String id = UUID.randomUUID().toString();
+    ws.send(new JsonObject().put("type", "synthesize").put("id", id).put("text", text));
+    return ws.collect(id).last();
+  }
+}
