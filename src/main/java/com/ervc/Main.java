@@ -46,15 +46,20 @@ public final class Main {
     Node node;
     try {
       node = Node.start(config, System.getenv()).await(2, TimeUnit.MINUTES);
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
     } catch (Exception e) {
       log.error("node did not start: {}", e.getMessage());
       System.exit(1);
       return;
     }
+    long stopSeconds = config.getJsonObject("node").getLong("shutdownDrainSeconds") + 30;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("shutting down: draining streams and leaving the cluster");
       try {
-        node.stop().await(30, TimeUnit.SECONDS);
+        node.stop(stopSeconds, TimeUnit.SECONDS);
       } catch (Exception e) {
         log.warn("shutdown did not finish cleanly: {}", e.getMessage());
       }

@@ -49,7 +49,10 @@ public final class ClusterBootstrap {
       JoinConfig join = config.getNetworkConfig().getJoin();
       join.getMulticastConfig().setEnabled(false);
       join.getAutoDetectionConfig().setEnabled(false);
+      join.getKubernetesConfig().setEnabled(false);
       join.getTcpIpConfig().setEnabled(true).setMembers(members);
+      // Members on other hosts cannot be reached through a loopback-only interface.
+      config.getNetworkConfig().getInterfaces().setEnabled(false);
     }
     return config;
   }

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -26,6 +27,7 @@ public final class Node {
   private final Vertx vertx;
   private final NodeState state;
   private GatewayVerticle gateway;
+  private String gatewayDeployment;
 
   private Node(Vertx vertx, NodeState state) {
     this.vertx = vertx;
@@ -83,6 +85,9 @@ public final class Node {
   private Future<Void> deploy(String component, Supplier<VerticleBase> verticle, JsonObject config, boolean required) {
     return vertx.deployVerticle(verticle.get(), new DeploymentOptions().setConfig(config))
         .<Void>map(id -> {
+          if (component.equals("gateway")) {
+            gatewayDeployment = id;
+          }
           state.up(component);
           return null;
         })
@@ -96,8 +101,16 @@ public final class Node {
         });
   }
 
-  /** Leaves the cluster cleanly: verticles stop (the gateway drains its streams), then Hazelcast leaves. */
-  public Future<Void> stop() {
-    return vertx.close();
+  /**
+   * Leaves the cluster cleanly: the gateway stops first and drains its streams while pipeline and providers still
+   * serve them, then the other verticles stop and Hazelcast leaves. Blocks, so call it from a non-Vert.x
+   * thread (a shutdown hook, a test): a close chained inside Vert.x could not report back once its event loops
+   * are gone.
+   */
+  public void stop(long timeout, TimeUnit unit) throws Exception {
+    if (gatewayDeployment != null) {
+      vertx.undeploy(gatewayDeployment).otherwiseEmpty().await(timeout, unit);
+    }
+    vertx.close().await(timeout, unit);
   }
 }

@@ -72,6 +72,10 @@ public final class ConfigLoader {
       }
     }
     JsonObject tts = config.getJsonObject("tts");
+    if (tts.getLong("streamStallTimeoutMs") <= tts.getLong("providerTimeoutMs")) {
+      throw setting("tts.streamStallTimeoutMs").invalid(tts.getLong("streamStallTimeoutMs"),
+          "more than PROVIDER_TIMEOUT_MS (" + tts.getLong("providerTimeoutMs") + "), or slow sentences look like dead nodes");
+    }
     if (tts.getInteger("firstChunkMaxChars") > tts.getInteger("maxChunkChars")) {
       throw setting("tts.firstChunkMaxChars").invalid(tts.getInteger("firstChunkMaxChars"),
           "at most MAX_CHUNK_CHARS (" + tts.getInteger("maxChunkChars") + ")");

@@ -28,7 +28,7 @@ public final class Settings {
 
       string("http.host", "HTTP_HOST").matching(HOST, "a host name or IP address"),
       integer("http.port", "HTTP_PORT", 0, MAX_PORT),
-      string("http.webroot", "WEBROOT"),
+      string("http.webroot", "WEBROOT").matching("\\S.*", "a directory path"),
       list("http.corsOrigins", "CORS_ORIGINS"),
 
       string("tts.provider", "TTS_PROVIDER").oneOf("auto", "espeak", "onnx", "elevenlabs", "azure", "openai"),

@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -26,11 +27,13 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /** HTTP + WebSocket entry point of a node. Routes live here; behaviour lives in HttpApi and WebSocketSession. */
 public final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   private static final int MAX_BODY_BYTES = 256 * 1024;
+  private static final long CLOSE_HANDSHAKE_MS = 1000;
   /** Room for the largest valid message (5,000 characters, each escaped as \\uXXXX) with margin. */
   private static final int MAX_WS_MESSAGE_BYTES = 256 * 1024;
 
@@ -38,6 +41,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final Set<WebSocketSession> sessions = new HashSet<>();
   private HttpServer server;
   private SpeechClient speech;
+  private HttpApi api;
 
   public GatewayVerticle(NodeState node) {
     this.node = node;
@@ -51,22 +55,25 @@ public final class GatewayVerticle extends VerticleBase {
     speech = new SpeechClient(vertx.eventBus(), sink);
     WebSocketSession.Limits limits = new WebSocketSession.Limits(tts.getInteger("maxTextChars"),
         tts.getInteger("maxInFlightPerConnection"), tts.getInteger("sampleRate"), serverDefaults(tts));
-    HttpApi api = new HttpApi(speech, new ProviderDirectory(vertx), node, vertx.eventBus(), limits);
+    api = new HttpApi(speech, new ProviderDirectory(vertx), node, vertx.eventBus(), limits, sessions::size);
 
     Router router = Router.router(vertx);
     List<String> origins = http.getJsonArray("corsOrigins").stream().map(String::valueOf).toList();
     if (!origins.isEmpty()) {
       CorsHandler cors = CorsHandler.create().addOrigins(origins)
           .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
-          .allowedHeader("Content-Type").allowedHeader("Accept").allowedHeader("Authorization");
+          .allowedHeader("Content-Type").allowedHeader("Accept").allowedHeader("Authorization")
+          .exposedHeaders(Set.of("X-TTS-Provider", "X-TTS-Voice", "X-TTS-Cached"));
       router.route("/api/*").handler(cors);
     }
-    router.get("/health").handler(api::health);
-    router.get("/api/v1/voices").handler(api::voices);
-    router.get("/api/v1/providers").handler(api::providers);
-    router.post("/api/v1/tts").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES)).handler(api::synthesize);
-    router.get("/ws").handler(rc -> upgrade(rc, limits));
+    endpoint(router, HttpMethod.GET, "/health").handler(api::health);
+    endpoint(router, HttpMethod.GET, "/api/v1/voices").handler(api::voices);
+    endpoint(router, HttpMethod.GET, "/api/v1/providers").handler(api::providers);
+    endpoint(router, HttpMethod.POST, "/api/v1/tts").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+        .handler(api::synthesize);
+    endpoint(router, HttpMethod.GET, "/ws").handler(rc -> upgrade(rc, limits));
     router.route("/*").handler(staticFiles(http.getString("webroot")));
+    router.route().handler(rc -> rc.fail(404));
     router.route().failureHandler(GatewayVerticle::onFailure);
 
     return sink.start()
@@ -78,6 +85,13 @@ public final class GatewayVerticle extends VerticleBase {
           server = s;
           LOG.info("gateway listening on http://{}:{}", http.getString("host"), s.actualPort());
         });
+  }
+
+  /** A route for one method; any other method on the same path gets 405 instead of falling through to 404. */
+  private static Route endpoint(Router router, HttpMethod method, String path) {
+    Route route = router.route(method, path);
+    router.route(path).handler(rc -> rc.fail(405));
+    return route;
   }
 
   /** The port actually bound (differs from config when configured as 0). */
@@ -93,8 +107,7 @@ public final class GatewayVerticle extends VerticleBase {
     rc.request().toWebSocket().onSuccess(ws -> {
       WebSocketSession session = new WebSocketSession(ws, speech, limits);
       sessions.add(session);
-      ws.closeHandler(v -> sessions.remove(session));
-      session.open();
+      session.open(() -> sessions.remove(session));
     }).onFailure(rc::fail);
   }
 
@@ -120,7 +133,12 @@ public final class GatewayVerticle extends VerticleBase {
     }
     rc.response().setStatusCode(status).putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("error", new JsonObject().put("code", code.wire())
-            .put("message", status == 413 ? "request body too large" : status == 404 ? "not found" : "request failed"))
+            .put("message", switch (status) {
+              case 404 -> "not found";
+              case 405 -> "method not allowed";
+              case 413 -> "request body too large";
+              default -> "request failed";
+            }))
             .encode());
   }
 
@@ -132,11 +150,14 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     long drainMs = config().getJsonObject("node").getLong("shutdownDrainSeconds") * 1000;
     sessions.forEach(WebSocketSession::drain);
+    api.drain();
     Promise<Void> drained = Promise.promise();
     long deadline = System.currentTimeMillis() + drainMs;
     waitForDrain(drained, deadline);
     return drained.future()
-        .compose(v -> Future.join(new ArrayList<>(sessions).stream().map(WebSocketSession::shutdown).toList()))
+        // Close handshakes get a moment to complete; a client that never answers must not hold the node up.
+        .compose(v -> Future.join(new ArrayList<>(sessions).stream().map(WebSocketSession::shutdown).toList())
+            .timeout(CLOSE_HANDSHAKE_MS, TimeUnit.MILLISECONDS).otherwiseEmpty())
         .eventually(() -> server == null ? Future.succeededFuture() : server.close());
   }
 

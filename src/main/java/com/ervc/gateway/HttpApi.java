@@ -20,6 +20,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
+import java.util.function.IntSupplier;
 
 /** The REST API: speech synthesis, voice and provider listings, health. docs/http-api.md describes it. */
 final class HttpApi {
@@ -29,9 +30,12 @@ final class HttpApi {
   private final NodeState node;
   private final EventBus bus;
   private final WebSocketSession.Limits limits;
+  private final IntSupplier openSessions;
+  private boolean draining;
 
   HttpApi(SpeechClient speech, ProviderDirectory directory, NodeState node, EventBus bus,
-          WebSocketSession.Limits limits) {
+          WebSocketSession.Limits limits, IntSupplier openSessions) {
+    this.openSessions = openSessions;
     this.speech = speech;
     this.directory = directory;
     this.node = node;
@@ -48,7 +52,16 @@ final class HttpApi {
     }
   }
 
+  /** Refuses new synthesis from now on (shutdown); running responses finish. */
+  void drain() {
+    draining = true;
+  }
+
   void synthesize(RoutingContext rc) {
+    if (draining) {
+      fail(rc, ErrorCode.PROVIDER_UNAVAILABLE, "the server is shutting down");
+      return;
+    }
     AudioResponseFormat format = AudioResponseFormat.negotiate(rc.request().getHeader("Accept"));
     if (format == null) {
       rc.response().setStatusCode(406).putHeader("Content-Type", "application/json")
@@ -62,7 +75,7 @@ final class HttpApi {
       if (body == null) {
         throw new SpeechException(ErrorCode.INVALID_REQUEST, "the body must be a JSON object with at least 'text'");
       }
-      request = TtsRequest.parse(limits.serverDefaults().copy().mergeIn(body), limits.maxTextChars(),
+      request = TtsRequest.parse(TtsRequest.layered(limits.serverDefaults(), body), limits.maxTextChars(),
           limits.sampleRate());
     } catch (DecodeException | ClassCastException e) {
       fail(rc, ErrorCode.INVALID_REQUEST, "the body is not valid JSON");
@@ -177,6 +190,7 @@ final class HttpApi {
       boolean healthy = node.allUp() && !providers.result().isEmpty();
       JsonObject body = node.toJson().put("status", healthy ? "healthy" : "degraded")
           .put("activeStreams", speech.activeStreams())
+          .put("webSocketSessions", openSessions.getAsInt())
           .put("providers", providers.result()).put("cache", cache.result());
       rc.json(body);
     });

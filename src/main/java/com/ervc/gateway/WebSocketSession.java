@@ -112,11 +112,15 @@ final class WebSocketSession {
     this.limits = limits;
   }
 
-  void open() {
+  /** Starts serving; {@code onClosed} runs once the socket has closed and its requests are cancelled. */
+  void open(Runnable onClosed) {
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(b -> send(ServerMessages.error(null, ErrorCode.INVALID_REQUEST,
         "binary frames are not accepted; send JSON text messages")));
-    ws.closeHandler(v -> cancelAll());
+    ws.closeHandler(v -> {
+      cancelAll();
+      onClosed.run();
+    });
     ws.exceptionHandler(e -> LOG.debug("session {}: {}", id, e.getMessage()));
     send(ServerMessages.ready(id, limits.sampleRate()));
   }
@@ -183,7 +187,7 @@ final class WebSocketSession {
     }
     TtsRequest request;
     try {
-      JsonObject fields = limits.serverDefaults().copy().mergeIn(sessionDefaults).mergeIn(command.fields());
+      JsonObject fields = TtsRequest.layered(limits.serverDefaults(), sessionDefaults, command.fields());
       request = TtsRequest.parse(fields, limits.maxTextChars(), limits.sampleRate());
     } catch (SpeechException e) {
       send(ServerMessages.error(requestId, e.code(), e.getMessage()));

@@ -12,6 +12,8 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
+
 /**
  * Serves {@code tts.pipeline.synthesize}: validates the request, picks provider and voice, accepts, then streams
  * the audio to the sink the request names.
@@ -41,11 +43,16 @@ public final class PipelineVerticle extends VerticleBase {
     String sink = body == null ? null : body.getString("sink");
     String stream = body == null ? null : body.getString("stream");
     TtsRequest parsed;
+    List<String> sentences;
     try {
       if (sink == null || stream == null || body.getJsonObject("request") == null) {
         throw new SpeechException(ErrorCode.INVALID_REQUEST, "pipeline request needs 'sink', 'stream' and 'request'");
       }
       parsed = TtsRequest.fromJson(body.getJsonObject("request"));
+      sentences = splitter.split(parsed.text());
+      if (sentences.isEmpty()) {
+        throw new SpeechException(ErrorCode.INVALID_REQUEST, "the text has nothing to speak");
+      }
     } catch (SpeechException e) {
       msg.fail(e.code().status(), e.getMessage());
       return;
@@ -66,7 +73,7 @@ public final class PipelineVerticle extends VerticleBase {
           msg.reply(new JsonObject().put("provider", request.provider()).put("voice", request.voice()));
           StreamSender out = new StreamSender(vertx.eventBus(), sink, stream, tts.getInteger("streamWindow"),
               tts.getLong("streamStallTimeoutMs"));
-          new SpeechJob(request, splitter.split(request.text()), audioSource::audio, out, tts.getInteger("chunkMillis"))
+          new SpeechJob(request, sentences, audioSource::audio, out, tts.getInteger("chunkMillis"))
               .run()
               .onFailure(failure -> LOG.debug("stream {} ended early: {}", stream, failure.getMessage()));
         });

@@ -42,16 +42,23 @@ final class SentenceAudioSource {
     return bus.<Buffer>request(Addresses.CACHE_GET, key, new DeliveryOptions().setSendTimeout(cacheTimeoutMs))
         .map(reply -> {
           cacheUp();
-          if (reply.body() == null) {
-            return null;
-          }
-          CachedAudio entry = CachedAudio.decode(reply.body());
-          return entry.sampleRate() == sampleRate ? entry.pcm() : null;
+          return reply.body() == null ? null : usable(reply.body(), sampleRate);
         })
         .otherwise(failure -> {
           cacheDown(failure);
           return null;
         });
+  }
+
+  /** The PCM of an entry, or null (a miss) when it is unreadable or at another rate. */
+  private static Buffer usable(Buffer stored, int sampleRate) {
+    try {
+      CachedAudio entry = CachedAudio.decode(stored);
+      return entry.sampleRate() == sampleRate ? entry.pcm() : null;
+    } catch (IllegalArgumentException e) {
+      LOG.warn("ignoring unreadable cache entry: {}", e.getMessage());
+      return null;
+    }
   }
 
   private Future<Buffer> synthesize(TtsRequest sentence, String key) {

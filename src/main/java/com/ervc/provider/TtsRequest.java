@@ -46,6 +46,18 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
         sampleRate);
   }
 
+  /**
+   * Stacks field layers (e.g. server defaults, session settings, request); a later layer wins, except that an
+   * explicit null in it means "not given" and leaves the lower layer's value.
+   */
+  public static JsonObject layered(JsonObject... layers) {
+    JsonObject merged = new JsonObject();
+    for (JsonObject layer : layers) {
+      merged.mergeIn(withoutNulls(layer));
+    }
+    return merged;
+  }
+
   /** An explicit JSON null means "not given", so the default applies. */
   private static JsonObject withoutNulls(JsonObject fields) {
     JsonObject clean = new JsonObject();

@@ -133,6 +133,12 @@ class ConfigLoaderTest {
             Map.of("FIRST_CHUNK_MAX_CHARS", "300", "MAX_CHUNK_CHARS", "200"),
             "config: FIRST_CHUNK_MAX_CHARS (tts.firstChunkMaxChars) = '300' is not allowed; "
                 + "expected at most MAX_CHUNK_CHARS (200)"),
+        arguments("stall timeout not above provider timeout", null,
+            Map.of("STREAM_STALL_TIMEOUT_MS", "30000", "PROVIDER_TIMEOUT_MS", "30000"),
+            "config: STREAM_STALL_TIMEOUT_MS (tts.streamStallTimeoutMs) = '30000' is not allowed; "
+                + "expected more than PROVIDER_TIMEOUT_MS (30000), or slow sentences look like dead nodes"),
+        arguments("blank webroot would serve the working directory", null, Map.of("WEBROOT", ""),
+            "config: WEBROOT (http.webroot) = '' is not allowed; expected a directory path"),
         arguments("unknown nested key in file", "{\"tts\": {\"qualtyTier\": \"high\"}}", Map.of(),
             "config: unknown key 'tts.qualtyTier' in " + FILE + " (every key is listed in docs/configuration.md)"),
         arguments("scalar where the file needs an object", "{\"http\": 8080}", Map.of(),
@@ -177,7 +183,9 @@ class ConfigLoaderTest {
       String bad = switch (setting.type()) {
         case INT, DOUBLE -> "twelve";
         case BOOL -> "perhaps";
-        case STRING -> !setting.allowed().isEmpty() || setting.pattern() != null ? "no such value!" : null;
+        // The webroot pattern only refuses blank paths; every other pattern refuses this free text.
+        case STRING -> setting.path().equals("http.webroot") ? " "
+            : !setting.allowed().isEmpty() || setting.pattern() != null ? "no such value!" : null;
         case STRING_LIST -> setting.path().equals("node.roles") ? "gateway,nobody" : null;
       };
       if (bad != null) {

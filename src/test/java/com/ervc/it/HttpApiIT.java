@@ -142,6 +142,11 @@ class HttpApiIT {
     assertTrue(page.getHeader("Content-Type").startsWith("text/html"));
     assertTrue(page.bodyAsString().contains("id=\"speak\""));
     assertEquals(200, get("/pcm-player.worklet.js").statusCode());
-    assertEquals(404, get("/no-such-file.js").statusCode());
+    HttpResponse<Buffer> missing = get("/no-such-file.js");
+    assertEquals(404, missing.statusCode());
+    assertEquals("not found", missing.bodyAsJsonObject().getJsonObject("error").getString("message"));
+    HttpResponse<Buffer> wrongMethod = get("/api/v1/tts");
+    assertEquals(405, wrongMethod.statusCode());
+    assertEquals("invalid_request", wrongMethod.bodyAsJsonObject().getJsonObject("error").getString("code"));
   }
 }

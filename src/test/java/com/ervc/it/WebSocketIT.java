@@ -150,6 +150,7 @@ class WebSocketIT {
         Arguments.of("{\"type\":\"synthesize\",\"id\":\"m\"}", "m", "invalid_request"),
         Arguments.of("{\"type\":\"synthesize\",\"id\":\"b\",\"text\":\"   \"}", "b", "invalid_request"),
         Arguments.of(synthesize("big", "a".repeat(5001)).encode(), "big", "too_large"),
+        Arguments.of(synthesize("nbsp", "\u00a0\u00a0").encode(), "nbsp", "invalid_request"),
         Arguments.of(synthesize("e", "Hi.").put("emotion", "bored").encode(), "e", "invalid_request"),
         Arguments.of(synthesize("q", "Hi.").put("quality", "ultra").encode(), "q", "invalid_request"),
         Arguments.of(synthesize("s", "Hi.").put("speed", 9).encode(), "s", "invalid_request"),
@@ -226,6 +227,34 @@ class WebSocketIT {
     Reply reply = ws.collect("gb");
     assertEquals("en-gb", reply.first("audio_start").getString("voice"));
     assertEquals("audio_end", reply.last().getString("type"));
+  }
+
+  @Test
+  void nullFieldsFallBackToSessionSettings() throws Exception {
+    ws.send(new JsonObject().put("type", "settings").put("voice", "en-gb"));
+    ws.nextOfType("settings");
+    ws.send(synthesize("n", "Null means not given.").putNull("voice").putNull("speed"));
+    assertEquals("en-gb", ws.collect("n").first("audio_start").getString("voice"));
+  }
+
+  @Test
+  void closedSessionsAreForgotten() throws Exception {
+    int before = sessionsOpen();
+    WsProbe extra = new WsProbe(node.vertx(), node.httpPort());
+    extra.nextOfType("ready");
+    assertEquals(before + 1, sessionsOpen());
+    extra.close();
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (sessionsOpen() != before && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(before, sessionsOpen());
+  }
+
+  private static int sessionsOpen() throws Exception {
+    return io.vertx.ext.web.client.WebClient.create(node.vertx())
+        .get(node.httpPort(), "127.0.0.1", "/health").send().await(5, java.util.concurrent.TimeUnit.SECONDS)
+        .bodyAsJsonObject().getInteger("webSocketSessions");
   }
 
   @Test

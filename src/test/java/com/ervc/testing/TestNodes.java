@@ -46,7 +46,7 @@ public final class TestNodes {
 
   public static void stop(Node node) {
     try {
-      node.stop().await(30, TimeUnit.SECONDS);
+      node.stop(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("test node did not stop", e);
     }

@@ -58,6 +58,7 @@ public final class WsProbe implements AutoCloseable {
   private final WebSocket ws;
   private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
   private final List<Frame> stash = new ArrayList<>();
+  private final BlockingQueue<Short> closeStatus = new LinkedBlockingQueue<>(1);
 
   public WsProbe(Vertx vertx, int port) throws Exception {
     client = vertx.createWebSocketClient();
@@ -65,6 +66,7 @@ public final class WsProbe implements AutoCloseable {
     ClientWebSocket socket = client.webSocket();
     socket.textMessageHandler(text -> frames.add(new Frame(new JsonObject(text), null)));
     socket.binaryMessageHandler(data -> frames.add(new Frame(null, data)));
+    socket.closeHandler(v -> closeStatus.offer(socket.closeStatusCode() == null ? -1 : socket.closeStatusCode()));
     socket.connect(port, "127.0.0.1", "/ws").await(10, TimeUnit.SECONDS);
     ws = socket;
   }
@@ -155,6 +157,11 @@ public final class WsProbe implements AutoCloseable {
       }
     }
     return got;
+  }
+
+  /** The close status the server sent, waiting up to {@code millis} for the socket to close. */
+  public Short awaitClose(long millis) throws InterruptedException {
+    return closeStatus.poll(millis, TimeUnit.MILLISECONDS);
   }
 
   @Override
