@@ -60,6 +60,7 @@ public final class Main {
       log.info("shutting down: draining streams and leaving the cluster");
       try {
         node.stop(stopSeconds, TimeUnit.SECONDS);
+        log.info("stopped cleanly");
       } catch (Exception e) {
         log.warn("shutdown did not finish cleanly: {}", e.getMessage());
       }
