@@ -35,3 +35,19 @@ require_java_and_maven() {
     exit 1
   fi
 }
+
+# ensure_promtool: unpacks Debian's prometheus package (without installing or starting the server) into
+# .tools/prometheus and exports PROMTOOL. Debian's build has no Kubernetes service discovery (see docs/operations.md).
+ensure_promtool() {
+  local dir=.tools/prometheus
+  if [ ! -x "$dir/usr/bin/promtool" ]; then
+    local tmp
+    tmp=$(mktemp -d)
+    (cd "$tmp" && apt-get download prometheus >/dev/null 2>&1) || { apt-get update -q && (cd "$tmp" && apt-get download prometheus); }
+    mkdir -p "$dir"
+    dpkg-deb -x "$tmp"/prometheus_*.deb "$dir"
+    rm -rf "$tmp"
+  fi
+  PROMTOOL="$PWD/$dir/usr/bin/promtool"
+  export PROMTOOL
+}

@@ -10,6 +10,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.io.IOException;
@@ -73,10 +77,14 @@ public final class ClusterBootstrap {
   public record Clustered(Vertx vertx, HazelcastClusterManager clusterManager) {
   }
 
-  public static Future<Clustered> start(JsonObject config, Map<String, String> env) {
+  /** Starts the clustered instance; Vert.x's own HTTP, event-bus, pool and JVM metrics go into {@code registry}. */
+  public static Future<Clustered> start(JsonObject config, Map<String, String> env, MeterRegistry registry) {
     JsonObject cluster = config.getJsonObject("cluster");
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster, env));
-    VertxOptions options = new VertxOptions();
+    // Per-address event-bus labels stay off: every stream has its own reply address, so they would not be bounded.
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+        .setJvmMetricsEnabled(true)
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true)));
     options.getEventBusOptions()
         .setHost(cluster.getString("host"))
         .setPort(cluster.getInteger("port"))
@@ -85,7 +93,8 @@ public final class ClusterBootstrap {
     if (publicHost != null) {
       options.getEventBusOptions().setClusterPublicHost(publicHost);
     }
-    return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
+    return Vertx.builder().with(options).withClusterManager(manager).withMetrics(new MicrometerMetricsFactory(registry))
+        .buildClustered()
         .map(vertx -> new Clustered(vertx, manager));
   }
 }

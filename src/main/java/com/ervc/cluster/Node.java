@@ -2,6 +2,9 @@ package com.ervc.cluster;
 
 import com.ervc.cache.CacheVerticle;
 import com.ervc.gateway.GatewayVerticle;
+import com.ervc.health.HealthService;
+import com.ervc.metrics.MonitoringVerticle;
+import com.ervc.metrics.ServiceMetrics;
 import com.ervc.pipeline.PipelineVerticle;
 import com.ervc.provider.espeak.EspeakVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -26,12 +29,17 @@ public final class Node {
 
   private final Vertx vertx;
   private final NodeState state;
+  private final ServiceMetrics metrics;
+  private final HealthService health;
   private GatewayVerticle gateway;
+  private MonitoringVerticle monitoring;
   private String gatewayDeployment;
 
-  private Node(Vertx vertx, NodeState state) {
+  private Node(Vertx vertx, NodeState state, ServiceMetrics metrics, HealthService health) {
     this.vertx = vertx;
     this.state = state;
+    this.metrics = metrics;
+    this.health = health;
   }
 
   public Vertx vertx() {
@@ -42,22 +50,50 @@ public final class Node {
     return state;
   }
 
+  public ServiceMetrics metrics() {
+    return metrics;
+  }
+
   /** The HTTP port the gateway listens on, or -1 on a node without a running gateway. */
   public int httpPort() {
     return gateway == null ? -1 : gateway.port();
   }
 
+  /** The port of the separate monitoring server, or -1 when this node has none. */
+  public int monitoringPort() {
+    return monitoring == null ? -1 : monitoring.port();
+  }
+
   public static Future<Node> start(JsonObject config, Map<String, String> env) {
-    return ClusterBootstrap.start(config, env).compose(clustered -> {
+    JsonObject nodeSection = config.getJsonObject("node");
+    String name = nodeSection.getString("name") != null ? nodeSection.getString("name") : defaultName(env);
+    ServiceMetrics metrics = ServiceMetrics.create(name);
+    return ClusterBootstrap.start(config, env, metrics.registry()).compose(clustered -> {
       String nodeId = clustered.clusterManager().getNodeId();
-      List<String> roles = config.getJsonObject("node").getJsonArray("roles").stream().map(String::valueOf).toList();
+      List<String> roles = nodeSection.getJsonArray("roles").stream().map(String::valueOf).toList();
       JsonObject nodeConfig = config.copy();
-      nodeConfig.getJsonObject("node").put("id", nodeId);
-      Node node = new Node(clustered.vertx(), new NodeState(nodeId, roles));
-      LOG.info("node {} joined cluster '{}' with roles {}", nodeId, config.getJsonObject("cluster").getString("name"), roles);
-      return node.deployRoles(roles, nodeConfig).map(node)
+      nodeConfig.getJsonObject("node").put("id", nodeId).put("name", name);
+      NodeState state = new NodeState(nodeId, roles);
+      HealthService health = new HealthService(clustered.vertx(), state, nodeConfig,
+          () -> clustered.clusterManager().getNodes().size());
+      Node node = new Node(clustered.vertx(), state, metrics, health);
+      metrics.nodeInfo(roles, false);
+      LOG.info("node {} ({}) joined cluster '{}' with roles {}", name, nodeId,
+          config.getJsonObject("cluster").getString("name"), roles);
+      return node.deployRoles(roles, nodeConfig)
+          .map(v -> {
+            state.markStarted();
+            health.start();
+            return node;
+          })
           .recover(failure -> clustered.vertx().close().transform(ar -> Future.failedFuture(failure)));
     });
+  }
+
+  /** HOSTNAME is the pod name in Kubernetes and the container id in Docker: stable enough for a metrics label. */
+  private static String defaultName(Map<String, String> env) {
+    String host = env.get("HOSTNAME");
+    return host != null && host.matches("[A-Za-z0-9._\\-]{1,63}") ? host : "local";
   }
 
   /** Cache and providers first, the gateway last, so nothing is accepted before it can be served. */
@@ -67,16 +103,23 @@ public final class Node {
       chain = chain.compose(v -> deploy("cache", CacheVerticle::new, config, false));
     }
     if (roles.contains("providers") && config.getJsonObject("providers").getJsonObject("espeak").getBoolean("enabled")) {
-      chain = chain.compose(v -> deploy("provider.espeak", EspeakVerticle::new, config, false));
+      chain = chain.compose(v -> deploy("provider.espeak", () -> new EspeakVerticle(metrics), config, false));
     }
     if (roles.contains("pipeline")) {
-      chain = chain.compose(v -> deploy("pipeline", PipelineVerticle::new, config, false));
+      chain = chain.compose(v -> deploy("pipeline", () -> new PipelineVerticle(metrics), config, false));
     }
+    boolean separateMetricsPort = config.getJsonObject("metrics").getInteger("port") != null;
     if (roles.contains("gateway")) {
       // Without its HTTP listener a gateway node is useless, so that failure stops the node.
       chain = chain.compose(v -> {
-        gateway = new GatewayVerticle(state);
+        gateway = new GatewayVerticle(state, metrics, health);
         return deploy("gateway", () -> gateway, config, true);
+      });
+    }
+    if (separateMetricsPort || !roles.contains("gateway")) {
+      chain = chain.compose(v -> {
+        monitoring = new MonitoringVerticle(health, metrics);
+        return deploy("monitoring", () -> monitoring, config, true);
       });
     }
     return chain;
@@ -102,15 +145,21 @@ public final class Node {
   }
 
   /**
-   * Leaves the cluster cleanly: the gateway stops first and drains its streams while pipeline and providers still
-   * serve them, then the other verticles stop and Hazelcast leaves. Blocks, so call it from a non-Vert.x
-   * thread (a shutdown hook, a test): a close chained inside Vert.x could not report back once its event loops
-   * are gone.
+   * Leaves the cluster cleanly: readiness turns false, the gateway stops first and drains its streams while
+   * pipeline and providers still serve them, then the other verticles stop and Hazelcast leaves. Blocks, so call
+   * it from a non-Vert.x thread (a shutdown hook, a test): a close chained inside Vert.x could not report back
+   * once its event loops are gone.
    */
   public void stop(long timeout, TimeUnit unit) throws Exception {
-    if (gatewayDeployment != null) {
-      vertx.undeploy(gatewayDeployment).otherwiseEmpty().await(timeout, unit);
+    state.markDraining();
+    health.stop();
+    try {
+      if (gatewayDeployment != null) {
+        vertx.undeploy(gatewayDeployment).otherwiseEmpty().await(timeout, unit);
+      }
+    } finally {
+      // Even when draining overran, the node must still leave the cluster.
+      vertx.close().await(timeout, unit);
     }
-    vertx.close().await(timeout, unit);
   }
 }

@@ -13,6 +13,8 @@ public final class NodeState {
   private final List<String> roles;
   private final long startedAtMs = System.currentTimeMillis();
   private final Map<String, JsonObject> components = new ConcurrentHashMap<>();
+  private volatile boolean started;
+  private volatile boolean draining;
 
   public NodeState(String nodeId, List<String> roles) {
     this.nodeId = nodeId;
@@ -29,6 +31,24 @@ public final class NodeState {
 
   public void down(String component, String error) {
     components.put(component, new JsonObject().put("status", "down").put("error", error));
+  }
+
+  /** Every role is deployed (successfully or not): the node has joined and will not change any more. */
+  public void markStarted() {
+    started = true;
+  }
+
+  public boolean started() {
+    return started;
+  }
+
+  /** Shutdown has begun: new work is refused, running streams finish. */
+  public void markDraining() {
+    draining = true;
+  }
+
+  public boolean draining() {
+    return draining;
   }
 
   public boolean allUp() {

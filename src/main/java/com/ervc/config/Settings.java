@@ -16,6 +16,7 @@ public final class Settings {
   private static final int MAX_PORT = 65535;
 
   public static final List<Setting> ALL = List.of(
+      string("node.name", "NODE_NAME").orNull().matching("[A-Za-z0-9._\\-]{1,63}", "1-63 letters, digits, '.', '_' or '-'"),
       list("node.roles", "NODE_ROLES"),
       integer("node.shutdownDrainSeconds", "SHUTDOWN_DRAIN_SECONDS", 0, 300),
 
@@ -28,6 +29,7 @@ public final class Settings {
 
       string("http.host", "HTTP_HOST").matching(HOST, "a host name or IP address"),
       integer("http.port", "HTTP_PORT", 0, MAX_PORT),
+      integer("http.maxWebSocketConnections", "MAX_WEBSOCKET_CONNECTIONS", 1, 1_000_000),
       string("http.webroot", "WEBROOT").matching("\\S.*", "a directory path"),
       list("http.corsOrigins", "CORS_ORIGINS"),
 
@@ -70,6 +72,10 @@ public final class Settings {
       string("providers.openai.apiKey", "OPENAI_API_KEY").orNull(),
 
       bool("metrics.prometheusEnabled", "PROMETHEUS_ENABLED"),
+      integer("metrics.port", "METRICS_PORT", 0, MAX_PORT).orNull(),
+      string("metrics.token", "METRICS_TOKEN").orNull().matching("[!-~]{16,}", "at least 16 printable characters"),
+      integer("health.probeIntervalSeconds", "HEALTH_PROBE_INTERVAL_SECONDS", 1, 3600),
+      integer("health.probeTimeoutMs", "HEALTH_PROBE_TIMEOUT_MS", 100, 60_000),
       string("logging.level", "LOG_LEVEL").oneOf("TRACE", "DEBUG", "INFO", "WARN", "ERROR"));
 
   private Settings() {

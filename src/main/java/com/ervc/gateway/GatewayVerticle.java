@@ -1,6 +1,9 @@
 package com.ervc.gateway;
 
 import com.ervc.cluster.NodeState;
+import com.ervc.health.HealthService;
+import com.ervc.metrics.MonitoringRoutes;
+import com.ervc.metrics.ServiceMetrics;
 import com.ervc.provider.ErrorCode;
 import com.ervc.provider.ProviderDirectory;
 import io.vertx.core.Future;
@@ -43,8 +46,13 @@ public final class GatewayVerticle extends VerticleBase {
   private SpeechClient speech;
   private HttpApi api;
 
-  public GatewayVerticle(NodeState node) {
+  private final ServiceMetrics metrics;
+  private final HealthService health;
+
+  public GatewayVerticle(NodeState node, ServiceMetrics metrics, HealthService health) {
     this.node = node;
+    this.metrics = metrics;
+    this.health = health;
   }
 
   @Override
@@ -55,9 +63,15 @@ public final class GatewayVerticle extends VerticleBase {
     speech = new SpeechClient(vertx.eventBus(), sink);
     WebSocketSession.Limits limits = new WebSocketSession.Limits(tts.getInteger("maxTextChars"),
         tts.getInteger("maxInFlightPerConnection"), tts.getInteger("sampleRate"), serverDefaults(tts));
-    api = new HttpApi(speech, new ProviderDirectory(vertx), node, vertx.eventBus(), limits, sessions::size);
+    api = new HttpApi(speech, new ProviderDirectory(vertx), limits, metrics);
+    int maxSessions = http.getInteger("maxWebSocketConnections");
+    metrics.webSocketCapacity(sessions::size, maxSessions);
 
     Router router = Router.router(vertx);
+    router.route().handler(rc -> {
+      rc.addEndHandler(v -> metrics.httpRequest(rc.request().method().name(), rc.response().getStatusCode()));
+      rc.next();
+    });
     List<String> origins = http.getJsonArray("corsOrigins").stream().map(String::valueOf).toList();
     if (!origins.isEmpty()) {
       CorsHandler cors = CorsHandler.create().addOrigins(origins)
@@ -66,12 +80,13 @@ public final class GatewayVerticle extends VerticleBase {
           .exposedHeaders(Set.of("X-TTS-Provider", "X-TTS-Voice", "X-TTS-Cached"));
       router.route("/api/*").handler(cors);
     }
-    endpoint(router, HttpMethod.GET, "/health").handler(api::health);
+    MonitoringRoutes.mount(router, health, metrics, config(), this::healthFigures,
+        config().getJsonObject("metrics").getInteger("port") == null);
     endpoint(router, HttpMethod.GET, "/api/v1/voices").handler(api::voices);
     endpoint(router, HttpMethod.GET, "/api/v1/providers").handler(api::providers);
     endpoint(router, HttpMethod.POST, "/api/v1/tts").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
         .handler(api::synthesize);
-    endpoint(router, HttpMethod.GET, "/ws").handler(rc -> upgrade(rc, limits));
+    endpoint(router, HttpMethod.GET, "/ws").handler(rc -> upgrade(rc, limits, maxSessions));
     router.route("/*").handler(staticFiles(http.getString("webroot")));
     router.route().handler(rc -> rc.fail(404));
     router.route().failureHandler(GatewayVerticle::onFailure);
@@ -103,9 +118,22 @@ public final class GatewayVerticle extends VerticleBase {
     return new JsonObject().put("provider", "auto").put("quality", tts.getString("qualityTier"));
   }
 
-  private void upgrade(RoutingContext rc, WebSocketSession.Limits limits) {
+  private JsonObject healthFigures() {
+    return new JsonObject().put("activeStreams", speech.activeStreams()).put("webSocketSessions", sessions.size());
+  }
+
+  private void upgrade(RoutingContext rc, WebSocketSession.Limits limits, int maxSessions) {
+    if (node.draining()) {
+      HttpApi.fail(rc, ErrorCode.PROVIDER_UNAVAILABLE, "the server is shutting down");
+      return;
+    }
+    if (sessions.size() >= maxSessions) {
+      metrics.rateLimited("connections");
+      HttpApi.fail(rc, ErrorCode.PROVIDER_UNAVAILABLE, "the server is at its limit of " + maxSessions + " WebSocket connections");
+      return;
+    }
     rc.request().toWebSocket().onSuccess(ws -> {
-      WebSocketSession session = new WebSocketSession(ws, speech, limits);
+      WebSocketSession session = new WebSocketSession(ws, speech, limits, metrics);
       sessions.add(session);
       session.open(() -> sessions.remove(session));
     }).onFailure(rc::fail);

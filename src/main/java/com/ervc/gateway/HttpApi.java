@@ -1,18 +1,15 @@
 package com.ervc.gateway;
 
 import com.ervc.audio.WavCodec;
-import com.ervc.cluster.Addresses;
-import com.ervc.cluster.NodeState;
+import com.ervc.metrics.RequestTrace;
+import com.ervc.metrics.ServiceMetrics;
 import com.ervc.provider.ErrorCode;
 import com.ervc.provider.ProviderDirectory;
 import com.ervc.provider.ProviderInfo;
 import com.ervc.provider.SpeechException;
 import com.ervc.provider.TtsRequest;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -20,27 +17,21 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
-import java.util.function.IntSupplier;
 
 /** The REST API: speech synthesis, voice and provider listings, health. docs/http-api.md describes it. */
 final class HttpApi {
   private static final String CACHED_HEADER = "X-TTS-Cached";
   private final SpeechClient speech;
   private final ProviderDirectory directory;
-  private final NodeState node;
-  private final EventBus bus;
   private final WebSocketSession.Limits limits;
-  private final IntSupplier openSessions;
+  private final ServiceMetrics metrics;
   private boolean draining;
 
-  HttpApi(SpeechClient speech, ProviderDirectory directory, NodeState node, EventBus bus,
-          WebSocketSession.Limits limits, IntSupplier openSessions) {
-    this.openSessions = openSessions;
+  HttpApi(SpeechClient speech, ProviderDirectory directory, WebSocketSession.Limits limits, ServiceMetrics metrics) {
     this.speech = speech;
     this.directory = directory;
-    this.node = node;
-    this.bus = bus;
     this.limits = limits;
+    this.metrics = metrics;
   }
 
   static void fail(RoutingContext rc, ErrorCode code, String message) {
@@ -78,13 +69,16 @@ final class HttpApi {
       request = TtsRequest.parse(TtsRequest.layered(limits.serverDefaults(), body), limits.maxTextChars(),
           limits.sampleRate());
     } catch (DecodeException | ClassCastException e) {
+      metrics.rejected(ErrorCode.INVALID_REQUEST, false);
       fail(rc, ErrorCode.INVALID_REQUEST, "the body is not valid JSON");
       return;
     } catch (SpeechException e) {
+      metrics.rejected(e.code(), false);
       fail(rc, e.code(), e.getMessage());
       return;
     }
-    String stream = speech.start(request, new HttpAudioListener(rc, format));
+    RequestTrace trace = metrics.request(request.quality().wire(), request.text().length(), false);
+    String stream = speech.start(request, new HttpAudioListener(rc, format, trace));
     rc.response().closeHandler(v -> speech.cancel(stream));
   }
 
@@ -92,17 +86,22 @@ final class HttpApi {
   private static final class HttpAudioListener implements StreamListener {
     private final RoutingContext rc;
     private final AudioResponseFormat format;
+    private final RequestTrace trace;
     private final Buffer collected = Buffer.buffer();
     private int sampleRate;
+    private String provider;
+    private long samples;
 
-    HttpAudioListener(RoutingContext rc, AudioResponseFormat format) {
+    HttpAudioListener(RoutingContext rc, AudioResponseFormat format, RequestTrace trace) {
       this.rc = rc;
       this.format = format;
+      this.trace = trace;
     }
 
     @Override
     public void onStart(JsonObject info) {
       sampleRate = info.getInteger("sampleRate");
+      provider = info.getString("provider");
       HttpServerResponse response = rc.response()
           .putHeader("Content-Type", format.contentType(sampleRate))
           .putHeader("X-TTS-Provider", info.getString("provider"))
@@ -119,8 +118,11 @@ final class HttpApi {
     @Override
     public Future<Void> onAudio(Buffer pcm) {
       if (rc.response().closed()) {
+        trace.cancelled(provider, samples, sampleRate);
         return Future.failedFuture("client closed the connection");
       }
+      trace.audio(provider);
+      samples += pcm.length() / 2;
       if (format == AudioResponseFormat.WAV) {
         collected.appendBuffer(pcm);
         return Future.succeededFuture();
@@ -130,6 +132,7 @@ final class HttpApi {
 
     @Override
     public void onEnd(JsonObject summary) {
+      trace.completed(provider, samples, sampleRate);
       String cached = String.valueOf(summary.getBoolean("cached"));
       HttpServerResponse response = rc.response();
       if (format == AudioResponseFormat.WAV) {
@@ -142,6 +145,7 @@ final class HttpApi {
 
     @Override
     public void onError(ErrorCode code, String message) {
+      trace.failed(provider, code);
       fail(rc, code, message);
     }
   }
@@ -178,21 +182,4 @@ final class HttpApi {
         .findFirst().orElseThrow() == p).toList();
   }
 
-  void health(RoutingContext rc) {
-    Future<JsonObject> cache = bus.<JsonObject>request(Addresses.CACHE_STATS, null, new DeliveryOptions().setSendTimeout(500))
-        .map(Message::body)
-        .otherwise(e -> new JsonObject().put("available", false).put("error", e.getMessage()));
-    Future<JsonArray> providers = directory.list()
-        .map(list -> new JsonArray(list.stream().map(p -> new JsonObject().put("name", p.name())
-            .put("node", p.nodeId()).put("available", p.available())).toList()))
-        .otherwise(e -> new JsonArray());
-    Future.join(cache, providers).onComplete(ar -> {
-      boolean healthy = node.allUp() && !providers.result().isEmpty();
-      JsonObject body = node.toJson().put("status", healthy ? "healthy" : "degraded")
-          .put("activeStreams", speech.activeStreams())
-          .put("webSocketSessions", openSessions.getAsInt())
-          .put("providers", providers.result()).put("cache", cache.result());
-      rc.json(body);
-    });
-  }
 }

@@ -1,5 +1,7 @@
 package com.ervc.gateway;
 
+import com.ervc.metrics.RequestTrace;
+import com.ervc.metrics.ServiceMetrics;
 import com.ervc.provider.ErrorCode;
 import com.ervc.provider.SpeechException;
 import com.ervc.provider.TtsRequest;
@@ -29,6 +31,7 @@ final class WebSocketSession {
   private final ServerWebSocket ws;
   private final SpeechClient speech;
   private final Limits limits;
+  private final ServiceMetrics metrics;
   private final String id = UUID.randomUUID().toString();
   private final JsonObject sessionDefaults = new JsonObject();
   private final Map<String, Active> active = new LinkedHashMap<>();
@@ -38,15 +41,19 @@ final class WebSocketSession {
   /** A request in flight. */
   private final class Active implements StreamListener {
     final String requestId;
+    final RequestTrace trace;
     final long streamNumber = nextStream++ & 0xFFFFFFFFL;
     final long startNanos = System.nanoTime();
     String stream;
+    String provider;
+    int sampleRate = limits.sampleRate();
     long chunks;
     long samples;
     long ttfaMs = -1;
 
-    Active(String requestId) {
+    Active(String requestId, TtsRequest request) {
       this.requestId = requestId;
+      this.trace = metrics.request(request.quality().wire(), request.text().length(), true);
     }
 
     private boolean current() {
@@ -55,6 +62,8 @@ final class WebSocketSession {
 
     @Override
     public void onStart(JsonObject info) {
+      provider = info.getString("provider");
+      sampleRate = info.getInteger("sampleRate");
       send(new JsonObject().put("type", "audio_start").put("id", requestId).put("stream", streamNumber)
           .put("provider", info.getString("provider")).put("voice", info.getString("voice"))
           .put("sampleRate", info.getInteger("sampleRate")));
@@ -72,6 +81,7 @@ final class WebSocketSession {
       }
       if (ttfaMs < 0) {
         ttfaMs = elapsedMs();
+        trace.audio(provider);
       }
       samples += pcm.length() / 2;
       return ws.writeBinaryMessage(ServerMessages.audioFrame(streamNumber, chunks++, pcm));
@@ -79,11 +89,16 @@ final class WebSocketSession {
 
     @Override
     public void onEnd(JsonObject summary) {
-      finish(summary.getBoolean("cached", false), summary.getString("provider"), false);
+      finish(summary.getBoolean("cached", false), false);
     }
 
-    void finish(boolean cached, String provider, boolean cancelled) {
+    void finish(boolean cached, boolean cancelled) {
       if (active.remove(requestId, this)) {
+        if (cancelled) {
+          trace.cancelled(provider, samples, sampleRate);
+        } else {
+          trace.completed(provider, samples, sampleRate);
+        }
         JsonObject end = new JsonObject().put("type", "audio_end").put("id", requestId).put("chunks", chunks)
             .put("samples", samples).put("ttfaMs", Math.max(ttfaMs, 0)).put("totalMs", elapsedMs())
             .put("cached", cached).put("provider", provider);
@@ -97,6 +112,7 @@ final class WebSocketSession {
     @Override
     public void onError(ErrorCode code, String message) {
       if (active.remove(requestId, this)) {
+        trace.failed(provider, code);
         send(ServerMessages.error(requestId, code, message));
       }
     }
@@ -106,7 +122,8 @@ final class WebSocketSession {
     }
   }
 
-  WebSocketSession(ServerWebSocket ws, SpeechClient speech, Limits limits) {
+  WebSocketSession(ServerWebSocket ws, SpeechClient speech, Limits limits, ServiceMetrics metrics) {
+    this.metrics = metrics;
     this.ws = ws;
     this.speech = speech;
     this.limits = limits;
@@ -115,9 +132,10 @@ final class WebSocketSession {
   /** Starts serving; {@code onClosed} runs once the socket has closed and its requests are cancelled. */
   void open(Runnable onClosed) {
     ws.textMessageHandler(this::onText);
-    ws.binaryMessageHandler(b -> send(ServerMessages.error(null, ErrorCode.INVALID_REQUEST,
-        "binary frames are not accepted; send JSON text messages")));
+    ws.binaryMessageHandler(b -> reject(null, ErrorCode.INVALID_REQUEST,
+        "binary frames are not accepted; send JSON text messages"));
     ws.closeHandler(v -> {
+      metrics.webSocketClosed(ws.closeStatusCode());
       cancelAll();
       onClosed.run();
     });
@@ -148,7 +166,7 @@ final class WebSocketSession {
     try {
       command = ClientCommand.parse(text);
     } catch (ClientCommand.Rejected rejected) {
-      send(ServerMessages.error(rejected.id, rejected.code, rejected.getMessage()));
+      reject(rejected.id, rejected.code, rejected.getMessage());
       return;
     }
     if (command instanceof ClientCommand.Synthesize synthesize) {
@@ -173,16 +191,17 @@ final class WebSocketSession {
   private void synthesize(ClientCommand.Synthesize command) {
     String requestId = command.id();
     if (active.containsKey(requestId)) {
-      send(ServerMessages.error(requestId, ErrorCode.INVALID_REQUEST, "a request with this id is already in flight"));
+      reject(requestId, ErrorCode.INVALID_REQUEST, "a request with this id is already in flight");
       return;
     }
     if (draining) {
-      send(ServerMessages.error(requestId, ErrorCode.PROVIDER_UNAVAILABLE, "the server is shutting down"));
+      reject(requestId, ErrorCode.PROVIDER_UNAVAILABLE, "the server is shutting down");
       return;
     }
     if (active.size() >= limits.maxInFlight()) {
-      send(ServerMessages.error(requestId, ErrorCode.RATE_LIMITED,
-          "at most " + limits.maxInFlight() + " requests may be in flight per connection"));
+      metrics.rateLimited("inflight");
+      reject(requestId, ErrorCode.RATE_LIMITED,
+          "at most " + limits.maxInFlight() + " requests may be in flight per connection");
       return;
     }
     TtsRequest request;
@@ -190,19 +209,24 @@ final class WebSocketSession {
       JsonObject fields = TtsRequest.layered(limits.serverDefaults(), sessionDefaults, command.fields());
       request = TtsRequest.parse(fields, limits.maxTextChars(), limits.sampleRate());
     } catch (SpeechException e) {
-      send(ServerMessages.error(requestId, e.code(), e.getMessage()));
+      reject(requestId, e.code(), e.getMessage());
       return;
     }
-    Active pending = new Active(requestId);
+    Active pending = new Active(requestId, request);
     active.put(requestId, pending);
     pending.stream = speech.start(request, pending);
+  }
+
+  private void reject(String requestId, ErrorCode code, String message) {
+    metrics.rejected(code, true);
+    send(ServerMessages.error(requestId, code, message));
   }
 
   private void cancel(String requestId) {
     Active request = active.get(requestId);
     if (request != null) {
       speech.cancel(request.stream);
-      request.finish(false, null, true);
+      request.finish(false, true);
     }
   }
 

@@ -1,6 +1,7 @@
 package com.ervc.pipeline;
 
 import com.ervc.cluster.Addresses;
+import com.ervc.metrics.ServiceMetrics;
 import com.ervc.provider.ErrorCode;
 import com.ervc.provider.ProviderDirectory;
 import com.ervc.provider.SpeechException;
@@ -26,6 +27,11 @@ public final class PipelineVerticle extends VerticleBase {
   private SentenceSplitter splitter;
   private SentenceAudioSource audioSource;
   private JsonObject tts;
+  private final ServiceMetrics metrics;
+
+  public PipelineVerticle(ServiceMetrics metrics) {
+    this.metrics = metrics;
+  }
 
   @Override
   public Future<?> start() {
@@ -34,7 +40,7 @@ public final class PipelineVerticle extends VerticleBase {
     selector = new ProviderSelector(tts.getString("provider"), tts.getBoolean("enableProviderSwitching"));
     splitter = new SentenceSplitter(tts.getInteger("firstChunkMaxChars"), tts.getInteger("maxChunkChars"));
     audioSource = new SentenceAudioSource(vertx.eventBus(), config().getJsonObject("cache").getLong("timeoutMs"),
-        tts.getLong("providerTimeoutMs"));
+        tts.getLong("providerTimeoutMs"), metrics);
     return vertx.eventBus().<JsonObject>consumer(Addresses.PIPELINE_SYNTHESIZE, this::handle).completion();
   }
 

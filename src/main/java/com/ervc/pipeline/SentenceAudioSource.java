@@ -3,6 +3,7 @@ package com.ervc.pipeline;
 import com.ervc.cache.CacheKey;
 import com.ervc.cache.CachedAudio;
 import com.ervc.cluster.Addresses;
+import com.ervc.metrics.ServiceMetrics;
 import com.ervc.provider.TtsRequest;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.Future;
@@ -22,9 +23,11 @@ final class SentenceAudioSource {
   private final EventBus bus;
   private final long cacheTimeoutMs;
   private final long providerTimeoutMs;
+  private final ServiceMetrics metrics;
   private boolean cacheReachable = true;
 
-  SentenceAudioSource(EventBus bus, long cacheTimeoutMs, long providerTimeoutMs) {
+  SentenceAudioSource(EventBus bus, long cacheTimeoutMs, long providerTimeoutMs, ServiceMetrics metrics) {
+    this.metrics = metrics;
     this.bus = bus;
     this.cacheTimeoutMs = cacheTimeoutMs;
     this.providerTimeoutMs = providerTimeoutMs;
@@ -42,10 +45,13 @@ final class SentenceAudioSource {
     return bus.<Buffer>request(Addresses.CACHE_GET, key, new DeliveryOptions().setSendTimeout(cacheTimeoutMs))
         .map(reply -> {
           cacheUp();
-          return reply.body() == null ? null : usable(reply.body(), sampleRate);
+          Buffer pcm = reply.body() == null ? null : usable(reply.body(), sampleRate);
+          metrics.cacheRequest(pcm == null ? "miss" : "hit");
+          return pcm;
         })
         .otherwise(failure -> {
           cacheDown(failure);
+          metrics.cacheRequest("error");
           return null;
         });
   }

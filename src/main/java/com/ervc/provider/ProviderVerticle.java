@@ -7,6 +7,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import com.ervc.metrics.ServiceMetrics;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,9 +18,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public abstract class ProviderVerticle extends VerticleBase {
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final ServiceMetrics metrics;
   private ProviderDirectory directory;
   private ProviderInfo info;
   private int maxQueue;
+
+  protected ProviderVerticle(ServiceMetrics metrics) {
+    this.metrics = metrics;
+  }
 
   /** The provider name used in addresses, requests and the directory. */
   protected abstract String name();
@@ -31,6 +37,9 @@ public abstract class ProviderVerticle extends VerticleBase {
   protected abstract Future<byte[]> synthesize(TtsRequest sentence);
 
   protected abstract int maxQueue();
+
+  /** How many requests the engine works on at once (its worker count): the unit of {@code tts_provider_load}. */
+  protected abstract int concurrency();
 
   @Override
   public Future<?> start() {
@@ -45,7 +54,10 @@ public abstract class ProviderVerticle extends VerticleBase {
           return vertx.eventBus().<JsonObject>consumer(Addresses.provider(name()), this::handle).completion();
         })
         .compose(v -> directory.announce(info))
-        .onSuccess(v -> vertx.setPeriodic(ProviderDirectory.REFRESH_MS, id -> directory.announce(info)));
+        .onSuccess(v -> {
+          vertx.setPeriodic(ProviderDirectory.REFRESH_MS, id -> directory.announce(info));
+          metrics.provider(name(), () -> info == null ? 0 : 1, () -> inFlight.get() / (double) concurrency());
+        });
   }
 
   private void handle(Message<JsonObject> msg) {
@@ -71,9 +83,12 @@ public abstract class ProviderVerticle extends VerticleBase {
       return;
     }
     int sampleRate = sentence.sampleRate();
+    String voice = sentence.voice();
+    long start = System.nanoTime();
     synthesize(sentence).onComplete(ar -> {
       inFlight.decrementAndGet();
       if (ar.succeeded()) {
+        metrics.synthesis(name(), voice, System.nanoTime() - start);
         msg.reply(Buffer.buffer(ar.result()),
             new DeliveryOptions().addHeader(Addresses.H_SAMPLE_RATE, Integer.toString(sampleRate)));
       } else {
@@ -85,6 +100,8 @@ public abstract class ProviderVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return info == null ? Future.succeededFuture() : directory.withdraw(name(), info.nodeId()).otherwiseEmpty();
+    ProviderInfo withdrawn = info;
+    info = null;
+    return withdrawn == null ? Future.succeededFuture() : directory.withdraw(name(), withdrawn.nodeId()).otherwiseEmpty();
   }
 }

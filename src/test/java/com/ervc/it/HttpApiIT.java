@@ -123,19 +123,6 @@ class HttpApiIT {
   }
 
   @Test
-  void healthReportsEveryComponent() throws Exception {
-    HttpResponse<Buffer> response = get("/health");
-    assertEquals(200, response.statusCode());
-    JsonObject health = response.bodyAsJsonObject();
-    assertEquals("healthy", health.getString("status"));
-    assertEquals(node.state().nodeId(), health.getString("node"));
-    for (String component : new String[] {"gateway", "pipeline", "cache", "provider.espeak"}) {
-      assertEquals("up", health.getJsonObject("components").getJsonObject(component).getString("status"), component);
-    }
-    assertEquals("memory", health.getJsonObject("cache").getString("backend"));
-  }
-
-  @Test
   void servesTheBrowserClient() throws Exception {
     HttpResponse<Buffer> page = get("/");
     assertEquals(200, page.statusCode());

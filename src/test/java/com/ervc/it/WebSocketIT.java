@@ -254,7 +254,7 @@ class WebSocketIT {
   private static int sessionsOpen() throws Exception {
     return io.vertx.ext.web.client.WebClient.create(node.vertx())
         .get(node.httpPort(), "127.0.0.1", "/health").send().await(5, java.util.concurrent.TimeUnit.SECONDS)
-        .bodyAsJsonObject().getInteger("webSocketSessions");
+        .bodyAsJsonObject().getJsonObject("gateway").getInteger("webSocketSessions");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package com.ervc.provider.espeak;
 
+import com.ervc.metrics.ServiceMetrics;
 import com.ervc.provider.Emotion;
 import com.ervc.provider.ProviderInfo;
 import com.ervc.provider.ProviderVerticle;
@@ -21,6 +22,10 @@ public final class EspeakVerticle extends ProviderVerticle {
   private EspeakSynthesizer synthesizer;
   private WorkerExecutor workers;
 
+  public EspeakVerticle(ServiceMetrics metrics) {
+    super(metrics);
+  }
+
   @Override
   protected String name() {
     return NAME;
@@ -33,6 +38,11 @@ public final class EspeakVerticle extends ProviderVerticle {
   @Override
   protected int maxQueue() {
     return settings().getInteger("maxQueue");
+  }
+
+  @Override
+  protected int concurrency() {
+    return settings().getInteger("workers");
   }
 
   @Override

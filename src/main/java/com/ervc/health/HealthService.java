@@ -1,0 +1,145 @@
+package com.ervc.health;
+
+import com.ervc.cluster.Addresses;
+import com.ervc.cluster.NodeState;
+import com.ervc.provider.ProviderDirectory;
+import com.ervc.provider.ProviderInfo;
+import com.ervc.provider.TtsRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
+
+/**
+ * The health and readiness contract of a node (docs/operations.md). Providers are checked by a real, short
+ * synthesis in the background every {@code health.probeIntervalSeconds}, never on the request path, so a health
+ * request is cheap and shows the last measured latency.
+ */
+public final class HealthService {
+  public static final String VERSION = versionOf();
+  private static final String PROBE_TEXT = "ok";
+
+  private final Vertx vertx;
+  private final NodeState node;
+  private final JsonObject config;
+  private final IntSupplier clusterMembers;
+  private final ProviderDirectory directory;
+  private final Map<String, ProbeResult> probes = new ConcurrentHashMap<>();
+  private long timer = -1;
+
+  public HealthService(Vertx vertx, NodeState node, JsonObject config, IntSupplier clusterMembers) {
+    this.vertx = vertx;
+    this.node = node;
+    this.config = config;
+    this.clusterMembers = clusterMembers;
+    this.directory = new ProviderDirectory(vertx);
+  }
+
+  public void start() {
+    long intervalMs = config.getJsonObject("health").getLong("probeIntervalSeconds") * 1000;
+    probeAll();
+    timer = vertx.setPeriodic(intervalMs, id -> probeAll());
+  }
+
+  public void stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  /** Probes every provider name in the directory once; completes when all answered or timed out. */
+  public Future<Void> probeAll() {
+    return directory.list().compose(providers -> {
+      Map<String, ProviderInfo> byName = new LinkedHashMap<>();
+      providers.forEach(p -> byName.putIfAbsent(p.name(), p));
+      probes.keySet().retainAll(byName.keySet());
+      return Future.join(byName.values().stream().map(this::probe).toList()).mapEmpty();
+    });
+  }
+
+  private Future<Void> probe(ProviderInfo provider) {
+    int sampleRate = config.getJsonObject("tts").getInteger("sampleRate");
+    TtsRequest request = TtsRequest.parse(new JsonObject().put("text", PROBE_TEXT), Integer.MAX_VALUE, sampleRate)
+        .withProvider(provider.name(), provider.defaultVoice());
+    long start = System.nanoTime();
+    DeliveryOptions options = new DeliveryOptions()
+        .setSendTimeout(config.getJsonObject("health").getLong("probeTimeoutMs"));
+    return vertx.eventBus().<Buffer>request(Addresses.provider(provider.name()), request.toJson(), options)
+        .map(reply -> {
+          long ms = (System.nanoTime() - start) / 1_000_000;
+          boolean audible = reply.body() != null && reply.body().length() > 0;
+          return new ProbeResult(audible, ms, audible ? null : "the probe produced no audio", Instant.now());
+        })
+        .otherwise(failure -> new ProbeResult(false, (System.nanoTime() - start) / 1_000_000,
+            String.valueOf(failure.getMessage()), Instant.now()))
+        .onSuccess(result -> probes.put(provider.name(), result))
+        .mapEmpty();
+  }
+
+  /** The full report; {@code status} is healthy, degraded or unhealthy. */
+  public Future<JsonObject> report() {
+    Future<JsonObject> cache = vertx.eventBus().<JsonObject>request(Addresses.CACHE_STATS, null,
+            new DeliveryOptions().setSendTimeout(500))
+        .map(reply -> reply.body())
+        .otherwise(e -> new JsonObject().put("available", false).put("error", "no cache node answered: " + e.getMessage()));
+    Future<List<ProviderInfo>> providers = directory.list().otherwise(e -> List.of());
+    return Future.join(cache, providers).map(v -> {
+      SystemUsage system = SystemUsage.measure();
+      List<ProviderInfo> known = providers.result();
+      JsonObject providerStatus = new JsonObject();
+      for (ProviderInfo p : known) {
+        JsonObject entry = providerStatus.getJsonObject(p.name());
+        if (entry == null) {
+          ProbeResult probe = probes.get(p.name());
+          entry = probe == null ? new JsonObject().put("status", "unknown") : probe.toJson();
+          entry.put("nodes", new JsonArray());
+          providerStatus.put(p.name(), entry);
+        }
+        entry.getJsonArray("nodes").add(p.nodeId());
+      }
+      boolean cacheAvailable = cache.result().getBoolean("available", false);
+      List<ProbeResult> current = known.stream().map(ProviderInfo::name).distinct()
+          .map(probes::get).filter(java.util.Objects::nonNull).toList();
+      HealthStatus status = HealthStatus.evaluate(node.allUp(), (int) known.stream().map(ProviderInfo::name).distinct().count(),
+          current, cacheAvailable, system);
+      JsonObject cluster = new JsonObject().put("members", clusterMembers.getAsInt())
+          .put("node", node.nodeId()).put("roles", node.toJson().getJsonArray("roles")).put("cuda", false);
+      JsonObject tts = config.getJsonObject("tts");
+      JsonObject audio = new JsonObject().put("status", "healthy").put("sampleRate", tts.getInteger("sampleRate"))
+          .put("format", "pcm_s16le").put("chunkMillis", tts.getInteger("chunkMillis"));
+      return new JsonObject()
+          .put("status", status.wire())
+          .put("timestamp", Instant.now().toString())
+          .put("version", VERSION)
+          .put("node", node.toJson())
+          .put("services", new JsonObject()
+              .put("tts_providers", providerStatus)
+              .put("cache", cache.result().put("status", cacheAvailable ? "healthy" : "unhealthy"))
+              .put("cluster", cluster)
+              .put("audio_system", audio)
+              .put("system", system.toJson()));
+    });
+  }
+
+  /** Ready for traffic: started, not draining, and able to speak. */
+  public Future<JsonObject> readiness() {
+    return report().map(report -> {
+      boolean ready = node.started() && !node.draining() && !"unhealthy".equals(report.getString("status"));
+      return report.put("ready", ready).put("draining", node.draining());
+    });
+  }
+
+  private static String versionOf() {
+    String v = HealthService.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+}

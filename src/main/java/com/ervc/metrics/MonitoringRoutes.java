@@ -1,0 +1,71 @@
+package com.ervc.metrics;
+
+import com.ervc.health.HealthService;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.function.Supplier;
+
+/**
+ * The operator endpoints every node serves: {@code /live}, {@code /health}, {@code /ready} and, when enabled,
+ * {@code /metrics}. Mounted on the gateway's router, or on the monitoring server of a node without a gateway.
+ */
+public final class MonitoringRoutes {
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+  private MonitoringRoutes() {
+  }
+
+  /**
+   * @param extras     node-specific figures added to the health report under "gateway" (null for none)
+   * @param withMetrics whether this router serves /metrics (false when a separate metrics port is configured)
+   */
+  public static void mount(Router router, HealthService health, ServiceMetrics metrics, JsonObject config,
+                           Supplier<JsonObject> extras, boolean withMetrics) {
+    router.get("/live").handler(rc -> rc.json(new JsonObject().put("status", "alive")));
+    router.get("/health").handler(rc -> health.report().onComplete(ar -> {
+      JsonObject report = ar.succeeded() ? ar.result() : failedReport(ar.cause());
+      if (extras != null) {
+        report.put("gateway", extras.get());
+      }
+      respond(rc, "healthy".equals(report.getString("status")), report);
+    }));
+    router.get("/ready").handler(rc -> health.readiness().onComplete(ar -> {
+      JsonObject report = ar.succeeded() ? ar.result() : failedReport(ar.cause()).put("ready", false);
+      respond(rc, report.getBoolean("ready"), report);
+    }));
+    JsonObject metricsConfig = config.getJsonObject("metrics");
+    if (withMetrics && metricsConfig.getBoolean("prometheusEnabled")) {
+      String token = metricsConfig.getString("token");
+      router.get("/metrics").handler(rc -> {
+        if (token != null && !bearerMatches(rc, token)) {
+          rc.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer")
+              .putHeader("Content-Type", "application/json")
+              .end(new JsonObject().put("error", new JsonObject().put("code", "unauthorized")
+                  .put("message", "metrics need Authorization: Bearer <METRICS_TOKEN>")).encode());
+          return;
+        }
+        rc.response().putHeader("Content-Type", PROMETHEUS_TEXT).end(metrics.registry().scrape());
+      });
+    }
+  }
+
+  private static JsonObject failedReport(Throwable failure) {
+    return new JsonObject().put("status", "unhealthy").put("error", String.valueOf(failure.getMessage()));
+  }
+
+  private static void respond(RoutingContext rc, boolean ok, JsonObject body) {
+    rc.response().setStatusCode(ok ? 200 : 503).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+
+  /** Constant-time comparison, so the token cannot be guessed byte by byte from response times. */
+  private static boolean bearerMatches(RoutingContext rc, String token) {
+    String header = rc.request().getHeader("Authorization");
+    String expected = "Bearer " + token;
+    return header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
+        expected.getBytes(StandardCharsets.UTF_8));
+  }
+}

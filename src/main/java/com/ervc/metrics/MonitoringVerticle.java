@@ -1,0 +1,46 @@
+package com.ervc.metrics;
+
+import com.ervc.health.HealthService;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A small HTTP server for /metrics, /health, /ready and /live: on {@code metrics.port} when set, else on
+ * {@code http.port} of a node that has no gateway (worker nodes must be scrapable and probeable too).
+ */
+public final class MonitoringVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(MonitoringVerticle.class);
+
+  private final HealthService health;
+  private final ServiceMetrics metrics;
+  private HttpServer server;
+
+  public MonitoringVerticle(HealthService health, ServiceMetrics metrics) {
+    this.health = health;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<?> start() {
+    JsonObject config = config();
+    Integer metricsPort = config.getJsonObject("metrics").getInteger("port");
+    int port = metricsPort != null ? metricsPort : config.getJsonObject("http").getInteger("port");
+    String host = config.getJsonObject("http").getString("host");
+    Router router = Router.router(vertx);
+    MonitoringRoutes.mount(router, health, metrics, config, null, true);
+    router.route().handler(rc -> rc.response().setStatusCode(404).end());
+    return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> {
+      server = s;
+      LOG.info("monitoring endpoints on http://{}:{} (/metrics, /health, /ready, /live)", host, s.actualPort());
+    });
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+}

@@ -1,0 +1,180 @@
+package com.ervc.metrics;
+
+import com.ervc.config.Settings;
+import com.ervc.provider.ErrorCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
+import java.util.function.IntSupplier;
+
+/**
+ * The service's own Prometheus metrics (README "Operations" lists them). Every label value goes through a
+ * normaliser with a closed set of answers, so no client input can create new series.
+ */
+public final class ServiceMetrics {
+  private static final Duration[] TTFA_BUCKETS = seconds(0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5);
+  private static final Duration[] SYNTHESIS_BUCKETS = seconds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 30);
+  private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "WS");
+  private static final Set<String> TIERS = Set.of("fast", "balanced", "high");
+  private static final Set<Integer> CLOSE_CODES = Set.of(1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1011,
+      4001, 4008);
+  public static final String OK = "ok";
+  public static final String CANCELLED = "cancelled";
+  public static final String NO_PROVIDER = "none";
+  private static final String OTHER = "other";
+
+  private final PrometheusMeterRegistry registry;
+  private final String node;
+  private final AtomicLong cacheHits = new AtomicLong();
+  private final AtomicLong cacheMisses = new AtomicLong();
+
+  public ServiceMetrics(PrometheusMeterRegistry registry, String node) {
+    this.registry = registry;
+    this.node = node;
+    for (String success : List.of("true", "false")) {
+      Counter.builder("voice.cloning.attempts").tag("success", success).register(registry);
+    }
+    Gauge.builder("cache.hit.rate", this, ServiceMetrics::cacheHitRate)
+        .description("Share of sentence cache lookups answered from the cache since start (0-1)").register(registry);
+  }
+
+  public static ServiceMetrics create(String node) {
+    return new ServiceMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), node);
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public String node() {
+    return node;
+  }
+
+  /** This node's identity: 1, with its roles and whether it has a CUDA device. */
+  public void nodeInfo(List<String> roles, boolean cuda) {
+    Gauge.builder("tts.node.info", () -> 1).tag("node", node).tag("roles", String.join(",", roles))
+        .tag("cuda", Boolean.toString(cuda)).register(registry);
+  }
+
+  public void httpRequest(String method, int status) {
+    Counter.builder("voice.chat.requests").description("HTTP requests, and WebSocket synthesize requests (method WS)")
+        .tag("method", METHODS.contains(method) ? method : OTHER)
+        .tag("status", status >= 100 && status <= 599 ? Integer.toString(status) : OTHER)
+        .register(registry).increment();
+  }
+
+  /** Follows one synthesis request from the gateway's point of view. */
+  public RequestTrace request(String tier, int characters, boolean webSocket) {
+    return new RequestTrace(this, TIERS.contains(tier) ? tier : OTHER, characters, webSocket);
+  }
+
+  /** A request refused before any provider was chosen (validation, limits). */
+  public void rejected(ErrorCode code, boolean webSocket) {
+    request(OTHER, 0, webSocket).failed(null, code);
+  }
+
+  void firstAudio(String provider, String tier, long nanos) {
+    Timer.builder("tts.time.to.first.audio").description("Request received to first audio chunk handed to the client")
+        .serviceLevelObjectives(TTFA_BUCKETS).tag("provider", provider(provider)).tag("tier", tier)
+        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void finished(String provider, String outcome, double audioSeconds, int characters) {
+    String p = provider(provider);
+    Counter.builder("tts.requests").tag("provider", p).tag("outcome", outcome(outcome)).register(registry).increment();
+    if (audioSeconds > 0) {
+      Counter.builder("tts.audio.seconds").tag("provider", p).register(registry).increment(audioSeconds);
+    }
+    if (OK.equals(outcome)) {
+      Counter.builder("tts.characters").tag("provider", p).register(registry).increment(characters);
+    }
+  }
+
+  public void rateLimited(String kind) {
+    Counter.builder("tts.rate.limited").tag("kind", kind).register(registry).increment();
+  }
+
+  public void webSocketClosed(Short code) {
+    String label = code != null && CLOSE_CODES.contains((int) code) ? Short.toString(code) : OTHER;
+    Counter.builder("websocket.close").tag("code", label).register(registry).increment();
+  }
+
+  public void webSocketCapacity(IntSupplier active, int max) {
+    Gauge.builder("websocket.connections.active", active::getAsInt).register(registry);
+    Gauge.builder("websocket.connections.max", () -> max).register(registry);
+  }
+
+  public void synthesis(String provider, String voice, long nanos) {
+    Timer.builder("tts.synthesis.duration").description("One sentence synthesized inside a provider")
+        .serviceLevelObjectives(SYNTHESIS_BUCKETS).tag("provider", provider(provider)).tag("voice", voice(voice))
+        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** up: 1 while the provider serves on this node; load: in-flight requests per worker (1 = saturated). */
+  public void provider(String provider, DoubleSupplier up, DoubleSupplier load) {
+    Gauge.builder("tts.provider.up", up::getAsDouble).tag("provider", provider(provider)).tag("node", node)
+        .register(registry);
+    Gauge.builder("tts.provider.load", load::getAsDouble).tag("provider", provider(provider)).tag("node", node)
+        .register(registry);
+  }
+
+  public void cacheRequest(String result) {
+    if ("hit".equals(result)) {
+      cacheHits.incrementAndGet();
+    } else if ("miss".equals(result)) {
+      cacheMisses.incrementAndGet();
+    }
+    Counter.builder("tts.cache.requests").tag("result", Set.of("hit", "miss", "error").contains(result) ? result : OTHER)
+        .register(registry).increment();
+  }
+
+  private double cacheHitRate() {
+    long hits = cacheHits.get();
+    long total = hits + cacheMisses.get();
+    return total == 0 ? 0 : (double) hits / total;
+  }
+
+  static String provider(String name) {
+    return name == null ? NO_PROVIDER : Settings.PROVIDERS.contains(name) || NO_PROVIDER.equals(name) ? name : OTHER;
+  }
+
+  /** Voices are bounded by the providers' catalogues; cloned voices share one label. */
+  static String voice(String voice) {
+    if (voice == null) {
+      return "default";
+    }
+    if (voice.startsWith("custom") || voice.startsWith("clone")) {
+      return "custom";
+    }
+    return voice.length() <= 32 && voice.matches("[A-Za-z0-9_+\\-.]+") ? voice : OTHER;
+  }
+
+  static String outcome(String outcome) {
+    if (OK.equals(outcome) || CANCELLED.equals(outcome)) {
+      return outcome;
+    }
+    for (ErrorCode code : ErrorCode.values()) {
+      if (code.wire().equals(outcome)) {
+        return outcome;
+      }
+    }
+    return OTHER;
+  }
+
+  private static Duration[] seconds(double... values) {
+    Duration[] durations = new Duration[values.length];
+    for (int i = 0; i < values.length; i++) {
+      durations[i] = Duration.ofNanos((long) (values[i] * 1e9));
+    }
+    return durations;
+  }
+}
