@@ -5,6 +5,7 @@ import com.ervc.provider.ErrorCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -27,6 +28,7 @@ public final class ServiceMetrics {
   private static final Set<String> TIERS = Set.of("fast", "balanced", "high");
   private static final Set<Integer> CLOSE_CODES = Set.of(1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1011,
       4001, 4008);
+  private static final Set<String> NON_CONFORMING = Set.of("jvm.compilation.time", "process.cpu.time", "system.cpu.count");
   public static final String OK = "ok";
   public static final String CANCELLED = "cancelled";
   public static final String NO_PROVIDER = "none";
@@ -41,14 +43,19 @@ public final class ServiceMetrics {
     this.registry = registry;
     this.node = node;
     for (String success : List.of("true", "false")) {
-      Counter.builder("voice.cloning.attempts").tag("success", success).register(registry);
+      Counter.builder("voice.cloning.attempts")
+          .description("Voice cloning attempts by success (stays 0 until voice cloning ships)").tag("success", success).register(registry);
     }
     Gauge.builder("cache.hit.rate", this, ServiceMetrics::cacheHitRate)
         .description("Share of sentence cache lookups answered from the cache since start (0-1)").register(registry);
   }
 
   public static ServiceMetrics create(String node) {
-    return new ServiceMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), node);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Micrometer's JVM binders name these with abbreviated units (_ms, _ns) or a _count gauge, which Prometheus'
+    // naming rules (promtool check metrics) reject; the same facts are in jvm_* and process_cpu_usage.
+    registry.config().meterFilter(MeterFilter.deny(id -> NON_CONFORMING.contains(id.getName())));
+    return new ServiceMetrics(registry, node);
   }
 
   public PrometheusMeterRegistry registry() {
@@ -61,7 +68,8 @@ public final class ServiceMetrics {
 
   /** This node's identity: 1, with its roles and whether it has a CUDA device. */
   public void nodeInfo(List<String> roles, boolean cuda) {
-    Gauge.builder("tts.node.info", () -> 1).tag("node", node).tag("roles", String.join(",", roles))
+    Gauge.builder("tts.node.info", () -> 1).description("1 per node, labelled with its roles and CUDA availability")
+        .tag("node", node).tag("roles", String.join(",", roles))
         .tag("cuda", Boolean.toString(cuda)).register(registry);
   }
 
@@ -90,27 +98,29 @@ public final class ServiceMetrics {
 
   void finished(String provider, String outcome, double audioSeconds, int characters) {
     String p = provider(provider);
-    Counter.builder("tts.requests").tag("provider", p).tag("outcome", outcome(outcome)).register(registry).increment();
+    Counter.builder("tts.requests").description("Synthesis requests by provider and outcome").tag("provider", p).tag("outcome", outcome(outcome)).register(registry).increment();
     if (audioSeconds > 0) {
-      Counter.builder("tts.audio.seconds").tag("provider", p).register(registry).increment(audioSeconds);
+      Counter.builder("tts.audio.seconds").description("Seconds of audio delivered to clients").tag("provider", p).register(registry).increment(audioSeconds);
     }
     if (OK.equals(outcome)) {
-      Counter.builder("tts.characters").tag("provider", p).register(registry).increment(characters);
+      Counter.builder("tts.characters").description("Characters of text spoken (completed requests)").tag("provider", p).register(registry).increment(characters);
     }
   }
 
   public void rateLimited(String kind) {
-    Counter.builder("tts.rate.limited").tag("kind", kind).register(registry).increment();
+    Counter.builder("tts.rate.limited").description("Requests or connections refused by a limit, by kind").tag("kind", kind).register(registry).increment();
   }
 
   public void webSocketClosed(Short code) {
     String label = code != null && CLOSE_CODES.contains((int) code) ? Short.toString(code) : OTHER;
-    Counter.builder("websocket.close").tag("code", label).register(registry).increment();
+    Counter.builder("websocket.close").description("WebSocket connections closed, by close code").tag("code", label).register(registry).increment();
   }
 
   public void webSocketCapacity(IntSupplier active, int max) {
-    Gauge.builder("websocket.connections.active", active::getAsInt).register(registry);
-    Gauge.builder("websocket.connections.max", () -> max).register(registry);
+    Gauge.builder("websocket.connections.active", active::getAsInt).description("Open WebSocket sessions")
+        .register(registry);
+    Gauge.builder("websocket.connections.max", () -> max).description("WebSocket sessions this gateway accepts at most")
+        .register(registry);
   }
 
   public void synthesis(String provider, String voice, long nanos) {
@@ -121,9 +131,10 @@ public final class ServiceMetrics {
 
   /** up: 1 while the provider serves on this node; load: in-flight requests per worker (1 = saturated). */
   public void provider(String provider, DoubleSupplier up, DoubleSupplier load) {
-    Gauge.builder("tts.provider.up", up::getAsDouble).tag("provider", provider(provider)).tag("node", node)
+    Gauge.builder("tts.provider.up", up::getAsDouble).description("1 while the provider serves on this node").tag("provider", provider(provider)).tag("node", node)
         .register(registry);
-    Gauge.builder("tts.provider.load", load::getAsDouble).tag("provider", provider(provider)).tag("node", node)
+    Gauge.builder("tts.provider.load", load::getAsDouble)
+        .description("In-flight requests per worker of the provider on this node (1 = saturated)").tag("provider", provider(provider)).tag("node", node)
         .register(registry);
   }
 
@@ -133,7 +144,7 @@ public final class ServiceMetrics {
     } else if ("miss".equals(result)) {
       cacheMisses.incrementAndGet();
     }
-    Counter.builder("tts.cache.requests").tag("result", Set.of("hit", "miss", "error").contains(result) ? result : OTHER)
+    Counter.builder("tts.cache.requests").description("Sentence cache lookups by result (hit, miss, error)").tag("result", Set.of("hit", "miss", "error").contains(result) ? result : OTHER)
         .register(registry).increment();
   }
 

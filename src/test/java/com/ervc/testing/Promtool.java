@@ -35,11 +35,11 @@ public final class Promtool {
   }
 
   public static Result run(String... args) throws IOException, InterruptedException {
-    return run(null, args);
+    return runWithInput(null, args);
   }
 
   /** Runs promtool with {@code stdin} piped in (null for none). */
-  public static Result run(String stdin, String... args) throws IOException, InterruptedException {
+  public static Result runWithInput(String stdin, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(path().toString());
     command.addAll(List.of(args));
