@@ -81,9 +81,9 @@ public final class Node {
       LOG.info("node {} ({}) joined cluster '{}' with roles {}", name, nodeId,
           config.getJsonObject("cluster").getString("name"), roles);
       return node.deployRoles(roles, nodeConfig)
+          .compose(v -> health.start())
           .map(v -> {
             state.markStarted();
-            health.start();
             return node;
           })
           .recover(failure -> clustered.vertx().close().transform(ar -> Future.failedFuture(failure)));

@@ -44,10 +44,11 @@ public final class HealthService {
     this.directory = new ProviderDirectory(vertx);
   }
 
-  public void start() {
+  /** Starts the periodic probes; completes after the first round, so a new node reports measured facts. */
+  public Future<Void> start() {
     long intervalMs = config.getJsonObject("health").getLong("probeIntervalSeconds") * 1000;
-    probeAll();
     timer = vertx.setPeriodic(intervalMs, id -> probeAll());
+    return probeAll().otherwiseEmpty();
   }
 
   public void stop() {
