@@ -42,9 +42,20 @@ public final class ServiceMetrics {
   public ServiceMetrics(PrometheusMeterRegistry registry, String node) {
     this.registry = registry;
     this.node = node;
+    // Families whose features are not built yet are exported at 0 over their closed label sets, so dashboards and
+    // alerts work from day one; tts_failovers_total{from,to} appears with the first failover.
     for (String success : List.of("true", "false")) {
       Counter.builder("voice.cloning.attempts")
-          .description("Voice cloning attempts by success (stays 0 until voice cloning ships)").tag("success", success).register(registry);
+          .description("Voice cloning attempts by success (0 until voice cloning ships)").tag("success", success)
+          .register(registry);
+    }
+    for (String direction : List.of("up", "down")) {
+      Counter.builder("tts.quality.changes").description("Adaptive quality tier changes (0 until adaptive quality ships)")
+          .tag("direction", direction).register(registry);
+    }
+    for (String reason : List.of("missing", "invalid", "expired", "origin")) {
+      Counter.builder("tts.auth.failures").description("Refused credentials by reason (0 until authentication ships)")
+          .tag("reason", reason).register(registry);
     }
     Gauge.builder("cache.hit.rate", this, ServiceMetrics::cacheHitRate)
         .description("Share of sentence cache lookups answered from the cache since start (0-1)").register(registry);
