@@ -13,17 +13,16 @@ import java.util.Locale;
  * printed with a fixed format so the same request hashes the same on every node and JVM.
  */
 public final class CacheKey {
-  private static final String VERSION = "v1";
+  private static final String VERSION = "v2";
   private static final char SEP = '\u001f';
 
   private CacheKey() {
   }
 
   public static String of(String provider, String voice, String emotion, double intensity, String quality,
-                          double speed, int sampleRate, String text) {
-    String canonical = String.join(String.valueOf(SEP), VERSION, provider, voice, emotion,
-        String.format(Locale.ROOT, "%.3f", intensity), quality, String.format(Locale.ROOT, "%.3f", speed),
-        Integer.toString(sampleRate), text);
+                          double speed, double pitch, int sampleRate, String text) {
+    String canonical = String.join(String.valueOf(SEP), VERSION, provider, voice, emotion, decimal(intensity), quality,
+        decimal(speed), decimal(pitch), Integer.toString(sampleRate), text);
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);
@@ -32,9 +31,13 @@ public final class CacheKey {
     }
   }
 
+  private static String decimal(double value) {
+    return String.format(Locale.ROOT, "%.3f", value);
+  }
+
   /** Key of a single-sentence request whose provider and voice are already resolved. */
   public static String of(TtsRequest sentence) {
     return of(sentence.provider(), sentence.voice(), sentence.emotion().wire(), sentence.intensity(),
-        sentence.quality().wire(), sentence.speed(), sentence.sampleRate(), sentence.text());
+        sentence.quality().wire(), sentence.speed(), sentence.pitch(), sentence.sampleRate(), sentence.text());
   }
 }

@@ -70,6 +70,7 @@ public final class GatewayVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(rc -> {
       rc.addEndHandler(v -> metrics.httpRequest(rc.request().method().name(), rc.response().getStatusCode()));
+      SecurityHeaders.apply(rc.response().headers());
       rc.next();
     });
     List<String> origins = http.getJsonArray("corsOrigins").stream().map(String::valueOf).toList();

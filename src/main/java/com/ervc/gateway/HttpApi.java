@@ -168,7 +168,7 @@ final class HttpApi {
         out.add(new JsonObject().put("name", p.name()).put("available", p.available())
             .put("voices", new JsonArray(p.voices().stream().map(ProviderInfo.Voice::id).toList()))
             .put("defaultVoice", p.defaultVoice()).put("emotions", new JsonArray(p.emotions()))
-            .put("qualityTiers", new JsonArray(p.qualityTiers())).put("streaming", p.streaming())
+            .put("qualityTiers", new JsonArray(p.qualityTiers())).put("streaming", p.streaming()).put("pitch", p.pitch())
             .put("sampleRate", limits.sampleRate()).put("nativeSampleRate", p.nativeSampleRate())
             .put("nodes", new JsonArray(nodes)).put("detail", p.detail()));
       }

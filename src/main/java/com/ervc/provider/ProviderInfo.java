@@ -10,7 +10,8 @@ import java.util.List;
  * {@code GET /api/v1/providers}.
  */
 public record ProviderInfo(String name, String nodeId, boolean available, String defaultVoice, List<Voice> voices,
-                           List<String> emotions, List<String> qualityTiers, boolean streaming, int nativeSampleRate,
+                           List<String> emotions, List<String> qualityTiers, boolean streaming, boolean pitch,
+                           int nativeSampleRate,
                            String detail) {
 
   public record Voice(String id, String name, String language, String gender) {
@@ -37,6 +38,7 @@ public record ProviderInfo(String name, String nodeId, boolean available, String
         .put("emotions", new JsonArray(emotions))
         .put("qualityTiers", new JsonArray(qualityTiers))
         .put("streaming", streaming)
+        .put("pitch", pitch)
         .put("nativeSampleRate", nativeSampleRate)
         .put("detail", detail);
   }
@@ -46,7 +48,7 @@ public record ProviderInfo(String name, String nodeId, boolean available, String
         json.getString("defaultVoice"),
         json.getJsonArray("voices", new JsonArray()).stream().map(v -> Voice.fromJson((JsonObject) v)).toList(),
         strings(json.getJsonArray("emotions")), strings(json.getJsonArray("qualityTiers")),
-        json.getBoolean("streaming", false), json.getInteger("nativeSampleRate", 0), json.getString("detail"));
+        json.getBoolean("streaming", false), json.getBoolean("pitch", false), json.getInteger("nativeSampleRate", 0), json.getString("detail"));
   }
 
   private static List<String> strings(JsonArray array) {

@@ -10,13 +10,14 @@ import java.util.regex.Pattern;
  * (pipeline → provider). {@code voice} may be null, meaning the provider's default voice.
  */
 public record TtsRequest(String text, String provider, String voice, Emotion emotion, double intensity,
-                         QualityTier quality, double speed, int sampleRate) {
+                         QualityTier quality, double speed, double pitch, int sampleRate) {
 
   public static final String AUTO = "auto";
   public static final double MIN_SPEED = 0.25;
   public static final double MAX_SPEED = 4.0;
   /** Fields a client may set per request or as session defaults. */
-  public static final List<String> VOICE_FIELDS = List.of("voice", "provider", "emotion", "intensity", "quality", "speed");
+  public static final List<String> VOICE_FIELDS =
+      List.of("voice", "provider", "emotion", "intensity", "quality", "speed", "pitch");
 
   private static final Pattern VOICE = Pattern.compile("[A-Za-z0-9_+\\-./:]{1,64}");
   private static final Pattern PROVIDER = Pattern.compile("[a-z][a-z0-9_\\-]{0,31}");
@@ -43,6 +44,7 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
         fields.getNumber("intensity", 0.5).doubleValue(),
         QualityTier.parse(fields.getString("quality", QualityTier.BALANCED.wire())),
         fields.getNumber("speed", 1.0).doubleValue(),
+        fields.getNumber("pitch", 0.0).doubleValue(),
         sampleRate);
   }
 
@@ -89,6 +91,7 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
     }
     checkNumber(fields, "intensity", 0.0, 1.0);
     checkNumber(fields, "speed", MIN_SPEED, MAX_SPEED);
+    checkNumber(fields, "pitch", -1.0, 1.0);
   }
 
   private static void checkNumber(JsonObject fields, String name, double min, double max) {
@@ -106,11 +109,11 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
   }
 
   public TtsRequest withText(String newText) {
-    return new TtsRequest(newText, provider, voice, emotion, intensity, quality, speed, sampleRate);
+    return new TtsRequest(newText, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate);
   }
 
   public TtsRequest withProvider(String newProvider, String newVoice) {
-    return new TtsRequest(text, newProvider, newVoice, emotion, intensity, quality, speed, sampleRate);
+    return new TtsRequest(text, newProvider, newVoice, emotion, intensity, quality, speed, pitch, sampleRate);
   }
 
   public JsonObject toJson() {
@@ -122,6 +125,7 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
         .put("intensity", intensity)
         .put("quality", quality.wire())
         .put("speed", speed)
+        .put("pitch", pitch)
         .put("sampleRate", sampleRate);
   }
 

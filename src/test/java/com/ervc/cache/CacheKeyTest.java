@@ -30,16 +30,17 @@ class CacheKeyTest {
   private static final String TEXT = "Grüße, Welt.";
 
   /** Computed outside Java (Python hashlib) from the canonical string; changing it invalidates every cache. */
-  private static final String PINNED = "2663fa5a32aeb648199908a0aa5fd09cc92e7a8972a7163d2ab69a046b7696c6";
+  private static final String PINNED = "b2bf6f5a77ce262b144018f1b2d853c078e67e16545f030b6b3c6e11059c8891";
 
   private static String baseKey() {
-    return CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, SPEED, RATE, TEXT);
+    return CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, SPEED, 0.0, RATE, TEXT);
   }
 
   @Test
   void keyIsSha256OfTheDocumentedCanonicalString() throws Exception {
     // Version, then every field, joined by the ASCII unit separator; numbers with three decimals.
-    String canonical = String.join("\u001f", "v1", PROVIDER, VOICE, EMOTION, "0.750", QUALITY, "1.250", "24000", TEXT);
+    String canonical = String.join("\u001f", "v2", PROVIDER, VOICE, EMOTION, "0.750", QUALITY, "1.250", "0.000", "24000",
+        TEXT);
     String expected = HexFormat.of().formatHex(
         MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
 
@@ -49,7 +50,7 @@ class CacheKeyTest {
 
   @Test
   void requestOverloadHashesTheSameFields() {
-    TtsRequest request = new TtsRequest(TEXT, PROVIDER, VOICE, Emotion.HAPPY, INTENSITY, QualityTier.BALANCED, SPEED,
+    TtsRequest request = new TtsRequest(TEXT, PROVIDER, VOICE, Emotion.HAPPY, INTENSITY, QualityTier.BALANCED, SPEED, 0.0,
         RATE);
 
     assertEquals(PINNED, CacheKey.of(request));
@@ -57,16 +58,17 @@ class CacheKeyTest {
 
   static Stream<Arguments> oneFieldChanged() {
     return Stream.of(
-        arguments("provider", CacheKey.of("onnx", VOICE, EMOTION, INTENSITY, QUALITY, SPEED, RATE, TEXT)),
-        arguments("voice", CacheKey.of(PROVIDER, "en-gb", EMOTION, INTENSITY, QUALITY, SPEED, RATE, TEXT)),
-        arguments("emotion", CacheKey.of(PROVIDER, VOICE, "sad", INTENSITY, QUALITY, SPEED, RATE, TEXT)),
-        arguments("intensity", CacheKey.of(PROVIDER, VOICE, EMOTION, 0.751, QUALITY, SPEED, RATE, TEXT)),
-        arguments("quality", CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, "high", SPEED, RATE, TEXT)),
-        arguments("speed", CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, 1.251, RATE, TEXT)),
-        arguments("sampleRate", CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, SPEED, 16000, TEXT)),
-        arguments("text", CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, SPEED, RATE, "Grüße, Welt!")),
+        arguments("provider", CacheKey.of("onnx", VOICE, EMOTION, INTENSITY, QUALITY, SPEED, 0.0, RATE, TEXT)),
+        arguments("voice", CacheKey.of(PROVIDER, "en-gb", EMOTION, INTENSITY, QUALITY, SPEED, 0.0, RATE, TEXT)),
+        arguments("emotion", CacheKey.of(PROVIDER, VOICE, "sad", INTENSITY, QUALITY, SPEED, 0.0, RATE, TEXT)),
+        arguments("intensity", CacheKey.of(PROVIDER, VOICE, EMOTION, 0.751, QUALITY, SPEED, 0.0, RATE, TEXT)),
+        arguments("quality", CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, "high", SPEED, 0.0, RATE, TEXT)),
+        arguments("speed", CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, 1.251, 0.0, RATE, TEXT)),
+        arguments("pitch", CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, SPEED, -0.5, RATE, TEXT)),
+        arguments("sampleRate", CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, SPEED, 0.0, 16000, TEXT)),
+        arguments("text", CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, SPEED, 0.0, RATE, "Grüße, Welt!")),
         // The separator keeps field boundaries: moving a character between neighbours is a different key.
-        arguments("field boundary", CacheKey.of("espea", "ken-us", EMOTION, INTENSITY, QUALITY, SPEED, RATE, TEXT)));
+        arguments("field boundary", CacheKey.of("espea", "ken-us", EMOTION, INTENSITY, QUALITY, SPEED, 0.0, RATE, TEXT)));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -77,10 +79,10 @@ class CacheKeyTest {
 
   @Test
   void numbersAreComparedAtThreeDecimals() {
-    assertEquals(CacheKey.of(PROVIDER, VOICE, EMOTION, 0.5, QUALITY, SPEED, RATE, TEXT),
-        CacheKey.of(PROVIDER, VOICE, EMOTION, 0.5000001, QUALITY, SPEED, RATE, TEXT));
-    assertEquals(CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, 1.0, RATE, TEXT),
-        CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, 1.0000004, RATE, TEXT));
+    assertEquals(CacheKey.of(PROVIDER, VOICE, EMOTION, 0.5, QUALITY, SPEED, 0.0, RATE, TEXT),
+        CacheKey.of(PROVIDER, VOICE, EMOTION, 0.5000001, QUALITY, SPEED, 0.0, RATE, TEXT));
+    assertEquals(CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, 1.0, 0.0, RATE, TEXT),
+        CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, 1.0000004, 0.0, RATE, TEXT));
   }
 
   @Test

@@ -62,7 +62,7 @@ class ClientCommandTest {
         arguments("cancel without id", "{\"type\":\"cancel\"}", null, ErrorCode.INVALID_REQUEST, "'id' is required"),
         arguments("settings with unknown key", "{\"type\":\"settings\",\"volume\":3}", null,
             ErrorCode.INVALID_REQUEST,
-            "unknown setting 'volume'; settable: voice, provider, emotion, intensity, quality, speed"),
+            "unknown setting 'volume'; settable: voice, provider, emotion, intensity, quality, speed, pitch"),
         arguments("settings with bad emotion", "{\"type\":\"settings\",\"emotion\":\"grumpy\"}", null,
             ErrorCode.INVALID_REQUEST,
             "emotion 'grumpy' is not supported; use one of neutral|happy|sad|angry|excited|calm|fearful|whisper"),

@@ -126,6 +126,9 @@ class HttpApiIT {
   void servesTheBrowserClient() throws Exception {
     HttpResponse<Buffer> page = get("/");
     assertEquals(200, page.statusCode());
+    assertTrue(page.getHeader("Content-Security-Policy").contains("script-src 'self'"));
+    assertEquals("nosniff", page.getHeader("X-Content-Type-Options"));
+    assertEquals("DENY", page.getHeader("X-Frame-Options"));
     assertTrue(page.getHeader("Content-Type").startsWith("text/html"));
     assertTrue(page.bodyAsString().contains("id=\"speak\""));
     assertEquals(200, get("/pcm-player.worklet.js").statusCode());

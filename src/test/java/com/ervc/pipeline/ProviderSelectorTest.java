@@ -25,11 +25,11 @@ class ProviderSelectorTest {
                                        String... voices) {
     List<Voice> offered = Arrays.stream(voices).map(id -> new Voice(id, id, "en", null)).toList();
     return new ProviderInfo(name, node, available, defaultVoice, offered, Emotion.wireNames(),
-        QualityTier.wireNames(), false, 22050, null);
+        QualityTier.wireNames(), false, false, 22050, null);
   }
 
   private static TtsRequest request(String provider, String voice) {
-    return new TtsRequest("Hi.", provider, voice, Emotion.NEUTRAL, 0.5, QualityTier.BALANCED, 1.0, 24000);
+    return new TtsRequest("Hi.", provider, voice, Emotion.NEUTRAL, 0.5, QualityTier.BALANCED, 1.0, 0.0, 24000);
   }
 
   private static SpeechException failure(ProviderSelector selector, TtsRequest request, ProviderInfo... running) {

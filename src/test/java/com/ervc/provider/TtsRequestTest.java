@@ -26,7 +26,7 @@ class TtsRequestTest {
   void textAloneGetsEveryDefault() {
     TtsRequest request = TtsRequest.parse(new JsonObject().put("text", "Hi."), MAX_TEXT, RATE);
 
-    assertEquals(new TtsRequest("Hi.", "auto", null, Emotion.NEUTRAL, 0.5, QualityTier.BALANCED, 1.0, RATE), request);
+    assertEquals(new TtsRequest("Hi.", "auto", null, Emotion.NEUTRAL, 0.5, QualityTier.BALANCED, 1.0, 0.0, RATE), request);
   }
 
   @Test
@@ -34,7 +34,7 @@ class TtsRequestTest {
     JsonObject fields = new JsonObject().put("text", "Hi.").put("provider", "espeak").put("voice", "en-us+f3")
         .put("emotion", "whisper").put("intensity", 1).put("quality", "high").put("speed", 0.25);
 
-    assertEquals(new TtsRequest("Hi.", "espeak", "en-us+f3", Emotion.WHISPER, 1.0, QualityTier.HIGH, 0.25, RATE),
+    assertEquals(new TtsRequest("Hi.", "espeak", "en-us+f3", Emotion.WHISPER, 1.0, QualityTier.HIGH, 0.25, 0.0, RATE),
         TtsRequest.parse(fields, MAX_TEXT, RATE));
   }
 
@@ -95,8 +95,8 @@ class TtsRequestTest {
 
   static Stream<TtsRequest> requests() {
     return Stream.of(
-        new TtsRequest("Hi.", "auto", null, Emotion.NEUTRAL, 0.5, QualityTier.BALANCED, 1.0, 24000),
-        new TtsRequest("x".repeat(20_000), "espeak", "en-gb", Emotion.FEARFUL, 0.125, QualityTier.FAST, 3.75, 8000));
+        new TtsRequest("Hi.", "auto", null, Emotion.NEUTRAL, 0.5, QualityTier.BALANCED, 1.0, 0.0, 24000),
+        new TtsRequest("x".repeat(20_000), "espeak", "en-gb", Emotion.FEARFUL, 0.125, QualityTier.FAST, 3.75, 0.0, 8000));
   }
 
   // The node-to-node hop: no text limit applies there, and nothing may be lost.
@@ -108,7 +108,7 @@ class TtsRequestTest {
 
   @Test
   void fromJsonStillValidates() {
-    JsonObject json = new TtsRequest("Hi.", "auto", null, Emotion.NEUTRAL, 0.5, QualityTier.BALANCED, 1.0, 24000)
+    JsonObject json = new TtsRequest("Hi.", "auto", null, Emotion.NEUTRAL, 0.5, QualityTier.BALANCED, 1.0, 0.0, 24000)
         .toJson();
 
     SpeechException badRate = assertThrows(SpeechException.class,

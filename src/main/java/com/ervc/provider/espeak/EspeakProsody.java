@@ -11,6 +11,8 @@ public record EspeakProsody(int wordsPerMinute, int pitch, int amplitude, String
   static final int NEUTRAL_WPM = 175;
   static final int NEUTRAL_PITCH = 50;
   static final int NEUTRAL_AMPLITUDE = 100;
+  /** How far pitch = ±1 moves espeak's 0-99 pitch scale from neutral. */
+  static final int PITCH_RANGE = 40;
 
   /** Full-intensity shape of each emotion: rate and amplitude factors and a pitch offset. */
   private record Shape(double rate, int pitchOffset, double amplitude, String variant) {
@@ -29,12 +31,13 @@ public record EspeakProsody(int wordsPerMinute, int pitch, int amplitude, String
     };
   }
 
-  public static EspeakProsody of(Emotion emotion, double intensity, double speed) {
+  /** Pitch is the request's -1..1 offset (0 = the voice's own), added on top of the emotion's. */
+  public static EspeakProsody of(Emotion emotion, double intensity, double speed, double pitchOffset) {
     Shape s = shape(emotion);
     double k = Math.max(0.0, Math.min(1.0, intensity));
     double rate = 1.0 + (s.rate - 1.0) * k;
     int wpm = clamp((int) Math.round(NEUTRAL_WPM * speed * rate), 80, 450);
-    int pitch = clamp((int) Math.round(NEUTRAL_PITCH + s.pitchOffset * k), 0, 99);
+    int pitch = clamp((int) Math.round(NEUTRAL_PITCH + s.pitchOffset * k + PITCH_RANGE * pitchOffset), 0, 99);
     int amplitude = clamp((int) Math.round(NEUTRAL_AMPLITUDE * (1.0 + (s.amplitude - 1.0) * k)), 0, 200);
     return new EspeakProsody(wpm, pitch, amplitude, k > 0 ? s.variant : null);
   }

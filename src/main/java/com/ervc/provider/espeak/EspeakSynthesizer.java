@@ -66,8 +66,8 @@ public final class EspeakSynthesizer {
 
   List<String> command(TtsRequest request) {
     EspeakProsody prosody = emotions
-        ? EspeakProsody.of(request.emotion(), request.intensity(), request.speed())
-        : EspeakProsody.of(Emotion.NEUTRAL, 0, request.speed());
+        ? EspeakProsody.of(request.emotion(), request.intensity(), request.speed(), request.pitch())
+        : EspeakProsody.of(Emotion.NEUTRAL, 0, request.speed(), request.pitch());
     String voice = prosody.variant() == null ? request.voice() : request.voice() + "+" + prosody.variant();
     List<String> cmd = new ArrayList<>(List.of(binary, "--stdout", "-b", "1", "-v", voice,
         "-s", Integer.toString(prosody.wordsPerMinute()),

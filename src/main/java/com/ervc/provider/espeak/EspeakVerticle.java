@@ -58,7 +58,7 @@ public final class EspeakVerticle extends ProviderVerticle {
       String defaultVoice = voices.stream().anyMatch(v -> v.id().equals(DEFAULT_VOICE))
           ? DEFAULT_VOICE : voices.get(0).id();
       return new ProviderInfo(NAME, nodeId, true, defaultVoice, voices,
-          emotions ? Emotion.wireNames() : List.of(Emotion.NEUTRAL.wire()), QualityTier.wireNames(), true,
+          emotions ? Emotion.wireNames() : List.of(Emotion.NEUTRAL.wire()), QualityTier.wireNames(), true, true,
           NATIVE_RATE, version);
     }, false);
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.ervc.provider.Emotion;
 import java.util.function.ToIntFunction;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -17,7 +18,7 @@ class EspeakProsodyTest {
   @ParameterizedTest
   @ValueSource(doubles = {0.0, 0.5, 1.0})
   void neutralIgnoresIntensity(double intensity) {
-    assertEquals(NEUTRAL, EspeakProsody.of(Emotion.NEUTRAL, intensity, 1.0));
+    assertEquals(NEUTRAL, EspeakProsody.of(Emotion.NEUTRAL, intensity, 1.0, 0.0));
   }
 
   // Rate, pitch and amplitude are neutral at intensity 0. (The whisper variant is a voice switch, not a level,
@@ -25,7 +26,7 @@ class EspeakProsodyTest {
   @ParameterizedTest
   @EnumSource(Emotion.class)
   void intensityZeroLeavesEveryLevelNeutral(Emotion emotion) {
-    EspeakProsody prosody = EspeakProsody.of(emotion, 0.0, 1.0);
+    EspeakProsody prosody = EspeakProsody.of(emotion, 0.0, 1.0, 0.0);
 
     assertEquals(175, prosody.wordsPerMinute());
     assertEquals(50, prosody.pitch());
@@ -42,13 +43,13 @@ class EspeakProsodyTest {
       "FEARFUL, 210, 70,  90,",
       "WHISPER, 166, 50, 100, whisper"})
   void fullIntensityShapes(Emotion emotion, int wpm, int pitch, int amplitude, String variant) {
-    assertEquals(new EspeakProsody(wpm, pitch, amplitude, variant), EspeakProsody.of(emotion, 1.0, 1.0));
+    assertEquals(new EspeakProsody(wpm, pitch, amplitude, variant), EspeakProsody.of(emotion, 1.0, 1.0, 0.0));
   }
 
   @ParameterizedTest
   @EnumSource(value = Emotion.class, names = {"HAPPY", "EXCITED", "FEARFUL"})
   void brightEmotionsRaisePitchAndRate(Emotion emotion) {
-    EspeakProsody prosody = EspeakProsody.of(emotion, 1.0, 1.0);
+    EspeakProsody prosody = EspeakProsody.of(emotion, 1.0, 1.0, 0.0);
 
     assertTrue(prosody.pitch() > 50, prosody::toString);
     assertTrue(prosody.wordsPerMinute() > 175, prosody::toString);
@@ -57,7 +58,7 @@ class EspeakProsodyTest {
   @ParameterizedTest
   @EnumSource(value = Emotion.class, names = {"SAD", "CALM"})
   void subduedEmotionsLowerPitchRateAndAmplitude(Emotion emotion) {
-    EspeakProsody prosody = EspeakProsody.of(emotion, 1.0, 1.0);
+    EspeakProsody prosody = EspeakProsody.of(emotion, 1.0, 1.0, 0.0);
 
     assertTrue(prosody.pitch() < 50, prosody::toString);
     assertTrue(prosody.wordsPerMinute() < 175, prosody::toString);
@@ -67,7 +68,7 @@ class EspeakProsodyTest {
   @ParameterizedTest
   @ValueSource(doubles = {0.01, 0.5, 1.0})
   void whisperUsesTheWhisperVariant(double intensity) {
-    assertEquals("whisper", EspeakProsody.of(Emotion.WHISPER, intensity, 1.0).variant());
+    assertEquals("whisper", EspeakProsody.of(Emotion.WHISPER, intensity, 1.0, 0.0).variant());
   }
 
   @ParameterizedTest(name = "{0} at intensity {1}, speed {2} -> {3} wpm")
@@ -80,14 +81,14 @@ class EspeakProsodyTest {
       "EXCITED, 1.0, 4.0,  450",
       "HAPPY,   1.0, 2.0,  385"})
   void speedScalesAndClampsRate(Emotion emotion, double intensity, double speed, int wpm) {
-    assertEquals(wpm, EspeakProsody.of(emotion, intensity, speed).wordsPerMinute());
+    assertEquals(wpm, EspeakProsody.of(emotion, intensity, speed, 0.0).wordsPerMinute());
   }
 
   @ParameterizedTest
   @EnumSource(Emotion.class)
   void intensityOutsideZeroToOneIsClamped(Emotion emotion) {
-    assertEquals(EspeakProsody.of(emotion, 1.0, 1.0), EspeakProsody.of(emotion, 7.0, 1.0));
-    assertEquals(EspeakProsody.of(emotion, 0.0, 1.0), EspeakProsody.of(emotion, -2.0, 1.0));
+    assertEquals(EspeakProsody.of(emotion, 1.0, 1.0, 0.0), EspeakProsody.of(emotion, 7.0, 1.0, 0.0));
+    assertEquals(EspeakProsody.of(emotion, 0.0, 1.0, 0.0), EspeakProsody.of(emotion, -2.0, 1.0, 0.0));
   }
 
   @ParameterizedTest
@@ -100,14 +101,21 @@ class EspeakProsodyTest {
 
   /** Steps intensity 0 → 1 and checks the level never moves back against its full-intensity direction. */
   private static void assertMonotonic(Emotion emotion, ToIntFunction<EspeakProsody> level) {
-    int direction = Integer.signum(level.applyAsInt(EspeakProsody.of(emotion, 1.0, 1.0))
-        - level.applyAsInt(EspeakProsody.of(emotion, 0.0, 1.0)));
-    int previous = level.applyAsInt(EspeakProsody.of(emotion, 0.0, 1.0));
+    int direction = Integer.signum(level.applyAsInt(EspeakProsody.of(emotion, 1.0, 1.0, 0.0))
+        - level.applyAsInt(EspeakProsody.of(emotion, 0.0, 1.0, 0.0)));
+    int previous = level.applyAsInt(EspeakProsody.of(emotion, 0.0, 1.0, 0.0));
     for (int step = 1; step <= 100; step++) {
-      int current = level.applyAsInt(EspeakProsody.of(emotion, step / 100.0, 1.0));
+      int current = level.applyAsInt(EspeakProsody.of(emotion, step / 100.0, 1.0, 0.0));
       assertTrue(Integer.signum(current - previous) * direction >= 0,
           emotion + " went from " + previous + " to " + current + " at intensity " + step / 100.0);
       previous = current;
     }
+  }
+
+  @Test
+  void pitchOffsetMovesPitchWithinEspeaksScale() {
+    assertEquals(50 + EspeakProsody.PITCH_RANGE / 2, EspeakProsody.of(Emotion.NEUTRAL, 0.5, 1.0, 0.5).pitch());
+    assertEquals(0, EspeakProsody.of(Emotion.SAD, 1.0, 1.0, -1.0).pitch(), "clamped at the bottom");
+    assertEquals(99, EspeakProsody.of(Emotion.EXCITED, 1.0, 1.0, 1.0).pitch(), "clamped at the top");
   }
 }

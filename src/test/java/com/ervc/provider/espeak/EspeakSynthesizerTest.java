@@ -15,7 +15,7 @@ class EspeakSynthesizerTest {
   private static final EspeakSynthesizer WITHOUT_EMOTIONS = new EspeakSynthesizer("espeak-ng", 1_000, false);
 
   private static TtsRequest request(String text, Emotion emotion, double intensity, double speed) {
-    return new TtsRequest(text, "espeak", "en-us", emotion, intensity, QualityTier.BALANCED, speed, 24000);
+    return new TtsRequest(text, "espeak", "en-us", emotion, intensity, QualityTier.BALANCED, speed, 0.0, 24000);
   }
 
   private static List<String> expected(String voice, int wpm, int pitch, int amplitude) {
