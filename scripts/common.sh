@@ -37,7 +37,7 @@ require_java_and_maven() {
 }
 
 # ensure_promtool: unpacks Debian's prometheus package (without installing or starting the server) into
-# .tools/prometheus and exports PROMTOOL. Debian's build has no Kubernetes service discovery (see docs/operations.md).
+# .tools/prometheus and exports PROMTOOL. Debian's build has no Kubernetes service discovery (the README's Operations section).
 ensure_promtool() {
   local dir=.tools/prometheus
   if [ ! -x "$dir/usr/bin/promtool" ]; then

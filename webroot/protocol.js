@@ -8,16 +8,125 @@ export const BACKOFF_MAX_MS = 15000;
 export const EMOTIONS = ['neutral', 'happy', 'sad', 'angry', 'excited', 'calm', 'fearful', 'whisper'];
 export const QUALITIES = ['fast', 'balanced', 'high'];
 
+/** localStorage key of the persisted control values. */
+export const SETTINGS_KEY = 'ervc.settings';
+export const DEFAULT_SETTINGS = Object.freeze({
+  provider: 'auto', voice: '', emotion: 'neutral', intensity: 0.5, quality: 'balanced', speed: 1, pitch: 0,
+});
+const PROVIDER_RE = /^(auto|[a-z][a-z0-9_-]{0,31})$/;
+const VOICE_RE = /^[A-Za-z0-9_+\-./:]{1,64}$/;
+
+function clampNumber(v, min, max, fallback) {
+  const n = typeof v === 'number' ? v : Number(v);
+  if (!Number.isFinite(n)) return fallback;
+  return Math.min(max, Math.max(min, n));
+}
+
+/** Validates stored/loaded settings field by field; anything odd falls back to the default. */
+export function normalizeSettings(raw) {
+  const src = raw && typeof raw === 'object' ? raw : {};
+  const d = DEFAULT_SETTINGS;
+  return {
+    provider: typeof src.provider === 'string' && PROVIDER_RE.test(src.provider) ? src.provider : d.provider,
+    voice: typeof src.voice === 'string' && VOICE_RE.test(src.voice) ? src.voice : d.voice,
+    emotion: EMOTIONS.includes(src.emotion) ? src.emotion : d.emotion,
+    intensity: clampNumber(src.intensity, 0, 1, d.intensity),
+    quality: QUALITIES.includes(src.quality) ? src.quality : d.quality,
+    speed: clampNumber(src.speed, 0.5, 2, d.speed),
+    pitch: clampNumber(src.pitch, -1, 1, d.pitch),
+  };
+}
+
+/** Human sentences for the wire error codes and the page's own ones. */
+export const ERROR_SENTENCES = Object.freeze({
+  invalid_request: 'The server could not accept this request.',
+  too_large: `The text is too long: the limit is ${MAX_TEXT} characters.`,
+  provider_unavailable: 'No speech engine is available for this request right now. Try again shortly or pick another provider.',
+  rate_limited: 'Too many requests are running at once. Wait for one to finish, then try again.',
+  unauthorized: 'The server did not accept this session. Reload the page to sign in again.',
+  internal: 'Something went wrong on the server while producing speech.',
+  connection: 'The connection to the server was lost. Reconnecting automatically…',
+  audio: 'Audio playback is not available in this browser.',
+  catalog: 'Could not load the list of providers and voices.',
+});
+
+export function describeError(code) {
+  return ERROR_SENTENCES[code] || 'Something unexpected went wrong.';
+}
+
+/** Primary language subtag of a voice's language code ("en-gb" → "en"). */
+export function baseLanguage(code) {
+  return String(code || '').split(/[-_]/)[0].toLowerCase();
+}
+
+/**
+ * Groups voices for <optgroup>s: one group per provider and base language, providers in their given order,
+ * languages by display name. `nameOf(lang)` turns a language code into a display name.
+ */
+export function groupVoices(voices, nameOf = (x) => x) {
+  const byProvider = new Map();
+  for (const v of voices || []) {
+    if (!v || typeof v.id !== 'string') continue;
+    const provider = v.provider || 'other';
+    if (!byProvider.has(provider)) byProvider.set(provider, new Map());
+    const lang = baseLanguage(v.language || v.id) || 'other';
+    const langs = byProvider.get(provider);
+    if (!langs.has(lang)) langs.set(lang, []);
+    langs.get(lang).push(v);
+  }
+  const groups = [];
+  for (const [provider, langs] of byProvider) {
+    const list = [...langs].map(([lang, vs]) => ({ provider, language: lang, languageName: nameOf(lang), voices: vs }));
+    list.sort((a, b) => a.languageName.localeCompare(b.languageName));
+    groups.push(...list);
+  }
+  return groups;
+}
+
+/**
+ * RIFF/WAVE file: PCM, 1 channel, 16 bit, `sampleRate`, from s16le byte chunks (ArrayBuffers or views).
+ */
+export function buildWav(chunks, sampleRate) {
+  let bytes = 0;
+  for (const c of chunks) bytes += c.byteLength & ~1;
+  const buf = new ArrayBuffer(44 + bytes);
+  const view = new DataView(buf);
+  const ascii = (off, s) => { for (let i = 0; i < s.length; i++) view.setUint8(off + i, s.charCodeAt(i)); };
+  ascii(0, 'RIFF');
+  view.setUint32(4, 36 + bytes, true);
+  ascii(8, 'WAVE');
+  ascii(12, 'fmt ');
+  view.setUint32(16, 16, true);            // fmt chunk size
+  view.setUint16(20, 1, true);             // PCM
+  view.setUint16(22, 1, true);             // mono
+  view.setUint32(24, sampleRate, true);
+  view.setUint32(28, sampleRate * 2, true); // byte rate
+  view.setUint16(32, 2, true);             // block align
+  view.setUint16(34, 16, true);            // bits per sample
+  ascii(36, 'data');
+  view.setUint32(40, bytes, true);
+  const out = new Uint8Array(buf);
+  let off = 44;
+  for (const c of chunks) {
+    const len = c.byteLength & ~1;
+    const src = ArrayBuffer.isView(c) ? new Uint8Array(c.buffer, c.byteOffset, len) : new Uint8Array(c, 0, len);
+    out.set(src, off);
+    off += len;
+  }
+  return buf;
+}
+
 // Binary audio frame: [stream u32 BE][seq u32 BE][PCM s16le mono ...]
 export const FRAME_HEADER_BYTES = 8;
 
 /** WebSocket URL on the same host; wss when the page itself is served over https. */
-export function wsUrl(loc = globalThis.location) {
+export function wsUrl(loc = globalThis.location, token = null) {
   const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${loc.host}/ws`;
+  const query = token ? `?token=${encodeURIComponent(token)}` : '';
+  return `${scheme}//${loc.host}/ws${query}`;
 }
 
-/** Reconnect delay: 1 s, 2 s, 4 s, 8 s, then capped at 15 s. */
+/** Reconnect delay for attempt 0, 1, 2, …: 1 s, 2 s, 4 s, 8 s, then 15 s. */
 export function backoffDelay(attempt) {
   return Math.min(1000 * 2 ** Math.max(0, attempt), BACKOFF_MAX_MS);
 }

@@ -84,7 +84,7 @@ public final class ClusterBootstrap {
     // Per-address event-bus labels stay off: every stream has its own reply address, so they would not be bounded.
     VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
         .setJvmMetricsEnabled(true)
-        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true)));
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
     options.getEventBusOptions()
         .setHost(cluster.getString("host"))
         .setPort(cluster.getInteger("port"))

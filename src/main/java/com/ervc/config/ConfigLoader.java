@@ -71,6 +71,11 @@ public final class ConfigLoader {
         throw roles.invalid(roleList, "a comma-separated subset of " + String.join(",", Settings.ROLES));
       }
     }
+    Integer metricsPort = config.getJsonObject("metrics").getInteger("port");
+    int httpPort = config.getJsonObject("http").getInteger("port");
+    if (metricsPort != null && metricsPort != 0 && metricsPort == httpPort) {
+      throw setting("metrics.port").invalid(metricsPort, "a port other than HTTP_PORT (" + httpPort + ")");
+    }
     JsonObject tts = config.getJsonObject("tts");
     if (tts.getLong("streamStallTimeoutMs") <= tts.getLong("providerTimeoutMs")) {
       throw setting("tts.streamStallTimeoutMs").invalid(tts.getLong("streamStallTimeoutMs"),

@@ -4,6 +4,8 @@ import com.ervc.config.Settings;
 import com.ervc.provider.ErrorCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -29,6 +31,9 @@ public final class ServiceMetrics {
   private static final Set<Integer> CLOSE_CODES = Set.of(1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1011,
       4001, 4008);
   private static final Set<String> NON_CONFORMING = Set.of("jvm.compilation.time", "process.cpu.time", "system.cpu.count");
+  private static final String HTTP_RESPONSE_TIME = "vertx.http.server.response.time";
+  private static final double[] HTTP_BUCKETS_NANOS = java.util.Arrays.stream(
+      seconds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)).mapToDouble(Duration::toNanos).toArray();
   public static final String OK = "ok";
   public static final String CANCELLED = "cancelled";
   public static final String NO_PROVIDER = "none";
@@ -42,6 +47,15 @@ public final class ServiceMetrics {
   public ServiceMetrics(PrometheusMeterRegistry registry, String node) {
     this.registry = registry;
     this.node = node;
+  }
+
+  /**
+   * Registers the node-wide meters. Called once Vert.x has set up its metrics, because Micrometer warns about
+   * (and does not apply) filters that Vert.x adds after meters exist.
+   */
+  public void registerNodeMeters(List<String> roles, boolean cuda) {
+    Gauge.builder("tts.node.info", () -> 1).description("1 per node, labelled with its roles and CUDA availability")
+        .tag("node", node).tag("roles", String.join(",", roles)).tag("cuda", Boolean.toString(cuda)).register(registry);
     // Families whose features are not built yet are exported at 0 over their closed label sets, so dashboards and
     // alerts work from day one; tts_failovers_total{from,to} appears with the first failover.
     for (String success : List.of("true", "false")) {
@@ -66,6 +80,15 @@ public final class ServiceMetrics {
     // Micrometer's JVM binders name these with abbreviated units (_ms, _ns) or a _count gauge, which Prometheus'
     // naming rules (promtool check metrics) reject; the same facts are in jvm_* and process_cpu_usage.
     registry.config().meterFilter(MeterFilter.deny(id -> NON_CONFORMING.contains(id.getName())));
+    // Vert.x's HTTP response time gets explicit buckets (its own quantile option would put ~80 on every timer).
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+        return HTTP_RESPONSE_TIME.equals(id.getName())
+            ? DistributionStatisticConfig.builder().serviceLevelObjectives(HTTP_BUCKETS_NANOS).build().merge(config)
+            : config;
+      }
+    });
     return new ServiceMetrics(registry, node);
   }
 
@@ -75,13 +98,6 @@ public final class ServiceMetrics {
 
   public String node() {
     return node;
-  }
-
-  /** This node's identity: 1, with its roles and whether it has a CUDA device. */
-  public void nodeInfo(List<String> roles, boolean cuda) {
-    Gauge.builder("tts.node.info", () -> 1).description("1 per node, labelled with its roles and CUDA availability")
-        .tag("node", node).tag("roles", String.join(",", roles))
-        .tag("cuda", Boolean.toString(cuda)).register(registry);
   }
 
   public void httpRequest(String method, int status) {

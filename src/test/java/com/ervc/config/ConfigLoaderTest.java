@@ -137,6 +137,8 @@ class ConfigLoaderTest {
             Map.of("STREAM_STALL_TIMEOUT_MS", "30000", "PROVIDER_TIMEOUT_MS", "30000"),
             "config: STREAM_STALL_TIMEOUT_MS (tts.streamStallTimeoutMs) = '30000' is not allowed; "
                 + "expected more than PROVIDER_TIMEOUT_MS (30000), or slow sentences look like dead nodes"),
+        arguments("metrics port equal to the HTTP port", null, Map.of("METRICS_PORT", "8000"),
+            "config: METRICS_PORT (metrics.port) = '8000' is not allowed; expected a port other than HTTP_PORT (8000)"),
         arguments("blank webroot would serve the working directory", null, Map.of("WEBROOT", ""),
             "config: WEBROOT (http.webroot) = '' is not allowed; expected a directory path"),
         arguments("unknown nested key in file", "{\"tts\": {\"qualtyTier\": \"high\"}}", Map.of(),

@@ -85,6 +85,8 @@ class MetricsIT {
     assertTrue(after.sum("cache_hit_rate") > 0 && after.sum("cache_hit_rate") <= 1);
     assertTrue(delta(before, after, "tts_synthesis_duration_seconds_count", "provider", "espeak", "voice", "en-us") >= 1);
     assertTrue(after.sum("tts_synthesis_duration_seconds_bucket", "le", "30.0") >= 1);
+    assertEquals(13, after.count("tts_time_to_first_audio_seconds_bucket", "provider", "espeak", "tier", "balanced"),
+        "the 12 documented buckets plus +Inf, not Micrometer's ~80 defaults");
     assertEquals(1, after.sum("tts_provider_up", "provider", "espeak", "node", node.metrics().node()));
     assertTrue(after.has("tts_provider_load", "provider", "espeak"));
     assertEquals(1000, after.sum("websocket_connections_max"));

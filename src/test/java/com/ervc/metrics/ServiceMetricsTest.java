@@ -62,6 +62,7 @@ class ServiceMetricsTest {
   @Test
   void cacheHitRateFollowsHitsAndMissesButNotErrors() {
     ServiceMetrics metrics = ServiceMetrics.create("n1");
+    metrics.registerNodeMeters(List.of("pipeline"), false);
     for (String result : List.of("hit", "hit", "hit", "miss", "error")) {
       metrics.cacheRequest(result);
     }
@@ -86,11 +87,13 @@ class ServiceMetricsTest {
   @Test
   void reservedFamiliesAreExportedAtZeroAndNonConformingJvmMetersAreDropped() {
     ServiceMetrics metrics = ServiceMetrics.create("n1");
+    metrics.registerNodeMeters(List.of("gateway", "pipeline"), false);
     new io.micrometer.core.instrument.binder.jvm.JvmCompilationMetrics().bindTo(metrics.registry());
     Scrape scrape = new Scrape(metrics.registry().scrape());
     assertTrue(scrape.has("voice_cloning_attempts_total", "success", "false"));
     assertTrue(scrape.has("tts_quality_changes_total", "direction", "up"));
     assertTrue(scrape.has("tts_auth_failures_total", "reason", "expired"));
     assertFalse(scrape.hasFamily("jvm_compilation_time"));
+    assertEquals(1, scrape.sum("tts_node_info", "node", "n1", "roles", "gateway,pipeline", "cuda", "false"));
   }
 }

@@ -49,6 +49,11 @@ public final class Scrape {
         .mapToDouble(Sample::value).sum();
   }
 
+  /** How many samples named {@code name} carry all of {@code labels}. */
+  public long count(String name, String... labels) {
+    return samples.stream().filter(s -> s.name.equals(name) && matches(s.labels, labels)).count();
+  }
+
   public boolean has(String name, String... labels) {
     return samples.stream().anyMatch(s -> s.name.equals(name) && matches(s.labels, labels));
   }

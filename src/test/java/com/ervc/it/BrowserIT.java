@@ -1,0 +1,213 @@
+package com.ervc.it;
+
+import com.ervc.cluster.Addresses;
+import com.ervc.cluster.Node;
+import com.ervc.testing.Browser;
+import com.ervc.testing.TestNodes;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static com.ervc.testing.Browser.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The browser client in real headless Chromium against a real node: playback, controls, Stop, reconnect, errors,
+ * and a console free of errors (including Content-Security-Policy violations). Screenshots land in
+ * target/browser/.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BrowserIT {
+  private static final Path SCREENSHOTS = Path.of("target", "browser");
+  private static final List<JsonObject> sentToPipeline = new CopyOnWriteArrayList<>();
+  private static Map<String, String> env;
+  private static Node node;
+  private static Browser browser;
+
+  @BeforeAll
+  static void start() throws Exception {
+    env = TestNodes.env(TestNodes.uniqueClusterName());
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      env.put("HTTP_PORT", Integer.toString(socket.getLocalPort()));
+    }
+    node = startCapturingNode();
+    browser = new Browser();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    browser.close();
+    TestNodes.stop(node);
+  }
+
+  /** A node whose gateway → pipeline requests are recorded, to see exactly what the page asked for. */
+  private static Node startCapturingNode() {
+    Node started = TestNodes.start(env);
+    started.vertx().eventBus().addOutboundInterceptor(ctx -> {
+      if (Addresses.PIPELINE_SYNTHESIZE.equals(ctx.message().address())) {
+        sentToPipeline.add(((JsonObject) ctx.message().body()).getJsonObject("request"));
+      }
+      ctx.next();
+    });
+    return started;
+  }
+
+  @BeforeEach
+  void openPage() throws Exception {
+    browser.driver().get("http://127.0.0.1:" + env.get("HTTP_PORT") + "/");
+    awaitConnected();
+  }
+
+  private static void awaitConnected() throws InterruptedException {
+    await("the page connects", 30_000, () -> "open".equals(browser.js("return window.rvc && window.rvc.state.connection;")));
+    await("voices loaded", 10_000, () -> ((Number) browser.js(
+        "return document.querySelectorAll('#voice option').length;")).intValue() > 1);
+  }
+
+  private static String lastRequestId() {
+    return (String) browser.js("return window.rvc.lastMetrics && window.rvc.lastMetrics.id;");
+  }
+
+  /** Types text and presses Enter; returns the request id once its reply has ended. */
+  private static String speakByKeyboard(String text) throws InterruptedException {
+    String previous = lastRequestId();
+    WebElement box = browser.driver().findElement(By.id("text"));
+    box.clear();
+    box.sendKeys(text);
+    box.sendKeys(Keys.ENTER);
+    await("a new reply ends", 30_000, () -> {
+      String id = lastRequestId();
+      return id != null && !id.equals(previous) && browser.js("return window.rvc.lastMetrics.samples;") != null;
+    });
+    return lastRequestId();
+  }
+
+  private static double stream(String id, String field) {
+    return browser.number("window.rvc.debug.streams['" + id + "']." + field);
+  }
+
+  @Test
+  @Order(1)
+  void enterSpeaksEverySampleAndTheHighlightFollowsTheSentences() throws Exception {
+    String id = speakByKeyboard("Hello from the browser. This is the second sentence.");
+    double samples = browser.number("window.rvc.lastMetrics.samples");
+    double ratio = browser.number("window.rvc.debug.deviceRate") / browser.number("window.rvc.debug.sessionRate");
+    assertEquals(samples, stream(id, "receivedSamples"), "every sample of audio_end arrived");
+    await("the reply is played out", 20_000, () -> stream(id, "playedSamples") >= Math.round(samples * ratio) - 256);
+    double scheduled = stream(id, "scheduledSamples");
+    assertTrue(Math.abs(scheduled - samples * ratio) <= 2 * stream(id, "receivedSamples") / 2400.0 + 4,
+        "scheduled " + scheduled + " vs " + samples + " x " + ratio);
+    assertTrue(stream(id, "currentSentence") >= 1, "the highlight reached the second sentence");
+    browser.screenshot(SCREENSHOTS.resolve("conversation.png"));
+    assertEquals(List.of(), browser.consoleErrors(), "no console errors, no CSP violations");
+  }
+
+  @Test
+  @Order(2)
+  void controlsChangeTheRequestAndSpeedChangesTheLength() throws Exception {
+    String text = "Controls change how this sentence sounds.";
+    setControl("speed", "1");
+    speakByKeyboard(text);
+    double normal = browser.number("window.rvc.lastMetrics.samples");
+
+    setControl("emotion", "sad");
+    setControl("quality", "high");
+    setControl("speed", "1.5");
+    int before = sentToPipeline.size();
+    speakByKeyboard(text);
+    JsonObject sent = sentToPipeline.get(sentToPipeline.size() - 1);
+    assertTrue(sentToPipeline.size() > before);
+    assertEquals("sad", sent.getString("emotion"));
+    assertEquals("high", sent.getString("quality"));
+    assertEquals(1.5, sent.getDouble("speed"), 1e-9);
+    double fast = browser.number("window.rvc.lastMetrics.samples");
+    assertTrue(fast < normal * 0.85, "speed 1.5 is shorter: " + fast + " vs " + normal);
+    setControl("emotion", "neutral");
+    setControl("quality", "balanced");
+    setControl("speed", "1");
+  }
+
+  private static void setControl(String id, String value) {
+    browser.js("const el = document.getElementById(arguments[0]); el.value = arguments[1];"
+        + "el.dispatchEvent(new Event('input', {bubbles: true})); el.dispatchEvent(new Event('change', {bubbles: true}));",
+        id, value);
+  }
+
+  @Test
+  @Order(3)
+  void stopHaltsPlaybackAndLaterRepliesStillPlay() throws Exception {
+    StringBuilder story = new StringBuilder();
+    for (int i = 1; i <= 30; i++) {
+      story.append("This long story has sentence number ").append(i).append(". ");
+    }
+    WebElement box = browser.driver().findElement(By.id("text"));
+    box.clear();
+    browser.js("document.getElementById('text').value = arguments[0];", story.toString());
+    box.sendKeys(Keys.END, Keys.ENTER);
+    await("playback starts", 20_000, () -> {
+      Object id = browser.js("return window.rvc.debug.lastRequestSent && window.rvc.debug.lastRequestSent.id;");
+      return id != null && stream((String) id, "playedSamples") > 0;
+    });
+    String id = (String) browser.js("return window.rvc.debug.lastRequestSent.id;");
+    browser.driver().findElement(By.id("stop")).click();
+    await("the stream stops", 2_000, () -> Boolean.TRUE.equals(
+        browser.js("return window.rvc.debug.streams[arguments[0]].stopped;", id)));
+    Thread.sleep(100);
+    double afterStop = stream(id, "playedSamples");
+    Thread.sleep(500);
+    double deviceRate = browser.number("window.rvc.debug.deviceRate");
+    assertTrue(stream(id, "playedSamples") - afterStop <= 0.02 * deviceRate + 128,
+        "nothing more is played after the fade");
+
+    String next = speakByKeyboard("After stop, speech still works.");
+    await("the next reply plays", 20_000, () -> stream(next, "playedSamples") > 0);
+  }
+
+  @Test
+  @Order(4)
+  void errorsAreShownForOverLongTextAndRateLimiting() throws Exception {
+    browser.js("document.getElementById('text').value = 'a'.repeat(5001);");
+    browser.driver().findElement(By.id("text")).sendKeys(Keys.END, Keys.ENTER);
+    await("too_large is reported", 5_000, () -> Boolean.TRUE.equals(browser.js(
+        "return window.rvc.errors.some(e => e.code === 'too_large');")));
+    assertTrue(browser.driver().findElement(By.id("error")).isDisplayed());
+
+    browser.js("for (let i = 0; i < 8; i++) window.rvc.sendRaw({type: 'synthesize', id: 'flood-' + i,"
+        + " text: 'Flooding the connection with request number ' + i + '.'});");
+    await("rate_limited is reported", 10_000, () -> Boolean.TRUE.equals(browser.js(
+        "return window.rvc.errors.some(e => e.code === 'rate_limited');")));
+    String shown = browser.driver().findElement(By.id("error")).getText();
+    assertTrue(!shown.isBlank(), "the error line shows a message");
+    browser.screenshot(SCREENSHOTS.resolve("errors.png"));
+  }
+
+  @Test
+  @Order(5)
+  void thePageReconnectsAfterAServerRestart() throws Exception {
+    TestNodes.stop(node);
+    await("the page notices", 20_000, () -> !"open".equals(browser.js("return window.rvc.state.connection;")));
+    node = startCapturingNode();
+    awaitConnected();
+    String id = speakByKeyboard("Back after the restart.");
+    await("the reply plays", 20_000, () -> stream(id, "playedSamples") > 0);
+    assertEquals(List.of(), browser.consoleErrors().stream()
+        .filter(message -> !message.contains("WebSocket") && !message.contains("ERR_CONNECTION_REFUSED")).toList(),
+        "only the expected connection errors while the server was down");
+  }
+}
