@@ -60,10 +60,13 @@ class BrowserIT {
   private static Node startCapturingNode() {
     Node started = TestNodes.start(env);
     started.vertx().eventBus().addOutboundInterceptor(ctx -> {
-      if (Addresses.PIPELINE_SYNTHESIZE.equals(ctx.message().address())) {
-        sentToPipeline.add(((JsonObject) ctx.message().body()).getJsonObject("request"));
+      try {
+        if (Addresses.PIPELINE_SYNTHESIZE.equals(ctx.message().address()) && ctx.body() instanceof JsonObject body) {
+          sentToPipeline.add(body.getJsonObject("request"));
+        }
+      } finally {
+        ctx.next();
       }
-      ctx.next();
     });
     return started;
   }
@@ -91,11 +94,20 @@ class BrowserIT {
     box.clear();
     box.sendKeys(text);
     box.sendKeys(Keys.ENTER);
-    await("a new reply ends", 30_000, () -> {
-      String id = lastRequestId();
-      return id != null && !id.equals(previous) && browser.js("return window.rvc.lastMetrics.samples;") != null;
-    });
+    try {
+      await("a new reply ends", 30_000, () -> {
+        String id = lastRequestId();
+        return id != null && !id.equals(previous) && browser.js("return window.rvc.lastMetrics.samples;") != null;
+      });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; page state: " + pageState() + "; console: " + browser.consoleErrors(), e);
+    }
     return lastRequestId();
+  }
+
+  private static Object pageState() {
+    return browser.js("return JSON.stringify({conn: window.rvc.state.connection, last: window.rvc.lastMetrics,"
+        + " sent: window.rvc.debug.lastRequestSent, errors: window.rvc.errors, text: document.getElementById('text').value});");
   }
 
   private static double stream(String id, String field) {
