@@ -51,3 +51,13 @@ ensure_promtool() {
   PROMTOOL="$PWD/$dir/usr/bin/promtool"
   export PROMTOOL
 }
+
+# ensure_deploy_validators: the offline validators for deploy/ and k8s/ (Debian tools plus pinned npm packages
+# from deploy/validate/package-lock.json).
+ensure_deploy_validators() {
+  ensure_packages nginx:nginx-light docker-compose:docker-compose yamllint:yamllint shellcheck:shellcheck \
+    openssl:openssl node:nodejs npm:npm kubectl:kubectl
+  if [ ! -d deploy/validate/node_modules ] || [ deploy/validate/package-lock.json -nt deploy/validate/node_modules ]; then
+    (cd deploy/validate && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
