@@ -18,7 +18,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
 
-/** The REST API: speech synthesis, voice and provider listings, health. docs/http-api.md describes it. */
+/** The REST API: speech synthesis, voice and provider listings. docs/http-api.md describes it. */
 final class HttpApi {
   private static final String CACHED_HEADER = "X-TTS-Cached";
   private final SpeechClient speech;

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 
@@ -109,7 +110,7 @@ public final class HealthService {
       }
       boolean cacheAvailable = cache.result().getBoolean("available", false);
       List<ProbeResult> current = known.stream().map(ProviderInfo::name).distinct()
-          .map(probes::get).filter(java.util.Objects::nonNull).toList();
+          .map(probes::get).filter(Objects::nonNull).toList();
       HealthStatus status = HealthStatus.evaluate(node.allUp(), (int) known.stream().map(ProviderInfo::name).distinct().count(),
           current, cacheAvailable, system);
       JsonObject cluster = new JsonObject().put("members", clusterMembers.getAsInt())

@@ -12,9 +12,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -46,12 +43,8 @@ class HealthIT {
   }
 
   /** espeak-ng that answers --version and --voices but fails every synthesis: registered, yet unable to speak. */
-  private static String brokenEspeak() throws Exception {
-    Path script = Files.createTempFile("broken-espeak", ".sh");
-    Files.writeString(script, "#!/bin/sh\ncase \"$1\" in --version|--voices) exec espeak-ng \"$@\";; esac\nexit 3\n");
-    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-    script.toFile().deleteOnExit();
-    return script.toString();
+  private static String brokenEspeak() {
+    return TestNodes.script("case \"$1\" in --version|--voices) exec espeak-ng \"$@\";; esac\nexit 3");
   }
 
   @Test

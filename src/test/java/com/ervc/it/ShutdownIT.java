@@ -9,9 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -51,12 +48,8 @@ class ShutdownIT {
   }
 
   /** espeak-ng behind a wrapper that takes 300 ms per call, so a long text is sure to outlast the drain time. */
-  private static String slowEspeak() throws Exception {
-    Path script = Files.createTempFile("slow-espeak", ".sh");
-    Files.writeString(script, "#!/bin/sh\nsleep 0.3\nexec espeak-ng \"$@\"\n");
-    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-    script.toFile().deleteOnExit();
-    return script.toString();
+  private static String slowEspeak() {
+    return TestNodes.script("sleep 0.3\nexec espeak-ng \"$@\"");
   }
 
   @Test

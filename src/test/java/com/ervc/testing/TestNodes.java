@@ -4,6 +4,11 @@ import com.ervc.cluster.Node;
 import com.ervc.config.ConfigLoader;
 import io.vertx.core.json.JsonObject;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -33,6 +38,19 @@ public final class TestNodes {
     env.put("SHUTDOWN_DRAIN_SECONDS", "1");
     env.put("WEBROOT", "webroot");
     return env;
+  }
+
+  /** A throw-away shell script (deleted when the JVM exits), e.g. a wrapper around espeak-ng; returns its path. */
+  public static String script(String body) {
+    try {
+      Path script = Files.createTempFile("ervc-test-", ".sh");
+      Files.writeString(script, "#!/bin/sh\n" + body + "\n");
+      Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+      script.toFile().deleteOnExit();
+      return script.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public static Node start(Map<String, String> env) {
