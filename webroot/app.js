@@ -337,7 +337,12 @@ function renderAudioInfo() {
 // ---------------------------------------------------------------------------
 
 let ws = null;
-let authToken = null;
+// Credentials: an operator can hand the page tokens in the URL fragment (#token=...&apiToken=..., never sent to
+// the server); otherwise, on the embedded default (AUTH_MODE=dev), the page asks /api/v1/auth/dev-token.
+const fragment = new URLSearchParams(window.location.hash.slice(1));
+let authToken = fragment.get('token');
+let apiToken = fragment.get('apiToken');
+let tokenRenewTimer = null;
 let reconnectTimer = null;
 let countdownTimer = null;
 let pingTimer = null;
@@ -348,6 +353,16 @@ let missedPongs = 0;
 function connect() {
   clearTimeout(reconnectTimer);
   reconnectTimer = null;
+  if (ws) return;
+  if (!authToken) {
+    // Without a token the server would close with 4001; get one first (dev mode), then open the socket.
+    refreshToken().then(() => openSocket());
+    return;
+  }
+  openSocket();
+}
+
+function openSocket() {
   if (ws) return;
   state.nextRetryAt = null;
   setConnection('connecting');
@@ -417,19 +432,38 @@ function onDisconnected(code, reason) {
   scheduleReconnect();
 }
 
-/** POST /api/v1/auth/dev-token; a 404 (no such endpoint) or any failure just means "no token". */
+/**
+ * POST /api/v1/auth/dev-token (sending the current token keeps the same subject, so a running session can be
+ * renewed); a 404 (not in dev mode) or any failure just means "no new token".
+ */
 async function refreshToken() {
   try {
-    const res = await fetch('/api/v1/auth/dev-token', { method: 'POST', headers: { Accept: 'application/json' } });
+    const res = await fetch('/api/v1/auth/dev-token', {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: JSON.stringify(authToken ? { token: authToken } : {}),
+    });
     if (!res.ok) return false;
     const body = await res.json();
     const token = body && (body.token || body.accessToken || body.access_token);
     if (typeof token !== 'string' || !token) return false;
     authToken = token;
+    if (typeof body.apiToken === 'string') apiToken = body.apiToken;
+    scheduleTokenRenewal(Number(body.expiresIn) || 0);
     return true;
   } catch {
     return false;
   }
+}
+
+/** A minute before the token expires, fetch a fresh one and hand it to the open session ({"type":"auth"}). */
+function scheduleTokenRenewal(expiresInSeconds) {
+  clearTimeout(tokenRenewTimer);
+  if (expiresInSeconds <= 0) return;
+  const delayMs = Math.max(5000, (expiresInSeconds - 60) * 1000);
+  tokenRenewTimer = setTimeout(async () => {
+    if (await refreshToken()) send({ type: 'auth', token: authToken });
+  }, delayMs);
 }
 
 function scheduleReconnect(delayOverride = null) {
@@ -1086,7 +1120,13 @@ async function getJson(path) {
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), 8000);
   try {
-    const res = await fetch(path, { signal: ctrl.signal, headers: { Accept: 'application/json' }, cache: 'no-store' });
+    const headers = { Accept: 'application/json' };
+    if (apiToken) headers.Authorization = `Bearer ${apiToken}`;
+    let res = await fetch(path, { signal: ctrl.signal, headers, cache: 'no-store' });
+    if (res.status === 401 && await refreshToken()) {
+      headers.Authorization = `Bearer ${apiToken}`;
+      res = await fetch(path, { signal: ctrl.signal, headers, cache: 'no-store' });
+    }
     if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
     return await res.json();
   } finally {

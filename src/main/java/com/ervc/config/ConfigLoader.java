@@ -71,6 +71,7 @@ public final class ConfigLoader {
         throw roles.invalid(roleList, "a comma-separated subset of " + String.join(",", Settings.ROLES));
       }
     }
+    resolveAuthMode(config);
     Integer metricsPort = config.getJsonObject("metrics").getInteger("port");
     int httpPort = config.getJsonObject("http").getInteger("port");
     if (metricsPort != null && metricsPort != 0 && metricsPort == httpPort) {
@@ -85,6 +86,37 @@ public final class ConfigLoader {
       throw setting("tts.firstChunkMaxChars").invalid(tts.getInteger("firstChunkMaxChars"),
           "at most MAX_CHUNK_CHARS (" + tts.getInteger("maxChunkChars") + ")");
     }
+  }
+
+  /**
+   * "auto" becomes dev on a loopback bind address (the embedded default) and jwt everywhere else; jwt mode
+   * refuses to start without a usable key.
+   */
+  private static void resolveAuthMode(JsonObject config) {
+    JsonObject auth = config.getJsonObject("auth");
+    String host = config.getJsonObject("http").getString("host");
+    if ("auto".equals(auth.getString("mode"))) {
+      auth.put("mode", isLoopback(host) ? "dev" : "jwt");
+    }
+    String secret = auth.getString("jwtSecret");
+    if (secret != null && secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+      throw new ConfigException("config: JWT_SECRET (auth.jwtSecret) is too short; expected at least 32 bytes");
+    }
+    if ("jwt".equals(auth.getString("mode"))) {
+      boolean hmac = "HS256".equals(auth.getString("jwtAlgorithm"));
+      if (hmac && secret == null) {
+        throw new ConfigException("config: AUTH_MODE=jwt (bind address " + host
+            + ") needs JWT_SECRET (at least 32 bytes) for JWT_ALGORITHM=HS256");
+      }
+      if (!hmac && auth.getString("jwtPublicKey") == null) {
+        throw new ConfigException("config: AUTH_MODE=jwt needs JWT_PUBLIC_KEY for JWT_ALGORITHM="
+            + auth.getString("jwtAlgorithm"));
+      }
+    }
+  }
+
+  static boolean isLoopback(String host) {
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
   }
 
   private static Setting setting(String path) {

@@ -32,6 +32,8 @@ public final class Settings {
       integer("http.maxWebSocketConnections", "MAX_WEBSOCKET_CONNECTIONS", 1, 1_000_000),
       string("http.webroot", "WEBROOT").matching("\\S.*", "a directory path"),
       list("http.corsOrigins", "CORS_ORIGINS"),
+      list("http.allowedHosts", "ALLOWED_HOSTS"),
+      integer("http.idleTimeoutSeconds", "IDLE_TIMEOUT_SECONDS", 5, 86_400),
 
       string("tts.provider", "TTS_PROVIDER").oneOf("auto", "espeak", "onnx", "elevenlabs", "azure", "openai"),
       string("tts.qualityTier", "TTS_QUALITY_TIER").oneOf("fast", "balanced", "high"),
@@ -60,6 +62,19 @@ public final class Settings {
 
       integer("limits.apiRateLimit", "API_RATE_LIMIT", 1, 1_000_000),
       integer("limits.websocketRateLimit", "WEBSOCKET_RATE_LIMIT", 1, 1_000_000),
+      integer("limits.connectionsPerIpPerMinute", "WS_CONNECTIONS_PER_IP_PER_MINUTE", 1, 1_000_000),
+      integer("limits.connectionsPerUser", "WS_CONNECTIONS_PER_USER", 1, 100_000),
+      integer("limits.charactersPerUserPerMinute", "CHARACTERS_PER_USER_PER_MINUTE", 1, 100_000_000),
+      list("limits.trustedProxies", "TRUSTED_PROXIES"),
+
+      string("auth.mode", "AUTH_MODE").oneOf("auto", "dev", "jwt"),
+      string("auth.jwtAlgorithm", "JWT_ALGORITHM").oneOf("HS256", "RS256", "ES256"),
+      string("auth.jwtSecret", "JWT_SECRET").orNull(),
+      string("auth.jwtPublicKey", "JWT_PUBLIC_KEY").orNull(),
+      string("auth.issuer", "JWT_ISSUER").orNull(),
+      string("auth.audience", "JWT_AUDIENCE").orNull(),
+      integer("auth.leewaySeconds", "JWT_LEEWAY_SECONDS", 0, 300),
+      integer("auth.devTokenTtlSeconds", "DEV_TOKEN_TTL_SECONDS", 30, 86_400),
 
       bool("providers.espeak.enabled", "ESPEAK_ENABLED"),
       string("providers.espeak.binary", "ESPEAK_BINARY"),

@@ -22,6 +22,10 @@ sealed interface ClientCommand {
   record Ping() implements ClientCommand {
   }
 
+  /** A fresh token for the running session (before the current one expires). */
+  record Auth(String token) implements ClientCommand {
+  }
+
   /** A message that could not be accepted; {@code id} is the request id when one could be read. */
   final class Rejected extends RuntimeException {
     final String id;
@@ -78,8 +82,14 @@ sealed interface ClientCommand {
       case "ping" -> {
         return new Ping();
       }
+      case "auth" -> {
+        if (!(json.getValue("token") instanceof String token) || token.isBlank()) {
+          throw new Rejected(null, ErrorCode.INVALID_REQUEST, "'token' is required");
+        }
+        return new Auth(token);
+      }
       default -> throw new Rejected(id, ErrorCode.INVALID_REQUEST,
-          "unknown message type '" + type + "'; expected synthesize, cancel, settings or ping");
+          "unknown message type '" + type + "'; expected synthesize, cancel, settings, ping or auth");
     }
   }
 

@@ -6,6 +6,10 @@ import com.ervc.metrics.MonitoringRoutes;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.provider.ErrorCode;
 import com.ervc.provider.ProviderDirectory;
+import com.ervc.security.LocalRateLimiter;
+import com.ervc.security.Principal;
+import com.ervc.security.RedisRateLimiter;
+import com.ervc.security.TokenService;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -30,6 +34,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /** HTTP + WebSocket entry point of a node. Routes live here; behaviour lives in HttpApi and WebSocketSession. */
@@ -37,8 +42,8 @@ public final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   private static final int MAX_BODY_BYTES = 256 * 1024;
   private static final long CLOSE_HANDSHAKE_MS = 1000;
-  /** Room for the largest valid message (5,000 characters, each escaped as \\uXXXX) with margin. */
-  private static final int MAX_WS_MESSAGE_BYTES = 256 * 1024;
+  /** 64 KiB: room for the largest valid message (5,000 characters, even each escaped as \\uXXXX). */
+  private static final int MAX_WS_MESSAGE_BYTES = 64 * 1024;
 
   private final NodeState node;
   private final Set<WebSocketSession> sessions = new HashSet<>();
@@ -48,6 +53,8 @@ public final class GatewayVerticle extends VerticleBase {
 
   private final ServiceMetrics metrics;
   private final HealthService health;
+  private GatewayGuard guard;
+  private RedisRateLimiter redisLimiter;
 
   public GatewayVerticle(NodeState node, ServiceMetrics metrics, HealthService health) {
     this.node = node;
@@ -63,6 +70,12 @@ public final class GatewayVerticle extends VerticleBase {
     speech = new SpeechClient(vertx.eventBus(), sink);
     WebSocketSession.Limits limits = new WebSocketSession.Limits(tts.getInteger("maxTextChars"),
         tts.getInteger("maxInFlightPerConnection"), tts.getInteger("sampleRate"), serverDefaults(tts));
+    LocalRateLimiter local = new LocalRateLimiter(System::currentTimeMillis);
+    String redisUrl = config().getJsonObject("cache").getString("redisUrl");
+    redisLimiter = redisUrl == null ? null
+        : new RedisRateLimiter(vertx, redisUrl, config().getJsonObject("cache").getLong("timeoutMs"), local);
+    guard = new GatewayGuard(TokenService.create(vertx, config().getJsonObject("auth")),
+        redisLimiter != null ? redisLimiter : local, local, config(), metrics);
     api = new HttpApi(speech, new ProviderDirectory(vertx), limits, metrics);
     int maxSessions = http.getInteger("maxWebSocketConnections");
     metrics.webSocketCapacity(sessions::size, maxSessions);
@@ -73,6 +86,7 @@ public final class GatewayVerticle extends VerticleBase {
       SecurityHeaders.apply(rc.response().headers());
       rc.next();
     });
+    router.route().handler(guard::hostAndTransport);
     List<String> origins = http.getJsonArray("corsOrigins").stream().map(String::valueOf).toList();
     if (!origins.isEmpty()) {
       CorsHandler cors = CorsHandler.create().addOrigins(origins)
@@ -83,6 +97,23 @@ public final class GatewayVerticle extends VerticleBase {
     }
     MonitoringRoutes.mount(router, health, metrics, config(), this::healthFigures,
         config().getJsonObject("metrics").getInteger("port") == null);
+    if (guard.tokens().devMode()) {
+      endpoint(router, HttpMethod.POST, "/api/v1/auth/dev-token").handler(BodyHandler.create(false).setBodyLimit(8192))
+          .handler(guard::devTokenRate)
+          .handler(rc -> {
+            JsonObject body = rc.body().length() == 0 ? null : safeJson(rc.body().asString());
+            guard.tokens().mintDevTokens(body != null && body.getValue("token") instanceof String t ? t : null).onComplete(ar -> {
+              if (ar.succeeded()) {
+                rc.json(ar.result());
+              } else {
+                rc.fail(ar.cause());
+              }
+            });
+          });
+    } else {
+      router.route("/api/v1/auth/dev-token").handler(rc -> rc.fail(404));
+    }
+    router.route("/api/v1/*").handler(guard::apiAccess);
     endpoint(router, HttpMethod.GET, "/api/v1/voices").handler(api::voices);
     endpoint(router, HttpMethod.GET, "/api/v1/providers").handler(api::providers);
     endpoint(router, HttpMethod.POST, "/api/v1/tts").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
@@ -94,7 +125,8 @@ public final class GatewayVerticle extends VerticleBase {
 
     return sink.start()
         .compose(v -> vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketMessageSize(MAX_WS_MESSAGE_BYTES)
-                .setMaxWebSocketFrameSize(MAX_WS_MESSAGE_BYTES).setCompressionSupported(true))
+                .setMaxWebSocketFrameSize(MAX_WS_MESSAGE_BYTES).setCompressionSupported(true)
+                .setIdleTimeout(http.getInteger("idleTimeoutSeconds")).setIdleTimeoutUnit(TimeUnit.SECONDS))
             .requestHandler(router)
             .listen(http.getInteger("port"), http.getString("host")))
         .onSuccess(s -> {
@@ -108,6 +140,14 @@ public final class GatewayVerticle extends VerticleBase {
     Route route = router.route(method, path);
     router.route(path).handler(rc -> rc.fail(405));
     return route;
+  }
+
+  private static JsonObject safeJson(String text) {
+    try {
+      return new JsonObject(text);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /** The port actually bound (differs from config when configured as 0). */
@@ -133,10 +173,34 @@ public final class GatewayVerticle extends VerticleBase {
       HttpApi.fail(rc, ErrorCode.PROVIDER_UNAVAILABLE, "the server is at its limit of " + maxSessions + " WebSocket connections");
       return;
     }
+    if (!guard.originAllowed(rc.request())) {
+      rc.response().setStatusCode(403).putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("error", new JsonObject().put("code", ErrorCode.UNAUTHORIZED.wire())
+              .put("message", "this Origin may not open WebSockets here")).encode());
+      return;
+    }
+    String token = GatewayGuard.webSocketToken(rc.request());
+    String ip = guard.clientIp(rc.request());
     rc.request().toWebSocket().onSuccess(ws -> {
-      WebSocketSession session = new WebSocketSession(ws, speech, limits, metrics);
-      sessions.add(session);
-      session.open(() -> sessions.remove(session));
+      // Nothing from the client is read until it is admitted.
+      ws.pause();
+      guard.admit(token, ip).onComplete(admitted -> {
+        if (admitted.failed()) {
+          GatewayGuard.Refusal refusal = admitted.cause() instanceof GatewayGuard.Refusal r ? r
+              : new GatewayGuard.Refusal(GatewayGuard.AUTH_FAILED, "not admitted");
+          ws.close(refusal.code, refusal.getMessage());
+          return;
+        }
+        Principal principal = admitted.result();
+        WebSocketSession session = new WebSocketSession(vertx, ws, speech, limits, metrics,
+            guard.forSession(UUID.randomUUID().toString(), principal));
+        sessions.add(session);
+        session.open(() -> {
+          sessions.remove(session);
+          guard.released(principal);
+        });
+        ws.resume();
+      });
     }).onFailure(rc::fail);
   }
 
@@ -187,7 +251,8 @@ public final class GatewayVerticle extends VerticleBase {
         // Close handshakes get a moment to complete; a client that never answers must not hold the node up.
         .compose(v -> Future.join(new ArrayList<>(sessions).stream().map(WebSocketSession::shutdown).toList())
             .timeout(CLOSE_HANDSHAKE_MS, TimeUnit.MILLISECONDS).otherwiseEmpty())
-        .eventually(() -> server == null ? Future.succeededFuture() : server.close());
+        .eventually(() -> server == null ? Future.succeededFuture() : server.close())
+        .eventually(() -> redisLimiter == null ? Future.succeededFuture() : redisLimiter.close());
   }
 
   private void waitForDrain(Promise<Void> drained, long deadline) {

@@ -5,7 +5,9 @@ import com.ervc.metrics.ServiceMetrics;
 import com.ervc.provider.ErrorCode;
 import com.ervc.provider.SpeechException;
 import com.ervc.provider.TtsRequest;
+import com.ervc.security.Principal;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
@@ -24,6 +26,20 @@ import java.util.UUID;
 final class WebSocketSession {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketSession.class);
 
+  /** The admission limits and credentials of one session (see GatewayGuard). */
+  interface Guard {
+    /** Per-connection message rate; false means the message is refused. */
+    boolean allowMessage();
+
+    /** Per-user character quota; fails with a RATE_LIMITED SpeechException when used up. */
+    Future<Void> chargeCharacters(int characters);
+
+    /** Replaces the session's token with a fresh one for the same subject. */
+    Future<Principal> refresh(String token);
+
+    Principal principal();
+  }
+
   /** Session-wide knobs every session shares. */
   record Limits(int maxTextChars, int maxInFlight, int sampleRate, JsonObject serverDefaults) {
   }
@@ -32,6 +48,9 @@ final class WebSocketSession {
   private final SpeechClient speech;
   private final Limits limits;
   private final ServiceMetrics metrics;
+  private final Guard guard;
+  private final Vertx vertx;
+  private long expiryTimer = -1;
   private final String id = UUID.randomUUID().toString();
   private final JsonObject sessionDefaults = new JsonObject();
   private final Map<String, Active> active = new LinkedHashMap<>();
@@ -122,7 +141,10 @@ final class WebSocketSession {
     }
   }
 
-  WebSocketSession(ServerWebSocket ws, SpeechClient speech, Limits limits, ServiceMetrics metrics) {
+  WebSocketSession(Vertx vertx, ServerWebSocket ws, SpeechClient speech, Limits limits, ServiceMetrics metrics,
+                   Guard guard) {
+    this.vertx = vertx;
+    this.guard = guard;
     this.metrics = metrics;
     this.ws = ws;
     this.speech = speech;
@@ -136,11 +158,24 @@ final class WebSocketSession {
         "binary frames are not accepted; send JSON text messages"));
     ws.closeHandler(v -> {
       metrics.webSocketClosed(ws.closeStatusCode());
+      vertx.cancelTimer(expiryTimer);
       cancelAll();
       onClosed.run();
     });
     ws.exceptionHandler(e -> LOG.debug("session {}: {}", id, e.getMessage()));
+    armExpiry();
     send(ServerMessages.ready(id, limits.sampleRate()));
+  }
+
+  /** The session ends (4001) when its token expires, unless the client sent a fresh one in time. */
+  private void armExpiry() {
+    vertx.cancelTimer(expiryTimer);
+    long delay = Math.max(1, guard.principal().expiresAtMs() - System.currentTimeMillis());
+    expiryTimer = vertx.setTimer(delay, t -> {
+      if (!ws.isClosed()) {
+        ws.close(GatewayGuard.AUTH_FAILED, "token expired");
+      }
+    });
   }
 
   int inFlight() {
@@ -155,13 +190,19 @@ final class WebSocketSession {
   /** Ends the session for shutdown: running requests get an error, then the socket closes with 1001. */
   Future<Void> shutdown() {
     for (Active request : List.copyOf(active.values())) {
-      speech.cancel(request.stream);
+      if (request.stream != null) {
+        speech.cancel(request.stream);
+      }
       request.onError(ErrorCode.PROVIDER_UNAVAILABLE, "the server is shutting down");
     }
     return ws.isClosed() ? Future.succeededFuture() : ws.close((short) 1001, "server shutting down");
   }
 
   private void onText(String text) {
+    if (!guard.allowMessage()) {
+      reject(null, ErrorCode.RATE_LIMITED, "too many messages on this connection; slow down");
+      return;
+    }
     ClientCommand command;
     try {
       command = ClientCommand.parse(text);
@@ -173,6 +214,15 @@ final class WebSocketSession {
       synthesize(synthesize);
     } else if (command instanceof ClientCommand.Cancel cancel) {
       cancel(cancel.id());
+    } else if (command instanceof ClientCommand.Auth auth) {
+      guard.refresh(auth.token()).onComplete(ar -> {
+        if (ar.succeeded()) {
+          armExpiry();
+          send(new JsonObject().put("type", "auth").put("expiresAt", ar.result().expiresAtMs()));
+        } else {
+          send(ServerMessages.error(null, ErrorCode.UNAUTHORIZED, ar.cause().getMessage()));
+        }
+      });
     } else if (command instanceof ClientCommand.Settings settings) {
       // A null setting clears the session default, so the server default applies again.
       settings.fields().forEach(e -> {
@@ -214,7 +264,17 @@ final class WebSocketSession {
     }
     Active pending = new Active(requestId, request);
     active.put(requestId, pending);
-    pending.stream = speech.start(request, pending);
+    guard.chargeCharacters(request.text().length()).onComplete(ar -> {
+      if (active.get(requestId) != pending) {
+        return; // cancelled or closed meanwhile
+      }
+      if (ar.failed()) {
+        SpeechException refused = SpeechException.from(ar.cause());
+        pending.onError(refused.code(), refused.getMessage());
+      } else {
+        pending.stream = speech.start(request, pending);
+      }
+    });
   }
 
   private void reject(String requestId, ErrorCode code, String message) {
@@ -225,14 +285,18 @@ final class WebSocketSession {
   private void cancel(String requestId) {
     Active request = active.get(requestId);
     if (request != null) {
-      speech.cancel(request.stream);
+      if (request.stream != null) {
+        speech.cancel(request.stream);
+      }
       request.finish(false, true);
     }
   }
 
   private void cancelAll() {
     for (Active request : List.copyOf(active.values())) {
-      speech.cancel(request.stream);
+      if (request.stream != null) {
+        speech.cancel(request.stream);
+      }
       active.remove(request.requestId);
     }
   }

@@ -68,7 +68,7 @@ public final class ServiceMetrics {
           .tag("direction", direction).register(registry);
     }
     for (String reason : List.of("missing", "invalid", "expired", "origin")) {
-      Counter.builder("tts.auth.failures").description("Refused credentials by reason (0 until authentication ships)")
+      Counter.builder("tts.auth.failures").description("Refused credentials by reason")
           .tag("reason", reason).register(registry);
     }
     Gauge.builder("cache.hit.rate", this, ServiceMetrics::cacheHitRate)
@@ -136,6 +136,12 @@ public final class ServiceMetrics {
 
   public void rateLimited(String kind) {
     Counter.builder("tts.rate.limited").description("Requests or connections refused by a limit, by kind").tag("kind", kind).register(registry).increment();
+  }
+
+  public void authFailure(String reason) {
+    String label = Set.of("missing", "invalid", "expired", "origin").contains(reason) ? reason : OTHER;
+    Counter.builder("tts.auth.failures").description("Refused credentials by reason").tag("reason", label)
+        .register(registry).increment();
   }
 
   public void webSocketClosed(Short code) {

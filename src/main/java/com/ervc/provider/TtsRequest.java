@@ -20,6 +20,7 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
       List.of("voice", "provider", "emotion", "intensity", "quality", "speed", "pitch");
 
   private static final Pattern VOICE = Pattern.compile("[A-Za-z0-9_+\\-./:]{1,64}");
+  private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]");
   private static final Pattern PROVIDER = Pattern.compile("[a-z][a-z0-9_\\-]{0,31}");
 
   /**
@@ -35,6 +36,9 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
     if (text.length() > maxTextChars) {
       throw new SpeechException(ErrorCode.TOO_LARGE,
           "text has " + text.length() + " characters; the limit is " + maxTextChars);
+    }
+    if (CONTROL.matcher(text).find()) {
+      throw invalid("'text' contains control characters (only tab and line breaks are allowed)");
     }
     checkVoiceFields(fields);
     return new TtsRequest(text,

@@ -41,8 +41,11 @@ class ConfigLoaderTest {
   void defaultsLoadAndValidateUnchanged() {
     JsonObject config = ConfigLoader.load(null, Map.of());
 
-    // The shipped defaults must already be valid and normalised: validation changes nothing.
-    assertEquals(ConfigLoader.defaults(), config);
+    // The shipped defaults must already be valid and normalised: validation changes nothing but resolving
+    // AUTH_MODE=auto, which on the default loopback bind address means dev.
+    JsonObject expected = ConfigLoader.defaults();
+    expected.getJsonObject("auth").put("mode", "dev");
+    assertEquals(expected, config);
     assertEquals(8000, ConfigLoader.get(config, "http.port"));
     assertEquals("balanced", ConfigLoader.get(config, "tts.qualityTier"));
     assertEquals(true, ConfigLoader.get(config, "tts.enableEmotions"));
@@ -233,5 +236,21 @@ class ConfigLoaderTest {
         out.add(prefix + key);
       }
     }
+  }
+
+  @Test
+  void authModeAutoIsDevOnLoopbackAndJwtElsewhereWhichNeedsAStrongKey() {
+    assertEquals("dev", ConfigLoader.load(null, Map.of("HTTP_HOST", "127.0.0.2")).getJsonObject("auth").getString("mode"));
+    ConfigException noKey = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("HTTP_HOST", "0.0.0.0")));
+    assertEquals("config: AUTH_MODE=jwt (bind address 0.0.0.0) needs JWT_SECRET (at least 32 bytes) for JWT_ALGORITHM=HS256",
+        noKey.getMessage());
+    ConfigException weak = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(null, Map.of("HTTP_HOST", "0.0.0.0", "JWT_SECRET", "short")));
+    assertEquals("config: JWT_SECRET (auth.jwtSecret) is too short; expected at least 32 bytes", weak.getMessage());
+    JsonObject ok = ConfigLoader.load(null, Map.of("HTTP_HOST", "0.0.0.0", "JWT_SECRET", "x".repeat(32)));
+    assertEquals("jwt", ok.getJsonObject("auth").getString("mode"));
+    ConfigException rsa = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(null, Map.of("AUTH_MODE", "jwt", "JWT_ALGORITHM", "RS256")));
+    assertEquals("config: AUTH_MODE=jwt needs JWT_PUBLIC_KEY for JWT_ALGORITHM=RS256", rsa.getMessage());
   }
 }

@@ -49,7 +49,7 @@ class ClientCommandTest {
         arguments("non-string type", "{\"type\":3,\"id\":\"r1\"}", "r1", ErrorCode.INVALID_REQUEST,
             "'type' is required"),
         arguments("unknown type keeps the id", "{\"type\":\"dance\",\"id\":\"r9\"}", "r9", ErrorCode.INVALID_REQUEST,
-            "unknown message type 'dance'; expected synthesize, cancel, settings or ping"),
+            "unknown message type 'dance'; expected synthesize, cancel, settings, ping or auth"),
         arguments("synthesize without id", "{\"type\":\"synthesize\",\"text\":\"Hi.\"}", null,
             ErrorCode.INVALID_REQUEST, "'id' is required"),
         arguments("synthesize with numeric id", "{\"type\":\"synthesize\",\"id\":42,\"text\":\"Hi.\"}", null,

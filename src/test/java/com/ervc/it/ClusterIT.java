@@ -71,7 +71,9 @@ class ClusterIT {
   }
 
   private static JsonArray providers() throws Exception {
-    return http.get(gateway.httpPort(), "127.0.0.1", "/api/v1/providers").send().await(10, TimeUnit.SECONDS)
+    return http.get(gateway.httpPort(), "127.0.0.1", "/api/v1/providers")
+        .bearerTokenAuthentication(TestNodes.devTokens(gateway.vertx(), gateway.httpPort()).getString("apiToken"))
+        .send().await(10, TimeUnit.SECONDS)
         .bodyAsJsonObject().getJsonArray("providers");
   }
 

@@ -28,12 +28,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HttpApiIT {
   private static Node node;
   private static WebClient http;
+  private static String apiToken;
 
   @BeforeAll
   static void start() {
     node = TestNodes.single();
     http = WebClient.create(node.vertx(), new WebClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(node.httpPort()));
+    apiToken = TestNodes.devTokens(node.vertx(), node.httpPort()).getString("apiToken");
   }
 
   @AfterAll
@@ -42,7 +44,8 @@ class HttpApiIT {
   }
 
   private static HttpResponse<Buffer> tts(String accept, Buffer body) throws Exception {
-    var request = http.request(HttpMethod.POST, "/api/v1/tts").putHeader("Content-Type", "application/json");
+    var request = http.request(HttpMethod.POST, "/api/v1/tts").putHeader("Content-Type", "application/json")
+        .bearerTokenAuthentication(apiToken);
     if (accept != null) {
       request.putHeader("Accept", accept);
     }
@@ -50,7 +53,7 @@ class HttpApiIT {
   }
 
   private static HttpResponse<Buffer> get(String path) throws Exception {
-    return http.get(path).send().await(10, TimeUnit.SECONDS);
+    return http.get(path).bearerTokenAuthentication(apiToken).send().await(10, TimeUnit.SECONDS);
   }
 
   @Test

@@ -2,7 +2,9 @@ package com.ervc.testing;
 
 import com.ervc.cluster.Node;
 import com.ervc.config.ConfigLoader;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,7 +39,26 @@ public final class TestNodes {
     env.put("HTTP_HOST", "127.0.0.1");
     env.put("SHUTDOWN_DRAIN_SECONDS", "1");
     env.put("WEBROOT", "webroot");
+    // Many tests share one node from one IP; the limits themselves are tested on nodes of their own.
+    env.put("WS_CONNECTIONS_PER_IP_PER_MINUTE", "100000");
+    env.put("API_RATE_LIMIT", "100000");
     return env;
+  }
+
+  /** A dev token pair from {@code POST /api/v1/auth/dev-token}: "token" (WebSocket) and "apiToken" (HTTP API). */
+  public static JsonObject devTokens(Vertx vertx, int port) {
+    WebClient http = WebClient.create(vertx);
+    try {
+      var response = http.post(port, "127.0.0.1", "/api/v1/auth/dev-token").send().await(10, TimeUnit.SECONDS);
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException("dev token refused: " + response.statusCode() + " " + response.bodyAsString());
+      }
+      return response.bodyAsJsonObject();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not get a dev token", e);
+    } finally {
+      http.close();
+    }
   }
 
   /** A throw-away shell script (deleted when the JVM exits), e.g. a wrapper around espeak-ng; returns its path. */

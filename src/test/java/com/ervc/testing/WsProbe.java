@@ -60,14 +60,20 @@ public final class WsProbe implements AutoCloseable {
   private final List<Frame> stash = new ArrayList<>();
   private final BlockingQueue<Short> closeStatus = new LinkedBlockingQueue<>(1);
 
+  /** Connects with a fresh dev token (the default embedded auth mode). */
   public WsProbe(Vertx vertx, int port) throws Exception {
+    this(vertx, port, "/ws?token=" + TestNodes.devTokens(vertx, port).getString("token"));
+  }
+
+  /** Connects to {@code uri} as given (for tests of the handshake itself). */
+  public WsProbe(Vertx vertx, int port, String uri) throws Exception {
     client = vertx.createWebSocketClient();
     // Handlers go on before the handshake, or the server's first message could arrive with nobody listening.
     ClientWebSocket socket = client.webSocket();
     socket.textMessageHandler(text -> frames.add(new Frame(new JsonObject(text), null)));
     socket.binaryMessageHandler(data -> frames.add(new Frame(null, data)));
     socket.closeHandler(v -> closeStatus.offer(socket.closeStatusCode() == null ? -1 : socket.closeStatusCode()));
-    socket.connect(port, "127.0.0.1", "/ws").await(10, TimeUnit.SECONDS);
+    socket.connect(port, "127.0.0.1", uri).await(10, TimeUnit.SECONDS);
     ws = socket;
   }
 

@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# Verifies and restores a backup made by scripts/backup.sh. docs/deployment.md describes the procedure.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+Usage: scripts/restore.sh [options] BACKUP
+
+BACKUP is an ervc-backup-*.tar.gz or an ervc-backup-* directory written by scripts/backup.sh.
+
+First every file is checked against MANIFEST.sha256 (and a tar.gz against its companion .sha256 when present);
+a mismatch, a missing file or a file the manifest does not list stops the restore before anything is written.
+Then, below RESTORE_DIR:
+  config/*          the node configuration file(s)     -> RESTORE_DIR/config/
+  cluster-config/   the Hazelcast configuration         -> RESTORE_DIR/cluster-config/
+  voices/           the voice profiles, when backed up  -> RESTORE_DIR/data/voices/ (or --voices-target DIR)
+  redis/dump.rdb    the Redis snapshot, when backed up  -> --redis-target DIR/dump.rdb, else RESTORE_DIR/redis/dump.rdb
+An existing file is never overwritten without --force (then the whole restore is refused before writing);
+files that exist only in the target are left alone.
+
+Options:
+  --restore-dir DIR     target directory (default: $RESTORE_DIR or .)
+  --voices-target DIR   where the voice profiles go (default: RESTORE_DIR/data/voices)
+  --redis-target DIR    copy dump.rdb into DIR, the `dir` of a Redis server that is STOPPED (or not started
+                        yet): `redis-server --dir DIR --dbfilename dump.rdb` loads it when it starts
+  --force               overwrite existing files
+  --verify-only         check the checksums and exit
+  -h, --help            show this help
+
+Restoring Redis on a real server (the snapshot is a cache: skipping it only costs re-synthesis):
+  1. Find its data directory and file:  redis-cli -u "$REDIS_URL" CONFIG GET dir; ... CONFIG GET dbfilename
+     and whether it uses AOF:           redis-cli -u "$REDIS_URL" CONFIG GET appendonly
+  2. Stop it WITHOUT saving, or it writes its current data over the file you copy in:
+     redis-cli -u "$REDIS_URL" SHUTDOWN NOSAVE   (or: systemctl stop redis-server; docker compose stop redis)
+  3. scripts/restore.sh --redis-target /var/lib/redis BACKUP (as the redis user, or chown redis:redis after),
+     keeping the file name the server uses (dbfilename, normally dump.rdb).
+  4. With appendonly yes, Redis loads the AOF and ignores dump.rdb: start it once with --appendonly no,
+     then run CONFIG SET appendonly yes (rewrites the AOF from the loaded data) and set it back in redis.conf.
+  5. Start it and check: redis-cli -u "$REDIS_URL" DBSIZE. Keys whose TTL ran out since the backup are
+     dropped while loading.
+EOF
+}
+
+die() {
+  echo "restore: error: $*" >&2
+  exit 1
+}
+
+note() {
+  echo "restore: $*"
+}
+
+restore_dir=${RESTORE_DIR:-.}
+voices_target=""
+redis_target=""
+force=false
+verify_only=false
+backup=""
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --restore-dir) [ $# -ge 2 ] || die "--restore-dir needs a directory"; restore_dir=$2; shift 2 ;;
+    --voices-target) [ $# -ge 2 ] || die "--voices-target needs a directory"; voices_target=$2; shift 2 ;;
+    --redis-target) [ $# -ge 2 ] || die "--redis-target needs a directory"; redis_target=$2; shift 2 ;;
+    --force) force=true; shift ;;
+    --verify-only) verify_only=true; shift ;;
+    -h|--help) usage; exit 0 ;;
+    -*) echo "restore: error: unknown option: $1" >&2; usage >&2; exit 2 ;;
+    *)
+      [ -z "$backup" ] || { echo "restore: error: only one BACKUP, got '$backup' and '$1'" >&2; exit 2; }
+      backup=$1; shift ;;
+  esac
+done
+[ -n "$backup" ] || { echo "restore: error: BACKUP missing" >&2; usage >&2; exit 2; }
+[ -e "$backup" ] || die "backup not found: $backup"
+for tool in tar gzip sha256sum find cmp; do
+  command -v "$tool" >/dev/null 2>&1 || die "'$tool' not found on PATH"
+done
+
+tmp=""
+cleanup() {
+  [ -z "$tmp" ] || rm -rf -- "$tmp"
+}
+trap cleanup EXIT
+
+# Locate the backup's root directory (extracting a tar.gz into a private temporary directory).
+if [ -d "$backup" ]; then
+  root=$(cd -- "$backup" && pwd)
+elif [ -f "$backup" ]; then
+  if [ -f "$backup.sha256" ]; then
+    expected=$(cut -d ' ' -f 1 <"$backup.sha256")
+    actual=$(sha256sum <"$backup" | cut -d ' ' -f 1)
+    [ "$expected" = "$actual" ] \
+      || die "checksum mismatch: $backup does not match $backup.sha256 (expected $expected, got $actual); refusing to restore"
+    note "archive checksum OK ($backup.sha256)"
+  else
+    note "no $backup.sha256 next to the archive; relying on the manifest inside it"
+  fi
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/ervc-restore.XXXXXX")
+  tar -xzf "$backup" -C "$tmp" --no-same-owner || die "cannot extract $backup (not a tar.gz from backup.sh?)"
+  roots=()
+  for entry in "$tmp"/*; do
+    [ -e "$entry" ] && roots+=("$entry")
+  done
+  if [ ${#roots[@]} -ne 1 ] || [ ! -d "${roots[0]}" ]; then
+    die "$backup must hold exactly one ervc-backup-* directory"
+  fi
+  root=${roots[0]}
+else
+  die "backup is neither a file nor a directory: $backup"
+fi
+
+# Verify: format, manifest checksums, and that the manifest lists exactly the files present.
+[ -f "$root/MANIFEST.sha256" ] || die "no MANIFEST.sha256 in $backup; not a backup from scripts/backup.sh"
+if [ ! -f "$root/backup-info.txt" ] || ! grep -qx 'format=ervc-backup/1' "$root/backup-info.txt"; then
+  die "$backup is not an ervc-backup/1 backup (backup-info.txt missing or of another format)"
+fi
+unexpected=$(find "$root" ! -type f ! -type d -printf '%P\n')
+[ -z "$unexpected" ] || die "backup contains entries that are not plain files (links, devices): $unexpected"
+if ! (cd -- "$root" && sha256sum --check --strict --quiet MANIFEST.sha256) >&2; then
+  die "checksum verification FAILED for $backup (files above do not match MANIFEST.sha256); refusing to restore"
+fi
+listed=$(sed -E 's/^[0-9a-f]{64} [ *]//' "$root/MANIFEST.sha256" | LC_ALL=C sort)
+present=$(cd -- "$root" && find . -type f ! -name MANIFEST.sha256 -printf '%P\n' | LC_ALL=C sort)
+[ "$listed" = "$present" ] || die "files in $backup differ from MANIFEST.sha256 (added or removed files); refusing to restore:
+$(diff <(printf '%s\n' "$listed") <(printf '%s\n' "$present") | grep '^[<>]' || true)"
+note "manifest OK: $(printf '%s\n' "$listed" | wc -l) files verified"
+if [ "$verify_only" = true ]; then
+  note "verify only: nothing restored"
+  exit 0
+fi
+
+# Plan: source directory in the backup -> target directory.
+restore_dir=${restore_dir%/}
+[ -n "$restore_dir" ] || restore_dir=/
+[ -n "$voices_target" ] || voices_target="$restore_dir/data/voices"
+plan_src=()
+plan_dst=()
+add() {
+  if [ -d "$root/$1" ]; then
+    plan_src+=("$1")
+    plan_dst+=("$2")
+  fi
+}
+add config "$restore_dir/config"
+add cluster-config "$restore_dir/cluster-config"
+add voices "$voices_target"
+if [ -f "$root/redis/dump.rdb" ]; then
+  add redis "${redis_target:-$restore_dir/redis}"
+elif [ -n "$redis_target" ]; then
+  die "--redis-target given, but $backup holds no Redis snapshot (REDIS_URL was not set when it was made)"
+fi
+[ -d "$root/voices" ] || note "voice profiles: not in this backup (the directory did not exist when it was made)"
+
+# Refuse before writing anything when a target file exists (unless --force).
+conflicts=()
+for i in "${!plan_src[@]}"; do
+  while IFS= read -r -d '' rel; do
+    target="${plan_dst[$i]}/$rel"
+    if [ -e "$target" ] || [ -L "$target" ]; then
+      conflicts+=("$target")
+    fi
+  done < <(cd -- "$root/${plan_src[$i]}" && find . -type f -printf '%P\0')
+done
+if [ ${#conflicts[@]} -gt 0 ] && [ "$force" != true ]; then
+  printf 'restore: exists: %s\n' "${conflicts[@]}" >&2
+  die "${#conflicts[@]} file(s) already exist; nothing was restored. Pass --force to overwrite them."
+fi
+
+for i in "${!plan_src[@]}"; do
+  src="$root/${plan_src[$i]}"
+  dst=${plan_dst[$i]}
+  while IFS= read -r -d '' rel; do
+    mkdir -p -- "$(dirname -- "$dst/$rel")" || die "cannot create $(dirname -- "$dst/$rel")"
+    rm -f -- "$dst/$rel"
+    cp -p -- "$src/$rel" "$dst/$rel" || die "cannot write $dst/$rel"
+    cmp -s -- "$src/$rel" "$dst/$rel" || die "$dst/$rel differs from the backup after copying"
+  done < <(cd -- "$src" && find . -type f -printf '%P\0')
+  note "restored ${plan_src[$i]}/ -> $dst/"
+done
+
+if [ -f "$root/redis/dump.rdb" ]; then
+  dump="${redis_target:-$restore_dir/redis}/dump.rdb"
+  if [ -n "$redis_target" ]; then
+    if [ -e "$redis_target/appendonlydir" ] || [ -e "$redis_target/appendonly.aof" ]; then
+      note "WARNING: $redis_target holds an AOF; a server with appendonly yes loads it instead of dump.rdb (see --help)"
+    fi
+    note "redis: $dump is in place; start Redis with --dir $redis_target --dbfilename dump.rdb (it must not be running now)"
+  else
+    note "redis: snapshot restored to $dump; to load it into Redis follow 'Restoring Redis' in --help or docs/deployment.md"
+  fi
+fi
+note "done"

@@ -1,0 +1,246 @@
+package com.ervc.gateway;
+
+import com.ervc.metrics.ServiceMetrics;
+import com.ervc.provider.ErrorCode;
+import com.ervc.provider.SpeechException;
+import com.ervc.security.AccessPolicy;
+import com.ervc.security.AuthException;
+import com.ervc.security.ClientAddress;
+import com.ervc.security.LocalRateLimiter;
+import com.ervc.security.Principal;
+import com.ervc.security.RateLimiter;
+import com.ervc.security.TokenService;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The gateway's admission rules, in one place: Host allowlist, HSTS, bearer tokens for the API, the WebSocket
+ * handshake (Origin, token, connection rate per IP, connections per user), and the limits inside a session
+ * (messages per connection, characters per user). Limits keyed by IP or user are cluster-wide when Redis is
+ * configured (see {@link com.ervc.security.RedisRateLimiter}).
+ */
+final class GatewayGuard {
+  static final String PRINCIPAL = "principal";
+  private static final long MINUTE_MS = 60_000;
+  static final short AUTH_FAILED = 4001;
+  static final short TOO_MANY = 4008;
+
+  private final TokenService tokens;
+  private final RateLimiter shared;
+  private final LocalRateLimiter local;
+  private final AccessPolicy policy;
+  private final ServiceMetrics metrics;
+  private final List<String> trustedProxies;
+  private final int apiPerMinute;
+  private final int messagesPerMinute;
+  private final int connectionsPerIpPerMinute;
+  private final int connectionsPerUser;
+  private final int charactersPerMinute;
+  private final Map<String, AtomicInteger> userConnections = new ConcurrentHashMap<>();
+
+  GatewayGuard(TokenService tokens, RateLimiter shared, LocalRateLimiter local, JsonObject config,
+               ServiceMetrics metrics) {
+    this.tokens = tokens;
+    this.shared = shared;
+    this.local = local;
+    this.metrics = metrics;
+    this.policy = new AccessPolicy(config.getJsonObject("http"));
+    JsonObject limits = config.getJsonObject("limits");
+    this.trustedProxies = limits.getJsonArray("trustedProxies").stream().map(String::valueOf).toList();
+    this.apiPerMinute = limits.getInteger("apiRateLimit");
+    this.messagesPerMinute = limits.getInteger("websocketRateLimit");
+    this.connectionsPerIpPerMinute = limits.getInteger("connectionsPerIpPerMinute");
+    this.connectionsPerUser = limits.getInteger("connectionsPerUser");
+    this.charactersPerMinute = limits.getInteger("charactersPerUserPerMinute");
+  }
+
+  TokenService tokens() {
+    return tokens;
+  }
+
+  String clientIp(HttpServerRequest request) {
+    return ClientAddress.of(request, trustedProxies);
+  }
+
+  /** First handler of every request: Host allowlist (400) and HSTS on TLS. */
+  void hostAndTransport(RoutingContext rc) {
+    if (!policy.hostAllowed(rc.request().getHeader("Host"))) {
+      HttpApi.fail(rc, ErrorCode.INVALID_REQUEST, "this host name is not served here");
+      return;
+    }
+    if (ClientAddress.secure(rc.request(), trustedProxies)) {
+      rc.response().putHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    }
+    rc.next();
+  }
+
+  /** API routes: a bearer token of type "api", then the per-IP and per-user request rate. */
+  void apiAccess(RoutingContext rc) {
+    String header = rc.request().getHeader("Authorization");
+    String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+    tokens.verify(token, TokenService.API)
+        .onFailure(failure -> refuse(rc, failure))
+        .onSuccess(principal -> {
+          rc.put(PRINCIPAL, principal);
+          Future.all(shared.acquire("api-ip:" + clientIp(rc.request()), apiPerMinute, MINUTE_MS, 1),
+                  shared.acquire("api-user:" + principal.subject(), apiPerMinute, MINUTE_MS, 1))
+              .onComplete(ar -> {
+                long wait = ar.succeeded() ? Math.max(ar.result().<Long>resultAt(0), ar.result().<Long>resultAt(1)) : 0;
+                if (wait > 0) {
+                  limited(rc, "api", wait);
+                } else {
+                  rc.next();
+                }
+              });
+        });
+  }
+
+  /** The dev-token endpoint is open, so it is limited per IP like the API. */
+  void devTokenRate(RoutingContext rc) {
+    shared.acquire("api-ip:" + clientIp(rc.request()), apiPerMinute, MINUTE_MS, 1).onComplete(ar -> {
+      if (ar.succeeded() && ar.result() > 0) {
+        limited(rc, "api", ar.result());
+      } else {
+        rc.next();
+      }
+    });
+  }
+
+  private void refuse(RoutingContext rc, Throwable failure) {
+    AuthException auth = failure instanceof AuthException a ? a : new AuthException("invalid", "the token is not valid");
+    metrics.authFailure(auth.reason());
+    rc.response().putHeader("WWW-Authenticate", "Bearer");
+    HttpApi.fail(rc, ErrorCode.UNAUTHORIZED, auth.getMessage());
+  }
+
+  private void limited(RoutingContext rc, String kind, long waitMs) {
+    metrics.rateLimited(kind);
+    rc.response().putHeader("Retry-After", Long.toString(Math.max(1, (waitMs + 999) / 1000)));
+    HttpApi.fail(rc, ErrorCode.RATE_LIMITED, "too many requests; retry after the Retry-After seconds");
+  }
+
+  boolean originAllowed(HttpServerRequest request) {
+    boolean allowed = policy.originAllowed(request, ClientAddress.secure(request, trustedProxies));
+    if (!allowed) {
+      metrics.authFailure("origin");
+    }
+    return allowed;
+  }
+
+  /** The WebSocket token: ?token=..., or the subprotocol form "base64url.bearer.<base64url token>". */
+  static String webSocketToken(HttpServerRequest request) {
+    String query = request.getParam("token");
+    if (query != null) {
+      return query;
+    }
+    String protocols = request.getHeader("Sec-WebSocket-Protocol");
+    if (protocols != null) {
+      for (String protocol : protocols.split(",")) {
+        String p = protocol.trim();
+        if (p.startsWith("base64url.bearer.")) {
+          try {
+            return new String(java.util.Base64.getUrlDecoder().decode(p.substring(17)),
+                java.nio.charset.StandardCharsets.UTF_8);
+          } catch (IllegalArgumentException e) {
+            return null;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Admits an upgraded socket: verifies the token (4001 on failure), then the new-connection rate of its IP and
+   * the open connections of its user (4008 when over). Completes with the principal; the caller must call
+   * {@link #released(Principal)} when the session ends.
+   */
+  Future<Principal> admit(String token, String ip) {
+    return tokens.verify(token, TokenService.WEBSOCKET)
+        .recover(failure -> {
+          AuthException auth = failure instanceof AuthException a ? a : new AuthException("invalid", "invalid token");
+          metrics.authFailure(auth.reason());
+          return Future.failedFuture(new Refusal(AUTH_FAILED, auth.getMessage()));
+        })
+        .compose(principal -> shared.acquire("ws-ip:" + ip, connectionsPerIpPerMinute, MINUTE_MS, 1)
+            .compose(wait -> {
+              if (wait > 0) {
+                metrics.rateLimited("ws_connection");
+                return Future.failedFuture(new Refusal(TOO_MANY, "too many new connections from this address"));
+              }
+              AtomicInteger open = userConnections.computeIfAbsent(principal.subject(), k -> new AtomicInteger());
+              if (open.incrementAndGet() > connectionsPerUser) {
+                open.decrementAndGet();
+                metrics.rateLimited("user_connections");
+                return Future.failedFuture(new Refusal(TOO_MANY, "too many open connections for this user"));
+              }
+              return Future.succeededFuture(principal);
+            }));
+  }
+
+  void released(Principal principal) {
+    userConnections.computeIfPresent(principal.subject(), (k, open) -> open.decrementAndGet() <= 0 ? null : open);
+  }
+
+  /** A refused WebSocket: the close code and reason to send. */
+  static final class Refusal extends RuntimeException {
+    final short code;
+
+    Refusal(short code, String reason) {
+      super(reason, null, false, false);
+      this.code = code;
+    }
+  }
+
+  /** The limits that apply inside one WebSocket session. */
+  WebSocketSession.Guard forSession(String sessionId, Principal principal) {
+    return new WebSocketSession.Guard() {
+      private Principal current = principal;
+
+      @Override
+      public boolean allowMessage() {
+        boolean allowed = local.tryAcquire("ws-msg:" + sessionId, messagesPerMinute, MINUTE_MS, 1) == 0;
+        if (!allowed) {
+          metrics.rateLimited("ws_message");
+        }
+        return allowed;
+      }
+
+      @Override
+      public Future<Void> chargeCharacters(int characters) {
+        return shared.acquire("chars-user:" + current.subject(), charactersPerMinute, MINUTE_MS, characters)
+            .compose(wait -> {
+              if (wait == 0) {
+                return Future.succeededFuture();
+              }
+              metrics.rateLimited("characters");
+              return Future.failedFuture(new SpeechException(ErrorCode.RATE_LIMITED,
+                  "character quota of " + charactersPerMinute + " per minute used up; retry in " + (wait + 999) / 1000 + " s"));
+            });
+      }
+
+      @Override
+      public Future<Principal> refresh(String token) {
+        return tokens.verify(token, TokenService.WEBSOCKET).compose(next -> {
+          if (!next.subject().equals(current.subject())) {
+            return Future.failedFuture(new AuthException("invalid", "a refreshed token must have the same subject"));
+          }
+          current = next;
+          return Future.succeededFuture(next);
+        }).onFailure(failure -> metrics.authFailure(failure instanceof AuthException a ? a.reason() : "invalid"));
+      }
+
+      @Override
+      public Principal principal() {
+        return current;
+      }
+    };
+  }
+}
