@@ -27,17 +27,19 @@ Options:
   --verify-only         check the checksums and exit
   -h, --help            show this help
 
-Restoring Redis on a real server (the snapshot is a cache: skipping it only costs re-synthesis):
-  1. Find its data directory and file:  redis-cli -u "$REDIS_URL" CONFIG GET dir; ... CONFIG GET dbfilename
-     and whether it uses AOF:           redis-cli -u "$REDIS_URL" CONFIG GET appendonly
+Restoring Redis on a real server (it holds the audio cache: skipping it only costs re-synthesis):
+  1. Find its data directory, file name and persistence mode:
+     redis-cli -u "$REDIS_URL" CONFIG GET dir; ... CONFIG GET dbfilename; ... CONFIG GET appendonly
   2. Stop it WITHOUT saving, or it writes its current data over the file you copy in:
-     redis-cli -u "$REDIS_URL" SHUTDOWN NOSAVE   (or: systemctl stop redis-server; docker compose stop redis)
-  3. scripts/restore.sh --redis-target /var/lib/redis BACKUP (as the redis user, or chown redis:redis after),
-     keeping the file name the server uses (dbfilename, normally dump.rdb).
-  4. With appendonly yes, Redis loads the AOF and ignores dump.rdb: start it once with --appendonly no,
-     then run CONFIG SET appendonly yes (rewrites the AOF from the loaded data) and set it back in redis.conf.
-  5. Start it and check: redis-cli -u "$REDIS_URL" DBSIZE. Keys whose TTL ran out since the backup are
-     dropped while loading.
+     redis-cli -u "$REDIS_URL" SHUTDOWN NOSAVE   (systemd: systemctl stop redis-server)
+  3. scripts/restore.sh --redis-target DIR --force BACKUP, as the redis user or chown redis:redis after;
+     rename DIR/dump.rdb if dbfilename differs.
+  4. With appendonly yes, Redis loads DIR/appendonlydir and IGNORES dump.rdb; with no AOF yet it starts EMPTY
+     and writes an empty one. So: move appendonlydir away, start once with --appendonly no (it loads the dump),
+     run CONFIG SET appendonly yes (writes a new AOF from the loaded data; wait for INFO persistence to show
+     aof_rewrite_in_progress:0), then restart it with its normal configuration.
+  5. Check: redis-cli -u "$REDIS_URL" DBSIZE. Keys whose TTL ran out since the backup are dropped on loading.
+docs/deployment.md has the same for docker-compose and Kubernetes.
 EOF
 }
 

@@ -1120,6 +1120,7 @@ async function getJson(path) {
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), 8000);
   try {
+    if (!apiToken) await refreshToken();
     const headers = { Accept: 'application/json' };
     if (apiToken) headers.Authorization = `Bearer ${apiToken}`;
     let res = await fetch(path, { signal: ctrl.signal, headers, cache: 'no-store' });

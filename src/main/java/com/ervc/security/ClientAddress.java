@@ -2,10 +2,13 @@ package com.ervc.security;
 
 import io.vertx.core.http.HttpServerRequest;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
 
 /**
- * The client's IP address. X-Forwarded-For is believed only when the direct peer is a configured trusted proxy;
+ * The client's IP address. X-Forwarded-For is believed only when the direct peer is a configured trusted proxy
+ * (exact address or CIDR range);
  * the address used is then the right-most one that is not itself a trusted proxy.
  */
 public final class ClientAddress {
@@ -18,17 +21,60 @@ public final class ClientAddress {
   }
 
   static String resolve(String peer, String forwardedFor, List<String> trustedProxies) {
-    if (forwardedFor == null || !trustedProxies.contains(peer)) {
+    if (forwardedFor == null || !trusted(peer, trustedProxies)) {
       return peer;
     }
     String[] hops = forwardedFor.split(",");
     for (int i = hops.length - 1; i >= 0; i--) {
       String hop = hops[i].trim();
-      if (!hop.isEmpty() && !trustedProxies.contains(hop)) {
+      if (!hop.isEmpty() && !trusted(hop, trustedProxies)) {
         return hop;
       }
     }
     return peer;
+  }
+
+  /** Whether {@code ip} is one of the proxies: exact addresses or CIDR ranges such as 10.0.0.0/8 (pod networks). */
+  static boolean trusted(String ip, List<String> proxies) {
+    for (String proxy : proxies) {
+      int slash = proxy.indexOf('/');
+      if (slash < 0 ? proxy.equals(ip) : inRange(ip, proxy.substring(0, slash), proxy.substring(slash + 1))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean inRange(String ip, String network, String prefixText) {
+    try {
+      byte[] address = literal(ip);
+      byte[] base = literal(network);
+      int prefix = Integer.parseInt(prefixText);
+      if (address == null || base == null || address.length != base.length || prefix < 0 || prefix > base.length * 8) {
+        return false;
+      }
+      for (int bit = 0; bit < prefix; bit++) {
+        int mask = 0x80 >>> (bit % 8);
+        if ((address[bit / 8] & mask) != (base[bit / 8] & mask)) {
+          return false;
+        }
+      }
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /** The bytes of an IP literal, or null for anything else (never a DNS lookup). */
+  private static byte[] literal(String ip) {
+    if (ip == null || !(ip.matches("[0-9.]+") || ip.contains(":"))) {
+      return null;
+    }
+    try {
+      return InetAddress.getByName(ip).getAddress();
+    } catch (UnknownHostException e) {
+      return null;
+    }
   }
 
   /** Whether the request reached us over TLS, directly or via a trusted proxy that says so. */
@@ -37,6 +83,6 @@ public final class ClientAddress {
       return true;
     }
     String peer = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
-    return trustedProxies.contains(peer) && "https".equalsIgnoreCase(request.getHeader("X-Forwarded-Proto"));
+    return trusted(peer, trustedProxies) && "https".equalsIgnoreCase(request.getHeader("X-Forwarded-Proto"));
   }
 }

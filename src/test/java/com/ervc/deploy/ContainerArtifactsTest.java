@@ -384,6 +384,12 @@ class ContainerArtifactsTest {
       assertEquals("127.0.0.1", wsHeaders.getString("x-forwarded-for"), wsHeaders.encode());
       assertEquals("websocket", wsHeaders.getString("upgrade").toLowerCase(), wsHeaders.encode());
       socket.close().await(10, TimeUnit.SECONDS);
+    } catch (Throwable failure) {
+      // What nginx saw: its error log and the access log (status and timing of every request).
+      Path errors = tmp.resolve("nginx.out");
+      Path access = tmp.resolve("logs/access.log");
+      throw new AssertionError(failure + "\n--- nginx error log\n" + (Files.exists(errors) ? Files.readString(errors) : "")
+          + "\n--- nginx access log\n" + (Files.exists(access) ? Files.readString(access) : ""), failure);
     } finally {
       if (nginx != null) {
         nginx.destroy(); // SIGTERM: nginx's master stops its workers and exits
