@@ -38,7 +38,8 @@ Options:
 
 Environment:
   REDIS_URL               redis://[user:password@]host:port[/db], rediss://… or unix:///path/to/socket;
-                          the snapshot covers the whole server (every database)
+                          the snapshot covers the whole server (every database). The password goes to
+                          redis-cli through REDISCLI_AUTH (never on its command line) and is shown as ***
   REDIS_CLI               redis-cli binary (default: redis-cli)
   BACKUP_DIR, RETENTION_DAYS, VOICE_PROFILES_DIR, CLUSTER_CONFIG_DIR  defaults of the options above
 
@@ -55,9 +56,17 @@ note() {
   echo "backup: $*"
 }
 
+# %XX escapes of a URL part, decoded (as redis-cli and the Redis client of the service do).
+percent_decode() {
+  case "$1" in
+    *%*) printf '%b' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/%\([0-9A-Fa-f][0-9A-Fa-f]\)/\\x\1/g')" ;;
+    *) printf '%s' "$1" ;;
+  esac
+}
+
 # Redis URL without its password, for messages.
 redact_url() {
-  printf '%s' "$1" | sed -E 's#^([a-z]+://)([^:@/]*):[^@/]*@#\1\2:***@#'
+  printf '%s' "$1" | sed -E 's#^([a-z]+://)([^:@/]*):[^@/]*@#\1\2:***@#; t; s#^([a-z]+://)[^@/]+@#\1***@#'
 }
 
 config_files=()
@@ -207,12 +216,36 @@ elif [ "$use_redis" = true ] && [ -n "$redis_url" ]; then
       }
       ;;
     redis://*|rediss://*)
-      tls=()
-      case "$redis_url" in rediss://*) tls=(--tls) ;; esac
-      "$redis_cli" "${tls[@]}" -u "$redis_url" --rdb "$rdb" >"$work/redis-cli.log" 2>&1 || {
-        grep -v 'Warning: Using a password' "$work/redis-cli.log" >&2 || true
+      # The credentials go through REDISCLI_AUTH and --user, not the command line: they would show in `ps`,
+      # and redis-cli 7.0 sends an empty user name for redis://:PASSWORD@host (AUTH fails).
+      scheme=${redis_url%%://*}
+      rest=${redis_url#*://}
+      authority=${rest%%/*}
+      path=${rest#"$authority"}
+      args=()
+      [ "$scheme" != rediss ] || args+=(--tls)
+      password=""
+      if [ "$authority" != "${authority%@*}" ]; then
+        userinfo=${authority%@*}
+        authority=${authority##*@}
+        if [ "$userinfo" != "${userinfo%%:*}" ]; then
+          user=$(percent_decode "${userinfo%%:*}")
+          [ -z "$user" ] || args+=(--user "$user")
+          password=$(percent_decode "${userinfo#*:}")
+        else
+          password=$(percent_decode "$userinfo")
+        fi
+      fi
+      args+=(-u "$scheme://$authority$path" --rdb "$rdb")
+      if [ -n "$password" ]; then
+        REDISCLI_AUTH=$password "$redis_cli" "${args[@]}" >"$work/redis-cli.log" 2>&1 || redis_failed=true
+      else
+        "$redis_cli" "${args[@]}" >"$work/redis-cli.log" 2>&1 || redis_failed=true
+      fi
+      if [ "${redis_failed:-false}" = true ]; then
+        cat "$work/redis-cli.log" >&2
         die "Redis snapshot from $shown failed (redis-cli --rdb)"
-      }
+      fi
       ;;
     *) die "REDIS_URL must start with redis://, rediss:// or unix://, got '$shown'" ;;
   esac

@@ -126,7 +126,9 @@ class OpsScriptsTest {
       data.put(key, value);
     }
     Path backups = tmp.resolve("backups");
-    try (LocalRedis source = LocalRedis.start(Files.createDirectories(tmp.resolve("redis-source")))) {
+    // A password in the URL form of k8s/README.md (redis://:PASSWORD@host), percent-encoded as URLs need.
+    String password = "s3cret@pass";
+    try (LocalRedis source = LocalRedis.start(Files.createDirectories(tmp.resolve("redis-source")), password)) {
       int i = 0;
       for (Map.Entry<byte[], byte[]> entry : data.entrySet()) {
         Object reply = i++ % 2 == 0
@@ -136,11 +138,13 @@ class OpsScriptsTest {
       }
       assertEquals((long) KEYS, source.command(bytes("DBSIZE")));
 
-      Result backup = run(Map.of("BACKUP_DIR", backups.toString(), "REDIS_URL", source.url(),
+      String url = "redis://:s3cret%40pass@127.0.0.1:" + source.port + "/0";
+      Result backup = run(Map.of("BACKUP_DIR", backups.toString(), "REDIS_URL", url,
               "VOICE_PROFILES_DIR", voices.toString()),
           BACKUP.toString(), "--config", config.toString(), "--cluster-config", cluster.toString());
       assertEquals(0, backup.exitCode(), backup.output());
       assertTrue(backup.output().contains("voice profiles: 4 file(s)"), backup.output());
+      assertFalse(backup.output().contains("s3cret"), "the password is not printed\n" + backup.output());
     }
 
     // The archive, its companion checksum and the manifest inside.
@@ -172,7 +176,9 @@ class OpsScriptsTest {
         assertEquals(sha256(Files.readAllBytes(original)), entry.getValue(), "checksum of the original " + original);
       }
     }
-    assertTrue(Files.readString(root.resolve("backup-info.txt")).contains("format=ervc-backup/1"));
+    String info = Files.readString(root.resolve("backup-info.txt"));
+    assertTrue(info.contains("format=ervc-backup/1") && info.contains("redis=redis://:***@127.0.0.1:"), info);
+    assertFalse(info.contains("s3cret"), "no password in backup-info.txt");
 
     // Restore into fresh directories; the Redis snapshot into the dir of a server that is started afterwards.
     Path restored = tmp.resolve("restored");
@@ -197,7 +203,7 @@ class OpsScriptsTest {
     assertArrayEquals(Files.readAllBytes(config), Files.readAllBytes(restoredConfig));
 
     assertTrue(Files.isRegularFile(redisTarget.resolve("dump.rdb")), "dump.rdb restored into --redis-target");
-    try (LocalRedis target = LocalRedis.start(redisTarget)) {
+    try (LocalRedis target = LocalRedis.start(redisTarget, null)) {
       assertEquals((long) KEYS, target.command(bytes("DBSIZE")), "keys in the restored Redis");
       int i = 0;
       for (Map.Entry<byte[], byte[]> entry : data.entrySet()) {
@@ -274,6 +280,11 @@ class OpsScriptsTest {
     assertTrue(unreachable.output().contains("Redis snapshot from redis://:***@127.0.0.1:" + closedPort + "/0 failed"),
         unreachable.output());
     assertFalse(unreachable.output().contains("secret-password"), "the password is not printed");
+    Result noUser = run(Map.of("BACKUP_DIR", backups.toString(),
+            "REDIS_URL", "redis://secret-password@127.0.0.1:" + closedPort),
+        BACKUP.toString(), "--cluster-config", cluster.toString());
+    assertNotEquals(0, noUser.exitCode(), noUser.output());
+    assertFalse(noUser.output().contains("secret-password"), "the password is not printed\n" + noUser.output());
     assertEquals(List.of(), list(backups, "*"), "no partial backup is left");
     assertEquals(List.of(), list(backups, ".*"), "no partial backup is left");
 
@@ -627,14 +638,18 @@ class OpsScriptsTest {
       this.out = socket.getOutputStream();
     }
 
-    static LocalRedis start(Path dir) throws Exception {
+    static LocalRedis start(Path dir, String password) throws Exception {
       int port;
       try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
         port = probe.getLocalPort();
       }
-      Process process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-          "--dir", dir.toString(), "--dbfilename", "dump.rdb", "--save", "", "--appendonly", "no",
-          "--repl-diskless-sync-delay", "0")
+      List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind",
+          "127.0.0.1", "--dir", dir.toString(), "--dbfilename", "dump.rdb", "--save", "", "--appendonly", "no",
+          "--repl-diskless-sync-delay", "0"));
+      if (password != null) {
+        command.addAll(List.of("--requirepass", password));
+      }
+      Process process = new ProcessBuilder(command)
           .redirectErrorStream(true).redirectOutput(dir.resolveSibling(dir.getFileName() + ".log").toFile()).start();
       long deadline = System.currentTimeMillis() + 10_000;
       while (true) {
@@ -643,6 +658,9 @@ class OpsScriptsTest {
           socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
           socket.setSoTimeout(10_000);
           LocalRedis redis = new LocalRedis(port, process, socket);
+          if (password != null) {
+            redis.command(bytes("AUTH"), password.getBytes(StandardCharsets.UTF_8));
+          }
           if ("PONG".equals(redis.command(bytes("PING")))) {
             return redis;
           }
@@ -656,10 +674,6 @@ class OpsScriptsTest {
         }
         Thread.sleep(50);
       }
-    }
-
-    String url() {
-      return "redis://127.0.0.1:" + port + "/0";
     }
 
     /** One command; returns a String (+), Long (:), byte[] ($), null ($-1); an error reply throws. */

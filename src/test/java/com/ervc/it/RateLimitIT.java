@@ -1,0 +1,139 @@
+package com.ervc.it;
+
+import com.ervc.cluster.Node;
+import com.ervc.testing.RedisServer;
+import com.ervc.testing.TestNodes;
+import com.ervc.testing.WsProbe;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Limits hit at the configured numbers on two gateway nodes sharing one real Redis (cluster-wide), then again
+ * with Redis stopped (each node enforces them on its own).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RateLimitIT {
+  private static final short TOO_MANY = 4008;
+  private static RedisServer redis;
+  private static Node a;
+  private static Node b;
+  private static Vertx client;
+  private static WebClient http;
+
+  @BeforeAll
+  static void start() throws Exception {
+    redis = new RedisServer().start();
+    a = TestNodes.start(env());
+    b = TestNodes.start(env());
+    client = Vertx.vertx();
+    http = WebClient.create(client);
+  }
+
+  private static Map<String, String> env() {
+    Map<String, String> env = TestNodes.env(TestNodes.uniqueClusterName());
+    env.putAll(Map.of("REDIS_URL", redis.url(), "API_RATE_LIMIT", "6", "WS_CONNECTIONS_PER_IP_PER_MINUTE", "3",
+        "WEBSOCKET_RATE_LIMIT", "5", "CHARACTERS_PER_USER_PER_MINUTE", "100", "WS_CONNECTIONS_PER_USER", "2",
+        // One secret for both gateways, as in any cluster: a token from one is valid on the other.
+        "JWT_SECRET", "a-shared-secret-for-both-gateways-0123456789"));
+    return env;
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    client.close().await(10, TimeUnit.SECONDS);
+    TestNodes.stop(a);
+    TestNodes.stop(b);
+    redis.close();
+  }
+
+  private static HttpResponse<Buffer> voices(Node node, String apiToken) throws Exception {
+    return http.get(node.httpPort(), "127.0.0.1", "/api/v1/voices").bearerTokenAuthentication(apiToken)
+        .send().await(10, TimeUnit.SECONDS);
+  }
+
+  private static JsonObject tokens(Node node) throws Exception {
+    HttpResponse<Buffer> response = http.post(node.httpPort(), "127.0.0.1", "/api/v1/auth/dev-token").send()
+        .await(10, TimeUnit.SECONDS);
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    return response.bodyAsJsonObject();
+  }
+
+  @Test
+  @Order(1)
+  void webSocketConnectionsPerIpAreCountedAcrossNodes() throws Exception {
+    // Three connections per minute from this IP, whichever node they reach: the fourth is closed with 4008.
+    JsonObject t1 = tokens(a);
+    JsonObject t2 = tokens(b);
+    try (WsProbe first = new WsProbe(client, a.httpPort(), "/ws?token=" + t1.getString("token"));
+         WsProbe second = new WsProbe(client, b.httpPort(), "/ws?token=" + t2.getString("token"));
+         WsProbe third = new WsProbe(client, a.httpPort(), "/ws?token=" + tokens(a).getString("token"));
+         WsProbe fourth = new WsProbe(client, b.httpPort(), "/ws?token=" + tokens(b).getString("token"))) {
+      first.nextOfType("ready");
+      second.nextOfType("ready");
+      third.nextOfType("ready");
+      assertEquals(TOO_MANY, fourth.awaitClose(10_000));
+
+      // Characters per user per minute (100): a 60-character request passes, the next one does not.
+      String sixty = "This sentence is exactly sixty characters long, give or tak.";
+      assertEquals(60, sixty.length());
+      second.send(new JsonObject().put("type", "synthesize").put("id", "c1").put("text", sixty));
+      assertEquals("audio_end", second.collect("c1").last().getString("type"));
+      second.send(new JsonObject().put("type", "synthesize").put("id", "c2").put("text", sixty));
+      JsonObject quota = second.collect("c2").last();
+      assertEquals("rate_limited", quota.getString("code"), quota.encode());
+
+      // Inside a session: five messages per minute per connection, then rate_limited (and the session lives).
+      for (int i = 0; i < 5; i++) {
+        first.send(new JsonObject().put("type", "ping"));
+        first.nextOfType("pong");
+      }
+      first.send(new JsonObject().put("type", "ping"));
+      assertEquals("rate_limited", first.nextOfType("error").getString("code"));
+    }
+  }
+
+  @Test
+  @Order(2)
+  void apiRequestsPerIpAreCountedAcrossNodes() throws Exception {
+    // The dev-token calls above and here used this IP's API budget of 6 per minute: wait for a fresh window.
+    Thread.sleep(61_000);
+    JsonObject user = tokens(a);                          // 1 of 6 (per IP)
+    assertEquals(200, voices(a, user.getString("apiToken")).statusCode());   // 2
+    assertEquals(200, voices(b, user.getString("apiToken")).statusCode());   // 3
+    assertEquals(200, voices(a, user.getString("apiToken")).statusCode());   // 4
+    assertEquals(200, voices(b, user.getString("apiToken")).statusCode());   // 5
+    assertEquals(200, voices(a, user.getString("apiToken")).statusCode());   // 6
+    HttpResponse<Buffer> limited = voices(b, user.getString("apiToken"));
+    assertEquals(429, limited.statusCode());
+    assertNotNull(limited.getHeader("Retry-After"));
+    assertEquals("rate_limited", limited.bodyAsJsonObject().getJsonObject("error").getString("code"));
+  }
+
+  @Test
+  @Order(3)
+  void withRedisStoppedEachNodeEnforcesTheLimitsItself() throws Exception {
+    redis.stop();
+    // The per-IP API budget is now local: node b has its own fresh bucket of 6 for this IP.
+    JsonObject user = tokens(b);                          // 1 of 6 on b
+    for (int i = 2; i <= 6; i++) {
+      assertEquals(200, voices(b, user.getString("apiToken")).statusCode(), "request " + i);
+    }
+    assertEquals(429, voices(b, user.getString("apiToken")).statusCode());
+  }
+}
