@@ -42,8 +42,11 @@ public final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   private static final int MAX_BODY_BYTES = 256 * 1024;
   private static final long CLOSE_HANDSHAKE_MS = 1000;
-  /** 64 KiB: room for the largest valid message (5,000 characters, even each escaped as \\uXXXX). */
-  private static final int MAX_WS_MESSAGE_BYTES = 64 * 1024;
+  /**
+   * Transport cap (1 MiB): messages over {@link WebSocketSession#MAX_MESSAGE_BYTES} (64 KiB) but under this get a
+   * too_large error and the connection stays open; Vert.x discards anything larger without a reply.
+   */
+  private static final int MAX_WS_MESSAGE_BYTES = 1024 * 1024;
 
   private final NodeState node;
   private final Set<WebSocketSession> sessions = new HashSet<>();

@@ -25,6 +25,8 @@ import java.util.UUID;
  */
 final class WebSocketSession {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketSession.class);
+  /** Largest accepted client message: room for 5,000 characters even if every one is escaped as \\uXXXX. */
+  static final int MAX_MESSAGE_BYTES = 64 * 1024;
 
   /** The admission limits and credentials of one session (see GatewayGuard). */
   interface Guard {
@@ -199,6 +201,10 @@ final class WebSocketSession {
   }
 
   private void onText(String text) {
+    if (text.length() > MAX_MESSAGE_BYTES) {
+      reject(null, ErrorCode.TOO_LARGE, "messages are limited to " + MAX_MESSAGE_BYTES / 1024 + " KiB");
+      return;
+    }
     if (!guard.allowMessage()) {
       reject(null, ErrorCode.RATE_LIMITED, "too many messages on this connection; slow down");
       return;

@@ -1,0 +1,272 @@
+package com.ervc.it;
+
+import com.ervc.cluster.Node;
+import com.ervc.testing.TestNodes;
+import com.ervc.testing.WsProbe;
+import com.ervc.testing.WsProbe.Reply;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Hostile clients: each bad input gets a clear error (or, for an oversized frame, the protocol's close code), the
+ * node keeps serving, a concurrent well-behaved session receives its complete audio, and a thousand abrupt
+ * disconnects leave no session state behind.
+ */
+class HostileInputIT {
+  private static Node node;
+  private static Vertx client;
+  private static String token;
+
+  @BeforeAll
+  static void start() {
+    Map<String, String> env = TestNodes.env(TestNodes.uniqueClusterName());
+    env.putAll(Map.of("WEBSOCKET_RATE_LIMIT", "1000000", "WS_CONNECTIONS_PER_USER", "100000",
+        "CHARACTERS_PER_USER_PER_MINUTE", "100000000"));
+    node = TestNodes.start(env);
+    client = Vertx.vertx();
+    token = TestNodes.devTokens(client, node.httpPort()).getString("token");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    client.close().await(10, TimeUnit.SECONDS);
+    TestNodes.stop(node);
+  }
+
+  private static WsProbe connect() throws Exception {
+    WsProbe ws = new WsProbe(client, node.httpPort(), "/ws?token=" + token);
+    ws.nextOfType("ready");
+    return ws;
+  }
+
+  static Stream<Arguments> hostileMessages() {
+    String nested = "{\"type\":\"synthesize\",\"id\":\"deep\",\"text\":\"x\",\"extra\":" + "[".repeat(3000)
+        + "]".repeat(3000) + "}";
+    return Stream.of(
+        Arguments.of("deeply nested JSON", nested, "invalid_request"),
+        Arguments.of("huge number", "{\"type\":\"synthesize\",\"id\":\"h\",\"text\":\"Hi.\",\"speed\":1e308}",
+            "invalid_request"),
+        Arguments.of("huge integer", "{\"type\":\"synthesize\",\"id\":\"i\",\"text\":\"Hi.\",\"intensity\":"
+            + "9".repeat(400) + "}", "invalid_request"),
+        Arguments.of("negative speed", "{\"type\":\"synthesize\",\"id\":\"n\",\"text\":\"Hi.\",\"speed\":-1}",
+            "invalid_request"),
+        Arguments.of("NaN literal", "{\"type\":\"synthesize\",\"id\":\"nan\",\"text\":\"Hi.\",\"speed\":NaN}",
+            "invalid_request"),
+        Arguments.of("control characters", "{\"type\":\"synthesize\",\"id\":\"c\",\"text\":\"Hi\\u0007\\u0000there\"}",
+            "invalid_request"),
+        Arguments.of("text is an object", "{\"type\":\"synthesize\",\"id\":\"o\",\"text\":{\"a\":1}}", "invalid_request"),
+        Arguments.of("type is a number", "{\"type\":7}", "invalid_request"),
+        Arguments.of("unknown type", "{\"type\":\"__proto__\"}", "invalid_request"),
+        Arguments.of("unknown provider", "{\"type\":\"synthesize\",\"id\":\"p\",\"text\":\"Hi.\",\"provider\":\"x\"}",
+            "provider_unavailable"),
+        Arguments.of("too long text", new JsonObject().put("type", "synthesize").put("id", "t")
+            .put("text", "b".repeat(5001)).encode(), "too_large"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("hostileMessages")
+  void eachHostileMessageGetsItsErrorWhileAnotherSessionSpeaks(String name, String message, String code)
+      throws Exception {
+    try (WsProbe victim = connect(); WsProbe attacker = connect()) {
+      victim.send(new JsonObject().put("type", "synthesize").put("id", "good")
+          .put("text", "A well behaved user speaks. Nothing stops this reply. " + name + "."));
+      attacker.sendRaw(message);
+      JsonObject error = attacker.nextOfType("error");
+      assertEquals(code, error.getString("code"), name + ": " + error.encode());
+      attacker.send(new JsonObject().put("type", "ping"));
+      assertEquals("pong", attacker.nextOfType("pong").getString("type"), "the attacker's connection still works");
+      assertComplete(victim.collect("good"));
+    }
+  }
+
+  @Test
+  void markupIsSpokenAsTextNotInterpreted() throws Exception {
+    try (WsProbe ws = connect()) {
+      ws.send(new JsonObject().put("type", "synthesize").put("id", "ssml")
+          .put("text", "<speak><prosody rate='x-slow'>Hello</prosody><audio src='http://x'/></speak>"));
+      assertComplete(ws.collect("ssml"));
+    }
+  }
+
+  @Test
+  void oversizedMessagesGetTooLargeAndDisturbNobody() throws Exception {
+    try (WsProbe victim = connect(); WsProbe attacker = connect()) {
+      attacker.sendRaw("{\"type\":\"synthesize\",\"id\":\"big\",\"text\":\"" + "a".repeat(70 * 1024) + "\"}");
+      assertEquals("too_large", attacker.nextOfType("error").getString("code"), "over 64 KiB: a clear error");
+      attacker.send(new JsonObject().put("type", "ping"));
+      attacker.nextOfType("pong");
+      attacker.sendRaw("{\"type\":\"synthesize\",\"id\":\"huge\",\"text\":\"" + "a".repeat(900 * 1024) + "\"}");
+      assertEquals("too_large", attacker.nextOfType("error").getString("code"), "900 KiB: the same clear error");
+      victim.send(new JsonObject().put("type", "ping"));
+      victim.nextOfType("pong");
+      victim.send(new JsonObject().put("type", "synthesize").put("id", "ok").put("text", "Still fine."));
+      assertComplete(victim.collect("ok"));
+    }
+  }
+
+  @Test
+  void thousandsOfSynthesizeCancelPairsLeaveNothingRunning() throws Exception {
+    try (WsProbe ws = connect()) {
+      for (int i = 0; i < 1000; i++) {
+        ws.send(new JsonObject().put("type", "synthesize").put("id", "r" + i).put("text", "Rapid request " + i + "."));
+        ws.send(new JsonObject().put("type", "cancel").put("id", "r" + i));
+      }
+      assertRecovers(ws);
+    }
+    awaitGateway(0);
+  }
+
+  @Test
+  void aThousandAbruptDisconnectsLeaveNoSessionBehind() throws Exception {
+    int before = gateway().getInteger("webSocketSessions");
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      List<CompletableFuture<Void>> drops = new ArrayList<>();
+      for (int i = 0; i < 1000; i++) {
+        int n = i;
+        drops.add(CompletableFuture.runAsync(() -> connectSpeakAndDrop(n), pool));
+      }
+      CompletableFuture.allOf(drops.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    awaitGateway(before);
+    try (WsProbe ws = connect()) {
+      assertRecovers(ws);
+    }
+  }
+
+  @Test
+  void anIdleHalfOpenRequestIsDisconnected() throws Exception {
+    Map<String, String> env = TestNodes.env(TestNodes.uniqueClusterName());
+    env.put("IDLE_TIMEOUT_SECONDS", "5");
+    Node idle = TestNodes.start(env);
+    try (Socket slow = new Socket(InetAddress.getLoopbackAddress(), idle.httpPort())) {
+      slow.setSoTimeout(20_000);
+      slow.getOutputStream().write("GET /live HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
+      long start = System.currentTimeMillis();
+      assertEquals(-1, slow.getInputStream().read(), "the server closed the connection");
+      assertTrue(System.currentTimeMillis() - start < 15_000);
+    } finally {
+      TestNodes.stop(idle);
+    }
+  }
+
+  /** A raw WebSocket client that starts a long reply and then drops the TCP connection without a close frame. */
+  private static void connectSpeakAndDrop(int n) {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), node.httpPort())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      String key = Base64.getEncoder().encodeToString(("drop-key-" + n + "-padding").substring(0, 16)
+          .getBytes(StandardCharsets.US_ASCII));
+      out.write(("GET /ws?token=" + token + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      InputStream in = socket.getInputStream();
+      byte[] head = new byte[12];
+      int read = in.read(head);
+      if (read < 12 || !new String(head, StandardCharsets.US_ASCII).startsWith("HTTP/1.1 101")) {
+        throw new IllegalStateException("upgrade refused: " + new String(head, 0, Math.max(read, 0), StandardCharsets.US_ASCII));
+      }
+      out.write(maskedTextFrame(new JsonObject().put("type", "synthesize").put("id", "d" + n)
+          .put("text", "Dropped before the end of this sentence number " + n + ". And another one.").encode()));
+      out.flush();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static byte[] maskedTextFrame(String text) {
+    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    byte[] mask = {1, 2, 3, 4};
+    int headerLength = payload.length < 126 ? 2 : 4;
+    byte[] frame = new byte[headerLength + 4 + payload.length];
+    frame[0] = (byte) 0x81;
+    if (payload.length < 126) {
+      frame[1] = (byte) (0x80 | payload.length);
+    } else {
+      frame[1] = (byte) (0x80 | 126);
+      frame[2] = (byte) (payload.length >> 8);
+      frame[3] = (byte) payload.length;
+    }
+    System.arraycopy(mask, 0, frame, headerLength, 4);
+    for (int i = 0; i < payload.length; i++) {
+      frame[headerLength + 4 + i] = (byte) (payload[i] ^ mask[i % 4]);
+    }
+    return frame;
+  }
+
+  private static JsonObject gateway() throws Exception {
+    WebClient http = WebClient.create(client);
+    try {
+      return http.get(node.httpPort(), "127.0.0.1", "/health").send().await(10, TimeUnit.SECONDS)
+          .bodyAsJsonObject().getJsonObject("gateway");
+    } finally {
+      http.close();
+    }
+  }
+
+  private static void awaitGateway(int sessions) throws Exception {
+    long deadline = System.currentTimeMillis() + 20_000;
+    JsonObject figures = gateway();
+    while ((figures.getInteger("webSocketSessions") != sessions || figures.getInteger("activeStreams") != 0)
+        && System.currentTimeMillis() < deadline) {
+      Thread.sleep(100);
+      figures = gateway();
+    }
+    assertEquals(sessions, figures.getInteger("webSocketSessions"), "sessions released: " + figures.encode());
+    assertEquals(0, figures.getInteger("activeStreams"), "no stream left behind: " + figures.encode());
+  }
+
+  /**
+   * After a storm the provider may still be working off abandoned sentences and shed load with
+   * provider_unavailable ("overloaded"); within seconds a new request must succeed again.
+   */
+  private static void assertRecovers(WsProbe ws) throws Exception {
+    long deadline = System.currentTimeMillis() + 20_000;
+    for (int attempt = 0; ; attempt++) {
+      ws.send(new JsonObject().put("type", "synthesize").put("id", "after" + attempt).put("text", "The node is fine."));
+      Reply reply = ws.collect("after" + attempt);
+      if ("audio_end".equals(reply.last().getString("type"))) {
+        assertComplete(reply);
+        return;
+      }
+      assertEquals("provider_unavailable", reply.last().getString("code"), reply.last().encode());
+      assertTrue(System.currentTimeMillis() < deadline, "the node did not recover");
+      Thread.sleep(200);
+    }
+  }
+
+  private static void assertComplete(Reply reply) {
+    assertEquals("audio_end", reply.last().getString("type"), reply.last().encode());
+    for (int i = 0; i < reply.audio().size(); i++) {
+      assertEquals(i, reply.audio().get(i).seq());
+    }
+    assertEquals(reply.pcm().length() / 2, reply.last().getLong("samples"));
+  }
+}
