@@ -30,6 +30,7 @@ final class GatewayGuard {
   static final String PRINCIPAL = "principal";
   private static final long MINUTE_MS = 60_000;
   static final short AUTH_FAILED = 4001;
+  private static final java.util.Set<String> OPERATOR_PATHS = java.util.Set.of("/live", "/health", "/ready", "/metrics");
   static final short TOO_MANY = 4008;
 
   private final TokenService tokens;
@@ -69,9 +70,12 @@ final class GatewayGuard {
     return ClientAddress.of(request, trustedProxies);
   }
 
-  /** First handler of every request: Host allowlist (400) and HSTS on TLS. */
+  /**
+   * First handler of every request: Host allowlist (400) and HSTS on TLS. Probes and scrapers reach a pod by its
+   * address, not a public host name, so the operator endpoints are exempt from the Host check.
+   */
   void hostAndTransport(RoutingContext rc) {
-    if (!policy.hostAllowed(rc.request().getHeader("Host"))) {
+    if (!OPERATOR_PATHS.contains(rc.request().path()) && !policy.hostAllowed(rc.request().getHeader("Host"))) {
       HttpApi.fail(rc, ErrorCode.INVALID_REQUEST, "this host name is not served here");
       return;
     }

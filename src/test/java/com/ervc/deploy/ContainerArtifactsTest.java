@@ -194,7 +194,8 @@ class ContainerArtifactsTest {
     String nginxAddress = services.getJsonObject("nginx").getJsonObject("networks").getJsonObject("default")
         .getString("ipv4_address");
     assertNotNull(nginxAddress, "nginx needs a fixed address");
-    assertEquals(nginxAddress, services.getJsonObject("gateway").getJsonObject("environment").getString("TRUSTED_PROXIES"));
+    assertEquals(nginxAddress,
+        services.getJsonObject("gateway").getJsonObject("environment").getString("TRUSTED_PROXIES"));
     JsonObject ipam = resolved.getJsonObject("networks").getJsonObject("default").getJsonObject("ipam")
         .getJsonArray("config").getJsonObject(0);
     assertTrue(inCidr(nginxAddress, ipam.getString("subnet")), nginxAddress + " outside " + ipam.encode());

@@ -151,8 +151,9 @@ class AuthIT {
 
   @Test
   void unknownHostsAreRefusedAndHstsFollowsTheTrustedProxy() throws Exception {
-    assertEquals(400, get("/live", null, Map.of("Host", "attacker.example")).statusCode());
-    assertEquals(200, get("/live", null, Map.of("Host", "tts.example.test")).statusCode());
+    assertEquals(400, get("/", null, Map.of("Host", "attacker.example")).statusCode());
+    assertEquals(200, get("/", null, Map.of("Host", "tts.example.test")).statusCode());
+    assertEquals(200, get("/live", null, Map.of("Host", "10.1.2.3:8000")).statusCode(), "probes use the pod address");
     assertEquals(null, get("/live", null, Map.of()).getHeader("Strict-Transport-Security"));
     assertTrue(get("/live", null, Map.of("X-Forwarded-Proto", "https")).getHeader("Strict-Transport-Security")
         .startsWith("max-age="));
