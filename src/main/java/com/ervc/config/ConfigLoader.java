@@ -72,6 +72,12 @@ public final class ConfigLoader {
       }
     }
     resolveAuthMode(config);
+    for (Object proxy : config.getJsonObject("limits").getJsonArray("trustedProxies")) {
+      if (!String.valueOf(proxy).matches("[0-9A-Fa-f:.]+(/\\d{1,3})?")) {
+        throw setting("limits.trustedProxies").invalid(config.getJsonObject("limits").getJsonArray("trustedProxies"),
+            "IP addresses or CIDR ranges such as 10.0.0.0/8");
+      }
+    }
     Integer metricsPort = config.getJsonObject("metrics").getInteger("port");
     int httpPort = config.getJsonObject("http").getInteger("port");
     if (metricsPort != null && metricsPort != 0 && metricsPort == httpPort) {
@@ -97,6 +103,10 @@ public final class ConfigLoader {
     String host = config.getJsonObject("http").getString("host");
     if ("auto".equals(auth.getString("mode"))) {
       auth.put("mode", isLoopback(host) ? "dev" : "jwt");
+    }
+    if ("dev".equals(auth.getString("mode")) && !isLoopback(host)) {
+      throw new ConfigException("config: AUTH_MODE=dev is only allowed on a loopback HTTP_HOST (got " + host
+          + "): anyone who reaches the node could mint tokens; use AUTH_MODE=jwt");
     }
     String secret = auth.getString("jwtSecret");
     if (secret != null && secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {

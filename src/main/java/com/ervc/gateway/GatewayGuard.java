@@ -167,18 +167,20 @@ final class GatewayGuard {
    * {@link #released(Principal)} when the session ends.
    */
   Future<Principal> admit(String token, String ip) {
-    return tokens.verify(token, TokenService.WEBSOCKET)
-        .recover(failure -> {
-          AuthException auth = failure instanceof AuthException a ? a : new AuthException("invalid", "invalid token");
-          metrics.authFailure(auth.reason());
-          return Future.failedFuture(new Refusal(AUTH_FAILED, auth.getMessage()));
+    // Every attempt counts against its IP, so a flood of bad tokens is throttled like any other.
+    return shared.acquire("ws-ip:" + ip, connectionsPerIpPerMinute, MINUTE_MS, 1)
+        .compose(wait -> {
+          if (wait > 0) {
+            metrics.rateLimited("ws_connection");
+            return Future.failedFuture(new Refusal(TOO_MANY, "too many new connections from this address"));
+          }
+          return tokens.verify(token, TokenService.WEBSOCKET).recover(failure -> {
+            AuthException auth = failure instanceof AuthException a ? a : new AuthException("invalid", "invalid token");
+            metrics.authFailure(auth.reason());
+            return Future.failedFuture(new Refusal(AUTH_FAILED, auth.getMessage()));
+          });
         })
-        .compose(principal -> shared.acquire("ws-ip:" + ip, connectionsPerIpPerMinute, MINUTE_MS, 1)
-            .compose(wait -> {
-              if (wait > 0) {
-                metrics.rateLimited("ws_connection");
-                return Future.failedFuture(new Refusal(TOO_MANY, "too many new connections from this address"));
-              }
+        .compose(principal -> {
               AtomicInteger open = userConnections.computeIfAbsent(principal.subject(), k -> new AtomicInteger());
               if (open.incrementAndGet() > connectionsPerUser) {
                 open.decrementAndGet();
@@ -186,7 +188,7 @@ final class GatewayGuard {
                 return Future.failedFuture(new Refusal(TOO_MANY, "too many open connections for this user"));
               }
               return Future.succeededFuture(principal);
-            }));
+            });
   }
 
   void released(Principal principal) {
@@ -201,6 +203,18 @@ final class GatewayGuard {
       super(reason, null, false, false);
       this.code = code;
     }
+  }
+
+  /** Charges the per-user character quota; fails with a RATE_LIMITED SpeechException when it is used up. */
+  Future<Void> chargeCharacters(String subject, int characters) {
+    return shared.acquire("chars-user:" + subject, charactersPerMinute, MINUTE_MS, characters).compose(wait -> {
+      if (wait == 0) {
+        return Future.succeededFuture();
+      }
+      metrics.rateLimited("characters");
+      return Future.failedFuture(new SpeechException(ErrorCode.RATE_LIMITED,
+          "character quota of " + charactersPerMinute + " per minute used up; retry in " + (wait + 999) / 1000 + " s"));
+    });
   }
 
   /** The limits that apply inside one WebSocket session. */
@@ -219,15 +233,7 @@ final class GatewayGuard {
 
       @Override
       public Future<Void> chargeCharacters(int characters) {
-        return shared.acquire("chars-user:" + current.subject(), charactersPerMinute, MINUTE_MS, characters)
-            .compose(wait -> {
-              if (wait == 0) {
-                return Future.succeededFuture();
-              }
-              metrics.rateLimited("characters");
-              return Future.failedFuture(new SpeechException(ErrorCode.RATE_LIMITED,
-                  "character quota of " + charactersPerMinute + " per minute used up; retry in " + (wait + 999) / 1000 + " s"));
-            });
+        return GatewayGuard.this.chargeCharacters(current.subject(), characters);
       }
 
       @Override

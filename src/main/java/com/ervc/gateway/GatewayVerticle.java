@@ -42,6 +42,7 @@ public final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   private static final int MAX_BODY_BYTES = 256 * 1024;
   private static final long CLOSE_HANDSHAKE_MS = 1000;
+  static final String WEBSOCKET_SUBPROTOCOL = "ervc.v1";
   /**
    * Transport cap (1 MiB): messages over {@link WebSocketSession#MAX_MESSAGE_BYTES} (64 KiB) but under this get a
    * too_large error and the connection stays open; Vert.x discards anything larger without a reply.
@@ -79,7 +80,7 @@ public final class GatewayVerticle extends VerticleBase {
         : new RedisRateLimiter(vertx, redisUrl, config().getJsonObject("cache").getLong("timeoutMs"), local);
     guard = new GatewayGuard(TokenService.create(vertx, config().getJsonObject("auth")),
         redisLimiter != null ? redisLimiter : local, local, config(), metrics);
-    api = new HttpApi(speech, new ProviderDirectory(vertx), limits, metrics);
+    api = new HttpApi(speech, new ProviderDirectory(vertx), limits, metrics, guard::chargeCharacters);
     int maxSessions = http.getInteger("maxWebSocketConnections");
     metrics.webSocketCapacity(sessions::size, maxSessions);
 
@@ -129,6 +130,8 @@ public final class GatewayVerticle extends VerticleBase {
     return sink.start()
         .compose(v -> vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketMessageSize(MAX_WS_MESSAGE_BYTES)
                 .setMaxWebSocketFrameSize(MAX_WS_MESSAGE_BYTES).setCompressionSupported(true)
+                // Clients that send their token as a subprotocol also offer this one, which the server echoes.
+                .setWebSocketSubProtocols(List.of(WEBSOCKET_SUBPROTOCOL))
                 .setIdleTimeout(http.getInteger("idleTimeoutSeconds")).setIdleTimeoutUnit(TimeUnit.SECONDS))
             .requestHandler(router)
             .listen(http.getInteger("port"), http.getString("host")))

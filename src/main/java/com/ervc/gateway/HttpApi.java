@@ -3,6 +3,7 @@ package com.ervc.gateway;
 import com.ervc.audio.WavCodec;
 import com.ervc.metrics.RequestTrace;
 import com.ervc.metrics.ServiceMetrics;
+import com.ervc.security.Principal;
 import com.ervc.provider.ErrorCode;
 import com.ervc.provider.ProviderDirectory;
 import com.ervc.provider.ProviderInfo;
@@ -17,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
+import java.util.function.BiFunction;
 
 /** The REST API: speech synthesis, voice and provider listings. docs/http-api.md describes it. */
 final class HttpApi {
@@ -25,9 +27,12 @@ final class HttpApi {
   private final ProviderDirectory directory;
   private final WebSocketSession.Limits limits;
   private final ServiceMetrics metrics;
+  private final BiFunction<String, Integer, Future<Void>> characterQuota;
   private boolean draining;
 
-  HttpApi(SpeechClient speech, ProviderDirectory directory, WebSocketSession.Limits limits, ServiceMetrics metrics) {
+  HttpApi(SpeechClient speech, ProviderDirectory directory, WebSocketSession.Limits limits, ServiceMetrics metrics,
+          BiFunction<String, Integer, Future<Void>> characterQuota) {
+    this.characterQuota = characterQuota;
     this.speech = speech;
     this.directory = directory;
     this.limits = limits;
@@ -77,9 +82,19 @@ final class HttpApi {
       fail(rc, e.code(), e.getMessage());
       return;
     }
-    RequestTrace trace = metrics.request(request.quality().wire(), request.text().length(), false);
-    String stream = speech.start(request, new HttpAudioListener(rc, format, trace));
-    rc.response().closeHandler(v -> speech.cancel(stream));
+    Principal principal = rc.get(GatewayGuard.PRINCIPAL);
+    TtsRequest accepted = request;
+    characterQuota.apply(principal.subject(), request.text().length()).onComplete(quota -> {
+      if (quota.failed()) {
+        SpeechException refused = SpeechException.from(quota.cause());
+        metrics.rejected(refused.code(), false);
+        fail(rc, refused.code(), refused.getMessage());
+        return;
+      }
+      RequestTrace trace = metrics.request(accepted.quality().wire(), accepted.text().length(), false);
+      String stream = speech.start(accepted, new HttpAudioListener(rc, format, trace));
+      rc.response().closeHandler(v -> speech.cancel(stream));
+    });
   }
 
   /** Streams raw formats as produced; collects WAV to send it whole with its exact length. */

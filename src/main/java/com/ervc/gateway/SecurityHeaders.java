@@ -9,7 +9,7 @@ import io.vertx.core.MultiMap;
 final class SecurityHeaders {
   static final String CONTENT_SECURITY_POLICY = String.join("; ",
       "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
-      "media-src 'self' blob:", "connect-src 'self' ws: wss:", "worker-src 'self' blob:",
+      "media-src 'self' blob:", "connect-src 'self'", "worker-src 'self' blob:",
       "frame-ancestors 'none'", "base-uri 'self'", "form-action 'self'");
 
   private SecurityHeaders() {

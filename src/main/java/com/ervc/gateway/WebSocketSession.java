@@ -5,6 +5,7 @@ import com.ervc.metrics.ServiceMetrics;
 import com.ervc.provider.ErrorCode;
 import com.ervc.provider.SpeechException;
 import com.ervc.provider.TtsRequest;
+import com.ervc.security.AuthException;
 import com.ervc.security.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -201,7 +202,7 @@ final class WebSocketSession {
   }
 
   private void onText(String text) {
-    if (text.length() > MAX_MESSAGE_BYTES) {
+    if (utf8Length(text) > MAX_MESSAGE_BYTES) {
       reject(null, ErrorCode.TOO_LARGE, "messages are limited to " + MAX_MESSAGE_BYTES / 1024 + " KiB");
       return;
     }
@@ -226,7 +227,8 @@ final class WebSocketSession {
           armExpiry();
           send(new JsonObject().put("type", "auth").put("expiresAt", ar.result().expiresAtMs()));
         } else {
-          send(ServerMessages.error(null, ErrorCode.UNAUTHORIZED, ar.cause().getMessage()));
+          send(ServerMessages.error(null, ErrorCode.UNAUTHORIZED,
+              ar.cause() instanceof AuthException refused ? refused.getMessage() : "the token is not valid"));
         }
       });
     } else if (command instanceof ClientCommand.Settings settings) {
@@ -286,6 +288,25 @@ final class WebSocketSession {
   private void reject(String requestId, ErrorCode code, String message) {
     metrics.rejected(code, true);
     send(ServerMessages.error(requestId, code, message));
+  }
+
+  /** UTF-8 size without encoding the message (it may be up to the 1 MiB transport cap). */
+  static long utf8Length(String text) {
+    long bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
   }
 
   private void cancel(String requestId) {

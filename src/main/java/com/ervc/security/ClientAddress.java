@@ -38,11 +38,18 @@ public final class ClientAddress {
   static boolean trusted(String ip, List<String> proxies) {
     for (String proxy : proxies) {
       int slash = proxy.indexOf('/');
-      if (slash < 0 ? proxy.equals(ip) : inRange(ip, proxy.substring(0, slash), proxy.substring(slash + 1))) {
+      if (slash < 0 ? sameAddress(ip, proxy) : inRange(ip, proxy.substring(0, slash), proxy.substring(slash + 1))) {
         return true;
       }
     }
     return false;
+  }
+
+  /** Compares literals by value, so ::1 and 0:0:0:0:0:0:0:1 are the same proxy. */
+  private static boolean sameAddress(String ip, String proxy) {
+    byte[] a = literal(ip);
+    byte[] b = literal(proxy);
+    return a != null && b != null ? java.util.Arrays.equals(a, b) : proxy.equals(ip);
   }
 
   private static boolean inRange(String ip, String network, String prefixText) {

@@ -39,7 +39,9 @@ public final class RedisRateLimiter implements RateLimiter {
   private final Redis redis;
   private final LocalRateLimiter fallback;
   private final long timeoutMs;
+  private static final long RETRY_MS = 5_000;
   private boolean redisUp = true;
+  private long retryAtMs;
 
   public RedisRateLimiter(Vertx vertx, String url, long timeoutMs, LocalRateLimiter fallback) {
     this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(url).setMaxPoolSize(8)
@@ -50,6 +52,10 @@ public final class RedisRateLimiter implements RateLimiter {
 
   @Override
   public Future<Long> acquire(String key, long capacity, long windowMs, long cost) {
+    if (!redisUp && System.currentTimeMillis() < retryAtMs) {
+      // While Redis is down, only one request per RETRY_MS probes it; the rest go local without waiting.
+      return fallback.acquire(key, capacity, windowMs, cost);
+    }
     double perMs = (double) capacity / windowMs;
     Request eval = Request.cmd(Command.EVAL).arg(TOKEN_BUCKET).arg(1).arg(PREFIX + key)
         .arg(capacity).arg(Double.toString(perMs)).arg(cost);
@@ -62,6 +68,7 @@ public final class RedisRateLimiter implements RateLimiter {
           return response.toLong();
         })
         .recover(failure -> {
+          retryAtMs = System.currentTimeMillis() + RETRY_MS;
           if (redisUp) {
             redisUp = false;
             LOG.warn("Redis unreachable for rate limits ({}); enforcing them per node until it is back",

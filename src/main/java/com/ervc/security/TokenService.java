@@ -90,8 +90,11 @@ public final class TokenService {
           if (!type.equals(claims.getString("type"))) {
             return Future.failedFuture(new AuthException("invalid", "the token is not a " + type + " token"));
           }
-          return Future.succeededFuture(new Principal(claims.getString("sub", "anonymous"), roles(claims),
-              claims.getLong("exp") * 1000));
+          if (!(claims.getValue("sub") instanceof String subject) || subject.isBlank()) {
+            // Quotas and connection counts are per subject; tokens without one would all share "nobody's".
+            return Future.failedFuture(new AuthException("invalid", "the token has no subject (sub)"));
+          }
+          return Future.succeededFuture(new Principal(subject, roles(claims), claims.getLong("exp") * 1000));
         });
   }
 
@@ -103,8 +106,8 @@ public final class TokenService {
   }
 
   private static List<String> roles(JsonObject claims) {
-    JsonArray roles = claims.getJsonArray("roles", claims.getJsonArray("permissions", new JsonArray()));
-    return roles.stream().map(String::valueOf).toList();
+    Object roles = claims.getValue("roles") != null ? claims.getValue("roles") : claims.getValue("permissions");
+    return roles instanceof JsonArray list ? list.stream().map(String::valueOf).toList() : List.of();
   }
 
   /**

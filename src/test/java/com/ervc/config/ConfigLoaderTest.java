@@ -253,4 +253,16 @@ class ConfigLoaderTest {
         () -> ConfigLoader.load(null, Map.of("AUTH_MODE", "jwt", "JWT_ALGORITHM", "RS256")));
     assertEquals("config: AUTH_MODE=jwt needs JWT_PUBLIC_KEY for JWT_ALGORITHM=RS256", rsa.getMessage());
   }
+
+  @Test
+  void devModeIsRefusedOffLoopbackAndTrustedProxiesMustBeAddresses() {
+    ConfigException dev = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(null, Map.of("HTTP_HOST", "0.0.0.0", "AUTH_MODE", "dev")));
+    assertEquals("config: AUTH_MODE=dev is only allowed on a loopback HTTP_HOST (got 0.0.0.0): anyone who reaches the"
+        + " node could mint tokens; use AUTH_MODE=jwt", dev.getMessage());
+    ConfigException proxies = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(null, Map.of("TRUSTED_PROXIES", "10.0.0.0/8,ingress.local")));
+    assertEquals("config: TRUSTED_PROXIES (limits.trustedProxies) = [\"10.0.0.0/8\",\"ingress.local\"] is not allowed;"
+        + " expected IP addresses or CIDR ranges such as 10.0.0.0/8", proxies.getMessage());
+  }
 }

@@ -36,7 +36,7 @@ class AuthIT {
     Map<String, String> env = TestNodes.env(TestNodes.uniqueClusterName());
     env.putAll(Map.of("AUTH_MODE", "jwt", "JWT_SECRET", SECRET, "JWT_ISSUER", "ervc-test", "JWT_AUDIENCE", "tts",
         "JWT_LEEWAY_SECONDS", "0", "ALLOWED_HOSTS", "127.0.0.1,*.example.test", "TRUSTED_PROXIES", "127.0.0.1",
-        "CORS_ORIGINS", "https://console.example.test"));
+        "CORS_ORIGINS", "https://console.example.test", "CHARACTERS_PER_USER_PER_MINUTE", "60"));
     node = TestNodes.start(env);
     client = Vertx.vertx();
     http = WebClient.create(client);
@@ -90,6 +90,48 @@ class AuthIT {
       ws.send(new JsonObject().put("type", "synthesize").put("id", "a").put("text", "Authorised speech."));
       assertEquals("audio_end", ws.collect("a").last().getString("type"));
     }
+  }
+
+  @Test
+  void theTokenCanTravelAsASubprotocol() throws Exception {
+    String token = Jwt.sign("HS256", valid("websocket", 60), SECRET);
+    String offered = "base64url.bearer." + java.util.Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    var ws = client.createWebSocketClient();
+    try {
+      java.util.concurrent.CompletableFuture<String> first = new java.util.concurrent.CompletableFuture<>();
+      var socket = ws.webSocket().textMessageHandler(first::complete);
+      socket.connect(new io.vertx.core.http.WebSocketConnectOptions().setPort(node.httpPort())
+          .setHost("127.0.0.1").setURI("/ws").setSubProtocols(java.util.List.of("ervc.v1", offered)))
+          .await(10, TimeUnit.SECONDS);
+      assertEquals("ervc.v1", socket.subProtocol(), "the server echoes the real subprotocol, never the token");
+      assertEquals("ready", new JsonObject(first.get(10, TimeUnit.SECONDS)).getString("type"));
+      socket.close().await(5, TimeUnit.SECONDS);
+    } finally {
+      ws.close().await(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void tokensWithoutSubjectAreRefused() throws Exception {
+    JsonObject anonymous = valid("websocket", 60);
+    anonymous.remove("sub");
+    try (WsProbe ws = new WsProbe(client, node.httpPort(), "/ws?token=" + Jwt.sign("HS256", anonymous, SECRET))) {
+      assertEquals(AUTH_FAILED, ws.awaitClose(10_000));
+    }
+  }
+
+  @Test
+  void theHttpApiIsChargedAgainstTheCharacterQuota() throws Exception {
+    String api = Jwt.sign("HS256", Jwt.claims("quota-user", "api", 60).put("iss", "ervc-test").put("aud", "tts"), SECRET);
+    Buffer body = new JsonObject().put("text", "Forty characters of text for the quota.").toBuffer();
+    var first = http.post(node.httpPort(), "127.0.0.1", "/api/v1/tts").bearerTokenAuthentication(api)
+        .sendBuffer(body).await(30, TimeUnit.SECONDS);
+    assertEquals(200, first.statusCode());
+    var second = http.post(node.httpPort(), "127.0.0.1", "/api/v1/tts").bearerTokenAuthentication(api)
+        .sendBuffer(body).await(30, TimeUnit.SECONDS);
+    assertEquals(429, second.statusCode(), "80 of 60 characters per minute");
+    assertEquals("rate_limited", second.bodyAsJsonObject().getJsonObject("error").getString("code"));
   }
 
   @Test
