@@ -33,6 +33,7 @@ public final class Settings {
       string("http.webroot", "WEBROOT").matching("\\S.*", "a directory path"),
       list("http.corsOrigins", "CORS_ORIGINS"),
       list("http.allowedHosts", "ALLOWED_HOSTS"),
+      bool("http.httpsRedirect", "HTTPS_REDIRECT"),
       integer("http.idleTimeoutSeconds", "IDLE_TIMEOUT_SECONDS", 5, 86_400),
 
       string("tts.provider", "TTS_PROVIDER").oneOf("auto", "espeak", "onnx", "elevenlabs", "azure", "openai"),

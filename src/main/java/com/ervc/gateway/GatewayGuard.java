@@ -44,6 +44,7 @@ final class GatewayGuard {
   private final int connectionsPerIpPerMinute;
   private final int connectionsPerUser;
   private final int charactersPerMinute;
+  private final boolean httpsRedirect;
   private final Map<String, AtomicInteger> userConnections = new ConcurrentHashMap<>();
 
   GatewayGuard(TokenService tokens, RateLimiter shared, LocalRateLimiter local, JsonObject config,
@@ -60,6 +61,7 @@ final class GatewayGuard {
     this.connectionsPerIpPerMinute = limits.getInteger("connectionsPerIpPerMinute");
     this.connectionsPerUser = limits.getInteger("connectionsPerUser");
     this.charactersPerMinute = limits.getInteger("charactersPerUserPerMinute");
+    this.httpsRedirect = config.getJsonObject("http").getBoolean("httpsRedirect");
   }
 
   TokenService tokens() {
@@ -79,8 +81,14 @@ final class GatewayGuard {
       HttpApi.fail(rc, ErrorCode.INVALID_REQUEST, "this host name is not served here");
       return;
     }
-    if (ClientAddress.secure(rc.request(), trustedProxies)) {
+    boolean secure = ClientAddress.secure(rc.request(), trustedProxies);
+    if (secure) {
       rc.response().putHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    } else if (httpsRedirect && !OPERATOR_PATHS.contains(rc.request().path()) && rc.request().getHeader("Host") != null) {
+      // Behind a TLS-terminating proxy: anything that arrived over plain HTTP is sent to its https:// address.
+      rc.response().setStatusCode(308).putHeader("Location", "https://" + rc.request().getHeader("Host")
+          + rc.request().uri()).end();
+      return;
     }
     rc.next();
   }

@@ -192,6 +192,27 @@ class AuthIT {
   }
 
   @Test
+  void plainHttpIsRedirectedToHttpsWhenConfigured() throws Exception {
+    Map<String, String> env = TestNodes.env(TestNodes.uniqueClusterName());
+    env.putAll(Map.of("HTTPS_REDIRECT", "true", "TRUSTED_PROXIES", "127.0.0.1"));
+    Node redirecting = TestNodes.start(env);
+    try {
+      var plain = http.get(redirecting.httpPort(), "127.0.0.1", "/index.html?x=1").followRedirects(false)
+          .putHeader("Host", "tts.example.test").send().await(10, TimeUnit.SECONDS);
+      assertEquals(308, plain.statusCode());
+      assertEquals("https://tts.example.test/index.html?x=1", plain.getHeader("Location"));
+      var viaTls = http.get(redirecting.httpPort(), "127.0.0.1", "/index.html").followRedirects(false)
+          .putHeader("X-Forwarded-Proto", "https").send().await(10, TimeUnit.SECONDS);
+      assertEquals(200, viaTls.statusCode());
+      var probe = http.get(redirecting.httpPort(), "127.0.0.1", "/live").followRedirects(false)
+          .send().await(10, TimeUnit.SECONDS);
+      assertEquals(200, probe.statusCode(), "probes are never redirected");
+    } finally {
+      TestNodes.stop(redirecting);
+    }
+  }
+
+  @Test
   void unknownHostsAreRefusedAndHstsFollowsTheTrustedProxy() throws Exception {
     assertEquals(400, get("/", null, Map.of("Host", "attacker.example")).statusCode());
     assertEquals(200, get("/", null, Map.of("Host", "tts.example.test")).statusCode());
