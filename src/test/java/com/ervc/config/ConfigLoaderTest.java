@@ -265,4 +265,15 @@ class ConfigLoaderTest {
     assertEquals("config: TRUSTED_PROXIES (limits.trustedProxies) = [\"10.0.0.0/8\",\"ingress.local\"] is not allowed;"
         + " expected IP addresses or CIDR ranges such as 10.0.0.0/8", proxies.getMessage());
   }
+
+  @Test
+  void theDocumentedExampleFileHasEveryKeyAndLoads() throws IOException {
+    Path example = Path.of("config", "enhanced_config.example.json");
+    Set<String> exampleKeys = new TreeSet<>();
+    collectLeaves(new JsonObject(java.nio.file.Files.readString(example)), "", exampleKeys);
+    Set<String> defaultKeys = new TreeSet<>();
+    collectLeaves(ConfigLoader.defaults(), "", defaultKeys);
+    assertEquals(defaultKeys, exampleKeys, "config/enhanced_config.example.json documents every key");
+    ConfigLoader.load(example, Map.of());
+  }
 }
