@@ -6,6 +6,7 @@ import com.ervc.provider.SpeechException;
 import com.ervc.security.AccessPolicy;
 import com.ervc.security.AuthException;
 import com.ervc.security.ClientAddress;
+import com.ervc.security.ConnectionLeases;
 import com.ervc.security.LocalRateLimiter;
 import com.ervc.security.Principal;
 import com.ervc.security.RateLimiter;
@@ -16,9 +17,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The gateway's admission rules, in one place: Host allowlist, HSTS, bearer tokens for the API, the WebSocket
@@ -45,10 +43,11 @@ final class GatewayGuard {
   private final int connectionsPerUser;
   private final int charactersPerMinute;
   private final boolean httpsRedirect;
-  private final Map<String, AtomicInteger> userConnections = new ConcurrentHashMap<>();
+  private final ConnectionLeases leases;
 
-  GatewayGuard(TokenService tokens, RateLimiter shared, LocalRateLimiter local, JsonObject config,
-               ServiceMetrics metrics) {
+  GatewayGuard(TokenService tokens, RateLimiter shared, LocalRateLimiter local, ConnectionLeases leases,
+               JsonObject config, ServiceMetrics metrics) {
+    this.leases = leases;
     this.tokens = tokens;
     this.shared = shared;
     this.local = local;
@@ -174,7 +173,7 @@ final class GatewayGuard {
    * the open connections of its user (4008 when over). Completes with the principal; the caller must call
    * {@link #released(Principal)} when the session ends.
    */
-  Future<Principal> admit(String token, String ip) {
+  Future<Principal> admit(String token, String ip, String connection) {
     // Every attempt counts against its IP, so a flood of bad tokens is throttled like any other.
     return shared.acquire("ws-ip:" + ip, connectionsPerIpPerMinute, MINUTE_MS, 1)
         .compose(wait -> {
@@ -188,19 +187,17 @@ final class GatewayGuard {
             return Future.failedFuture(new Refusal(AUTH_FAILED, auth.getMessage()));
           });
         })
-        .compose(principal -> {
-              AtomicInteger open = userConnections.computeIfAbsent(principal.subject(), k -> new AtomicInteger());
-              if (open.incrementAndGet() > connectionsPerUser) {
-                open.decrementAndGet();
-                metrics.rateLimited("user_connections");
-                return Future.failedFuture(new Refusal(TOO_MANY, "too many open connections for this user"));
-              }
-              return Future.succeededFuture(principal);
-            });
+        .compose(principal -> leases.acquire(principal.subject(), connection, connectionsPerUser).compose(taken -> {
+          if (!taken) {
+            metrics.rateLimited("user_connections");
+            return Future.failedFuture(new Refusal(TOO_MANY, "too many open connections for this user"));
+          }
+          return Future.succeededFuture(principal);
+        }));
   }
 
-  void released(Principal principal) {
-    userConnections.computeIfPresent(principal.subject(), (k, open) -> open.decrementAndGet() <= 0 ? null : open);
+  void released(Principal principal, String connection) {
+    leases.release(principal.subject(), connection);
   }
 
   /** A refused WebSocket: the close code and reason to send. */

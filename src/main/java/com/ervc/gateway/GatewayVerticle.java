@@ -6,7 +6,9 @@ import com.ervc.metrics.MonitoringRoutes;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.provider.ErrorCode;
 import com.ervc.provider.ProviderDirectory;
+import com.ervc.security.LocalConnectionLeases;
 import com.ervc.security.LocalRateLimiter;
+import com.ervc.security.RedisConnectionLeases;
 import com.ervc.security.Principal;
 import com.ervc.security.RedisRateLimiter;
 import com.ervc.security.TokenService;
@@ -59,6 +61,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final HealthService health;
   private GatewayGuard guard;
   private RedisRateLimiter redisLimiter;
+  private RedisConnectionLeases redisLeases;
 
   public GatewayVerticle(NodeState node, ServiceMetrics metrics, HealthService health) {
     this.node = node;
@@ -78,8 +81,12 @@ public final class GatewayVerticle extends VerticleBase {
     String redisUrl = config().getJsonObject("cache").getString("redisUrl");
     redisLimiter = redisUrl == null ? null
         : new RedisRateLimiter(vertx, redisUrl, config().getJsonObject("cache").getLong("timeoutMs"), local);
+    LocalConnectionLeases localLeases = new LocalConnectionLeases();
+    redisLeases = redisUrl == null ? null
+        : new RedisConnectionLeases(vertx, redisUrl, config().getJsonObject("cache").getLong("timeoutMs"), localLeases);
     guard = new GatewayGuard(TokenService.create(vertx, config().getJsonObject("auth")),
-        redisLimiter != null ? redisLimiter : local, local, config(), metrics);
+        redisLimiter != null ? redisLimiter : local, local, redisLeases != null ? redisLeases : localLeases,
+        config(), metrics);
     api = new HttpApi(speech, new ProviderDirectory(vertx), limits, metrics, guard::chargeCharacters);
     int maxSessions = http.getInteger("maxWebSocketConnections");
     metrics.webSocketCapacity(sessions::size, maxSessions);
@@ -190,7 +197,8 @@ public final class GatewayVerticle extends VerticleBase {
     rc.request().toWebSocket().onSuccess(ws -> {
       // Nothing from the client is read until it is admitted.
       ws.pause();
-      guard.admit(token, ip).onComplete(admitted -> {
+      String connection = UUID.randomUUID().toString();
+      guard.admit(token, ip, connection).onComplete(admitted -> {
         if (admitted.failed()) {
           GatewayGuard.Refusal refusal = admitted.cause() instanceof GatewayGuard.Refusal r ? r
               : new GatewayGuard.Refusal(GatewayGuard.AUTH_FAILED, "not admitted");
@@ -198,12 +206,16 @@ public final class GatewayVerticle extends VerticleBase {
           return;
         }
         Principal principal = admitted.result();
+        if (ws.isClosed()) {
+          guard.released(principal, connection); // the client left while being admitted
+          return;
+        }
         WebSocketSession session = new WebSocketSession(vertx, ws, speech, limits, metrics,
-            guard.forSession(UUID.randomUUID().toString(), principal));
+            guard.forSession(connection, principal));
         sessions.add(session);
         session.open(() -> {
           sessions.remove(session);
-          guard.released(principal);
+          guard.released(principal, connection);
         });
         ws.resume();
       });
@@ -258,7 +270,8 @@ public final class GatewayVerticle extends VerticleBase {
         .compose(v -> Future.join(new ArrayList<>(sessions).stream().map(WebSocketSession::shutdown).toList())
             .timeout(CLOSE_HANDSHAKE_MS, TimeUnit.MILLISECONDS).otherwiseEmpty())
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
-        .eventually(() -> redisLimiter == null ? Future.succeededFuture() : redisLimiter.close());
+        .eventually(() -> redisLimiter == null ? Future.succeededFuture() : redisLimiter.close())
+        .eventually(() -> redisLeases == null ? Future.succeededFuture() : redisLeases.close());
   }
 
   private void waitForDrain(Promise<Void> drained, long deadline) {

@@ -1,6 +1,7 @@
 package com.ervc.it;
 
 import com.ervc.cluster.Node;
+import com.ervc.testing.Jwt;
 import com.ervc.testing.RedisServer;
 import com.ervc.testing.TestNodes;
 import com.ervc.testing.WsProbe;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RateLimitIT {
   private static final short TOO_MANY = 4008;
+  private static final String SHARED_SECRET = "a-shared-secret-for-both-gateways-0123456789";
   private static RedisServer redis;
   private static Node a;
   private static Node b;
@@ -50,7 +52,7 @@ class RateLimitIT {
     env.putAll(Map.of("REDIS_URL", redis.url(), "API_RATE_LIMIT", "6", "WS_CONNECTIONS_PER_IP_PER_MINUTE", "3",
         "WEBSOCKET_RATE_LIMIT", "5", "CHARACTERS_PER_USER_PER_MINUTE", "100", "WS_CONNECTIONS_PER_USER", "2",
         // One secret for both gateways, as in any cluster: a token from one is valid on the other.
-        "JWT_SECRET", "a-shared-secret-for-both-gateways-0123456789"));
+        "JWT_SECRET", SHARED_SECRET));
     return env;
   }
 
@@ -127,6 +129,22 @@ class RateLimitIT {
 
   @Test
   @Order(3)
+  void openConnectionsPerUserAreCountedAcrossNodes() throws Exception {
+    // One user (one token; both gateways share the secret): two open connections anywhere, the third is refused.
+    // Minted here: this IP's API budget, which the dev-token endpoint counts against, is used up by now.
+    String token = Jwt.sign("HS256", Jwt.claims("carol", "websocket", 300), SHARED_SECRET);
+    try (WsProbe onA = new WsProbe(client, a.httpPort(), "/ws?token=" + token);
+         WsProbe onB = new WsProbe(client, b.httpPort(), "/ws?token=" + token)) {
+      onA.nextOfType("ready");
+      onB.nextOfType("ready");
+      try (WsProbe third = new WsProbe(client, a.httpPort(), "/ws?token=" + token)) {
+        assertEquals(TOO_MANY, third.awaitClose(10_000));
+      }
+    }
+  }
+
+  @Test
+  @Order(4)
   void withRedisStoppedEachNodeEnforcesTheLimitsItself() throws Exception {
     redis.stop();
     // The per-IP API budget is now local: node b has its own fresh bucket of 6 for this IP.
