@@ -34,6 +34,7 @@ public final class ServiceMetrics {
   private static final String HTTP_RESPONSE_TIME = "vertx.http.server.response.time";
   private static final double[] HTTP_BUCKETS_NANOS = java.util.Arrays.stream(
       seconds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)).mapToDouble(Duration::toNanos).toArray();
+  private static final List<String> AUTH_REASONS = List.of("missing", "invalid", "expired", "origin");
   public static final String OK = "ok";
   public static final String CANCELLED = "cancelled";
   public static final String NO_PROVIDER = "none";
@@ -56,8 +57,8 @@ public final class ServiceMetrics {
   public void registerNodeMeters(List<String> roles, boolean cuda) {
     Gauge.builder("tts.node.info", () -> 1).description("1 per node, labelled with its roles and CUDA availability")
         .tag("node", node).tag("roles", String.join(",", roles)).tag("cuda", Boolean.toString(cuda)).register(registry);
-    // Families whose features are not built yet are exported at 0 over their closed label sets, so dashboards and
-    // alerts work from day one; tts_failovers_total{from,to} appears with the first failover.
+    // Counters over small closed label sets start at 0, so rate() and alerts work before the first event (cloning
+    // and adaptive quality are not built yet); tts_failovers_total{from,to} appears with the first failover.
     for (String success : List.of("true", "false")) {
       Counter.builder("voice.cloning.attempts")
           .description("Voice cloning attempts by success (0 until voice cloning ships)").tag("success", success)
@@ -67,7 +68,7 @@ public final class ServiceMetrics {
       Counter.builder("tts.quality.changes").description("Adaptive quality tier changes (0 until adaptive quality ships)")
           .tag("direction", direction).register(registry);
     }
-    for (String reason : List.of("missing", "invalid", "expired", "origin")) {
+    for (String reason : AUTH_REASONS) {
       Counter.builder("tts.auth.failures").description("Refused credentials by reason")
           .tag("reason", reason).register(registry);
     }
@@ -139,7 +140,7 @@ public final class ServiceMetrics {
   }
 
   public void authFailure(String reason) {
-    String label = Set.of("missing", "invalid", "expired", "origin").contains(reason) ? reason : OTHER;
+    String label = AUTH_REASONS.contains(reason) ? reason : OTHER;
     Counter.builder("tts.auth.failures").description("Refused credentials by reason").tag("reason", label)
         .register(registry).increment();
   }
