@@ -19,6 +19,10 @@ public record Setting(String path, String env, Type type, boolean nullable, Set<
 
   public enum Type { STRING, INT, BOOL, STRING_LIST, DOUBLE }
 
+  /** Keys whose values never appear in an error message (they hold credentials). */
+  static final java.util.Set<String> SECRETS = java.util.Set.of("cache.redisUrl", "metrics.token", "auth.jwtSecret",
+      "providers.elevenlabs.apiKey", "providers.azure.key", "providers.openai.apiKey");
+
   public static Setting string(String path, String env) {
     return new Setting(path, env, Type.STRING, false, Set.of(), 0, 0, null, null);
   }
@@ -157,7 +161,8 @@ public record Setting(String path, String env, Type type, boolean nullable, Set<
   }
 
   ConfigException invalid(Object value, String expected) {
-    String shown = value instanceof JsonObject || value instanceof JsonArray ? value.toString() : "'" + value + "'";
+    String shown = SECRETS.contains(path) && value != null ? "'***'"
+        : value instanceof JsonObject || value instanceof JsonArray ? value.toString() : "'" + value + "'";
     return new ConfigException("config: " + displayName() + " = " + shown + " is not allowed; expected " + expected);
   }
 }

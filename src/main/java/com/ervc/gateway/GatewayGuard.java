@@ -28,6 +28,10 @@ final class GatewayGuard {
   static final String PRINCIPAL = "principal";
   private static final long MINUTE_MS = 60_000;
   static final short AUTH_FAILED = 4001;
+  private static final String MESSAGE_BUCKET = "ws-msg:";
+  /** A Host header fit to build a redirect from: a name or IP literal and an optional port. */
+  private static final java.util.regex.Pattern HOST_HEADER =
+      java.util.regex.Pattern.compile("([A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*|\\[[0-9A-Fa-f:.]+])(:\\d{1,5})?");
   private static final java.util.Set<String> OPERATOR_PATHS = java.util.Set.of("/live", "/health", "/ready", "/metrics");
   static final short TOO_MANY = 4008;
 
@@ -83,10 +87,14 @@ final class GatewayGuard {
     boolean secure = ClientAddress.secure(rc.request(), trustedProxies);
     if (secure) {
       rc.response().putHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
-    } else if (httpsRedirect && !OPERATOR_PATHS.contains(rc.request().path()) && rc.request().getHeader("Host") != null) {
+    } else if (httpsRedirect && !OPERATOR_PATHS.contains(rc.request().path())) {
+      String host = rc.request().getHeader("Host");
+      if (host == null || !HOST_HEADER.matcher(host).matches()) {
+        HttpApi.fail(rc, ErrorCode.INVALID_REQUEST, "a valid Host header is required");
+        return;
+      }
       // Behind a TLS-terminating proxy: anything that arrived over plain HTTP is sent to its https:// address.
-      rc.response().setStatusCode(308).putHeader("Location", "https://" + rc.request().getHeader("Host")
-          + rc.request().uri()).end();
+      rc.response().setStatusCode(308).putHeader("Location", "https://" + host + rc.request().uri()).end();
       return;
     }
     rc.next();
@@ -171,7 +179,7 @@ final class GatewayGuard {
   /**
    * Admits an upgraded socket: verifies the token (4001 on failure), then the new-connection rate of its IP and
    * the open connections of its user (4008 when over). Completes with the principal; the caller must call
-   * {@link #released(Principal)} when the session ends.
+   * {@link #released(Principal, String)} when the session ends.
    */
   Future<Principal> admit(String token, String ip, String connection) {
     // Every attempt counts against its IP, so a flood of bad tokens is throttled like any other.
@@ -198,6 +206,7 @@ final class GatewayGuard {
 
   void released(Principal principal, String connection) {
     leases.release(principal.subject(), connection);
+    local.forget(MESSAGE_BUCKET + connection);
   }
 
   /** A refused WebSocket: the close code and reason to send. */
@@ -229,7 +238,7 @@ final class GatewayGuard {
 
       @Override
       public boolean allowMessage() {
-        boolean allowed = local.tryAcquire("ws-msg:" + sessionId, messagesPerMinute, MINUTE_MS, 1) == 0;
+        boolean allowed = local.tryAcquire(MESSAGE_BUCKET + sessionId, messagesPerMinute, MINUTE_MS, 1) == 0;
         if (!allowed) {
           metrics.rateLimited("ws_message");
         }

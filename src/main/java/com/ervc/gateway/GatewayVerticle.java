@@ -18,6 +18,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -53,6 +54,8 @@ public final class GatewayVerticle extends VerticleBase {
 
   private final NodeState node;
   private final Set<WebSocketSession> sessions = new HashSet<>();
+  /** Upgraded sockets still being admitted; they count toward the connection cap. */
+  private int admitting;
   private HttpServer server;
   private SpeechClient speech;
   private HttpApi api;
@@ -181,7 +184,7 @@ public final class GatewayVerticle extends VerticleBase {
       HttpApi.fail(rc, ErrorCode.PROVIDER_UNAVAILABLE, "the server is shutting down");
       return;
     }
-    if (sessions.size() >= maxSessions) {
+    if (sessions.size() + admitting >= maxSessions) {
       metrics.rateLimited("connections");
       HttpApi.fail(rc, ErrorCode.PROVIDER_UNAVAILABLE, "the server is at its limit of " + maxSessions + " WebSocket connections");
       return;
@@ -194,20 +197,30 @@ public final class GatewayVerticle extends VerticleBase {
     }
     String token = GatewayGuard.webSocketToken(rc.request());
     String ip = guard.clientIp(rc.request());
-    rc.request().toWebSocket().onSuccess(ws -> {
+    admitting++;
+    rc.request().toWebSocket().onComplete(upgraded -> {
+      if (upgraded.failed()) {
+        admitting--;
+        rc.fail(upgraded.cause());
+        return;
+      }
+      ServerWebSocket ws = upgraded.result();
       // Nothing from the client is read until it is admitted.
       ws.pause();
       String connection = UUID.randomUUID().toString();
       guard.admit(token, ip, connection).onComplete(admitted -> {
+        admitting--;
         if (admitted.failed()) {
           GatewayGuard.Refusal refusal = admitted.cause() instanceof GatewayGuard.Refusal r ? r
               : new GatewayGuard.Refusal(GatewayGuard.AUTH_FAILED, "not admitted");
+          metrics.webSocketClosed(refusal.code);
           ws.close(refusal.code, refusal.getMessage());
           return;
         }
         Principal principal = admitted.result();
-        if (ws.isClosed()) {
-          guard.released(principal, connection); // the client left while being admitted
+        if (ws.isClosed() || node.draining()) {
+          guard.released(principal, connection); // the client left, or shutdown began, while it was admitted
+          ws.close((short) 1001, "server shutting down");
           return;
         }
         WebSocketSession session = new WebSocketSession(vertx, ws, speech, limits, metrics,
@@ -219,7 +232,7 @@ public final class GatewayVerticle extends VerticleBase {
         });
         ws.resume();
       });
-    }).onFailure(rc::fail);
+    });
   }
 
   private static StaticHandler staticFiles(String webroot) {

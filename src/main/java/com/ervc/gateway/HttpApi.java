@@ -91,9 +91,17 @@ final class HttpApi {
         fail(rc, refused.code(), refused.getMessage());
         return;
       }
+      if (rc.response().closed()) {
+        return; // the client left during the quota check
+      }
       RequestTrace trace = metrics.request(accepted.quality().wire(), accepted.text().length(), false);
-      String stream = speech.start(accepted, new HttpAudioListener(rc, format, trace));
-      rc.response().closeHandler(v -> speech.cancel(stream));
+      HttpAudioListener listener = new HttpAudioListener(rc, format, trace);
+      String stream = speech.start(accepted, listener);
+      rc.response().closeHandler(v -> {
+        if (speech.cancel(stream)) {
+          listener.cancelled();
+        }
+      });
     });
   }
 
@@ -130,10 +138,14 @@ final class HttpApi {
     public void onSentence(int index, String text) {
     }
 
+    /** The client closed the connection before the end. */
+    void cancelled() {
+      trace.cancelled(provider, samples, Math.max(1, sampleRate));
+    }
+
     @Override
     public Future<Void> onAudio(Buffer pcm) {
       if (rc.response().closed()) {
-        trace.cancelled(provider, samples, sampleRate);
         return Future.failedFuture("client closed the connection");
       }
       trace.audio(provider);
@@ -172,7 +184,7 @@ final class HttpApi {
           .put("provider", p.name()).put("id", v.id()).put("name", v.name())
           .put("language", v.language()).put("gender", v.gender()))));
       rc.json(new JsonObject().put("voices", voices));
-    }).onFailure(e -> fail(rc, ErrorCode.INTERNAL, e.getMessage()));
+    }).onFailure(e -> fail(rc, ErrorCode.INTERNAL, "the provider directory is not available"));
   }
 
   void providers(RoutingContext rc) {
@@ -188,7 +200,7 @@ final class HttpApi {
             .put("nodes", new JsonArray(nodes)).put("detail", p.detail()));
       }
       rc.json(new JsonObject().put("providers", out));
-    }).onFailure(e -> fail(rc, ErrorCode.INTERNAL, e.getMessage()));
+    }).onFailure(e -> fail(rc, ErrorCode.INTERNAL, "the provider directory is not available"));
   }
 
   /** One entry per provider name (instances on several nodes offer the same voices). */

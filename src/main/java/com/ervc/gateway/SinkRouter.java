@@ -102,19 +102,20 @@ final class SinkRouter {
         if (ar.succeeded()) {
           msg.reply(null);
         } else {
+          routes.remove(stream);
           msg.fail(GONE, "client is gone");
         }
       });
       case "end" -> {
         routes.remove(stream);
-        msg.reply(null);
         listener.onEnd((JsonObject) msg.body());
+        msg.reply(null);
       }
       case "error" -> {
         routes.remove(stream);
-        msg.reply(null);
         JsonObject body = (JsonObject) msg.body();
         listener.onError(errorCode(body.getString("code")), body.getString("message"));
+        msg.reply(null);
       }
       default -> throw new IllegalArgumentException("unknown stream message type " + type);
     }

@@ -173,16 +173,15 @@ final class WebSocketSession {
   /** The session ends (4001) when its token expires, unless the client sent a fresh one in time. */
   private void armExpiry() {
     vertx.cancelTimer(expiryTimer);
+    if (ws.isClosed()) {
+      return;
+    }
     long delay = Math.max(1, guard.principal().expiresAtMs() - System.currentTimeMillis());
     expiryTimer = vertx.setTimer(delay, t -> {
       if (!ws.isClosed()) {
         ws.close(GatewayGuard.AUTH_FAILED, "token expired");
       }
     });
-  }
-
-  int inFlight() {
-    return active.size();
   }
 
   /** Refuses new requests from now on; running ones continue. */
@@ -319,12 +318,14 @@ final class WebSocketSession {
     }
   }
 
+  /** The socket closed: every request ends as cancelled (counted), nothing more is sent. */
   private void cancelAll() {
     for (Active request : List.copyOf(active.values())) {
       if (request.stream != null) {
         speech.cancel(request.stream);
       }
       active.remove(request.requestId);
+      request.trace.cancelled(request.provider, request.samples, request.sampleRate);
     }
   }
 

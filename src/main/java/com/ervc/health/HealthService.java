@@ -36,6 +36,8 @@ public final class HealthService {
   private final ProviderDirectory directory;
   private final Map<String, ProbeResult> probes = new ConcurrentHashMap<>();
   private long timer = -1;
+  /** Sampled on a worker with each probe round: reading /proc and file stores must not block an event loop. */
+  private volatile SystemUsage usage = new SystemUsage(-1, -1, -1);
 
   public HealthService(Vertx vertx, NodeState node, JsonObject config, IntSupplier clusterMembers) {
     this.vertx = vertx;
@@ -60,6 +62,11 @@ public final class HealthService {
 
   /** Probes every provider name in the directory once; completes when all answered or timed out. */
   public Future<Void> probeAll() {
+    Future<Void> sampled = vertx.executeBlocking(SystemUsage::measure, false).onSuccess(u -> usage = u).mapEmpty();
+    return Future.join(sampled, probeProviders()).mapEmpty();
+  }
+
+  private Future<Void> probeProviders() {
     return directory.list().compose(providers -> {
       Map<String, ProviderInfo> byName = new LinkedHashMap<>();
       providers.forEach(p -> byName.putIfAbsent(p.name(), p));
@@ -95,7 +102,7 @@ public final class HealthService {
         .otherwise(e -> new JsonObject().put("available", false).put("error", "no cache node answered: " + e.getMessage()));
     Future<List<ProviderInfo>> providers = directory.list().otherwise(e -> List.of());
     return Future.join(cache, providers).map(v -> {
-      SystemUsage system = SystemUsage.measure();
+      SystemUsage system = usage;
       List<ProviderInfo> known = providers.result();
       JsonObject providerStatus = new JsonObject();
       for (ProviderInfo p : known) {

@@ -63,7 +63,7 @@ public final class PipelineVerticle extends VerticleBase {
       msg.fail(e.code().status(), e.getMessage());
       return;
     } catch (RuntimeException e) {
-      msg.fail(ErrorCode.INVALID_REQUEST.status(), "malformed pipeline request: " + e.getMessage());
+      msg.fail(ErrorCode.INVALID_REQUEST.status(), "malformed pipeline request");
       return;
     }
     directory.list()

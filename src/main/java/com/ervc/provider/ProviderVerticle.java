@@ -20,7 +20,8 @@ public abstract class ProviderVerticle extends VerticleBase {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final ServiceMetrics metrics;
   private ProviderDirectory directory;
-  private ProviderInfo info;
+  private volatile ProviderInfo info;
+  private long announcer = -1;
   private int maxQueue;
 
   protected ProviderVerticle(ServiceMetrics metrics) {
@@ -55,18 +56,23 @@ public abstract class ProviderVerticle extends VerticleBase {
         })
         .compose(v -> directory.announce(info))
         .onSuccess(v -> {
-          vertx.setPeriodic(ProviderDirectory.REFRESH_MS, id -> directory.announce(info));
+          announcer = vertx.setPeriodic(ProviderDirectory.REFRESH_MS, id -> directory.announce(info));
           metrics.provider(name(), () -> info == null ? 0 : 1, () -> inFlight.get() / (double) concurrency());
         });
   }
 
   private void handle(Message<JsonObject> msg) {
+    ProviderInfo serving = info;
+    if (serving == null) {
+      msg.fail(ErrorCode.PROVIDER_UNAVAILABLE.status(), "provider '" + name() + "' is stopping");
+      return;
+    }
     TtsRequest sentence;
     try {
       sentence = TtsRequest.fromJson(msg.body());
       if (sentence.voice() == null) {
-        sentence = sentence.withProvider(name(), info.defaultVoice());
-      } else if (!info.hasVoice(sentence.voice())) {
+        sentence = sentence.withProvider(name(), serving.defaultVoice());
+      } else if (!serving.hasVoice(sentence.voice())) {
         throw new SpeechException(ErrorCode.INVALID_REQUEST,
             "voice '" + sentence.voice() + "' is not offered by provider '" + name() + "' (see GET /api/v1/voices)");
       }
@@ -74,7 +80,7 @@ public abstract class ProviderVerticle extends VerticleBase {
       msg.fail(e.code().status(), e.getMessage());
       return;
     } catch (RuntimeException e) {
-      msg.fail(ErrorCode.INVALID_REQUEST.status(), "malformed synthesis request: " + e.getMessage());
+      msg.fail(ErrorCode.INVALID_REQUEST.status(), "malformed synthesis request");
       return;
     }
     if (inFlight.incrementAndGet() > maxQueue) {
@@ -102,6 +108,7 @@ public abstract class ProviderVerticle extends VerticleBase {
   public Future<?> stop() {
     ProviderInfo withdrawn = info;
     info = null;
+    vertx.cancelTimer(announcer); // or a last announcement could re-add the entry after the withdrawal
     return withdrawn == null ? Future.succeededFuture() : directory.withdraw(name(), withdrawn.nodeId()).otherwiseEmpty();
   }
 }

@@ -1,9 +1,12 @@
 package com.ervc.provider;
 
 import io.vertx.core.eventbus.ReplyException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A failure with a protocol error code, raised anywhere between the gateway and a provider. */
 public final class SpeechException extends RuntimeException {
+  private static final Logger LOG = LoggerFactory.getLogger(SpeechException.class);
   private final ErrorCode code;
 
   public SpeechException(ErrorCode code, String message) {
@@ -25,10 +28,15 @@ public final class SpeechException extends RuntimeException {
         case RECIPIENT_FAILURE -> new SpeechException(ErrorCode.fromStatus(reply.failureCode()), reply.getMessage());
         case NO_HANDLERS -> new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "no node serves this request right now");
         case TIMEOUT -> new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "the request timed out inside the cluster");
-        default -> new SpeechException(ErrorCode.INTERNAL, String.valueOf(reply.getMessage()));
+        default -> internal(failure);
       };
     }
-    return new SpeechException(ErrorCode.INTERNAL,
-        failure.getMessage() == null ? failure.toString() : failure.getMessage());
+    return internal(failure);
+  }
+
+  /** Unexpected failures reach clients as a fixed text; the detail (class names, hosts) stays in the log. */
+  private static SpeechException internal(Throwable failure) {
+    LOG.warn("internal failure: {}", failure.toString());
+    return new SpeechException(ErrorCode.INTERNAL, "internal error");
   }
 }

@@ -62,6 +62,11 @@ public final class LocalRateLimiter implements RateLimiter {
     }
   }
 
+  /** Drops a bucket that can no longer be used (its connection closed). */
+  public synchronized void forget(String key) {
+    buckets.remove(key);
+  }
+
   synchronized int size() {
     return buckets.size();
   }

@@ -4,7 +4,4 @@ import java.util.List;
 
 /** An authenticated caller: the token's subject, its roles, and when the token stops being valid. */
 public record Principal(String subject, List<String> roles, long expiresAtMs) {
-  public boolean hasRole(String role) {
-    return roles.contains(role);
-  }
 }

@@ -10,7 +10,6 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -149,8 +148,4 @@ public final class TokenService {
         .put("roles", new JsonArray()), options);
   }
 
-  /** Secret length check used at start: HS256 secrets shorter than 32 bytes are refused. */
-  public static boolean strongEnough(String secret) {
-    return secret != null && secret.getBytes(StandardCharsets.UTF_8).length >= 32;
-  }
 }

@@ -122,7 +122,7 @@ class ConfigLoaderTest {
         arguments("ENABLE_EMOTIONS=maybe", null, Map.of("ENABLE_EMOTIONS", "maybe"),
             "config: ENABLE_EMOTIONS (tts.enableEmotions) = 'maybe' is not allowed; expected true|false"),
         arguments("REDIS_URL=http://x", null, Map.of("REDIS_URL", "http://x"),
-            "config: REDIS_URL (cache.redisUrl) = 'http://x' is not allowed; "
+            "config: REDIS_URL (cache.redisUrl) = '***' is not allowed; "
                 + "expected a URL starting with redis://, rediss:// or unix://"),
         arguments("LOG_LEVEL=loud", null, Map.of("LOG_LEVEL", "loud"),
             "config: LOG_LEVEL (logging.level) = 'loud' is not allowed; expected one of DEBUG|ERROR|INFO|TRACE|WARN"),
@@ -208,6 +208,11 @@ class ConfigLoaderTest {
     String message = e.getMessage();
     assertFalse(message.contains("\n") || message.contains("\r"), message);
     assertTrue(message.startsWith("config: " + env + " (" + path + ") = "), message);
+    if (Setting.SECRETS.contains(path)) {
+      // Credentials are never echoed, not even invalid ones.
+      assertTrue(message.contains("= '***'") && !message.contains(bad), message);
+      return;
+    }
     // A list is shown as JSON (["gateway","nobody"]), so look for each item rather than the raw string.
     for (String part : bad.split(",")) {
       assertTrue(message.contains(part), message);
