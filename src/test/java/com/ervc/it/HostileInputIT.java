@@ -177,9 +177,39 @@ class HostileInputIT {
     }
   }
 
+  @Test
+  void invalidUtf8GetsAnErrorAndDisturbsNobody() throws Exception {
+    try (WsProbe victim = connect(); Socket raw = rawWebSocket(7_000_001)) {
+      InputStream in = raw.getInputStream();
+      assertEquals("ready", new JsonObject(new String(readFrame(in)[1], StandardCharsets.UTF_8)).getString("type"));
+      raw.getOutputStream().write(maskedTextFrame(new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}));
+      // The malformed bytes decode to replacement characters, which are not JSON: a clear error, connection kept.
+      JsonObject error = new JsonObject(new String(readFrame(in)[1], StandardCharsets.UTF_8));
+      assertEquals("invalid_request", error.getString("code"), error.encode());
+      raw.getOutputStream().write(maskedTextFrame("{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8)));
+      assertEquals("pong", new JsonObject(new String(readFrame(in)[1], StandardCharsets.UTF_8)).getString("type"));
+      victim.send(new JsonObject().put("type", "synthesize").put("id", "fine").put("text", "Unbothered."));
+      assertComplete(victim.collect("fine"));
+    }
+  }
+
   /** A raw WebSocket client that starts a long reply and then drops the TCP connection without a close frame. */
   private static void connectSpeakAndDrop(int n) {
-    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), node.httpPort())) {
+    try (Socket socket = rawWebSocket(n)) {
+      OutputStream out = socket.getOutputStream();
+      out.write(maskedTextFrame(new JsonObject().put("type", "synthesize").put("id", "d" + n)
+          .put("text", "Dropped before the end of this sentence number " + n + ". And another one.").encode()
+          .getBytes(StandardCharsets.UTF_8)));
+      out.flush();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Opens a WebSocket by hand (so tests can send what a well-behaved client library never would). */
+  private static Socket rawWebSocket(int n) throws Exception {
+    Socket socket = new Socket(InetAddress.getLoopbackAddress(), node.httpPort());
+    try {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
       String key = Base64.getEncoder().encodeToString(("drop-key-" + n + "-padding").substring(0, 16)
@@ -188,21 +218,43 @@ class HostileInputIT {
           + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
       InputStream in = socket.getInputStream();
-      byte[] head = new byte[12];
-      int read = in.read(head);
-      if (read < 12 || !new String(head, StandardCharsets.US_ASCII).startsWith("HTTP/1.1 101")) {
-        throw new IllegalStateException("upgrade refused: " + new String(head, 0, Math.max(read, 0), StandardCharsets.US_ASCII));
+      String head = readHead(in);
+      if (!head.startsWith("HTTP/1.1 101")) {
+        throw new IllegalStateException("upgrade refused: " + head);
       }
-      out.write(maskedTextFrame(new JsonObject().put("type", "synthesize").put("id", "d" + n)
-          .put("text", "Dropped before the end of this sentence number " + n + ". And another one.").encode()));
-      out.flush();
+      return socket;
     } catch (Exception e) {
-      throw new IllegalStateException(e);
+      socket.close();
+      throw e;
     }
   }
 
-  private static byte[] maskedTextFrame(String text) {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+  /** Reads the HTTP response head up to the blank line, so the next bytes are WebSocket frames. */
+  private static String readHead(InputStream in) throws java.io.IOException {
+    StringBuilder head = new StringBuilder();
+    int c;
+    while ((c = in.read()) != -1) {
+      head.append((char) c);
+      if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+        break;
+      }
+    }
+    return head.toString();
+  }
+
+  /** Reads one unmasked server frame: {opcode}, payload. */
+  private static byte[][] readFrame(InputStream in) throws java.io.IOException {
+    int first = in.read();
+    int length = in.read() & 0x7F;
+    if (length == 126) {
+      length = (in.read() << 8) | in.read();
+    } else if (length == 127) {
+      throw new IllegalStateException("unexpectedly large frame");
+    }
+    return new byte[][] {{(byte) (first & 0x0F)}, in.readNBytes(length)};
+  }
+
+  private static byte[] maskedTextFrame(byte[] payload) {
     byte[] mask = {1, 2, 3, 4};
     int headerLength = payload.length < 126 ? 2 : 4;
     byte[] frame = new byte[headerLength + 4 + payload.length];
