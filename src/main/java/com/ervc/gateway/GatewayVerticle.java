@@ -190,9 +190,7 @@ public final class GatewayVerticle extends VerticleBase {
       return;
     }
     if (!guard.originAllowed(rc.request())) {
-      rc.response().setStatusCode(403).putHeader("Content-Type", "application/json")
-          .end(new JsonObject().put("error", new JsonObject().put("code", ErrorCode.UNAUTHORIZED.wire())
-              .put("message", "this Origin may not open WebSockets here")).encode());
+      HttpApi.fail(rc, 403, ErrorCode.UNAUTHORIZED, "this Origin may not open WebSockets here");
       return;
     }
     String token = GatewayGuard.webSocketToken(rc.request());
@@ -251,19 +249,12 @@ public final class GatewayVerticle extends VerticleBase {
     if (status >= 500) {
       LOG.error("request {} {} failed", rc.request().method(), rc.request().path(), rc.failure());
     }
-    if (rc.response().headWritten()) {
-      rc.response().reset();
-      return;
-    }
-    rc.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("error", new JsonObject().put("code", code.wire())
-            .put("message", switch (status) {
-              case 404 -> "not found";
-              case 405 -> "method not allowed";
-              case 413 -> "request body too large";
-              default -> "request failed";
-            }))
-            .encode());
+    HttpApi.fail(rc, status, code, switch (status) {
+      case 404 -> "not found";
+      case 405 -> "method not allowed";
+      case 413 -> "request body too large";
+      default -> "request failed";
+    });
   }
 
   /**

@@ -40,9 +40,13 @@ final class HttpApi {
   }
 
   static void fail(RoutingContext rc, ErrorCode code, String message) {
+    fail(rc, code.status(), code, message);
+  }
+
+  /** The one writer of HTTP error answers; a response already under way can only be reset. */
+  static void fail(RoutingContext rc, int status, ErrorCode code, String message) {
     if (!rc.response().headWritten()) {
-      rc.response().setStatusCode(code.status()).putHeader("Content-Type", "application/json")
-          .end(new JsonObject().put("error", new JsonObject().put("code", code.wire()).put("message", message)).encode());
+      rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(code.body(message).encode());
     } else {
       rc.response().reset();
     }
@@ -60,9 +64,7 @@ final class HttpApi {
     }
     AudioResponseFormat format = AudioResponseFormat.negotiate(rc.request().getHeader("Accept"));
     if (format == null) {
-      rc.response().setStatusCode(406).putHeader("Content-Type", "application/json")
-          .end(new JsonObject().put("error", new JsonObject().put("code", ErrorCode.INVALID_REQUEST.wire())
-              .put("message", "Accept must allow audio/wav, audio/L16 or audio/pcm")).encode());
+      fail(rc, 406, ErrorCode.INVALID_REQUEST, "Accept must allow audio/wav, audio/L16 or audio/pcm");
       return;
     }
     TtsRequest request;
@@ -180,7 +182,8 @@ final class HttpApi {
   void voices(RoutingContext rc) {
     directory.list().onSuccess(providers -> {
       JsonArray voices = new JsonArray();
-      distinctByName(providers).forEach(p -> p.voices().forEach(v -> voices.add(new JsonObject()
+      ProviderDirectory.byName(providers).values().stream().map(instances -> instances.get(0))
+          .forEach(p -> p.voices().forEach(v -> voices.add(new JsonObject()
           .put("provider", p.name()).put("id", v.id()).put("name", v.name())
           .put("language", v.language()).put("gender", v.gender()))));
       rc.json(new JsonObject().put("voices", voices));
@@ -190,8 +193,9 @@ final class HttpApi {
   void providers(RoutingContext rc) {
     directory.list().onSuccess(providers -> {
       JsonArray out = new JsonArray();
-      for (ProviderInfo p : distinctByName(providers)) {
-        List<String> nodes = providers.stream().filter(o -> o.name().equals(p.name())).map(ProviderInfo::nodeId).toList();
+      for (List<ProviderInfo> instances : ProviderDirectory.byName(providers).values()) {
+        ProviderInfo p = instances.get(0);
+        List<String> nodes = instances.stream().map(ProviderInfo::nodeId).toList();
         out.add(new JsonObject().put("name", p.name()).put("available", p.available())
             .put("voices", new JsonArray(p.voices().stream().map(ProviderInfo.Voice::id).toList()))
             .put("defaultVoice", p.defaultVoice()).put("emotions", new JsonArray(p.emotions()))
@@ -203,10 +207,5 @@ final class HttpApi {
     }).onFailure(e -> fail(rc, ErrorCode.INTERNAL, "the provider directory is not available"));
   }
 
-  /** One entry per provider name (instances on several nodes offer the same voices). */
-  private static List<ProviderInfo> distinctByName(List<ProviderInfo> providers) {
-    return providers.stream().filter(p -> providers.stream().filter(o -> o.name().equals(p.name()))
-        .findFirst().orElseThrow() == p).toList();
-  }
 
 }

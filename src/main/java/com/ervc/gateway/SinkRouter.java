@@ -114,7 +114,7 @@ final class SinkRouter {
       case "error" -> {
         routes.remove(stream);
         JsonObject body = (JsonObject) msg.body();
-        listener.onError(errorCode(body.getString("code")), body.getString("message"));
+        listener.onError(ErrorCode.fromWire(body.getString("code")).orElse(ErrorCode.INTERNAL), body.getString("message"));
         msg.reply(null);
       }
       default -> throw new IllegalArgumentException("unknown stream message type " + type);
@@ -142,12 +142,4 @@ final class SinkRouter {
     }
   }
 
-  private static ErrorCode errorCode(String wire) {
-    for (ErrorCode code : ErrorCode.values()) {
-      if (code.wire().equals(wire)) {
-        return code;
-      }
-    }
-    return ErrorCode.INTERNAL;
-  }
 }

@@ -78,6 +78,13 @@ final class WebSocketSession {
       this.trace = metrics.request(request.quality().wire(), request.text().length(), true);
     }
 
+    /** Stops the pipeline's stream, if it was started (it is not while the character quota is checked). */
+    void stopStream() {
+      if (stream != null) {
+        speech.cancel(stream);
+      }
+    }
+
     private boolean current() {
       return active.get(requestId) == this;
     }
@@ -192,9 +199,7 @@ final class WebSocketSession {
   /** Ends the session for shutdown: running requests get an error, then the socket closes with 1001. */
   Future<Void> shutdown() {
     for (Active request : List.copyOf(active.values())) {
-      if (request.stream != null) {
-        speech.cancel(request.stream);
-      }
+      request.stopStream();
       request.onError(ErrorCode.PROVIDER_UNAVAILABLE, "the server is shutting down");
     }
     return ws.isClosed() ? Future.succeededFuture() : ws.close((short) 1001, "server shutting down");
@@ -311,9 +316,7 @@ final class WebSocketSession {
   private void cancel(String requestId) {
     Active request = active.get(requestId);
     if (request != null) {
-      if (request.stream != null) {
-        speech.cancel(request.stream);
-      }
+      request.stopStream();
       request.finish(false, true);
     }
   }
@@ -321,9 +324,7 @@ final class WebSocketSession {
   /** The socket closed: every request ends as cancelled (counted), nothing more is sent. */
   private void cancelAll() {
     for (Active request : List.copyOf(active.values())) {
-      if (request.stream != null) {
-        speech.cancel(request.stream);
-      }
+      request.stopStream();
       active.remove(request.requestId);
       request.trace.cancelled(request.provider, request.samples, request.sampleRate);
     }

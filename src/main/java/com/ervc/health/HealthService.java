@@ -13,7 +13,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -68,10 +67,9 @@ public final class HealthService {
 
   private Future<Void> probeProviders() {
     return directory.list().compose(providers -> {
-      Map<String, ProviderInfo> byName = new LinkedHashMap<>();
-      providers.forEach(p -> byName.putIfAbsent(p.name(), p));
+      Map<String, List<ProviderInfo>> byName = ProviderDirectory.byName(providers);
       probes.keySet().retainAll(byName.keySet());
-      return Future.join(byName.values().stream().map(this::probe).toList()).mapEmpty();
+      return Future.join(byName.values().stream().map(instances -> probe(instances.get(0))).toList()).mapEmpty();
     });
   }
 
@@ -103,22 +101,16 @@ public final class HealthService {
     Future<List<ProviderInfo>> providers = directory.list().otherwise(e -> List.of());
     return Future.join(cache, providers).map(v -> {
       SystemUsage system = usage;
-      List<ProviderInfo> known = providers.result();
+      Map<String, List<ProviderInfo>> known = ProviderDirectory.byName(providers.result());
       JsonObject providerStatus = new JsonObject();
-      for (ProviderInfo p : known) {
-        JsonObject entry = providerStatus.getJsonObject(p.name());
-        if (entry == null) {
-          ProbeResult probe = probes.get(p.name());
-          entry = probe == null ? new JsonObject().put("status", "unknown") : probe.toJson();
-          entry.put("nodes", new JsonArray());
-          providerStatus.put(p.name(), entry);
-        }
-        entry.getJsonArray("nodes").add(p.nodeId());
-      }
+      known.forEach((name, instances) -> {
+        ProbeResult probe = probes.get(name);
+        JsonObject entry = probe == null ? new JsonObject().put("status", "unknown") : probe.toJson();
+        providerStatus.put(name, entry.put("nodes", new JsonArray(instances.stream().map(ProviderInfo::nodeId).toList())));
+      });
       boolean cacheAvailable = cache.result().getBoolean("available", false);
-      List<ProbeResult> current = known.stream().map(ProviderInfo::name).distinct()
-          .map(probes::get).filter(Objects::nonNull).toList();
-      HealthStatus status = HealthStatus.evaluate(node.allUp(), (int) known.stream().map(ProviderInfo::name).distinct().count(),
+      List<ProbeResult> current = known.keySet().stream().map(probes::get).filter(Objects::nonNull).toList();
+      HealthStatus status = HealthStatus.evaluate(node.allUp(), known.size(),
           current, cacheAvailable, system);
       JsonObject cluster = new JsonObject().put("members", clusterMembers.getAsInt())
           .put("node", node.nodeId()).put("roles", node.toJson().getJsonArray("roles")).put("cuda", false);

@@ -1,6 +1,7 @@
 package com.ervc.metrics;
 
 import com.ervc.health.HealthService;
+import com.ervc.provider.ErrorCode;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -44,8 +45,7 @@ public final class MonitoringRoutes {
         if (token != null && !bearerMatches(rc, token)) {
           rc.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer")
               .putHeader("Content-Type", "application/json")
-              .end(new JsonObject().put("error", new JsonObject().put("code", "unauthorized")
-                  .put("message", "metrics need Authorization: Bearer <METRICS_TOKEN>")).encode());
+              .end(ErrorCode.UNAUTHORIZED.body("metrics need Authorization: Bearer <METRICS_TOKEN>").encode());
           return;
         }
         rc.response().putHeader("Content-Type", PROMETHEUS_TEXT).end(metrics.registry().scrape());

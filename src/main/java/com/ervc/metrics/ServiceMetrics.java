@@ -204,15 +204,7 @@ public final class ServiceMetrics {
   }
 
   static String outcome(String outcome) {
-    if (OK.equals(outcome) || CANCELLED.equals(outcome)) {
-      return outcome;
-    }
-    for (ErrorCode code : ErrorCode.values()) {
-      if (code.wire().equals(outcome)) {
-        return outcome;
-      }
-    }
-    return OTHER;
+    return OK.equals(outcome) || CANCELLED.equals(outcome) || ErrorCode.fromWire(outcome).isPresent() ? outcome : OTHER;
   }
 
   private static Duration[] seconds(double... values) {

@@ -1,6 +1,9 @@
 package com.ervc.provider;
 
+import io.vertx.core.json.JsonObject;
+
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * The error codes of the public protocol. Each has the HTTP status the REST API answers with; the same number
@@ -28,6 +31,16 @@ public enum ErrorCode {
 
   public int status() {
     return status;
+  }
+
+  /** The code with this wire name, if any. */
+  public static Optional<ErrorCode> fromWire(String wire) {
+    return Arrays.stream(values()).filter(c -> c.wire.equals(wire)).findFirst();
+  }
+
+  /** The JSON body of an HTTP error answer: {"error":{"code":...,"message":...}}. */
+  public JsonObject body(String message) {
+    return new JsonObject().put("error", new JsonObject().put("code", wire).put("message", message));
   }
 
   /** The code an event-bus failure code stands for; unknown numbers are internal errors. */

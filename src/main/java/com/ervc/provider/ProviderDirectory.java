@@ -5,8 +5,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The cluster-wide list of provider instances. Each provider verticle re-announces itself before its entry's
@@ -40,6 +43,13 @@ public final class ProviderDirectory {
 
   public Future<Void> withdraw(String name, String nodeId) {
     return map().compose(m -> m.remove(key(name, nodeId))).mapEmpty();
+  }
+
+  /** Instances grouped by provider name, in the list's order (instances of one name offer the same voices). */
+  public static Map<String, List<ProviderInfo>> byName(List<ProviderInfo> providers) {
+    Map<String, List<ProviderInfo>> groups = new LinkedHashMap<>();
+    providers.forEach(p -> groups.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(p));
+    return groups;
   }
 
   /** All announced instances sorted by name then node; memoised briefly because it is read per request. */
