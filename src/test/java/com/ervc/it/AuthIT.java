@@ -2,6 +2,7 @@ package com.ervc.it;
 
 import com.ervc.cluster.Node;
 import com.ervc.testing.Jwt;
+import com.ervc.testing.RawWebSocket;
 import com.ervc.testing.TestNodes;
 import com.ervc.testing.WsProbe;
 import io.vertx.core.Vertx;
@@ -69,17 +70,24 @@ class AuthIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("refusedTokens")
   void refusedTokensCloseTheSocketWith4001BeforeAnyMessage(String name, String token) throws Exception {
-    try (WsProbe ws = new WsProbe(client, node.httpPort(), "/ws?token=" + token)) {
-      assertEquals(AUTH_FAILED, ws.awaitClose(10_000), name);
-      assertTrue(ws.drain(100).isEmpty(), "no message, not even ready, for " + name);
+    assertEquals(AUTH_FAILED, firstFrameCloseCode(token), name);
+  }
+
+  /**
+   * The close code, asserting the close is the very first frame (no message, not even ready). A raw socket, as
+   * the server closes at once, which can beat a client library's own handshake bookkeeping.
+   */
+  private static int firstFrameCloseCode(String token) throws Exception {
+    try (java.net.Socket socket = RawWebSocket.open(node.httpPort(), token)) {
+      byte[][] first = RawWebSocket.readFrame(socket.getInputStream());
+      assertEquals(0x8, first[0][0], "the first frame closes the connection");
+      return ((first[1][0] & 0xFF) << 8) | (first[1][1] & 0xFF);
     }
   }
 
   @Test
   void noTokenIsRefusedToo() throws Exception {
-    try (WsProbe ws = new WsProbe(client, node.httpPort(), "/ws")) {
-      assertEquals(AUTH_FAILED, ws.awaitClose(10_000));
-    }
+    assertEquals(AUTH_FAILED, firstFrameCloseCode(""));
   }
 
   @Test
@@ -116,9 +124,7 @@ class AuthIT {
   void tokensWithoutSubjectAreRefused() throws Exception {
     JsonObject anonymous = valid("websocket", 60);
     anonymous.remove("sub");
-    try (WsProbe ws = new WsProbe(client, node.httpPort(), "/ws?token=" + Jwt.sign("HS256", anonymous, SECRET))) {
-      assertEquals(AUTH_FAILED, ws.awaitClose(10_000));
-    }
+    assertEquals(AUTH_FAILED, firstFrameCloseCode(Jwt.sign("HS256", anonymous, SECRET)));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package com.ervc.it;
 
 import com.ervc.cluster.Node;
+import com.ervc.testing.RawWebSocket;
 import com.ervc.testing.TestNodes;
 import com.ervc.testing.WsProbe;
 import com.ervc.testing.WsProbe.Reply;
@@ -20,7 +21,6 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -179,15 +179,15 @@ class HostileInputIT {
 
   @Test
   void invalidUtf8GetsAnErrorAndDisturbsNobody() throws Exception {
-    try (WsProbe victim = connect(); Socket raw = rawWebSocket(7_000_001)) {
+    try (WsProbe victim = connect(); Socket raw = RawWebSocket.open(node.httpPort(), token)) {
       InputStream in = raw.getInputStream();
-      assertEquals("ready", new JsonObject(new String(readFrame(in)[1], StandardCharsets.UTF_8)).getString("type"));
-      raw.getOutputStream().write(maskedTextFrame(new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}));
+      assertEquals("ready", new JsonObject(new String(RawWebSocket.readFrame(in)[1], StandardCharsets.UTF_8)).getString("type"));
+      raw.getOutputStream().write(RawWebSocket.maskedTextFrame(new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}));
       // The malformed bytes decode to replacement characters, which are not JSON: a clear error, connection kept.
-      JsonObject error = new JsonObject(new String(readFrame(in)[1], StandardCharsets.UTF_8));
+      JsonObject error = new JsonObject(new String(RawWebSocket.readFrame(in)[1], StandardCharsets.UTF_8));
       assertEquals("invalid_request", error.getString("code"), error.encode());
-      raw.getOutputStream().write(maskedTextFrame("{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8)));
-      assertEquals("pong", new JsonObject(new String(readFrame(in)[1], StandardCharsets.UTF_8)).getString("type"));
+      raw.getOutputStream().write(RawWebSocket.maskedTextFrame("{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8)));
+      assertEquals("pong", new JsonObject(new String(RawWebSocket.readFrame(in)[1], StandardCharsets.UTF_8)).getString("type"));
       victim.send(new JsonObject().put("type", "synthesize").put("id", "fine").put("text", "Unbothered."));
       assertComplete(victim.collect("fine"));
     }
@@ -195,9 +195,9 @@ class HostileInputIT {
 
   /** A raw WebSocket client that starts a long reply and then drops the TCP connection without a close frame. */
   private static void connectSpeakAndDrop(int n) {
-    try (Socket socket = rawWebSocket(n)) {
+    try (Socket socket = RawWebSocket.open(node.httpPort(), token)) {
       OutputStream out = socket.getOutputStream();
-      out.write(maskedTextFrame(new JsonObject().put("type", "synthesize").put("id", "d" + n)
+      out.write(RawWebSocket.maskedTextFrame(new JsonObject().put("type", "synthesize").put("id", "d" + n)
           .put("text", "Dropped before the end of this sentence number " + n + ". And another one.").encode()
           .getBytes(StandardCharsets.UTF_8)));
       out.flush();
@@ -206,72 +206,6 @@ class HostileInputIT {
     }
   }
 
-  /** Opens a WebSocket by hand (so tests can send what a well-behaved client library never would). */
-  private static Socket rawWebSocket(int n) throws Exception {
-    Socket socket = new Socket(InetAddress.getLoopbackAddress(), node.httpPort());
-    try {
-      socket.setSoTimeout(10_000);
-      OutputStream out = socket.getOutputStream();
-      String key = Base64.getEncoder().encodeToString(("drop-key-" + n + "-padding").substring(0, 16)
-          .getBytes(StandardCharsets.US_ASCII));
-      out.write(("GET /ws?token=" + token + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-          + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
-      InputStream in = socket.getInputStream();
-      String head = readHead(in);
-      if (!head.startsWith("HTTP/1.1 101")) {
-        throw new IllegalStateException("upgrade refused: " + head);
-      }
-      return socket;
-    } catch (Exception e) {
-      socket.close();
-      throw e;
-    }
-  }
-
-  /** Reads the HTTP response head up to the blank line, so the next bytes are WebSocket frames. */
-  private static String readHead(InputStream in) throws java.io.IOException {
-    StringBuilder head = new StringBuilder();
-    int c;
-    while ((c = in.read()) != -1) {
-      head.append((char) c);
-      if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
-        break;
-      }
-    }
-    return head.toString();
-  }
-
-  /** Reads one unmasked server frame: {opcode}, payload. */
-  private static byte[][] readFrame(InputStream in) throws java.io.IOException {
-    int first = in.read();
-    int length = in.read() & 0x7F;
-    if (length == 126) {
-      length = (in.read() << 8) | in.read();
-    } else if (length == 127) {
-      throw new IllegalStateException("unexpectedly large frame");
-    }
-    return new byte[][] {{(byte) (first & 0x0F)}, in.readNBytes(length)};
-  }
-
-  private static byte[] maskedTextFrame(byte[] payload) {
-    byte[] mask = {1, 2, 3, 4};
-    int headerLength = payload.length < 126 ? 2 : 4;
-    byte[] frame = new byte[headerLength + 4 + payload.length];
-    frame[0] = (byte) 0x81;
-    if (payload.length < 126) {
-      frame[1] = (byte) (0x80 | payload.length);
-    } else {
-      frame[1] = (byte) (0x80 | 126);
-      frame[2] = (byte) (payload.length >> 8);
-      frame[3] = (byte) payload.length;
-    }
-    System.arraycopy(mask, 0, frame, headerLength, 4);
-    for (int i = 0; i < payload.length; i++) {
-      frame[headerLength + 4 + i] = (byte) (payload[i] ^ mask[i % 4]);
-    }
-    return frame;
-  }
 
   private static JsonObject gateway() throws Exception {
     WebClient http = WebClient.create(client);

@@ -2,6 +2,7 @@ package com.ervc.it;
 
 import com.ervc.cluster.Node;
 import com.ervc.testing.Jwt;
+import com.ervc.testing.RawWebSocket;
 import com.ervc.testing.RedisServer;
 import com.ervc.testing.TestNodes;
 import com.ervc.testing.WsProbe;
@@ -84,12 +85,12 @@ class RateLimitIT {
     JsonObject t2 = tokens(b);
     try (WsProbe first = new WsProbe(client, a.httpPort(), "/ws?token=" + t1.getString("token"));
          WsProbe second = new WsProbe(client, b.httpPort(), "/ws?token=" + t2.getString("token"));
-         WsProbe third = new WsProbe(client, a.httpPort(), "/ws?token=" + tokens(a).getString("token"));
-         WsProbe fourth = new WsProbe(client, b.httpPort(), "/ws?token=" + tokens(b).getString("token"))) {
+         WsProbe third = new WsProbe(client, a.httpPort(), "/ws?token=" + tokens(a).getString("token"))) {
       first.nextOfType("ready");
       second.nextOfType("ready");
       third.nextOfType("ready");
-      assertEquals(TOO_MANY, fourth.awaitClose(10_000));
+      // A raw socket: the server closes at once, which can beat a client library's own handshake bookkeeping.
+      assertEquals(TOO_MANY, RawWebSocket.closeCode(b.httpPort(), tokens(b).getString("token")));
 
       // Characters per user per minute (100): a 60-character request passes, the next one does not.
       String sixty = "This sentence is exactly sixty characters long, give or tak.";
@@ -137,9 +138,7 @@ class RateLimitIT {
          WsProbe onB = new WsProbe(client, b.httpPort(), "/ws?token=" + token)) {
       onA.nextOfType("ready");
       onB.nextOfType("ready");
-      try (WsProbe third = new WsProbe(client, a.httpPort(), "/ws?token=" + token)) {
-        assertEquals(TOO_MANY, third.awaitClose(10_000));
-      }
+      assertEquals(TOO_MANY, RawWebSocket.closeCode(a.httpPort(), token));
     }
   }
 
