@@ -34,8 +34,11 @@ public abstract class ProviderVerticle extends VerticleBase {
   /** Checks the engine and describes what it offers. Fails when the provider cannot work on this node. */
   protected abstract Future<ProviderInfo> probe(String nodeId);
 
-  /** Synthesizes one sentence to PCM s16le mono at {@code sentence.sampleRate()}, off the event loop. */
-  protected abstract Future<byte[]> synthesize(TtsRequest sentence);
+  /**
+   * Synthesizes one sentence to PCM s16le mono at {@code sentence.sampleRate()}, off the event loop, writing the
+   * audio to {@code out} as it is produced; the future completes once all of it was written.
+   */
+  protected abstract Future<Void> synthesize(TtsRequest sentence, AudioOut out);
 
   protected abstract int maxQueue();
 
@@ -91,11 +94,18 @@ public abstract class ProviderVerticle extends VerticleBase {
     int sampleRate = sentence.sampleRate();
     String voice = sentence.voice();
     long start = System.nanoTime();
-    synthesize(sentence).onComplete(ar -> {
+    Buffer collected = Buffer.buffer();
+    AudioOut out = pcm -> {
+      synchronized (collected) {
+        collected.appendBuffer(pcm);
+      }
+      return Future.succeededFuture();
+    };
+    synthesize(sentence, out).onComplete(ar -> {
       inFlight.decrementAndGet();
       if (ar.succeeded()) {
         metrics.synthesis(name(), voice, System.nanoTime() - start);
-        msg.reply(Buffer.buffer(ar.result()),
+        msg.reply(collected,
             new DeliveryOptions().addHeader(Addresses.H_SAMPLE_RATE, Integer.toString(sampleRate)));
       } else {
         SpeechException failure = SpeechException.from(ar.cause());

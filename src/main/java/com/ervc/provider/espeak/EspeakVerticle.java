@@ -1,6 +1,7 @@
 package com.ervc.provider.espeak;
 
 import com.ervc.metrics.ServiceMetrics;
+import com.ervc.provider.AudioOut;
 import com.ervc.provider.Emotion;
 import com.ervc.provider.ProviderInfo;
 import com.ervc.provider.ProviderVerticle;
@@ -8,6 +9,7 @@ import com.ervc.provider.QualityTier;
 import com.ervc.provider.TtsRequest;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
@@ -64,8 +66,9 @@ public final class EspeakVerticle extends ProviderVerticle {
   }
 
   @Override
-  protected Future<byte[]> synthesize(TtsRequest sentence) {
-    return workers.executeBlocking(() -> synthesizer.synthesize(sentence), false);
+  protected Future<Void> synthesize(TtsRequest sentence, AudioOut out) {
+    return workers.executeBlocking(() -> synthesizer.synthesize(sentence), false)
+        .compose(pcm -> out.write(Buffer.buffer(pcm)));
   }
 
   @Override
