@@ -7,7 +7,11 @@ import com.ervc.metrics.MonitoringVerticle;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.pipeline.PipelineVerticle;
 import com.ervc.provider.espeak.EspeakVerticle;
+import com.ervc.provider.LoadRegistry;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
@@ -26,6 +30,7 @@ import java.util.function.Supplier;
  */
 public final class Node {
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+  private static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
 
   private final Vertx vertx;
   private final NodeState state;
@@ -77,6 +82,7 @@ public final class Node {
       HealthService health = new HealthService(clustered.vertx(), state, nodeConfig,
           () -> clustered.clusterManager().getNodes().size());
       Node node = new Node(clustered.vertx(), state, metrics, health);
+      reportDepartures(clustered);
       metrics.registerNodeMeters(roles, false);
       LOG.info("node {} ({}) joined cluster '{}' with roles {}", name, nodeId,
           config.getJsonObject("cluster").getString("name"), roles);
@@ -87,6 +93,24 @@ public final class Node {
             return node;
           })
           .recover(failure -> clustered.vertx().close().transform(ar -> Future.failedFuture(failure)));
+    });
+  }
+
+  /** Load registries drop a dead node's provider instances at once instead of waiting for their reports to expire. */
+  private static void reportDepartures(ClusterBootstrap.Clustered clustered) {
+    clustered.clusterManager().getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        // The Vert.x node id is a member attribute set by vertx-hazelcast, not the member's UUID.
+        String nodeId = event.getMember().getAttribute(VERTX_NODE_ID_ATTRIBUTE);
+        if (nodeId != null) {
+          clustered.vertx().eventBus().publish(LoadRegistry.NODE_LEFT, nodeId, new DeliveryOptions().setLocalOnly(true));
+        }
+      }
     });
   }
 

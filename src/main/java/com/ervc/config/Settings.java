@@ -53,6 +53,9 @@ public final class Settings {
       integer("tts.streamWindow", "STREAM_WINDOW", 1, 256),
       integer("tts.streamStallTimeoutMs", "STREAM_STALL_TIMEOUT_MS", 100, 600_000),
       integer("tts.providerTimeoutMs", "PROVIDER_TIMEOUT_MS", 100, 600_000),
+      integer("tts.providerStallTimeoutMs", "PROVIDER_STALL_TIMEOUT_MS", 50, 600_000),
+      integer("tts.maxLoadPerProvider", "MAX_LOAD_PER_PROVIDER", 1, 100_000),
+      integer("tts.routeQueueMs", "ROUTE_QUEUE_MS", 0, 60_000),
 
       integer("cache.maxEntries", "CACHE_SIZE", 0, 10_000_000),
       integer("cache.maxBytes", "CACHE_MAX_BYTES", 0, 64L * 1024 * 1024 * 1024),
@@ -81,6 +84,7 @@ public final class Settings {
       string("providers.espeak.binary", "ESPEAK_BINARY"),
       integer("providers.espeak.workers", "ESPEAK_WORKERS", 1, 64),
       integer("providers.espeak.maxQueue", "ESPEAK_MAX_QUEUE", 1, 100_000),
+      integer("providers.espeak.maxLoad", "ESPEAK_MAX_LOAD", 1, 100_000).orNull(),
       integer("providers.espeak.timeoutMs", "ESPEAK_TIMEOUT_MS", 100, 600_000),
       string("providers.elevenlabs.apiKey", "ELEVENLABS_API_KEY").orNull(),
       string("providers.azure.key", "AZURE_SPEECH_KEY").orNull(),

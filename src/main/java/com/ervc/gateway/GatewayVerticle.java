@@ -5,6 +5,7 @@ import com.ervc.health.HealthService;
 import com.ervc.metrics.MonitoringRoutes;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.provider.ErrorCode;
+import com.ervc.provider.LoadRegistry;
 import com.ervc.provider.ProviderDirectory;
 import com.ervc.security.LocalConnectionLeases;
 import com.ervc.security.LocalRateLimiter;
@@ -90,7 +91,8 @@ public final class GatewayVerticle extends VerticleBase {
     guard = new GatewayGuard(TokenService.create(vertx, config().getJsonObject("auth")),
         redisLimiter != null ? redisLimiter : local, local, redisLeases != null ? redisLeases : localLeases,
         config(), metrics);
-    api = new HttpApi(speech, new ProviderDirectory(vertx), limits, metrics, guard::chargeCharacters);
+    LoadRegistry loads = new LoadRegistry();
+    api = new HttpApi(speech, new ProviderDirectory(vertx), loads, limits, metrics, guard::chargeCharacters);
     int maxSessions = http.getInteger("maxWebSocketConnections");
     metrics.webSocketCapacity(sessions::size, maxSessions);
 
@@ -137,7 +139,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.route().handler(rc -> rc.fail(404));
     router.route().failureHandler(GatewayVerticle::onFailure);
 
-    return sink.start()
+    return sink.start().compose(v -> loads.listen(vertx))
         .compose(v -> vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketMessageSize(MAX_WS_MESSAGE_BYTES)
                 .setMaxWebSocketFrameSize(MAX_WS_MESSAGE_BYTES).setCompressionSupported(true)
                 // Clients that send their token as a subprotocol also offer this one, which the server echoes.

@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +73,7 @@ final class WebSocketSession {
     long chunks;
     long samples;
     long ttfaMs = -1;
+    JsonArray switches = new JsonArray();
 
     Active(String requestId, TtsRequest request) {
       this.requestId = requestId;
@@ -95,7 +97,7 @@ final class WebSocketSession {
       sampleRate = info.getInteger("sampleRate");
       send(new JsonObject().put("type", "audio_start").put("id", requestId).put("stream", streamNumber)
           .put("provider", info.getString("provider")).put("voice", info.getString("voice"))
-          .put("sampleRate", info.getInteger("sampleRate")));
+          .put("sampleRate", info.getInteger("sampleRate")).put("quality", info.getString("quality")));
     }
 
     @Override
@@ -118,6 +120,7 @@ final class WebSocketSession {
 
     @Override
     public void onEnd(JsonObject summary) {
+      switches = summary.getJsonArray("switches", new JsonArray());
       finish(summary.getBoolean("cached", false), false);
     }
 
@@ -130,7 +133,7 @@ final class WebSocketSession {
         }
         JsonObject end = new JsonObject().put("type", "audio_end").put("id", requestId).put("chunks", chunks)
             .put("samples", samples).put("ttfaMs", Math.max(ttfaMs, 0)).put("totalMs", elapsedMs())
-            .put("cached", cached).put("provider", provider);
+            .put("cached", cached).put("provider", provider).put("switches", switches);
         if (cancelled) {
           end.put("cancelled", true);
         }

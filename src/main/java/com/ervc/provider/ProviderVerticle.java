@@ -1,28 +1,37 @@
 package com.ervc.provider;
 
 import com.ervc.cluster.Addresses;
-import io.vertx.core.eventbus.DeliveryOptions;
+import com.ervc.cluster.StreamSender;
+import com.ervc.metrics.ServiceMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import com.ervc.metrics.ServiceMetrics;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.UUID;
 
 /**
  * Event-bus wiring shared by every provider: probes the engine at start (a provider that cannot work fails its
- * deployment with a clear message), serves {@code tts.provider.<name>.synthesize} with a bounded queue, and keeps
- * its entry in the {@link ProviderDirectory} fresh.
+ * deployment with a clear message), serves its name-level address {@code tts.provider.<name>.synthesize} and its
+ * own instance address with a bounded number of requests in flight, streams each sentence's audio to the
+ * pipeline receiver that asked for it as the engine writes it, publishes its load about once a second, and keeps
+ * its entry in the {@link ProviderDirectory} fresh. docs/event-bus.md describes the messages.
  */
 public abstract class ProviderVerticle extends VerticleBase {
-  private final AtomicInteger inFlight = new AtomicInteger();
+  public static final long LOAD_INTERVAL_MS = 1_000;
+
+  private final InstanceStats stats = new InstanceStats();
+  private final String instanceId = UUID.randomUUID().toString();
   private final ServiceMetrics metrics;
   private ProviderDirectory directory;
   private volatile ProviderInfo info;
   private long announcer = -1;
-  private int maxQueue;
+  private long loadPublisher = -1;
+  private Admission admission;
+  private int streamWindow;
+  private long streamStallMs;
 
   protected ProviderVerticle(ServiceMetrics metrics) {
     this.metrics = metrics;
@@ -45,34 +54,74 @@ public abstract class ProviderVerticle extends VerticleBase {
   /** How many requests the engine works on at once (its worker count): the unit of {@code tts_provider_load}. */
   protected abstract int concurrency();
 
+  private String instanceAddress() {
+    return Addresses.providerInstance(name(), instanceId);
+  }
+
   @Override
   public Future<?> start() {
     directory = new ProviderDirectory(vertx);
-    maxQueue = maxQueue();
+    JsonObject tts = config().getJsonObject("tts");
+    JsonObject own = config().getJsonObject("providers").getJsonObject(name(), new JsonObject());
+    Integer ownCapacity = own.getInteger("maxLoad");
+    admission = new Admission(ownCapacity != null ? ownCapacity : tts.getInteger("maxLoadPerProvider"), maxQueue());
+    streamWindow = tts.getInteger("streamWindow");
+    streamStallMs = tts.getLong("streamStallTimeoutMs");
     String nodeId = config().getJsonObject("node").getString("id", "local");
     return probe(nodeId)
         .recover(failure -> Future.failedFuture(new IllegalStateException(
             "provider '" + name() + "' is unavailable on this node: " + failure.getMessage(), failure)))
         .compose(described -> {
           info = described;
-          return vertx.eventBus().<JsonObject>consumer(Addresses.provider(name()), this::handle).completion();
+          return Future.all(vertx.eventBus().<JsonObject>consumer(Addresses.provider(name()), this::handle).completion(),
+              vertx.eventBus().<JsonObject>consumer(instanceAddress(), this::handle).completion(),
+              vertx.eventBus().consumer(Addresses.PROVIDER_LOAD_REQUEST, m -> publishLoad()).completion());
         })
         .compose(v -> directory.announce(info))
         .onSuccess(v -> {
           announcer = vertx.setPeriodic(ProviderDirectory.REFRESH_MS, id -> directory.announce(info));
-          metrics.provider(name(), () -> info == null ? 0 : 1, () -> inFlight.get() / (double) concurrency());
+          publishLoad();
+          loadPublisher = vertx.setPeriodic(LOAD_INTERVAL_MS, id -> publishLoad());
+          metrics.provider(name(), () -> info == null ? 0 : 1, () -> admission.sentences() / (double) concurrency());
         });
   }
 
+  /** This instance's current load report, or null once it stops. */
+  protected ProviderLoad load() {
+    ProviderInfo serving = info;
+    if (serving == null) {
+      return null;
+    }
+    return new ProviderLoad(instanceId, instanceAddress(), serving, admission.replies(), admission.capacity(),
+        Math.max(0, admission.sentences() - concurrency()), stats.ttfaEwmaMs(), stats.ttfaP95Ms(), stats.errorRate(), "closed", false);
+  }
+
+  private void publishLoad() {
+    ProviderLoad current = load();
+    if (current != null) {
+      vertx.eventBus().publish(Addresses.PROVIDER_LOAD, current.toJson());
+    }
+  }
+
+  /**
+   * A streaming request ({@code {"request", "receiver", "stream", "reply"}}, from the router) is accepted or refused at
+   * once and its audio then streamed to {@code receiver}; a bare {@link TtsRequest} (health probes) gets the
+   * whole sentence's PCM as the reply.
+   */
   private void handle(Message<JsonObject> msg) {
     ProviderInfo serving = info;
     if (serving == null) {
       msg.fail(ErrorCode.PROVIDER_UNAVAILABLE.status(), "provider '" + name() + "' is stopping");
       return;
     }
+    JsonObject body = msg.body();
+    boolean streaming = body != null && body.containsKey("receiver");
     TtsRequest sentence;
     try {
-      sentence = TtsRequest.fromJson(msg.body());
+      sentence = TtsRequest.fromJson(streaming ? body.getJsonObject("request") : body);
+      if (streaming && (body.getString("receiver") == null || body.getString("stream") == null)) {
+        throw new SpeechException(ErrorCode.INVALID_REQUEST, "a streaming request needs 'receiver' and 'stream'");
+      }
       if (sentence.voice() == null) {
         sentence = sentence.withProvider(name(), serving.defaultVoice());
       } else if (!serving.hasVoice(sentence.voice())) {
@@ -86,39 +135,84 @@ public abstract class ProviderVerticle extends VerticleBase {
       msg.fail(ErrorCode.INVALID_REQUEST.status(), "malformed synthesis request");
       return;
     }
-    if (inFlight.incrementAndGet() > maxQueue) {
-      inFlight.decrementAndGet();
-      msg.fail(ErrorCode.PROVIDER_UNAVAILABLE.status(), "provider '" + name() + "' is overloaded; try again shortly");
+    // A bare request (health probe) is a reply of its own.
+    String reply = streaming ? body.getString("reply", body.getString("stream")) : UUID.randomUUID().toString();
+    String refused = admission.admit(reply);
+    if (refused != null) {
+      msg.fail(ErrorCode.PROVIDER_UNAVAILABLE.status(), "provider '" + name() + "' refused: " + refused
+          + "; try again shortly");
       return;
     }
-    int sampleRate = sentence.sampleRate();
-    String voice = sentence.voice();
+    if (streaming) {
+      msg.reply(new JsonObject().put("instance", instanceId).put("node", serving.nodeId()));
+      StreamSender sender = new StreamSender(vertx.eventBus(), body.getString("receiver"), body.getString("stream"),
+          streamWindow, streamStallMs);
+      run(sentence, reply, new StreamedAudioOut(vertx.getOrCreateContext(), sender)).onComplete(ar -> {
+        if (ar.succeeded()) {
+          sender.send("end", null, true);
+        } else if (!sender.isBroken()) {
+          SpeechException failure = SpeechException.from(ar.cause());
+          sender.send("error", new JsonObject().put("code", failure.code().wire()).put("message", failure.getMessage()),
+              true);
+        }
+      });
+    } else {
+      Buffer collected = Buffer.buffer();
+      int sampleRate = sentence.sampleRate();
+      run(sentence, reply, pcm -> {
+        synchronized (collected) {
+          collected.appendBuffer(pcm);
+        }
+        return Future.succeededFuture();
+      }).onComplete(ar -> {
+        if (ar.succeeded()) {
+          msg.reply(collected, new DeliveryOptions().addHeader(Addresses.H_SAMPLE_RATE, Integer.toString(sampleRate)));
+        } else {
+          SpeechException failure = SpeechException.from(ar.cause());
+          msg.fail(failure.code().status(), failure.getMessage());
+        }
+      });
+    }
+  }
+
+  /** Runs one accepted request, measuring time to first audio and the outcome. */
+  private Future<Void> run(TtsRequest sentence, String reply, AudioOut out) {
     long start = System.nanoTime();
-    Buffer collected = Buffer.buffer();
-    AudioOut out = pcm -> {
-      synchronized (collected) {
-        collected.appendBuffer(pcm);
+    boolean[] first = {true};
+    AudioOut measured = pcm -> {
+      if (first[0]) {
+        first[0] = false;
+        stats.firstAudio((System.nanoTime() - start) / 1_000_000);
       }
-      return Future.succeededFuture();
+      return out.write(pcm);
     };
-    synthesize(sentence, out).onComplete(ar -> {
-      inFlight.decrementAndGet();
+    Future<Void> done;
+    try {
+      done = synthesize(sentence, measured);
+    } catch (RuntimeException e) {
+      done = Future.failedFuture(e);
+    }
+    return done.andThen(ar -> {
+      admission.release(reply);
+      // A consumer that went away (cancel) is not the engine's fault.
+      boolean engineFailed = ar.failed() && !(ar.cause() instanceof StreamedAudioOut.ConsumerGone);
+      stats.finished(engineFailed);
       if (ar.succeeded()) {
-        metrics.synthesis(name(), voice, System.nanoTime() - start);
-        msg.reply(collected,
-            new DeliveryOptions().addHeader(Addresses.H_SAMPLE_RATE, Integer.toString(sampleRate)));
-      } else {
-        SpeechException failure = SpeechException.from(ar.cause());
-        msg.fail(failure.code().status(), failure.getMessage());
+        metrics.synthesis(name(), sentence.voice(), System.nanoTime() - start);
       }
     });
   }
 
   @Override
   public Future<?> stop() {
+    ProviderLoad last = load();
     ProviderInfo withdrawn = info;
     info = null;
     vertx.cancelTimer(announcer); // or a last announcement could re-add the entry after the withdrawal
+    vertx.cancelTimer(loadPublisher);
+    if (last != null) {
+      vertx.eventBus().publish(Addresses.PROVIDER_LOAD, last.leavingNow().toJson());
+    }
     return withdrawn == null ? Future.succeededFuture() : directory.withdraw(name(), withdrawn.nodeId()).otherwiseEmpty();
   }
 }
