@@ -36,12 +36,14 @@ public final class Node {
   private final NodeState state;
   private final ServiceMetrics metrics;
   private final HealthService health;
+  private final JsonObject config;
   private GatewayVerticle gateway;
   private MonitoringVerticle monitoring;
   private String gatewayDeployment;
 
-  private Node(Vertx vertx, NodeState state, ServiceMetrics metrics, HealthService health) {
+  private Node(Vertx vertx, NodeState state, ServiceMetrics metrics, HealthService health, JsonObject config) {
     this.vertx = vertx;
+    this.config = config;
     this.state = state;
     this.metrics = metrics;
     this.health = health;
@@ -53,6 +55,11 @@ public final class Node {
 
   public NodeState state() {
     return state;
+  }
+
+  /** The node's effective configuration, with {@code node.id} and {@code node.name} filled in. */
+  public JsonObject config() {
+    return config;
   }
 
   public ServiceMetrics metrics() {
@@ -81,7 +88,7 @@ public final class Node {
       NodeState state = new NodeState(nodeId, roles);
       HealthService health = new HealthService(clustered.vertx(), state, nodeConfig,
           () -> clustered.clusterManager().getNodes().size());
-      Node node = new Node(clustered.vertx(), state, metrics, health);
+      Node node = new Node(clustered.vertx(), state, metrics, health, nodeConfig);
       reportDepartures(clustered);
       metrics.registerNodeMeters(roles, false);
       LOG.info("node {} ({}) joined cluster '{}' with roles {}", name, nodeId,

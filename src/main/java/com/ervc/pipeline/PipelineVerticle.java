@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -83,11 +84,18 @@ public final class PipelineVerticle extends VerticleBase {
           msg.reply(new JsonObject().put("provider", route.provider()).put("voice", route.voice()));
           StreamSender out = new StreamSender(vertx.eventBus(), sink, stream, tts.getInteger("streamWindow"),
               tts.getLong("streamStallTimeoutMs"));
+          List<String> used = new ArrayList<>(List.of(route.instanceId()));
           SpeechJob.Rerouter rerouter = tts.getBoolean("enableProviderSwitching")
-              ? (failed, excluded) -> route(parsed, excluded, failed) : null;
+              ? (failed, excluded) -> {
+                registry.released(failed.instanceId());
+                used.remove(failed.instanceId());
+                return route(parsed, excluded, failed).onSuccess(next -> used.add(next.instanceId()));
+              }
+              : null;
           new SpeechJob(parsed, sentences, route, (sentence, r) -> audioSource.open(sentence, r, stream), rerouter, out,
               tts.getInteger("chunkMillis"))
               .run()
+              .onComplete(ar -> used.forEach(registry::released))
               .onFailure(failure -> LOG.debug("stream {} ended early: {}", stream, failure.getMessage()));
         });
   }

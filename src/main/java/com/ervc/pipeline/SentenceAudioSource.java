@@ -82,9 +82,11 @@ final class SentenceAudioSource {
         .put("stream", id).put("reply", reply);
     bus.request(route.address(), body, new DeliveryOptions().setSendTimeout(acceptTimeoutMs))
         .onFailure(refused -> stream.fail(SpeechException.from(refused)));
-    stream.whole().onSuccess(pcm -> bus.request(Addresses.CACHE_PUT,
-        new CachedAudio(sentence.sampleRate(), 1, pcm).encode(),
-        new DeliveryOptions().setSendTimeout(cacheTimeoutMs).addHeader(Addresses.H_KEY, key)));
+    stream.whole()
+        .onSuccess(pcm -> bus.request(Addresses.CACHE_PUT, new CachedAudio(sentence.sampleRate(), 1, pcm).encode(),
+            new DeliveryOptions().setSendTimeout(cacheTimeoutMs).addHeader(Addresses.H_KEY, key)))
+        // Tell the provider at once, so it skips work it has not started (a no-op if it already ended).
+        .onFailure(failure -> bus.send(route.address(), new JsonObject().put("cancel", id)));
     return stream;
   }
 

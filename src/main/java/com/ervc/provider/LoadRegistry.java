@@ -15,16 +15,17 @@ import java.util.Map;
 /**
  * A node-local live view of every provider instance in the cluster, fed by the {@code tts.providers.load}
  * reports each instance publishes about once a second. An entry expires {@link #EXPIRY_MS} after its last report,
- * at once when its instance says it is leaving, and when the cluster reports its node gone. Requests this node
- * sent to an instance since its last report are counted on top of the reported load, so a burst does not pile
- * onto one instance between two reports. Not thread-safe: one event loop.
+ * at once when its instance says it is leaving, and when the cluster reports its node gone. Between two reports the
+ * owner's own replies correct the reported load: one it started adds 1, one it ended takes 1 off (a reply that
+ * started and ended since the report cancels out), so a burst does not pile onto one instance and a slot freed by
+ * a finished reply is seen at once. Not thread-safe: one event loop.
  */
 public final class LoadRegistry {
   public static final long EXPIRY_MS = 3_000;
   /** Published locally by {@code cluster/Node} with the id of a node that left the cluster. */
   public static final String NODE_LEFT = "tts.local.node-left";
 
-  private record Entry(ProviderLoad load, long seenMs, int assignedSince) {
+  private record Entry(ProviderLoad load, long seenMs, int delta) {
   }
 
   private final Map<String, Entry> instances = new HashMap<>();
@@ -50,12 +51,21 @@ public final class LoadRegistry {
     instances.values().removeIf(e -> e.load().nodeId().equals(nodeId));
   }
 
-  /** This node sent a new reply to {@code instanceId}: count it until the instance's next report. */
+  /** The owner sent a new reply to {@code instanceId}. */
   public void assigned(String instanceId) {
-    instances.computeIfPresent(instanceId, (id, e) -> new Entry(e.load(), e.seenMs(), e.assignedSince() + 1));
+    adjust(instanceId, 1);
   }
 
-  /** The live instances, sorted by provider then node, with this node's assignments added to {@code inFlight}. */
+  /** A reply the owner had sent to {@code instanceId} ended (or moved away from it). */
+  public void released(String instanceId) {
+    adjust(instanceId, -1);
+  }
+
+  private void adjust(String instanceId, int by) {
+    instances.computeIfPresent(instanceId, (id, e) -> new Entry(e.load(), e.seenMs(), e.delta() + by));
+  }
+
+  /** The live instances, sorted by provider then node, with the owner's corrections applied to {@code inFlight}. */
   public List<ProviderLoad> live(long nowMs) {
     List<ProviderLoad> live = new ArrayList<>();
     Iterator<Entry> it = instances.values().iterator();
@@ -64,7 +74,7 @@ public final class LoadRegistry {
       if (nowMs - e.seenMs() > EXPIRY_MS) {
         it.remove();
       } else {
-        live.add(e.assignedSince() == 0 ? e.load() : e.load().withInFlight(e.load().inFlight() + e.assignedSince()));
+        live.add(e.delta() == 0 ? e.load() : e.load().withInFlight(Math.max(0, e.load().inFlight() + e.delta())));
       }
     }
     live.sort(Comparator.comparing(ProviderLoad::name).thenComparing(ProviderLoad::nodeId)

@@ -10,6 +10,8 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -30,6 +32,8 @@ public abstract class ProviderVerticle extends VerticleBase {
   private long announcer = -1;
   private long loadPublisher = -1;
   private Admission admission;
+  /** Streaming requests running on this instance, by stream id, so the pipeline can cancel them. */
+  private final Map<String, StreamedAudioOut> streams = new HashMap<>();
   private int streamWindow;
   private long streamStallMs;
 
@@ -115,6 +119,13 @@ public abstract class ProviderVerticle extends VerticleBase {
       return;
     }
     JsonObject body = msg.body();
+    if (body != null && body.containsKey("cancel")) {
+      StreamedAudioOut cancelled = streams.remove(body.getString("cancel"));
+      if (cancelled != null) {
+        cancelled.cancel();
+      }
+      return;
+    }
     boolean streaming = body != null && body.containsKey("receiver");
     TtsRequest sentence;
     try {
@@ -145,9 +156,13 @@ public abstract class ProviderVerticle extends VerticleBase {
     }
     if (streaming) {
       msg.reply(new JsonObject().put("instance", instanceId).put("node", serving.nodeId()));
-      StreamSender sender = new StreamSender(vertx.eventBus(), body.getString("receiver"), body.getString("stream"),
-          streamWindow, streamStallMs);
-      run(sentence, reply, new StreamedAudioOut(vertx.getOrCreateContext(), sender)).onComplete(ar -> {
+      String stream = body.getString("stream");
+      StreamSender sender = new StreamSender(vertx.eventBus(), body.getString("receiver"), stream, streamWindow,
+          streamStallMs);
+      StreamedAudioOut out = new StreamedAudioOut(vertx.getOrCreateContext(), sender);
+      streams.put(stream, out);
+      run(sentence, reply, out).onComplete(ar -> {
+        streams.remove(stream);
         if (ar.succeeded()) {
           sender.send("end", null, true);
         } else if (!sender.isBroken()) {
@@ -195,7 +210,7 @@ public abstract class ProviderVerticle extends VerticleBase {
     return done.andThen(ar -> {
       admission.release(reply);
       // A consumer that went away (cancel) is not the engine's fault.
-      boolean engineFailed = ar.failed() && !(ar.cause() instanceof StreamedAudioOut.ConsumerGone);
+      boolean engineFailed = ar.failed() && !out.cancelled() && !(ar.cause() instanceof StreamedAudioOut.ConsumerGone);
       stats.finished(engineFailed);
       if (ar.succeeded()) {
         metrics.synthesis(name(), sentence.voice(), System.nanoTime() - start);

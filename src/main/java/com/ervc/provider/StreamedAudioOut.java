@@ -23,10 +23,22 @@ final class StreamedAudioOut implements AudioOut {
   private final Context context;
   private final StreamSender sender;
   private final SampleAligner aligner = new SampleAligner();
+  private volatile boolean cancelled;
 
   StreamedAudioOut(Context context, StreamSender sender) {
     this.context = context;
     this.sender = sender;
+  }
+
+  /** The pipeline cancelled the stream: later writes fail and nothing more is sent. Call on the context. */
+  void cancel() {
+    cancelled = true;
+    sender.abort(new ConsumerGone(new IllegalStateException("cancelled by the pipeline")));
+  }
+
+  @Override
+  public boolean cancelled() {
+    return cancelled;
   }
 
   @Override

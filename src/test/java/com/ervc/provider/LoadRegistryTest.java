@@ -29,13 +29,18 @@ class LoadRegistryTest {
   }
 
   @Test
-  void assignmentsSinceTheLastReportCountAsLoadUntilTheNextReport() {
+  void ownRepliesCorrectTheReportedLoadUntilTheNextReport() {
     LoadRegistry registry = new LoadRegistry();
     registry.update(load("espeak", "n1", "a", 1, 10, 50), 0);
     registry.assigned("a");
     registry.assigned("a");
     assertEquals(3, registry.live(0).get(0).inFlight());
     registry.update(load("espeak", "n1", "a", 2, 10, 50), 10);
-    assertEquals(2, registry.live(10).get(0).inFlight());
+    assertEquals(2, registry.live(10).get(0).inFlight(), "the report includes them now");
+    registry.released("a");
+    assertEquals(1, registry.live(10).get(0).inFlight(), "a finished reply frees its slot before the next report");
+    registry.released("a");
+    registry.released("a");
+    assertEquals(0, registry.live(10).get(0).inFlight(), "never below zero");
   }
 }
