@@ -56,6 +56,8 @@ public final class Settings {
       integer("tts.providerStallTimeoutMs", "PROVIDER_STALL_TIMEOUT_MS", 50, 600_000),
       integer("tts.maxLoadPerProvider", "MAX_LOAD_PER_PROVIDER", 1, 100_000),
       integer("tts.routeQueueMs", "ROUTE_QUEUE_MS", 0, 60_000),
+      integer("tts.circuitFailureThreshold", "CIRCUIT_FAILURE_THRESHOLD", 1, 1000),
+      integer("tts.circuitOpenMs", "CIRCUIT_OPEN_MS", 100, 600_000),
 
       integer("cache.maxEntries", "CACHE_SIZE", 0, 10_000_000),
       integer("cache.maxBytes", "CACHE_MAX_BYTES", 0, 64L * 1024 * 1024 * 1024),

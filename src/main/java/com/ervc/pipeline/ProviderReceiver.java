@@ -118,7 +118,7 @@ final class ProviderReceiver {
       String why = entry.stream.overdue(now, firstByteNanos, stallNanos);
       if (why != null) {
         it.remove();
-        failures.add(() -> entry.stream.fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE,
+        failures.add(() -> entry.stream.missDeadline(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE,
             "provider " + entry.stream.route().describe() + ": " + why)));
       }
     }

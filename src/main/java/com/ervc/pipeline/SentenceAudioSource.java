@@ -86,7 +86,8 @@ final class SentenceAudioSource {
         .onSuccess(pcm -> bus.request(Addresses.CACHE_PUT, new CachedAudio(sentence.sampleRate(), 1, pcm).encode(),
             new DeliveryOptions().setSendTimeout(cacheTimeoutMs).addHeader(Addresses.H_KEY, key)))
         // Tell the provider at once, so it skips work it has not started (a no-op if it already ended).
-        .onFailure(failure -> bus.send(route.address(), new JsonObject().put("cancel", id)));
+        .onFailure(failure -> bus.send(route.address(),
+            new JsonObject().put("cancel", id).put("deadlineMissed", stream.deadlineMissed())));
     return stream;
   }
 

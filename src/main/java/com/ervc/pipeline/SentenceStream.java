@@ -28,6 +28,7 @@ final class SentenceStream {
   private Future<Void> tail = Future.succeededFuture();
   private int unacknowledged;
   private long lastActivityNanos = -1;
+  private boolean deadlineMissed;
 
   SentenceStream(Route route, boolean cached, long nowNanos) {
     this.route = route;
@@ -88,6 +89,16 @@ final class SentenceStream {
     if (ended.tryFail(failure)) {
       forwarded.tryFail(failure);
     }
+  }
+
+  /** The provider missed a deadline: a failure of the provider, which its circuit breaker is told about. */
+  void missDeadline(Throwable failure) {
+    deadlineMissed = !done();
+    fail(failure);
+  }
+
+  boolean deadlineMissed() {
+    return deadlineMissed;
   }
 
   void cancel() {

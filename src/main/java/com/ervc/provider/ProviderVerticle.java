@@ -10,6 +10,9 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -23,6 +26,7 @@ import java.util.UUID;
  */
 public abstract class ProviderVerticle extends VerticleBase {
   public static final long LOAD_INTERVAL_MS = 1_000;
+  private static final Logger LOG = LoggerFactory.getLogger(ProviderVerticle.class);
 
   private final InstanceStats stats = new InstanceStats();
   private final String instanceId = UUID.randomUUID().toString();
@@ -32,6 +36,7 @@ public abstract class ProviderVerticle extends VerticleBase {
   private long announcer = -1;
   private long loadPublisher = -1;
   private Admission admission;
+  private CircuitBreaker breaker;
   /** Streaming requests running on this instance, by stream id, so the pipeline can cancel them. */
   private final Map<String, StreamedAudioOut> streams = new HashMap<>();
   private int streamWindow;
@@ -69,6 +74,8 @@ public abstract class ProviderVerticle extends VerticleBase {
     JsonObject own = config().getJsonObject("providers").getJsonObject(name(), new JsonObject());
     Integer ownCapacity = own.getInteger("maxLoad");
     admission = new Admission(ownCapacity != null ? ownCapacity : tts.getInteger("maxLoadPerProvider"), maxQueue());
+    breaker = new CircuitBreaker(tts.getInteger("circuitFailureThreshold"), tts.getLong("circuitOpenMs"),
+        System::currentTimeMillis);
     streamWindow = tts.getInteger("streamWindow");
     streamStallMs = tts.getLong("streamStallTimeoutMs");
     String nodeId = config().getJsonObject("node").getString("id", "local");
@@ -85,7 +92,10 @@ public abstract class ProviderVerticle extends VerticleBase {
         .onSuccess(v -> {
           announcer = vertx.setPeriodic(ProviderDirectory.REFRESH_MS, id -> directory.announce(info));
           publishLoad();
-          loadPublisher = vertx.setPeriodic(LOAD_INTERVAL_MS, id -> publishLoad());
+          loadPublisher = vertx.setPeriodic(LOAD_INTERVAL_MS, id -> {
+            probeIfHalfOpen();
+            publishLoad();
+          });
           metrics.provider(name(), () -> info == null ? 0 : 1, () -> admission.sentences() / (double) concurrency());
         });
   }
@@ -97,7 +107,7 @@ public abstract class ProviderVerticle extends VerticleBase {
       return null;
     }
     return new ProviderLoad(instanceId, instanceAddress(), serving, admission.replies(), admission.capacity(),
-        Math.max(0, admission.sentences() - concurrency()), stats.ttfaEwmaMs(), stats.ttfaP95Ms(), stats.errorRate(), "closed", false);
+        Math.max(0, admission.sentences() - concurrency()), stats.ttfaEwmaMs(), stats.ttfaP95Ms(), stats.errorRate(), breaker.state().wire(), false);
   }
 
   private void publishLoad() {
@@ -123,6 +133,10 @@ public abstract class ProviderVerticle extends VerticleBase {
       StreamedAudioOut cancelled = streams.remove(body.getString("cancel"));
       if (cancelled != null) {
         cancelled.cancel();
+        if (body.getBoolean("deadlineMissed", false)) {
+          // Too slow to start or stalled: as much a failure as an error, though the engine never reported one.
+          countFailure("missed a deadline");
+        }
       }
       return;
     }
@@ -144,6 +158,11 @@ public abstract class ProviderVerticle extends VerticleBase {
       return;
     } catch (RuntimeException e) {
       msg.fail(ErrorCode.INVALID_REQUEST.status(), "malformed synthesis request");
+      return;
+    }
+    if (!breaker.allows()) {
+      msg.fail(ErrorCode.PROVIDER_UNAVAILABLE.status(), "provider '" + name() + "' is failing: its circuit breaker is "
+          + breaker.state().wire() + "; try again shortly");
       return;
     }
     // A bare request (health probe) is a reply of its own.
@@ -213,7 +232,47 @@ public abstract class ProviderVerticle extends VerticleBase {
       boolean engineFailed = ar.failed() && !out.cancelled() && !(ar.cause() instanceof StreamedAudioOut.ConsumerGone);
       stats.finished(engineFailed);
       if (ar.succeeded()) {
+        breaker.success();
         metrics.synthesis(name(), sentence.voice(), System.nanoTime() - start);
+      } else if (engineFailed) {
+        countFailure(String.valueOf(ar.cause().getMessage()));
+      }
+    });
+  }
+
+  private void countFailure(String why) {
+    if (breaker.failure()) {
+      LOG.warn("provider '{}' instance {}: circuit breaker open after repeated failures (last: {})", name(), instanceId,
+          why);
+    }
+  }
+
+  /** Half-open: one real synthesis, outside admission, decides whether the instance takes requests again. */
+  private void probeIfHalfOpen() {
+    ProviderInfo serving = info;
+    if (serving == null || !breaker.tryProbe()) {
+      return;
+    }
+    TtsRequest probe = TtsRequest.parse(new JsonObject().put("text", CircuitBreaker.PROBE_TEXT), Integer.MAX_VALUE,
+        config().getJsonObject("tts").getInteger("sampleRate")).withProvider(name(), serving.defaultVoice());
+    long[] bytes = {0};
+    Future<Void> done;
+    try {
+      done = synthesize(probe, pcm -> {
+        synchronized (bytes) {
+          bytes[0] += pcm.length();
+        }
+        return Future.succeededFuture();
+      });
+    } catch (RuntimeException e) {
+      done = Future.failedFuture(e);
+    }
+    done.onComplete(ar -> {
+      if (ar.succeeded() && bytes[0] > 0) {
+        breaker.success();
+        LOG.info("provider '{}' instance {}: probe succeeded, circuit breaker closed", name(), instanceId);
+      } else {
+        countFailure(ar.succeeded() ? "the probe produced no audio" : String.valueOf(ar.cause().getMessage()));
       }
     });
   }

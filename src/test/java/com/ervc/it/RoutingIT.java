@@ -47,7 +47,8 @@ class RoutingIT {
   static void startCluster() throws Exception {
     String cluster = TestNodes.uniqueClusterName();
     Map<String, String> common = Map.of("MAX_LOAD_PER_PROVIDER", "1", "PROVIDER_STALL_TIMEOUT_MS", "500",
-        "PROVIDER_TIMEOUT_MS", "3000", "ROUTE_QUEUE_MS", "300", "ESPEAK_ENABLED", "false");
+        "PROVIDER_TIMEOUT_MS", "3000", "ROUTE_QUEUE_MS", "300", "ESPEAK_ENABLED", "false",
+        "CIRCUIT_FAILURE_THRESHOLD", "2", "CIRCUIT_OPEN_MS", "1000");
     Map<String, String> env = TestNodes.env(cluster);
     env.putAll(common);
     env.put("NODE_ROLES", "gateway,pipeline,cache");
@@ -189,6 +190,7 @@ class RoutingIT {
   @Test
   @Order(4)
   void anEngineFailureMidReplyContinuesOnTheOtherInstance() throws Exception {
+    awaitCircuits("closed", "closed");
     toneA.chunkDelayMs.set(10);
     toneB.chunkDelayMs.set(10);
     String text = fresh(TEXT);
@@ -216,7 +218,54 @@ class RoutingIT {
 
   @Test
   @Order(5)
+  void aFailingInstanceIsCutOffByItsCircuitBreakerAndTakenBackAfterAProbe() throws Exception {
+    awaitCircuits("closed", "closed");
+    toneA.failing.set(1);
+    String nodeOfA = nodeA.state().nodeId();
+    try (WsProbe ws = new WsProbe(gateway.vertx(), gateway.httpPort())) {
+      ws.nextOfType("ready");
+      for (int pair = 0; pair < 10 && !"open".equals(circuitOf(nodeOfA)); pair++) {
+        // Two at once with capacity 1: one of them lands on A.
+        ws.send(synthesize("p" + pair + "a", fresh("Breaker test.")));
+        ws.send(synthesize("p" + pair + "b", fresh("Breaker test.")));
+        assertEquals("audio_end", ws.collect("p" + pair + "a").last().getString("type"), "failover hides the failure");
+        assertEquals("audio_end", ws.collect("p" + pair + "b").last().getString("type"));
+      }
+      assertEquals("open", circuitOf(nodeOfA), "repeated failures opened A's circuit");
+      int tried = toneA.requests.get();
+      for (int i = 0; i < 3; i++) {
+        Reply reply = ws.collect(sendAndId(ws, "o" + i, fresh("While open.")));
+        assertEquals(List.of(), reply.last().getJsonArray("switches").getList(), "no request tries A meanwhile");
+      }
+      assertTrue(toneA.requests.get() - tried <= 1, "at most the half-open probe reached A: " + (toneA.requests.get() - tried));
+    }
+    toneA.failing.set(0);
+    awaitCircuits("closed", "closed");
+  }
+
+  private static String circuitOf(String node) throws Exception {
+    for (Object o : instances()) {
+      JsonObject instance = (JsonObject) o;
+      if (instance.getString("node").equals(node)) {
+        return instance.getString("circuit");
+      }
+    }
+    return "absent";
+  }
+
+  /** Waits (bounded) until the gateway's live view shows these circuit states for A and B. */
+  private static void awaitCircuits(String a, String b) throws Exception {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (!(a.equals(circuitOf(nodeA.state().nodeId())) && b.equals(circuitOf(nodeB.state().nodeId())))) {
+      assertTrue(System.currentTimeMillis() < deadline, "circuits " + a + "/" + b + " in " + instances());
+      Thread.sleep(100);
+    }
+  }
+
+  @Test
+  @Order(6)
   void killingTheProviderNodeMidReplyLosesNothingAndPlaysNothingTwice() throws Exception {
+    awaitCircuits("closed", "closed");
     toneA.chunkDelayMs.set(20);
     toneB.chunkDelayMs.set(20);
     String text = fresh(TEXT);
