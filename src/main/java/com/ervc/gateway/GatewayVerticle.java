@@ -80,7 +80,8 @@ public final class GatewayVerticle extends VerticleBase {
     SinkRouter sink = new SinkRouter(vertx, node.nodeId(), tts.getLong("streamStallTimeoutMs"));
     speech = new SpeechClient(vertx.eventBus(), sink);
     WebSocketSession.Limits limits = new WebSocketSession.Limits(tts.getInteger("maxTextChars"),
-        tts.getInteger("maxInFlightPerConnection"), tts.getInteger("sampleRate"), serverDefaults(tts));
+        tts.getInteger("maxInFlightPerConnection"), tts.getInteger("sampleRate"), serverDefaults(tts),
+        tts.getBoolean("adaptiveQuality"), tts.getLong("latencyTargetMs"));
     LocalRateLimiter local = new LocalRateLimiter(System::currentTimeMillis);
     String redisUrl = config().getJsonObject("cache").getString("redisUrl");
     redisLimiter = redisUrl == null ? null

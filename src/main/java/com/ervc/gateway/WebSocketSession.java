@@ -4,6 +4,7 @@ import com.ervc.metrics.RequestTrace;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.provider.ErrorCode;
 import com.ervc.provider.SpeechException;
+import com.ervc.provider.QualityTier;
 import com.ervc.provider.TtsRequest;
 import com.ervc.security.AuthException;
 import com.ervc.security.Principal;
@@ -45,7 +46,8 @@ final class WebSocketSession {
   }
 
   /** Session-wide knobs every session shares. */
-  record Limits(int maxTextChars, int maxInFlight, int sampleRate, JsonObject serverDefaults) {
+  record Limits(int maxTextChars, int maxInFlight, int sampleRate, JsonObject serverDefaults, boolean adaptiveQuality,
+                long latencyTargetMs) {
   }
 
   private final ServerWebSocket ws;
@@ -60,6 +62,7 @@ final class WebSocketSession {
   private final Map<String, Active> active = new LinkedHashMap<>();
   private long nextStream;
   private boolean draining;
+  private final AdaptiveQuality adaptive;
 
   /** A request in flight. */
   private final class Active implements StreamListener {
@@ -74,9 +77,12 @@ final class WebSocketSession {
     long samples;
     long ttfaMs = -1;
     JsonArray switches = new JsonArray();
+    String quality;
+    final QualityTier requested;
 
-    Active(String requestId, TtsRequest request) {
+    Active(String requestId, TtsRequest request, QualityTier requested) {
       this.requestId = requestId;
+      this.requested = requested;
       this.trace = metrics.request(request.quality().wire(), request.text().length(), true);
     }
 
@@ -94,6 +100,7 @@ final class WebSocketSession {
     @Override
     public void onStart(JsonObject info) {
       provider = info.getString("provider");
+      quality = info.getString("quality");
       sampleRate = info.getInteger("sampleRate");
       send(new JsonObject().put("type", "audio_start").put("id", requestId).put("stream", streamNumber)
           .put("provider", info.getString("provider")).put("voice", info.getString("voice"))
@@ -121,6 +128,12 @@ final class WebSocketSession {
     @Override
     public void onEnd(JsonObject summary) {
       switches = summary.getJsonArray("switches", new JsonArray());
+      if (ttfaMs >= 0 && quality != null) {
+        AdaptiveQuality.Change change = adaptive.observe(requested, QualityTier.parse(quality), ttfaMs);
+        if (change != null) {
+          metrics.qualityChange(change.direction());
+        }
+      }
       finish(summary.getBoolean("cached", false), false);
     }
 
@@ -162,6 +175,7 @@ final class WebSocketSession {
     this.ws = ws;
     this.speech = speech;
     this.limits = limits;
+    this.adaptive = new AdaptiveQuality(limits.adaptiveQuality(), limits.latencyTargetMs());
   }
 
   /** Starts serving; {@code onClosed} runs once the socket has closed and its requests are cancelled. */
@@ -270,14 +284,17 @@ final class WebSocketSession {
       return;
     }
     TtsRequest request;
+    QualityTier requested;
     try {
       JsonObject fields = TtsRequest.layered(limits.serverDefaults(), sessionDefaults, command.fields());
-      request = TtsRequest.parse(fields, limits.maxTextChars(), limits.sampleRate());
+      TtsRequest parsed = TtsRequest.parse(fields, limits.maxTextChars(), limits.sampleRate());
+      requested = parsed.quality();
+      request = parsed.withQuality(adaptive.tierFor(requested));
     } catch (SpeechException e) {
       reject(requestId, e.code(), e.getMessage());
       return;
     }
-    Active pending = new Active(requestId, request);
+    Active pending = new Active(requestId, request, requested);
     active.put(requestId, pending);
     guard.chargeCharacters(request.text().length()).onComplete(ar -> {
       if (active.get(requestId) != pending) {

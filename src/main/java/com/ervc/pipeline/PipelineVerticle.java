@@ -89,7 +89,10 @@ public final class PipelineVerticle extends VerticleBase {
               ? (failed, excluded) -> {
                 registry.released(failed.instanceId());
                 used.remove(failed.instanceId());
-                return route(parsed, excluded, failed).onSuccess(next -> used.add(next.instanceId()));
+                return route(parsed, excluded, failed).onSuccess(next -> {
+                  used.add(next.instanceId());
+                  metrics.failover(failed.provider(), next.provider());
+                });
               }
               : null;
           new SpeechJob(parsed, sentences, route, (sentence, r) -> audioSource.open(sentence, r, stream), rerouter, out,

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * <p>
  * Eligible: the provider is allowed (the one the request names; for {@code auto} the configured default, then,
  * with provider switching on or a default of {@code auto}, any other) × offers the tier, the voice (when one is
- * asked for) and the emotion × is healthy (available, circuit not open) × is below capacity × was not excluded
+ * asked for) and the emotion × is healthy (available, circuit closed: not open, nor half-open awaiting its probe) × is below capacity × was not excluded
  * (it already failed this reply). Among the eligible instances of the first allowed provider that has any, the
  * lowest {@link #score} wins.
  */
@@ -64,7 +64,7 @@ public final class Router {
    */
   public Result pick(TtsRequest request, List<ProviderLoad> live, Set<String> excluded, Route sticky) {
     List<ProviderLoad> usable = live.stream()
-        .filter(l -> !excluded.contains(l.instanceId()) && l.info().available() && !"open".equals(l.circuit()))
+        .filter(l -> !excluded.contains(l.instanceId()) && l.info().available() && "closed".equals(l.circuit()))
         .toList();
     List<String> chain = chain(request, sticky, usable);
     boolean sawFull = false;

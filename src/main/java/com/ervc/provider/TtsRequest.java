@@ -116,6 +116,10 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
     return new TtsRequest(newText, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate);
   }
 
+  public TtsRequest withQuality(QualityTier newQuality) {
+    return new TtsRequest(text, provider, voice, emotion, intensity, newQuality, speed, pitch, sampleRate);
+  }
+
   public TtsRequest withProvider(String newProvider, String newVoice) {
     return new TtsRequest(text, newProvider, newVoice, emotion, intensity, quality, speed, pitch, sampleRate);
   }

@@ -1,6 +1,7 @@
 package com.ervc.it;
 
 import com.ervc.cluster.Node;
+import com.ervc.provider.QualityTier;
 import com.ervc.testing.TestNodes;
 import com.ervc.testing.ToneProvider;
 import com.ervc.testing.WsProbe;
@@ -47,8 +48,9 @@ class RoutingIT {
   static void startCluster() throws Exception {
     String cluster = TestNodes.uniqueClusterName();
     Map<String, String> common = Map.of("MAX_LOAD_PER_PROVIDER", "1", "PROVIDER_STALL_TIMEOUT_MS", "500",
-        "PROVIDER_TIMEOUT_MS", "3000", "ROUTE_QUEUE_MS", "300", "ESPEAK_ENABLED", "false",
-        "CIRCUIT_FAILURE_THRESHOLD", "2", "CIRCUIT_OPEN_MS", "1000");
+        "PROVIDER_TIMEOUT_MS", "3000", "ROUTE_QUEUE_MS", "1000", "ESPEAK_ENABLED", "false",
+        "CIRCUIT_FAILURE_THRESHOLD", "2", "CIRCUIT_OPEN_MS", "1000", "ADAPTIVE_QUALITY", "true",
+        "LATENCY_TARGET_MS", "250");
     Map<String, String> env = TestNodes.env(cluster);
     env.putAll(common);
     env.put("NODE_ROLES", "gateway,pipeline,cache");
@@ -82,6 +84,7 @@ class RoutingIT {
       b.firstByteDelayMs.set(0);
       b.chunkDelayMs.set(0);
       b.failing.set(0);
+      b.fastTiers.clear();
     }
   }
 
@@ -228,10 +231,12 @@ class RoutingIT {
         // Two at once with capacity 1: one of them lands on A.
         ws.send(synthesize("p" + pair + "a", fresh("Breaker test.")));
         ws.send(synthesize("p" + pair + "b", fresh("Breaker test.")));
-        assertEquals("audio_end", ws.collect("p" + pair + "a").last().getString("type"), "failover hides the failure");
-        assertEquals("audio_end", ws.collect("p" + pair + "b").last().getString("type"));
+        for (String id : List.of("p" + pair + "a", "p" + pair + "b")) {
+          JsonObject end = ws.collect(id).last();
+          assertEquals("audio_end", end.getString("type"), "failover hides the failure: " + end.encode());
+        }
       }
-      assertEquals("open", circuitOf(nodeOfA), "repeated failures opened A's circuit");
+      awaitCircuits("open", "closed"); // repeated failures opened A's circuit, as its next load report tells
       int tried = toneA.requests.get();
       for (int i = 0; i < 3; i++) {
         Reply reply = ws.collect(sendAndId(ws, "o" + i, fresh("While open.")));
@@ -264,6 +269,40 @@ class RoutingIT {
 
   @Test
   @Order(6)
+  void adaptiveQualityStepsDownWhileSlowAndBackUpAfterRecovery() throws Exception {
+    for (ToneProvider.Behaviour b : List.of(toneA, toneB)) {
+      b.firstByteDelayMs.set(600);
+      b.fastTiers.add(QualityTier.FAST);
+    }
+    double downBefore = qualityChanges("down");
+    double upBefore = qualityChanges("up");
+    List<String> tiers = new ArrayList<>();
+    try (WsProbe ws = new WsProbe(gateway.vertx(), gateway.httpPort())) {
+      ws.nextOfType("ready");
+      for (int i = 0; i < 10; i++) {
+        if (i == 4) {
+          toneA.firstByteDelayMs.set(0);
+          toneB.firstByteDelayMs.set(0);
+        }
+        ws.send(synthesize("q" + i, fresh("Quality " + i + ".")).put("quality", "high"));
+        Reply reply = ws.collect("q" + i);
+        assertEquals("audio_end", reply.last().getString("type"), reply.last().encode());
+        tiers.add(reply.first("audio_start").getString("quality"));
+      }
+    }
+    // Two slow replies per step down (high, balanced), three good ones per step up (fast, balanced).
+    assertEquals(List.of("high", "high", "balanced", "balanced", "fast", "fast", "fast", "balanced", "balanced",
+        "balanced"), tiers);
+    assertEquals(2, qualityChanges("down") - downBefore);
+    assertEquals(2, qualityChanges("up") - upBefore, "the last reply stepped up to high again");
+  }
+
+  private static double qualityChanges(String direction) {
+    return gateway.metrics().registry().get("tts.quality.changes").tag("direction", direction).counter().count();
+  }
+
+  @Test
+  @Order(7)
   void killingTheProviderNodeMidReplyLosesNothingAndPlaysNothingTwice() throws Exception {
     awaitCircuits("closed", "closed");
     toneA.chunkDelayMs.set(20);

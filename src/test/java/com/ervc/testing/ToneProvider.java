@@ -16,6 +16,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,6 +36,8 @@ public final class ToneProvider extends ProviderVerticle {
   /** Knobs a test turns while the provider runs. */
   public static final class Behaviour {
     public final AtomicLong firstByteDelayMs = new AtomicLong();
+    /** Tiers that skip {@link #firstByteDelayMs}: a provider whose lower tiers are faster. */
+    public final Set<QualityTier> fastTiers = ConcurrentHashMap.newKeySet();
     public final AtomicLong chunkDelayMs = new AtomicLong();
     /** When > 0: fail every request with {@code internal} while it stays so. */
     public final AtomicInteger failing = new AtomicInteger();
@@ -90,7 +94,8 @@ public final class ToneProvider extends ProviderVerticle {
     }
     Buffer pcm = expected(sentence.text());
     Promise<Void> done = Promise.promise();
-    vertx.setTimer(Math.max(1, behaviour.firstByteDelayMs.get()), id -> writeFrom(pcm, 0, out, done));
+    long delay = behaviour.fastTiers.contains(sentence.quality()) ? 0 : behaviour.firstByteDelayMs.get();
+    vertx.setTimer(Math.max(1, delay), id -> writeFrom(pcm, 0, out, done));
     return done.future();
   }
 
