@@ -16,7 +16,7 @@ import java.util.Deque;
  * Used for pipeline → gateway sink and provider → pipeline receiver streams (docs/event-bus.md).
  * Not thread-safe: used from one verticle's event loop.
  */
-public final class StreamSender {
+public final class StreamSender implements StreamOutput {
   private final EventBus bus;
   private final String sink;
   private final String stream;
@@ -35,11 +35,13 @@ public final class StreamSender {
     this.stallTimeoutMs = stallTimeoutMs;
   }
 
+  @Override
   public boolean isBroken() {
     return broken != null;
   }
 
   /** Sends a message; the future completes when the window has room for the next one. */
+  @Override
   public Future<Void> send(String type, Object body, boolean end) {
     if (broken != null) {
       return Future.failedFuture(broken);

@@ -1,6 +1,6 @@
 package com.ervc.pipeline;
 
-import com.ervc.cluster.StreamSender;
+import com.ervc.cluster.StreamOutput;
 import com.ervc.provider.ErrorCode;
 import com.ervc.provider.SpeechException;
 import com.ervc.provider.TtsRequest;
@@ -37,7 +37,7 @@ final class SpeechJob {
   private final List<String> sentences;
   private final BiFunction<TtsRequest, Route, Future<SentenceStream>> audioSource;
   private final Rerouter rerouter;
-  private final StreamSender out;
+  private final StreamOutput out;
   private final int chunkBytes;
   private final List<Future<SentenceStream>> audio = new ArrayList<>();
   private final Set<String> failedInstances = new HashSet<>();
@@ -51,7 +51,7 @@ final class SpeechJob {
   private boolean allCached = true;
 
   SpeechJob(TtsRequest request, List<String> sentences, Route route,
-            BiFunction<TtsRequest, Route, Future<SentenceStream>> audioSource, Rerouter rerouter, StreamSender out,
+            BiFunction<TtsRequest, Route, Future<SentenceStream>> audioSource, Rerouter rerouter, StreamOutput out,
             int chunkMillis) {
     this.request = request;
     this.sentences = sentences;

@@ -63,6 +63,11 @@ public abstract class ProviderVerticle extends VerticleBase {
   /** How many requests the engine works on at once (its worker count): the unit of {@code tts_provider_load}. */
   protected abstract int concurrency();
 
+  /** Whether this instance synthesizes on a GPU: a capability the load reports carry. */
+  protected boolean usesGpu() {
+    return false;
+  }
+
   private String instanceAddress() {
     return Addresses.providerInstance(name(), instanceId);
   }
@@ -107,7 +112,7 @@ public abstract class ProviderVerticle extends VerticleBase {
       return null;
     }
     return new ProviderLoad(instanceId, instanceAddress(), serving, admission.replies(), admission.capacity(),
-        Math.max(0, admission.sentences() - concurrency()), stats.ttfaEwmaMs(), stats.ttfaP95Ms(), stats.errorRate(), breaker.state().wire(), false);
+        Math.max(0, admission.sentences() - concurrency()), stats.ttfaEwmaMs(), stats.ttfaP95Ms(), stats.errorRate(), breaker.state().wire(), usesGpu(), false);
   }
 
   private void publishLoad() {
