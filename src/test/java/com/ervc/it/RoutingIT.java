@@ -136,8 +136,9 @@ class RoutingIT {
   @Test
   @Order(2)
   void withCapacityOneTheSecondConcurrentRequestGoesToTheOtherNodeAndAThirdWaitsThenIsRefused() throws Exception {
-    toneA.chunkDelayMs.set(20);
-    toneB.chunkDelayMs.set(20);
+    // Replies of about two seconds each: longer than the queue time of the third.
+    toneA.chunkDelayMs.set(60);
+    toneB.chunkDelayMs.set(60);
     int a = toneA.requests.get();
     int b = toneB.requests.get();
     try (WsProbe ws = new WsProbe(gateway.vertx(), gateway.httpPort())) {
