@@ -8,6 +8,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +27,7 @@ import java.util.UUID;
  */
 final class ProviderReceiver {
   static final int GONE = 410;
+  private static final Logger LOG = LoggerFactory.getLogger(ProviderReceiver.class);
 
   private static final class Entry {
     final SentenceStream stream;
@@ -67,6 +70,7 @@ final class ProviderReceiver {
     String id = msg.headers().get(Addresses.H_STREAM);
     Entry entry = id == null ? null : streams.get(id);
     if (entry == null) {
+      LOG.debug("provider stream {}: '{}' message for a closed stream refused", id, msg.headers().get(Addresses.H_TYPE));
       msg.fail(GONE, "stream is closed");
       return;
     }
