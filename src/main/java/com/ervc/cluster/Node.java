@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * A running node: a clustered Vert.x plus the verticles of its roles. A component that fails to start is logged
@@ -100,34 +99,37 @@ public final class Node {
   private Future<Void> deployRoles(List<String> roles, JsonObject config) {
     Future<Void> chain = Future.succeededFuture();
     if (roles.contains("cache")) {
-      chain = chain.compose(v -> deploy("cache", CacheVerticle::new, config, false));
+      chain = chain.compose(v -> deploy("cache", new CacheVerticle(), config, false));
     }
     if (roles.contains("providers") && config.getJsonObject("providers").getJsonObject("espeak").getBoolean("enabled")) {
-      chain = chain.compose(v -> deploy("provider.espeak", () -> new EspeakVerticle(metrics), config, false));
+      chain = chain.compose(v -> deploy("provider.espeak", new EspeakVerticle(metrics), config, false));
     }
     if (roles.contains("pipeline")) {
-      chain = chain.compose(v -> deploy("pipeline", () -> new PipelineVerticle(metrics), config, false));
+      chain = chain.compose(v -> deploy("pipeline", new PipelineVerticle(metrics), config, false));
     }
     boolean separateMetricsPort = config.getJsonObject("metrics").getInteger("port") != null;
     if (roles.contains("gateway")) {
       // Without its HTTP listener a gateway node is useless, so that failure stops the node.
       chain = chain.compose(v -> {
         gateway = new GatewayVerticle(state, metrics, health);
-        return deploy("gateway", () -> gateway, config, true);
+        return deploy("gateway", gateway, config, true);
       });
     }
     if (separateMetricsPort || !roles.contains("gateway")) {
       chain = chain.compose(v -> {
-        monitoring = new MonitoringVerticle(health, metrics);
-        return deploy("monitoring", () -> monitoring, config, true);
+        monitoring = new MonitoringVerticle(state, health, metrics);
+        return deploy("monitoring", monitoring, config, true);
       });
     }
     return chain;
   }
 
-  private Future<Void> deploy(String component, Supplier<VerticleBase> verticle, JsonObject config, boolean required) {
-    return vertx.deployVerticle(verticle.get(), new DeploymentOptions().setConfig(config))
+  private Future<Void> deploy(String component, VerticleBase instance, JsonObject config, boolean required) {
+    return vertx.deployVerticle(instance, new DeploymentOptions().setConfig(config))
         .<Void>map(id -> {
+          if (instance instanceof Drainable intake) {
+            state.register(component, intake);
+          }
           if (component.equals("gateway")) {
             gatewayDeployment = id;
           }

@@ -90,6 +90,7 @@ public final class Settings {
       bool("metrics.prometheusEnabled", "PROMETHEUS_ENABLED"),
       integer("metrics.port", "METRICS_PORT", 0, MAX_PORT).orNull(),
       string("metrics.token", "METRICS_TOKEN").orNull().matching("[!-~]{16,}", "at least 16 printable characters"),
+      string("admin.token", "ADMIN_TOKEN").orNull().matching("[!-~]{16,}", "at least 16 printable characters"),
       integer("health.probeIntervalSeconds", "HEALTH_PROBE_INTERVAL_SECONDS", 1, 3600),
       integer("health.probeTimeoutMs", "HEALTH_PROBE_TIMEOUT_MS", 100, 60_000),
       string("logging.level", "LOG_LEVEL").oneOf("TRACE", "DEBUG", "INFO", "WARN", "ERROR"));

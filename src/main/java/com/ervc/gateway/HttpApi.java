@@ -59,7 +59,7 @@ final class HttpApi {
 
   void synthesize(RoutingContext rc) {
     if (draining) {
-      fail(rc, ErrorCode.PROVIDER_UNAVAILABLE, "the server is shutting down");
+      fail(rc, ErrorCode.PROVIDER_UNAVAILABLE, "the server is draining; send the request again to reach another node");
       return;
     }
     AudioResponseFormat format = AudioResponseFormat.negotiate(rc.request().getHeader("Accept"));

@@ -1,6 +1,7 @@
 package com.ervc.pipeline;
 
 import com.ervc.cluster.Addresses;
+import com.ervc.cluster.Drainable;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.provider.ErrorCode;
 import com.ervc.provider.ProviderDirectory;
@@ -9,6 +10,7 @@ import com.ervc.provider.TtsRequest;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +21,7 @@ import java.util.List;
  * Serves {@code tts.pipeline.synthesize}: validates the request, picks provider and voice, accepts, then streams
  * the audio to the sink the request names.
  */
-public final class PipelineVerticle extends VerticleBase {
+public final class PipelineVerticle extends VerticleBase implements Drainable {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineVerticle.class);
 
   private ProviderDirectory directory;
@@ -28,6 +30,9 @@ public final class PipelineVerticle extends VerticleBase {
   private SentenceAudioSource audioSource;
   private JsonObject tts;
   private final ServiceMetrics metrics;
+  private MessageConsumer<JsonObject> intake;
+  /** Written on this verticle's event loop, read by drain status requests from other threads. */
+  private volatile int running;
 
   public PipelineVerticle(ServiceMetrics metrics) {
     this.metrics = metrics;
@@ -41,7 +46,19 @@ public final class PipelineVerticle extends VerticleBase {
     splitter = new SentenceSplitter(tts.getInteger("firstChunkMaxChars"), tts.getInteger("maxChunkChars"));
     audioSource = new SentenceAudioSource(vertx.eventBus(), config().getJsonObject("cache").getLong("timeoutMs"),
         tts.getLong("providerTimeoutMs"), metrics);
-    return vertx.eventBus().<JsonObject>consumer(Addresses.PIPELINE_SYNTHESIZE, this::handle).completion();
+    intake = vertx.eventBus().consumer(Addresses.PIPELINE_SYNTHESIZE, this::handle);
+    return intake.completion();
+  }
+
+  /** Other pipeline nodes take the new requests; the streams running here finish. */
+  @Override
+  public Future<Void> stopIntake() {
+    return Drainable.onContext(context, () -> intake.unregister());
+  }
+
+  @Override
+  public int inFlight() {
+    return running;
   }
 
   private void handle(Message<JsonObject> msg) {
@@ -79,8 +96,10 @@ public final class PipelineVerticle extends VerticleBase {
           msg.reply(new JsonObject().put("provider", request.provider()).put("voice", request.voice()));
           StreamSender out = new StreamSender(vertx.eventBus(), sink, stream, tts.getInteger("streamWindow"),
               tts.getLong("streamStallTimeoutMs"));
+          running++;
           new SpeechJob(request, sentences, audioSource::audio, out, tts.getInteger("chunkMillis"))
               .run()
+              .onComplete(ar -> running--)
               .onFailure(failure -> LOG.debug("stream {} ended early: {}", stream, failure.getMessage()));
         });
   }

@@ -1,6 +1,7 @@
 package com.ervc.provider;
 
 import com.ervc.cluster.Addresses;
+import com.ervc.cluster.Drainable;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -16,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * deployment with a clear message), serves {@code tts.provider.<name>.synthesize} with a bounded queue, and keeps
  * its entry in the {@link ProviderDirectory} fresh.
  */
-public abstract class ProviderVerticle extends VerticleBase {
+public abstract class ProviderVerticle extends VerticleBase implements Drainable {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final ServiceMetrics metrics;
   private ProviderDirectory directory;
@@ -114,11 +115,27 @@ public abstract class ProviderVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * Leaves the directory, so that new replies are routed to other instances; the address stays registered
+   * because replies already running here (of this node's or another node's pipeline) need their next sentences.
+   */
+  @Override
+  public Future<Void> stopIntake() {
+    return Drainable.onContext(context, () -> {
+      vertx.cancelTimer(announcer); // or a last announcement could re-add the entry after the withdrawal
+      ProviderInfo announced = info;
+      return announced == null ? Future.succeededFuture()
+          : directory.withdraw(name(), announced.nodeId()).otherwiseEmpty();
+    });
+  }
+
+  @Override
+  public int inFlight() {
+    return inFlight.get();
+  }
+
   @Override
   public Future<?> stop() {
-    ProviderInfo withdrawn = info;
-    info = null;
-    vertx.cancelTimer(announcer); // or a last announcement could re-add the entry after the withdrawal
-    return withdrawn == null ? Future.succeededFuture() : directory.withdraw(name(), withdrawn.nodeId()).otherwiseEmpty();
+    return stopIntake().onComplete(ar -> info = null);
   }
 }
