@@ -15,6 +15,7 @@ public final class NodeState {
   private final Map<String, JsonObject> components = new ConcurrentHashMap<>();
   private volatile boolean started;
   private volatile boolean draining;
+  private volatile JsonObject capabilities = new JsonObject().put("cuda", false);
 
   public NodeState(String nodeId, List<String> roles) {
     this.nodeId = nodeId;
@@ -23,6 +24,15 @@ public final class NodeState {
 
   public String nodeId() {
     return nodeId;
+  }
+
+  /** Hardware and voices published with the node (cuda, gpuName, …). */
+  public void capabilities(JsonObject published) {
+    capabilities = published.copy();
+  }
+
+  public JsonObject capabilities() {
+    return capabilities.copy();
   }
 
   public void up(String component) {

@@ -128,7 +128,7 @@ class ConfigLoaderTest {
             "config: LOG_LEVEL (logging.level) = 'loud' is not allowed; expected one of DEBUG|ERROR|INFO|TRACE|WARN"),
         arguments("NODE_ROLES=gateway,bogus", null, Map.of("NODE_ROLES", "gateway,bogus"),
             "config: NODE_ROLES (node.roles) = [\"gateway\",\"bogus\"] is not allowed; "
-                + "expected a comma-separated subset of gateway,pipeline,cache,providers"),
+                + "expected a comma-separated subset of gateway,pipeline,cache,providers,gpu"),
         arguments("NODE_ROLES empty", null, Map.of("NODE_ROLES", " , "),
             "config: NODE_ROLES (node.roles) = [] is not allowed; "
                 + "expected at least one of gateway,pipeline,cache,providers"),
