@@ -1,6 +1,5 @@
 package com.ervc.provider.onnx;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -123,7 +122,7 @@ public final class FixtureModels {
       Files.createDirectories(dir);
       Files.write(dir.resolve(name + ".onnx"), piper(speakers != null));
       JsonObject config = new JsonObject()
-          .put("audio", new JsonObject().put("sample_rate", sampleRate).put("quality", "medium"))
+          .put("audio", new JsonObject().put("sample_rate", sampleRate).put("quality", name.substring(name.lastIndexOf('-') + 1)))
           .put("espeak", new JsonObject().put("voice", "en-us"))
           .put("language", new JsonObject().put("code", "en_US"))
           .put("inference", new JsonObject().put("noise_scale", 0.667).put("length_scale", 1.0).put("noise_w", 0.8))
@@ -189,13 +188,5 @@ public final class FixtureModels {
       out.putFloat(v);
     }
     return out.array();
-  }
-
-  public static JsonArray ids(long... values) {
-    JsonArray array = new JsonArray();
-    for (long v : values) {
-      array.add(v);
-    }
-    return array;
   }
 }
