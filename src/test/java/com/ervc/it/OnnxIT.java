@@ -1,0 +1,130 @@
+package com.ervc.it;
+
+import com.ervc.cluster.Node;
+import com.ervc.provider.TtsRequest;
+import com.ervc.provider.espeak.EspeakSynthesizer;
+import com.ervc.provider.onnx.EspeakPhonemizer;
+import com.ervc.provider.onnx.FixtureModels;
+import com.ervc.provider.onnx.OnnxGraph;
+import com.ervc.provider.onnx.OnnxVoices;
+import com.ervc.testing.TestNodes;
+import com.ervc.testing.WsProbe;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The onnx provider end to end: a node (roles incl. gpu, no CUDA here) whose TTS_CACHE_DIR holds the generated
+ * fixtures serves a WebSocket synthesize with provider "onnx"; its gpu role degrades the node cleanly.
+ */
+class OnnxIT {
+  private static final int RATE = 24_000;
+  private static Path models;
+  private static Node node;
+  private static WebClient http;
+  private static String apiToken;
+
+  @BeforeAll
+  static void start() throws Exception {
+    models = Files.createTempDirectory("ervc-onnx-it");
+    FixtureModels.writePiper(models.resolve("piper"), "en_US-test-medium", 22050, null);
+    FixtureModels.writeKokoro(models.resolve("kokoro"), "tokens", OnnxGraph.FLOAT, "af_test");
+    Files.write(models.resolve("piper/broken.onnx"), new byte[] {0, 1, 2});
+    Map<String, String> env = TestNodes.env(TestNodes.uniqueClusterName());
+    env.put("TTS_CACHE_DIR", models.toString());
+    env.put("NODE_ROLES", "gateway,pipeline,cache,providers,gpu");
+    node = TestNodes.start(env);
+    http = WebClient.create(node.vertx(), new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(node.httpPort()));
+    apiToken = TestNodes.devTokens(node.vertx(), node.httpPort()).getString("apiToken");
+  }
+
+  @AfterAll
+  static void stop() {
+    http.close();
+    TestNodes.stop(node);
+    assertTrue(node.onnx().voices().closed(), "stopping the node releases the ONNX sessions");
+  }
+
+  private static HttpResponse<Buffer> get(String path) throws Exception {
+    return http.get(path).bearerTokenAuthentication(apiToken).send().await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void websocketSynthesizeWithOnnxReturnsTheModelsAudio() throws Exception {
+    String text = "Hello world.";
+    try (WsProbe ws = new WsProbe(node.vertx(), node.httpPort())) {
+      ws.nextOfType("ready");
+      ws.send(new JsonObject().put("type", "synthesize").put("id", "n1").put("text", text)
+          .put("provider", "onnx").put("voice", "en_US-test-medium"));
+      WsProbe.Reply reply = ws.collect("n1");
+      JsonObject start = reply.first("audio_start");
+      assertEquals("onnx", start.getString("provider"));
+      assertEquals("en_US-test-medium", start.getString("voice"));
+      assertEquals("audio_end", reply.last().getString("type"), reply.last().encode());
+      byte[] received = reply.pcm().getBytes();
+
+      EspeakPhonemizer phonemizer = new EspeakPhonemizer(new EspeakSynthesizer("espeak-ng", 10_000, false)::ipa);
+      try (OnnxVoices local = OnnxVoices.load(models, 1, false, 1, 1)) {
+        OnnxVoices.Voice voice = local.find("en_US-test-medium").orElseThrow();
+        TtsRequest request = TtsRequest.parse(new JsonObject().put("text", text), 5000, RATE).withProvider("onnx", voice.id());
+        byte[] expected = local.synthesize(voice, request, true, phonemizer);
+        assertEquals(31L * 256 * RATE / 22050, expected.length / 2, "31 phoneme ids × 256 samples, at the session rate");
+        assertArrayEquals(expected, received);
+      }
+    }
+  }
+
+  @Test
+  void voicesAndProvidersDescribeTheNeuralVoicesAndTheNode() throws Exception {
+    JsonArray voices = get("/api/v1/voices").bodyAsJsonObject().getJsonArray("voices");
+    JsonObject piper = voices.stream().map(JsonObject.class::cast)
+        .filter(v -> "en_US-test-medium".equals(v.getString("id"))).findFirst().orElseThrow();
+    assertEquals("onnx", piper.getString("provider"));
+    assertEquals("en_US", piper.getString("language"));
+    assertEquals("piper", piper.getString("format"));
+    assertEquals(22050, piper.getInteger("sampleRate"));
+    assertEquals(1, piper.getInteger("speakers"));
+    assertFalse(piper.getBoolean("gpu"));
+    assertTrue(piper.getLong("sizeBytes") > 1000);
+    assertTrue(voices.stream().map(JsonObject.class::cast).anyMatch(v -> "kokoro-v1.0:af_test".equals(v.getString("id"))
+        && v.getInteger("sampleRate") == 24000 && "kokoro".equals(v.getString("format"))));
+
+    JsonArray providers = get("/api/v1/providers").bodyAsJsonObject().getJsonArray("providers");
+    JsonObject onnx = providers.stream().map(JsonObject.class::cast).filter(p -> "onnx".equals(p.getString("name")))
+        .findFirst().orElseThrow();
+    assertTrue(onnx.getBoolean("available"));
+    assertTrue(onnx.getString("detail").contains("broken.onnx"), onnx.getString("detail"));
+    JsonObject caps = onnx.getJsonArray("capabilities").getJsonObject(0);
+    assertFalse(caps.getBoolean("cuda"));
+    assertTrue(caps.getString("cudaDetail").contains("no CUDA execution provider"), caps.getString("cudaDetail"));
+    assertTrue(caps.getJsonArray("roles").contains("gpu"));
+    assertTrue(providers.stream().map(JsonObject.class::cast).noneMatch(p -> "onnx-gpu".equals(p.getString("name"))),
+        "no GPU verticle without a working CUDA probe");
+  }
+
+  @Test
+  void gpuNodeWithoutCudaIsDegradedWithOneClearReason() throws Exception {
+    JsonObject health = http.get("/health").send().await(10, TimeUnit.SECONDS).bodyAsJsonObject();
+    assertEquals("degraded", health.getString("status"), health.encodePrettily());
+    JsonObject gpu = health.getJsonObject("node").getJsonObject("components").getJsonObject("gpu");
+    assertEquals("down", gpu.getString("status"));
+    assertTrue(gpu.getString("error").contains("CUDA probe failed"), gpu.getString("error"));
+    assertFalse(health.getJsonObject("services").getJsonObject("cluster").getBoolean("cuda"));
+  }
+}
