@@ -9,8 +9,6 @@ source scripts/common.sh
 [ $# -ge 1 ] || { echo "usage: scripts/bench-onnx.sh MODEL_DIR [--gpu] [--rounds N]" >&2; exit 2; }
 require_java_and_maven
 ensure_packages espeak-ng:espeak-ng
-if [ ! -f target/ervc.jar ]; then
-  mvn -B -q -DskipTests package
-fi
+mvn -B -q -DskipTests package
 exec java -Dlogback.configurationFile=src/test/resources/logback-quiet.xml -cp target/ervc.jar \
   com.ervc.provider.onnx.OnnxBench "$@"

@@ -34,6 +34,14 @@ public final class FixtureModels {
   private FixtureModels() {
   }
 
+  /** Writes a fixture model directory (a Piper voice and a Kokoro model) for scripts/bench-onnx.sh. */
+  public static void main(String[] args) {
+    Path dir = Path.of(args[0]);
+    writePiper(dir.resolve("piper"), "en_US-fixture-medium", 22050, null);
+    writeKokoro(dir.resolve("kokoro"), "tokens", FLOAT, "af_fixture");
+    System.out.println("fixture models written to " + dir);
+  }
+
   /** A Piper voice graph; {@code multiSpeaker} adds the {@code sid} input, which sets the tone's cycle count. */
   public static byte[] piper(boolean multiSpeaker) {
     OnnxGraph g = new OnnxGraph()
