@@ -10,6 +10,7 @@ import com.ervc.provider.onnx.OnnxVoices;
 import com.ervc.testing.TestNodes;
 import com.ervc.testing.WsProbe;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -116,6 +117,35 @@ class OnnxIT {
     assertTrue(caps.getJsonArray("roles").contains("gpu"));
     assertTrue(providers.stream().map(JsonObject.class::cast).noneMatch(p -> "onnx-gpu".equals(p.getString("name"))),
         "no GPU verticle without a working CUDA probe");
+  }
+
+  @Test
+  void capabilitiesAreClusterNodeMetadata() {
+    JsonObject metadata = ((VertxInternal) node.vertx()).clusterManager().getNodeInfo().metadata();
+    assertFalse(metadata.getBoolean("cuda"));
+    assertTrue(metadata.getJsonArray("roles").contains("gpu"));
+    assertTrue(metadata.getJsonArray("voices").contains("en_US-test-medium"), metadata.encode());
+  }
+
+  @Test
+  void aNodeWithoutModelsStillServesAndNamesTheMissingVoices() throws Exception {
+    Node plain = TestNodes.single();
+    WebClient client = WebClient.create(plain.vertx());
+    try {
+      String token = TestNodes.devTokens(plain.vertx(), plain.httpPort()).getString("apiToken");
+      JsonArray providers = client.get(plain.httpPort(), "127.0.0.1", "/api/v1/providers").bearerTokenAuthentication(token)
+          .send().await(10, TimeUnit.SECONDS).bodyAsJsonObject().getJsonArray("providers");
+      JsonObject onnx = providers.stream().map(JsonObject.class::cast).filter(p -> "onnx".equals(p.getString("name")))
+          .findFirst().orElseThrow();
+      assertFalse(onnx.getBoolean("available"));
+      assertTrue(onnx.getString("detail").contains("missing: en_US-lessac-low"), onnx.getString("detail"));
+      assertTrue(providers.stream().map(JsonObject.class::cast).anyMatch(p -> "espeak".equals(p.getString("name"))
+          && p.getBoolean("available")));
+      JsonObject health = client.get(plain.httpPort(), "127.0.0.1", "/health").send().await(10, TimeUnit.SECONDS).bodyAsJsonObject();
+      assertEquals("unavailable", health.getJsonObject("services").getJsonObject("tts_providers").getJsonObject("onnx").getString("status"));
+    } finally {
+      client.close();
+    }
   }
 
   @Test
