@@ -10,7 +10,7 @@ import static com.ervc.config.Setting.string;
 /** Every configuration key the service reads. docs/configuration.md describes each one. */
 public final class Settings {
   public static final List<String> ROLES = List.of("gateway", "pipeline", "cache", "providers", "gpu");
-  public static final List<String> PROVIDERS = List.of("espeak", "onnx", "elevenlabs", "azure", "openai");
+  public static final List<String> PROVIDERS = List.of("espeak", "onnx", "onnx-gpu", "elevenlabs", "azure", "openai");
 
   private static final String HOST = "[A-Za-z0-9.:\\-\\[\\]]+";
   private static final int MAX_PORT = 65535;
@@ -36,7 +36,7 @@ public final class Settings {
       bool("http.httpsRedirect", "HTTPS_REDIRECT"),
       integer("http.idleTimeoutSeconds", "IDLE_TIMEOUT_SECONDS", 5, 86_400),
 
-      string("tts.provider", "TTS_PROVIDER").oneOf("auto", "espeak", "onnx", "elevenlabs", "azure", "openai"),
+      string("tts.provider", "TTS_PROVIDER").oneOf("auto", "espeak", "onnx", "onnx-gpu", "elevenlabs", "azure", "openai"),
       string("tts.qualityTier", "TTS_QUALITY_TIER").oneOf("fast", "balanced", "high"),
       integer("tts.sampleRate", "TTS_SAMPLE_RATE", 8000, 48000),
       bool("tts.enableEmotions", "ENABLE_EMOTIONS"),
