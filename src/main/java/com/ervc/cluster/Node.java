@@ -100,7 +100,7 @@ public final class Node {
       HealthService health = new HealthService(clustered.vertx(), state, nodeConfig,
           () -> clustered.clusterManager().getNodes().size());
       Node node = new Node(clustered.vertx(), state, metrics, health, onnx);
-      metrics.registerNodeMeters(roles, false);
+      metrics.registerNodeMeters(roles, onnx != null && onnx.cuda().available());
       LOG.info("node {} ({}) joined cluster '{}' with roles {}", name, nodeId,
           config.getJsonObject("cluster").getString("name"), roles);
       return node.deployRoles(roles, nodeConfig)

@@ -82,11 +82,11 @@ public final class OnnxVoices implements AutoCloseable {
     List<VoiceModel> models = new ArrayList<>();
     List<String> rejected = new ArrayList<>();
     if (Files.isDirectory(dir)) {
-      List<Path> files;
+      List<Path> files = List.of();
       try (Stream<Path> walk = Files.walk(dir, SCAN_DEPTH)) {
         files = walk.filter(Files::isRegularFile).sorted().toList();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot scan the model directory " + dir, e);
+      } catch (IOException | UncheckedIOException e) {
+        reject(rejected, dir + ": the model directory cannot be read: " + e.getMessage());
       }
       for (Path file : files) {
         String name = file.getFileName().toString();
