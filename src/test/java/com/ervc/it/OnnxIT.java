@@ -70,26 +70,33 @@ class OnnxIT {
 
   @Test
   void websocketSynthesizeWithOnnxReturnsTheModelsAudio() throws Exception {
+    byte[] piper = synthesizeOverWebSocket("p1", "en_US-test-medium");
+    assertEquals(31L * 256 * RATE / 22050, piper.length / 2, "31 phoneme ids × 256 samples, at the session rate");
+    byte[] kokoro = synthesizeOverWebSocket("k1", "kokoro-v1.0:af_test");
+    assertEquals(0, kokoro.length / 2 % 300, "whole 300-sample token segments at 24 kHz");
+  }
+
+  /** Sends a synthesize for "Hello world." and checks the PCM equals the fixture's own output for that request. */
+  private static byte[] synthesizeOverWebSocket(String id, String voiceId) throws Exception {
     String text = "Hello world.";
     try (WsProbe ws = new WsProbe(node.vertx(), node.httpPort())) {
       ws.nextOfType("ready");
-      ws.send(new JsonObject().put("type", "synthesize").put("id", "n1").put("text", text)
-          .put("provider", "onnx").put("voice", "en_US-test-medium"));
-      WsProbe.Reply reply = ws.collect("n1");
+      ws.send(new JsonObject().put("type", "synthesize").put("id", id).put("text", text)
+          .put("provider", "onnx").put("voice", voiceId));
+      WsProbe.Reply reply = ws.collect(id);
       JsonObject start = reply.first("audio_start");
       assertEquals("onnx", start.getString("provider"));
-      assertEquals("en_US-test-medium", start.getString("voice"));
+      assertEquals(voiceId, start.getString("voice"));
       assertEquals("audio_end", reply.last().getString("type"), reply.last().encode());
       byte[] received = reply.pcm().getBytes();
 
       EspeakPhonemizer phonemizer = new EspeakPhonemizer(new EspeakSynthesizer("espeak-ng", 10_000, false)::ipa);
       try (OnnxVoices local = OnnxVoices.load(models, 1, false, 1, 1)) {
-        OnnxVoices.Voice voice = local.find("en_US-test-medium").orElseThrow();
+        OnnxVoices.Voice voice = local.find(voiceId).orElseThrow();
         TtsRequest request = TtsRequest.parse(new JsonObject().put("text", text), 5000, RATE).withProvider("onnx", voice.id());
-        byte[] expected = local.synthesize(voice, request, true, phonemizer);
-        assertEquals(31L * 256 * RATE / 22050, expected.length / 2, "31 phoneme ids × 256 samples, at the session rate");
-        assertArrayEquals(expected, received);
+        assertArrayEquals(local.synthesize(voice, request, true, phonemizer), received);
       }
+      return received;
     }
   }
 

@@ -134,11 +134,6 @@ public final class OnnxVerticle extends ProviderVerticle {
         .compose(pcm -> out.write(Buffer.buffer(pcm)));
   }
 
-  /** Load numbers per model (in flight, queued, recent latency) for the load balancer. */
-  public Map<String, ModelLoad.Snapshot> load() {
-    return voices.loadSnapshot();
-  }
-
   @Override
   public Future<?> stop() {
     return super.stop().eventually(() -> Future.join(pools.values().stream().map(WorkerExecutor::close).toList()));

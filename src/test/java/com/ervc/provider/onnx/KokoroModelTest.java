@@ -73,6 +73,22 @@ class KokoroModelTest {
   }
 
   @Test
+  void textIsPhonemizedTokenizedAndSplitIntoInferencesOfAtMost510Tokens() throws Exception {
+    EspeakPhonemizer phonemizer = new EspeakPhonemizer(new com.ervc.provider.espeak.EspeakSynthesizer("espeak-ng", 10_000, false)::ipa);
+    try (KokoroModel model = load("tokens", OnnxGraph.FLOAT)) {
+      String shortText = "Hello world.";
+      int tokens = vocab().tokens(String.join(" ", phonemizer.sentences(shortText, "en-us"))).length;
+      assertEquals((tokens + 2) * 300, model.synthesize(shortText, "af_one", Prosody.NEUTRAL, phonemizer).length);
+
+      String longText = "This is a rather long sentence that keeps going, with several clauses; and more words. ".repeat(12);
+      List<long[]> chunks = vocab().chunks(vocab().tokens(String.join(" ", phonemizer.sentences(longText, "en-us"))));
+      assertTrue(chunks.size() >= 2, "long text needs several inferences: " + chunks.size());
+      int expected = chunks.stream().mapToInt(c -> (c.length + 2) * 300).sum();
+      assertEquals(expected, model.synthesize(longText, "af_one", Prosody.NEUTRAL, phonemizer).length);
+    }
+  }
+
+  @Test
   void voiceArraysOfTheWrongShapeAreRejectedNamingTheFile() throws Exception {
     Files.createDirectories(dir);
     Files.write(dir.resolve("kokoro-v1.0.onnx"), FixtureModels.kokoro("tokens", OnnxGraph.FLOAT));
