@@ -77,7 +77,7 @@ public final class OnnxVerticle extends ProviderVerticle {
     long maxRunMs = config().getJsonObject("tts").getLong("providerTimeoutMs");
     for (VoiceModel model : voices.models()) {
       // Named by model file, so the "onnx" and "onnx-gpu" verticles of a node share one pool per model.
-      pools.put(model, vertx.createSharedWorkerExecutor("onnx-" + model.file().getFileName(), settings().getInteger("workers"),
+      pools.put(model, vertx.createSharedWorkerExecutor("onnx-" + model.file(), settings().getInteger("workers"),
           maxRunMs, TimeUnit.MILLISECONDS));
     }
     return vertx.executeBlocking(() -> describe(nodeId), false);
@@ -91,7 +91,7 @@ public final class OnnxVerticle extends ProviderVerticle {
     boolean available = !offered.isEmpty();
     int nativeRate = voices.models().isEmpty() ? 0 : voices.models().get(0).sampleRate();
     return new ProviderInfo(name, nodeId, available, voices.defaultVoice(), offered,
-        emotions ? Emotion.wireNames() : List.of(Emotion.NEUTRAL.wire()), QualityTier.wireNames(), false, true,
+        emotions ? Emotion.wireNames() : List.of(Emotion.NEUTRAL.wire()), QualityTier.wireNames(), true, true,
         nativeRate, detail(), capabilities);
   }
 
