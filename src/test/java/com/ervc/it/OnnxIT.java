@@ -166,4 +166,27 @@ class OnnxIT {
     assertTrue(gpu.getString("error").contains("CUDA probe failed"), gpu.getString("error"));
     assertFalse(health.getJsonObject("services").getJsonObject("cluster").getBoolean("cuda"));
   }
+
+  @Test
+  void aGpuOnlyNodeWithoutCudaRunsTheCpuProviderOnlyWhenAllowed() throws Exception {
+    Map<String, String> env = TestNodes.env(TestNodes.uniqueClusterName());
+    env.put("TTS_CACHE_DIR", models.toString());
+    env.put("NODE_ROLES", "gateway,pipeline,cache,gpu");
+    env.put("ONNX_GPU_CPU_FALLBACK", "true");
+    Node fallback = TestNodes.start(env);
+    WebClient client = WebClient.create(fallback.vertx());
+    try {
+      String token = TestNodes.devTokens(fallback.vertx(), fallback.httpPort()).getString("apiToken");
+      JsonArray providers = client.get(fallback.httpPort(), "127.0.0.1", "/api/v1/providers").bearerTokenAuthentication(token)
+          .send().await(10, TimeUnit.SECONDS).bodyAsJsonObject().getJsonArray("providers");
+      assertEquals(java.util.List.of("onnx"), providers.stream().map(p -> ((JsonObject) p).getString("name")).toList(),
+          "the CPU provider only: no espeak (no providers role) and no onnx-gpu (no CUDA)");
+      assertTrue(providers.getJsonObject(0).getBoolean("available"));
+      JsonObject gpu = fallback.state().toJson().getJsonObject("components").getJsonObject("gpu");
+      assertTrue(gpu.getString("error").contains("CPU fallback on"), gpu.encode());
+    } finally {
+      client.close();
+      TestNodes.stop(fallback);
+    }
+  }
 }
