@@ -7,6 +7,8 @@ import com.ervc.metrics.MonitoringVerticle;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.pipeline.PipelineVerticle;
 import com.ervc.provider.espeak.EspeakVerticle;
+import com.ervc.provider.onnx.OnnxNode;
+import com.ervc.provider.onnx.OnnxVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,11 +33,13 @@ public final class Node {
   private final NodeState state;
   private final ServiceMetrics metrics;
   private final HealthService health;
+  private final OnnxNode onnx;
   private GatewayVerticle gateway;
   private MonitoringVerticle monitoring;
   private String gatewayDeployment;
 
-  private Node(Vertx vertx, NodeState state, ServiceMetrics metrics, HealthService health) {
+  private Node(Vertx vertx, NodeState state, ServiceMetrics metrics, HealthService health, OnnxNode onnx) {
+    this.onnx = onnx;
     this.vertx = vertx;
     this.state = state;
     this.metrics = metrics;
@@ -53,6 +58,11 @@ public final class Node {
     return metrics;
   }
 
+  /** The node's neural voices and CUDA probe, or null when it runs no ONNX provider. */
+  public OnnxNode onnx() {
+    return onnx;
+  }
+
   /** The HTTP port the gateway listens on, or -1 on a node without a running gateway. */
   public int httpPort() {
     return gateway == null ? -1 : gateway.port();
@@ -67,16 +77,29 @@ public final class Node {
     JsonObject nodeSection = config.getJsonObject("node");
     String name = nodeSection.getString("name") != null ? nodeSection.getString("name") : defaultName(env);
     ServiceMetrics metrics = ServiceMetrics.create(name);
-    return ClusterBootstrap.start(config, env, metrics.registry()).compose(clustered -> {
+    List<String> roles = nodeSection.getJsonArray("roles").stream().map(String::valueOf).toList();
+    // Probing CUDA and loading models blocks, and must finish before joining: the capabilities go into the metadata.
+    Future<OnnxNode> prepared = OnnxNode.wanted(config, roles)
+        ? Future.fromCompletionStage(CompletableFuture.supplyAsync(() -> OnnxNode.prepare(config, roles)))
+        : Future.succeededFuture(null);
+    return prepared.compose(onnx -> ClusterBootstrap.start(config, env, metrics.registry(),
+            onnx == null ? new JsonObject() : onnx.capabilities())
+        .recover(failure -> {
+          closeQuietly(onnx);
+          return Future.failedFuture(failure);
+        })
+        .compose(clustered -> {
       String nodeId = clustered.clusterManager().getNodeId();
-      List<String> roles = nodeSection.getJsonArray("roles").stream().map(String::valueOf).toList();
       JsonObject nodeConfig = config.copy();
       nodeConfig.getJsonObject("node").put("id", nodeId).put("name", name);
       NodeState state = new NodeState(nodeId, roles);
+      if (onnx != null) {
+        state.capabilities(onnx.capabilities());
+      }
       HealthService health = new HealthService(clustered.vertx(), state, nodeConfig,
           () -> clustered.clusterManager().getNodes().size());
-      Node node = new Node(clustered.vertx(), state, metrics, health);
-      metrics.registerNodeMeters(roles, false);
+      Node node = new Node(clustered.vertx(), state, metrics, health, onnx);
+      metrics.registerNodeMeters(roles, onnx != null && onnx.cuda().available());
       LOG.info("node {} ({}) joined cluster '{}' with roles {}", name, nodeId,
           config.getJsonObject("cluster").getString("name"), roles);
       return node.deployRoles(roles, nodeConfig)
@@ -85,8 +108,17 @@ public final class Node {
             state.markStarted();
             return node;
           })
-          .recover(failure -> clustered.vertx().close().transform(ar -> Future.failedFuture(failure)));
-    });
+          .recover(failure -> clustered.vertx().close().transform(ar -> {
+            closeQuietly(onnx);
+            return Future.failedFuture(failure);
+          }));
+    }));
+  }
+
+  private static void closeQuietly(OnnxNode onnx) {
+    if (onnx != null) {
+      onnx.close();
+    }
   }
 
   /** HOSTNAME is the pod name in Kubernetes and the container id in Docker: stable enough for a metrics label. */
@@ -104,6 +136,9 @@ public final class Node {
     if (roles.contains("providers") && config.getJsonObject("providers").getJsonObject("espeak").getBoolean("enabled")) {
       chain = chain.compose(v -> deploy("provider.espeak", new EspeakVerticle(metrics), config, false));
     }
+    if (onnx != null) {
+      chain = chain.compose(v -> deployOnnx(roles, config));
+    }
     if (roles.contains("pipeline")) {
       chain = chain.compose(v -> deploy("pipeline", new PipelineVerticle(metrics), config, false));
     }
@@ -120,6 +155,29 @@ public final class Node {
         monitoring = new MonitoringVerticle(state, health, metrics);
         return deploy("monitoring", monitoring, config, true);
       });
+    }
+    return chain;
+  }
+
+  /**
+   * "onnx" on providers nodes; "onnx-gpu" on gpu nodes whose CUDA probe succeeded. A gpu node whose probe failed
+   * runs no GPU verticle and is degraded (component "gpu" down); with gpuCpuFallback it runs the CPU provider.
+   */
+  private Future<Void> deployOnnx(List<String> roles, JsonObject config) {
+    boolean gpuRole = roles.contains("gpu");
+    boolean cuda = onnx.cuda().available();
+    boolean cpuFallback = config.getJsonObject("providers").getJsonObject("onnx").getBoolean("gpuCpuFallback");
+    Future<Void> chain = Future.succeededFuture();
+    if (roles.contains("providers") || (gpuRole && !cuda && cpuFallback)) {
+      chain = chain.compose(v -> deploy("provider.onnx",
+          new OnnxVerticle(metrics, OnnxVerticle.NAME, onnx.voices(), onnx.capabilities()), config, false));
+    }
+    if (gpuRole && cuda) {
+      chain = chain.compose(v -> deploy("provider.onnx-gpu",
+          new OnnxVerticle(metrics, OnnxVerticle.GPU_NAME, onnx.voices(), onnx.capabilities()), config, false));
+    } else if (gpuRole) {
+      state.down("gpu", "CUDA probe failed, no GPU synthesis on this node"
+          + (cpuFallback ? " (CPU fallback on)" : "") + ": " + onnx.cuda().detail());
     }
     return chain;
   }
@@ -161,7 +219,11 @@ public final class Node {
       }
     } finally {
       // Even when draining overran, the node must still leave the cluster.
-      vertx.close().await(timeout, unit);
+      try {
+        vertx.close().await(timeout, unit);
+      } finally {
+        closeQuietly(onnx); // after the verticles, so no inference still uses a session
+      }
     }
   }
 }

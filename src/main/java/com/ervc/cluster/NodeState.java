@@ -18,6 +18,7 @@ public final class NodeState {
   private final Map<String, Drainable> intakes = new ConcurrentSkipListMap<>();
   private volatile boolean started;
   private volatile boolean draining;
+  private volatile JsonObject capabilities = new JsonObject().put("cuda", false);
 
   public NodeState(String nodeId, List<String> roles) {
     this.nodeId = nodeId;
@@ -26,6 +27,15 @@ public final class NodeState {
 
   public String nodeId() {
     return nodeId;
+  }
+
+  /** Hardware and voices published with the node (cuda, gpuName, …). */
+  public void capabilities(JsonObject published) {
+    capabilities = published.copy();
+  }
+
+  public JsonObject capabilities() {
+    return capabilities.copy();
   }
 
   public void up(String component) {

@@ -9,8 +9,8 @@ import static com.ervc.config.Setting.string;
 
 /** Every configuration key the service reads. docs/configuration.md describes each one. */
 public final class Settings {
-  public static final List<String> ROLES = List.of("gateway", "pipeline", "cache", "providers");
-  public static final List<String> PROVIDERS = List.of("espeak", "onnx", "elevenlabs", "azure", "openai");
+  public static final List<String> ROLES = List.of("gateway", "pipeline", "cache", "providers", "gpu");
+  public static final List<String> PROVIDERS = List.of("espeak", "onnx", "onnx-gpu", "elevenlabs", "azure", "openai");
 
   private static final String HOST = "[A-Za-z0-9.:\\-\\[\\]]+";
   private static final int MAX_PORT = 65535;
@@ -36,7 +36,7 @@ public final class Settings {
       bool("http.httpsRedirect", "HTTPS_REDIRECT"),
       integer("http.idleTimeoutSeconds", "IDLE_TIMEOUT_SECONDS", 5, 86_400),
 
-      string("tts.provider", "TTS_PROVIDER").oneOf("auto", "espeak", "onnx", "elevenlabs", "azure", "openai"),
+      string("tts.provider", "TTS_PROVIDER").oneOf("auto", "espeak", "onnx", "onnx-gpu", "elevenlabs", "azure", "openai"),
       string("tts.qualityTier", "TTS_QUALITY_TIER").oneOf("fast", "balanced", "high"),
       integer("tts.sampleRate", "TTS_SAMPLE_RATE", 8000, 48000),
       bool("tts.enableEmotions", "ENABLE_EMOTIONS"),
@@ -82,6 +82,12 @@ public final class Settings {
       integer("providers.espeak.workers", "ESPEAK_WORKERS", 1, 64),
       integer("providers.espeak.maxQueue", "ESPEAK_MAX_QUEUE", 1, 100_000),
       integer("providers.espeak.timeoutMs", "ESPEAK_TIMEOUT_MS", 100, 600_000),
+      bool("providers.onnx.enabled", "ONNX_ENABLED"),
+      string("providers.onnx.modelDir", "TTS_CACHE_DIR").matching("\\S.*", "a directory path"),
+      integer("providers.onnx.workers", "ONNX_WORKERS", 1, 64),
+      integer("providers.onnx.maxQueue", "ONNX_MAX_QUEUE", 0, 100_000),
+      integer("providers.onnx.intraOpThreads", "ONNX_INTRA_OP_THREADS", 1, 256),
+      bool("providers.onnx.gpuCpuFallback", "ONNX_GPU_CPU_FALLBACK"),
       string("providers.elevenlabs.apiKey", "ELEVENLABS_API_KEY").orNull(),
       string("providers.azure.key", "AZURE_SPEECH_KEY").orNull(),
       string("providers.azure.region", "AZURE_REGION").orNull().matching("[a-z0-9]+", "an Azure region id such as westeurope"),

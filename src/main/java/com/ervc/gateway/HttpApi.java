@@ -185,7 +185,8 @@ final class HttpApi {
       ProviderDirectory.byName(providers).values().stream().map(instances -> instances.get(0))
           .forEach(p -> p.voices().forEach(v -> voices.add(new JsonObject()
           .put("provider", p.name()).put("id", v.id()).put("name", v.name())
-          .put("language", v.language()).put("gender", v.gender()))));
+          .put("language", v.language()).put("gender", v.gender())
+          .mergeIn(v.details() == null ? new JsonObject() : v.details()))));
       rc.json(new JsonObject().put("voices", voices));
     }).onFailure(e -> fail(rc, ErrorCode.INTERNAL, "the provider directory is not available"));
   }
@@ -201,7 +202,9 @@ final class HttpApi {
             .put("defaultVoice", p.defaultVoice()).put("emotions", new JsonArray(p.emotions()))
             .put("qualityTiers", new JsonArray(p.qualityTiers())).put("streaming", p.streaming()).put("pitch", p.pitch())
             .put("sampleRate", limits.sampleRate()).put("nativeSampleRate", p.nativeSampleRate())
-            .put("nodes", new JsonArray(nodes)).put("detail", p.detail()));
+            .put("nodes", new JsonArray(nodes)).put("detail", p.detail())
+            .put("capabilities", new JsonArray(instances.stream().filter(i -> i.capabilities() != null)
+                .map(i -> i.capabilities().copy().put("node", i.nodeId())).toList())));
       }
       rc.json(new JsonObject().put("providers", out));
     }).onFailure(e -> fail(rc, ErrorCode.INTERNAL, "the provider directory is not available"));

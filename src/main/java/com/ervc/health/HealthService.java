@@ -67,7 +67,8 @@ public final class HealthService {
 
   private Future<Void> probeProviders() {
     return directory.list().compose(providers -> {
-      Map<String, List<ProviderInfo>> byName = ProviderDirectory.byName(providers);
+      // An unavailable provider (e.g. onnx without models) announces itself only to explain why; nothing to probe.
+      Map<String, List<ProviderInfo>> byName = ProviderDirectory.byName(providers.stream().filter(ProviderInfo::available).toList());
       probes.keySet().retainAll(byName.keySet());
       return Future.join(byName.values().stream().map(instances -> probe(instances.get(0))).toList()).mapEmpty();
     });
@@ -105,15 +106,20 @@ public final class HealthService {
       JsonObject providerStatus = new JsonObject();
       known.forEach((name, instances) -> {
         ProbeResult probe = probes.get(name);
-        JsonObject entry = probe == null ? new JsonObject().put("status", "unknown") : probe.toJson();
+        boolean available = instances.stream().anyMatch(ProviderInfo::available);
+        JsonObject entry = !available ? new JsonObject().put("status", "unavailable").put("detail", instances.get(0).detail())
+            : probe == null ? new JsonObject().put("status", "unknown") : probe.toJson();
         providerStatus.put(name, entry.put("nodes", new JsonArray(instances.stream().map(ProviderInfo::nodeId).toList())));
       });
       boolean cacheAvailable = cache.result().getBoolean("available", false);
-      List<ProbeResult> current = known.keySet().stream().map(probes::get).filter(Objects::nonNull).toList();
-      HealthStatus status = HealthStatus.evaluate(node.allUp(), known.size(),
+      List<String> availableNames = known.entrySet().stream()
+          .filter(e -> e.getValue().stream().anyMatch(ProviderInfo::available)).map(Map.Entry::getKey).toList();
+      List<ProbeResult> current = availableNames.stream().map(probes::get).filter(Objects::nonNull).toList();
+      HealthStatus status = HealthStatus.evaluate(node.allUp(), availableNames.size(),
           current, cacheAvailable, system);
       JsonObject cluster = new JsonObject().put("members", clusterMembers.getAsInt())
-          .put("node", node.nodeId()).put("roles", node.toJson().getJsonArray("roles")).put("cuda", false);
+          .put("node", node.nodeId()).put("roles", node.toJson().getJsonArray("roles")).put("cuda", node.capabilities().getBoolean("cuda", false))
+          .put("capabilities", node.capabilities());
       JsonObject tts = config.getJsonObject("tts");
       JsonObject audio = new JsonObject().put("status", "healthy").put("sampleRate", tts.getInteger("sampleRate"))
           .put("format", "pcm_s16le").put("chunkMillis", tts.getInteger("chunkMillis"));

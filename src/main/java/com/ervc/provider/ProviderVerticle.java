@@ -61,7 +61,7 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
         .compose(v -> directory.announce(info))
         .onSuccess(v -> {
           announcer = vertx.setPeriodic(ProviderDirectory.REFRESH_MS, id -> directory.announce(info));
-          metrics.provider(name(), () -> info == null ? 0 : 1, () -> inFlight.get() / (double) concurrency());
+          metrics.provider(name(), () -> info == null || !info.available() ? 0 : 1, () -> inFlight.get() / (double) concurrency());
         });
   }
 

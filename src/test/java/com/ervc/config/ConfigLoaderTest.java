@@ -128,10 +128,10 @@ class ConfigLoaderTest {
             "config: LOG_LEVEL (logging.level) = 'loud' is not allowed; expected one of DEBUG|ERROR|INFO|TRACE|WARN"),
         arguments("NODE_ROLES=gateway,bogus", null, Map.of("NODE_ROLES", "gateway,bogus"),
             "config: NODE_ROLES (node.roles) = [\"gateway\",\"bogus\"] is not allowed; "
-                + "expected a comma-separated subset of gateway,pipeline,cache,providers"),
+                + "expected a comma-separated subset of gateway,pipeline,cache,providers,gpu"),
         arguments("NODE_ROLES empty", null, Map.of("NODE_ROLES", " , "),
             "config: NODE_ROLES (node.roles) = [] is not allowed; "
-                + "expected at least one of gateway,pipeline,cache,providers"),
+                + "expected at least one of gateway,pipeline,cache,providers,gpu"),
         arguments("first chunk longer than max chunk", null,
             Map.of("FIRST_CHUNK_MAX_CHARS", "300", "MAX_CHUNK_CHARS", "200"),
             "config: FIRST_CHUNK_MAX_CHARS (tts.firstChunkMaxChars) = '300' is not allowed; "
@@ -188,8 +188,8 @@ class ConfigLoaderTest {
       String bad = switch (setting.type()) {
         case INT, DOUBLE -> "twelve";
         case BOOL -> "perhaps";
-        // The webroot pattern only refuses blank paths; every other pattern refuses this free text.
-        case STRING -> setting.path().equals("http.webroot") ? " "
+        // The directory patterns only refuse blank paths; every other pattern refuses this free text.
+        case STRING -> setting.path().equals("http.webroot") || setting.path().equals("providers.onnx.modelDir") ? " "
             : !setting.allowed().isEmpty() || setting.pattern() != null ? "no such value!" : null;
         case STRING_LIST -> setting.path().equals("node.roles") ? "gateway,nobody" : null;
       };
