@@ -6,7 +6,10 @@ import com.ervc.health.HealthService;
 import com.ervc.metrics.MonitoringVerticle;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.pipeline.PipelineVerticle;
+import com.ervc.provider.azure.AzureVerticle;
+import com.ervc.provider.elevenlabs.ElevenLabsVerticle;
 import com.ervc.provider.espeak.EspeakVerticle;
+import com.ervc.provider.openai.OpenAiVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -104,6 +107,12 @@ public final class Node {
     }
     if (roles.contains("providers") && config.getJsonObject("providers").getJsonObject("espeak").getBoolean("enabled")) {
       chain = chain.compose(v -> deploy("provider.espeak", () -> new EspeakVerticle(metrics), config, false));
+    }
+    if (roles.contains("providers")) {
+      // Each announces itself, unavailable with the reason when its key is not configured.
+      chain = chain.compose(v -> deploy("provider.elevenlabs", () -> new ElevenLabsVerticle(metrics), config, false))
+          .compose(v -> deploy("provider.azure", () -> new AzureVerticle(metrics), config, false))
+          .compose(v -> deploy("provider.openai", () -> new OpenAiVerticle(metrics), config, false));
     }
     if (roles.contains("pipeline")) {
       chain = chain.compose(v -> deploy("pipeline", () -> new PipelineVerticle(metrics), config, false));

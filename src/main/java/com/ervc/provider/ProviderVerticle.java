@@ -60,7 +60,7 @@ public abstract class ProviderVerticle extends VerticleBase {
         .compose(v -> directory.announce(info))
         .onSuccess(v -> {
           announcer = vertx.setPeriodic(ProviderDirectory.REFRESH_MS, id -> directory.announce(info));
-          metrics.provider(name(), () -> info == null ? 0 : 1, () -> inFlight.get() / (double) concurrency());
+          metrics.provider(name(), () -> info == null || !info.available() ? 0 : 1, () -> inFlight.get() / (double) concurrency());
         });
   }
 
@@ -68,6 +68,10 @@ public abstract class ProviderVerticle extends VerticleBase {
     ProviderInfo serving = info;
     if (serving == null) {
       msg.fail(ErrorCode.PROVIDER_UNAVAILABLE.status(), "provider '" + name() + "' is stopping");
+      return;
+    }
+    if (!serving.available()) {
+      msg.fail(ErrorCode.PROVIDER_UNAVAILABLE.status(), "provider '" + name() + "' is unavailable: " + serving.detail());
       return;
     }
     TtsRequest sentence;
@@ -112,6 +116,22 @@ public abstract class ProviderVerticle extends VerticleBase {
         msg.fail(failure.code().status(), failure.getMessage());
       }
     });
+  }
+
+  /**
+   * Replaces this instance's directory entry at once, e.g. when a provider finds its credentials rejected
+   * ({@code available=false} with the reason in {@code detail}) or working again. Call on the verticle's context.
+   */
+  protected final void republish(ProviderInfo updated) {
+    if (info != null) {
+      info = updated;
+      directory.announce(updated);
+    }
+  }
+
+  /** What this instance currently announces (null before start and after stop). */
+  protected final ProviderInfo announced() {
+    return info;
   }
 
   @Override
