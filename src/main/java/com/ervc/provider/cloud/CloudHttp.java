@@ -29,7 +29,7 @@ import java.util.function.Supplier;
  * and the retry policy on normalised {@link CloudError}s: 5xx and timeouts get one retry with jitter, a 429 one
  * retry when the provider's wait fits {@code maxRetryWaitMs} (otherwise the provider backs off for that long and
  * fails fast meanwhile, so the router can go elsewhere), AUTH and QUOTA none (the provider is disabled).
- * Nothing is retried once audio was passed on. Call it from the owning verticle's context.
+ * Nothing is retried once audio was passed on.
  */
 public final class CloudHttp {
   private static final Logger LOG = LoggerFactory.getLogger(CloudHttp.class);
@@ -72,6 +72,12 @@ public final class CloudHttp {
 
   /** Streams the response body of {@code calls} into {@code sink} under the retry policy. */
   public Future<Void> stream(Supplier<Future<Call>> calls, BodySink sink) {
+    if (Vertx.currentContext() != context) {
+      // All state (timers, back-off, token cache) lives on the owning context.
+      Promise<Void> hopped = Promise.promise();
+      context.runOnContext(v -> stream(calls, sink).onComplete(hopped));
+      return hopped.future();
+    }
     long now = System.currentTimeMillis();
     if (backOffUntil > now) {
       return Future.failedFuture(new CloudError(CloudError.Kind.RATE_LIMITED, 429, null, backOffUntil - now, false,

@@ -23,7 +23,6 @@ public abstract class CloudProviderVerticle extends ProviderVerticle {
   public static final int NATIVE_RATE = 24_000;
   static final long RECHECK_MS = 60_000;
 
-  private CloudSettings cloud;
   private CloudHttp http;
   private long recheck = -1;
   private String nodeId;
@@ -55,23 +54,22 @@ public abstract class CloudProviderVerticle extends ProviderVerticle {
 
   @Override
   protected int maxQueue() {
-    return cloud.maxQueue();
+    return CloudSettings.from(config()).maxQueue();
   }
 
   @Override
   protected int concurrency() {
-    return cloud.maxConnections();
+    return CloudSettings.from(config()).maxConnections();
   }
 
   @Override
   protected final Future<ProviderInfo> probe(String nodeId) {
     this.nodeId = nodeId;
-    cloud = CloudSettings.from(config());
     List<String> missing = missingSettings();
     if (!missing.isEmpty()) {
       return Future.succeededFuture(unavailable("not configured: set " + String.join(" and ", missing)));
     }
-    http = new CloudHttp(vertx, name(), cloud, secrets(), this::credentialsRejected);
+    http = new CloudHttp(vertx, name(), CloudSettings.from(config()), secrets(), this::credentialsRejected);
     return describe(nodeId).recover(failure -> {
       scheduleRecheck();
       return Future.succeededFuture(unavailable(reason(failure)));
