@@ -126,7 +126,9 @@ public final class CloudError extends RuntimeException {
     String message = scrub(codeAndMessage[1], secrets);
     String lowerCode = code == null ? "" : code.toLowerCase(Locale.ROOT);
     Kind kind;
-    if (lowerCode.equals("quota_exceeded") || lowerCode.equals("insufficient_quota") || status == 402) {
+    // Azure has no documented quota code (§4.4 marks it unverified): a 403 that speaks of quota counts as one.
+    boolean quotaText = status == 403 && message.toLowerCase(Locale.ROOT).contains("quota");
+    if (lowerCode.equals("quota_exceeded") || lowerCode.equals("insufficient_quota") || status == 402 || quotaText) {
       kind = Kind.QUOTA;
     } else if (status == 401 || status == 403) {
       kind = Kind.AUTH;

@@ -278,7 +278,7 @@ public abstract class CloudProviderContract {
 
     assertEquals(ErrorCode.PROVIDER_UNAVAILABLE, error.code());
     assertTrue(error.retryable());
-    assertTrue(error.getMessage().contains("HTTP 500"), error.getMessage());
+    assertTrue(error.getMessage().contains("failed with HTTP 5"), error.getMessage());
     assertEquals(2, synthesisRequests());
     assertTrue(provider.info().available());
   }
