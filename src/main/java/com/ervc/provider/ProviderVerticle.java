@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import com.ervc.metrics.ServiceMetrics;
 
@@ -22,6 +23,7 @@ public abstract class ProviderVerticle extends VerticleBase {
   private ProviderDirectory directory;
   private volatile ProviderInfo info;
   private long announcer = -1;
+  private MessageConsumer<JsonObject> consumer;
   private int maxQueue;
 
   protected ProviderVerticle(ServiceMetrics metrics) {
@@ -42,6 +44,11 @@ public abstract class ProviderVerticle extends VerticleBase {
 
   protected abstract int maxQueue();
 
+  /** False for a provider the operator did not set up (e.g. no API key): it exports no up/load meters. */
+  protected boolean configured() {
+    return true;
+  }
+
   /** How many requests the engine works on at once (its worker count): the unit of {@code tts_provider_load}. */
   protected abstract int concurrency();
 
@@ -55,11 +62,14 @@ public abstract class ProviderVerticle extends VerticleBase {
             "provider '" + name() + "' is unavailable on this node: " + failure.getMessage(), failure)))
         .compose(described -> {
           info = described;
-          return vertx.eventBus().<JsonObject>consumer(Addresses.provider(name()), this::handle).completion();
+          return serve(described.available());
         })
         .compose(v -> directory.announce(info))
         .onSuccess(v -> {
           announcer = vertx.setPeriodic(ProviderDirectory.REFRESH_MS, id -> directory.announce(info));
+          if (!configured()) {
+            return; // announced (so operators see why) but not measured: its 0 would only raise alerts
+          }
           metrics.provider(name(), () -> info == null || !info.available() ? 0 : 1, () -> inFlight.get() / (double) concurrency());
         });
   }
@@ -125,8 +135,25 @@ public abstract class ProviderVerticle extends VerticleBase {
   protected final void republish(ProviderInfo updated) {
     if (info != null) {
       info = updated;
-      directory.announce(updated);
+      serve(updated.available()).onComplete(v -> directory.announce(updated));
     }
+  }
+
+  /**
+   * Only an available instance consumes requests: the event bus spreads a provider's address over every node
+   * that listens, so an instance that cannot serve (no key, rejected credentials) must not listen.
+   */
+  private Future<Void> serve(boolean available) {
+    if (available && consumer == null) {
+      consumer = vertx.eventBus().consumer(Addresses.provider(name()), this::handle);
+      return consumer.completion();
+    }
+    if (!available && consumer != null) {
+      MessageConsumer<JsonObject> stopping = consumer;
+      consumer = null;
+      return stopping.unregister();
+    }
+    return Future.succeededFuture();
   }
 
   /** What this instance currently announces (null before start and after stop). */

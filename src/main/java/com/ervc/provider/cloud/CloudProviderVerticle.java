@@ -63,6 +63,11 @@ public abstract class CloudProviderVerticle extends ProviderVerticle {
   }
 
   @Override
+  protected boolean configured() {
+    return missingSettings().isEmpty();
+  }
+
+  @Override
   protected final Future<ProviderInfo> probe(String nodeId) {
     this.nodeId = nodeId;
     List<String> missing = missingSettings();
