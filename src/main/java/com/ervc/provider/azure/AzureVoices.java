@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -37,7 +38,7 @@ public final class AzureVoices {
         styleList.forEach(s -> styles.add(String.valueOf(s)));
       }
       String display = v.getValue("DisplayName") instanceof String d ? d : name;
-      String gender = v.getValue("Gender") instanceof String g ? g.toLowerCase(java.util.Locale.ROOT) : null;
+      String gender = v.getValue("Gender") instanceof String g ? g.toLowerCase(Locale.ROOT) : null;
       voices.put(name, new Entry(name, display, locale, gender, Set.copyOf(styles)));
     }
     return new AzureVoices(voices);

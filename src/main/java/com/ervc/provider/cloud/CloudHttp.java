@@ -9,13 +9,14 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -60,8 +61,9 @@ public final class CloudHttp {
     this.secrets = secrets;
     this.onDisabled = onDisabled;
     this.client = vertx.httpClientBuilder()
+        // No Accept-Encoding: a compressed audio stream would arrive in bursts. SNI always (CDN-fronted APIs).
         .with(new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) settings.connectTimeoutMs())
-            .setDecompressionSupported(true))
+            .setForceSni(true))
         .with(new PoolOptions().setHttp1MaxSize(settings.maxConnections()))
         .build();
   }
@@ -180,7 +182,7 @@ public final class CloudHttp {
     }
     RequestOptions options = new RequestOptions().setMethod(call.method()).setAbsoluteURI(call.url())
         .setConnectTimeout(Math.min(settings.connectTimeoutMs(), remaining))
-        .putHeader(HttpHeaderNames.USER_AGENT, USER_AGENT);
+        .putHeader(HttpHeaders.USER_AGENT, USER_AGENT);
     call.headers().forEach(options::putHeader);
     Exchange exchange = new Exchange(sink);
     exchange.total = vertx.setTimer(remaining, id -> exchange.fail(CloudError.of(CloudError.Kind.TIMEOUT,
@@ -303,7 +305,7 @@ public final class CloudHttp {
 
   /** Scheme, host and port of a URL, for descriptions: never a path with ids or a query. */
   public static String describeHost(String url) {
-    java.net.URI uri = java.net.URI.create(url);
+    URI uri = URI.create(url);
     return uri.getScheme() + "://" + uri.getAuthority();
   }
 

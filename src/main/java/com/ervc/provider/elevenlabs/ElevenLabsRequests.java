@@ -2,6 +2,7 @@ package com.ervc.provider.elevenlabs;
 
 import com.ervc.provider.Emotion;
 import com.ervc.provider.ProviderInfo;
+import com.ervc.provider.QualityTier;
 import com.ervc.provider.TtsRequest;
 import com.ervc.provider.cloud.EmotionScale;
 import io.vertx.core.json.JsonArray;
@@ -70,7 +71,7 @@ public final class ElevenLabsRequests {
   static JsonObject voiceSettings(TtsRequest sentence, boolean v3) {
     Emotion emotion = sentence.emotion();
     double intensity = sentence.intensity();
-    boolean fast = sentence.quality() == com.ervc.provider.QualityTier.FAST;
+    boolean fast = sentence.quality() == QualityTier.FAST;
     double stability;
     if (v3) {
       // §1.2 [3P]: v3 accepts only 0.0 (Creative), 0.5 (Natural), 1.0 (Robust).

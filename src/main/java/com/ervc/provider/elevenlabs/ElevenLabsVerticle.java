@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -82,7 +83,7 @@ public final class ElevenLabsVerticle extends CloudProviderVerticle {
   @Override
   protected Future<Void> speak(TtsRequest sentence, AudioOut out) {
     ElevenLabsRequests.Call call = ElevenLabsRequests.synthesis(sentence, languages.get(sentence.voice()));
-    Map<String, String> headers = new java.util.HashMap<>(headers());
+    Map<String, String> headers = new HashMap<>(headers());
     headers.put("Content-Type", "application/json");
     CloudHttp.Call http = new CloudHttp.Call(HttpMethod.POST, baseUrl() + call.pathAndQuery(), headers, call.body().toBuffer());
     return stream(() -> Future.succeededFuture(http), sentence, out);

@@ -3,6 +3,7 @@ package com.ervc.provider.elevenlabs;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.provider.Emotion;
 import com.ervc.provider.ErrorCode;
+import com.ervc.provider.ProviderHarness;
 import com.ervc.provider.ProviderInfo;
 import com.ervc.provider.ProviderVerticle;
 import com.ervc.provider.QualityTier;
@@ -144,6 +145,18 @@ class ElevenLabsProviderTest extends CloudProviderContract {
         info.voices().stream().map(ProviderInfo.Voice::id).toList());
     assertEquals(FakeElevenLabsServer.VOICE, info.defaultVoice());
     assertEquals(KEY, fake.received("/v1/voices").get(0).headers().get("xi-api-key"));
+  }
+
+  @Test
+  void aVoiceListThatFailsAtStartLeavesTheProviderUnavailableWithTheReason() throws Exception {
+    fake.failNext(FakeCloudServer.Fault.SERVER_ERROR);
+    fake.failNext(FakeCloudServer.Fault.SERVER_ERROR);
+
+    try (ProviderHarness starting = ProviderHarness.deploy(factory(), env(KEY))) {
+      ProviderInfo info = starting.info();
+      assertFalse(info.available());
+      assertTrue(info.detail().contains("failed with HTTP 500"), info.detail());
+    }
   }
 
   @Test
