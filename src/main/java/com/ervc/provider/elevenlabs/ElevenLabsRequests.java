@@ -123,7 +123,7 @@ public final class ElevenLabsRequests {
       }
       String name = v.getValue("name") instanceof String s ? s : id;
       String gender = labels.getValue("gender") instanceof String s ? s : null;
-      voices.add(new CatalogueVoice(new ProviderInfo.Voice(id, name, language == null ? "multi" : language, gender), language));
+      voices.add(new CatalogueVoice(new ProviderInfo.Voice(id, name, language == null ? "mul" : language, gender), language));
     }
     return voices;
   }

@@ -105,7 +105,7 @@ public final class OpenAiRequests {
   }
 
   public static List<ProviderInfo.Voice> voices() {
-    return VOICES.stream().map(v -> new ProviderInfo.Voice(v, v, "multi", null)).toList();
+    return VOICES.stream().map(v -> new ProviderInfo.Voice(v, v, "mul", null)).toList();
   }
 
 }
