@@ -68,10 +68,6 @@ public final class CloudHttp {
         .build();
   }
 
-  public List<String> secrets() {
-    return secrets;
-  }
-
   /** Streams the response body of {@code calls} into {@code sink} under the retry policy. */
   public Future<Void> stream(Supplier<Future<Call>> calls, BodySink sink) {
     if (Vertx.currentContext() != context) {
