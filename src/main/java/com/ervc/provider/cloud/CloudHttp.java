@@ -189,6 +189,10 @@ public final class CloudHttp {
         return;
       }
       HttpClientRequest request = ar.result();
+      if (exchange.finished) {
+        request.reset(); // the total deadline passed while waiting for a pooled connection
+        return;
+      }
       exchange.request = request;
       exchange.armStall(settings.firstByteTimeoutMs(), "sent no audio within " + settings.firstByteTimeoutMs() + " ms");
       Future<HttpClientResponse> sent = call.body() == null ? request.send() : request.send(call.body());

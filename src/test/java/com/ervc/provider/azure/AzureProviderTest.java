@@ -151,9 +151,7 @@ class AzureProviderTest extends CloudProviderContract {
 
   @Test
   void tokenAuthFetchesOneTokenAndReusesIt() throws Exception {
-    Map<String, String> env = env(KEY);
-    env.put("AZURE_AUTH", "token");
-    try (ProviderHarness withTokens = ProviderHarness.deploy(factory(), env)) {
+    try (ProviderHarness withTokens = ProviderHarness.deploy(factory(), withEnv("AZURE_AUTH", "token"))) {
       withTokens.chunks(plain(TEXT));
       withTokens.chunks(plain(TEXT));
 

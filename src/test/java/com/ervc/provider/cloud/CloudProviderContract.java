@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -190,6 +191,37 @@ public abstract class CloudProviderContract {
 
     assertEquals(1, maxPending.get(), "no write while the previous one was pending");
     assertEquals(FakeCloudServer.pcmFor(TEXT), all);
+  }
+
+  @Test
+  void consecutiveRequestsReuseOneKeptAliveConnection() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      provider.chunks(plain(TEXT + " " + i));
+    }
+
+    List<Integer> ports = fake.received(synthesisPath()).stream().map(FakeCloudServer.Received::clientPort).toList();
+    assertEquals(3, ports.size());
+    assertEquals(1, ports.stream().distinct().count(), "one pooled connection: " + ports);
+  }
+
+  @Test
+  void requestsBeyondThePoolWaitForAConnection() throws Exception {
+    try (ProviderHarness oneConnection = ProviderHarness.deploy(factory(), withEnv("CLOUD_MAX_CONNECTIONS", "1"))) {
+      List<Future<Void>> all = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        all.add(oneConnection.synthesize(plain(TEXT + " " + i), pcm -> Future.succeededFuture()));
+      }
+      Future.all(all).await(20, TimeUnit.SECONDS);
+    }
+    List<Integer> ports = fake.received(synthesisPath()).stream().map(FakeCloudServer.Received::clientPort).toList();
+    assertEquals(3, ports.size());
+    assertEquals(1, ports.stream().distinct().count(), "all three went over the one connection: " + ports);
+  }
+
+  protected Map<String, String> withEnv(String name, String value) {
+    Map<String, String> env = env(KEY);
+    env.put(name, value);
+    return env;
   }
 
   @Test

@@ -43,8 +43,8 @@ public abstract class FakeCloudServer implements AutoCloseable {
     HOLD_AFTER_FIRST_CHUNK
   }
 
-  /** A request as it arrived. */
-  public record Received(String method, String path, String query, MultiMap headers, Buffer body) {
+  /** A request as it arrived; {@code clientPort} tells connections apart. */
+  public record Received(String method, String path, String query, MultiMap headers, Buffer body, int clientPort) {
     public JsonObject json() {
       return new JsonObject(body);
     }
@@ -68,7 +68,7 @@ public abstract class FakeCloudServer implements AutoCloseable {
   public FakeCloudServer start() throws Exception {
     server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
       Received r = new Received(request.method().name(), request.path(), request.query(),
-          MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body);
+          MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body, request.remoteAddress().port());
       synchronized (received) {
         received.add(r);
       }
