@@ -2,13 +2,13 @@ package com.ervc.provider.azure;
 
 import com.ervc.provider.ProviderInfo;
 import com.ervc.provider.QualityTier;
+import com.ervc.provider.cloud.CloudProviderVerticle;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -38,7 +38,7 @@ public final class AzureVoices {
         styleList.forEach(s -> styles.add(String.valueOf(s)));
       }
       String display = v.getValue("DisplayName") instanceof String d ? d : name;
-      String gender = v.getValue("Gender") instanceof String g ? g.toLowerCase(Locale.ROOT) : null;
+      String gender = CloudProviderVerticle.genderCode(v.getValue("Gender") instanceof String g ? g : null);
       voices.put(name, new Entry(name, display, locale, gender, Set.copyOf(styles)));
     }
     return new AzureVoices(voices);

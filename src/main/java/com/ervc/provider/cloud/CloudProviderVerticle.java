@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
@@ -90,6 +91,18 @@ public abstract class CloudProviderVerticle extends ProviderVerticle {
   /** Streams the raw 24 kHz PCM answer of {@code calls} to {@code out} at the sentence's rate. */
   protected final Future<Void> stream(Supplier<Future<CloudHttp.Call>> calls, TtsRequest sentence, AudioOut out) {
     return http.stream(calls, new PcmSink(out, NATIVE_RATE, sentence.sampleRate()));
+  }
+
+  /** A vendor's gender label as the voice list shows it: {@code M}, {@code F} or null (docs/http-api.md). */
+  public static String genderCode(String label) {
+    if (label == null) {
+      return null;
+    }
+    return switch (label.trim().toLowerCase(Locale.ROOT)) {
+      case "female" -> "F";
+      case "male" -> "M";
+      default -> null;
+    };
   }
 
   private ProviderInfo unavailable(String why) {

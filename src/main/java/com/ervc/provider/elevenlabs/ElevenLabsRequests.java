@@ -4,6 +4,7 @@ import com.ervc.provider.Emotion;
 import com.ervc.provider.ProviderInfo;
 import com.ervc.provider.QualityTier;
 import com.ervc.provider.TtsRequest;
+import com.ervc.provider.cloud.CloudProviderVerticle;
 import com.ervc.provider.cloud.EmotionScale;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -122,7 +123,7 @@ public final class ElevenLabsRequests {
         language = s;
       }
       String name = v.getValue("name") instanceof String s ? s : id;
-      String gender = labels.getValue("gender") instanceof String s ? s : null;
+      String gender = CloudProviderVerticle.genderCode(labels.getValue("gender") instanceof String s ? s : null);
       voices.add(new CatalogueVoice(new ProviderInfo.Voice(id, name, language == null ? "mul" : language, gender), language));
     }
     return voices;

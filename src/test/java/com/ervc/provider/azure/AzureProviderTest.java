@@ -174,5 +174,8 @@ class AzureProviderTest extends CloudProviderContract {
     assertEquals(JENNY, info.defaultVoice());
     assertEquals(FakeAzureSpeechServer.VOICES.size(), info.voices().size());
     assertTrue(info.pitch());
+    ProviderInfo.Voice ryan = info.voices().stream().filter(v -> v.id().equals("en-GB-RyanNeural")).findFirst().orElseThrow();
+    assertEquals("en-GB", ryan.language());
+    assertEquals("M", ryan.gender());
   }
 }
