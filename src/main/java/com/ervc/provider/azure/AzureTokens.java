@@ -32,9 +32,4 @@ public final class AzureTokens {
     }
     return current;
   }
-
-  /** Forgets the token (the service refused it), so the next call issues a new one. */
-  public void invalidate() {
-    current = null;
-  }
 }

@@ -13,6 +13,8 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,11 +27,14 @@ import java.util.Map;
  */
 public final class AzureVerticle extends CloudProviderVerticle {
   public static final String NAME = "azure";
+  private static final Logger LOG = LoggerFactory.getLogger(AzureVerticle.class);
   /** §2.2: raw PCM that streams, at our native rate. */
   static final String OUTPUT_FORMAT = "raw-24khz-16bit-mono-pcm";
 
   private volatile AzureVoices catalogue;
   private AzureTokens tokens;
+  /** Set once the service refused a bearer token: tokens are bound to the host that issued them (§2.1). */
+  private boolean keyOnly;
 
   public AzureVerticle(ServiceMetrics metrics) {
     super(metrics);
@@ -80,13 +85,24 @@ public final class AzureVerticle extends CloudProviderVerticle {
 
   /** The auth header: key, or a cached bearer token. */
   private Future<Map<String, String>> auth() {
-    if (!"token".equals(settings().getString("auth"))) {
+    if (!"token".equals(settings().getString("auth")) || keyOnly) {
       return Future.succeededFuture(Map.of("Ocp-Apim-Subscription-Key", key()));
     }
     if (tokens == null) {
       tokens = new AzureTokens(this::issueToken, System::currentTimeMillis);
     }
     return tokens.token().map(token -> Map.of("Authorization", "Bearer " + token));
+  }
+
+  /** §2.1: on a 401 with a bearer token, fall back to the subscription key. */
+  @Override
+  protected boolean switchCredentials(CloudError rejection) {
+    if (tokens == null || keyOnly) {
+      return false;
+    }
+    keyOnly = true;
+    LOG.warn("azure refused its bearer token; using the subscription key header from now on");
+    return true;
   }
 
   /** §2.1: POST with the key and an empty form body; the answer is the raw JWT. */
@@ -116,10 +132,6 @@ public final class AzureVerticle extends CloudProviderVerticle {
           QualityTier.wireNames(), true, true, NATIVE_RATE,
           "Azure Speech " + CloudHttp.describeHost(endpoint()) + " (" + settings().getString("auth") + " auth)"
               + "; emotion via mstts:express-as where the voice has the style, else prosody; speed 0.5-2; cloning not exposed");
-    }).onFailure(e -> {
-      if (e instanceof CloudError error && error.kind() == CloudError.Kind.AUTH && tokens != null) {
-        tokens.invalidate();
-      }
     });
   }
 
@@ -128,11 +140,6 @@ public final class AzureVerticle extends CloudProviderVerticle {
     AzureVoices.Entry voice = catalogue.forTier(sentence.voice(), sentence.quality());
     Buffer ssml = Buffer.buffer(AzureSsml.build(sentence, voice.shortName(), voice.locale(), voice.styles()));
     Map<String, String> headers = Map.of("Content-Type", "application/ssml+xml", "X-Microsoft-OutputFormat", OUTPUT_FORMAT);
-    return stream(() -> call(HttpMethod.POST, "/cognitiveservices/v1", headers, ssml), sentence, out)
-        .onFailure(e -> {
-          if (e instanceof CloudError error && error.kind() == CloudError.Kind.AUTH && tokens != null) {
-            tokens.invalidate();
-          }
-        });
+    return stream(() -> call(HttpMethod.POST, "/cognitiveservices/v1", headers, ssml), sentence, out);
   }
 }

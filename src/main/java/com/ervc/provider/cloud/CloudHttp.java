@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -29,7 +30,8 @@ import java.util.function.Supplier;
  * first byte, stall between chunks, total), response bodies streamed into a {@link BodySink} with back-pressure,
  * and the retry policy on normalised {@link CloudError}s: 5xx and timeouts get one retry with jitter, a 429 one
  * retry when the provider's wait fits {@code maxRetryWaitMs} (otherwise the provider backs off for that long and
- * fails fast meanwhile, so the router can go elsewhere), AUTH and QUOTA none (the provider is disabled).
+ * fails fast meanwhile, so the router can go elsewhere), AUTH and QUOTA none (the provider is disabled) unless the
+ * provider has other credentials to try.
  * Nothing is retried once audio was passed on.
  */
 public final class CloudHttp {
@@ -50,16 +52,18 @@ public final class CloudHttp {
   private final String provider;
   private final List<String> secrets;
   private final Consumer<CloudError> onDisabled;
+  private final Predicate<CloudError> switchCredentials;
   private long backOffUntil;
 
   public CloudHttp(Vertx vertx, String provider, CloudSettings settings, List<String> secrets,
-                   Consumer<CloudError> onDisabled) {
+                   Consumer<CloudError> onDisabled, Predicate<CloudError> switchCredentials) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.provider = provider;
     this.settings = settings;
     this.secrets = secrets;
     this.onDisabled = onDisabled;
+    this.switchCredentials = switchCredentials;
     this.client = vertx.httpClientBuilder()
         // No Accept-Encoding: a compressed audio stream would arrive in bursts. SNI always (CDN-fronted APIs).
         .with(new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) settings.connectTimeoutMs())
@@ -129,7 +133,13 @@ public final class CloudHttp {
 
   /** Milliseconds to wait before the one retry, or -1 for none. */
   private long retryWait(CloudError error, BodySink sink, long deadline) {
-    if (sink.started() || !error.retryable()) {
+    if (sink.started()) {
+      return -1;
+    }
+    if (error.kind() == CloudError.Kind.AUTH && switchCredentials.test(error)) {
+      return 0;
+    }
+    if (!error.retryable()) {
       return -1;
     }
     long wait;

@@ -63,6 +63,14 @@ public abstract class CloudProviderVerticle extends ProviderVerticle {
     return CloudSettings.from(config()).maxConnections();
   }
 
+  /**
+   * Called when the service refused the credentials of a request: true when the provider switched to other
+   * credentials worth one retry (before it is disabled). None by default.
+   */
+  protected boolean switchCredentials(CloudError rejection) {
+    return false;
+  }
+
   @Override
   protected boolean configured() {
     return missingSettings().isEmpty();
@@ -75,7 +83,8 @@ public abstract class CloudProviderVerticle extends ProviderVerticle {
     if (!missing.isEmpty()) {
       return Future.succeededFuture(unavailable("not configured: set " + String.join(" and ", missing)));
     }
-    http = new CloudHttp(vertx, name(), CloudSettings.from(config()), secrets(), this::credentialsRejected);
+    http = new CloudHttp(vertx, name(), CloudSettings.from(config()), secrets(), this::credentialsRejected,
+        this::switchCredentials);
     return describe(nodeId).recover(failure -> {
       scheduleRecheck();
       return Future.succeededFuture(unavailable(reason(failure)));

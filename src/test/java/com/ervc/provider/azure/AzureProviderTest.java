@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -163,6 +164,24 @@ class AzureProviderTest extends CloudProviderContract {
         assertNull(sent.headers().get("Ocp-Apim-Subscription-Key"));
         assertTrue(sent.headers().get("Authorization").startsWith("Bearer eyJ"));
       });
+    }
+  }
+
+  @Test
+  void aRefusedTokenFallsBackToTheKeyOnce() throws Exception {
+    try (ProviderHarness withTokens = ProviderHarness.deploy(factory(), withEnv("AZURE_AUTH", "token"))) {
+      azure().refuseTokens = true;
+      int before = synthesisRequests();
+
+      assertEquals(FakeCloudServer.pcmFor(TEXT), ProviderHarness.joined(withTokens.chunks(plain(TEXT))));
+      withTokens.chunks(plain(TEXT));
+
+      List<FakeCloudServer.Received> sent = fake.received(PATH).subList(before, synthesisRequests());
+      assertEquals(3, sent.size(), "one refused bearer request, then the key for both sentences");
+      assertTrue(sent.get(0).headers().get("Authorization").startsWith("Bearer "));
+      assertEquals(KEY, sent.get(1).headers().get("Ocp-Apim-Subscription-Key"));
+      assertEquals(KEY, sent.get(2).headers().get("Ocp-Apim-Subscription-Key"));
+      assertTrue(withTokens.info().available());
     }
   }
 

@@ -52,6 +52,8 @@ public final class FakeAzureSpeechServer extends FakeCloudServer {
   }
 
   private final String apiKey;
+  /** Makes synthesis refuse the tokens this fake issues (§2.1: tokens are bound to the host that issued them). */
+  public volatile boolean refuseTokens;
   private final List<String> tokens = Collections.synchronizedList(new ArrayList<>());
   private final List<Spoken> spoken = Collections.synchronizedList(new ArrayList<>());
 
@@ -85,7 +87,7 @@ public final class FakeAzureSpeechServer extends FakeCloudServer {
     // §2.2 / §2.8: key or a bearer token from issueToken; 401 with the gateway JSON otherwise.
     String bearer = r.headers().get("Authorization");
     boolean keyOk = apiKey.equals(r.headers().get("Ocp-Apim-Subscription-Key"));
-    boolean tokenOk = bearer != null && bearer.startsWith("Bearer ") && tokens.contains(bearer.substring(7));
+    boolean tokenOk = !refuseTokens && bearer != null && bearer.startsWith("Bearer ") && tokens.contains(bearer.substring(7));
     if (!keyOk && !tokenOk) {
       unauthorized(response);
       return;
