@@ -109,10 +109,12 @@ public final class Node {
       chain = chain.compose(v -> deploy("provider.espeak", () -> new EspeakVerticle(metrics), config, false));
     }
     if (roles.contains("providers")) {
-      // Each announces itself, unavailable with the reason when its key is not configured.
-      chain = chain.compose(v -> deploy("provider.elevenlabs", () -> new ElevenLabsVerticle(metrics), config, false))
-          .compose(v -> deploy("provider.azure", () -> new AzureVerticle(metrics), config, false))
-          .compose(v -> deploy("provider.openai", () -> new OpenAiVerticle(metrics), config, false));
+      // Each announces itself, unavailable with the reason when its key is not configured. In parallel: each may
+      // wait on its vendor's voice list at start.
+      chain = chain.compose(v -> Future.all(
+          deploy("provider.elevenlabs", () -> new ElevenLabsVerticle(metrics), config, false),
+          deploy("provider.azure", () -> new AzureVerticle(metrics), config, false),
+          deploy("provider.openai", () -> new OpenAiVerticle(metrics), config, false)).mapEmpty());
     }
     if (roles.contains("pipeline")) {
       chain = chain.compose(v -> deploy("pipeline", () -> new PipelineVerticle(metrics), config, false));
