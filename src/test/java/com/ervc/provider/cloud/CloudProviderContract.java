@@ -98,9 +98,9 @@ public abstract class CloudProviderContract {
   protected Map<String, String> env(String key) {
     Map<String, String> env = new HashMap<>(providerEnv(fake.url(), key));
     env.put("CLOUD_CONNECT_TIMEOUT_MS", "1000");
-    env.put("CLOUD_FIRST_BYTE_TIMEOUT_MS", "400");
-    env.put("CLOUD_STALL_TIMEOUT_MS", "400");
-    env.put("CLOUD_TOTAL_TIMEOUT_MS", "5000");
+    env.put("CLOUD_FIRST_BYTE_TIMEOUT_MS", "1000");
+    env.put("CLOUD_STALL_TIMEOUT_MS", "1000");
+    env.put("CLOUD_TOTAL_TIMEOUT_MS", "8000");
     env.put("CLOUD_MAX_RETRY_WAIT_MS", "1000");
     return env;
   }
@@ -324,7 +324,7 @@ public abstract class CloudProviderContract {
 
     assertEquals(ErrorCode.PROVIDER_UNAVAILABLE, error.code());
     assertTrue(error.retryable());
-    assertTrue(error.getMessage().contains("sent no audio within 400 ms"), error.getMessage());
+    assertTrue(error.getMessage().contains("sent no audio within 1000 ms"), error.getMessage());
     assertEquals(2, synthesisRequests());
   }
 
@@ -335,7 +335,7 @@ public abstract class CloudProviderContract {
     SpeechException error = failure(plain(TEXT));
 
     assertEquals(ErrorCode.PROVIDER_UNAVAILABLE, error.code());
-    assertTrue(error.getMessage().contains("stalled for 400 ms"), error.getMessage());
+    assertTrue(error.getMessage().contains("stalled for 1000 ms"), error.getMessage());
     assertEquals(1, synthesisRequests(), "audio was already passed on: a retry would repeat it");
   }
 
