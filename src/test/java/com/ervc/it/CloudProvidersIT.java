@@ -50,8 +50,8 @@ class CloudProvidersIT {
     env.put("AZURE_AUTH", "token");
     env.put("OPENAI_BASE_URL", servers.get("openai").url() + "/v1");
     env.put("OPENAI_API_KEY", KEY);
-    env.put("CLOUD_FIRST_BYTE_TIMEOUT_MS", "1000");
-    env.put("CLOUD_STALL_TIMEOUT_MS", "500");
+    env.put("CLOUD_FIRST_BYTE_TIMEOUT_MS", "2000");
+    env.put("CLOUD_STALL_TIMEOUT_MS", "1500");
     // Background health probes also call the fakes; keep them from taking a fault a test queued.
     env.put("HEALTH_PROBE_INTERVAL_SECONDS", "3600");
     node = TestNodes.start(env);
