@@ -6,9 +6,12 @@ import com.ervc.health.HealthService;
 import com.ervc.metrics.MonitoringVerticle;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.pipeline.PipelineVerticle;
+import com.ervc.provider.azure.AzureVerticle;
+import com.ervc.provider.elevenlabs.ElevenLabsVerticle;
 import com.ervc.provider.espeak.EspeakVerticle;
 import com.ervc.provider.onnx.OnnxNode;
 import com.ervc.provider.onnx.OnnxVerticle;
+import com.ervc.provider.openai.OpenAiVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -138,6 +141,14 @@ public final class Node {
     }
     if (onnx != null) {
       chain = chain.compose(v -> deployOnnx(roles, config));
+    }
+    if (roles.contains("providers")) {
+      // Each announces itself, unavailable with the reason when its key is not configured. In parallel: each may
+      // wait on its vendor's voice list at start.
+      chain = chain.compose(v -> Future.all(
+          deploy("provider.elevenlabs", new ElevenLabsVerticle(metrics), config, false),
+          deploy("provider.azure", new AzureVerticle(metrics), config, false),
+          deploy("provider.openai", new OpenAiVerticle(metrics), config, false)).mapEmpty());
     }
     if (roles.contains("pipeline")) {
       chain = chain.compose(v -> deploy("pipeline", new PipelineVerticle(metrics), config, false));

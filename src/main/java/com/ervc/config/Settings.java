@@ -14,6 +14,8 @@ public final class Settings {
 
   private static final String HOST = "[A-Za-z0-9.:\\-\\[\\]]+";
   private static final int MAX_PORT = 65535;
+  private static final String BASE_URL = "https?://[^\\s/?#]+(/[^\\s?#]*)?";
+  private static final String BASE_URL_HINT = "an http:// or https:// URL without query";
 
   public static final List<Setting> ALL = List.of(
       string("node.name", "NODE_NAME").orNull().matching("[A-Za-z0-9._\\-]{1,63}", "1-63 letters, digits, '.', '_' or '-'"),
@@ -89,9 +91,21 @@ public final class Settings {
       integer("providers.onnx.intraOpThreads", "ONNX_INTRA_OP_THREADS", 1, 256),
       bool("providers.onnx.gpuCpuFallback", "ONNX_GPU_CPU_FALLBACK"),
       string("providers.elevenlabs.apiKey", "ELEVENLABS_API_KEY").orNull(),
+      string("providers.elevenlabs.baseUrl", "ELEVENLABS_BASE_URL").matching(BASE_URL, BASE_URL_HINT),
       string("providers.azure.key", "AZURE_SPEECH_KEY").orNull(),
       string("providers.azure.region", "AZURE_REGION").orNull().matching("[a-z0-9]+", "an Azure region id such as westeurope"),
+      string("providers.azure.endpoint", "AZURE_TTS_ENDPOINT").orNull().matching(BASE_URL, BASE_URL_HINT),
+      string("providers.azure.tokenEndpoint", "AZURE_TOKEN_ENDPOINT").orNull().matching(BASE_URL, BASE_URL_HINT),
+      string("providers.azure.auth", "AZURE_AUTH").oneOf("key", "token"),
       string("providers.openai.apiKey", "OPENAI_API_KEY").orNull(),
+      string("providers.openai.baseUrl", "OPENAI_BASE_URL").matching(BASE_URL, BASE_URL_HINT),
+      integer("providers.cloud.connectTimeoutMs", "CLOUD_CONNECT_TIMEOUT_MS", 100, 60_000),
+      integer("providers.cloud.firstByteTimeoutMs", "CLOUD_FIRST_BYTE_TIMEOUT_MS", 100, 600_000),
+      integer("providers.cloud.stallTimeoutMs", "CLOUD_STALL_TIMEOUT_MS", 100, 600_000),
+      integer("providers.cloud.totalTimeoutMs", "CLOUD_TOTAL_TIMEOUT_MS", 100, 600_000),
+      integer("providers.cloud.maxConnections", "CLOUD_MAX_CONNECTIONS", 1, 1000),
+      integer("providers.cloud.maxQueue", "CLOUD_MAX_QUEUE", 1, 100_000),
+      integer("providers.cloud.maxRetryWaitMs", "CLOUD_MAX_RETRY_WAIT_MS", 0, 60_000),
 
       bool("metrics.prometheusEnabled", "PROMETHEUS_ENABLED"),
       integer("metrics.port", "METRICS_PORT", 0, MAX_PORT).orNull(),

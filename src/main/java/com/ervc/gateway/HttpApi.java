@@ -182,7 +182,7 @@ final class HttpApi {
   void voices(RoutingContext rc) {
     directory.list().onSuccess(providers -> {
       JsonArray voices = new JsonArray();
-      ProviderDirectory.byName(providers).values().stream().map(instances -> instances.get(0))
+      ProviderDirectory.byName(providers).values().stream().map(HttpApi::representative)
           .forEach(p -> p.voices().forEach(v -> voices.add(new JsonObject()
           .put("provider", p.name()).put("id", v.id()).put("name", v.name())
           .put("language", v.language()).put("gender", v.gender())
@@ -191,11 +191,16 @@ final class HttpApi {
     }).onFailure(e -> fail(rc, ErrorCode.INTERNAL, "the provider directory is not available"));
   }
 
+  /** An available instance when there is one (the others may lack the key), else the first. */
+  private static ProviderInfo representative(List<ProviderInfo> instances) {
+    return instances.stream().filter(ProviderInfo::available).findFirst().orElse(instances.get(0));
+  }
+
   void providers(RoutingContext rc) {
     directory.list().onSuccess(providers -> {
       JsonArray out = new JsonArray();
       for (List<ProviderInfo> instances : ProviderDirectory.byName(providers).values()) {
-        ProviderInfo p = instances.get(0);
+        ProviderInfo p = representative(instances);
         List<String> nodes = instances.stream().map(ProviderInfo::nodeId).toList();
         out.add(new JsonObject().put("name", p.name()).put("available", p.available())
             .put("voices", new JsonArray(p.voices().stream().map(ProviderInfo.Voice::id).toList()))

@@ -67,8 +67,9 @@ public final class HealthService {
 
   private Future<Void> probeProviders() {
     return directory.list().compose(providers -> {
-      // An unavailable provider (e.g. onnx without models) announces itself only to explain why; nothing to probe.
-      Map<String, List<ProviderInfo>> byName = ProviderDirectory.byName(providers.stream().filter(ProviderInfo::available).toList());
+      // An unavailable entry (e.g. a cloud provider without its key) says so itself; probing it proves nothing.
+      Map<String, List<ProviderInfo>> byName = ProviderDirectory.byName(
+          providers.stream().filter(ProviderInfo::available).toList());
       probes.keySet().retainAll(byName.keySet());
       return Future.join(byName.values().stream().map(instances -> probe(instances.get(0))).toList()).mapEmpty();
     });
@@ -102,12 +103,13 @@ public final class HealthService {
     Future<List<ProviderInfo>> providers = directory.list().otherwise(e -> List.of());
     return Future.join(cache, providers).map(v -> {
       SystemUsage system = usage;
-      Map<String, List<ProviderInfo>> known = ProviderDirectory.byName(providers.result());
+      Map<String, List<ProviderInfo>> known = ProviderDirectory.byName(
+          providers.result().stream().filter(ProviderInfo::available).toList());
       JsonObject providerStatus = new JsonObject();
-      known.forEach((name, instances) -> {
+      ProviderDirectory.byName(providers.result()).forEach((name, instances) -> {
         ProbeResult probe = probes.get(name);
-        boolean available = instances.stream().anyMatch(ProviderInfo::available);
-        JsonObject entry = !available ? new JsonObject().put("status", "unavailable").put("detail", instances.get(0).detail())
+        JsonObject entry = !known.containsKey(name)
+            ? new JsonObject().put("status", "unavailable").put("error", instances.get(0).detail())
             : probe == null ? new JsonObject().put("status", "unknown") : probe.toJson();
         providerStatus.put(name, entry.put("nodes", new JsonArray(instances.stream().map(ProviderInfo::nodeId).toList())));
       });

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import com.ervc.metrics.ServiceMetrics;
 
@@ -23,6 +24,9 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
   private ProviderDirectory directory;
   private volatile ProviderInfo info;
   private long announcer = -1;
+  private MessageConsumer<JsonObject> consumer;
+  /** Set by a drain: the instance stays out of the directory from then on. */
+  private boolean draining;
   private int maxQueue;
 
   protected ProviderVerticle(ServiceMetrics metrics) {
@@ -43,6 +47,11 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
 
   protected abstract int maxQueue();
 
+  /** False for a provider the operator did not set up (e.g. no API key): it exports no up/load meters. */
+  protected boolean configured() {
+    return true;
+  }
+
   /** How many requests the engine works on at once (its worker count): the unit of {@code tts_provider_load}. */
   protected abstract int concurrency();
 
@@ -56,11 +65,14 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
             "provider '" + name() + "' is unavailable on this node: " + failure.getMessage(), failure)))
         .compose(described -> {
           info = described;
-          return vertx.eventBus().<JsonObject>consumer(Addresses.provider(name()), this::handle).completion();
+          return serve(described.available());
         })
         .compose(v -> directory.announce(info))
         .onSuccess(v -> {
           announcer = vertx.setPeriodic(ProviderDirectory.REFRESH_MS, id -> directory.announce(info));
+          if (!configured()) {
+            return; // announced (so operators see why) but not measured: its 0 would only raise alerts
+          }
           metrics.provider(name(), () -> info == null || !info.available() ? 0 : 1, () -> inFlight.get() / (double) concurrency());
         });
   }
@@ -69,6 +81,10 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
     ProviderInfo serving = info;
     if (serving == null) {
       msg.fail(ErrorCode.PROVIDER_UNAVAILABLE.status(), "provider '" + name() + "' is stopping");
+      return;
+    }
+    if (!serving.available()) {
+      msg.fail(ErrorCode.PROVIDER_UNAVAILABLE.status(), "provider '" + name() + "' is unavailable: " + serving.detail());
       return;
     }
     TtsRequest sentence;
@@ -122,6 +138,7 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
   @Override
   public Future<Void> stopIntake() {
     return Drainable.onContext(context, () -> {
+      draining = true;
       vertx.cancelTimer(announcer); // or a last announcement could re-add the entry after the withdrawal
       ProviderInfo announced = info;
       return announced == null ? Future.succeededFuture()
@@ -132,6 +149,43 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
   @Override
   public int inFlight() {
     return inFlight.get();
+  }
+
+  /**
+   * Replaces this instance's directory entry at once, e.g. when a provider finds its credentials rejected
+   * ({@code available=false} with the reason in {@code detail}) or working again. Call on the verticle's context.
+   */
+  protected final void republish(ProviderInfo updated) {
+    if (info != null) {
+      info = updated;
+      serve(updated.available()).onComplete(v -> {
+        if (!draining) {
+          directory.announce(updated);
+        }
+      });
+    }
+  }
+
+  /**
+   * Only an available instance consumes requests: the event bus spreads a provider's address over every node
+   * that listens, so an instance that cannot serve (no key, rejected credentials) must not listen.
+   */
+  private Future<Void> serve(boolean available) {
+    if (available && consumer == null) {
+      consumer = vertx.eventBus().consumer(Addresses.provider(name()), this::handle);
+      return consumer.completion();
+    }
+    if (!available && consumer != null) {
+      MessageConsumer<JsonObject> stopping = consumer;
+      consumer = null;
+      return stopping.unregister();
+    }
+    return Future.succeededFuture();
+  }
+
+  /** What this instance currently announces (null before start and after stop). */
+  protected final ProviderInfo announced() {
+    return info;
   }
 
   @Override

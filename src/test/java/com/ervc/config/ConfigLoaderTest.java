@@ -140,6 +140,10 @@ class ConfigLoaderTest {
             Map.of("STREAM_STALL_TIMEOUT_MS", "30000", "PROVIDER_TIMEOUT_MS", "30000"),
             "config: STREAM_STALL_TIMEOUT_MS (tts.streamStallTimeoutMs) = '30000' is not allowed; "
                 + "expected more than PROVIDER_TIMEOUT_MS (30000), or slow sentences look like dead nodes"),
+        arguments("cloud deadline not below the provider timeout", null,
+            Map.of("CLOUD_TOTAL_TIMEOUT_MS", "30000"),
+            "config: CLOUD_TOTAL_TIMEOUT_MS (providers.cloud.totalTimeoutMs) = '30000' is not allowed; "
+                + "expected less than PROVIDER_TIMEOUT_MS (30000), so a cloud provider's own error reaches the client"),
         arguments("metrics port equal to the HTTP port", null, Map.of("METRICS_PORT", "8000"),
             "config: METRICS_PORT (metrics.port) = '8000' is not allowed; expected a port other than HTTP_PORT (8000)"),
         arguments("blank webroot would serve the working directory", null, Map.of("WEBROOT", ""),
