@@ -114,6 +114,19 @@ class DownloadModelsTest {
   }
 
   @Test
+  void everyFileOfThePackagedListHasAPinnedDigestAndAnHttpsUrl() throws IOException {
+    List<String> entries = Files.readAllLines(Path.of("src/main/resources/onnx/models.tsv")).stream()
+        .filter(line -> !line.startsWith("#") && !line.isBlank()).toList();
+    assertEquals(8, entries.size(), "three Piper voices (model + config each) and Kokoro v1.0 (model + voices)");
+    for (String entry : entries) {
+      String[] columns = entry.split("\t");
+      assertEquals(5, columns.length, entry);
+      assertTrue(columns[3].matches("[0-9a-f]{64}"), "unpinned or malformed digest: " + entry);
+      assertTrue(columns[4].startsWith("https://") && columns[4].endsWith("/" + columns[2]), entry);
+    }
+  }
+
+  @Test
   void verifiedFilesAreInstalled() throws Exception {
     Run result = run(manifest(sha256(MODEL), sha256(CONFIG)), base());
     assertEquals(0, result.exit(), result.output());
