@@ -1207,7 +1207,7 @@ function fillProviders() {
   } else {
     const p = list.find((x) => x.name === settings.provider);
     note = !p ? `${settings.provider} is not running` : p.available !== false
-      ? `${p.name} is available` : `${p.name} is unavailable right now`;
+      ? `${p.name} is available` : `${p.name} is unavailable${typeof p.detail === 'string' && p.detail ? `: ${p.detail}` : ' right now'}`;
   }
   ui.providerNote.textContent = note;
   ui.providerNote.dataset.ok = String(settings.provider === 'auto' ? available.length > 0

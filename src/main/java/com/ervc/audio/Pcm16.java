@@ -38,6 +38,15 @@ public final class Pcm16 {
     return bytes;
   }
 
+  /** Float samples in [-1, 1] (as neural models output them) to 16-bit, clipped. */
+  public static short[] fromFloat(float[] samples) {
+    short[] out = new short[samples.length];
+    for (int i = 0; i < samples.length; i++) {
+      out[i] = clip(Math.round(samples[i] * 32767.0));
+    }
+    return out;
+  }
+
   /** Returns a new array with every sample multiplied by {@code gain}, rounded and clipped. */
   public static short[] scale(short[] samples, double gain) {
     Objects.requireNonNull(samples, "samples");

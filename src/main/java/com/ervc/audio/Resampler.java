@@ -117,7 +117,16 @@ public final class Resampler {
     return table;
   }
 
-  private static int gcd(int a, int b) {
+  /**
+   * How many input samples on each side of an output sample's position its filter window reads: a streaming
+   * caller that keeps this much context reproduces {@link #resample} exactly.
+   */
+  static int windowHalfWidth(int fromRate, int toRate) {
+    int divisor = gcd(fromRate, toRate);
+    return new FilterDesign(toRate / divisor, fromRate / divisor).halfTaps;
+  }
+
+  static int gcd(int a, int b) {
     while (b != 0) {
       int remainder = a % b;
       a = b;

@@ -79,6 +79,12 @@ public final class ClusterBootstrap {
 
   /** Starts the clustered instance; Vert.x's own HTTP, event-bus, pool and JVM metrics go into {@code registry}. */
   public static Future<Clustered> start(JsonObject config, Map<String, String> env, MeterRegistry registry) {
+    return start(config, env, registry, new JsonObject());
+  }
+
+  /** As above, with {@code capabilities} (e.g. cuda, GPU, voices) added to the node's cluster metadata. */
+  public static Future<Clustered> start(JsonObject config, Map<String, String> env, MeterRegistry registry,
+                                        JsonObject capabilities) {
     JsonObject cluster = config.getJsonObject("cluster");
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster, env));
     // Per-address event-bus labels stay off: every stream has its own reply address, so they would not be bounded.
@@ -88,7 +94,7 @@ public final class ClusterBootstrap {
     options.getEventBusOptions()
         .setHost(cluster.getString("host"))
         .setPort(cluster.getInteger("port"))
-        .setClusterNodeMetadata(new JsonObject().put("roles", config.getJsonObject("node").getJsonArray("roles", new JsonArray())));
+        .setClusterNodeMetadata(capabilities.copy().put("roles", config.getJsonObject("node").getJsonArray("roles", new JsonArray())));
     String publicHost = cluster.getString("publicHost");
     if (publicHost != null) {
       options.getEventBusOptions().setClusterPublicHost(publicHost);

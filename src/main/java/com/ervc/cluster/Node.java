@@ -6,8 +6,13 @@ import com.ervc.health.HealthService;
 import com.ervc.metrics.MonitoringVerticle;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.pipeline.PipelineVerticle;
+import com.ervc.provider.azure.AzureVerticle;
+import com.ervc.provider.elevenlabs.ElevenLabsVerticle;
 import com.ervc.provider.espeak.EspeakVerticle;
 import com.ervc.provider.LoadRegistry;
+import com.ervc.provider.onnx.OnnxNode;
+import com.ervc.provider.onnx.OnnxVerticle;
+import com.ervc.provider.openai.OpenAiVerticle;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import io.vertx.core.DeploymentOptions;
@@ -21,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * A running node: a clustered Vert.x plus the verticles of its roles. A component that fails to start is logged
@@ -37,11 +42,14 @@ public final class Node {
   private final ServiceMetrics metrics;
   private final HealthService health;
   private final JsonObject config;
+  private final OnnxNode onnx;
   private GatewayVerticle gateway;
   private MonitoringVerticle monitoring;
   private String gatewayDeployment;
 
-  private Node(Vertx vertx, NodeState state, ServiceMetrics metrics, HealthService health, JsonObject config) {
+  private Node(Vertx vertx, NodeState state, ServiceMetrics metrics, HealthService health, JsonObject config,
+               OnnxNode onnx) {
+    this.onnx = onnx;
     this.vertx = vertx;
     this.config = config;
     this.state = state;
@@ -66,6 +74,11 @@ public final class Node {
     return metrics;
   }
 
+  /** The node's neural voices and CUDA probe, or null when it runs no ONNX provider. */
+  public OnnxNode onnx() {
+    return onnx;
+  }
+
   /** The HTTP port the gateway listens on, or -1 on a node without a running gateway. */
   public int httpPort() {
     return gateway == null ? -1 : gateway.port();
@@ -80,17 +93,30 @@ public final class Node {
     JsonObject nodeSection = config.getJsonObject("node");
     String name = nodeSection.getString("name") != null ? nodeSection.getString("name") : defaultName(env);
     ServiceMetrics metrics = ServiceMetrics.create(name);
-    return ClusterBootstrap.start(config, env, metrics.registry()).compose(clustered -> {
+    List<String> roles = nodeSection.getJsonArray("roles").stream().map(String::valueOf).toList();
+    // Probing CUDA and loading models blocks, and must finish before joining: the capabilities go into the metadata.
+    Future<OnnxNode> prepared = OnnxNode.wanted(config, roles)
+        ? Future.fromCompletionStage(CompletableFuture.supplyAsync(() -> OnnxNode.prepare(config, roles)))
+        : Future.succeededFuture(null);
+    return prepared.compose(onnx -> ClusterBootstrap.start(config, env, metrics.registry(),
+            onnx == null ? new JsonObject() : onnx.capabilities())
+        .recover(failure -> {
+          closeQuietly(onnx);
+          return Future.failedFuture(failure);
+        })
+        .compose(clustered -> {
       String nodeId = clustered.clusterManager().getNodeId();
-      List<String> roles = nodeSection.getJsonArray("roles").stream().map(String::valueOf).toList();
       JsonObject nodeConfig = config.copy();
       nodeConfig.getJsonObject("node").put("id", nodeId).put("name", name);
       NodeState state = new NodeState(nodeId, roles);
+      if (onnx != null) {
+        state.capabilities(onnx.capabilities());
+      }
       HealthService health = new HealthService(clustered.vertx(), state, nodeConfig,
           () -> clustered.clusterManager().getNodes().size());
-      Node node = new Node(clustered.vertx(), state, metrics, health, nodeConfig);
+      Node node = new Node(clustered.vertx(), state, metrics, health, nodeConfig, onnx);
       reportDepartures(clustered);
-      metrics.registerNodeMeters(roles, false);
+      metrics.registerNodeMeters(roles, onnx != null && onnx.cuda().available());
       LOG.info("node {} ({}) joined cluster '{}' with roles {}", name, nodeId,
           config.getJsonObject("cluster").getString("name"), roles);
       return node.deployRoles(roles, nodeConfig)
@@ -99,8 +125,17 @@ public final class Node {
             state.markStarted();
             return node;
           })
-          .recover(failure -> clustered.vertx().close().transform(ar -> Future.failedFuture(failure)));
-    });
+          .recover(failure -> clustered.vertx().close().transform(ar -> {
+            closeQuietly(onnx);
+            return Future.failedFuture(failure);
+          }));
+    }));
+  }
+
+  private static void closeQuietly(OnnxNode onnx) {
+    if (onnx != null) {
+      onnx.close();
+    }
   }
 
   /** Load registries drop a dead node's provider instances at once instead of waiting for their reports to expire. */
@@ -131,34 +166,71 @@ public final class Node {
   private Future<Void> deployRoles(List<String> roles, JsonObject config) {
     Future<Void> chain = Future.succeededFuture();
     if (roles.contains("cache")) {
-      chain = chain.compose(v -> deploy("cache", CacheVerticle::new, config, false));
+      chain = chain.compose(v -> deploy("cache", new CacheVerticle(), config, false));
     }
     if (roles.contains("providers") && config.getJsonObject("providers").getJsonObject("espeak").getBoolean("enabled")) {
-      chain = chain.compose(v -> deploy("provider.espeak", () -> new EspeakVerticle(metrics), config, false));
+      chain = chain.compose(v -> deploy("provider.espeak", new EspeakVerticle(metrics), config, false));
+    }
+    if (onnx != null) {
+      chain = chain.compose(v -> deployOnnx(roles, config));
+    }
+    if (roles.contains("providers")) {
+      // Each announces itself, unavailable with the reason when its key is not configured. In parallel: each may
+      // wait on its vendor's voice list at start.
+      chain = chain.compose(v -> Future.all(
+          deploy("provider.elevenlabs", new ElevenLabsVerticle(metrics), config, false),
+          deploy("provider.azure", new AzureVerticle(metrics), config, false),
+          deploy("provider.openai", new OpenAiVerticle(metrics), config, false)).mapEmpty());
     }
     if (roles.contains("pipeline")) {
-      chain = chain.compose(v -> deploy("pipeline", () -> new PipelineVerticle(metrics), config, false));
+      chain = chain.compose(v -> deploy("pipeline", new PipelineVerticle(metrics), config, false));
     }
     boolean separateMetricsPort = config.getJsonObject("metrics").getInteger("port") != null;
     if (roles.contains("gateway")) {
       // Without its HTTP listener a gateway node is useless, so that failure stops the node.
       chain = chain.compose(v -> {
         gateway = new GatewayVerticle(state, metrics, health);
-        return deploy("gateway", () -> gateway, config, true);
+        return deploy("gateway", gateway, config, true);
       });
     }
     if (separateMetricsPort || !roles.contains("gateway")) {
       chain = chain.compose(v -> {
-        monitoring = new MonitoringVerticle(health, metrics);
-        return deploy("monitoring", () -> monitoring, config, true);
+        monitoring = new MonitoringVerticle(state, health, metrics);
+        return deploy("monitoring", monitoring, config, true);
       });
     }
     return chain;
   }
 
-  private Future<Void> deploy(String component, Supplier<VerticleBase> verticle, JsonObject config, boolean required) {
-    return vertx.deployVerticle(verticle.get(), new DeploymentOptions().setConfig(config))
+  /**
+   * "onnx" on providers nodes; "onnx-gpu" on gpu nodes whose CUDA probe succeeded. A gpu node whose probe failed
+   * runs no GPU verticle and is degraded (component "gpu" down); with gpuCpuFallback it runs the CPU provider.
+   */
+  private Future<Void> deployOnnx(List<String> roles, JsonObject config) {
+    boolean gpuRole = roles.contains("gpu");
+    boolean cuda = onnx.cuda().available();
+    boolean cpuFallback = config.getJsonObject("providers").getJsonObject("onnx").getBoolean("gpuCpuFallback");
+    Future<Void> chain = Future.succeededFuture();
+    if (roles.contains("providers") || (gpuRole && !cuda && cpuFallback)) {
+      chain = chain.compose(v -> deploy("provider.onnx",
+          new OnnxVerticle(metrics, OnnxVerticle.NAME, onnx.voices(), onnx.capabilities()), config, false));
+    }
+    if (gpuRole && cuda) {
+      chain = chain.compose(v -> deploy("provider.onnx-gpu",
+          new OnnxVerticle(metrics, OnnxVerticle.GPU_NAME, onnx.voices(), onnx.capabilities()), config, false));
+    } else if (gpuRole) {
+      state.down("gpu", "CUDA probe failed, no GPU synthesis on this node"
+          + (cpuFallback ? " (CPU fallback on)" : "") + ": " + onnx.cuda().detail());
+    }
+    return chain;
+  }
+
+  private Future<Void> deploy(String component, VerticleBase instance, JsonObject config, boolean required) {
+    return vertx.deployVerticle(instance, new DeploymentOptions().setConfig(config))
         .<Void>map(id -> {
+          if (instance instanceof Drainable intake) {
+            state.register(component, intake);
+          }
           if (component.equals("gateway")) {
             gatewayDeployment = id;
           }
@@ -190,7 +262,11 @@ public final class Node {
       }
     } finally {
       // Even when draining overran, the node must still leave the cluster.
-      vertx.close().await(timeout, unit);
+      try {
+        vertx.close().await(timeout, unit);
+      } finally {
+        closeQuietly(onnx); // after the verticles, so no inference still uses a session
+      }
     }
   }
 }

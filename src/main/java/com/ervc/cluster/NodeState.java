@@ -1,11 +1,13 @@
 package com.ervc.cluster;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /** What this node is and how each of its components started; read by the health endpoint. */
 public final class NodeState {
@@ -13,8 +15,10 @@ public final class NodeState {
   private final List<String> roles;
   private final long startedAtMs = System.currentTimeMillis();
   private final Map<String, JsonObject> components = new ConcurrentHashMap<>();
+  private final Map<String, Drainable> intakes = new ConcurrentSkipListMap<>();
   private volatile boolean started;
   private volatile boolean draining;
+  private volatile JsonObject capabilities = new JsonObject().put("cuda", false);
 
   public NodeState(String nodeId, List<String> roles) {
     this.nodeId = nodeId;
@@ -23,6 +27,15 @@ public final class NodeState {
 
   public String nodeId() {
     return nodeId;
+  }
+
+  /** Hardware and voices published with the node (cuda, gpuName, …). */
+  public void capabilities(JsonObject published) {
+    capabilities = published.copy();
+  }
+
+  public JsonObject capabilities() {
+    return capabilities.copy();
   }
 
   public void up(String component) {
@@ -47,6 +60,34 @@ public final class NodeState {
     draining = true;
   }
 
+  /** A deployed component that takes work, so that {@link #drain()} can stop its intake. */
+  public void register(String component, Drainable intake) {
+    intakes.put(component, intake);
+  }
+
+  /**
+   * An operator's drain: the node stops taking new requests (every component's intake closes, so the cluster
+   * routes new work elsewhere) while running ones finish; it stays in the cluster until it is stopped.
+   */
+  public Future<JsonObject> drain() {
+    markDraining();
+    return Future.join(intakes.values().stream().map(Drainable::stopIntake).toList())
+        .transform(ar -> Future.succeededFuture(drainStatus()));
+  }
+
+  /** Whether the node drains and how much work it still has, per component and in total. */
+  public JsonObject drainStatus() {
+    JsonObject perComponent = new JsonObject();
+    int total = 0;
+    for (Map.Entry<String, Drainable> intake : intakes.entrySet()) {
+      int running = intake.getValue().inFlight();
+      perComponent.put(intake.getKey(), running);
+      total += running;
+    }
+    return new JsonObject().put("node", nodeId).put("draining", draining).put("inFlight", total)
+        .put("components", perComponent);
+  }
+
   public boolean draining() {
     return draining;
   }
@@ -59,6 +100,7 @@ public final class NodeState {
     JsonObject parts = new JsonObject();
     components.forEach((name, state) -> parts.put(name, state.copy()));
     return new JsonObject().put("node", nodeId).put("roles", new JsonArray(roles))
-        .put("uptimeSeconds", (System.currentTimeMillis() - startedAtMs) / 1000).put("components", parts);
+        .put("uptimeSeconds", (System.currentTimeMillis() - startedAtMs) / 1000).put("draining", draining)
+        .put("components", parts);
   }
 }

@@ -88,6 +88,11 @@ public final class ConfigLoader {
       throw setting("tts.streamStallTimeoutMs").invalid(tts.getLong("streamStallTimeoutMs"),
           "more than PROVIDER_TIMEOUT_MS (" + tts.getLong("providerTimeoutMs") + "), or slow sentences look like dead nodes");
     }
+    long cloudTotal = config.getJsonObject("providers").getJsonObject("cloud").getLong("totalTimeoutMs");
+    if (cloudTotal >= tts.getLong("providerTimeoutMs")) {
+      throw setting("providers.cloud.totalTimeoutMs").invalid(cloudTotal, "less than PROVIDER_TIMEOUT_MS ("
+          + tts.getLong("providerTimeoutMs") + "), so a cloud provider's own error reaches the client");
+    }
     if (tts.getInteger("firstChunkMaxChars") > tts.getInteger("maxChunkChars")) {
       throw setting("tts.firstChunkMaxChars").invalid(tts.getInteger("firstChunkMaxChars"),
           "at most MAX_CHUNK_CHARS (" + tts.getInteger("maxChunkChars") + ")");

@@ -20,7 +20,7 @@ public record Setting(String path, String env, Type type, boolean nullable, Set<
   public enum Type { STRING, INT, BOOL, STRING_LIST, DOUBLE }
 
   /** Keys whose values never appear in an error message (they hold credentials). */
-  static final java.util.Set<String> SECRETS = java.util.Set.of("cache.redisUrl", "metrics.token", "auth.jwtSecret",
+  static final java.util.Set<String> SECRETS = java.util.Set.of("cache.redisUrl", "metrics.token", "admin.token", "auth.jwtSecret",
       "providers.elevenlabs.apiKey", "providers.azure.key", "providers.openai.apiKey");
 
   public static Setting string(String path, String env) {

@@ -9,11 +9,13 @@ import static com.ervc.config.Setting.string;
 
 /** Every configuration key the service reads. docs/configuration.md describes each one. */
 public final class Settings {
-  public static final List<String> ROLES = List.of("gateway", "pipeline", "cache", "providers");
-  public static final List<String> PROVIDERS = List.of("espeak", "onnx", "elevenlabs", "azure", "openai");
+  public static final List<String> ROLES = List.of("gateway", "pipeline", "cache", "providers", "gpu");
+  public static final List<String> PROVIDERS = List.of("espeak", "onnx", "onnx-gpu", "elevenlabs", "azure", "openai");
 
   private static final String HOST = "[A-Za-z0-9.:\\-\\[\\]]+";
   private static final int MAX_PORT = 65535;
+  private static final String BASE_URL = "https?://[^\\s/?#]+(/[^\\s?#]*)?";
+  private static final String BASE_URL_HINT = "an http:// or https:// URL without query";
 
   public static final List<Setting> ALL = List.of(
       string("node.name", "NODE_NAME").orNull().matching("[A-Za-z0-9._\\-]{1,63}", "1-63 letters, digits, '.', '_' or '-'"),
@@ -36,7 +38,7 @@ public final class Settings {
       bool("http.httpsRedirect", "HTTPS_REDIRECT"),
       integer("http.idleTimeoutSeconds", "IDLE_TIMEOUT_SECONDS", 5, 86_400),
 
-      string("tts.provider", "TTS_PROVIDER").oneOf("auto", "espeak", "onnx", "elevenlabs", "azure", "openai"),
+      string("tts.provider", "TTS_PROVIDER").oneOf("auto", "espeak", "onnx", "onnx-gpu", "elevenlabs", "azure", "openai"),
       string("tts.qualityTier", "TTS_QUALITY_TIER").oneOf("fast", "balanced", "high"),
       integer("tts.sampleRate", "TTS_SAMPLE_RATE", 8000, 48000),
       bool("tts.enableEmotions", "ENABLE_EMOTIONS"),
@@ -88,14 +90,33 @@ public final class Settings {
       integer("providers.espeak.maxQueue", "ESPEAK_MAX_QUEUE", 1, 100_000),
       integer("providers.espeak.maxLoad", "ESPEAK_MAX_LOAD", 1, 100_000).orNull(),
       integer("providers.espeak.timeoutMs", "ESPEAK_TIMEOUT_MS", 100, 600_000),
+      bool("providers.onnx.enabled", "ONNX_ENABLED"),
+      string("providers.onnx.modelDir", "TTS_CACHE_DIR").matching("\\S.*", "a directory path"),
+      integer("providers.onnx.workers", "ONNX_WORKERS", 1, 64),
+      integer("providers.onnx.maxQueue", "ONNX_MAX_QUEUE", 0, 100_000),
+      integer("providers.onnx.intraOpThreads", "ONNX_INTRA_OP_THREADS", 1, 256),
+      bool("providers.onnx.gpuCpuFallback", "ONNX_GPU_CPU_FALLBACK"),
       string("providers.elevenlabs.apiKey", "ELEVENLABS_API_KEY").orNull(),
+      string("providers.elevenlabs.baseUrl", "ELEVENLABS_BASE_URL").matching(BASE_URL, BASE_URL_HINT),
       string("providers.azure.key", "AZURE_SPEECH_KEY").orNull(),
       string("providers.azure.region", "AZURE_REGION").orNull().matching("[a-z0-9]+", "an Azure region id such as westeurope"),
+      string("providers.azure.endpoint", "AZURE_TTS_ENDPOINT").orNull().matching(BASE_URL, BASE_URL_HINT),
+      string("providers.azure.tokenEndpoint", "AZURE_TOKEN_ENDPOINT").orNull().matching(BASE_URL, BASE_URL_HINT),
+      string("providers.azure.auth", "AZURE_AUTH").oneOf("key", "token"),
       string("providers.openai.apiKey", "OPENAI_API_KEY").orNull(),
+      string("providers.openai.baseUrl", "OPENAI_BASE_URL").matching(BASE_URL, BASE_URL_HINT),
+      integer("providers.cloud.connectTimeoutMs", "CLOUD_CONNECT_TIMEOUT_MS", 100, 60_000),
+      integer("providers.cloud.firstByteTimeoutMs", "CLOUD_FIRST_BYTE_TIMEOUT_MS", 100, 600_000),
+      integer("providers.cloud.stallTimeoutMs", "CLOUD_STALL_TIMEOUT_MS", 100, 600_000),
+      integer("providers.cloud.totalTimeoutMs", "CLOUD_TOTAL_TIMEOUT_MS", 100, 600_000),
+      integer("providers.cloud.maxConnections", "CLOUD_MAX_CONNECTIONS", 1, 1000),
+      integer("providers.cloud.maxQueue", "CLOUD_MAX_QUEUE", 1, 100_000),
+      integer("providers.cloud.maxRetryWaitMs", "CLOUD_MAX_RETRY_WAIT_MS", 0, 60_000),
 
       bool("metrics.prometheusEnabled", "PROMETHEUS_ENABLED"),
       integer("metrics.port", "METRICS_PORT", 0, MAX_PORT).orNull(),
       string("metrics.token", "METRICS_TOKEN").orNull().matching("[!-~]{16,}", "at least 16 printable characters"),
+      string("admin.token", "ADMIN_TOKEN").orNull().matching("[!-~]{16,}", "at least 16 printable characters"),
       integer("health.probeIntervalSeconds", "HEALTH_PROBE_INTERVAL_SECONDS", 1, 3600),
       integer("health.probeTimeoutMs", "HEALTH_PROBE_TIMEOUT_MS", 100, 60_000),
       string("logging.level", "LOG_LEVEL").oneOf("TRACE", "DEBUG", "INFO", "WARN", "ERROR"));

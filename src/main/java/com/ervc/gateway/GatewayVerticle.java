@@ -2,6 +2,8 @@ package com.ervc.gateway;
 
 import com.ervc.cluster.NodeState;
 import com.ervc.health.HealthService;
+import com.ervc.admin.AdminRoutes;
+import com.ervc.cluster.Drainable;
 import com.ervc.metrics.MonitoringRoutes;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.provider.ErrorCode;
@@ -42,7 +44,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /** HTTP + WebSocket entry point of a node. Routes live here; behaviour lives in HttpApi and WebSocketSession. */
-public final class GatewayVerticle extends VerticleBase {
+public final class GatewayVerticle extends VerticleBase implements Drainable {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   private static final int MAX_BODY_BYTES = 256 * 1024;
   private static final long CLOSE_HANDSHAKE_MS = 1000;
@@ -114,6 +116,7 @@ public final class GatewayVerticle extends VerticleBase {
     }
     MonitoringRoutes.mount(router, health, metrics, config(), this::healthFigures,
         config().getJsonObject("metrics").getInteger("port") == null);
+    AdminRoutes.mount(router, node, config());
     if (guard.tokens().devMode()) {
       endpoint(router, HttpMethod.POST, "/api/v1/auth/dev-token").handler(BodyHandler.create(false).setBodyLimit(8192))
           .handler(guard::devTokenRate)
@@ -184,7 +187,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private void upgrade(RoutingContext rc, WebSocketSession.Limits limits, int maxSessions) {
     if (node.draining()) {
-      HttpApi.fail(rc, ErrorCode.PROVIDER_UNAVAILABLE, "the server is shutting down");
+      HttpApi.fail(rc, ErrorCode.PROVIDER_UNAVAILABLE, "the server is draining; connect again to reach another node");
       return;
     }
     if (sessions.size() + admitting >= maxSessions) {
@@ -260,6 +263,21 @@ public final class GatewayVerticle extends VerticleBase {
     });
   }
 
+  /** New WebSocket upgrades and HTTP synthesis are refused (the node state drains); open sessions wind down. */
+  @Override
+  public Future<Void> stopIntake() {
+    return Drainable.onContext(context, () -> {
+      List.copyOf(sessions).forEach(WebSocketSession::drain);
+      api.drain();
+      return Future.succeededFuture();
+    });
+  }
+
+  @Override
+  public int inFlight() {
+    return speech.activeStreams();
+  }
+
   /**
    * Graceful stop: refuse new requests, give running streams up to the drain time to finish, then end the rest
    * with an error and close every socket with 1001 (going away).
@@ -267,7 +285,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     long drainMs = config().getJsonObject("node").getLong("shutdownDrainSeconds") * 1000;
-    sessions.forEach(WebSocketSession::drain);
+    List.copyOf(sessions).forEach(WebSocketSession::drain);
     api.drain();
     Promise<Void> drained = Promise.promise();
     long deadline = System.currentTimeMillis() + drainMs;

@@ -66,7 +66,7 @@ final class HttpApi {
 
   void synthesize(RoutingContext rc) {
     if (draining) {
-      fail(rc, ErrorCode.PROVIDER_UNAVAILABLE, "the server is shutting down");
+      fail(rc, ErrorCode.PROVIDER_UNAVAILABLE, "the server is draining; send the request again to reach another node");
       return;
     }
     AudioResponseFormat format = AudioResponseFormat.negotiate(rc.request().getHeader("Accept"));
@@ -189,12 +189,18 @@ final class HttpApi {
   void voices(RoutingContext rc) {
     directory.list().onSuccess(providers -> {
       JsonArray voices = new JsonArray();
-      ProviderDirectory.byName(providers).values().stream().map(instances -> instances.get(0))
+      ProviderDirectory.byName(providers).values().stream().map(HttpApi::representative)
           .forEach(p -> p.voices().forEach(v -> voices.add(new JsonObject()
           .put("provider", p.name()).put("id", v.id()).put("name", v.name())
-          .put("language", v.language()).put("gender", v.gender()))));
+          .put("language", v.language()).put("gender", v.gender())
+          .mergeIn(v.details() == null ? new JsonObject() : v.details()))));
       rc.json(new JsonObject().put("voices", voices));
     }).onFailure(e -> fail(rc, ErrorCode.INTERNAL, "the provider directory is not available"));
+  }
+
+  /** An available instance when there is one (the others may lack the key), else the first. */
+  private static ProviderInfo representative(List<ProviderInfo> instances) {
+    return instances.stream().filter(ProviderInfo::available).findFirst().orElse(instances.get(0));
   }
 
   /** The live cluster view: provider instances from their load reports, with their load (docs/http-api.md). */
@@ -203,19 +209,22 @@ final class HttpApi {
     loads.live(System.currentTimeMillis()).forEach(l -> byName.computeIfAbsent(l.name(), k -> new ArrayList<>()).add(l));
     JsonArray out = new JsonArray();
     byName.forEach((name, instances) -> {
-      ProviderInfo p = instances.get(0).info();
+      List<ProviderInfo> infos = instances.stream().map(ProviderLoad::info).toList();
+      ProviderInfo p = representative(infos);
       out.add(new JsonObject().put("name", p.name()).put("available", p.available())
           .put("voices", new JsonArray(p.voices().stream().map(ProviderInfo.Voice::id).toList()))
           .put("defaultVoice", p.defaultVoice()).put("emotions", new JsonArray(p.emotions()))
           .put("qualityTiers", new JsonArray(p.qualityTiers())).put("streaming", p.streaming()).put("pitch", p.pitch())
           .put("sampleRate", limits.sampleRate()).put("nativeSampleRate", p.nativeSampleRate())
-          .put("nodes", new JsonArray(instances.stream().map(ProviderLoad::nodeId).distinct().toList()))
+          .put("nodes", new JsonArray(infos.stream().map(ProviderInfo::nodeId).distinct().toList()))
           .put("detail", p.detail())
+          .put("capabilities", new JsonArray(infos.stream().filter(i -> i.capabilities() != null)
+              .map(i -> i.capabilities().copy().put("node", i.nodeId())).toList()))
           .put("instances", new JsonArray(instances.stream().map(l -> {
             JsonObject load = l.toJson();
             load.remove("info");
             load.remove("leaving");
-            return load.put("node", l.nodeId());
+            return load.put("node", l.nodeId()).put("available", l.info().available());
           }).toList())));
     });
     rc.json(new JsonObject().put("providers", out));

@@ -10,7 +10,7 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -30,7 +30,8 @@ final class SinkRouter {
   private final Vertx vertx;
   private final String address;
   private final long stallTimeoutMs;
-  private final Map<String, Route> routes = new HashMap<>();
+  /** Concurrent only because drain status requests read its size from other threads. */
+  private final Map<String, Route> routes = new ConcurrentHashMap<>();
 
   SinkRouter(Vertx vertx, String nodeId, long stallTimeoutMs) {
     this.vertx = vertx;

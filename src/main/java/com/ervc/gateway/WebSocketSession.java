@@ -151,6 +151,7 @@ final class WebSocketSession {
           end.put("cancelled", true);
         }
         send(end);
+        closeIfDrained();
       }
     }
 
@@ -159,6 +160,7 @@ final class WebSocketSession {
       if (active.remove(requestId, this)) {
         trace.failed(provider, code);
         send(ServerMessages.error(requestId, code, message));
+        closeIfDrained();
       }
     }
 
@@ -208,9 +210,19 @@ final class WebSocketSession {
     });
   }
 
-  /** Refuses new requests from now on; running ones continue. */
+  /**
+   * Refuses new requests from now on; running ones continue, and once none is left the socket closes with 1001
+   * so that the client reconnects to a node that takes work.
+   */
   void drain() {
     draining = true;
+    closeIfDrained();
+  }
+
+  private void closeIfDrained() {
+    if (draining && active.isEmpty() && !ws.isClosed()) {
+      ws.close((short) 1001, "server draining");
+    }
   }
 
   /** Ends the session for shutdown: running requests get an error, then the socket closes with 1001. */
@@ -274,7 +286,7 @@ final class WebSocketSession {
       return;
     }
     if (draining) {
-      reject(requestId, ErrorCode.PROVIDER_UNAVAILABLE, "the server is shutting down");
+      reject(requestId, ErrorCode.PROVIDER_UNAVAILABLE, "the server is draining; reconnect to reach another node");
       return;
     }
     if (active.size() >= limits.maxInFlight()) {

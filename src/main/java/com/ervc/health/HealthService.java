@@ -67,7 +67,9 @@ public final class HealthService {
 
   private Future<Void> probeProviders() {
     return directory.list().compose(providers -> {
-      Map<String, List<ProviderInfo>> byName = ProviderDirectory.byName(providers);
+      // An unavailable entry (e.g. a cloud provider without its key) says so itself; probing it proves nothing.
+      Map<String, List<ProviderInfo>> byName = ProviderDirectory.byName(
+          providers.stream().filter(ProviderInfo::available).toList());
       probes.keySet().retainAll(byName.keySet());
       return Future.join(byName.values().stream().map(instances -> probe(instances.get(0))).toList()).mapEmpty();
     });
@@ -101,19 +103,25 @@ public final class HealthService {
     Future<List<ProviderInfo>> providers = directory.list().otherwise(e -> List.of());
     return Future.join(cache, providers).map(v -> {
       SystemUsage system = usage;
-      Map<String, List<ProviderInfo>> known = ProviderDirectory.byName(providers.result());
+      Map<String, List<ProviderInfo>> known = ProviderDirectory.byName(
+          providers.result().stream().filter(ProviderInfo::available).toList());
       JsonObject providerStatus = new JsonObject();
-      known.forEach((name, instances) -> {
+      ProviderDirectory.byName(providers.result()).forEach((name, instances) -> {
         ProbeResult probe = probes.get(name);
-        JsonObject entry = probe == null ? new JsonObject().put("status", "unknown") : probe.toJson();
+        JsonObject entry = !known.containsKey(name)
+            ? new JsonObject().put("status", "unavailable").put("error", instances.get(0).detail())
+            : probe == null ? new JsonObject().put("status", "unknown") : probe.toJson();
         providerStatus.put(name, entry.put("nodes", new JsonArray(instances.stream().map(ProviderInfo::nodeId).toList())));
       });
       boolean cacheAvailable = cache.result().getBoolean("available", false);
-      List<ProbeResult> current = known.keySet().stream().map(probes::get).filter(Objects::nonNull).toList();
-      HealthStatus status = HealthStatus.evaluate(node.allUp(), known.size(),
+      List<String> availableNames = known.entrySet().stream()
+          .filter(e -> e.getValue().stream().anyMatch(ProviderInfo::available)).map(Map.Entry::getKey).toList();
+      List<ProbeResult> current = availableNames.stream().map(probes::get).filter(Objects::nonNull).toList();
+      HealthStatus status = HealthStatus.evaluate(node.allUp(), availableNames.size(),
           current, cacheAvailable, system);
       JsonObject cluster = new JsonObject().put("members", clusterMembers.getAsInt())
-          .put("node", node.nodeId()).put("roles", node.toJson().getJsonArray("roles")).put("cuda", false);
+          .put("node", node.nodeId()).put("roles", node.toJson().getJsonArray("roles")).put("cuda", node.capabilities().getBoolean("cuda", false))
+          .put("capabilities", node.capabilities());
       JsonObject tts = config.getJsonObject("tts");
       JsonObject audio = new JsonObject().put("status", "healthy").put("sampleRate", tts.getInteger("sampleRate"))
           .put("format", "pcm_s16le").put("chunkMillis", tts.getInteger("chunkMillis"));

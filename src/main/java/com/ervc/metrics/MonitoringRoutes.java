@@ -2,12 +2,11 @@ package com.ervc.metrics;
 
 import com.ervc.health.HealthService;
 import com.ervc.provider.ErrorCode;
+import com.ervc.security.BearerToken;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.function.Supplier;
 
 /**
@@ -42,7 +41,7 @@ public final class MonitoringRoutes {
     if (withMetrics && metricsConfig.getBoolean("prometheusEnabled")) {
       String token = metricsConfig.getString("token");
       router.get("/metrics").handler(rc -> {
-        if (token != null && !bearerMatches(rc, token)) {
+        if (token != null && !BearerToken.matches(rc.request(), token)) {
           rc.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer")
               .putHeader("Content-Type", "application/json")
               .end(ErrorCode.UNAUTHORIZED.body("metrics need Authorization: Bearer <METRICS_TOKEN>").encode());
@@ -59,13 +58,5 @@ public final class MonitoringRoutes {
 
   private static void respond(RoutingContext rc, boolean ok, JsonObject body) {
     rc.response().setStatusCode(ok ? 200 : 503).putHeader("Content-Type", "application/json").end(body.encode());
-  }
-
-  /** Constant-time comparison, so the token cannot be guessed byte by byte from response times. */
-  private static boolean bearerMatches(RoutingContext rc, String token) {
-    String header = rc.request().getHeader("Authorization");
-    String expected = "Bearer " + token;
-    return header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
-        expected.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -1,5 +1,7 @@
 package com.ervc.metrics;
 
+import com.ervc.admin.AdminRoutes;
+import com.ervc.cluster.NodeState;
 import com.ervc.health.HealthService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -10,17 +12,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A small HTTP server for /metrics, /health, /ready and /live: on {@code metrics.port} when set, else on
+ * A small HTTP server for /metrics, /health, /ready, /live and the admin drain endpoint: on {@code metrics.port} when set, else on
  * {@code http.port} of a node that has no gateway (worker nodes must be scrapable and probeable too).
  */
 public final class MonitoringVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MonitoringVerticle.class);
 
+  private final NodeState node;
   private final HealthService health;
   private final ServiceMetrics metrics;
   private HttpServer server;
 
-  public MonitoringVerticle(HealthService health, ServiceMetrics metrics) {
+  public MonitoringVerticle(NodeState node, HealthService health, ServiceMetrics metrics) {
+    this.node = node;
     this.health = health;
     this.metrics = metrics;
   }
@@ -33,6 +37,7 @@ public final class MonitoringVerticle extends VerticleBase {
     String host = config.getJsonObject("http").getString("host");
     Router router = Router.router(vertx);
     MonitoringRoutes.mount(router, health, metrics, config, null, true);
+    AdminRoutes.mount(router, node, config);
     router.route().handler(rc -> rc.response().setStatusCode(404).end());
     return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> {
       server = s;

@@ -1,6 +1,7 @@
 package com.ervc.pipeline;
 
 import com.ervc.cluster.Addresses;
+import com.ervc.cluster.Drainable;
 import com.ervc.cluster.StreamSender;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.provider.ErrorCode;
@@ -11,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +25,7 @@ import java.util.Set;
  * Serves {@code tts.pipeline.synthesize}: validates the request, routes it to a provider instance, accepts, then
  * streams the audio to the sink the request names, failing over to another instance when one fails.
  */
-public final class PipelineVerticle extends VerticleBase {
+public final class PipelineVerticle extends VerticleBase implements Drainable {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineVerticle.class);
   /** How often a request waiting for capacity looks again. */
   static final long QUEUE_POLL_MS = 25;
@@ -34,6 +36,9 @@ public final class PipelineVerticle extends VerticleBase {
   private SentenceAudioSource audioSource;
   private JsonObject tts;
   private final ServiceMetrics metrics;
+  private MessageConsumer<JsonObject> intake;
+  /** Written on this verticle's event loop, read by drain status requests from other threads. */
+  private volatile int running;
 
   public PipelineVerticle(ServiceMetrics metrics) {
     this.metrics = metrics;
@@ -50,7 +55,21 @@ public final class PipelineVerticle extends VerticleBase {
         tts.getLong("providerTimeoutMs"), metrics);
     return registry.listen(vertx)
         .compose(v -> receiver.start())
-        .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.PIPELINE_SYNTHESIZE, this::handle).completion());
+        .compose(v -> {
+          intake = vertx.eventBus().consumer(Addresses.PIPELINE_SYNTHESIZE, this::handle);
+          return intake.completion();
+        });
+  }
+
+  /** Other pipeline nodes take the new requests; the streams running here finish. */
+  @Override
+  public Future<Void> stopIntake() {
+    return Drainable.onContext(context, () -> intake.unregister());
+  }
+
+  @Override
+  public int inFlight() {
+    return running;
   }
 
   private void handle(Message<JsonObject> msg) {
@@ -95,10 +114,14 @@ public final class PipelineVerticle extends VerticleBase {
                 });
               }
               : null;
+          running++;
           new SpeechJob(parsed, sentences, route, (sentence, r) -> audioSource.open(sentence, r, stream), rerouter, out,
               tts.getInteger("chunkMillis"))
               .run()
-              .onComplete(ar -> used.forEach(registry::released))
+              .onComplete(ar -> {
+                running--;
+                used.forEach(registry::released);
+              })
               .onFailure(failure -> LOG.debug("stream {} ended early: {}", stream, failure.getMessage()));
         });
   }

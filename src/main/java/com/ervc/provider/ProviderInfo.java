@@ -12,15 +12,32 @@ import java.util.List;
 public record ProviderInfo(String name, String nodeId, boolean available, String defaultVoice, List<Voice> voices,
                            List<String> emotions, List<String> qualityTiers, boolean streaming, boolean pitch,
                            int nativeSampleRate,
-                           String detail) {
+                           String detail, JsonObject capabilities) {
 
-  public record Voice(String id, String name, String language, String gender) {
+  /** Without node capabilities (null: none published). */
+  public ProviderInfo(String name, String nodeId, boolean available, String defaultVoice, List<Voice> voices,
+                      List<String> emotions, List<String> qualityTiers, boolean streaming, boolean pitch,
+                      int nativeSampleRate, String detail) {
+    this(name, nodeId, available, defaultVoice, voices, emotions, qualityTiers, streaming, pitch, nativeSampleRate,
+        detail, null);
+  }
+
+  /** {@code details}: optional extra fields (e.g. format, sampleRate, sizeBytes, gpu), flattened into the JSON. */
+  public record Voice(String id, String name, String language, String gender, JsonObject details) {
+    public Voice(String id, String name, String language, String gender) {
+      this(id, name, language, gender, null);
+    }
+
     JsonObject toJson() {
-      return new JsonObject().put("id", id).put("name", name).put("language", language).put("gender", gender);
+      JsonObject json = details == null ? new JsonObject() : details.copy();
+      return json.put("id", id).put("name", name).put("language", language).put("gender", gender);
     }
 
     static Voice fromJson(JsonObject json) {
-      return new Voice(json.getString("id"), json.getString("name"), json.getString("language"), json.getString("gender"));
+      JsonObject extra = json.copy();
+      List.of("id", "name", "language", "gender").forEach(extra::remove);
+      return new Voice(json.getString("id"), json.getString("name"), json.getString("language"), json.getString("gender"),
+          extra.isEmpty() ? null : extra);
     }
   }
 
@@ -40,7 +57,8 @@ public record ProviderInfo(String name, String nodeId, boolean available, String
         .put("streaming", streaming)
         .put("pitch", pitch)
         .put("nativeSampleRate", nativeSampleRate)
-        .put("detail", detail);
+        .put("detail", detail)
+        .put("capabilities", capabilities);
   }
 
   public static ProviderInfo fromJson(JsonObject json) {
@@ -48,7 +66,8 @@ public record ProviderInfo(String name, String nodeId, boolean available, String
         json.getString("defaultVoice"),
         json.getJsonArray("voices", new JsonArray()).stream().map(v -> Voice.fromJson((JsonObject) v)).toList(),
         strings(json.getJsonArray("emotions")), strings(json.getJsonArray("qualityTiers")),
-        json.getBoolean("streaming", false), json.getBoolean("pitch", false), json.getInteger("nativeSampleRate", 0), json.getString("detail"));
+        json.getBoolean("streaming", false), json.getBoolean("pitch", false), json.getInteger("nativeSampleRate", 0), json.getString("detail"),
+        json.getJsonObject("capabilities"));
   }
 
   private static List<String> strings(JsonArray array) {

@@ -12,12 +12,11 @@ import io.vertx.core.json.JsonObject;
  * @param ttfaEwmaMs   recent time to first audio, EWMA, or -1 when not measured yet
  * @param ttfaP95Ms    recent time to first audio, p95, or -1
  * @param circuit      {@code closed}, {@code open} or {@code half_open}
- * @param gpu          whether the instance synthesizes on a GPU
  * @param leaving      true in the last message of an instance that stops: drop it now
  */
 public record ProviderLoad(String instanceId, String address, ProviderInfo info, int inFlight, int capacity,
                            int queueDepth, double ttfaEwmaMs, long ttfaP95Ms, double errorRate, String circuit,
-                           boolean gpu, boolean leaving) {
+                           boolean leaving) {
 
   public String name() {
     return info.name();
@@ -29,25 +28,25 @@ public record ProviderLoad(String instanceId, String address, ProviderInfo info,
 
   public ProviderLoad withInFlight(int replies) {
     return new ProviderLoad(instanceId, address, info, replies, capacity, queueDepth, ttfaEwmaMs, ttfaP95Ms, errorRate,
-        circuit, gpu, leaving);
+        circuit, leaving);
   }
 
   public ProviderLoad leavingNow() {
     return new ProviderLoad(instanceId, address, info, inFlight, capacity, queueDepth, ttfaEwmaMs, ttfaP95Ms, errorRate,
-        circuit, gpu, true);
+        circuit, true);
   }
 
   public JsonObject toJson() {
     return new JsonObject().put("instance", instanceId).put("address", address).put("info", info.toJson())
         .put("inFlight", inFlight).put("capacity", capacity).put("queueDepth", queueDepth)
         .put("ttfaEwmaMs", Math.round(ttfaEwmaMs * 10) / 10.0).put("ttfaP95Ms", ttfaP95Ms)
-        .put("errorRate", Math.round(errorRate * 1000) / 1000.0).put("circuit", circuit).put("gpu", gpu).put("leaving", leaving);
+        .put("errorRate", Math.round(errorRate * 1000) / 1000.0).put("circuit", circuit).put("leaving", leaving);
   }
 
   public static ProviderLoad fromJson(JsonObject json) {
     return new ProviderLoad(json.getString("instance"), json.getString("address"),
         ProviderInfo.fromJson(json.getJsonObject("info")), json.getInteger("inFlight", 0), json.getInteger("capacity", 0),
         json.getInteger("queueDepth", 0), json.getDouble("ttfaEwmaMs", -1.0), json.getLong("ttfaP95Ms", -1L),
-        json.getDouble("errorRate", 0.0), json.getString("circuit", "closed"), json.getBoolean("gpu", false), json.getBoolean("leaving", false));
+        json.getDouble("errorRate", 0.0), json.getString("circuit", "closed"), json.getBoolean("leaving", false));
   }
 }

@@ -1,6 +1,7 @@
 package com.ervc.provider;
 
 import com.ervc.cluster.Addresses;
+import com.ervc.cluster.Drainable;
 import com.ervc.cluster.StreamSender;
 import com.ervc.metrics.ServiceMetrics;
 import io.vertx.core.Future;
@@ -8,12 +9,14 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -24,7 +27,7 @@ import java.util.UUID;
  * pipeline receiver that asked for it as the engine writes it, publishes its load about once a second, and keeps
  * its entry in the {@link ProviderDirectory} fresh. docs/event-bus.md describes the messages.
  */
-public abstract class ProviderVerticle extends VerticleBase {
+public abstract class ProviderVerticle extends VerticleBase implements Drainable {
   public static final long LOAD_INTERVAL_MS = 1_000;
   private static final Logger LOG = LoggerFactory.getLogger(ProviderVerticle.class);
 
@@ -41,6 +44,10 @@ public abstract class ProviderVerticle extends VerticleBase {
   private final Map<String, StreamedAudioOut> streams = new HashMap<>();
   private int streamWindow;
   private long streamStallMs;
+  /** The name-level and the instance consumer, registered only while the instance is available. */
+  private List<MessageConsumer<JsonObject>> consumers = List.of();
+  /** Set by a drain: the instance stays out of the directory and the load view from then on. */
+  private boolean draining;
 
   protected ProviderVerticle(ServiceMetrics metrics) {
     this.metrics = metrics;
@@ -60,13 +67,13 @@ public abstract class ProviderVerticle extends VerticleBase {
 
   protected abstract int maxQueue();
 
+  /** False for a provider the operator did not set up (e.g. no API key): it exports no up/load meters. */
+  protected boolean configured() {
+    return true;
+  }
+
   /** How many requests the engine works on at once (its worker count): the unit of {@code tts_provider_load}. */
   protected abstract int concurrency();
-
-  /** Whether this instance synthesizes on a GPU: a capability the load reports carry. */
-  protected boolean usesGpu() {
-    return false;
-  }
 
   private String instanceAddress() {
     return Addresses.providerInstance(name(), instanceId);
@@ -89,8 +96,7 @@ public abstract class ProviderVerticle extends VerticleBase {
             "provider '" + name() + "' is unavailable on this node: " + failure.getMessage(), failure)))
         .compose(described -> {
           info = described;
-          return Future.all(vertx.eventBus().<JsonObject>consumer(Addresses.provider(name()), this::handle).completion(),
-              vertx.eventBus().<JsonObject>consumer(instanceAddress(), this::handle).completion(),
+          return Future.all(serve(described.available()),
               vertx.eventBus().consumer(Addresses.PROVIDER_LOAD_REQUEST, m -> publishLoad()).completion());
         })
         .compose(v -> directory.announce(info))
@@ -101,18 +107,22 @@ public abstract class ProviderVerticle extends VerticleBase {
             probeIfHalfOpen();
             publishLoad();
           });
-          metrics.provider(name(), () -> info == null ? 0 : 1, () -> admission.sentences() / (double) concurrency());
+          if (!configured()) {
+            return; // announced (so operators see why) but not measured: its 0 would only raise alerts
+          }
+          metrics.provider(name(), () -> info == null || !info.available() ? 0 : 1,
+              () -> admission.sentences() / (double) concurrency());
         });
   }
 
-  /** This instance's current load report, or null once it stops. */
+  /** This instance's current load report, or null once it stops or drains. */
   protected ProviderLoad load() {
     ProviderInfo serving = info;
-    if (serving == null) {
+    if (serving == null || draining) {
       return null;
     }
     return new ProviderLoad(instanceId, instanceAddress(), serving, admission.replies(), admission.capacity(),
-        Math.max(0, admission.sentences() - concurrency()), stats.ttfaEwmaMs(), stats.ttfaP95Ms(), stats.errorRate(), breaker.state().wire(), usesGpu(), false);
+        Math.max(0, admission.sentences() - concurrency()), stats.ttfaEwmaMs(), stats.ttfaP95Ms(), stats.errorRate(), breaker.state().wire(), false);
   }
 
   private void publishLoad() {
@@ -143,6 +153,10 @@ public abstract class ProviderVerticle extends VerticleBase {
           countFailure("missed a deadline");
         }
       }
+      return;
+    }
+    if (!serving.available()) {
+      msg.fail(ErrorCode.PROVIDER_UNAVAILABLE.status(), "provider '" + name() + "' is unavailable: " + serving.detail());
       return;
     }
     boolean streaming = body != null && body.containsKey("receiver");
@@ -282,16 +296,74 @@ public abstract class ProviderVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * Leaves the directory and the load view, so that new replies are routed to other instances; the addresses stay
+   * registered because replies already running here (of this node's or another node's pipeline) need their next
+   * sentences.
+   */
+  @Override
+  public Future<Void> stopIntake() {
+    return Drainable.onContext(context, () -> {
+      ProviderLoad last = load();
+      draining = true;
+      vertx.cancelTimer(announcer); // or a last announcement could re-add the entry after the withdrawal
+      vertx.cancelTimer(loadPublisher);
+      if (last != null) {
+        vertx.eventBus().publish(Addresses.PROVIDER_LOAD, last.leavingNow().toJson());
+      }
+      ProviderInfo announced = info;
+      return announced == null ? Future.succeededFuture()
+          : directory.withdraw(name(), announced.nodeId()).otherwiseEmpty();
+    });
+  }
+
+  @Override
+  public int inFlight() {
+    return admission == null ? 0 : admission.sentences();
+  }
+
+  /**
+   * Replaces this instance's directory entry and load report at once, e.g. when a provider finds its credentials
+   * rejected ({@code available=false} with the reason in {@code detail}) or working again. Call on the verticle's
+   * context.
+   */
+  protected final void republish(ProviderInfo updated) {
+    if (info != null) {
+      info = updated;
+      serve(updated.available()).onComplete(v -> {
+        if (!draining) {
+          directory.announce(updated);
+          publishLoad();
+        }
+      });
+    }
+  }
+
+  /**
+   * Only an available instance consumes requests: the event bus spreads a provider's name-level address over every
+   * node that listens, so an instance that cannot serve (no key, rejected credentials) must not listen.
+   */
+  private Future<Void> serve(boolean available) {
+    if (available && consumers.isEmpty()) {
+      consumers = List.of(vertx.eventBus().consumer(Addresses.provider(name()), this::handle),
+          vertx.eventBus().consumer(instanceAddress(), this::handle));
+      return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
+    }
+    if (!available && !consumers.isEmpty()) {
+      List<MessageConsumer<JsonObject>> stopping = consumers;
+      consumers = List.of();
+      return Future.all(stopping.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
+    }
+    return Future.succeededFuture();
+  }
+
+  /** What this instance currently announces (null before start and after stop). */
+  protected final ProviderInfo announced() {
+    return info;
+  }
+
   @Override
   public Future<?> stop() {
-    ProviderLoad last = load();
-    ProviderInfo withdrawn = info;
-    info = null;
-    vertx.cancelTimer(announcer); // or a last announcement could re-add the entry after the withdrawal
-    vertx.cancelTimer(loadPublisher);
-    if (last != null) {
-      vertx.eventBus().publish(Addresses.PROVIDER_LOAD, last.leavingNow().toJson());
-    }
-    return withdrawn == null ? Future.succeededFuture() : directory.withdraw(name(), withdrawn.nodeId()).otherwiseEmpty();
+    return stopIntake().onComplete(ar -> info = null);
   }
 }

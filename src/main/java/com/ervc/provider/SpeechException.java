@@ -8,14 +8,28 @@ import org.slf4j.LoggerFactory;
 public final class SpeechException extends RuntimeException {
   private static final Logger LOG = LoggerFactory.getLogger(SpeechException.class);
   private final ErrorCode code;
+  private final boolean retryable;
 
   public SpeechException(ErrorCode code, String message) {
+    this(code, message, false);
+  }
+
+  /**
+   * {@code retryable}: the same request may succeed later or on another provider (a provider's rate limit, a
+   * server error, a timeout), as opposed to a request that is wrong or a provider that is misconfigured.
+   */
+  public SpeechException(ErrorCode code, String message, boolean retryable) {
     super(message, null, false, false);
     this.code = code;
+    this.retryable = retryable;
   }
 
   public ErrorCode code() {
     return code;
+  }
+
+  public boolean retryable() {
+    return retryable;
   }
 
   /** Maps any failure (including event-bus timeouts and missing handlers) to a protocol error. */

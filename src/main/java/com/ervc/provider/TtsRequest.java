@@ -8,9 +8,17 @@ import java.util.regex.Pattern;
 /**
  * What to say and how. Used for a whole client request (gateway → pipeline) and for one sentence
  * (pipeline → provider). {@code voice} may be null, meaning the provider's default voice.
+ * {@code previousText}/{@code nextText} (nullable) are the neighbouring sentences of the same reply, which some
+ * providers use for continuous prosody; they are not spoken.
  */
 public record TtsRequest(String text, String provider, String voice, Emotion emotion, double intensity,
-                         QualityTier quality, double speed, double pitch, int sampleRate) {
+                         QualityTier quality, double speed, double pitch, int sampleRate,
+                         String previousText, String nextText) {
+
+  public TtsRequest(String text, String provider, String voice, Emotion emotion, double intensity,
+                    QualityTier quality, double speed, double pitch, int sampleRate) {
+    this(text, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate, null, null);
+  }
 
   public static final String AUTO = "auto";
   public static final double MIN_SPEED = 0.25;
@@ -113,15 +121,23 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
   }
 
   public TtsRequest withText(String newText) {
-    return new TtsRequest(newText, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate);
+    return new TtsRequest(newText, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate,
+        previousText, nextText);
+  }
+
+  /** The same sentence with its neighbours in the reply (null where there is none). */
+  public TtsRequest withNeighbours(String previous, String next) {
+    return new TtsRequest(text, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate, previous, next);
   }
 
   public TtsRequest withQuality(QualityTier newQuality) {
-    return new TtsRequest(text, provider, voice, emotion, intensity, newQuality, speed, pitch, sampleRate);
+    return new TtsRequest(text, provider, voice, emotion, intensity, newQuality, speed, pitch, sampleRate,
+        previousText, nextText);
   }
 
   public TtsRequest withProvider(String newProvider, String newVoice) {
-    return new TtsRequest(text, newProvider, newVoice, emotion, intensity, quality, speed, pitch, sampleRate);
+    return new TtsRequest(text, newProvider, newVoice, emotion, intensity, quality, speed, pitch, sampleRate,
+        previousText, nextText);
   }
 
   public JsonObject toJson() {
@@ -134,7 +150,9 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
         .put("quality", quality.wire())
         .put("speed", speed)
         .put("pitch", pitch)
-        .put("sampleRate", sampleRate);
+        .put("sampleRate", sampleRate)
+        .put("previousText", previousText)
+        .put("nextText", nextText);
   }
 
   /** Reads a request produced by {@link #toJson()} on another node; still validated, nodes trust no input. */
@@ -143,6 +161,15 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
     if (!(rate instanceof Number n) || n.intValue() < 8000 || n.intValue() > 48000) {
       throw invalid("'sampleRate' must be 8000-48000");
     }
-    return parse(json, Integer.MAX_VALUE, n.intValue());
+    return parse(json, Integer.MAX_VALUE, n.intValue())
+        .withNeighbours(optionalText(json, "previousText"), optionalText(json, "nextText"));
+  }
+
+  private static String optionalText(JsonObject json, String name) {
+    Object value = json.getValue(name);
+    if (value != null && !(value instanceof String)) {
+      throw invalid("'" + name + "' must be a string");
+    }
+    return (String) value;
   }
 }

@@ -65,10 +65,15 @@ public final class TtfaBenchmark {
     System.exit(0);
   }
 
-  /** Milliseconds from sending the request to the first binary audio frame; waits for the end of the reply. */
   private static double speak(WsProbe ws, String text, String id) throws Exception {
+    return speak(ws, new JsonObject().put("type", "synthesize").put("id", id).put("text", text));
+  }
+
+  /** Milliseconds from sending a synthesize message to the first binary audio frame; waits for the end of the reply. */
+  static double speak(WsProbe ws, JsonObject synthesize) throws Exception {
+    String id = synthesize.getString("id");
     long start = System.nanoTime();
-    ws.send(new JsonObject().put("type", "synthesize").put("id", id).put("text", text));
+    ws.send(synthesize);
     double ttfa = -1;
     while (true) {
       WsProbe.Frame frame = ws.next();
@@ -120,15 +125,15 @@ public final class TtfaBenchmark {
     return words.toString();
   }
 
-  private static void row(String label, List<Double> values) {
+  static void row(String label, List<Double> values) {
     System.out.printf(Locale.ROOT, "%-34s %8.2f %8.2f%n", label, median(values), percentile(values, 95));
   }
 
-  private static double median(List<Double> values) {
+  static double median(List<Double> values) {
     return percentile(values, 50);
   }
 
-  private static double percentile(List<Double> values, int p) {
+  static double percentile(List<Double> values, int p) {
     double[] sorted = values.stream().mapToDouble(Double::doubleValue).toArray();
     Arrays.sort(sorted);
     int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;

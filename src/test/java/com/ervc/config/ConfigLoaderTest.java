@@ -128,10 +128,10 @@ class ConfigLoaderTest {
             "config: LOG_LEVEL (logging.level) = 'loud' is not allowed; expected one of DEBUG|ERROR|INFO|TRACE|WARN"),
         arguments("NODE_ROLES=gateway,bogus", null, Map.of("NODE_ROLES", "gateway,bogus"),
             "config: NODE_ROLES (node.roles) = [\"gateway\",\"bogus\"] is not allowed; "
-                + "expected a comma-separated subset of gateway,pipeline,cache,providers"),
+                + "expected a comma-separated subset of gateway,pipeline,cache,providers,gpu"),
         arguments("NODE_ROLES empty", null, Map.of("NODE_ROLES", " , "),
             "config: NODE_ROLES (node.roles) = [] is not allowed; "
-                + "expected at least one of gateway,pipeline,cache,providers"),
+                + "expected at least one of gateway,pipeline,cache,providers,gpu"),
         arguments("first chunk longer than max chunk", null,
             Map.of("FIRST_CHUNK_MAX_CHARS", "300", "MAX_CHUNK_CHARS", "200"),
             "config: FIRST_CHUNK_MAX_CHARS (tts.firstChunkMaxChars) = '300' is not allowed; "
@@ -140,6 +140,10 @@ class ConfigLoaderTest {
             Map.of("STREAM_STALL_TIMEOUT_MS", "30000", "PROVIDER_TIMEOUT_MS", "30000"),
             "config: STREAM_STALL_TIMEOUT_MS (tts.streamStallTimeoutMs) = '30000' is not allowed; "
                 + "expected more than PROVIDER_TIMEOUT_MS (30000), or slow sentences look like dead nodes"),
+        arguments("cloud deadline not below the provider timeout", null,
+            Map.of("CLOUD_TOTAL_TIMEOUT_MS", "30000"),
+            "config: CLOUD_TOTAL_TIMEOUT_MS (providers.cloud.totalTimeoutMs) = '30000' is not allowed; "
+                + "expected less than PROVIDER_TIMEOUT_MS (30000), so a cloud provider's own error reaches the client"),
         arguments("metrics port equal to the HTTP port", null, Map.of("METRICS_PORT", "8000"),
             "config: METRICS_PORT (metrics.port) = '8000' is not allowed; expected a port other than HTTP_PORT (8000)"),
         arguments("blank webroot would serve the working directory", null, Map.of("WEBROOT", ""),
@@ -188,8 +192,8 @@ class ConfigLoaderTest {
       String bad = switch (setting.type()) {
         case INT, DOUBLE -> "twelve";
         case BOOL -> "perhaps";
-        // The webroot pattern only refuses blank paths; every other pattern refuses this free text.
-        case STRING -> setting.path().equals("http.webroot") ? " "
+        // The directory patterns only refuse blank paths; every other pattern refuses this free text.
+        case STRING -> setting.path().equals("http.webroot") || setting.path().equals("providers.onnx.modelDir") ? " "
             : !setting.allowed().isEmpty() || setting.pattern() != null ? "no such value!" : null;
         case STRING_LIST -> setting.path().equals("node.roles") ? "gateway,nobody" : null;
       };

@@ -71,7 +71,7 @@ class ContainerArtifactsTest {
   private static final Map<String, String> JVM_SERVICES = Map.of(
       "gateway", "deploy/Dockerfile", "worker", "deploy/Dockerfile", "worker-gpu", "deploy/Dockerfile.gpu");
   private static final Map<String, String> ROLES = Map.of(
-      "gateway", "gateway", "worker", "pipeline,cache,providers", "worker-gpu", "providers");
+      "gateway", "gateway", "worker", "pipeline,cache,providers", "worker-gpu", "providers,gpu");
   private static final String INSTALL_HINT =
       "scripts/test.sh installs it (ensure_deploy_validators in scripts/common.sh)";
   private static final Pattern COMPOSE_VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)");
@@ -609,7 +609,7 @@ class ContainerArtifactsTest {
     }
 
     // Runtime stage.
-    assertEquals(gpu ? "nvidia/cuda:12.4.1-runtime-ubuntu22.04" : "eclipse-temurin:17-jre-jammy",
+    assertEquals(gpu ? "nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04" : "eclipse-temurin:17-jre-jammy",
         runtime.get(0).args());
     Instruction install = runtime.get(indexOf(runtime, "RUN", "apt-get install"));
     for (String part : List.of("apt-get update", "--no-install-recommends", "espeak-ng", "curl",
@@ -642,11 +642,13 @@ class ContainerArtifactsTest {
     assertEquals("0.0.0.0", env.get("HTTP_HOST"));
     assertEquals("5702", env.get("CLUSTER_PORT"));
     if (gpu) {
-      assertEquals("providers", env.get("NODE_ROLES"));
+      assertEquals("providers,gpu", env.get("NODE_ROLES"));
+      assertEquals("/app/models/tts", env.get("TTS_CACHE_DIR"));
       assertEquals("true", env.get("GPU_ACCELERATION"));
-      assertTrue(build.stream().anyMatch(i -> i.is("ARG") && i.args().matches("MAVEN_PROFILES(=\"\")?")),
-          file + ": ARG MAVEN_PROFILES, empty by default");
-      assertTrue(Files.readString(DEPLOY.resolve(file)).contains("local-neural-voices"));
+      // The profile must exist in the pom, or the image would silently ship the CPU runtime.
+      assertTrue(build.stream().anyMatch(i -> i.is("ARG") && i.args().equals("MAVEN_PROFILES=\"cuda\"")),
+          file + ": ARG MAVEN_PROFILES=\"cuda\" by default");
+      assertTrue(Files.readString(ROOT.resolve("pom.xml")).contains("<id>cuda</id>"), "pom.xml: the cuda profile");
     }
     String labels = runtime.stream().filter(i -> i.is("LABEL")).map(Instruction::args).collect(Collectors.joining(" "));
     for (String label : List.of("org.opencontainers.image.title", "org.opencontainers.image.description",

@@ -71,7 +71,7 @@ class KubernetesManifestsTest {
   private static final Map<String, List<String>> ROLES = Map.of(
       "ervc-gateway", List.of("gateway"),
       "ervc-worker", List.of("pipeline", "cache", "providers"),
-      "ervc-worker-gpu", List.of("providers"));
+      "ervc-worker-gpu", List.of("providers", "gpu"));
 
   /** Sample values for the downward API when a pod's environment is evaluated. */
   private static final String SAMPLE_POD_IP = "10.244.1.23";

@@ -87,7 +87,7 @@ class OpsScriptsTest {
 
   @Test
   void helpOfEachOpsScript() throws Exception {
-    for (Path script : List.of(BACKUP, RESTORE, ROLLING_UPDATE)) {
+    for (Path script : List.of(BACKUP, RESTORE, ROLLING_UPDATE, SCRIPTS.resolve("drain-node.sh"))) {
       assertTrue(Files.isExecutable(script), script + " must be executable");
       Result result = run(Map.of(), script.toString(), "--help");
       assertEquals(0, result.exitCode(), script + " --help\n" + result.output());

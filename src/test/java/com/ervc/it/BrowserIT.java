@@ -2,8 +2,13 @@ package com.ervc.it;
 
 import com.ervc.cluster.Addresses;
 import com.ervc.cluster.Node;
+import com.ervc.provider.azure.FakeAzureSpeechServer;
+import com.ervc.provider.cloud.FakeCloudServer;
+import com.ervc.provider.elevenlabs.FakeElevenLabsServer;
+import com.ervc.provider.openai.FakeOpenAiServer;
 import com.ervc.testing.Browser;
 import com.ervc.testing.TestNodes;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +27,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import static com.ervc.testing.Browser.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,6 +45,8 @@ class BrowserIT {
   private static Map<String, String> env;
   private static Node node;
   private static Browser browser;
+  private static Vertx fakes;
+  private static Map<String, FakeCloudServer> cloud;
 
   @BeforeAll
   static void start() throws Exception {
@@ -46,14 +54,34 @@ class BrowserIT {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       env.put("HTTP_PORT", Integer.toString(socket.getLocalPort()));
     }
+    startCloudFakes();
     node = startCapturingNode();
     browser = new Browser();
+  }
+
+  /** The three cloud providers, pointed at their fake servers with dummy keys. */
+  private static void startCloudFakes() throws Exception {
+    String key = "dummy-browser-key-0123456789";
+    fakes = Vertx.vertx();
+    cloud = Map.of("elevenlabs", new FakeElevenLabsServer(fakes, key).start(),
+        "azure", new FakeAzureSpeechServer(fakes, key).start(),
+        "openai", new FakeOpenAiServer(fakes, key).start());
+    env.put("ELEVENLABS_BASE_URL", cloud.get("elevenlabs").url());
+    env.put("ELEVENLABS_API_KEY", key);
+    env.put("AZURE_TTS_ENDPOINT", cloud.get("azure").url());
+    env.put("AZURE_SPEECH_KEY", key);
+    env.put("OPENAI_BASE_URL", cloud.get("openai").url() + "/v1");
+    env.put("OPENAI_API_KEY", key);
   }
 
   @AfterAll
   static void stop() throws Exception {
     browser.close();
     TestNodes.stop(node);
+    for (FakeCloudServer server : cloud.values()) {
+      server.close();
+    }
+    fakes.close().await(10, TimeUnit.SECONDS);
   }
 
   /** A node whose gateway → pipeline requests are recorded, to see exactly what the page asked for. */
@@ -153,6 +181,22 @@ class BrowserIT {
     setControl("emotion", "neutral");
     setControl("quality", "balanced");
     setControl("speed", "1");
+  }
+
+  @Test
+  @Order(2)
+  void thePageSpeaksThroughEachCloudProvider() throws Exception {
+    for (String provider : List.of("elevenlabs", "azure", "openai")) {
+      setControl("provider", provider);
+      String text = "The cloud provider " + provider + " speaks here.";
+      String id = speakByKeyboard(text);
+
+      assertEquals(provider, sentToPipeline.get(sentToPipeline.size() - 1).getString("provider"));
+      assertEquals(FakeCloudServer.pcmFor(text).length() / 2, stream(id, "receivedSamples"), 0.0,
+          provider + ": every sample of the fake's audio reached the page");
+    }
+    setControl("provider", "auto");
+    assertEquals(List.of(), browser.consoleErrors(), "no console errors, no CSP violations");
   }
 
   private static void setControl(String id, String value) {

@@ -20,7 +20,7 @@ class RouterTest {
     ProviderInfo info = new ProviderInfo(name, "node-" + instance, true, voices.get(0),
         voices.stream().map(v -> new ProviderInfo.Voice(v, v, "en", "female")).toList(), List.of("neutral", "happy"),
         tiers, true, true, 22050, "test");
-    return new ProviderLoad(instance, "addr-" + instance, info, inFlight, capacity, 0, ttfa, -1, 0, circuit, false, false);
+    return new ProviderLoad(instance, "addr-" + instance, info, inFlight, capacity, 0, ttfa, -1, 0, circuit, false);
   }
 
   private static ProviderLoad espeak(String instance, int inFlight, double ttfa) {
@@ -47,7 +47,7 @@ class RouterTest {
     ProviderLoad idle = espeak("a", 0, 100);
     assertEquals(100, Router.score(idle), 1e-9);
     assertEquals(150, Router.score(espeak("a", 5, 100)), 1e-9);
-    ProviderLoad failing = new ProviderLoad("a", "x", idle.info(), 0, 10, 1, 100, -1, 0.5, "closed", false, false);
+    ProviderLoad failing = new ProviderLoad("a", "x", idle.info(), 0, 10, 1, 100, -1, 0.5, "closed", false);
     assertEquals(400, Router.score(failing), 1e-9);
     assertEquals(Router.UNMEASURED_TTFA_MS, Router.score(espeak("a", 0, -1)), 1e-9);
   }

@@ -12,7 +12,7 @@ class LoadRegistryTest {
         List.of(new ProviderInfo.Voice("v1", "Voice 1", "en", "female")), List.of("neutral"),
         List.of("fast", "balanced", "high"), true, true, 22050, "test");
     return new ProviderLoad(instance, "tts.provider." + name + ".instance." + instance, info, inFlight, capacity, 0,
-        ttfa, -1, 0, "closed", false, false);
+        ttfa, -1, 0, "closed", false);
   }
 
   @Test

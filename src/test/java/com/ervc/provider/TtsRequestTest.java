@@ -96,7 +96,18 @@ class TtsRequestTest {
   static Stream<TtsRequest> requests() {
     return Stream.of(
         new TtsRequest("Hi.", "auto", null, Emotion.NEUTRAL, 0.5, QualityTier.BALANCED, 1.0, 0.0, 24000),
-        new TtsRequest("x".repeat(20_000), "espeak", "en-gb", Emotion.FEARFUL, 0.125, QualityTier.FAST, 3.75, 0.0, 8000));
+        new TtsRequest("x".repeat(20_000), "espeak", "en-gb", Emotion.FEARFUL, 0.125, QualityTier.FAST, 3.75, 0.0, 8000),
+        new TtsRequest("Middle.", "elevenlabs", "v1", Emotion.SAD, 0.5, QualityTier.HIGH, 1.0, 0.0, 24000)
+            .withNeighbours("Before.", "After."));
+  }
+
+  @Test
+  void neighboursMustBeText() {
+    JsonObject json = new TtsRequest("Hi.", "auto", null, Emotion.NEUTRAL, 0.5, QualityTier.BALANCED, 1.0, 0.0, 24000)
+        .toJson().put("previousText", 5);
+
+    assertEquals("'previousText' must be a string",
+        assertThrows(SpeechException.class, () -> TtsRequest.fromJson(json)).getMessage());
   }
 
   // The node-to-node hop: no text limit applies there, and nothing may be lost.

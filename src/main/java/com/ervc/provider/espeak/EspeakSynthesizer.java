@@ -51,6 +51,13 @@ public final class EspeakSynthesizer {
     return EspeakVoices.parse(new String(run(List.of(binary, "--voices"), null), StandardCharsets.UTF_8));
   }
 
+  /** IPA phonemes of {@code text}, one line per clause (punctuation dropped), as neural voices consume them. */
+  public List<String> ipa(String voice, String text) {
+    String out = new String(run(List.of(binary, "-q", "--ipa", "-v", voice, "--stdin"),
+        text.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+    return out.lines().filter(line -> !line.isBlank()).toList();
+  }
+
   /** Synthesizes one sentence to PCM s16le mono at {@code request.sampleRate()}. */
   public byte[] synthesize(TtsRequest request) {
     byte[] wav = run(command(request), request.text().getBytes(StandardCharsets.UTF_8));

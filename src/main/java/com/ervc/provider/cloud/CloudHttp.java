@@ -1,0 +1,325 @@
+package com.ervc.provider.cloud;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * The one HTTP client of a cloud provider: pooled keep-alive connections, the configured deadlines (connect,
+ * first byte, stall between chunks, total), response bodies streamed into a {@link BodySink} with back-pressure,
+ * and the retry policy on normalised {@link CloudError}s: 5xx and timeouts get one retry with jitter, a 429 one
+ * retry when the provider's wait fits {@code maxRetryWaitMs} (otherwise the provider backs off for that long and
+ * fails fast meanwhile, so the router can go elsewhere), AUTH and QUOTA none (the provider is disabled) unless the
+ * provider has other credentials to try.
+ * Nothing is retried once audio was passed on.
+ */
+public final class CloudHttp {
+  private static final Logger LOG = LoggerFactory.getLogger(CloudHttp.class);
+  /** The identification Azure requires (§2.2) and the others accept. */
+  public static final String USER_AGENT = "ervc-tts/1.0";
+  private static final long DEFAULT_BACKOFF_MS = 1000;
+  private static final int MAX_FETCH_BYTES = 8 * 1024 * 1024;
+
+  /** One HTTP exchange; built afresh for each attempt (an auth token may have been renewed). */
+  public record Call(HttpMethod method, String url, Map<String, String> headers, Buffer body) {
+  }
+
+  private final Vertx vertx;
+  private final Context context;
+  private final HttpClientAgent client;
+  private final CloudSettings settings;
+  private final String provider;
+  private final List<String> secrets;
+  private final Consumer<CloudError> onDisabled;
+  private final Predicate<CloudError> switchCredentials;
+  private long backOffUntil;
+
+  public CloudHttp(Vertx vertx, String provider, CloudSettings settings, List<String> secrets,
+                   Consumer<CloudError> onDisabled, Predicate<CloudError> switchCredentials) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.provider = provider;
+    this.settings = settings;
+    this.secrets = secrets;
+    this.onDisabled = onDisabled;
+    this.switchCredentials = switchCredentials;
+    this.client = vertx.httpClientBuilder()
+        // No Accept-Encoding: a compressed audio stream would arrive in bursts. SNI always (CDN-fronted APIs).
+        .with(new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) settings.connectTimeoutMs())
+            .setForceSni(true))
+        .with(new PoolOptions().setHttp1MaxSize(settings.maxConnections()))
+        .build();
+  }
+
+  /** Streams the response body of {@code calls} into {@code sink} under the retry policy. */
+  public Future<Void> stream(Supplier<Future<Call>> calls, BodySink sink) {
+    if (Vertx.currentContext() != context) {
+      // All state (timers, back-off, token cache) lives on the owning context.
+      Promise<Void> hopped = Promise.promise();
+      context.runOnContext(v -> stream(calls, sink).onComplete(hopped));
+      return hopped.future();
+    }
+    long now = System.currentTimeMillis();
+    if (backOffUntil > now) {
+      return Future.failedFuture(new CloudError(CloudError.Kind.RATE_LIMITED, 429, null, backOffUntil - now, false,
+          "backing off after a rate limit"));
+    }
+    long deadline = now + settings.totalTimeoutMs();
+    return calls.get().compose(call -> once(call, sink, deadline)).recover(first -> {
+      CloudError error = normalise(first);
+      long wait = retryWait(error, sink, deadline);
+      if (wait < 0) {
+        return afterFailure(error);
+      }
+      LOG.info("{} request failed ({} {}); retrying in {} ms", provider, error.kind(), error.status(), wait);
+      Promise<Void> delayed = Promise.promise();
+      vertx.setTimer(Math.max(1, wait), id -> delayed.complete());
+      return delayed.future()
+          .compose(v -> calls.get())
+          .compose(call -> once(call, sink, deadline))
+          .recover(second -> afterFailure(normalise(second)));
+    });
+  }
+
+  /** A whole (small) response body, e.g. a voice list or a token, under the same policy. */
+  public Future<Buffer> fetch(Supplier<Future<Call>> calls) {
+    Buffer[] body = {Buffer.buffer()};
+    BodySink collect = new BodySink() {
+      @Override
+      public Future<Void> write(Buffer chunk) {
+        if (body[0].length() + chunk.length() > MAX_FETCH_BYTES) {
+          return Future.failedFuture(CloudError.of(CloudError.Kind.SERVER, "response larger than " + MAX_FETCH_BYTES + " bytes"));
+        }
+        body[0].appendBuffer(chunk);
+        return Future.succeededFuture();
+      }
+
+      @Override
+      public Future<Void> end() {
+        return Future.succeededFuture();
+      }
+
+      @Override
+      public boolean started() {
+        return false;
+      }
+    };
+    return stream(() -> calls.get().map(call -> {
+      body[0] = Buffer.buffer();
+      return call;
+    }), collect).map(v -> body[0]);
+  }
+
+  /** Milliseconds to wait before the one retry, or -1 for none. */
+  private long retryWait(CloudError error, BodySink sink, long deadline) {
+    if (sink.started()) {
+      return -1;
+    }
+    if (error.kind() == CloudError.Kind.AUTH && switchCredentials.test(error)) {
+      return 0;
+    }
+    if (!error.retryable()) {
+      return -1;
+    }
+    long wait;
+    if (error.kind() == CloudError.Kind.RATE_LIMITED) {
+      wait = error.retryAfterMs() >= 0 ? error.retryAfterMs() : DEFAULT_BACKOFF_MS;
+      if (wait > settings.maxRetryWaitMs()) {
+        return -1;
+      }
+    } else {
+      wait = 100 + ThreadLocalRandom.current().nextLong(300);
+    }
+    return System.currentTimeMillis() + wait < deadline ? wait : -1;
+  }
+
+  private <T> Future<T> afterFailure(CloudError error) {
+    if (error.kind() == CloudError.Kind.RATE_LIMITED) {
+      backOffUntil = System.currentTimeMillis() + (error.retryAfterMs() >= 0 ? error.retryAfterMs() : DEFAULT_BACKOFF_MS);
+    }
+    if (error.disablesProvider()) {
+      onDisabled.accept(error);
+    }
+    if (error.kind() != CloudError.Kind.CANCELLED) {
+      LOG.warn("{} request failed: {} (HTTP {}{})", provider, error.kind(), error.status(),
+          error.providerCode() == null ? "" : " " + error.providerCode());
+    }
+    return Future.failedFuture(error);
+  }
+
+  private CloudError normalise(Throwable failure) {
+    if (failure instanceof CloudError error) {
+      return error;
+    }
+    if (failure instanceof TimeoutException || failure.getClass().getSimpleName().contains("Timeout")) {
+      return CloudError.of(CloudError.Kind.TIMEOUT, "did not connect within " + settings.connectTimeoutMs() + " ms");
+    }
+    // Connection refused or reset, or a body cut short: the message names only the failure's class.
+    return CloudError.of(CloudError.Kind.SERVER, "connection failed (" + failure.getClass().getSimpleName() + ")");
+  }
+
+  /** One attempt: resolves when the body ended and the sink took all of it. */
+  private Future<Void> once(Call call, BodySink sink, long deadline) {
+    long remaining = deadline - System.currentTimeMillis();
+    if (remaining <= 0) {
+      return Future.failedFuture(CloudError.of(CloudError.Kind.TIMEOUT,
+          "did not finish within " + settings.totalTimeoutMs() + " ms"));
+    }
+    RequestOptions options = new RequestOptions().setMethod(call.method()).setAbsoluteURI(call.url())
+        .setConnectTimeout(Math.min(settings.connectTimeoutMs(), remaining))
+        .putHeader(HttpHeaders.USER_AGENT, USER_AGENT);
+    call.headers().forEach(options::putHeader);
+    Exchange exchange = new Exchange(sink);
+    exchange.total = vertx.setTimer(remaining, id -> exchange.fail(CloudError.of(CloudError.Kind.TIMEOUT,
+        "did not finish within " + settings.totalTimeoutMs() + " ms")));
+    client.request(options).onComplete(ar -> {
+      if (ar.failed()) {
+        exchange.fail(normalise(ar.cause()));
+        return;
+      }
+      HttpClientRequest request = ar.result();
+      if (exchange.finished) {
+        request.reset(); // the total deadline passed while waiting for a pooled connection
+        return;
+      }
+      exchange.request = request;
+      exchange.armStall(settings.firstByteTimeoutMs(), "sent no audio within " + settings.firstByteTimeoutMs() + " ms");
+      Future<HttpClientResponse> sent = call.body() == null ? request.send() : request.send(call.body());
+      sent.onComplete(response -> {
+        if (response.failed()) {
+          exchange.fail(normalise(response.cause()));
+        } else {
+          exchange.receive(response.result());
+        }
+      });
+    });
+    return exchange.done.future();
+  }
+
+  /** The state of one attempt; all of it runs on the verticle's context. */
+  private final class Exchange {
+    final Promise<Void> done = Promise.promise();
+    final BodySink sink;
+    HttpClientRequest request;
+    long total = -1;
+    long stall = -1;
+    boolean finished;
+
+    Exchange(BodySink sink) {
+      this.sink = sink;
+    }
+
+    void armStall(long ms, String what) {
+      vertx.cancelTimer(stall);
+      stall = vertx.setTimer(ms, id -> fail(CloudError.of(CloudError.Kind.TIMEOUT, what)));
+    }
+
+    void receive(HttpClientResponse response) {
+      if (response.statusCode() / 100 != 2) {
+        response.body().onComplete(body -> failAfterBody(CloudError.fromResponse(response.statusCode(), response.headers(),
+            body.succeeded() ? body.result() : Buffer.buffer(), secrets)));
+        return;
+      }
+      response.exceptionHandler(e -> fail(CloudError.of(CloudError.Kind.SERVER,
+          "audio stream broke off (" + e.getClass().getSimpleName() + ")")));
+      response.handler(chunk -> {
+        if (finished) {
+          return;
+        }
+        armStall(settings.stallTimeoutMs(), "stalled for " + settings.stallTimeoutMs() + " ms mid-stream");
+        Future<Void> taken = sink.write(chunk);
+        if (taken.isComplete()) {
+          if (taken.failed()) {
+            fail(cancelled(taken.cause()));
+          }
+          return;
+        }
+        // The consumer is slower than the network: hold the response (TCP back-pressure) until it catches up.
+        response.pause();
+        vertx.cancelTimer(stall);
+        taken.onComplete(ar -> context.runOnContext(v -> {
+          if (ar.failed()) {
+            fail(cancelled(ar.cause()));
+          } else if (!finished) {
+            armStall(settings.stallTimeoutMs(), "stalled for " + settings.stallTimeoutMs() + " ms mid-stream");
+            response.resume();
+          }
+        }));
+      });
+      response.endHandler(v -> {
+        if (finished) {
+          return;
+        }
+        vertx.cancelTimer(stall);
+        sink.end().onComplete(ar -> context.runOnContext(x -> {
+          if (ar.failed()) {
+            fail(cancelled(ar.cause()));
+          } else {
+            finish();
+            done.tryComplete();
+          }
+        }));
+      });
+    }
+
+    private CloudError cancelled(Throwable cause) {
+      return cause instanceof CloudError error ? error : CloudError.of(CloudError.Kind.CANCELLED, "the audio consumer went away");
+    }
+
+    /** An error answer was read to its end: its connection can be reused. */
+    void failAfterBody(CloudError error) {
+      if (!finished) {
+        finish();
+        done.tryFail(error);
+      }
+    }
+
+    void fail(CloudError error) {
+      if (finished) {
+        return;
+      }
+      finish();
+      if (request != null) {
+        request.reset(); // the connection may be mid-body: it must not go back to the pool
+      }
+      done.tryFail(error);
+    }
+
+    private void finish() {
+      finished = true;
+      vertx.cancelTimer(stall);
+      vertx.cancelTimer(total);
+    }
+  }
+
+  /** Scheme, host and port of a URL, for descriptions: never a path with ids or a query. */
+  public static String describeHost(String url) {
+    URI uri = URI.create(url);
+    return uri.getScheme() + "://" + uri.getAuthority();
+  }
+
+  public Future<Void> close() {
+    return client.close();
+  }
+}

@@ -1,0 +1,111 @@
+package com.ervc.provider.openai;
+
+import com.ervc.provider.Emotion;
+import com.ervc.provider.ProviderInfo;
+import com.ervc.provider.TtsRequest;
+import com.ervc.provider.cloud.EmotionScale;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Maps a sentence onto OpenAI's {@code POST /v1/audio/speech} (provider-wire-formats.md §3, §4). */
+public final class OpenAiRequests {
+  public static final String TTS_1 = "tts-1";
+  public static final String TTS_1_HD = "tts-1-hd";
+  public static final String MINI_TTS = "gpt-4o-mini-tts";
+  /** §3.1: input is at most 4,096 characters. */
+  public static final int MAX_INPUT = 4096;
+  /** §3.1: the 13 built-in voices. */
+  public static final List<String> VOICES = List.of("alloy", "ash", "ballad", "coral", "echo", "fable", "onyx", "nova",
+      "sage", "shimmer", "verse", "marin", "cedar");
+  /** §3.1: the subset tts-1 and tts-1-hd support. */
+  static final Set<String> LEGACY_VOICES = Set.of("alloy", "ash", "coral", "echo", "fable", "onyx", "nova", "sage", "shimmer");
+  public static final String DEFAULT_VOICE = "coral";
+
+  private OpenAiRequests() {
+  }
+
+  /**
+   * §4.1: the legacy models are used only where they can do the job: neutral speech in one of their voices
+   * (tts-1 on the fast tier, tts-1-hd on the high tier); emotion needs gpt-4o-mini-tts, the only model taking
+   * {@code instructions}.
+   */
+  public static String model(TtsRequest sentence) {
+    boolean legacyOk = sentence.emotion() == Emotion.NEUTRAL && LEGACY_VOICES.contains(sentence.voice());
+    return switch (sentence.quality()) {
+      case FAST -> legacyOk ? TTS_1 : MINI_TTS;
+      case BALANCED -> MINI_TTS;
+      case HIGH -> legacyOk ? TTS_1_HD : MINI_TTS;
+    };
+  }
+
+  /** The JSON body for one piece of input (at most {@link #MAX_INPUT} characters). */
+  public static JsonObject body(TtsRequest sentence, String input) {
+    String model = model(sentence);
+    JsonObject body = new JsonObject()
+        .put("model", model)
+        .put("input", input)
+        .put("voice", sentence.voice())
+        .put("response_format", "pcm")
+        .put("speed", EmotionScale.speed(sentence, 0.25, 4.0));
+    String instructions = instructions(sentence);
+    if (MINI_TTS.equals(model) && instructions != null) {
+      body.put("instructions", instructions);
+    }
+    return body;
+  }
+
+  /** §4.2: "Voice affect: {adverb} {core phrase}. Keep pronunciation clear."; none for neutral. */
+  static String instructions(TtsRequest sentence) {
+    String core = switch (sentence.emotion()) {
+      case NEUTRAL -> null;
+      case HAPPY -> "cheerful, warm, upbeat";
+      case SAD -> "sad, subdued, slower, with a heavy heart";
+      case ANGRY -> "angry, tense, clipped and forceful";
+      case EXCITED -> "excited, energetic, fast-paced and enthusiastic";
+      case CALM -> "calm, soothing, relaxed, steady pace";
+      case FEARFUL -> "frightened, nervous, shaky and breathless";
+      case WHISPER -> "whisper softly and quietly, as if not to be overheard";
+    };
+    if (core == null) {
+      return null;
+    }
+    String adverb = switch (EmotionScale.step(sentence.intensity())) {
+      case LOW -> "subtly";
+      case MID -> "noticeably";
+      case HIGH -> "intensely";
+    };
+    return "Voice affect: " + adverb + " " + core + ". Keep pronunciation clear.";
+  }
+
+  /** Splits text into pieces of at most {@code max} characters, at whitespace where possible. */
+  public static List<String> split(String text, int max) {
+    List<String> pieces = new ArrayList<>();
+    int start = 0;
+    while (text.length() - start > max) {
+      int end = text.lastIndexOf(' ', start + max);
+      if (end <= start) {
+        end = start + max;
+        if (Character.isHighSurrogate(text.charAt(end - 1))) {
+          end--;
+        }
+      }
+      pieces.add(text.substring(start, end));
+      start = end;
+      while (start < text.length() && text.charAt(start) == ' ') {
+        start++;
+      }
+    }
+    if (start < text.length()) {
+      pieces.add(text.substring(start));
+    }
+    return pieces;
+  }
+
+  public static List<ProviderInfo.Voice> voices() {
+    return VOICES.stream().map(v -> new ProviderInfo.Voice(v, v, "mul", null)).toList();
+  }
+
+}

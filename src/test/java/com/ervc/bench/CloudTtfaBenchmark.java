@@ -1,0 +1,116 @@
+package com.ervc.bench;
+
+import com.ervc.cluster.Node;
+import com.ervc.metrics.ServiceMetrics;
+import com.ervc.provider.Emotion;
+import com.ervc.provider.ProviderHarness;
+import com.ervc.provider.ProviderVerticle;
+import com.ervc.provider.QualityTier;
+import com.ervc.provider.TtsRequest;
+import com.ervc.provider.azure.AzureVerticle;
+import com.ervc.provider.azure.FakeAzureSpeechServer;
+import com.ervc.provider.cloud.FakeCloudServer;
+import com.ervc.provider.elevenlabs.ElevenLabsVerticle;
+import com.ervc.provider.elevenlabs.FakeElevenLabsServer;
+import com.ervc.provider.openai.FakeOpenAiServer;
+import com.ervc.provider.openai.OpenAiVerticle;
+import com.ervc.testing.TestNodes;
+import com.ervc.testing.WsProbe;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Time to first audio through each cloud provider, against its fake (which streams a sentence in 5 chunks 40 ms
+ * apart, so a whole sentence takes about 160 ms to arrive), measured side by side in one run: the provider itself
+ * (request to its first AudioOut write, and to the end) and the whole service over WebSocket on a cold cache
+ * (request to the first binary frame). While the event-bus reply still carries whole sentences, the service's
+ * first frame waits for the provider's end; with chunk streaming it should approach the provider's first chunk.
+ * Run with scripts/bench-cloud.sh [rounds].
+ */
+public final class CloudTtfaBenchmark {
+  private static final String KEY = "bench-key-0123456789abcdef";
+  private static final int WARMUP = 5;
+
+  private CloudTtfaBenchmark() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+    Vertx fakes = Vertx.vertx();
+    Map<String, FakeCloudServer> servers = new LinkedHashMap<>();
+    servers.put("elevenlabs", new FakeElevenLabsServer(fakes, KEY).start());
+    servers.put("azure", new FakeAzureSpeechServer(fakes, KEY).start());
+    servers.put("openai", new FakeOpenAiServer(fakes, KEY).start());
+    servers.values().forEach(s -> s.chunkDelayMs = 40);
+    Map<String, String> env = TestNodes.env(TestNodes.uniqueClusterName());
+    env.put("ELEVENLABS_BASE_URL", servers.get("elevenlabs").url());
+    env.put("ELEVENLABS_API_KEY", KEY);
+    env.put("AZURE_TTS_ENDPOINT", servers.get("azure").url());
+    env.put("AZURE_SPEECH_KEY", KEY);
+    env.put("OPENAI_BASE_URL", servers.get("openai").url() + "/v1");
+    env.put("OPENAI_API_KEY", KEY);
+    env.put("HEALTH_PROBE_INTERVAL_SECONDS", "3600");
+    Map<String, Function<ServiceMetrics, ProviderVerticle>> factories = Map.of(
+        "elevenlabs", ElevenLabsVerticle::new, "azure", AzureVerticle::new, "openai", OpenAiVerticle::new);
+    Map<String, String> voices = Map.of("elevenlabs", FakeElevenLabsServer.VOICE, "azure", "en-US-JennyNeural",
+        "openai", "coral");
+    Node node = TestNodes.start(env);
+    System.out.printf(Locale.ROOT, "TTFA over %d rounds (ms)            median      p95%n", rounds);
+    try (WsProbe ws = new WsProbe(node.vertx(), node.httpPort())) {
+      ws.nextOfType("ready");
+      for (String provider : servers.keySet()) {
+        List<Double> first = new ArrayList<>();
+        List<Double> whole = new ArrayList<>();
+        List<Double> service = new ArrayList<>();
+        try (ProviderHarness direct = ProviderHarness.deploy(factories.get(provider), env)) {
+          for (int i = -WARMUP; i < rounds; i++) {
+            String text = "Round " + (i + WARMUP) + " of the cloud benchmark for " + provider + ".";
+            double[] times = providerTimes(direct, new TtsRequest(text, provider, voices.get(provider),
+                Emotion.NEUTRAL, 0.5, QualityTier.BALANCED, 1.0, 0.0, 24_000));
+            double viaService = TtfaBenchmark.speak(ws, new JsonObject().put("type", "synthesize")
+                .put("id", provider + i).put("provider", provider).put("text", "Service " + text));
+            if (i >= 0) {
+              first.add(times[0]);
+              whole.add(times[1]);
+              service.add(viaService);
+            }
+          }
+        }
+        TtfaBenchmark.row(provider + " first chunk", first);
+        TtfaBenchmark.row(provider + " whole sentence", whole);
+        TtfaBenchmark.row(provider + " service first frame", service);
+        System.out.printf(Locale.ROOT, "%s ratio service / first chunk (median) %.2f%n", provider,
+            TtfaBenchmark.median(service) / TtfaBenchmark.median(first));
+      }
+    } finally {
+      TestNodes.stop(node);
+      for (FakeCloudServer server : servers.values()) {
+        server.close();
+      }
+      fakes.close().await(10, TimeUnit.SECONDS);
+    }
+    System.exit(0);
+  }
+
+  /** Milliseconds to the first AudioOut write and to the end of one synthesis. */
+  private static double[] providerTimes(ProviderHarness provider, TtsRequest sentence) throws Exception {
+    long start = System.nanoTime();
+    double[] first = {-1};
+    provider.synthesize(sentence, pcm -> {
+      if (first[0] < 0) {
+        first[0] = (System.nanoTime() - start) / 1e6;
+      }
+      return Future.succeededFuture();
+    }).await(30, TimeUnit.SECONDS);
+    return new double[] {first[0], (System.nanoTime() - start) / 1e6};
+  }
+}

@@ -1,0 +1,236 @@
+package com.ervc.provider.elevenlabs;
+
+import com.ervc.provider.cloud.FakeCloudServer;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A strict stand-in for the ElevenLabs HTTP API. Section numbers refer to
+ * /work/shared/docs/provider-wire-formats.md ("the doc"), which cites the vendor sources for each fact.
+ */
+public final class FakeElevenLabsServer extends FakeCloudServer {
+  public static final String VOICE = "21m00Tcm4TlvDq8ikWAM";
+  public static final String OTHER_VOICE = "JBFqnCBsd6RMkjVDRZzb";
+  private static final Pattern STREAM = Pattern.compile("/v1/text-to-speech/([^/]+)/stream");
+  /** §1.2: output_format enum (the PCM subset is what this fake can produce). */
+  private static final Set<String> FORMATS = Set.of("mp3_22050_32", "mp3_44100_32", "mp3_44100_64", "mp3_44100_96",
+      "mp3_44100_128", "mp3_44100_192", "pcm_8000", "pcm_16000", "pcm_22050", "pcm_24000", "pcm_44100", "pcm_48000",
+      "ulaw_8000", "alaw_8000", "opus_48000_32", "opus_48000_64", "opus_48000_96", "opus_48000_128", "opus_48000_192");
+  /** §1.2 models table: max characters per request. */
+  private static final Map<String, Integer> MODEL_LIMITS = Map.of("eleven_flash_v2_5", 40_000, "eleven_flash_v2", 30_000,
+      "eleven_turbo_v2_5", 40_000, "eleven_turbo_v2", 30_000, "eleven_multilingual_v2", 10_000, "eleven_v3", 3_000);
+  /** §1.2: language_code is enforced only by these; the 2025 spec says others return an error (strict side). */
+  private static final Set<String> LANGUAGE_MODELS = Set.of("eleven_flash_v2_5", "eleven_turbo_v2_5");
+  /** §1.6: concurrency cap per plan (Free: 4 for Flash/Turbo). */
+  public volatile int maxConcurrent = 4;
+
+  private final String apiKey;
+  private int inFlight;
+
+  public FakeElevenLabsServer(Vertx vertx, String apiKey) {
+    super(vertx);
+    this.apiKey = apiKey;
+  }
+
+  @Override
+  protected void handle(HttpServerRequest request, Received r) {
+    HttpServerResponse response = request.response();
+    // §1.1 / §1.8: xi-api-key on every request, 401 invalid_api_key otherwise.
+    if (!apiKey.equals(r.headers().get("xi-api-key"))) {
+      unauthorized(response);
+      return;
+    }
+    if (r.method().equals("GET") && r.path().equals("/v1/voices")) {
+      answerJson(response, voiceList().encode());
+      return;
+    }
+    Matcher stream = STREAM.matcher(r.path());
+    if (!r.method().equals("POST") || !stream.matches()) {
+      detail(response, 404, "not_found", "no route " + r.method() + " " + r.path());
+      return;
+    }
+    synthesize(request, response, stream.group(1), r);
+  }
+
+  private void synthesize(HttpServerRequest request, HttpServerResponse response, String voiceId, Received r) {
+    // §1.8: unknown voice -> 404 voice_not_found (newer responses; §1.6).
+    if (!voiceId.equals(VOICE) && !voiceId.equals(OTHER_VOICE)) {
+      detail(response, 404, "voice_not_found", "A voice with voice_id '" + voiceId + "' was not found.");
+      return;
+    }
+    // §1.2 query: output_format from the enum; only PCM can be produced here.
+    String format = request.getParam("output_format", "mp3_44100_128");
+    if (!FORMATS.contains(format)) {
+      validation(response, List.of("query", "output_format"), "value is not a valid enumeration member");
+      return;
+    }
+    if (!format.equals("pcm_24000")) {
+      detail(response, 400, "unsupported_in_fake", "this fake only produces pcm_24000");
+      return;
+    }
+    String contentType = r.headers().get("Content-Type");
+    if (contentType == null || !contentType.startsWith("application/json")) {
+      detail(response, 415, "unsupported_media_type", "expected application/json");
+      return;
+    }
+    JsonObject body;
+    try {
+      body = r.json();
+    } catch (DecodeException | ClassCastException e) {
+      validation(response, List.of("body"), "JSON decode error");
+      return;
+    }
+    // §1.6: missing text -> 422 with the FastAPI detail array.
+    if (!(body.getValue("text") instanceof String text)) {
+      validation(response, List.of("body", "text"), "field required");
+      return;
+    }
+    String model = body.getString("model_id", "eleven_multilingual_v2");
+    Integer limit = MODEL_LIMITS.get(model);
+    if (limit == null) {
+      detail(response, 400, "model_not_found", "unknown model_id " + model);
+      return;
+    }
+    // §1.6 / §1.8: per-model character limits.
+    if (text.length() > limit) {
+      detail(response, 400, "max_character_limit_exceeded", "text is longer than " + limit + " characters");
+      return;
+    }
+    // §1.2 / §5.2: language_code only for flash/turbo v2.5 (strict 2025 spec).
+    if (body.containsKey("language_code") && !LANGUAGE_MODELS.contains(model)) {
+      detail(response, 400, "unsupported_language", "language_code is not supported by " + model);
+      return;
+    }
+    String settingsError = checkVoiceSettings(body.getValue("voice_settings"), model);
+    if (settingsError != null) {
+      detail(response, 400, "invalid_voice_settings", settingsError);
+      return;
+    }
+    synchronized (this) {
+      // §1.6 / §1.8: over the plan's concurrency -> 429 too_many_concurrent_requests.
+      if (inFlight >= maxConcurrent) {
+        rateLimited(response);
+        return;
+      }
+      inFlight++;
+    }
+    boolean[] counted = {true};
+    Runnable release = () -> {
+      synchronized (this) {
+        if (counted[0]) {
+          counted[0] = false;
+          inFlight--;
+        }
+      }
+    };
+    response.closeHandler(v -> release.run());
+    response.endHandler(v -> release.run());
+    // §1.2 example response headers.
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+        .add("Content-Type", "audio/mpeg")
+        .add("request-id", Integer.toHexString(text.hashCode()))
+        .add("x-character-count", Integer.toString(text.length()))
+        .add("current-concurrent-requests", Integer.toString(inFlight))
+        .add("maximum-concurrent-requests", Integer.toString(maxConcurrent));
+    answerAudio(response, pcmFor(text), headers);
+  }
+
+  /** §1.2 ranges: stability/similarity_boost/style 0-1, speed 0.7-1.2; §1.2 [3P]: v3 stability only 0, 0.5, 1. */
+  private static String checkVoiceSettings(Object value, String model) {
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof JsonObject settings)) {
+      return "voice_settings must be an object";
+    }
+    for (String unit : List.of("stability", "similarity_boost", "style")) {
+      Object v = settings.getValue(unit);
+      if (v != null && !(v instanceof Number n && n.doubleValue() >= 0 && n.doubleValue() <= 1)) {
+        return unit + " must be between 0 and 1";
+      }
+    }
+    Object speed = settings.getValue("speed");
+    if (speed != null && !(speed instanceof Number n && n.doubleValue() >= 0.7 && n.doubleValue() <= 1.2)) {
+      return "speed must be between 0.7 and 1.2";
+    }
+    Object boost = settings.getValue("use_speaker_boost");
+    if (boost != null && !(boost instanceof Boolean)) {
+      return "use_speaker_boost must be a boolean";
+    }
+    if (model.equals("eleven_v3") && settings.getValue("stability") instanceof Number n
+        && !Set.of(0.0, 0.5, 1.0).contains(n.doubleValue())) {
+      return "eleven_v3 stability must be 0.0, 0.5 or 1.0";
+    }
+    return null;
+  }
+
+  /** §1.4: the voice list, with the required fields. */
+  private static JsonObject voiceList() {
+    return new JsonObject().put("voices", new JsonArray()
+        .add(voice(VOICE, "Rachel", "female", null))
+        .add(voice(OTHER_VOICE, "George", "male", "en")));
+  }
+
+  private static JsonObject voice(String id, String name, String gender, String language) {
+    JsonObject labels = new JsonObject().put("accent", "american").put("gender", gender).put("age", "young");
+    if (language != null) {
+      labels.put("language", language);
+    }
+    return new JsonObject().put("voice_id", id).put("name", name).put("category", "premade").put("labels", labels)
+        .put("description", null).put("available_for_tiers", new JsonArray()).put("settings", null)
+        .put("high_quality_base_model_ids", new JsonArray().add("eleven_multilingual_v2").add("eleven_flash_v2_5"))
+        .put("samples", null).put("is_owner", false).put("is_legacy", false);
+  }
+
+  /** §1.6: {"detail":{"status":…,"message":…}}. */
+  private static void detail(HttpServerResponse response, int status, String code, String message) {
+    response.setStatusCode(status).putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("detail", new JsonObject().put("status", code).put("message", message)).encode());
+  }
+
+  /** §1.6: FastAPI 422 detail array. */
+  private static void validation(HttpServerResponse response, List<String> loc, String msg) {
+    response.setStatusCode(422).putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("detail", new JsonArray().add(new JsonObject()
+            .put("loc", new JsonArray(List.copyOf(loc))).put("msg", msg).put("type", "value_error"))).encode());
+  }
+
+  @Override
+  protected void unauthorized(HttpServerResponse response) {
+    // §1.6 real body; §1.1 real 401 headers.
+    response.putHeader("x-trace-id", "fake-trace");
+    detail(response, 401, "invalid_api_key", "Invalid API key");
+  }
+
+  @Override
+  protected void quota(HttpServerResponse response) {
+    // §1.6 / §5.4: quota_exceeded comes as 401.
+    detail(response, 401, "quota_exceeded",
+        "This request exceeds your quota of 10000. You have 0 credits remaining, while 91 credits are required for this request.");
+  }
+
+  @Override
+  protected void rateLimited(HttpServerResponse response) {
+    // §1.6 real message.
+    detail(response, 429, "too_many_concurrent_requests",
+        "Too many concurrent requests. Your current subscription is associated with a maximum of " + maxConcurrent
+            + " concurrent requests (running in parallel).");
+  }
+
+  @Override
+  protected void serverError(HttpServerResponse response) {
+    // §4.4: 5xx; the body shape is not documented, the common detail object is used.
+    detail(response, 500, "internal_error", "We are sorry, something went wrong. You are not charged for this request.");
+  }
+}

@@ -1,0 +1,174 @@
+package com.ervc.provider.openai;
+
+import com.ervc.provider.cloud.FakeCloudServer;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Set;
+
+/**
+ * A strict stand-in for OpenAI's {@code POST /v1/audio/speech}. Section numbers refer to
+ * /work/shared/docs/provider-wire-formats.md ("the doc"), which cites the vendor sources for each fact.
+ */
+public final class FakeOpenAiServer extends FakeCloudServer {
+  /** §3.1: the body schema has additionalProperties:false. */
+  private static final Set<String> FIELDS = Set.of("model", "input", "voice", "instructions", "response_format", "speed",
+      "stream_format");
+  private static final Set<String> MODELS = Set.of("tts-1", "tts-1-hd", "gpt-4o-mini-tts", "gpt-4o-mini-tts-2025-12-15");
+  /** §3.1: all 13 built-ins are accepted (the schema enum lists only 10, §5.6). */
+  private static final Set<String> VOICES = Set.of("alloy", "ash", "ballad", "coral", "echo", "fable", "onyx", "nova",
+      "sage", "shimmer", "verse", "marin", "cedar");
+  /** §3.1: the subset of tts-1 and tts-1-hd. */
+  private static final Set<String> LEGACY_VOICES = Set.of("alloy", "ash", "coral", "echo", "fable", "onyx", "nova",
+      "sage", "shimmer");
+  private static final Set<String> FORMATS = Set.of("mp3", "opus", "aac", "flac", "wav", "pcm");
+  /**
+   * §3.6: whether instructions sent to tts-1/tts-1-hd is an error is unverified; the strict side (reject) is the
+   * default so that a client that sends it fails here.
+   */
+  public volatile boolean rejectInstructionsForLegacyModels = true;
+
+  private final String apiKey;
+
+  public FakeOpenAiServer(Vertx vertx, String apiKey) {
+    super(vertx);
+    this.apiKey = apiKey;
+  }
+
+  @Override
+  protected void handle(HttpServerRequest request, Received r) {
+    HttpServerResponse response = request.response();
+    // §3.1: http bearer auth; §3.6: 401 with the JSON error otherwise.
+    if (!("Bearer " + apiKey).equals(r.headers().get("Authorization"))) {
+      unauthorized(response);
+      return;
+    }
+    if (!r.method().equals("POST") || !r.path().equals("/v1/audio/speech")) {
+      error(response, 404, "Invalid URL (" + r.method() + " " + r.path() + ")", "invalid_request_error", null, null);
+      return;
+    }
+    String contentType = r.headers().get("Content-Type");
+    if (contentType == null || !contentType.startsWith("application/json")) {
+      error(response, 400, "Content-Type must be application/json", "invalid_request_error", null, null);
+      return;
+    }
+    JsonObject body;
+    try {
+      body = r.json();
+    } catch (DecodeException | ClassCastException e) {
+      error(response, 400, "We could not parse the JSON body of your request.", "invalid_request_error", null, null);
+      return;
+    }
+    String problem = validate(body);
+    if (problem != null) {
+      String param = problem.substring(0, problem.indexOf(':'));
+      error(response, 400, problem, "invalid_request_error", param, null);
+      return;
+    }
+    // §3.2 / §3.5 response headers.
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+        .add("Content-Type", "audio/pcm")
+        .add("x-request-id", "req_" + Integer.toHexString(body.hashCode()))
+        .add("openai-processing-ms", "210")
+        .add("x-ratelimit-limit-requests", "500")
+        .add("x-ratelimit-remaining-requests", "499")
+        .add("x-ratelimit-reset-requests", "120ms");
+    answerAudio(response, pcmFor(body.getString("input")), headers);
+  }
+
+  /** "param: message", or null when the body is acceptable. */
+  private String validate(JsonObject body) {
+    for (String field : body.fieldNames()) {
+      if (!FIELDS.contains(field)) {
+        return field + ": Unrecognized request argument supplied: " + field;
+      }
+    }
+    if (!(body.getValue("model") instanceof String model) || !MODELS.contains(model)) {
+      return "model: model is required and must be a known TTS model";
+    }
+    // §3.1 / §3.6: input required, at most 4096 characters.
+    if (!(body.getValue("input") instanceof String input) || input.isEmpty()) {
+      return "input: input is required";
+    }
+    if (input.length() > 4096) {
+      return "input: string too long. Expected a string with maximum length 4096, but got a string with length "
+          + input.length() + " instead.";
+    }
+    boolean legacy = model.startsWith("tts-1");
+    Object voice = body.getValue("voice");
+    if (voice instanceof String name) {
+      if (!VOICES.contains(name) || (legacy && !LEGACY_VOICES.contains(name))) {
+        return "voice: voice '" + name + "' is not supported by " + model;
+      }
+    } else if (!(voice instanceof JsonObject custom && custom.getValue("id") instanceof String)) {
+      return "voice: voice is required";
+    }
+    Object instructions = body.getValue("instructions");
+    if (instructions != null) {
+      if (!(instructions instanceof String text) || text.length() > 4096) {
+        return "instructions: must be a string of at most 4096 characters";
+      }
+      if (legacy && rejectInstructionsForLegacyModels) {
+        return "instructions: instructions are not supported by " + model;
+      }
+    }
+    // §3.1: response_format enum; only pcm is produced here.
+    Object format = body.getValue("response_format", "mp3");
+    if (!(format instanceof String f) || !FORMATS.contains(f)) {
+      return "response_format: invalid value";
+    }
+    if (!f.equals("pcm")) {
+      return "response_format: this fake only produces pcm";
+    }
+    Object speed = body.getValue("speed");
+    if (speed != null && !(speed instanceof Number n && n.doubleValue() >= 0.25 && n.doubleValue() <= 4.0)) {
+      return "speed: must be between 0.25 and 4.0";
+    }
+    Object stream = body.getValue("stream_format");
+    if (stream != null && !"audio".equals(stream) && !("sse".equals(stream) && !legacy)) {
+      return "stream_format: not supported for " + model;
+    }
+    return null;
+  }
+
+  /** §3.3: {"error":{"message","type","param","code"}}, all four keys present. */
+  private static void error(HttpServerResponse response, int status, String message, String type, String param, String code) {
+    response.setStatusCode(status).putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("error", new JsonObject().put("message", message).put("type", type)
+            .put("param", param).put("code", code)).encode());
+  }
+
+  @Override
+  protected void unauthorized(HttpServerResponse response) {
+    // §3.3 real 401: the message echoes part of the key it got.
+    error(response, 401, "Incorrect API key provided: " + apiKey.substring(0, 5) + "***"
+        + ". You can find your API key at https://platform.openai.com/account/api-keys.", "invalid_request_error",
+        null, "invalid_api_key");
+  }
+
+  @Override
+  protected void quota(HttpServerResponse response) {
+    // §3.3: out of credit is a 429 without Retry-After; not retryable.
+    error(response, 429, "You exceeded your current quota, please check your plan and billing details.",
+        "insufficient_quota", null, "insufficient_quota");
+  }
+
+  @Override
+  protected void rateLimited(HttpServerResponse response) {
+    // §3.3: rate_limit_exceeded with the x-ratelimit-* headers (Retry-After is added by the caller).
+    response.putHeader("x-ratelimit-limit-requests", "500").putHeader("x-ratelimit-remaining-requests", "0")
+        .putHeader("x-ratelimit-reset-requests", "6m0s");
+    error(response, 429, "Rate limit reached for gpt-4o-mini-tts in organization org-fake on requests per min (RPM): "
+        + "Limit 500, Used 500, Requested 1.", "requests", null, "rate_limit_exceeded");
+  }
+
+  @Override
+  protected void serverError(HttpServerResponse response) {
+    // §3.3 [3P] overloaded shape.
+    error(response, 500, "The server had an error while processing your request.", "server_error", null, null);
+  }
+}
