@@ -118,7 +118,8 @@ final class SpeechJob {
     Route failed = route;
     failedInstances.add(failed.instanceId());
     return rerouter.next(failed, failedInstances)
-        .recover(none -> Future.failedFuture(failure))
+        .recover(none -> Future.failedFuture(new SpeechException(error.code(),
+            error.getMessage() + "; no other provider instance could take over: " + none.getMessage())))
         .compose(next -> {
           route = next;
           switches.add(new JsonObject().put("from", failed.provider()).put("fromNode", failed.nodeId())

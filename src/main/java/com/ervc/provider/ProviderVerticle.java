@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Event-bus wiring shared by every provider: probes the engine at start (a provider that cannot work fails its
@@ -29,9 +30,12 @@ import java.util.UUID;
  */
 public abstract class ProviderVerticle extends VerticleBase implements Drainable {
   public static final long LOAD_INTERVAL_MS = 1_000;
+  /** A freed slot is reported within this time, so no pipeline waits a whole interval on a stale "full". */
+  static final long FREED_REPORT_MS = 50;
   private static final Logger LOG = LoggerFactory.getLogger(ProviderVerticle.class);
 
   private final InstanceStats stats = new InstanceStats();
+  private final AtomicBoolean reportPending = new AtomicBoolean();
   private final String instanceId = UUID.randomUUID().toString();
   private final ServiceMetrics metrics;
   private ProviderDirectory directory;
@@ -123,6 +127,16 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
     }
     return new ProviderLoad(instanceId, instanceAddress(), serving, admission.replies(), admission.capacity(),
         Math.max(0, admission.sentences() - concurrency()), stats.ttfaEwmaMs(), stats.ttfaP95Ms(), stats.errorRate(), breaker.state().wire(), false);
+  }
+
+  /** Coalesces the reports of slots freed in a burst into one. */
+  private void reportFreedSlot() {
+    if (reportPending.compareAndSet(false, true)) {
+      vertx.setTimer(FREED_REPORT_MS, id -> {
+        reportPending.set(false);
+        publishLoad();
+      });
+    }
   }
 
   private void publishLoad() {
@@ -247,6 +261,7 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
     }
     return done.andThen(ar -> {
       admission.release(reply);
+      reportFreedSlot();
       // A consumer that went away (cancel) is not the engine's fault.
       boolean engineFailed = ar.failed() && !out.cancelled() && !(ar.cause() instanceof StreamedAudioOut.ConsumerGone);
       stats.finished(engineFailed);

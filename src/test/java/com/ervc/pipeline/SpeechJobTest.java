@@ -137,7 +137,8 @@ class SpeechJobTest {
     opened.get("one@a").fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "engine down"));
     assertTrue(done.failed());
     assertEquals("error", out.types.get(out.types.size() - 1));
-    assertEquals("engine down", out.last().getString("message"), "the provider's own error, not the rerouter's");
+    assertEquals("engine down; no other provider instance could take over: none left", out.last().getString("message"),
+        "the provider's own error first");
     assertFalse(opened.containsKey("one@b"));
   }
 
