@@ -16,8 +16,9 @@ import java.util.stream.Stream;
  * Picks the provider instance and voice for a reply from the live load reports (README "Routing and failover").
  * <p>
  * Eligible: the provider is allowed (the one the request names; for {@code auto} the configured default, then,
- * with provider switching on or a default of {@code auto}, any other) × offers the tier, the voice (when one is
- * asked for) and the emotion × is healthy (available, circuit closed: not open, nor half-open awaiting its probe) × is below capacity × was not excluded
+ * with provider switching on or a default of {@code auto}, any other) × offers the voice (when one is asked for),
+ * and the tier and the emotion (preferred: only when no allowed provider offers them does one that does not
+ * serve) × is healthy (available, circuit closed: not open, nor half-open awaiting its probe) × is below capacity × was not excluded
  * (it already failed this reply). Among the eligible instances of the first allowed provider that has any, the
  * lowest {@link #score} wins.
  */
@@ -67,24 +68,13 @@ public final class Router {
         .filter(l -> !excluded.contains(l.instanceId()) && l.info().available() && "closed".equals(l.circuit()))
         .toList();
     List<String> chain = chain(request, sticky, usable);
-    boolean sawFull = false;
-    for (String provider : chain) {
-      // Another provider cannot keep the voice; it keeps the one asked for, or uses its own default.
-      String voice = sticky != null && sticky.provider().equals(provider) ? sticky.voice() : request.voice();
-      List<ProviderLoad> capable = usable.stream()
-          .filter(l -> l.name().equals(provider) && offers(l.info(), request, voice)).toList();
-      Optional<ProviderLoad> best = capable.stream().filter(l -> l.inFlight() < l.capacity())
-          .min(Comparator.comparingDouble(Router::score));
-      if (best.isPresent()) {
-        ProviderLoad l = best.get();
-        return new Result(new Route(l.name(), l.instanceId(), l.nodeId(), l.address(),
-            voice != null ? voice : l.info().defaultVoice()), null, false);
+    // Tier and emotion are preferences: when no allowed provider offers them, one that does not serves the
+    // request at its own tier and neutrally (as a provider always did). The voice is a requirement.
+    for (boolean strict : List.of(true, false)) {
+      Result found = best(chain, usable, request, sticky, strict);
+      if (found != null) {
+        return found;
       }
-      sawFull |= !capable.isEmpty();
-    }
-    if (sawFull) {
-      return new Result(null, new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE,
-          "every provider instance that can serve this request is at capacity"), true);
     }
     String voice = request.voice();
     if (!TtsRequest.AUTO.equals(request.provider()) && usable.stream().noneMatch(l -> l.name().equals(request.provider()))) {
@@ -102,8 +92,29 @@ public final class Router {
       return noRoute("the default provider '" + configuredDefault + "' is not running and provider switching is off",
           usable);
     }
-    return noRoute("no running provider offers quality '" + request.quality().wire() + "' with emotion '"
-        + request.emotion().wire() + "'" + (voice == null ? "" : " and voice '" + voice + "'"), usable);
+    return noRoute("no running provider can serve this request", usable);
+  }
+
+  /** The best route among {@code chain}'s capable instances, a "full" result, or null when none is capable. */
+  private static Result best(List<String> chain, List<ProviderLoad> usable, TtsRequest request, Route sticky,
+                             boolean strict) {
+    boolean sawFull = false;
+    for (String provider : chain) {
+      // Another provider cannot keep the voice; it keeps the one asked for, or uses its own default.
+      String voice = sticky != null && sticky.provider().equals(provider) ? sticky.voice() : request.voice();
+      List<ProviderLoad> capable = usable.stream()
+          .filter(l -> l.name().equals(provider) && offers(l.info(), request, voice, strict)).toList();
+      Optional<ProviderLoad> best = capable.stream().filter(l -> l.inFlight() < l.capacity())
+          .min(Comparator.comparingDouble(Router::score));
+      if (best.isPresent()) {
+        ProviderLoad l = best.get();
+        return new Result(new Route(l.name(), l.instanceId(), l.nodeId(), l.address(),
+            voice != null ? voice : l.info().defaultVoice()), null, false);
+      }
+      sawFull |= !capable.isEmpty();
+    }
+    return sawFull ? new Result(null, new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE,
+        "every provider instance that can serve this request is at capacity"), true) : null;
   }
 
   /** The providers allowed, in order of preference. */
@@ -120,9 +131,9 @@ public final class Router {
         .filter(n -> !TtsRequest.AUTO.equals(n)).distinct().toList();
   }
 
-  private static boolean offers(ProviderInfo info, TtsRequest request, String voice) {
-    return info.qualityTiers().contains(request.quality().wire()) && info.emotions().contains(request.emotion().wire())
-        && (voice == null || info.hasVoice(voice));
+  private static boolean offers(ProviderInfo info, TtsRequest request, String voice, boolean strict) {
+    return (voice == null || info.hasVoice(voice)) && (!strict
+        || info.qualityTiers().contains(request.quality().wire()) && info.emotions().contains(request.emotion().wire()));
   }
 
   private static Result noRoute(String why, List<ProviderLoad> usable) {

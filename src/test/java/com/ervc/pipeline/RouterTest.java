@@ -77,6 +77,19 @@ class RouterTest {
   }
 
   @Test
+  void tierAndEmotionArePreferredNotRequired() {
+    Router router = new Router("auto", true);
+    ProviderLoad onlyFast = load("espeak", "e", 0, 10, 1, List.of("en-us"), List.of("fast"), "closed");
+    ProviderLoad high = load("onnx", "o", 0, 10, 900, List.of("amy"), List.of("high"), "closed");
+    assertEquals("onnx", router.pick(request(new JsonObject().put("quality", "high")), List.of(onlyFast, high),
+        Set.of(), null).orThrow().provider(), "the provider that offers the tier, though slower");
+    assertEquals("espeak", router.pick(request(new JsonObject().put("quality", "high")), List.of(onlyFast),
+        Set.of(), null).orThrow().provider(), "none offers it: served at the provider's own tier");
+    assertEquals("espeak", router.pick(request(new JsonObject().put("emotion", "sad")), List.of(onlyFast),
+        Set.of(), null).orThrow().provider(), "spoken neutrally (emotions switched off, say)");
+  }
+
+  @Test
   void theDefaultProviderComesFirstAndOthersOnlyWithSwitching() {
     ProviderLoad onnx = load("onnx", "o", 0, 10, 1, List.of("amy"), List.of("balanced"), "closed");
     ProviderLoad slowEspeak = espeak("e", 0, 900);
