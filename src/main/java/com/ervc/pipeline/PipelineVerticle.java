@@ -103,13 +103,13 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
           msg.reply(new JsonObject().put("provider", route.provider()).put("voice", route.voice()));
           StreamSender out = new StreamSender(vertx.eventBus(), sink, stream, tts.getInteger("streamWindow"),
               tts.getLong("streamStallTimeoutMs"));
-          List<String> used = new ArrayList<>(List.of(route.instanceId()));
+          List<Route> used = new ArrayList<>(List.of(route));
           SpeechJob.Rerouter rerouter = tts.getBoolean("enableProviderSwitching")
               ? (failed, excluded) -> {
-                registry.released(failed.instanceId());
-                used.remove(failed.instanceId());
+                release(failed, stream);
+                used.remove(failed);
                 return route(parsed, excluded, failed).onSuccess(next -> {
-                  used.add(next.instanceId());
+                  used.add(next);
                   metrics.failover(failed.provider(), next.provider());
                 });
               }
@@ -120,10 +120,16 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
               .run()
               .onComplete(ar -> {
                 running--;
-                used.forEach(registry::released);
+                used.forEach(r -> release(r, stream));
               })
               .onFailure(failure -> LOG.debug("stream {} ended early: {}", stream, failure.getMessage()));
         });
+  }
+
+  /** The reply no longer uses {@code route}: its load correction ends and the instance frees the reply's slot. */
+  private void release(Route route, String reply) {
+    registry.released(route.instanceId());
+    vertx.eventBus().send(route.address(), new JsonObject().put("replyDone", reply));
   }
 
   /** Routes with the router; while every capable instance is at capacity, waits up to {@code routeQueueMs}. */

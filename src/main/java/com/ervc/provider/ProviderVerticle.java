@@ -5,6 +5,7 @@ import com.ervc.cluster.Drainable;
 import com.ervc.cluster.StreamSender;
 import com.ervc.metrics.ServiceMetrics;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -89,7 +90,8 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
     JsonObject tts = config().getJsonObject("tts");
     JsonObject own = config().getJsonObject("providers").getJsonObject(name(), new JsonObject());
     Integer ownCapacity = own.getInteger("maxLoad");
-    admission = new Admission(ownCapacity != null ? ownCapacity : tts.getInteger("maxLoadPerProvider"), maxQueue());
+    admission = new Admission(ownCapacity != null ? ownCapacity : tts.getInteger("maxLoadPerProvider"), maxQueue(),
+        System::currentTimeMillis);
     breaker = new CircuitBreaker(tts.getInteger("circuitFailureThreshold"), tts.getLong("circuitOpenMs"),
         System::currentTimeMillis);
     streamWindow = tts.getInteger("streamWindow");
@@ -158,6 +160,11 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
       return;
     }
     JsonObject body = msg.body();
+    if (body != null && body.containsKey("replyDone")) {
+      admission.done(body.getString("replyDone"));
+      reportFreedSlot();
+      return;
+    }
     if (body != null && body.containsKey("cancel")) {
       StreamedAudioOut cancelled = streams.remove(body.getString("cancel"));
       if (cancelled != null) {
@@ -290,23 +297,49 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
     TtsRequest probe = TtsRequest.parse(new JsonObject().put("text", CircuitBreaker.PROBE_TEXT), Integer.MAX_VALUE,
         config().getJsonObject("tts").getInteger("sampleRate")).withProvider(name(), serving.defaultVoice());
     long[] bytes = {0};
+    long[] lastAudioMs = {-1};
+    long startMs = System.currentTimeMillis();
     Future<Void> done;
     try {
       done = synthesize(probe, pcm -> {
         synchronized (bytes) {
           bytes[0] += pcm.length();
+          lastAudioMs[0] = System.currentTimeMillis();
         }
         return Future.succeededFuture();
       });
     } catch (RuntimeException e) {
       done = Future.failedFuture(e);
     }
+    // The probe meets the pipeline's deadlines, or it proves nothing: first audio, then no long silence.
+    Promise<Void> judged = Promise.promise();
+    JsonObject tts = config().getJsonObject("tts");
+    long firstByteMs = tts.getLong("providerTimeoutMs");
+    long stallMs = tts.getLong("providerStallTimeoutMs");
+    long watch = vertx.setPeriodic(Math.max(10, Math.min(250, stallMs / 4)), id -> {
+      long now = System.currentTimeMillis();
+      synchronized (bytes) {
+        if (lastAudioMs[0] < 0 ? now - startMs > firstByteMs : now - lastAudioMs[0] > stallMs) {
+          judged.tryFail("the probe missed its " + (lastAudioMs[0] < 0 ? "first-byte" : "stall") + " deadline");
+        }
+      }
+    });
     done.onComplete(ar -> {
-      if (ar.succeeded() && bytes[0] > 0) {
+      if (ar.failed()) {
+        judged.tryFail(ar.cause());
+      } else if (bytes[0] == 0) {
+        judged.tryFail("the probe produced no audio");
+      } else {
+        judged.tryComplete();
+      }
+    });
+    judged.future().onComplete(ar -> {
+      vertx.cancelTimer(watch);
+      if (ar.succeeded()) {
         breaker.success();
         LOG.info("provider '{}' instance {}: probe succeeded, circuit breaker closed", name(), instanceId);
       } else {
-        countFailure(ar.succeeded() ? "the probe produced no audio" : String.valueOf(ar.cause().getMessage()));
+        countFailure(String.valueOf(ar.cause().getMessage()));
       }
     });
   }

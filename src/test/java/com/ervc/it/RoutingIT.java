@@ -227,6 +227,7 @@ class RoutingIT {
   void aFailingInstanceIsCutOffByItsCircuitBreakerAndTakenBackAfterAProbe() throws Exception {
     awaitCircuits("closed", "closed");
     toneA.failing.set(1);
+    toneB.chunkDelayMs.set(20); // B's replies last long enough that the second of each pair goes to A
     String nodeOfA = nodeA.state().nodeId();
     try (WsProbe ws = new WsProbe(gateway.vertx(), gateway.httpPort())) {
       ws.nextOfType("ready");
@@ -272,6 +273,35 @@ class RoutingIT {
 
   @Test
   @Order(6)
+  void anInstanceThatStallsIsCountedAsFailingByItsCircuitBreaker() throws Exception {
+    awaitCircuits("closed", "closed");
+    toneA.chunkDelayMs.set(3_000); // first audio at once, then silence far past the 500 ms stall deadline
+    toneB.chunkDelayMs.set(20); // B's replies last long enough that the second of each pair goes to A
+    double before = failovers();
+    try (WsProbe ws = new WsProbe(gateway.vertx(), gateway.httpPort())) {
+      ws.nextOfType("ready");
+      for (int pair = 0; pair < 10 && "closed".equals(circuitOf(nodeA.state().nodeId())); pair++) {
+        ws.send(synthesize("s" + pair + "a", fresh("Stall test, with enough words to need a few chunks.")));
+        ws.send(synthesize("s" + pair + "b", fresh("Stall test, with enough words to need a few chunks.")));
+        for (String id : List.of("s" + pair + "a", "s" + pair + "b")) {
+          JsonObject end = ws.collect(id).last();
+          assertEquals("audio_end", end.getString("type"), "the stalled reply failed over: " + end.encode());
+        }
+      }
+      awaitCircuits("open", "closed"); // a stalling probe keeps it open
+    }
+    assertTrue(failovers() > before, "tts_failovers_total counted the switches");
+    toneA.chunkDelayMs.set(0);
+    awaitCircuits("closed", "closed");
+  }
+
+  private static double failovers() {
+    var counter = gateway.metrics().registry().find("tts.failovers").tag("from", "other").tag("to", "other").counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  @Test
+  @Order(7)
   void adaptiveQualityStepsDownWhileSlowAndBackUpAfterRecovery() throws Exception {
     for (ToneProvider.Behaviour b : List.of(toneA, toneB)) {
       b.firstByteDelayMs.set(600);
@@ -305,7 +335,7 @@ class RoutingIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void killingTheProviderNodeMidReplyLosesNothingAndPlaysNothingTwice() throws Exception {
     awaitCircuits("closed", "closed");
     toneA.chunkDelayMs.set(20);
