@@ -24,9 +24,13 @@ import java.util.function.BiFunction;
  * {@link Rerouter} is given (provider switching on), the reply continues on the next best route from that
  * sentence; the bytes of it the client already has are skipped, so no sentence is lost and none is played
  * twice. Lookahead sentences of the failed route are requested again. Every switch is listed in the summary.
+ * Instances that failed earlier in the reply are tried only when no other is left, and at most
+ * {@link #MAX_SWITCHES} switches are made.
  */
 final class SpeechJob {
   static final int LOOKAHEAD = 2;
+  /** Switches one reply may make: enough to get past a couple of failing instances, never a loop between two. */
+  static final int MAX_SWITCHES = 4;
 
   /** The next route after {@code failed}, never one of {@code excluded} (instance ids); fails when none is left. */
   interface Rerouter {
@@ -112,12 +116,16 @@ final class SpeechJob {
 
   private Future<Void> failover(int index, long[] sent, Throwable failure) {
     SpeechException error = SpeechException.from(failure);
-    if (out.isBroken() || rerouter == null || error.code() == ErrorCode.INVALID_REQUEST) {
+    if (out.isBroken() || rerouter == null || error.code() == ErrorCode.INVALID_REQUEST
+        || switches.size() >= MAX_SWITCHES) {
       return Future.failedFuture(failure);
     }
     Route failed = route;
     failedInstances.add(failed.instanceId());
+    // Instances that failed earlier in this reply come last: one may only have been busy for a moment.
     return rerouter.next(failed, failedInstances)
+        .recover(none -> failedInstances.size() > 1 ? rerouter.next(failed, Set.of(failed.instanceId()))
+            : Future.failedFuture(none))
         .recover(none -> Future.failedFuture(new SpeechException(error.code(),
             error.getMessage() + "; no other provider instance could take over: " + none.getMessage())))
         .compose(next -> {

@@ -275,17 +275,19 @@ class RoutingIT {
   @Order(6)
   void anInstanceThatStallsIsCountedAsFailingByItsCircuitBreaker() throws Exception {
     awaitCircuits("closed", "closed");
-    toneA.chunkDelayMs.set(3_000); // first audio at once, then silence far past the 500 ms stall deadline
+    // First audio at once, then silence far past the 500 ms stall deadline. A stalled sentence holds A's slot until
+    // A notices the cancel (its next write), so A takes a new reply only every second or so.
+    toneA.chunkDelayMs.set(1_500);
     toneB.chunkDelayMs.set(20); // B's replies last long enough that the second of each pair goes to A
     double before = failovers();
     try (WsProbe ws = new WsProbe(gateway.vertx(), gateway.httpPort())) {
       ws.nextOfType("ready");
-      for (int pair = 0; pair < 10 && "closed".equals(circuitOf(nodeA.state().nodeId())); pair++) {
+      for (int pair = 0; pair < 30 && "closed".equals(circuitOf(nodeA.state().nodeId())); pair++) {
         ws.send(synthesize("s" + pair + "a", fresh("Stall test, with enough words to need a few chunks.")));
         ws.send(synthesize("s" + pair + "b", fresh("Stall test, with enough words to need a few chunks.")));
         for (String id : List.of("s" + pair + "a", "s" + pair + "b")) {
           JsonObject end = ws.collect(id).last();
-          assertEquals("audio_end", end.getString("type"), "the stalled reply failed over: " + end.encode());
+          assertEquals("audio_end", end.getString("type"), "the stalled reply failed over: " + end.encode() + " " + instances());
         }
       }
       awaitCircuits("open", "closed"); // a stalling probe keeps it open

@@ -143,6 +143,28 @@ class SpeechJobTest {
   }
 
   @Test
+  void anInstanceThatFailedEarlierIsTakenAgainOnlyWhenNoOtherIsLeftAndSwitchesAreBounded() {
+    Recorded out = new Recorded();
+    List<Set<String>> asked = new ArrayList<>();
+    SpeechJob.Rerouter rerouter = (failed, excluded) -> {
+      asked.add(Set.copyOf(excluded));
+      return excluded.size() > 1 ? Future.failedFuture("none left") : Future.succeededFuture(failed == A ? B : A);
+    };
+    Future<Void> done = new SpeechJob(request(), List.of("one"), A, this::open, rerouter, out, 1).run();
+    opened.get("one@a").fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "busy"));
+    opened.get("one@b").fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "stalled"));
+    assertEquals(List.of(Set.of("a"), Set.of("a", "b"), Set.of("b")), asked, "A again, once B failed too");
+    for (int i = 0; i < SpeechJob.MAX_SWITCHES; i++) {
+      Route current = i % 2 == 0 ? A : B;
+      opened.get("one@" + current.instanceId()).fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "again"));
+    }
+    assertTrue(done.failed());
+    assertEquals(1 + SpeechJob.MAX_SWITCHES, requests.size(), "the first route and one per switch: " + requests);
+    assertEquals("error", out.types.get(out.types.size() - 1));
+    assertEquals("again", out.last().getString("message"));
+  }
+
+  @Test
   void aBadRequestIsNotFailedOver() {
     Recorded out = new Recorded();
     List<Route> asked = new ArrayList<>();
