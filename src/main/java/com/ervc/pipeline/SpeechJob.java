@@ -87,7 +87,11 @@ final class SpeechJob {
 
   private Future<SentenceStream> audioOf(int index) {
     while (audio.size() <= Math.min(index + LOOKAHEAD, sentences.size() - 1) && !out.isBroken()) {
-      TtsRequest sentence = request.withText(sentences.get(audio.size())).withProvider(route.provider(), route.voice());
+      int i = audio.size();
+      // Neighbours let providers that support it (ElevenLabs) keep the prosody continuous across sentences.
+      TtsRequest sentence = request.withText(sentences.get(i))
+          .withNeighbours(i > 0 ? sentences.get(i - 1) : null, i + 1 < sentences.size() ? sentences.get(i + 1) : null)
+          .withProvider(route.provider(), route.voice());
       audio.add(audioSource.apply(sentence, route));
     }
     return audio.get(index);

@@ -60,9 +60,11 @@ class SpeechJobTest {
 
   private final Map<String, SentenceStream> opened = new HashMap<>();
   private final List<String> requests = new ArrayList<>();
+  private final Map<String, TtsRequest> asked = new HashMap<>();
 
   private Future<SentenceStream> open(TtsRequest sentence, Route route) {
     String key = sentence.text() + "@" + route.instanceId();
+    asked.put(key, sentence);
     requests.add(key);
     SentenceStream stream = new SentenceStream(route, false, 0);
     opened.put(key, stream);
@@ -86,6 +88,11 @@ class SpeechJobTest {
     Recorded out = new Recorded();
     Future<Void> done = new SpeechJob(request(), List.of("one", "two"), A, this::open, null, out, 1).run();
     assertEquals(List.of("one@a", "two@a"), requests, "the next sentence is requested ahead");
+    assertEquals("one", asked.get("two@a").previousText(), "each sentence knows its neighbours");
+    assertEquals("two", asked.get("one@a").nextText());
+    assertEquals(null, asked.get("one@a").previousText());
+    assertEquals("tone", asked.get("one@a").provider());
+    assertEquals("v", asked.get("one@a").voice());
     opened.get("two@a").audio(pcm("two", 0, 20), 1);
     opened.get("two@a").end();
     opened.get("one@a").audio(pcm("one", 0, 20), 1);
