@@ -613,7 +613,8 @@ function onAudioStart(msg) {
   if (Number(msg.sampleRate) > 0) r.sampleRate = Number(msg.sampleRate);
   r.metrics.provider = msg.provider ?? r.metrics.provider;
   r.metrics.voice = msg.voice ?? r.metrics.voice;
-  if (typeof msg.tier === 'string' && msg.tier) r.metrics.tier = msg.tier;
+  // The tier actually used: adaptive quality may have lowered the one asked for.
+  if (typeof msg.quality === 'string' && msg.quality) r.metrics.tier = msg.quality;
   if (!r.stopped && !r.error && !r.serverDone) {
     byStream.set(r.stream, r);
     setReplyStatus(r, 'receiving');
@@ -670,7 +671,6 @@ function onAudioEnd(msg) {
   m.chunks = msg.chunks ?? null;
   m.cached = typeof msg.cached === 'boolean' ? msg.cached : null;
   if (msg.provider) m.provider = msg.provider;
-  if (typeof msg.tier === 'string' && msg.tier) m.tier = msg.tier;
   m.switchList = Array.isArray(msg.switches) ? msg.switches : [];
   m.switches = m.switchList.length;
   m.cancelled = msg.cancelled === true;

@@ -6,6 +6,10 @@ public final class Addresses {
   public static final String CACHE_GET = "tts.cache.get";
   public static final String CACHE_PUT = "tts.cache.put";
   public static final String CACHE_STATS = "tts.cache.stats";
+  /** Published (to every node) by each provider instance about once a second: its {@code ProviderLoad}. */
+  public static final String PROVIDER_LOAD = "tts.providers.load";
+  /** Published by a new load registry: every provider instance answers by publishing its load at once. */
+  public static final String PROVIDER_LOAD_REQUEST = "tts.providers.load.request";
 
   /** Header names on stream messages (pipeline → gateway sink). */
   public static final String H_STREAM = "stream";
@@ -20,6 +24,16 @@ public final class Addresses {
 
   public static String provider(String name) {
     return "tts.provider." + name + ".synthesize";
+  }
+
+  /** One provider instance (verticle) only: the pipeline's router sends streaming requests here. */
+  public static String providerInstance(String name, String instanceId) {
+    return "tts.provider." + name + ".instance." + instanceId;
+  }
+
+  /** One receiver per pipeline verticle: provider streams are told apart by the {@link #H_STREAM} header. */
+  public static String receiver(String pipelineId) {
+    return "tts.pipeline.receiver." + pipelineId;
   }
 
   /** One sink per gateway node: streams are told apart by the {@link #H_STREAM} header, not by address. */

@@ -9,10 +9,14 @@ import com.ervc.pipeline.PipelineVerticle;
 import com.ervc.provider.azure.AzureVerticle;
 import com.ervc.provider.elevenlabs.ElevenLabsVerticle;
 import com.ervc.provider.espeak.EspeakVerticle;
+import com.ervc.provider.LoadRegistry;
 import com.ervc.provider.onnx.OnnxNode;
 import com.ervc.provider.onnx.OnnxVerticle;
 import com.ervc.provider.openai.OpenAiVerticle;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
@@ -31,19 +35,23 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Node {
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+  private static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
 
   private final Vertx vertx;
   private final NodeState state;
   private final ServiceMetrics metrics;
   private final HealthService health;
+  private final JsonObject config;
   private final OnnxNode onnx;
   private GatewayVerticle gateway;
   private MonitoringVerticle monitoring;
   private String gatewayDeployment;
 
-  private Node(Vertx vertx, NodeState state, ServiceMetrics metrics, HealthService health, OnnxNode onnx) {
+  private Node(Vertx vertx, NodeState state, ServiceMetrics metrics, HealthService health, JsonObject config,
+               OnnxNode onnx) {
     this.onnx = onnx;
     this.vertx = vertx;
+    this.config = config;
     this.state = state;
     this.metrics = metrics;
     this.health = health;
@@ -55,6 +63,11 @@ public final class Node {
 
   public NodeState state() {
     return state;
+  }
+
+  /** The node's effective configuration, with {@code node.id} and {@code node.name} filled in. */
+  public JsonObject config() {
+    return config;
   }
 
   public ServiceMetrics metrics() {
@@ -101,7 +114,8 @@ public final class Node {
       }
       HealthService health = new HealthService(clustered.vertx(), state, nodeConfig,
           () -> clustered.clusterManager().getNodes().size());
-      Node node = new Node(clustered.vertx(), state, metrics, health, onnx);
+      Node node = new Node(clustered.vertx(), state, metrics, health, nodeConfig, onnx);
+      reportDepartures(clustered);
       metrics.registerNodeMeters(roles, onnx != null && onnx.cuda().available());
       LOG.info("node {} ({}) joined cluster '{}' with roles {}", name, nodeId,
           config.getJsonObject("cluster").getString("name"), roles);
@@ -122,6 +136,24 @@ public final class Node {
     if (onnx != null) {
       onnx.close();
     }
+  }
+
+  /** Load registries drop a dead node's provider instances at once instead of waiting for their reports to expire. */
+  private static void reportDepartures(ClusterBootstrap.Clustered clustered) {
+    clustered.clusterManager().getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        // The Vert.x node id is a member attribute set by vertx-hazelcast, not the member's UUID.
+        String nodeId = event.getMember().getAttribute(VERTX_NODE_ID_ATTRIBUTE);
+        if (nodeId != null) {
+          clustered.vertx().eventBus().publish(LoadRegistry.NODE_LEFT, nodeId, new DeliveryOptions().setLocalOnly(true));
+        }
+      }
+    });
   }
 
   /** HOSTNAME is the pod name in Kubernetes and the container id in Docker: stable enough for a metrics label. */

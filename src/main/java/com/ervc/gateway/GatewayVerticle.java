@@ -7,6 +7,7 @@ import com.ervc.cluster.Drainable;
 import com.ervc.metrics.MonitoringRoutes;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.provider.ErrorCode;
+import com.ervc.provider.LoadRegistry;
 import com.ervc.provider.ProviderDirectory;
 import com.ervc.security.LocalConnectionLeases;
 import com.ervc.security.LocalRateLimiter;
@@ -81,7 +82,8 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     SinkRouter sink = new SinkRouter(vertx, node.nodeId(), tts.getLong("streamStallTimeoutMs"));
     speech = new SpeechClient(vertx.eventBus(), sink);
     WebSocketSession.Limits limits = new WebSocketSession.Limits(tts.getInteger("maxTextChars"),
-        tts.getInteger("maxInFlightPerConnection"), tts.getInteger("sampleRate"), serverDefaults(tts));
+        tts.getInteger("maxInFlightPerConnection"), tts.getInteger("sampleRate"), serverDefaults(tts),
+        tts.getBoolean("adaptiveQuality"), tts.getLong("latencyTargetMs"));
     LocalRateLimiter local = new LocalRateLimiter(System::currentTimeMillis);
     String redisUrl = config().getJsonObject("cache").getString("redisUrl");
     redisLimiter = redisUrl == null ? null
@@ -92,7 +94,8 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     guard = new GatewayGuard(TokenService.create(vertx, config().getJsonObject("auth")),
         redisLimiter != null ? redisLimiter : local, local, redisLeases != null ? redisLeases : localLeases,
         config(), metrics);
-    api = new HttpApi(speech, new ProviderDirectory(vertx), limits, metrics, guard::chargeCharacters);
+    LoadRegistry loads = new LoadRegistry();
+    api = new HttpApi(speech, new ProviderDirectory(vertx), loads, limits, metrics, guard::chargeCharacters);
     int maxSessions = http.getInteger("maxWebSocketConnections");
     metrics.webSocketCapacity(sessions::size, maxSessions);
 
@@ -140,7 +143,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     router.route().handler(rc -> rc.fail(404));
     router.route().failureHandler(GatewayVerticle::onFailure);
 
-    return sink.start()
+    return sink.start().compose(v -> loads.listen(vertx))
         .compose(v -> vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketMessageSize(MAX_WS_MESSAGE_BYTES)
                 .setMaxWebSocketFrameSize(MAX_WS_MESSAGE_BYTES).setCompressionSupported(true)
                 // Clients that send their token as a subprotocol also offer this one, which the server echoes.

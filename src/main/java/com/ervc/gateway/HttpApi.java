@@ -5,7 +5,9 @@ import com.ervc.metrics.RequestTrace;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.security.Principal;
 import com.ervc.provider.ErrorCode;
+import com.ervc.provider.LoadRegistry;
 import com.ervc.provider.ProviderDirectory;
+import com.ervc.provider.ProviderLoad;
 import com.ervc.provider.ProviderInfo;
 import com.ervc.provider.SpeechException;
 import com.ervc.provider.TtsRequest;
@@ -17,7 +19,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 
 /** The REST API: speech synthesis, voice and provider listings. docs/http-api.md describes it. */
@@ -25,16 +30,18 @@ final class HttpApi {
   private static final String CACHED_HEADER = "X-TTS-Cached";
   private final SpeechClient speech;
   private final ProviderDirectory directory;
+  private final LoadRegistry loads;
   private final WebSocketSession.Limits limits;
   private final ServiceMetrics metrics;
   private final BiFunction<String, Integer, Future<Void>> characterQuota;
   private boolean draining;
 
-  HttpApi(SpeechClient speech, ProviderDirectory directory, WebSocketSession.Limits limits, ServiceMetrics metrics,
+  HttpApi(SpeechClient speech, ProviderDirectory directory, LoadRegistry loads, WebSocketSession.Limits limits, ServiceMetrics metrics,
           BiFunction<String, Integer, Future<Void>> characterQuota) {
     this.characterQuota = characterQuota;
     this.speech = speech;
     this.directory = directory;
+    this.loads = loads;
     this.limits = limits;
     this.metrics = metrics;
   }
@@ -196,24 +203,33 @@ final class HttpApi {
     return instances.stream().filter(ProviderInfo::available).findFirst().orElse(instances.get(0));
   }
 
+  /** The live cluster view: provider instances from their load reports, with their load (docs/http-api.md). */
   void providers(RoutingContext rc) {
-    directory.list().onSuccess(providers -> {
-      JsonArray out = new JsonArray();
-      for (List<ProviderInfo> instances : ProviderDirectory.byName(providers).values()) {
-        ProviderInfo p = representative(instances);
-        List<String> nodes = instances.stream().map(ProviderInfo::nodeId).toList();
-        out.add(new JsonObject().put("name", p.name()).put("available", p.available())
-            .put("voices", new JsonArray(p.voices().stream().map(ProviderInfo.Voice::id).toList()))
-            .put("defaultVoice", p.defaultVoice()).put("emotions", new JsonArray(p.emotions()))
-            .put("qualityTiers", new JsonArray(p.qualityTiers())).put("streaming", p.streaming()).put("pitch", p.pitch())
-            .put("sampleRate", limits.sampleRate()).put("nativeSampleRate", p.nativeSampleRate())
-            .put("nodes", new JsonArray(nodes)).put("detail", p.detail())
-            .put("capabilities", new JsonArray(instances.stream().filter(i -> i.capabilities() != null)
-                .map(i -> i.capabilities().copy().put("node", i.nodeId())).toList())));
-      }
-      rc.json(new JsonObject().put("providers", out));
-    }).onFailure(e -> fail(rc, ErrorCode.INTERNAL, "the provider directory is not available"));
+    Map<String, List<ProviderLoad>> byName = new LinkedHashMap<>();
+    loads.live(System.currentTimeMillis()).forEach(l -> byName.computeIfAbsent(l.name(), k -> new ArrayList<>()).add(l));
+    JsonArray out = new JsonArray();
+    byName.forEach((name, instances) -> {
+      List<ProviderInfo> infos = instances.stream().map(ProviderLoad::info).toList();
+      ProviderInfo p = representative(infos);
+      out.add(new JsonObject().put("name", p.name()).put("available", p.available())
+          .put("voices", new JsonArray(p.voices().stream().map(ProviderInfo.Voice::id).toList()))
+          .put("defaultVoice", p.defaultVoice()).put("emotions", new JsonArray(p.emotions()))
+          .put("qualityTiers", new JsonArray(p.qualityTiers())).put("streaming", p.streaming()).put("pitch", p.pitch())
+          .put("sampleRate", limits.sampleRate()).put("nativeSampleRate", p.nativeSampleRate())
+          .put("nodes", new JsonArray(infos.stream().map(ProviderInfo::nodeId).distinct().toList()))
+          .put("detail", p.detail())
+          .put("capabilities", new JsonArray(infos.stream().filter(i -> i.capabilities() != null)
+              .map(i -> i.capabilities().copy().put("node", i.nodeId())).toList()))
+          .put("instances", new JsonArray(instances.stream().map(l -> {
+            JsonObject load = l.toJson();
+            load.remove("info");
+            load.remove("leaving");
+            return load.put("node", l.nodeId()).put("available", l.info().available());
+          }).toList())));
+    });
+    rc.json(new JsonObject().put("providers", out));
   }
+
 
 
 }

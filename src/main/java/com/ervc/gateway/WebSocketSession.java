@@ -4,6 +4,7 @@ import com.ervc.metrics.RequestTrace;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.provider.ErrorCode;
 import com.ervc.provider.SpeechException;
+import com.ervc.provider.QualityTier;
 import com.ervc.provider.TtsRequest;
 import com.ervc.security.AuthException;
 import com.ervc.security.Principal;
@@ -11,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +46,8 @@ final class WebSocketSession {
   }
 
   /** Session-wide knobs every session shares. */
-  record Limits(int maxTextChars, int maxInFlight, int sampleRate, JsonObject serverDefaults) {
+  record Limits(int maxTextChars, int maxInFlight, int sampleRate, JsonObject serverDefaults, boolean adaptiveQuality,
+                long latencyTargetMs) {
   }
 
   private final ServerWebSocket ws;
@@ -59,6 +62,7 @@ final class WebSocketSession {
   private final Map<String, Active> active = new LinkedHashMap<>();
   private long nextStream;
   private boolean draining;
+  private final AdaptiveQuality adaptive;
 
   /** A request in flight. */
   private final class Active implements StreamListener {
@@ -72,9 +76,13 @@ final class WebSocketSession {
     long chunks;
     long samples;
     long ttfaMs = -1;
+    JsonArray switches = new JsonArray();
+    String quality;
+    final QualityTier requested;
 
-    Active(String requestId, TtsRequest request) {
+    Active(String requestId, TtsRequest request, QualityTier requested) {
       this.requestId = requestId;
+      this.requested = requested;
       this.trace = metrics.request(request.quality().wire(), request.text().length(), true);
     }
 
@@ -92,10 +100,11 @@ final class WebSocketSession {
     @Override
     public void onStart(JsonObject info) {
       provider = info.getString("provider");
+      quality = info.getString("quality");
       sampleRate = info.getInteger("sampleRate");
       send(new JsonObject().put("type", "audio_start").put("id", requestId).put("stream", streamNumber)
           .put("provider", info.getString("provider")).put("voice", info.getString("voice"))
-          .put("sampleRate", info.getInteger("sampleRate")));
+          .put("sampleRate", info.getInteger("sampleRate")).put("quality", info.getString("quality")));
     }
 
     @Override
@@ -118,6 +127,13 @@ final class WebSocketSession {
 
     @Override
     public void onEnd(JsonObject summary) {
+      switches = summary.getJsonArray("switches", new JsonArray());
+      if (ttfaMs >= 0 && quality != null) {
+        AdaptiveQuality.Change change = adaptive.observe(requested, QualityTier.parse(quality), ttfaMs);
+        if (change != null) {
+          metrics.qualityChange(change.direction());
+        }
+      }
       finish(summary.getBoolean("cached", false), false);
     }
 
@@ -130,7 +146,7 @@ final class WebSocketSession {
         }
         JsonObject end = new JsonObject().put("type", "audio_end").put("id", requestId).put("chunks", chunks)
             .put("samples", samples).put("ttfaMs", Math.max(ttfaMs, 0)).put("totalMs", elapsedMs())
-            .put("cached", cached).put("provider", provider);
+            .put("cached", cached).put("provider", provider).put("switches", switches);
         if (cancelled) {
           end.put("cancelled", true);
         }
@@ -161,6 +177,7 @@ final class WebSocketSession {
     this.ws = ws;
     this.speech = speech;
     this.limits = limits;
+    this.adaptive = new AdaptiveQuality(limits.adaptiveQuality(), limits.latencyTargetMs());
   }
 
   /** Starts serving; {@code onClosed} runs once the socket has closed and its requests are cancelled. */
@@ -279,14 +296,17 @@ final class WebSocketSession {
       return;
     }
     TtsRequest request;
+    QualityTier requested;
     try {
       JsonObject fields = TtsRequest.layered(limits.serverDefaults(), sessionDefaults, command.fields());
-      request = TtsRequest.parse(fields, limits.maxTextChars(), limits.sampleRate());
+      TtsRequest parsed = TtsRequest.parse(fields, limits.maxTextChars(), limits.sampleRate());
+      requested = parsed.quality();
+      request = parsed.withQuality(adaptive.tierFor(requested));
     } catch (SpeechException e) {
       reject(requestId, e.code(), e.getMessage());
       return;
     }
-    Active pending = new Active(requestId, request);
+    Active pending = new Active(requestId, request, requested);
     active.put(requestId, pending);
     guard.chargeCharacters(request.text().length()).onComplete(ar -> {
       if (active.get(requestId) != pending) {

@@ -58,15 +58,14 @@ public final class ServiceMetrics {
     Gauge.builder("tts.node.info", () -> 1).description("1 per node, labelled with its roles and CUDA availability")
         .tag("node", node).tag("roles", String.join(",", roles)).tag("cuda", Boolean.toString(cuda)).register(registry);
     // Counters over small closed label sets start at 0, so rate() and alerts work before the first event (cloning
-    // and adaptive quality are not built yet); tts_failovers_total{from,to} appears with the first failover.
+    // is not built yet); tts_failovers_total{from,to} appears with the first failover.
     for (String success : List.of("true", "false")) {
       Counter.builder("voice.cloning.attempts")
           .description("Voice cloning attempts by success (0 until voice cloning ships)").tag("success", success)
           .register(registry);
     }
     for (String direction : List.of("up", "down")) {
-      Counter.builder("tts.quality.changes").description("Adaptive quality tier changes (0 until adaptive quality ships)")
-          .tag("direction", direction).register(registry);
+      qualityChanges(direction);
     }
     for (String reason : AUTH_REASONS) {
       Counter.builder("tts.auth.failures").description("Refused credentials by reason")
@@ -170,6 +169,22 @@ public final class ServiceMetrics {
     Gauge.builder("tts.provider.load", load::getAsDouble)
         .description("In-flight requests per worker of the provider on this node (1 = saturated)").tag("provider", provider(provider)).tag("node", node)
         .register(registry);
+  }
+
+  private Counter qualityChanges(String direction) {
+    return Counter.builder("tts.quality.changes").description("Adaptive quality tier changes of WebSocket sessions")
+        .tag("direction", "up".equals(direction) ? "up" : "down").register(registry);
+  }
+
+  /** A session's adaptive quality cap moved one tier {@code up} or {@code down}. */
+  public void qualityChange(String direction) {
+    qualityChanges(direction).increment();
+  }
+
+  /** A reply moved from provider {@code from} to {@code to} (failover). */
+  public void failover(String from, String to) {
+    Counter.builder("tts.failovers").description("Replies moved from one provider instance to another (failover)")
+        .tag("from", provider(from)).tag("to", provider(to)).register(registry).increment();
   }
 
   public void cacheRequest(String result) {

@@ -2,12 +2,14 @@ package com.ervc.pipeline;
 
 import com.ervc.cluster.Addresses;
 import com.ervc.cluster.Drainable;
+import com.ervc.cluster.StreamSender;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.provider.ErrorCode;
-import com.ervc.provider.ProviderDirectory;
+import com.ervc.provider.LoadRegistry;
 import com.ervc.provider.SpeechException;
 import com.ervc.provider.TtsRequest;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -15,17 +17,21 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Serves {@code tts.pipeline.synthesize}: validates the request, picks provider and voice, accepts, then streams
- * the audio to the sink the request names.
+ * Serves {@code tts.pipeline.synthesize}: validates the request, routes it to a provider instance, accepts, then
+ * streams the audio to the sink the request names, failing over to another instance when one fails.
  */
 public final class PipelineVerticle extends VerticleBase implements Drainable {
   private static final Logger LOG = LoggerFactory.getLogger(PipelineVerticle.class);
+  /** How often a request waiting for capacity looks again. */
+  static final long QUEUE_POLL_MS = 25;
 
-  private ProviderDirectory directory;
-  private ProviderSelector selector;
+  private final LoadRegistry registry = new LoadRegistry();
+  private Router router;
   private SentenceSplitter splitter;
   private SentenceAudioSource audioSource;
   private JsonObject tts;
@@ -41,13 +47,18 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
   @Override
   public Future<?> start() {
     tts = config().getJsonObject("tts");
-    directory = new ProviderDirectory(vertx);
-    selector = new ProviderSelector(tts.getString("provider"), tts.getBoolean("enableProviderSwitching"));
+    router = new Router(tts.getString("provider"), tts.getBoolean("enableProviderSwitching"));
     splitter = new SentenceSplitter(tts.getInteger("firstChunkMaxChars"), tts.getInteger("maxChunkChars"));
-    audioSource = new SentenceAudioSource(vertx.eventBus(), config().getJsonObject("cache").getLong("timeoutMs"),
+    ProviderReceiver receiver = new ProviderReceiver(vertx, tts.getLong("providerTimeoutMs"),
+        tts.getLong("providerStallTimeoutMs"));
+    audioSource = new SentenceAudioSource(vertx.eventBus(), receiver, config().getJsonObject("cache").getLong("timeoutMs"),
         tts.getLong("providerTimeoutMs"), metrics);
-    intake = vertx.eventBus().consumer(Addresses.PIPELINE_SYNTHESIZE, this::handle);
-    return intake.completion();
+    return registry.listen(vertx)
+        .compose(v -> receiver.start())
+        .compose(v -> {
+          intake = vertx.eventBus().consumer(Addresses.PIPELINE_SYNTHESIZE, this::handle);
+          return intake.completion();
+        });
   }
 
   /** Other pipeline nodes take the new requests; the streams running here finish. */
@@ -83,24 +94,66 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
       msg.fail(ErrorCode.INVALID_REQUEST.status(), "malformed pipeline request");
       return;
     }
-    directory.list()
-        .map(providers -> {
-          ProviderSelector.Choice choice = selector.select(parsed, providers);
-          return parsed.withProvider(choice.provider(), choice.voice());
-        })
+    route(parsed, Set.of(), null)
         .onFailure(failure -> {
           SpeechException error = SpeechException.from(failure);
           msg.fail(error.code().status(), error.getMessage());
         })
-        .onSuccess(request -> {
-          msg.reply(new JsonObject().put("provider", request.provider()).put("voice", request.voice()));
+        .onSuccess(route -> {
+          msg.reply(new JsonObject().put("provider", route.provider()).put("voice", route.voice()));
           StreamSender out = new StreamSender(vertx.eventBus(), sink, stream, tts.getInteger("streamWindow"),
               tts.getLong("streamStallTimeoutMs"));
+          List<Route> used = new ArrayList<>(List.of(route));
+          SpeechJob.Rerouter rerouter = tts.getBoolean("enableProviderSwitching")
+              ? (failed, excluded) -> {
+                release(failed, stream);
+                used.remove(failed);
+                return route(parsed, excluded, failed).onSuccess(next -> {
+                  used.add(next);
+                  metrics.failover(failed.provider(), next.provider());
+                });
+              }
+              : null;
           running++;
-          new SpeechJob(request, sentences, audioSource::audio, out, tts.getInteger("chunkMillis"))
+          new SpeechJob(parsed, sentences, route, (sentence, r) -> audioSource.open(sentence, r, stream), rerouter, out,
+              tts.getInteger("chunkMillis"))
               .run()
-              .onComplete(ar -> running--)
+              .onComplete(ar -> {
+                running--;
+                used.forEach(r -> release(r, stream));
+              })
               .onFailure(failure -> LOG.debug("stream {} ended early: {}", stream, failure.getMessage()));
         });
+  }
+
+  /** The reply no longer uses {@code route}: its load correction ends and the instance frees the reply's slot. */
+  private void release(Route route, String reply) {
+    registry.released(route.instanceId());
+    vertx.eventBus().send(route.address(), new JsonObject().put("replyDone", reply));
+  }
+
+  /** Routes with the router; while every capable instance is at capacity, waits up to {@code routeQueueMs}. */
+  private Future<Route> route(TtsRequest request, Set<String> excluded, Route sticky) {
+    Promise<Route> routed = Promise.promise();
+    attempt(request, excluded, sticky, System.currentTimeMillis() + tts.getLong("routeQueueMs"), routed);
+    return routed.future();
+  }
+
+  private void attempt(TtsRequest request, Set<String> excluded, Route sticky, long deadline, Promise<Route> routed) {
+    Router.Result result;
+    try {
+      result = router.pick(request, registry.live(System.currentTimeMillis()), excluded, sticky);
+    } catch (RuntimeException e) {
+      routed.fail(e);
+      return;
+    }
+    if (result.route() != null) {
+      registry.assigned(result.route().instanceId());
+      routed.complete(result.route());
+    } else if (result.full() && System.currentTimeMillis() < deadline) {
+      vertx.setTimer(QUEUE_POLL_MS, id -> attempt(request, excluded, sticky, deadline, routed));
+    } else {
+      routed.fail(result.error());
+    }
   }
 }

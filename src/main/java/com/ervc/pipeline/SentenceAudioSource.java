@@ -4,41 +4,48 @@ import com.ervc.cache.CacheKey;
 import com.ervc.cache.CachedAudio;
 import com.ervc.cluster.Addresses;
 import com.ervc.metrics.ServiceMetrics;
+import com.ervc.provider.SpeechException;
 import com.ervc.provider.TtsRequest;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.UUID;
+
 /**
- * Gets one sentence's audio: from the cache when it has it, else from the provider (then stored). The cache is
- * best effort: a cache node that is down or slow counts as a miss, so speech never waits on it for long.
+ * Gets one sentence's audio as a {@link SentenceStream}: from the cache when it has it, else streamed from the
+ * route's provider instance (and stored in the cache once complete). The cache is best effort: a cache node that
+ * is down or slow counts as a miss, so speech never waits on it for long.
  */
 final class SentenceAudioSource {
   private static final Logger LOG = LoggerFactory.getLogger(SentenceAudioSource.class);
 
   private final EventBus bus;
+  private final ProviderReceiver receiver;
   private final long cacheTimeoutMs;
-  private final long providerTimeoutMs;
+  private final long acceptTimeoutMs;
   private final ServiceMetrics metrics;
   private boolean cacheReachable = true;
 
-  SentenceAudioSource(EventBus bus, long cacheTimeoutMs, long providerTimeoutMs, ServiceMetrics metrics) {
-    this.metrics = metrics;
+  SentenceAudioSource(EventBus bus, ProviderReceiver receiver, long cacheTimeoutMs, long acceptTimeoutMs,
+                      ServiceMetrics metrics) {
     this.bus = bus;
+    this.receiver = receiver;
     this.cacheTimeoutMs = cacheTimeoutMs;
-    this.providerTimeoutMs = providerTimeoutMs;
+    this.acceptTimeoutMs = acceptTimeoutMs;
+    this.metrics = metrics;
   }
 
-  Future<SentenceAudio> audio(TtsRequest sentence) {
-    long start = System.nanoTime();
+  /** The sentence's audio; {@code sentence} names the route's provider and voice, {@code reply} its reply. */
+  Future<SentenceStream> open(TtsRequest sentence, Route route, String reply) {
     String key = CacheKey.of(sentence);
-    return cached(key, sentence.sampleRate()).compose(hit -> hit != null
-        ? Future.succeededFuture(new SentenceAudio(hit, true, elapsedMs(start)))
-        : synthesize(sentence, key).map(pcm -> new SentenceAudio(pcm, false, elapsedMs(start))));
+    return cached(key, sentence.sampleRate()).map(hit -> hit != null
+        ? SentenceStream.complete(route, hit, System.nanoTime())
+        : synthesize(sentence, route, key, reply));
   }
 
   private Future<Buffer> cached(String key, int sampleRate) {
@@ -67,12 +74,21 @@ final class SentenceAudioSource {
     }
   }
 
-  private Future<Buffer> synthesize(TtsRequest sentence, String key) {
-    return bus.<Buffer>request(Addresses.provider(sentence.provider()), sentence.toJson(),
-            new DeliveryOptions().setSendTimeout(providerTimeoutMs))
-        .map(Message::body)
+  private SentenceStream synthesize(TtsRequest sentence, Route route, String key, String reply) {
+    SentenceStream stream = new SentenceStream(route, false, System.nanoTime());
+    String id = UUID.randomUUID().toString();
+    receiver.register(id, stream);
+    JsonObject body = new JsonObject().put("request", sentence.toJson()).put("receiver", receiver.address())
+        .put("stream", id).put("reply", reply);
+    bus.request(route.address(), body, new DeliveryOptions().setSendTimeout(acceptTimeoutMs))
+        .onFailure(refused -> stream.fail(SpeechException.from(refused)));
+    stream.whole()
         .onSuccess(pcm -> bus.request(Addresses.CACHE_PUT, new CachedAudio(sentence.sampleRate(), 1, pcm).encode(),
-            new DeliveryOptions().setSendTimeout(cacheTimeoutMs).addHeader(Addresses.H_KEY, key)));
+            new DeliveryOptions().setSendTimeout(cacheTimeoutMs).addHeader(Addresses.H_KEY, key)))
+        // Tell the provider at once, so it skips work it has not started (a no-op if it already ended).
+        .onFailure(failure -> bus.send(route.address(),
+            new JsonObject().put("cancel", id).put("deadlineMissed", stream.deadlineMissed())));
+    return stream;
   }
 
   private void cacheUp() {
@@ -87,9 +103,5 @@ final class SentenceAudioSource {
       cacheReachable = false;
       LOG.warn("audio cache not reachable ({}); synthesizing without it", failure.getMessage());
     }
-  }
-
-  private static long elapsedMs(long startNanos) {
-    return (System.nanoTime() - startNanos) / 1_000_000;
   }
 }

@@ -1,52 +1,81 @@
 package com.ervc.pipeline;
 
+import com.ervc.cluster.StreamOutput;
+import com.ervc.provider.ErrorCode;
 import com.ervc.provider.SpeechException;
 import com.ervc.provider.TtsRequest;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.function.Function;
+import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
- * Streams one request: sentences in order, each announced before its audio, audio cut into chunks. The next
- * sentences are synthesized while the current one streams ({@link #LOOKAHEAD}) so audio flows without gaps.
+ * Streams one request: sentences in order, each announced before its audio. The current sentence's audio is
+ * forwarded to the client as the provider produces it, re-cut into frames of {@code chunkMillis}; the next
+ * sentences are synthesized meanwhile ({@link #LOOKAHEAD}) and buffered, so audio flows without gaps.
+ * <p>
+ * Failover: when the current sentence's provider fails, misses its first-byte deadline or stalls, and a
+ * {@link Rerouter} is given (provider switching on), the reply continues on the next best route from that
+ * sentence; the bytes of it the client already has are skipped, so no sentence is lost and none is played
+ * twice. Lookahead sentences of the failed route are requested again. Every switch is listed in the summary.
+ * Instances that failed earlier in the reply are tried only when no other is left, and at most
+ * {@link #MAX_SWITCHES} switches are made.
  */
 final class SpeechJob {
   static final int LOOKAHEAD = 2;
+  /** Switches one reply may make: enough to get past a couple of failing instances, never a loop between two. */
+  static final int MAX_SWITCHES = 4;
+
+  /** The next route after {@code failed}, never one of {@code excluded} (instance ids); fails when none is left. */
+  interface Rerouter {
+    Future<Route> next(Route failed, Set<String> excluded);
+  }
 
   private final TtsRequest request;
   private final List<String> sentences;
-  private final Function<TtsRequest, Future<SentenceAudio>> audioSource;
-  private final StreamSender out;
+  private final BiFunction<TtsRequest, Route, Future<SentenceStream>> audioSource;
+  private final Rerouter rerouter;
+  private final StreamOutput out;
   private final int chunkBytes;
-  private final List<Future<SentenceAudio>> audio = new ArrayList<>();
+  private final List<Future<SentenceStream>> audio = new ArrayList<>();
+  private final Set<String> failedInstances = new HashSet<>();
+  private final JsonArray switches = new JsonArray();
   private final long startNanos = System.nanoTime();
+  private Route route;
   private long chunks;
   private long samples;
   private long synthMs;
   private long firstAudioMs = -1;
   private boolean allCached = true;
 
-  SpeechJob(TtsRequest request, List<String> sentences, Function<TtsRequest, Future<SentenceAudio>> audioSource,
-            StreamSender out, int chunkMillis) {
+  SpeechJob(TtsRequest request, List<String> sentences, Route route,
+            BiFunction<TtsRequest, Route, Future<SentenceStream>> audioSource, Rerouter rerouter, StreamOutput out,
+            int chunkMillis) {
     this.request = request;
     this.sentences = sentences;
+    this.route = route;
     this.audioSource = audioSource;
+    this.rerouter = rerouter;
     this.out = out;
     this.chunkBytes = Math.max(2, request.sampleRate() * chunkMillis / 1000 * 2);
   }
 
   /** Runs to the end; the future fails only when the stream broke (the error message was sent where possible). */
   Future<Void> run() {
-    JsonObject start = new JsonObject().put("provider", request.provider()).put("voice", request.voice())
-        .put("sampleRate", request.sampleRate()).put("sentences", sentences.size());
+    JsonObject start = new JsonObject().put("provider", route.provider()).put("voice", route.voice())
+        .put("sampleRate", request.sampleRate()).put("sentences", sentences.size())
+        .put("quality", request.quality().wire());
     return out.send("start", start, false)
         .compose(v -> streamFrom(0))
         .compose(v -> out.send("end", summary(), true))
         .recover(failure -> {
+          cancelAhead(0);
           if (out.isBroken()) {
             return Future.failedFuture(failure);
           }
@@ -56,9 +85,14 @@ final class SpeechJob {
         });
   }
 
-  private Future<SentenceAudio> audioOf(int index) {
+  private Future<SentenceStream> audioOf(int index) {
     while (audio.size() <= Math.min(index + LOOKAHEAD, sentences.size() - 1) && !out.isBroken()) {
-      audio.add(audioSource.apply(request.withText(sentences.get(audio.size()))));
+      int i = audio.size();
+      // Neighbours let providers that support it (ElevenLabs) keep the prosody continuous across sentences.
+      TtsRequest sentence = request.withText(sentences.get(i))
+          .withNeighbours(i > 0 ? sentences.get(i - 1) : null, i + 1 < sentences.size() ? sentences.get(i + 1) : null)
+          .withProvider(route.provider(), route.voice());
+      audio.add(audioSource.apply(sentence, route));
     }
     return audio.get(index);
   }
@@ -69,35 +103,73 @@ final class SpeechJob {
     }
     JsonObject sentence = new JsonObject().put("index", index).put("text", sentences.get(index));
     return out.send("sentence", sentence, false)
-        .compose(v -> audioOf(index))
-        .compose(this::streamAudio)
+        .compose(v -> streamSentence(index, new long[1]))
         .compose(v -> streamFrom(index + 1));
   }
 
-  private Future<Void> streamAudio(SentenceAudio sentence) {
-    allCached &= sentence.cached();
-    synthMs += sentence.millis();
+  /** Streams sentence {@code index}; {@code sent[0]} counts its bytes handed to the client so far. */
+  private Future<Void> streamSentence(int index, long[] sent) {
+    Rechunker frames = new Rechunker(chunkBytes, sent[0]);
+    return audioOf(index).compose(stream -> {
+      allCached &= stream.cached();
+      return stream.forwardTo(pcm -> sendFrames(frames.push(pcm), 0, sent))
+          .compose(v -> sendFrames(List.of(frames.flush()), 0, sent))
+          .onSuccess(v -> synthMs += (System.nanoTime() - stream.startNanos()) / 1_000_000);
+    }).recover(failure -> failover(index, sent, failure));
+  }
+
+  private Future<Void> failover(int index, long[] sent, Throwable failure) {
+    SpeechException error = SpeechException.from(failure);
+    if (out.isBroken() || rerouter == null || error.code() == ErrorCode.INVALID_REQUEST
+        || switches.size() >= MAX_SWITCHES) {
+      return Future.failedFuture(failure);
+    }
+    Route failed = route;
+    failedInstances.add(failed.instanceId());
+    // Instances that failed earlier in this reply come last: one may only have been busy for a moment.
+    return rerouter.next(failed, failedInstances)
+        .recover(none -> failedInstances.size() > 1 ? rerouter.next(failed, Set.of(failed.instanceId()))
+            : Future.failedFuture(none))
+        .recover(none -> Future.failedFuture(new SpeechException(error.code(),
+            error.getMessage() + "; no other provider instance could take over: " + none.getMessage())))
+        .compose(next -> {
+          route = next;
+          switches.add(new JsonObject().put("from", failed.provider()).put("fromNode", failed.nodeId())
+              .put("to", next.provider()).put("toNode", next.nodeId()).put("voice", next.voice())
+              .put("sentence", index).put("resumedAtSample", sent[0] / 2).put("reason", error.getMessage()));
+          cancelAhead(index);
+          return streamSentence(index, sent);
+        });
+  }
+
+  /** Drops the audio of sentences {@code from} on (cancelling their provider streams) so they are asked again. */
+  private void cancelAhead(int from) {
+    while (audio.size() > from) {
+      audio.remove(audio.size() - 1).onSuccess(SentenceStream::cancel);
+    }
+  }
+
+  private Future<Void> sendFrames(List<Buffer> frames, int i, long[] sent) {
+    if (i == frames.size()) {
+      return Future.succeededFuture();
+    }
+    Buffer frame = frames.get(i);
+    if (frame.length() == 0) {
+      return Future.succeededFuture();
+    }
     if (firstAudioMs < 0) {
       firstAudioMs = (System.nanoTime() - startNanos) / 1_000_000;
     }
-    Buffer pcm = sentence.pcm();
-    samples += pcm.length() / 2;
-    return sendChunks(pcm, 0);
-  }
-
-  private Future<Void> sendChunks(Buffer pcm, int offset) {
-    if (offset >= pcm.length()) {
-      return Future.succeededFuture();
-    }
-    int end = Math.min(pcm.length(), offset + chunkBytes);
     chunks++;
-    return out.send("audio", pcm.getBuffer(offset, end), false).compose(v -> sendChunks(pcm, end));
+    samples += frame.length() / 2;
+    sent[0] += frame.length();
+    return out.send("audio", frame, false).compose(v -> sendFrames(frames, i + 1, sent));
   }
 
   private JsonObject summary() {
     return new JsonObject().put("chunks", chunks).put("samples", samples).put("cached", allCached)
-        .put("provider", request.provider()).put("voice", request.voice()).put("sentences", sentences.size())
+        .put("provider", route.provider()).put("voice", route.voice()).put("sentences", sentences.size())
         .put("synthMs", synthMs).put("pipelineFirstAudioMs", firstAudioMs)
-        .put("pipelineTotalMs", (System.nanoTime() - startNanos) / 1_000_000);
+        .put("pipelineTotalMs", (System.nanoTime() - startNanos) / 1_000_000).put("switches", switches);
   }
 }

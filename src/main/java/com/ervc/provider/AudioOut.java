@@ -12,4 +12,12 @@ import io.vertx.core.buffer.Buffer;
  */
 public interface AudioOut {
   Future<Void> write(Buffer pcm);
+
+  /**
+   * True once the consumer is known to be gone (the reply was cancelled): an engine may check it before starting
+   * expensive work that would only be thrown away. Writes fail then as well.
+   */
+  default boolean cancelled() {
+    return false;
+  }
 }

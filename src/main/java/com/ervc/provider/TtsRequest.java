@@ -130,6 +130,11 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
     return new TtsRequest(text, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate, previous, next);
   }
 
+  public TtsRequest withQuality(QualityTier newQuality) {
+    return new TtsRequest(text, provider, voice, emotion, intensity, newQuality, speed, pitch, sampleRate,
+        previousText, nextText);
+  }
+
   public TtsRequest withProvider(String newProvider, String newVoice) {
     return new TtsRequest(text, newProvider, newVoice, emotion, intensity, quality, speed, pitch, sampleRate,
         previousText, nextText);

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -29,7 +30,10 @@ public final class TtfaBenchmark {
 
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
-    Node node = TestNodes.start(TestNodes.env(TestNodes.uniqueClusterName()));
+    Map<String, String> env = TestNodes.env(TestNodes.uniqueClusterName());
+    // Two messages a round: the default 50 messages a minute per connection would drop requests mid-run.
+    env.put("WEBSOCKET_RATE_LIMIT", "100000");
+    Node node = TestNodes.start(env);
     List<Double> direct = new ArrayList<>();
     List<Double> cold = new ArrayList<>();
     List<Double> warm = new ArrayList<>();

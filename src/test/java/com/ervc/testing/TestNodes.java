@@ -42,6 +42,8 @@ public final class TestNodes {
     // Many tests share one node from one IP; the limits themselves are tested on nodes of their own.
     env.put("WS_CONNECTIONS_PER_IP_PER_MINUTE", "100000");
     env.put("API_RATE_LIMIT", "100000");
+    // A loaded test machine's latency must not change tiers (and so cache keys) under a test; RoutingIT turns it on.
+    env.put("ADAPTIVE_QUALITY", "false");
     return env;
   }
 

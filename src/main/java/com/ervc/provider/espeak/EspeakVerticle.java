@@ -3,6 +3,8 @@ package com.ervc.provider.espeak;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.provider.AudioOut;
 import com.ervc.provider.Emotion;
+import com.ervc.provider.ErrorCode;
+import com.ervc.provider.SpeechException;
 import com.ervc.provider.ProviderInfo;
 import com.ervc.provider.ProviderVerticle;
 import com.ervc.provider.QualityTier;
@@ -67,8 +69,13 @@ public final class EspeakVerticle extends ProviderVerticle {
 
   @Override
   protected Future<Void> synthesize(TtsRequest sentence, AudioOut out) {
-    return workers.executeBlocking(() -> synthesizer.synthesize(sentence), false)
-        .compose(pcm -> out.write(Buffer.buffer(pcm)));
+    return workers.executeBlocking(() -> {
+      if (out.cancelled()) {
+        // Cancelled while it waited for a worker: do not run espeak-ng for nobody.
+        throw new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "cancelled before it started");
+      }
+      return synthesizer.synthesize(sentence);
+    }, false).compose(pcm -> out.write(Buffer.buffer(pcm)));
   }
 
   @Override

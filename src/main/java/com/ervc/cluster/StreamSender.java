@@ -1,6 +1,5 @@
-package com.ervc.pipeline;
+package com.ervc.cluster;
 
-import com.ervc.cluster.Addresses;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -10,13 +9,14 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * Sends one stream's messages to the gateway sink with a bounded window: every message is a request that the
- * sink acknowledges once it has handed the data to the client, and at most {@code window} may be unacknowledged.
- * A slow client therefore slows synthesis down instead of growing memory. The first failed acknowledgement
- * (client gone, stream cancelled, stall timeout) breaks the stream for good.
- * Not thread-safe: used from the pipeline verticle's event loop.
+ * Sends one stream's messages to a receiver address with a bounded window: every message is a request that the
+ * receiver acknowledges once it has handed the data on, and at most {@code window} may be unacknowledged.
+ * A slow consumer therefore slows the producer down instead of growing memory. The first failed acknowledgement
+ * (consumer gone, stream cancelled, stall timeout) breaks the stream for good.
+ * Used for pipeline → gateway sink and provider → pipeline receiver streams (docs/event-bus.md).
+ * Not thread-safe: used from one verticle's event loop.
  */
-final class StreamSender {
+public final class StreamSender implements StreamOutput {
   private final EventBus bus;
   private final String sink;
   private final String stream;
@@ -27,7 +27,7 @@ final class StreamSender {
   private long seq;
   private Throwable broken;
 
-  StreamSender(EventBus bus, String sink, String stream, int window, long stallTimeoutMs) {
+  public StreamSender(EventBus bus, String sink, String stream, int window, long stallTimeoutMs) {
     this.bus = bus;
     this.sink = sink;
     this.stream = stream;
@@ -35,12 +35,14 @@ final class StreamSender {
     this.stallTimeoutMs = stallTimeoutMs;
   }
 
-  boolean isBroken() {
+  @Override
+  public boolean isBroken() {
     return broken != null;
   }
 
   /** Sends a message; the future completes when the window has room for the next one. */
-  Future<Void> send(String type, Object body, boolean end) {
+  @Override
+  public Future<Void> send(String type, Object body, boolean end) {
     if (broken != null) {
       return Future.failedFuture(broken);
     }
@@ -71,6 +73,14 @@ final class StreamSender {
     Promise<Void> room = Promise.promise();
     waiting.add(room);
     return room.future();
+  }
+
+  /** Breaks the stream from this side: waiting and later sends fail with {@code why}. */
+  public void abort(Throwable why) {
+    if (broken == null) {
+      broken = why;
+    }
+    releaseWaiting();
   }
 
   private void releaseWaiting() {

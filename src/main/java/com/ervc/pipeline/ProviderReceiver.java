@@ -1,0 +1,132 @@
+package com.ervc.pipeline;
+
+import com.ervc.cluster.Addresses;
+import com.ervc.provider.ErrorCode;
+import com.ervc.provider.SpeechException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * This pipeline verticle's single receiver of provider audio ({@code tts.pipeline.receiver.<id>}): routes each
+ * provider stream's messages, told apart by the {@code stream} header, to its {@link SentenceStream}, and fails
+ * streams that miss their first-byte or stall deadline. A message for an unknown (finished, cancelled, failed)
+ * stream is refused with 410, which makes the provider's next write fail so it stops synthesizing.
+ * One consumer per verticle, not per request: a clustered registration per request would cost a cluster write.
+ */
+final class ProviderReceiver {
+  static final int GONE = 410;
+  private static final Logger LOG = LoggerFactory.getLogger(ProviderReceiver.class);
+
+  private static final class Entry {
+    final SentenceStream stream;
+    long expectedSeq;
+
+    Entry(SentenceStream stream) {
+      this.stream = stream;
+    }
+  }
+
+  private final Vertx vertx;
+  private final String address = Addresses.receiver(UUID.randomUUID().toString());
+  private final long firstByteNanos;
+  private final long stallNanos;
+  private final Map<String, Entry> streams = new HashMap<>();
+
+  ProviderReceiver(Vertx vertx, long firstByteMs, long stallMs) {
+    this.vertx = vertx;
+    this.firstByteNanos = firstByteMs * 1_000_000;
+    this.stallNanos = stallMs * 1_000_000;
+  }
+
+  String address() {
+    return address;
+  }
+
+  Future<Void> start() {
+    long sweepMs = Math.max(10, Math.min(250, Math.min(firstByteNanos, stallNanos) / 4_000_000));
+    vertx.setPeriodic(sweepMs, id -> expireOverdue());
+    return vertx.eventBus().<Object>consumer(address, this::route).completion();
+  }
+
+  /** Routes the provider stream {@code id} to {@code stream} until the stream is over. */
+  void register(String id, SentenceStream stream) {
+    streams.put(id, new Entry(stream));
+    stream.whole().onComplete(ar -> streams.remove(id));
+  }
+
+  private void route(Message<Object> msg) {
+    String id = msg.headers().get(Addresses.H_STREAM);
+    Entry entry = id == null ? null : streams.get(id);
+    if (entry == null) {
+      LOG.debug("provider stream {}: '{}' message for a closed stream refused", id, msg.headers().get(Addresses.H_TYPE));
+      msg.fail(GONE, "stream is closed");
+      return;
+    }
+    String seq = msg.headers().get(Addresses.H_SEQ);
+    if (!Long.toString(entry.expectedSeq++).equals(seq)) {
+      msg.fail(GONE, "stream message out of order");
+      entry.stream.fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "provider audio arrived out of order"));
+      return;
+    }
+    String type = String.valueOf(msg.headers().get(Addresses.H_TYPE));
+    switch (type) {
+      case "audio" -> {
+        if (!(msg.body() instanceof Buffer pcm)) {
+          msg.fail(GONE, "audio must be a buffer");
+          entry.stream.fail(new SpeechException(ErrorCode.INTERNAL, "the provider sent malformed audio"));
+          return;
+        }
+        entry.stream.audio(pcm, System.nanoTime()).onComplete(ar -> {
+          if (ar.succeeded()) {
+            msg.reply(null);
+          } else {
+            msg.fail(GONE, "stream is closed");
+          }
+        });
+      }
+      case "end" -> {
+        msg.reply(null);
+        entry.stream.end();
+      }
+      case "error" -> {
+        msg.reply(null);
+        JsonObject body = msg.body() instanceof JsonObject json ? json : new JsonObject();
+        entry.stream.fail(new SpeechException(
+            ErrorCode.fromWire(body.getString("code")).orElse(ErrorCode.INTERNAL), body.getString("message")));
+      }
+      default -> {
+        msg.fail(GONE, "unknown stream message type " + type);
+        entry.stream.fail(new SpeechException(ErrorCode.INTERNAL, "the provider sent an unknown message"));
+      }
+    }
+  }
+
+  private void expireOverdue() {
+    long now = System.nanoTime();
+    Iterator<Entry> it = streams.values().iterator();
+    List<Runnable> failures = new ArrayList<>();
+    while (it.hasNext()) {
+      Entry entry = it.next();
+      String why = entry.stream.overdue(now, firstByteNanos, stallNanos);
+      if (why != null) {
+        it.remove();
+        failures.add(() -> entry.stream.missDeadline(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE,
+            "provider " + entry.stream.route().describe() + ": " + why)));
+      }
+    }
+    // Failing runs the reply's failover, which may register new streams: not while iterating.
+    failures.forEach(Runnable::run);
+  }
+}

@@ -1,0 +1,144 @@
+package com.ervc.pipeline;
+
+import com.ervc.provider.ErrorCode;
+import com.ervc.provider.ProviderInfo;
+import com.ervc.provider.ProviderLoad;
+import com.ervc.provider.SpeechException;
+import com.ervc.provider.TtsRequest;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Picks the provider instance and voice for a reply from the live load reports (README "Routing and failover").
+ * <p>
+ * Eligible: the provider is allowed (the one the request names; for {@code auto} the configured default, then,
+ * with provider switching on or a default of {@code auto}, any other) × offers the voice (when one is asked for),
+ * and the tier and the emotion (preferred: only when no allowed provider offers them does one that does not
+ * serve) × is healthy (available, circuit closed: not open, nor half-open awaiting its probe) × is below capacity × was not excluded
+ * (it already failed this reply). Among the eligible instances of the first allowed provider that has any, the
+ * lowest {@link #score} wins.
+ */
+public final class Router {
+  /** Assumed time to first audio of an instance that has not measured one yet. */
+  static final double UNMEASURED_TTFA_MS = 50;
+
+  /**
+   * A route, or why there is none: {@code full} means instances that could serve it exist but all are at
+   * capacity, which is worth a short wait.
+   */
+  public record Result(Route route, SpeechException error, boolean full) {
+    Route orThrow() {
+      if (route == null) {
+        throw error;
+      }
+      return route;
+    }
+  }
+
+  private final String configuredDefault;
+  private final boolean switchingEnabled;
+
+  public Router(String configuredDefault, boolean switchingEnabled) {
+    this.configuredDefault = configuredDefault;
+    this.switchingEnabled = switchingEnabled;
+  }
+
+  /**
+   * Expected time to first audio in ms given load: {@code ttfa × (1 + queueDepth) × (1 + inFlight / capacity)
+   * / (1 − min(errorRate, 0.9))}, where {@code ttfa} is the instance's recent EWMA ({@link #UNMEASURED_TTFA_MS}
+   * before it has one): requests waiting for a worker each add about one synthesis, the share of capacity in use
+   * stands for contention, and a failing instance costs retries.
+   */
+  static double score(ProviderLoad load) {
+    double ttfa = load.ttfaEwmaMs() < 0 ? UNMEASURED_TTFA_MS : load.ttfaEwmaMs();
+    double used = load.capacity() <= 0 ? 1 : load.inFlight() / (double) load.capacity();
+    return ttfa * (1 + load.queueDepth()) * (1 + used) / (1 - Math.min(load.errorRate(), 0.9));
+  }
+
+  /**
+   * The route for {@code request}. {@code sticky}, when given (failover), keeps the reply on its provider and
+   * voice if any instance of it is left, else on the voice if another provider offers it.
+   */
+  public Result pick(TtsRequest request, List<ProviderLoad> live, Set<String> excluded, Route sticky) {
+    List<ProviderLoad> usable = live.stream()
+        .filter(l -> !excluded.contains(l.instanceId()) && l.info().available() && "closed".equals(l.circuit()))
+        .toList();
+    List<String> chain = chain(request, sticky, usable);
+    // Tier and emotion are preferences: when no allowed provider offers them, one that does not serves the
+    // request at its own tier and neutrally (as a provider always did). The voice is a requirement.
+    for (boolean strict : List.of(true, false)) {
+      Result found = best(chain, usable, request, sticky, strict);
+      if (found != null) {
+        return found;
+      }
+    }
+    String voice = request.voice();
+    if (!TtsRequest.AUTO.equals(request.provider()) && usable.stream().noneMatch(l -> l.name().equals(request.provider()))) {
+      return noRoute("provider '" + request.provider() + "' is not running", usable);
+    }
+    if (voice != null && usable.stream().filter(l -> chain.contains(l.name())).noneMatch(l -> l.info().hasVoice(voice))) {
+      return new Result(null, new SpeechException(ErrorCode.INVALID_REQUEST,
+          "no running provider offers voice '" + voice + "'"), false);
+    }
+    if (usable.isEmpty()) {
+      return noRoute("no provider is running", usable);
+    }
+    if (!switchingEnabled && TtsRequest.AUTO.equals(request.provider()) && !TtsRequest.AUTO.equals(configuredDefault)
+        && usable.stream().noneMatch(l -> l.name().equals(configuredDefault))) {
+      return noRoute("the default provider '" + configuredDefault + "' is not running and provider switching is off",
+          usable);
+    }
+    return noRoute("no running provider can serve this request", usable);
+  }
+
+  /** The best route among {@code chain}'s capable instances, a "full" result, or null when none is capable. */
+  private static Result best(List<String> chain, List<ProviderLoad> usable, TtsRequest request, Route sticky,
+                             boolean strict) {
+    boolean sawFull = false;
+    for (String provider : chain) {
+      // Another provider cannot keep the voice; it keeps the one asked for, or uses its own default.
+      String voice = sticky != null && sticky.provider().equals(provider) ? sticky.voice() : request.voice();
+      List<ProviderLoad> capable = usable.stream()
+          .filter(l -> l.name().equals(provider) && offers(l.info(), request, voice, strict)).toList();
+      Optional<ProviderLoad> best = capable.stream().filter(l -> l.inFlight() < l.capacity())
+          .min(Comparator.comparingDouble(Router::score));
+      if (best.isPresent()) {
+        ProviderLoad l = best.get();
+        return new Result(new Route(l.name(), l.instanceId(), l.nodeId(), l.address(),
+            voice != null ? voice : l.info().defaultVoice()), null, false);
+      }
+      sawFull |= !capable.isEmpty();
+    }
+    return sawFull ? new Result(null, new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE,
+        "every provider instance that can serve this request is at capacity"), true) : null;
+  }
+
+  /** The providers allowed, in order of preference. */
+  private List<String> chain(TtsRequest request, Route sticky, List<ProviderLoad> usable) {
+    List<String> names = usable.stream().map(ProviderLoad::name).distinct().sorted().toList();
+    String first = sticky != null ? sticky.provider()
+        : !TtsRequest.AUTO.equals(request.provider()) ? request.provider() : configuredDefault;
+    boolean onlyFirst = !TtsRequest.AUTO.equals(request.provider())
+        || !switchingEnabled && !TtsRequest.AUTO.equals(configuredDefault);
+    if (onlyFirst) {
+      return List.of(first);
+    }
+    return Stream.concat(Stream.of(first), names.stream())
+        .filter(n -> !TtsRequest.AUTO.equals(n)).distinct().toList();
+  }
+
+  private static boolean offers(ProviderInfo info, TtsRequest request, String voice, boolean strict) {
+    return (voice == null || info.hasVoice(voice)) && (!strict
+        || info.qualityTiers().contains(request.quality().wire()) && info.emotions().contains(request.emotion().wire()));
+  }
+
+  private static Result noRoute(String why, List<ProviderLoad> usable) {
+    String running = usable.stream().map(ProviderLoad::name).distinct().reduce((a, b) -> a + ", " + b).orElse("none");
+    return new Result(null, new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, why + " (running: " + running + ")"),
+        false);
+  }
+}

@@ -1,0 +1,161 @@
+package com.ervc.pipeline;
+
+import com.ervc.provider.ErrorCode;
+import com.ervc.provider.SpeechException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * One sentence's audio as it arrives from a provider (or all at once from the cache). Until a consumer is
+ * attached (the sentence is still a lookahead one) chunks are buffered and acknowledged at once; once attached
+ * they are forwarded in order and each chunk is acknowledged only when the consumer took it, which is what
+ * back-pressures the provider. The whole PCM is kept for the cache. Not thread-safe: one event loop.
+ */
+final class SentenceStream {
+  private final Promise<Buffer> ended = Promise.promise();
+  private final Promise<Void> forwarded = Promise.promise();
+  private final List<Buffer> pending = new ArrayList<>();
+  private final Buffer whole = Buffer.buffer();
+  private final Route route;
+  private final boolean cached;
+  private final long startNanos;
+  private Function<Buffer, Future<Void>> consumer;
+  private Future<Void> tail = Future.succeededFuture();
+  private int unacknowledged;
+  private long lastActivityNanos = -1;
+  private boolean deadlineMissed;
+
+  SentenceStream(Route route, boolean cached, long nowNanos) {
+    this.route = route;
+    this.cached = cached;
+    this.startNanos = nowNanos;
+  }
+
+  /** A stream that already holds all of its audio (a cache hit). */
+  static SentenceStream complete(Route route, Buffer pcm, long nowNanos) {
+    SentenceStream stream = new SentenceStream(route, true, nowNanos);
+    stream.audio(pcm, nowNanos);
+    stream.end();
+    return stream;
+  }
+
+  Route route() {
+    return route;
+  }
+
+  boolean cached() {
+    return cached;
+  }
+
+  boolean done() {
+    return ended.future().isComplete();
+  }
+
+  long startNanos() {
+    return startNanos;
+  }
+
+  /** The whole sentence's PCM once the provider ended it; fails when it failed or was cancelled. */
+  Future<Buffer> whole() {
+    return ended.future();
+  }
+
+  /** A chunk arrived; the future completes when it may be acknowledged, and fails once the stream is over. */
+  Future<Void> audio(Buffer pcm, long nowNanos) {
+    if (done()) {
+      return Future.failedFuture("the sentence stream is closed");
+    }
+    lastActivityNanos = nowNanos;
+    whole.appendBuffer(pcm);
+    if (consumer == null) {
+      pending.add(pcm);
+      return Future.succeededFuture();
+    }
+    return forward(pcm);
+  }
+
+  void end() {
+    if (ended.tryComplete(whole) && consumer != null) {
+      settleAfterTail();
+    }
+  }
+
+  void fail(Throwable failure) {
+    if (ended.tryFail(failure)) {
+      forwarded.tryFail(failure);
+    }
+  }
+
+  /** The provider missed a deadline: a failure of the provider, which its circuit breaker is told about. */
+  void missDeadline(Throwable failure) {
+    deadlineMissed = !done();
+    fail(failure);
+  }
+
+  boolean deadlineMissed() {
+    return deadlineMissed;
+  }
+
+  void cancel() {
+    fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "cancelled"));
+  }
+
+  /**
+   * Forwards all audio, buffered and still to come, to {@code to}; completes when the last chunk was taken after
+   * the provider ended the sentence, fails as soon as the stream or the consumer fails.
+   */
+  Future<Void> forwardTo(Function<Buffer, Future<Void>> to) {
+    consumer = to;
+    pending.forEach(this::forward);
+    pending.clear();
+    if (ended.future().succeeded()) {
+      settleAfterTail();
+    } else if (ended.future().failed()) {
+      forwarded.tryFail(ended.future().cause());
+    }
+    return forwarded.future();
+  }
+
+  private void settleAfterTail() {
+    tail.onComplete(ar -> {
+      if (ar.succeeded()) {
+        forwarded.tryComplete();
+      } else {
+        forwarded.tryFail(ar.cause());
+      }
+    });
+  }
+
+  private Future<Void> forward(Buffer pcm) {
+    unacknowledged++;
+    tail = tail.compose(v -> consumer.apply(pcm)).andThen(ar -> {
+      unacknowledged--;
+      lastActivityNanos = System.nanoTime();
+      if (ar.failed()) {
+        forwarded.tryFail(ar.cause());
+      }
+    });
+    return tail;
+  }
+
+  /**
+   * Why this stream missed a deadline at {@code nowNanos}, or null: no first audio within {@code firstByteNanos},
+   * or no audio for {@code stallNanos} while nothing of it waits on the consumer (a slow client is not a stall).
+   */
+  String overdue(long nowNanos, long firstByteNanos, long stallNanos) {
+    if (done()) {
+      return null;
+    }
+    if (lastActivityNanos < 0) {
+      return nowNanos - startNanos > firstByteNanos
+          ? "no audio within " + firstByteNanos / 1_000_000 + " ms (first-byte deadline)" : null;
+    }
+    return unacknowledged == 0 && nowNanos - lastActivityNanos > stallNanos
+        ? "the audio stalled for more than " + stallNanos / 1_000_000 + " ms" : null;
+  }
+}

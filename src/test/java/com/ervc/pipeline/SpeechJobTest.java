@@ -1,0 +1,186 @@
+package com.ervc.pipeline;
+
+import com.ervc.cluster.StreamOutput;
+import com.ervc.provider.ErrorCode;
+import com.ervc.provider.SpeechException;
+import com.ervc.provider.TtsRequest;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The job's ordering, framing and failover logic, driven by hand: provider streams are fed by the test. */
+class SpeechJobTest {
+  private static final Route A = new Route("tone", "a", "node-a", "addr-a", "v");
+  private static final Route B = new Route("tone", "b", "node-b", "addr-b", "v");
+  /** 8000 Hz × 1 ms → frames of 16 bytes. */
+  private static final int FRAME = 16;
+
+  /** An in-memory end of the stream that records what the client would get. */
+  private static final class Recorded implements StreamOutput {
+    final List<String> types = new ArrayList<>();
+    final List<Object> bodies = new ArrayList<>();
+
+    @Override
+    public Future<Void> send(String type, Object body, boolean end) {
+      types.add(type);
+      bodies.add(body);
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public boolean isBroken() {
+      return false;
+    }
+
+    Buffer audio() {
+      Buffer all = Buffer.buffer();
+      for (int i = 0; i < types.size(); i++) {
+        if (types.get(i).equals("audio")) {
+          all.appendBuffer((Buffer) bodies.get(i));
+        }
+      }
+      return all;
+    }
+
+    JsonObject last() {
+      return (JsonObject) bodies.get(bodies.size() - 1);
+    }
+  }
+
+  private final Map<String, SentenceStream> opened = new HashMap<>();
+  private final List<String> requests = new ArrayList<>();
+  private final Map<String, TtsRequest> asked = new HashMap<>();
+
+  private Future<SentenceStream> open(TtsRequest sentence, Route route) {
+    String key = sentence.text() + "@" + route.instanceId();
+    asked.put(key, sentence);
+    requests.add(key);
+    SentenceStream stream = new SentenceStream(route, false, 0);
+    opened.put(key, stream);
+    return Future.succeededFuture(stream);
+  }
+
+  private static Buffer pcm(String text, int from, int to) {
+    Buffer b = Buffer.buffer();
+    for (int i = from; i < to; i++) {
+      b.appendByte((byte) (text.hashCode() + i));
+    }
+    return b;
+  }
+
+  private static TtsRequest request() {
+    return TtsRequest.parse(new JsonObject().put("text", "x"), 1000, 8000);
+  }
+
+  @Test
+  void forwardsTheCurrentSentenceAsItArrivesInFramesAndBuffersTheNext() {
+    Recorded out = new Recorded();
+    Future<Void> done = new SpeechJob(request(), List.of("one", "two"), A, this::open, null, out, 1).run();
+    assertEquals(List.of("one@a", "two@a"), requests, "the next sentence is requested ahead");
+    assertEquals("one", asked.get("two@a").previousText(), "each sentence knows its neighbours");
+    assertEquals("two", asked.get("one@a").nextText());
+    assertEquals(null, asked.get("one@a").previousText());
+    assertEquals("tone", asked.get("one@a").provider());
+    assertEquals("v", asked.get("one@a").voice());
+    opened.get("two@a").audio(pcm("two", 0, 20), 1);
+    opened.get("two@a").end();
+    opened.get("one@a").audio(pcm("one", 0, 20), 1);
+    assertEquals(List.of("start", "sentence", "audio"), out.types, "a whole frame goes out at once");
+    opened.get("one@a").audio(pcm("one", 20, 30), 2);
+    opened.get("one@a").end();
+    assertTrue(done.succeeded());
+    assertEquals(List.of("start", "sentence", "audio", "audio", "sentence", "audio", "audio", "end"), out.types);
+    assertEquals(FRAME, ((Buffer) out.bodies.get(2)).length());
+    assertEquals(30 - FRAME, ((Buffer) out.bodies.get(3)).length(), "a sentence's last frame may be shorter");
+    assertEquals(pcm("one", 0, 30).appendBuffer(pcm("two", 0, 20)), out.audio());
+    assertEquals(0, out.last().getJsonArray("switches").size());
+  }
+
+  @Test
+  void aFailureMidSentenceResumesOnTheNextRouteWithoutRepeatingWhatWasSent() {
+    Recorded out = new Recorded();
+    List<Set<String>> excludedSeen = new ArrayList<>();
+    SpeechJob.Rerouter rerouter = (failed, excluded) -> {
+      excludedSeen.add(Set.copyOf(excluded));
+      return Future.succeededFuture(B);
+    };
+    Future<Void> done = new SpeechJob(request(), List.of("one", "two"), A, this::open, rerouter, out, 1).run();
+    opened.get("one@a").audio(pcm("one", 0, 40), 1); // two frames sent, 8 bytes pending
+    opened.get("one@a").fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "stalled"));
+    assertEquals(List.of(Set.of("a")), excludedSeen);
+    assertTrue(requests.containsAll(List.of("one@b", "two@b")), "the sentence and the one ahead, again: " + requests);
+    opened.get("one@b").audio(pcm("one", 0, 50), 1); // the replacement starts from the beginning
+    opened.get("one@b").end();
+    opened.get("two@b").audio(pcm("two", 0, 10), 1);
+    opened.get("two@b").end();
+    assertTrue(done.succeeded());
+    assertEquals(pcm("one", 0, 50).appendBuffer(pcm("two", 0, 10)), out.audio(), "every byte once, in order");
+    assertEquals(2, out.types.stream().filter("sentence"::equals).count(), "no sentence announced twice");
+    JsonObject sw = out.last().getJsonArray("switches").getJsonObject(0);
+    assertEquals(0, sw.getInteger("sentence"));
+    assertEquals(FRAME, sw.getInteger("resumedAtSample"), "two frames of 8 samples had been sent");
+    assertEquals("node-a", sw.getString("fromNode"));
+    assertEquals("node-b", sw.getString("toNode"));
+    assertEquals("stalled", sw.getString("reason"));
+    assertEquals("tone", out.last().getString("provider"));
+  }
+
+  @Test
+  void withoutSwitchingOrWithoutAnotherRouteTheReplyEndsWithTheError() {
+    Recorded out = new Recorded();
+    Future<Void> done = new SpeechJob(request(), List.of("one"), A, this::open,
+        (failed, excluded) -> Future.failedFuture("none left"), out, 1).run();
+    opened.get("one@a").fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "engine down"));
+    assertTrue(done.failed());
+    assertEquals("error", out.types.get(out.types.size() - 1));
+    assertEquals("engine down; no other provider instance could take over: none left", out.last().getString("message"),
+        "the provider's own error first");
+    assertFalse(opened.containsKey("one@b"));
+  }
+
+  @Test
+  void anInstanceThatFailedEarlierIsTakenAgainOnlyWhenNoOtherIsLeftAndSwitchesAreBounded() {
+    Recorded out = new Recorded();
+    List<Set<String>> asked = new ArrayList<>();
+    SpeechJob.Rerouter rerouter = (failed, excluded) -> {
+      asked.add(Set.copyOf(excluded));
+      return excluded.size() > 1 ? Future.failedFuture("none left") : Future.succeededFuture(failed == A ? B : A);
+    };
+    Future<Void> done = new SpeechJob(request(), List.of("one"), A, this::open, rerouter, out, 1).run();
+    opened.get("one@a").fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "busy"));
+    opened.get("one@b").fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "stalled"));
+    assertEquals(List.of(Set.of("a"), Set.of("a", "b"), Set.of("b")), asked, "A again, once B failed too");
+    for (int i = 0; i < SpeechJob.MAX_SWITCHES; i++) {
+      Route current = i % 2 == 0 ? A : B;
+      opened.get("one@" + current.instanceId()).fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "again"));
+    }
+    assertTrue(done.failed());
+    assertEquals(1 + SpeechJob.MAX_SWITCHES, requests.size(), "the first route and one per switch: " + requests);
+    assertEquals("error", out.types.get(out.types.size() - 1));
+    assertEquals("again", out.last().getString("message"));
+  }
+
+  @Test
+  void aBadRequestIsNotFailedOver() {
+    Recorded out = new Recorded();
+    List<Route> asked = new ArrayList<>();
+    new SpeechJob(request(), List.of("one"), A, this::open, (failed, excluded) -> {
+      asked.add(failed);
+      return Future.succeededFuture(B);
+    }, out, 1).run();
+    opened.get("one@a").fail(new SpeechException(ErrorCode.INVALID_REQUEST, "voice not offered"));
+    assertEquals(List.of(), asked);
+    assertEquals("invalid_request", out.last().getString("code"));
+  }
+}
