@@ -239,6 +239,7 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
         }
         return Future.succeededFuture();
       }).onComplete(ar -> {
+        admission.done(reply); // a bare request is a whole reply: its slot is free at once
         if (ar.succeeded()) {
           msg.reply(collected, new DeliveryOptions().addHeader(Addresses.H_SAMPLE_RATE, Integer.toString(sampleRate)));
         } else {
