@@ -2,6 +2,7 @@ package com.ervc.it;
 
 import com.ervc.cluster.Node;
 import com.ervc.provider.QualityTier;
+import com.ervc.provider.TtsRequest;
 import com.ervc.testing.TestNodes;
 import com.ervc.testing.ToneProvider;
 import com.ervc.testing.WsProbe;
@@ -133,6 +134,19 @@ class RoutingIT {
     }
     assertTrue(List.of(nodeA.state().nodeId(), nodeB.state().nodeId())
         .containsAll(List.of(instances.getJsonObject(0).getString("node"), instances.getJsonObject(1).getString("node"))));
+  }
+
+  @Test
+  @Order(1)
+  void aWholeSentenceRequestFreesItsSlotWhenItEnds() throws Exception {
+    // Capacity is 1 here: were a bare request (as health probes send) to keep its slot, the second would be refused.
+    String address = instances().getJsonObject(0).getString("address");
+    for (String text : List.of("First bare sentence.", "Second bare sentence.")) {
+      JsonObject request = TtsRequest.parse(new JsonObject().put("text", text).put("provider", ToneProvider.NAME),
+          5000, 24000).toJson();
+      Buffer pcm = gateway.vertx().eventBus().<Buffer>request(address, request).await(10, TimeUnit.SECONDS).body();
+      assertEquals(ToneProvider.expected(text), pcm);
+    }
   }
 
   @Test
