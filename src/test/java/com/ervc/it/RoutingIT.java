@@ -45,10 +45,13 @@ class RoutingIT {
   private static ToneProvider.Behaviour toneB;
   private static int unique;
 
+  private static String cluster;
+  private static Map<String, String> common;
+
   @BeforeAll
   static void startCluster() throws Exception {
-    String cluster = TestNodes.uniqueClusterName();
-    Map<String, String> common = Map.of("MAX_LOAD_PER_PROVIDER", "1", "PROVIDER_STALL_TIMEOUT_MS", "500",
+    cluster = TestNodes.uniqueClusterName();
+    common = Map.of("MAX_LOAD_PER_PROVIDER", "1", "PROVIDER_STALL_TIMEOUT_MS", "500",
         "ROUTE_QUEUE_MS", "1000", "ESPEAK_ENABLED", "false",
         "CIRCUIT_FAILURE_THRESHOLD", "2", "CIRCUIT_OPEN_MS", "1000", "ADAPTIVE_QUALITY", "true",
         "LATENCY_TARGET_MS", "250");
@@ -232,7 +235,7 @@ class RoutingIT {
           break;
         }
       }
-      assertExactlyOnce(frames, text);
+      assertExactlyOnce(frames, text, 1);
     }
   }
 
@@ -374,7 +377,7 @@ class RoutingIT {
           break;
         }
       }
-      JsonObject end = assertExactlyOnce(frames, text);
+      JsonObject end = assertExactlyOnce(frames, text, 1);
       JsonObject sw = end.getJsonArray("switches").getJsonObject(0);
       assertEquals(killed.state().nodeId(), sw.getString("fromNode"));
       if (killed == nodeA) {
@@ -385,8 +388,61 @@ class RoutingIT {
     }
   }
 
-  /** Every sentence once, in order, seq contiguous, the audio exactly the provider's; returns the audio_end. */
-  private static JsonObject assertExactlyOnce(List<Frame> frames, String text) {
+  @Test
+  @Order(9)
+  void aDrainedProviderNodeFinishesItsReplyAndGetsNoNewOnes() throws Exception {
+    Node survivor = nodeA != null ? nodeA : nodeB;
+    ToneProvider.Behaviour survivorTone = survivor == nodeA ? toneA : toneB;
+    Node nodeC = providerNode(cluster, common);
+    try {
+      ToneProvider.Behaviour toneC = ToneProvider.deployOn(nodeC);
+      awaitInstances(2);
+      survivorTone.chunkDelayMs.set(20);
+      toneC.chunkDelayMs.set(20);
+      String text = fresh(TEXT + " ").strip(); // the last sentence too is new, so no sentence comes from the cache
+      String firstSentence = text.substring(0, text.indexOf('.') + 1);
+      try (WsProbe ws = new WsProbe(gateway.vertx(), gateway.httpPort())) {
+        ws.nextOfType("ready");
+        ws.send(synthesize("d1", text));
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!survivorTone.texts.contains(firstSentence) && !toneC.texts.contains(firstSentence)) {
+          assertTrue(System.currentTimeMillis() < deadline, "the reply started nowhere");
+          Thread.sleep(5);
+        }
+        boolean onSurvivor = survivorTone.texts.contains(firstSentence);
+        Node drained = onSurvivor ? survivor : nodeC;
+        ToneProvider.Behaviour drainedTone = onSurvivor ? survivorTone : toneC;
+        ToneProvider.Behaviour otherTone = onSurvivor ? toneC : survivorTone;
+        JsonObject status = drained.state().drain().await(10, TimeUnit.SECONDS);
+        assertEquals(true, status.getBoolean("draining"));
+        assertTrue(status.getInteger("inFlight") >= 1, status.encode());
+
+        // While the drained node still streams d1, a new reply goes to the other node (capacity 1 each).
+        String next = fresh("A new reply after the drain. ").strip();
+        Reply newReply = ws.collect(sendAndId(ws, "n1", next));
+        assertEquals("audio_end", newReply.last().getString("type"), newReply.last().encode());
+        Reply running = ws.collect("d1");
+        assertExactlyOnce(running.frames(), text, 0);
+        List<String> spoken = running.frames().stream().filter(f -> f.isType("sentence"))
+            .map(f -> f.json().getString("text")).toList();
+        assertTrue(drainedTone.texts.containsAll(spoken), "the drained node spoke all of its running reply");
+        List<String> nextSpoken = newReply.frames().stream().filter(f -> f.isType("sentence"))
+            .map(f -> f.json().getString("text")).toList();
+        assertEquals(2, nextSpoken.size(), nextSpoken.toString());
+        assertTrue(otherTone.texts.containsAll(nextSpoken), "the new reply went to the other node");
+        assertTrue(nextSpoken.stream().noneMatch(drainedTone.texts::contains), "the drained node took no new reply");
+        assertEquals(0, drained.state().drainStatus().getInteger("inFlight"));
+      }
+    } finally {
+      TestNodes.stop(nodeC);
+    }
+  }
+
+  /**
+   * Every sentence once, in order, seq contiguous, the audio exactly the provider's, and {@code switches} provider
+   * switches (0 or 1) in the audio_end, which it returns.
+   */
+  private static JsonObject assertExactlyOnce(List<Frame> frames, String text, int switches) {
     JsonObject end = frames.get(frames.size() - 1).json();
     assertEquals("audio_end", end.getString("type"), end.encode());
     List<String> sentences = new ArrayList<>();
@@ -406,7 +462,10 @@ class RoutingIT {
     sentences.forEach(s -> expected.appendBuffer(ToneProvider.expected(s)));
     assertEquals(expected.length(), pcm.length(), "no audio lost or repeated; switches " + end.getJsonArray("switches"));
     assertEquals(expected, pcm, "the audio is exactly each sentence's, once");
-    assertEquals(1, end.getJsonArray("switches").size(), end.encode());
+    assertEquals(switches, end.getJsonArray("switches").size(), end.encode());
+    if (switches == 0) {
+      return end;
+    }
     JsonObject sw = end.getJsonArray("switches").getJsonObject(0);
     assertEquals(ToneProvider.NAME, sw.getString("from"));
     assertEquals(ToneProvider.NAME, sw.getString("to"));

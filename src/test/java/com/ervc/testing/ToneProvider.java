@@ -16,8 +16,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,6 +44,8 @@ public final class ToneProvider extends ProviderVerticle {
     /** When > 0: fail every request with {@code internal} while it stays so. */
     public final AtomicInteger failing = new AtomicInteger();
     public final AtomicInteger requests = new AtomicInteger();
+    /** Every text this instance was asked to speak (health and circuit probes included). */
+    public final Queue<String> texts = new ConcurrentLinkedQueue<>();
   }
 
   private final Behaviour behaviour;
@@ -54,9 +58,11 @@ public final class ToneProvider extends ProviderVerticle {
   /** Deploys a tone provider on {@code node} with the node's configuration. */
   public static Behaviour deployOn(Node node) {
     Behaviour behaviour = new Behaviour();
+    ToneProvider provider = new ToneProvider(node.metrics(), behaviour);
     try {
-      node.vertx().deployVerticle(new ToneProvider(node.metrics(), behaviour),
-          new DeploymentOptions().setConfig(node.config())).await(30, TimeUnit.SECONDS);
+      node.vertx().deployVerticle(provider, new DeploymentOptions().setConfig(node.config())).await(30, TimeUnit.SECONDS);
+      // As cluster/Node does, so that a drain reaches it.
+      node.state().register("provider.tone." + provider.deploymentID(), provider);
     } catch (Exception e) {
       throw new IllegalStateException("tone provider did not deploy", e);
     }
@@ -89,6 +95,7 @@ public final class ToneProvider extends ProviderVerticle {
   @Override
   protected Future<Void> synthesize(TtsRequest sentence, AudioOut out) {
     behaviour.requests.incrementAndGet();
+    behaviour.texts.add(sentence.text());
     if (behaviour.failing.get() > 0) {
       return Future.failedFuture(new SpeechException(ErrorCode.INTERNAL, "tone engine failure (test)"));
     }
