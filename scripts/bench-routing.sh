@@ -8,10 +8,4 @@ cd "$(dirname "$0")/.."
 source scripts/common.sh
 
 require_java_and_maven
-mvn -B -q -DskipTests package test-compile
-# The benchmark uses the test tone provider and test helpers: the test classes and test-scoped libraries.
-mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
-# shellcheck disable=SC2086
-exec java $HAZELCAST_JVM_FLAGS -Dhazelcast.logging.type=slf4j -Dlogback.configurationFile=src/test/resources/logback-quiet.xml \
-  -cp "target/test-classes:target/ervc.jar:$(cat target/test-classpath.txt)" com.ervc.bench.RoutingBenchmark \
-  "${1:-300}" "${2:-8}" "${3:-2}"
+exec_test_benchmark com.ervc.bench.RoutingBenchmark "${1:-300}" "${2:-8}" "${3:-2}"

@@ -36,6 +36,20 @@ require_java_and_maven() {
   fi
 }
 
+# exec_test_benchmark CLASS ARGS...: builds the jar and the test classes, then replaces the shell with the JVM
+# running a benchmark main class from src/test (they use test helpers, the test provider and test-scoped libraries
+# such as the web client, so they run with the test classpath next to the jar).
+exec_test_benchmark() {
+  local class=$1
+  shift
+  mvn -B -q -DskipTests package test-compile
+  mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+  # shellcheck disable=SC2086
+  exec java $HAZELCAST_JVM_FLAGS -Dhazelcast.logging.type=slf4j \
+    -Dlogback.configurationFile=src/test/resources/logback-quiet.xml \
+    -cp "target/test-classes:target/ervc.jar:$(cat target/test-classpath.txt)" "$class" "$@"
+}
+
 # ensure_promtool: unpacks Debian's prometheus package (without installing or starting the server) into
 # .tools/prometheus and exports PROMTOOL. Debian's build has no Kubernetes service discovery (the README's Operations section).
 ensure_promtool() {
