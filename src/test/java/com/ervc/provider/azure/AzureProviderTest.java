@@ -13,15 +13,12 @@ import com.ervc.provider.cloud.FakeCloudServer;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -67,11 +64,6 @@ class AzureProviderTest extends CloudProviderContract {
   @Override
   protected String keyEnv() {
     return "AZURE_SPEECH_KEY";
-  }
-
-  static Stream<Arguments> emotionsAndTiers() {
-    return Arrays.stream(Emotion.values())
-        .flatMap(e -> Arrays.stream(QualityTier.values()).map(t -> Arguments.of(e, t)));
   }
 
   /**

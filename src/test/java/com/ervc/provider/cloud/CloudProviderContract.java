@@ -21,9 +21,11 @@ import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.Arguments;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,6 +47,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * an error message. Subclasses add the provider's own request mapping tests.
  */
 public abstract class CloudProviderContract {
+  /** Every emotion with every tier: the cases of each provider's request-mapping test. */
+  protected static Stream<Arguments> emotionsAndTiers() {
+    return Arrays.stream(Emotion.values())
+        .flatMap(e -> Arrays.stream(QualityTier.values()).map(t -> Arguments.of(e, t)));
+  }
+
   protected static final String KEY = "sk-test-S3CRET-key-0123456789abcdef";
   protected static final String TEXT = "Great news, your order shipped!";
 

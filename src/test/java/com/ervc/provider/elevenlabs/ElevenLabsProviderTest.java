@@ -15,15 +15,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -65,11 +62,6 @@ class ElevenLabsProviderTest extends CloudProviderContract {
   @Override
   protected String keyEnv() {
     return "ELEVENLABS_API_KEY";
-  }
-
-  static Stream<Arguments> emotionsAndTiers() {
-    return Arrays.stream(Emotion.values())
-        .flatMap(e -> Arrays.stream(QualityTier.values()).map(t -> Arguments.of(e, t)));
   }
 
   /** The doc's §4.1/§4.2 table, written out for intensity 0.8 (tri = high). */

@@ -14,15 +14,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,11 +60,6 @@ class OpenAiProviderTest extends CloudProviderContract {
   @Override
   protected String keyEnv() {
     return "OPENAI_API_KEY";
-  }
-
-  static Stream<Arguments> emotionsAndTiers() {
-    return Arrays.stream(Emotion.values())
-        .flatMap(e -> Arrays.stream(QualityTier.values()).map(t -> Arguments.of(e, t)));
   }
 
   /** §4.1 model per tier and §4.2 instructions, for intensity 0.5 (tri = mid) and the legacy-capable voice coral. */
