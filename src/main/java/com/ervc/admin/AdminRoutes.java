@@ -1,7 +1,7 @@
 package com.ervc.admin;
 
 import com.ervc.cluster.NodeState;
-import com.ervc.provider.ErrorCode;
+import com.ervc.protocol.ErrorCode;
 import com.ervc.security.BearerToken;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package com.ervc.cache;
 
-import com.ervc.cluster.Addresses;
+import com.ervc.protocol.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;

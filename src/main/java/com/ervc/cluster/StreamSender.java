@@ -1,5 +1,6 @@
 package com.ervc.cluster;
 
+import com.ervc.protocol.Addresses;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

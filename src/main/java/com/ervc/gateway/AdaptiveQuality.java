@@ -1,6 +1,6 @@
 package com.ervc.gateway;
 
-import com.ervc.provider.QualityTier;
+import com.ervc.protocol.QualityTier;
 
 /**
  * Adaptive quality for one WebSocket session (README "Routing and failover"): caps the tier the session's requests

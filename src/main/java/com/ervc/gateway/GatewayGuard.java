@@ -1,8 +1,8 @@
 package com.ervc.gateway;
 
 import com.ervc.metrics.ServiceMetrics;
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.SpeechException;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.SpeechException;
 import com.ervc.security.AccessPolicy;
 import com.ervc.security.AuthException;
 import com.ervc.security.ClientAddress;

@@ -1,18 +1,18 @@
 package com.ervc.gateway;
 
-import com.ervc.cluster.NodeState;
-import com.ervc.health.HealthService;
 import com.ervc.admin.AdminRoutes;
 import com.ervc.cluster.Drainable;
-import com.ervc.metrics.MonitoringRoutes;
+import com.ervc.cluster.LoadRegistry;
+import com.ervc.cluster.NodeState;
+import com.ervc.cluster.ProviderDirectory;
+import com.ervc.health.HealthService;
 import com.ervc.metrics.ServiceMetrics;
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.LoadRegistry;
-import com.ervc.provider.ProviderDirectory;
+import com.ervc.monitoring.MonitoringRoutes;
+import com.ervc.protocol.ErrorCode;
 import com.ervc.security.LocalConnectionLeases;
 import com.ervc.security.LocalRateLimiter;
-import com.ervc.security.RedisConnectionLeases;
 import com.ervc.security.Principal;
+import com.ervc.security.RedisConnectionLeases;
 import com.ervc.security.RedisRateLimiter;
 import com.ervc.security.TokenService;
 import io.vertx.core.Future;

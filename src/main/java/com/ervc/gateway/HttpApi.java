@@ -1,16 +1,16 @@
 package com.ervc.gateway;
 
 import com.ervc.audio.WavCodec;
+import com.ervc.cluster.LoadRegistry;
+import com.ervc.cluster.ProviderDirectory;
 import com.ervc.metrics.RequestTrace;
 import com.ervc.metrics.ServiceMetrics;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.ProviderLoad;
+import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.security.Principal;
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.LoadRegistry;
-import com.ervc.provider.ProviderDirectory;
-import com.ervc.provider.ProviderLoad;
-import com.ervc.provider.ProviderInfo;
-import com.ervc.provider.SpeechException;
-import com.ervc.provider.TtsRequest;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;

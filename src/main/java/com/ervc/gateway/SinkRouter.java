@@ -1,7 +1,7 @@
 package com.ervc.gateway;
 
-import com.ervc.cluster.Addresses;
-import com.ervc.provider.ErrorCode;
+import com.ervc.protocol.Addresses;
+import com.ervc.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

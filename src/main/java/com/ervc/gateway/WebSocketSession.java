@@ -2,10 +2,10 @@ package com.ervc.gateway;
 
 import com.ervc.metrics.RequestTrace;
 import com.ervc.metrics.ServiceMetrics;
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.SpeechException;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.TtsRequest;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.security.AuthException;
 import com.ervc.security.Principal;
 import io.vertx.core.Future;

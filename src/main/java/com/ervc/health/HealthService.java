@@ -1,10 +1,10 @@
 package com.ervc.health;
 
-import com.ervc.cluster.Addresses;
 import com.ervc.cluster.NodeState;
-import com.ervc.provider.ProviderDirectory;
-import com.ervc.provider.ProviderInfo;
-import com.ervc.provider.TtsRequest;
+import com.ervc.cluster.ProviderDirectory;
+import com.ervc.protocol.Addresses;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.TtsRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,7 +1,7 @@
 package com.ervc.metrics;
 
 import com.ervc.config.Settings;
-import com.ervc.provider.ErrorCode;
+import com.ervc.protocol.ErrorCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;

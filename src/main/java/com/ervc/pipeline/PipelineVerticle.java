@@ -1,13 +1,13 @@
 package com.ervc.pipeline;
 
-import com.ervc.cluster.Addresses;
 import com.ervc.cluster.Drainable;
+import com.ervc.cluster.LoadRegistry;
 import com.ervc.cluster.StreamSender;
 import com.ervc.metrics.ServiceMetrics;
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.LoadRegistry;
-import com.ervc.provider.SpeechException;
-import com.ervc.provider.TtsRequest;
+import com.ervc.protocol.Addresses;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.TtsRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;

@@ -1,8 +1,8 @@
 package com.ervc.pipeline;
 
-import com.ervc.cluster.Addresses;
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.SpeechException;
+import com.ervc.protocol.Addresses;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.SpeechException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,11 +1,10 @@
 package com.ervc.pipeline;
 
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.ProviderInfo;
-import com.ervc.provider.ProviderLoad;
-import com.ervc.provider.SpeechException;
-import com.ervc.provider.TtsRequest;
-
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.ProviderLoad;
+import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.TtsRequest;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;

@@ -2,10 +2,10 @@ package com.ervc.pipeline;
 
 import com.ervc.cache.CacheKey;
 import com.ervc.cache.CachedAudio;
-import com.ervc.cluster.Addresses;
 import com.ervc.metrics.ServiceMetrics;
-import com.ervc.provider.SpeechException;
-import com.ervc.provider.TtsRequest;
+import com.ervc.protocol.Addresses;
+import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.TtsRequest;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -1,9 +1,15 @@
 package com.ervc.provider;
 
-import com.ervc.cluster.Addresses;
 import com.ervc.cluster.Drainable;
+import com.ervc.cluster.ProviderDirectory;
 import com.ervc.cluster.StreamSender;
 import com.ervc.metrics.ServiceMetrics;
+import com.ervc.protocol.Addresses;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.ProviderLoad;
+import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.TtsRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;

@@ -1,12 +1,12 @@
 package com.ervc.bench;
 
-import com.ervc.cluster.Node;
 import com.ervc.metrics.ServiceMetrics;
-import com.ervc.provider.Emotion;
+import com.ervc.node.Node;
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.ProviderHarness;
 import com.ervc.provider.ProviderVerticle;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.TtsRequest;
 import com.ervc.provider.azure.AzureVerticle;
 import com.ervc.provider.azure.FakeAzureSpeechServer;
 import com.ervc.provider.cloud.FakeCloudServer;

@@ -1,8 +1,8 @@
 package com.ervc.bench;
 
-import com.ervc.cluster.Addresses;
-import com.ervc.cluster.Node;
-import com.ervc.provider.TtsRequest;
+import com.ervc.node.Node;
+import com.ervc.protocol.Addresses;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.testing.TestNodes;
 import com.ervc.testing.ToneProvider;
 import io.vertx.core.Future;

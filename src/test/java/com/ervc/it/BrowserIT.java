@@ -1,7 +1,7 @@
 package com.ervc.it;
 
-import com.ervc.cluster.Addresses;
-import com.ervc.cluster.Node;
+import com.ervc.node.Node;
+import com.ervc.protocol.Addresses;
 import com.ervc.provider.azure.FakeAzureSpeechServer;
 import com.ervc.provider.cloud.FakeCloudServer;
 import com.ervc.provider.elevenlabs.FakeElevenLabsServer;

@@ -1,10 +1,10 @@
 package com.ervc.it;
 
-import com.ervc.cluster.Node;
+import com.ervc.node.Node;
 import com.ervc.testing.RawWebSocket;
 import com.ervc.testing.TestNodes;
-import com.ervc.testing.WsProbe;
 import com.ervc.testing.WsProbe.Reply;
+import com.ervc.testing.WsProbe;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;

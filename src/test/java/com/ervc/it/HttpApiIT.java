@@ -3,7 +3,7 @@ package com.ervc.it;
 import com.ervc.audio.Pcm16;
 import com.ervc.audio.WavAudio;
 import com.ervc.audio.WavCodec;
-import com.ervc.cluster.Node;
+import com.ervc.node.Node;
 import com.ervc.testing.TestNodes;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

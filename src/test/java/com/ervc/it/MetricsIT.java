@@ -1,6 +1,6 @@
 package com.ervc.it;
 
-import com.ervc.cluster.Node;
+import com.ervc.node.Node;
 import com.ervc.testing.Promtool;
 import com.ervc.testing.Scrape;
 import com.ervc.testing.TestNodes;

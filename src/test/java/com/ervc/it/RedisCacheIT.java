@@ -1,7 +1,7 @@
 package com.ervc.it;
 
 import com.ervc.cache.RedisAudioCache;
-import com.ervc.cluster.Node;
+import com.ervc.node.Node;
 import com.ervc.testing.RedisServer;
 import com.ervc.testing.TestNodes;
 import com.ervc.testing.WsProbe;

@@ -1,13 +1,13 @@
 package com.ervc.it;
 
-import com.ervc.cluster.Node;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.TtsRequest;
+import com.ervc.node.Node;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.testing.TestNodes;
 import com.ervc.testing.ToneProvider;
-import com.ervc.testing.WsProbe;
 import com.ervc.testing.WsProbe.Frame;
 import com.ervc.testing.WsProbe.Reply;
+import com.ervc.testing.WsProbe;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,7 +1,10 @@
 package com.ervc.provider;
 
+import com.ervc.cluster.ProviderDirectory;
 import com.ervc.config.ConfigLoader;
 import com.ervc.metrics.ServiceMetrics;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.TtsRequest;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -1,7 +1,7 @@
 package com.ervc.testing;
 
-import com.ervc.cluster.Node;
 import com.ervc.config.ConfigLoader;
+import com.ervc.node.Node;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;

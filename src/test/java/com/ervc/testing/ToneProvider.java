@@ -1,15 +1,15 @@
 package com.ervc.testing;
 
-import com.ervc.cluster.Node;
 import com.ervc.metrics.ServiceMetrics;
+import com.ervc.node.Node;
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.AudioOut;
-import com.ervc.provider.Emotion;
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.ProviderInfo;
 import com.ervc.provider.ProviderVerticle;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.SpeechException;
-import com.ervc.provider.TtsRequest;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -61,7 +61,7 @@ public final class ToneProvider extends ProviderVerticle {
     ToneProvider provider = new ToneProvider(node.metrics(), behaviour);
     try {
       node.vertx().deployVerticle(provider, new DeploymentOptions().setConfig(node.config())).await(30, TimeUnit.SECONDS);
-      // As cluster/Node does, so that a drain reaches it.
+      // As node/Node does, so that a drain reaches it.
       node.state().register("provider.tone." + provider.deploymentID(), provider);
     } catch (Exception e) {
       throw new IllegalStateException("tone provider did not deploy", e);

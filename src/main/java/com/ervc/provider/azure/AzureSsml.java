@@ -1,9 +1,8 @@
 package com.ervc.provider.azure;
 
-import com.ervc.provider.Emotion;
-import com.ervc.provider.TtsRequest;
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.cloud.EmotionScale;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;

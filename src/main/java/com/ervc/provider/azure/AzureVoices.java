@@ -1,7 +1,7 @@
 package com.ervc.provider.azure;
 
-import com.ervc.provider.ProviderInfo;
-import com.ervc.provider.QualityTier;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.QualityTier;
 import com.ervc.provider.cloud.CloudProviderVerticle;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

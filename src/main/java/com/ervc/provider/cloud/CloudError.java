@@ -1,7 +1,7 @@
 package com.ervc.provider.cloud;
 
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.SpeechException;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.SpeechException;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;

@@ -1,7 +1,7 @@
 package com.ervc.provider.cloud;
 
-import com.ervc.provider.Emotion;
-import com.ervc.provider.TtsRequest;
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.TtsRequest;
 
 /** The provider-independent part of the emotion mapping (provider-wire-formats.md §4.2). */
 public final class EmotionScale {

@@ -1,9 +1,9 @@
 package com.ervc.provider.elevenlabs;
 
-import com.ervc.provider.Emotion;
-import com.ervc.provider.ProviderInfo;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.TtsRequest;
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.cloud.CloudProviderVerticle;
 import com.ervc.provider.cloud.EmotionScale;
 import io.vertx.core.json.JsonArray;

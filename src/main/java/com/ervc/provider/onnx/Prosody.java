@@ -1,8 +1,7 @@
 package com.ervc.provider.onnx;
 
-import com.ervc.provider.Emotion;
-import com.ervc.provider.TtsRequest;
-
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.TtsRequest;
 import java.util.Map;
 
 /**

@@ -1,6 +1,6 @@
 package com.ervc.provider.cloud;
 
-import com.ervc.provider.ErrorCode;
+import com.ervc.protocol.ErrorCode;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;

@@ -1,14 +1,14 @@
 package com.ervc.provider.elevenlabs;
 
 import com.ervc.metrics.ServiceMetrics;
-import com.ervc.provider.Emotion;
-import com.ervc.provider.ErrorCode;
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.ProviderHarness;
-import com.ervc.provider.ProviderInfo;
 import com.ervc.provider.ProviderVerticle;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.SpeechException;
-import com.ervc.provider.TtsRequest;
 import com.ervc.provider.cloud.CloudProviderContract;
 import com.ervc.provider.cloud.FakeCloudServer;
 import io.vertx.core.Vertx;

@@ -1,11 +1,11 @@
 package com.ervc.provider.onnx;
 
-import com.ervc.cluster.Addresses;
+import com.ervc.cluster.ProviderDirectory;
 import com.ervc.config.ConfigLoader;
 import com.ervc.metrics.ServiceMetrics;
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.ProviderDirectory;
-import com.ervc.provider.ProviderInfo;
+import com.ervc.protocol.Addresses;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.ProviderInfo;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

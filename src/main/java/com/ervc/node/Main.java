@@ -1,9 +1,8 @@
-package com.ervc;
+package com.ervc.node;
 
-import ch.qos.logback.classic.Level;
-import com.ervc.cluster.Node;
 import com.ervc.config.ConfigException;
 import com.ervc.config.ConfigLoader;
+import ch.qos.logback.classic.Level;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;

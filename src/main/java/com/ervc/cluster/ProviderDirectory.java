@@ -1,5 +1,6 @@
-package com.ervc.provider;
+package com.ervc.cluster;
 
+import com.ervc.protocol.ProviderInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,7 @@
-package com.ervc.provider;
+package com.ervc.cluster;
 
-import com.ervc.cluster.Addresses;
+import com.ervc.protocol.Addresses;
+import com.ervc.protocol.ProviderLoad;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +23,7 @@ import java.util.Map;
  */
 public final class LoadRegistry {
   public static final long EXPIRY_MS = 3_000;
-  /** Published locally by {@code cluster/Node} with the id of a node that left the cluster. */
+  /** Published locally by {@code node/Node} with the id of a node that left the cluster. */
   public static final String NODE_LEFT = "tts.local.node-left";
 
   private record Entry(ProviderLoad load, long seenMs, int delta) {

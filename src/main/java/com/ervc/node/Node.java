@@ -1,15 +1,18 @@
-package com.ervc.cluster;
+package com.ervc.node;
 
 import com.ervc.cache.CacheVerticle;
+import com.ervc.cluster.ClusterBootstrap;
+import com.ervc.cluster.Drainable;
+import com.ervc.cluster.LoadRegistry;
+import com.ervc.cluster.NodeState;
 import com.ervc.gateway.GatewayVerticle;
 import com.ervc.health.HealthService;
-import com.ervc.metrics.MonitoringVerticle;
 import com.ervc.metrics.ServiceMetrics;
+import com.ervc.monitoring.MonitoringVerticle;
 import com.ervc.pipeline.PipelineVerticle;
 import com.ervc.provider.azure.AzureVerticle;
 import com.ervc.provider.elevenlabs.ElevenLabsVerticle;
 import com.ervc.provider.espeak.EspeakVerticle;
-import com.ervc.provider.LoadRegistry;
 import com.ervc.provider.onnx.OnnxNode;
 import com.ervc.provider.onnx.OnnxVerticle;
 import com.ervc.provider.openai.OpenAiVerticle;

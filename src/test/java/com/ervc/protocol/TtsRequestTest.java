@@ -1,4 +1,4 @@
-package com.ervc.provider;
+package com.ervc.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,7 +1,8 @@
-package com.ervc.metrics;
+package com.ervc.monitoring;
 
 import com.ervc.health.HealthService;
-import com.ervc.provider.ErrorCode;
+import com.ervc.metrics.ServiceMetrics;
+import com.ervc.protocol.ErrorCode;
 import com.ervc.security.BearerToken;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;

@@ -1,8 +1,9 @@
-package com.ervc.metrics;
+package com.ervc.monitoring;
 
 import com.ervc.admin.AdminRoutes;
 import com.ervc.cluster.NodeState;
 import com.ervc.health.HealthService;
+import com.ervc.metrics.ServiceMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;

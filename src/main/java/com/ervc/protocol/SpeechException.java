@@ -1,4 +1,4 @@
-package com.ervc.provider;
+package com.ervc.protocol;
 
 import io.vertx.core.eventbus.ReplyException;
 import org.slf4j.Logger;

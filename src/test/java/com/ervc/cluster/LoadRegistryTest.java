@@ -1,5 +1,7 @@
-package com.ervc.provider;
+package com.ervc.cluster;
 
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.ProviderLoad;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,4 +1,4 @@
-package com.ervc.cluster;
+package com.ervc.protocol;
 
 /** Event-bus addresses and headers; docs/event-bus.md describes each message. */
 public final class Addresses {

@@ -1,4 +1,4 @@
-package com.ervc.provider;
+package com.ervc.protocol;
 
 import io.vertx.core.json.JsonObject;
 
