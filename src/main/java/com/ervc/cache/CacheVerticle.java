@@ -1,6 +1,10 @@
 package com.ervc.cache;
 
 import com.ervc.protocol.Addresses;
+import com.ervc.protocol.BusBody;
+import com.ervc.protocol.BusProtocol;
+import com.ervc.protocol.CacheMessage;
+import com.ervc.protocol.SpeechException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -21,26 +25,47 @@ public final class CacheVerticle extends VerticleBase {
         : new RedisAudioCache(vertx, redisUrl, ttlMs, cfg.getLong("timeoutMs"));
     var bus = vertx.eventBus();
     return Future.all(
-        bus.<String>consumer(Addresses.CACHE_GET, this::get).completion(),
-        bus.<Buffer>consumer(Addresses.CACHE_PUT, this::put).completion(),
-        bus.<Object>consumer(Addresses.CACHE_STATS, msg -> msg.reply(cache.stats())).completion());
+        bus.consumer(Addresses.CACHE_GET, this::get).completion(),
+        bus.consumer(Addresses.CACHE_PUT, this::put).completion(),
+        bus.consumer(Addresses.CACHE_STATS, this::stats).completion());
   }
 
-  private void get(Message<String> msg) {
-    if (msg.body() == null || msg.body().length() != 64) {
-      msg.fail(400, "cache key must be a 64-character SHA-256 hex string");
+  private void get(Message<Object> msg) {
+    if (!BusProtocol.accepts(msg)) {
       return;
     }
-    cache.get(msg.body()).onComplete(ar -> msg.reply(ar.result()));
+    CacheMessage.Get get;
+    try {
+      get = CacheMessage.Get.from(msg.body());
+    } catch (SpeechException e) {
+      msg.fail(e.code().status(), e.getMessage());
+      return;
+    }
+    cache.get(get.key()).onComplete(ar -> reply(msg, new CacheMessage.Entry(ar.result())));
   }
 
-  private void put(Message<Buffer> msg) {
-    String key = msg.headers().get(Addresses.H_KEY);
-    if (key == null || key.length() != 64 || msg.body() == null) {
-      msg.fail(400, "cache put needs a 64-character 'key' header and a body");
+  private void put(Message<Object> msg) {
+    if (!BusProtocol.accepts(msg)) {
       return;
     }
-    cache.put(key, msg.body()).onComplete(ar -> msg.reply(null));
+    CacheMessage.Put put;
+    try {
+      put = CacheMessage.Put.from(msg.headers().get(Addresses.H_KEY), msg.body());
+    } catch (SpeechException e) {
+      msg.fail(e.code().status(), e.getMessage());
+      return;
+    }
+    cache.put(put.key(), put.entry()).onComplete(ar -> msg.reply(null));
+  }
+
+  private void stats(Message<Object> msg) {
+    if (BusProtocol.accepts(msg)) {
+      reply(msg, new CacheMessage.Stats(cache.stats()));
+    }
+  }
+
+  private static void reply(Message<Object> msg, BusBody answer) {
+    msg.reply(answer.body(), BusProtocol.options(answer));
   }
 
   @Override

@@ -1,6 +1,8 @@
 package com.ervc.cluster;
 
 import com.ervc.protocol.Addresses;
+import com.ervc.protocol.BusProtocol;
+import com.ervc.protocol.LoadRequest;
 import com.ervc.protocol.ProviderLoad;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,7 +25,7 @@ import java.util.Map;
  */
 public final class LoadRegistry {
   public static final long EXPIRY_MS = 3_000;
-  /** Published locally by {@code node/Node} with the id of a node that left the cluster. */
+  /** Published locally by {@code node/Node} with the id of a node that left the cluster (never across nodes). */
   public static final String NODE_LEFT = "tts.local.node-left";
 
   private record Entry(ProviderLoad load, long seenMs, int delta) {
@@ -34,10 +36,14 @@ public final class LoadRegistry {
   /** Starts listening on the event bus; the registry then stays current by itself. */
   public Future<Void> listen(Vertx vertx) {
     vertx.eventBus().<String>localConsumer(NODE_LEFT, msg -> nodeLeft(msg.body()));
-    return vertx.eventBus().<JsonObject>consumer(Addresses.PROVIDER_LOAD,
-            msg -> update(ProviderLoad.fromJson(msg.body()), System.currentTimeMillis())).completion()
+    return vertx.eventBus().<JsonObject>consumer(Addresses.PROVIDER_LOAD, msg -> {
+          if (BusProtocol.accepts(msg)) {
+            update(ProviderLoad.fromJson(msg.body()), System.currentTimeMillis());
+          }
+        }).completion()
         // Fill the view now rather than at the instances' next reports.
-        .onSuccess(v -> vertx.eventBus().publish(Addresses.PROVIDER_LOAD_REQUEST, null));
+        .onSuccess(v -> vertx.eventBus().publish(Addresses.PROVIDER_LOAD_REQUEST, null,
+            BusProtocol.options(new LoadRequest())));
   }
 
   public void update(ProviderLoad load, long nowMs) {

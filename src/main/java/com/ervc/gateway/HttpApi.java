@@ -9,6 +9,7 @@ import com.ervc.protocol.ErrorCode;
 import com.ervc.protocol.ProviderInfo;
 import com.ervc.protocol.ProviderLoad;
 import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.StreamMessage;
 import com.ervc.protocol.TtsRequest;
 import com.ervc.security.Principal;
 import io.vertx.core.Future;
@@ -131,13 +132,13 @@ final class HttpApi {
     }
 
     @Override
-    public void onStart(JsonObject info) {
-      sampleRate = info.getInteger("sampleRate");
-      provider = info.getString("provider");
+    public void onStart(StreamMessage.Start info) {
+      sampleRate = info.sampleRate();
+      provider = info.provider();
       HttpServerResponse response = rc.response()
           .putHeader("Content-Type", format.contentType(sampleRate))
-          .putHeader("X-TTS-Provider", info.getString("provider"))
-          .putHeader("X-TTS-Voice", info.getString("voice"));
+          .putHeader("X-TTS-Provider", info.provider())
+          .putHeader("X-TTS-Voice", info.voice());
       if (format != AudioResponseFormat.WAV) {
         response.setChunked(true).putHeader("Trailer", CACHED_HEADER);
       }
@@ -167,9 +168,9 @@ final class HttpApi {
     }
 
     @Override
-    public void onEnd(JsonObject summary) {
+    public void onEnd(StreamMessage.Summary summary) {
       trace.completed(provider, samples, sampleRate);
-      String cached = String.valueOf(summary.getBoolean("cached"));
+      String cached = String.valueOf(summary.cached());
       HttpServerResponse response = rc.response();
       if (format == AudioResponseFormat.WAV) {
         response.putHeader(CACHED_HEADER, cached).end(Buffer.buffer(WavCodec.encode(collected.getBytes(), sampleRate, 1)));

@@ -3,7 +3,10 @@ package com.ervc.health;
 import com.ervc.cluster.NodeState;
 import com.ervc.cluster.ProviderDirectory;
 import com.ervc.protocol.Addresses;
+import com.ervc.protocol.BusProtocol;
+import com.ervc.protocol.CacheMessage;
 import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.ProviderMessage;
 import com.ervc.protocol.TtsRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -82,7 +85,9 @@ public final class HealthService {
     long start = System.nanoTime();
     DeliveryOptions options = new DeliveryOptions()
         .setSendTimeout(config.getJsonObject("health").getLong("probeTimeoutMs"));
-    return vertx.eventBus().<Buffer>request(Addresses.provider(provider.name()), request.toJson(), options)
+    ProviderMessage.Probe probe = new ProviderMessage.Probe(request);
+    return vertx.eventBus().<Buffer>request(Addresses.provider(provider.name()), probe.body(),
+            BusProtocol.stamp(options, probe))
         .map(reply -> {
           long ms = (System.nanoTime() - start) / 1_000_000;
           boolean audible = reply.body() != null && reply.body().length() > 0;
@@ -97,7 +102,7 @@ public final class HealthService {
   /** The full report; {@code status} is healthy, degraded or unhealthy. */
   public Future<JsonObject> report() {
     Future<JsonObject> cache = vertx.eventBus().<JsonObject>request(Addresses.CACHE_STATS, null,
-            new DeliveryOptions().setSendTimeout(500))
+            BusProtocol.stamp(new DeliveryOptions().setSendTimeout(500), new CacheMessage.StatsRequest()))
         .map(reply -> reply.body())
         .otherwise(e -> new JsonObject().put("available", false).put("error", "no cache node answered: " + e.getMessage()));
     Future<List<ProviderInfo>> providers = directory.list().otherwise(e -> List.of());

@@ -5,7 +5,10 @@ import com.ervc.cluster.LoadRegistry;
 import com.ervc.cluster.StreamSender;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.protocol.Addresses;
+import com.ervc.protocol.BusProtocol;
 import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.PipelineStart;
+import com.ervc.protocol.ProviderMessage;
 import com.ervc.protocol.SpeechException;
 import com.ervc.protocol.TtsRequest;
 import io.vertx.core.Future;
@@ -36,7 +39,7 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
   private SentenceAudioSource audioSource;
   private JsonObject tts;
   private final ServiceMetrics metrics;
-  private MessageConsumer<JsonObject> intake;
+  private MessageConsumer<Object> intake;
   /** Written on this verticle's event loop, read by drain status requests from other threads. */
   private volatile int running;
 
@@ -72,18 +75,15 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
     return running;
   }
 
-  private void handle(Message<JsonObject> msg) {
-    JsonObject body = msg.body();
-    String sink = body == null ? null : body.getString("sink");
-    String stream = body == null ? null : body.getString("stream");
-    TtsRequest parsed;
+  private void handle(Message<Object> msg) {
+    if (!BusProtocol.accepts(msg)) {
+      return;
+    }
+    PipelineStart start;
     List<String> sentences;
     try {
-      if (sink == null || stream == null || body.getJsonObject("request") == null) {
-        throw new SpeechException(ErrorCode.INVALID_REQUEST, "pipeline request needs 'sink', 'stream' and 'request'");
-      }
-      parsed = TtsRequest.fromJson(body.getJsonObject("request"));
-      sentences = splitter.split(parsed.text());
+      start = PipelineStart.from(msg.body());
+      sentences = splitter.split(start.request().text());
       if (sentences.isEmpty()) {
         throw new SpeechException(ErrorCode.INVALID_REQUEST, "the text has nothing to speak");
       }
@@ -94,14 +94,17 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
       msg.fail(ErrorCode.INVALID_REQUEST.status(), "malformed pipeline request");
       return;
     }
+    TtsRequest parsed = start.request();
+    String stream = start.stream();
     route(parsed, Set.of(), null)
         .onFailure(failure -> {
           SpeechException error = SpeechException.from(failure);
           msg.fail(error.code().status(), error.getMessage());
         })
         .onSuccess(route -> {
-          msg.reply(new JsonObject().put("provider", route.provider()).put("voice", route.voice()));
-          StreamSender out = new StreamSender(vertx.eventBus(), sink, stream, tts.getInteger("streamWindow"),
+          PipelineStart.Accepted accepted = new PipelineStart.Accepted(route.provider(), route.voice());
+          msg.reply(accepted.body(), BusProtocol.options(accepted));
+          StreamSender out = new StreamSender(vertx.eventBus(), start.sink(), stream, tts.getInteger("streamWindow"),
               tts.getLong("streamStallTimeoutMs"));
           List<Route> used = new ArrayList<>(List.of(route));
           SpeechJob.Rerouter rerouter = tts.getBoolean("enableProviderSwitching")
@@ -129,7 +132,8 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
   /** The reply no longer uses {@code route}: its load correction ends and the instance frees the reply's slot. */
   private void release(Route route, String reply) {
     registry.released(route.instanceId());
-    vertx.eventBus().send(route.address(), new JsonObject().put("replyDone", reply));
+    ProviderMessage.ReplyDone done = new ProviderMessage.ReplyDone(reply);
+    vertx.eventBus().send(route.address(), done.body(), BusProtocol.options(done));
   }
 
   /** Routes with the router; while every capable instance is at capacity, waits up to {@code routeQueueMs}. */

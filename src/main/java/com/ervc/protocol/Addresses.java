@@ -10,10 +10,11 @@ public final class Addresses {
   public static final String PROVIDER_LOAD = "tts.providers.load";
   /** Published by a new load registry: every provider instance answers by publishing its load at once. */
   public static final String PROVIDER_LOAD_REQUEST = "tts.providers.load.request";
+  /** The cluster-wide AsyncMap of provider directory entries ({@code <name>@<nodeId>} → {@link ProviderInfo}). */
+  public static final String PROVIDER_DIRECTORY = "tts.providers";
 
-  /** Header names on stream messages (pipeline → gateway sink). */
+  /** Header names on stream messages (pipeline → gateway sink, provider → pipeline receiver); type and version: {@link BusProtocol}. */
   public static final String H_STREAM = "stream";
-  public static final String H_TYPE = "type";
   public static final String H_SEQ = "seq";
   public static final String H_END = "end";
   public static final String H_KEY = "key";

@@ -12,7 +12,19 @@ import java.util.List;
 public record ProviderInfo(String name, String nodeId, boolean available, String defaultVoice, List<Voice> voices,
                            List<String> emotions, List<String> qualityTiers, boolean streaming, boolean pitch,
                            int nativeSampleRate,
-                           String detail, JsonObject capabilities) {
+                           String detail, JsonObject capabilities) implements BusBody {
+  public static final String TYPE = "provider-info";
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  /** The directory entry's value: the info and the protocol version it was written with. */
+  @Override
+  public JsonObject body() {
+    return toJson().put(BusProtocol.H_VERSION, BusProtocol.VERSION);
+  }
 
   /** Without node capabilities (null: none published). */
   public ProviderInfo(String name, String nodeId, boolean available, String defaultVoice, List<Voice> voices,

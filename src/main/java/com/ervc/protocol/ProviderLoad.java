@@ -16,7 +16,18 @@ import io.vertx.core.json.JsonObject;
  */
 public record ProviderLoad(String instanceId, String address, ProviderInfo info, int inFlight, int capacity,
                            int queueDepth, double ttfaEwmaMs, long ttfaP95Ms, double errorRate, String circuit,
-                           boolean leaving) {
+                           boolean leaving) implements BusBody {
+  public static final String TYPE = "load";
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public JsonObject body() {
+    return toJson();
+  }
 
   public String name() {
     return info.name();

@@ -5,10 +5,13 @@ import com.ervc.cluster.ProviderDirectory;
 import com.ervc.cluster.StreamSender;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.protocol.Addresses;
+import com.ervc.protocol.BusProtocol;
 import com.ervc.protocol.ErrorCode;
 import com.ervc.protocol.ProviderInfo;
 import com.ervc.protocol.ProviderLoad;
+import com.ervc.protocol.ProviderMessage;
 import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.StreamMessage;
 import com.ervc.protocol.TtsRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -56,7 +59,7 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
   private int streamWindow;
   private long streamStallMs;
   /** The name-level and the instance consumer, registered only while the instance is available. */
-  private List<MessageConsumer<JsonObject>> consumers = List.of();
+  private List<MessageConsumer<Object>> consumers = List.of();
   /** Set by a drain: the instance stays out of the directory and the load view from then on. */
   private boolean draining;
 
@@ -109,7 +112,11 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
         .compose(described -> {
           info = described;
           return Future.all(serve(described.available()),
-              vertx.eventBus().consumer(Addresses.PROVIDER_LOAD_REQUEST, m -> publishLoad()).completion());
+              vertx.eventBus().consumer(Addresses.PROVIDER_LOAD_REQUEST, m -> {
+                if (BusProtocol.accepts(m)) {
+                  publishLoad();
+                }
+              }).completion());
         })
         .compose(v -> directory.announce(info))
         .onSuccess(v -> {
@@ -150,7 +157,7 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
   private void publishLoad() {
     ProviderLoad current = load();
     if (current != null) {
-      vertx.eventBus().publish(Addresses.PROVIDER_LOAD, current.toJson());
+      vertx.eventBus().publish(Addresses.PROVIDER_LOAD, current.body(), BusProtocol.options(current));
     }
   }
 
@@ -159,23 +166,27 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
    * once and its audio then streamed to {@code receiver}; a bare {@link TtsRequest} (health probes) gets the
    * whole sentence's PCM as the reply.
    */
-  private void handle(Message<JsonObject> msg) {
+  private void handle(Message<Object> msg) {
     ProviderInfo serving = info;
     if (serving == null) {
       msg.fail(ErrorCode.PROVIDER_UNAVAILABLE.status(), "provider '" + name() + "' is stopping");
       return;
     }
-    JsonObject body = msg.body();
-    if (body != null && body.containsKey("replyDone")) {
-      admission.done(body.getString("replyDone"));
+    if (!BusProtocol.accepts(msg)) {
+      return;
+    }
+    String type = String.valueOf(msg.headers().get(BusProtocol.H_TYPE));
+    if (type.equals(ProviderMessage.ReplyDone.TYPE)) {
+      admission.done(ProviderMessage.ReplyDone.from(msg.body()).reply());
       reportFreedSlot();
       return;
     }
-    if (body != null && body.containsKey("cancel")) {
-      StreamedAudioOut cancelled = streams.remove(body.getString("cancel"));
+    if (type.equals(ProviderMessage.Cancel.TYPE)) {
+      ProviderMessage.Cancel cancel = ProviderMessage.Cancel.from(msg.body());
+      StreamedAudioOut cancelled = streams.remove(cancel.stream());
       if (cancelled != null) {
         cancelled.cancel();
-        if (body.getBoolean("deadlineMissed", false)) {
+        if (cancel.deadlineMissed()) {
           // Too slow to start or stalled: as much a failure as an error, though the engine never reported one.
           countFailure("missed a deadline");
         }
@@ -186,12 +197,19 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
       msg.fail(ErrorCode.PROVIDER_UNAVAILABLE.status(), "provider '" + name() + "' is unavailable: " + serving.detail());
       return;
     }
-    boolean streaming = body != null && body.containsKey("receiver");
+    boolean streaming = type.equals(ProviderMessage.Sentence.TYPE);
+    if (!streaming && !type.equals(ProviderMessage.Probe.TYPE)) {
+      msg.fail(ErrorCode.INVALID_REQUEST.status(), "unknown message type '" + type + "' for provider '" + name() + "'");
+      return;
+    }
+    ProviderMessage.Sentence streamed = null;
     TtsRequest sentence;
     try {
-      sentence = TtsRequest.fromJson(streaming ? body.getJsonObject("request") : body);
-      if (streaming && (body.getString("receiver") == null || body.getString("stream") == null)) {
-        throw new SpeechException(ErrorCode.INVALID_REQUEST, "a streaming request needs 'receiver' and 'stream'");
+      if (streaming) {
+        streamed = ProviderMessage.Sentence.from(msg.body());
+        sentence = streamed.request();
+      } else {
+        sentence = ProviderMessage.Probe.from(msg.body()).request();
       }
       if (sentence.voice() == null) {
         sentence = sentence.withProvider(name(), serving.defaultVoice());
@@ -212,7 +230,7 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
       return;
     }
     // A bare request (health probe) is a reply of its own.
-    String reply = streaming ? body.getString("reply", body.getString("stream")) : UUID.randomUUID().toString();
+    String reply = streaming ? streamed.reply() : UUID.randomUUID().toString();
     String refused = admission.admit(reply);
     if (refused != null) {
       msg.fail(ErrorCode.PROVIDER_UNAVAILABLE.status(), "provider '" + name() + "' refused: " + refused
@@ -220,20 +238,19 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
       return;
     }
     if (streaming) {
-      msg.reply(new JsonObject().put("instance", instanceId).put("node", serving.nodeId()));
-      String stream = body.getString("stream");
-      StreamSender sender = new StreamSender(vertx.eventBus(), body.getString("receiver"), stream, streamWindow,
+      ProviderMessage.Accepted accepted = new ProviderMessage.Accepted(instanceId, serving.nodeId());
+      msg.reply(accepted.body(), BusProtocol.options(accepted));
+      String stream = streamed.stream();
+      StreamSender sender = new StreamSender(vertx.eventBus(), streamed.receiver(), stream, streamWindow,
           streamStallMs);
       StreamedAudioOut out = new StreamedAudioOut(vertx.getOrCreateContext(), sender);
       streams.put(stream, out);
       run(sentence, reply, out).onComplete(ar -> {
         streams.remove(stream);
         if (ar.succeeded()) {
-          sender.send("end", null, true);
+          sender.send(new StreamMessage.SentenceEnd());
         } else if (!sender.isBroken()) {
-          SpeechException failure = SpeechException.from(ar.cause());
-          sender.send("error", new JsonObject().put("code", failure.code().wire()).put("message", failure.getMessage()),
-              true);
+          sender.send(StreamMessage.Failure.of(ar.cause()));
         }
       });
     } else {
@@ -247,7 +264,8 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
       }).onComplete(ar -> {
         admission.done(reply); // a bare request is a whole reply: its slot is free at once
         if (ar.succeeded()) {
-          msg.reply(collected, new DeliveryOptions().addHeader(Addresses.H_SAMPLE_RATE, Integer.toString(sampleRate)));
+          ProviderMessage.ProbeAudio audio = new ProviderMessage.ProbeAudio(collected, sampleRate);
+          msg.reply(audio.body(), BusProtocol.options(audio));
         } else {
           SpeechException failure = SpeechException.from(ar.cause());
           msg.fail(failure.code().status(), failure.getMessage());
@@ -364,7 +382,8 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
       vertx.cancelTimer(announcer); // or a last announcement could re-add the entry after the withdrawal
       vertx.cancelTimer(loadPublisher);
       if (last != null) {
-        vertx.eventBus().publish(Addresses.PROVIDER_LOAD, last.leavingNow().toJson());
+        ProviderLoad leaving = last.leavingNow();
+        vertx.eventBus().publish(Addresses.PROVIDER_LOAD, leaving.body(), BusProtocol.options(leaving));
       }
       ProviderInfo announced = info;
       return announced == null ? Future.succeededFuture()
@@ -405,7 +424,7 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
       return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
     }
     if (!available && !consumers.isEmpty()) {
-      List<MessageConsumer<JsonObject>> stopping = consumers;
+      List<MessageConsumer<Object>> stopping = consumers;
       consumers = List.of();
       return Future.all(stopping.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
     }

@@ -2,6 +2,8 @@ package com.ervc.it;
 
 import com.ervc.cache.RedisAudioCache;
 import com.ervc.node.Node;
+import com.ervc.protocol.BusProtocol;
+import com.ervc.protocol.CacheMessage;
 import com.ervc.testing.RedisServer;
 import com.ervc.testing.TestNodes;
 import com.ervc.testing.WsProbe;
@@ -75,7 +77,8 @@ class RedisCacheIT {
       assertEquals("audio_end", first.getString("type"));
       assertTrue(first.getLong("samples") > 0);
       assertFalse(speak(ws, during).getBoolean("cached"), "nothing can be cached while Redis is down");
-      JsonObject health = node.vertx().eventBus().<JsonObject>request("tts.cache.stats", null)
+      JsonObject health = node.vertx().eventBus().<JsonObject>request("tts.cache.stats", null,
+              BusProtocol.options(new CacheMessage.StatsRequest()))
           .await(5, TimeUnit.SECONDS).body();
       assertFalse(health.getBoolean("available"));
       assertTrue(health.getLong("errors") >= 2);

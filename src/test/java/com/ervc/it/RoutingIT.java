@@ -1,6 +1,8 @@
 package com.ervc.it;
 
 import com.ervc.node.Node;
+import com.ervc.protocol.BusProtocol;
+import com.ervc.protocol.ProviderMessage;
 import com.ervc.protocol.QualityTier;
 import com.ervc.protocol.TtsRequest;
 import com.ervc.testing.TestNodes;
@@ -145,9 +147,10 @@ class RoutingIT {
     // Capacity is 1 here: were a bare request (as health probes send) to keep its slot, the second would be refused.
     String address = instances().getJsonObject(0).getString("address");
     for (String text : List.of("First bare sentence.", "Second bare sentence.")) {
-      JsonObject request = TtsRequest.parse(new JsonObject().put("text", text).put("provider", ToneProvider.NAME),
-          5000, 24000).toJson();
-      Buffer pcm = gateway.vertx().eventBus().<Buffer>request(address, request).await(10, TimeUnit.SECONDS).body();
+      ProviderMessage.Probe probe = new ProviderMessage.Probe(TtsRequest.parse(
+          new JsonObject().put("text", text).put("provider", ToneProvider.NAME), 5000, 24000));
+      Buffer pcm = gateway.vertx().eventBus().<Buffer>request(address, probe.body(), BusProtocol.options(probe))
+          .await(10, TimeUnit.SECONDS).body();
       assertEquals(ToneProvider.expected(text), pcm);
     }
   }
