@@ -1,12 +1,10 @@
 package com.ervc.provider;
 
 import com.ervc.cluster.Drainable;
-import com.ervc.cluster.ProviderDirectory;
 import com.ervc.cluster.StreamSender;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.protocol.Addresses;
 import com.ervc.protocol.BusProtocol;
-import com.ervc.protocol.ErrorCode;
 import com.ervc.protocol.ProviderInfo;
 import com.ervc.protocol.ProviderLoad;
 import com.ervc.protocol.ProviderMessage;
@@ -14,10 +12,8 @@ import com.ervc.protocol.SpeechException;
 import com.ervc.protocol.StreamMessage;
 import com.ervc.protocol.TtsRequest;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -25,37 +21,30 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Event-bus wiring shared by every provider: probes the engine at start (a provider that cannot work fails its
  * deployment with a clear message), serves its name-level address {@code tts.provider.<name>.synthesize} and its
- * own instance address with a bounded number of requests in flight, streams each sentence's audio to the
- * pipeline receiver that asked for it as the engine writes it, publishes its load about once a second, and keeps
- * its entry in the {@link ProviderDirectory} fresh. docs/event-bus.md describes the messages.
+ * own instance address, and streams each admitted sentence's audio to the pipeline receiver that asked for it as
+ * the engine writes it. The parts are its own classes: {@link ProviderIntake} (dispatch by message type,
+ * admission, breaker check), {@link CircuitBreaker} with {@link HalfOpenProbe}, {@link LoadReporter},
+ * {@link DirectoryAnnouncer} and {@link StreamRegistry}. docs/event-bus.md describes the messages.
  */
 public abstract class ProviderVerticle extends VerticleBase implements Drainable {
-  public static final long LOAD_INTERVAL_MS = 1_000;
-  /** A freed slot is reported within this time, so no pipeline waits a whole interval on a stale "full". */
-  static final long FREED_REPORT_MS = 50;
   private static final Logger LOG = LoggerFactory.getLogger(ProviderVerticle.class);
 
   private final InstanceStats stats = new InstanceStats();
-  private final AtomicBoolean reportPending = new AtomicBoolean();
   private final String instanceId = UUID.randomUUID().toString();
   private final ServiceMetrics metrics;
-  private ProviderDirectory directory;
+  private final StreamRegistry streams = new StreamRegistry();
   private volatile ProviderInfo info;
-  private long announcer = -1;
-  private long loadPublisher = -1;
   private Admission admission;
   private CircuitBreaker breaker;
-  /** Streaming requests running on this instance, by stream id, so the pipeline can cancel them. */
-  private final Map<String, StreamedAudioOut> streams = new HashMap<>();
+  private ProviderIntake intake;
+  private LoadReporter reporter;
+  private DirectoryAnnouncer announcer;
   private int streamWindow;
   private long streamStallMs;
   /** The name-level and the instance consumer, registered only while the instance is available. */
@@ -95,7 +84,6 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
 
   @Override
   public Future<?> start() {
-    directory = new ProviderDirectory(vertx);
     JsonObject tts = config().getJsonObject("tts");
     JsonObject own = config().getJsonObject("providers").getJsonObject(name(), new JsonObject());
     Integer ownCapacity = own.getInteger("maxLoad");
@@ -105,27 +93,21 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
         System::currentTimeMillis);
     streamWindow = tts.getInteger("streamWindow");
     streamStallMs = tts.getLong("streamStallTimeoutMs");
+    intake = new ProviderIntake(name(), admission, breaker);
+    reporter = new LoadReporter(vertx, this::load);
+    announcer = new DirectoryAnnouncer(vertx, () -> info);
     String nodeId = config().getJsonObject("node").getString("id", "local");
     return probe(nodeId)
         .recover(failure -> Future.failedFuture(new IllegalStateException(
             "provider '" + name() + "' is unavailable on this node: " + failure.getMessage(), failure)))
         .compose(described -> {
           info = described;
-          return Future.all(serve(described.available()),
-              vertx.eventBus().consumer(Addresses.PROVIDER_LOAD_REQUEST, m -> {
-                if (BusProtocol.accepts(m)) {
-                  publishLoad();
-                }
-              }).completion());
+          return Future.all(serve(described.available()), reporter.listen());
         })
-        .compose(v -> directory.announce(info))
+        .compose(v -> announcer.announce())
         .onSuccess(v -> {
-          announcer = vertx.setPeriodic(ProviderDirectory.REFRESH_MS, id -> directory.announce(info));
-          publishLoad();
-          loadPublisher = vertx.setPeriodic(LOAD_INTERVAL_MS, id -> {
-            probeIfHalfOpen();
-            publishLoad();
-          });
+          announcer.keepFresh();
+          reporter.start(this::probeIfHalfOpen);
           if (!configured()) {
             return; // announced (so operators see why) but not measured: its 0 would only raise alerts
           }
@@ -135,146 +117,76 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
   }
 
   /** This instance's current load report, or null once it stops or drains. */
-  protected ProviderLoad load() {
+  private ProviderLoad load() {
     ProviderInfo serving = info;
     if (serving == null || draining) {
       return null;
     }
     return new ProviderLoad(instanceId, instanceAddress(), serving, admission.replies(), admission.capacity(),
-        Math.max(0, admission.sentences() - concurrency()), stats.ttfaEwmaMs(), stats.ttfaP95Ms(), stats.errorRate(), breaker.state().wire(), false);
+        Math.max(0, admission.sentences() - concurrency()), stats.ttfaEwmaMs(), stats.ttfaP95Ms(), stats.errorRate(),
+        breaker.state().wire(), false);
   }
 
-  /** Coalesces the reports of slots freed in a burst into one. */
-  private void reportFreedSlot() {
-    if (reportPending.compareAndSet(false, true)) {
-      vertx.setTimer(FREED_REPORT_MS, id -> {
-        reportPending.set(false);
-        publishLoad();
-      });
-    }
-  }
-
-  private void publishLoad() {
-    ProviderLoad current = load();
-    if (current != null) {
-      vertx.eventBus().publish(Addresses.PROVIDER_LOAD, current.body(), BusProtocol.options(current));
-    }
-  }
-
-  /**
-   * A streaming request ({@code {"request", "receiver", "stream", "reply"}}, from the router) is accepted or refused at
-   * once and its audio then streamed to {@code receiver}; a bare {@link TtsRequest} (health probes) gets the
-   * whole sentence's PCM as the reply.
-   */
   private void handle(Message<Object> msg) {
-    ProviderInfo serving = info;
-    if (serving == null) {
-      msg.fail(ErrorCode.PROVIDER_UNAVAILABLE.status(), "provider '" + name() + "' is stopping");
-      return;
-    }
     if (!BusProtocol.accepts(msg)) {
       return;
     }
-    String type = String.valueOf(msg.headers().get(BusProtocol.H_TYPE));
-    if (type.equals(ProviderMessage.ReplyDone.TYPE)) {
-      admission.done(ProviderMessage.ReplyDone.from(msg.body()).reply());
-      reportFreedSlot();
-      return;
-    }
-    if (type.equals(ProviderMessage.Cancel.TYPE)) {
-      ProviderMessage.Cancel cancel = ProviderMessage.Cancel.from(msg.body());
-      StreamedAudioOut cancelled = streams.remove(cancel.stream());
-      if (cancelled != null) {
-        cancelled.cancel();
-        if (cancel.deadlineMissed()) {
-          // Too slow to start or stalled: as much a failure as an error, though the engine never reported one.
-          countFailure("missed a deadline");
-        }
+    ProviderIntake.Decision decision = intake.decide(info, msg.headers().get(BusProtocol.H_TYPE), msg.body());
+    if (decision instanceof ProviderIntake.Refuse refuse) {
+      msg.fail(refuse.code().status(), refuse.message());
+    } else if (decision instanceof ProviderIntake.SlotFreed) {
+      reporter.slotFreed();
+    } else if (decision instanceof ProviderIntake.Cancel cancel) {
+      if (streams.cancel(cancel.cancel().stream()) && cancel.cancel().deadlineMissed()) {
+        // Too slow to start or stalled: as much a failure as an error, though the engine never reported one.
+        countFailure("missed a deadline");
       }
-      return;
-    }
-    if (!serving.available()) {
-      msg.fail(ErrorCode.PROVIDER_UNAVAILABLE.status(), "provider '" + name() + "' is unavailable: " + serving.detail());
-      return;
-    }
-    boolean streaming = type.equals(ProviderMessage.Sentence.TYPE);
-    if (!streaming && !type.equals(ProviderMessage.Probe.TYPE)) {
-      msg.fail(ErrorCode.INVALID_REQUEST.status(), "unknown message type '" + type + "' for provider '" + name() + "'");
-      return;
-    }
-    ProviderMessage.Sentence streamed = null;
-    TtsRequest sentence;
-    try {
-      if (streaming) {
-        streamed = ProviderMessage.Sentence.from(msg.body());
-        sentence = streamed.request();
-      } else {
-        sentence = ProviderMessage.Probe.from(msg.body()).request();
-      }
-      if (sentence.voice() == null) {
-        sentence = sentence.withProvider(name(), serving.defaultVoice());
-      } else if (!serving.hasVoice(sentence.voice())) {
-        throw new SpeechException(ErrorCode.INVALID_REQUEST,
-            "voice '" + sentence.voice() + "' is not offered by provider '" + name() + "' (see GET /api/v1/voices)");
-      }
-    } catch (SpeechException e) {
-      msg.fail(e.code().status(), e.getMessage());
-      return;
-    } catch (RuntimeException e) {
-      msg.fail(ErrorCode.INVALID_REQUEST.status(), "malformed synthesis request");
-      return;
-    }
-    if (!breaker.allows()) {
-      msg.fail(ErrorCode.PROVIDER_UNAVAILABLE.status(), "provider '" + name() + "' is failing: its circuit breaker is "
-          + breaker.state().wire() + "; try again shortly");
-      return;
-    }
-    // A bare request (health probe) is a reply of its own.
-    String reply = streaming ? streamed.reply() : UUID.randomUUID().toString();
-    String refused = admission.admit(reply);
-    if (refused != null) {
-      msg.fail(ErrorCode.PROVIDER_UNAVAILABLE.status(), "provider '" + name() + "' refused: " + refused
-          + "; try again shortly");
-      return;
-    }
-    if (streaming) {
-      ProviderMessage.Accepted accepted = new ProviderMessage.Accepted(instanceId, serving.nodeId());
-      msg.reply(accepted.body(), BusProtocol.options(accepted));
-      String stream = streamed.stream();
-      StreamSender sender = new StreamSender(vertx.eventBus(), streamed.receiver(), stream, streamWindow,
-          streamStallMs);
-      StreamedAudioOut out = new StreamedAudioOut(vertx.getOrCreateContext(), sender);
-      streams.put(stream, out);
-      run(sentence, reply, out).onComplete(ar -> {
-        streams.remove(stream);
-        if (ar.succeeded()) {
-          sender.send(new StreamMessage.SentenceEnd());
-        } else if (!sender.isBroken()) {
-          sender.send(StreamMessage.Failure.of(ar.cause()));
-        }
-      });
-    } else {
-      Buffer collected = Buffer.buffer();
-      int sampleRate = sentence.sampleRate();
-      run(sentence, reply, pcm -> {
-        synchronized (collected) {
-          collected.appendBuffer(pcm);
-        }
-        return Future.succeededFuture();
-      }).onComplete(ar -> {
-        admission.done(reply); // a bare request is a whole reply: its slot is free at once
-        if (ar.succeeded()) {
-          ProviderMessage.ProbeAudio audio = new ProviderMessage.ProbeAudio(collected, sampleRate);
-          msg.reply(audio.body(), BusProtocol.options(audio));
-        } else {
-          SpeechException failure = SpeechException.from(ar.cause());
-          msg.fail(failure.code().status(), failure.getMessage());
-        }
-      });
+    } else if (decision instanceof ProviderIntake.Run run && run.streamed() != null) {
+      stream(msg, run.sentence(), run.streamed());
+    } else if (decision instanceof ProviderIntake.Run run) {
+      answerWhole(msg, run.sentence(), run.reply());
     }
   }
 
-  /** Runs one accepted request, measuring time to first audio and the outcome. */
+  /** Accepts at once, then sends the audio to the request's receiver as the engine writes it. */
+  private void stream(Message<Object> msg, TtsRequest sentence, ProviderMessage.Sentence request) {
+    ProviderMessage.Accepted accepted = new ProviderMessage.Accepted(instanceId, info.nodeId());
+    msg.reply(accepted.body(), BusProtocol.options(accepted));
+    StreamSender sender = new StreamSender(vertx.eventBus(), request.receiver(), request.stream(), streamWindow,
+        streamStallMs);
+    StreamedAudioOut out = new StreamedAudioOut(vertx.getOrCreateContext(), sender);
+    streams.add(request.stream(), out);
+    run(sentence, request.reply(), out).onComplete(ar -> {
+      streams.remove(request.stream());
+      if (ar.succeeded()) {
+        sender.send(new StreamMessage.SentenceEnd());
+      } else if (!sender.isBroken()) {
+        sender.send(StreamMessage.Failure.of(ar.cause()));
+      }
+    });
+  }
+
+  /** A probe: the whole sentence's PCM as the reply. */
+  private void answerWhole(Message<Object> msg, TtsRequest sentence, String reply) {
+    Buffer collected = Buffer.buffer();
+    run(sentence, reply, pcm -> {
+      synchronized (collected) {
+        collected.appendBuffer(pcm);
+      }
+      return Future.succeededFuture();
+    }).onComplete(ar -> {
+      admission.done(reply); // a probe is a whole reply: its slot is free at once
+      if (ar.succeeded()) {
+        ProviderMessage.ProbeAudio audio = new ProviderMessage.ProbeAudio(collected, sentence.sampleRate());
+        msg.reply(audio.body(), BusProtocol.options(audio));
+      } else {
+        SpeechException failure = SpeechException.from(ar.cause());
+        msg.fail(failure.code().status(), failure.getMessage());
+      }
+    });
+  }
+
+  /** Runs one admitted request, measuring time to first audio and the outcome. */
   private Future<Void> run(TtsRequest sentence, String reply, AudioOut out) {
     long start = System.nanoTime();
     boolean[] first = {true};
@@ -293,7 +205,7 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
     }
     return done.andThen(ar -> {
       admission.release(reply);
-      reportFreedSlot();
+      reporter.slotFreed();
       // A consumer that went away (cancel) is not the engine's fault.
       boolean engineFailed = ar.failed() && !out.cancelled() && !(ar.cause() instanceof StreamedAudioOut.ConsumerGone);
       stats.finished(engineFailed);
@@ -319,54 +231,19 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
     if (serving == null || !breaker.tryProbe()) {
       return;
     }
-    TtsRequest probe = TtsRequest.parse(new JsonObject().put("text", CircuitBreaker.PROBE_TEXT), Integer.MAX_VALUE,
-        config().getJsonObject("tts").getInteger("sampleRate")).withProvider(name(), serving.defaultVoice());
-    long[] bytes = {0};
-    long[] lastAudioMs = {-1};
-    long startMs = System.currentTimeMillis();
-    Future<Void> done;
-    try {
-      done = synthesize(probe, pcm -> {
-        synchronized (bytes) {
-          bytes[0] += pcm.length();
-          lastAudioMs[0] = System.currentTimeMillis();
-        }
-        return Future.succeededFuture();
-      });
-    } catch (RuntimeException e) {
-      done = Future.failedFuture(e);
-    }
-    // The probe meets the pipeline's deadlines, or it proves nothing: first audio, then no long silence.
-    Promise<Void> judged = Promise.promise();
     JsonObject tts = config().getJsonObject("tts");
-    long firstByteMs = tts.getLong("providerTimeoutMs");
-    long stallMs = tts.getLong("providerStallTimeoutMs");
-    long watch = vertx.setPeriodic(Math.max(10, Math.min(250, stallMs / 4)), id -> {
-      long now = System.currentTimeMillis();
-      synchronized (bytes) {
-        if (lastAudioMs[0] < 0 ? now - startMs > firstByteMs : now - lastAudioMs[0] > stallMs) {
-          judged.tryFail("the probe missed its " + (lastAudioMs[0] < 0 ? "first-byte" : "stall") + " deadline");
-        }
-      }
-    });
-    done.onComplete(ar -> {
-      if (ar.failed()) {
-        judged.tryFail(ar.cause());
-      } else if (bytes[0] == 0) {
-        judged.tryFail("the probe produced no audio");
-      } else {
-        judged.tryComplete();
-      }
-    });
-    judged.future().onComplete(ar -> {
-      vertx.cancelTimer(watch);
-      if (ar.succeeded()) {
-        breaker.success();
-        LOG.info("provider '{}' instance {}: probe succeeded, circuit breaker closed", name(), instanceId);
-      } else {
-        countFailure(String.valueOf(ar.cause().getMessage()));
-      }
-    });
+    TtsRequest probe = TtsRequest.parse(new JsonObject().put("text", CircuitBreaker.PROBE_TEXT), Integer.MAX_VALUE,
+        tts.getInteger("sampleRate")).withProvider(name(), serving.defaultVoice());
+    HalfOpenProbe.run(vertx, tts.getLong("providerTimeoutMs"), tts.getLong("providerStallTimeoutMs"),
+            out -> synthesize(probe, out))
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            breaker.success();
+            LOG.info("provider '{}' instance {}: probe succeeded, circuit breaker closed", name(), instanceId);
+          } else {
+            countFailure(String.valueOf(ar.cause().getMessage()));
+          }
+        });
   }
 
   /**
@@ -379,15 +256,8 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
     return Drainable.onContext(context, () -> {
       ProviderLoad last = load();
       draining = true;
-      vertx.cancelTimer(announcer); // or a last announcement could re-add the entry after the withdrawal
-      vertx.cancelTimer(loadPublisher);
-      if (last != null) {
-        ProviderLoad leaving = last.leavingNow();
-        vertx.eventBus().publish(Addresses.PROVIDER_LOAD, leaving.body(), BusProtocol.options(leaving));
-      }
-      ProviderInfo announced = info;
-      return announced == null ? Future.succeededFuture()
-          : directory.withdraw(name(), announced.nodeId()).otherwiseEmpty();
+      reporter.leave(last);
+      return announcer.withdraw();
     });
   }
 
@@ -406,8 +276,8 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
       info = updated;
       serve(updated.available()).onComplete(v -> {
         if (!draining) {
-          directory.announce(updated);
-          publishLoad();
+          announcer.announce();
+          reporter.publish();
         }
       });
     }
