@@ -7,7 +7,6 @@ import com.ervc.protocol.CacheMessage;
 import com.ervc.protocol.SpeechException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 

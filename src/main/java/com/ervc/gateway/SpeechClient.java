@@ -7,7 +7,6 @@ import com.ervc.protocol.SpeechException;
 import com.ervc.protocol.TtsRequest;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.json.JsonObject;
 
 import java.util.UUID;
 

@@ -4,7 +4,6 @@ import com.ervc.protocol.ErrorCode;
 import com.ervc.protocol.StreamMessage;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 
 /** Receives one stream's messages, in order. Exactly one of onEnd/onError is called, last. */
 interface StreamListener {
