@@ -103,7 +103,7 @@ final class ProviderReceiver {
           }
         });
       }
-      case StreamMessage.Summary.TYPE -> {
+      case StreamMessage.SentenceEnd.TYPE -> {
         msg.reply(null);
         entry.stream.end();
       }

@@ -8,8 +8,10 @@ import io.vertx.core.eventbus.DeliveryOptions;
  * lists them all with their addresses.
  */
 public interface BusBody {
-  /** The value of the {@link BusProtocol#H_TYPE} header, which receivers dispatch on. */
-  String type();
+  /** The value of the {@link BusProtocol#H_TYPE} header, which receivers dispatch on, from the catalogue. */
+  default String type() {
+    return BusMessage.typeOf(getClass());
+  }
 
   /** The body as it travels. */
   Object body();

@@ -17,11 +17,6 @@ public sealed interface CacheMessage extends BusBody {
     public static final String TYPE = "get";
 
     @Override
-    public String type() {
-      return TYPE;
-    }
-
-    @Override
     public String body() {
       return key;
     }
@@ -39,11 +34,6 @@ public sealed interface CacheMessage extends BusBody {
     public static final String TYPE = "entry";
 
     @Override
-    public String type() {
-      return TYPE;
-    }
-
-    @Override
     public Buffer body() {
       return entry;
     }
@@ -52,11 +42,6 @@ public sealed interface CacheMessage extends BusBody {
   /** Stores {@code entry} under {@code key} (in the {@code key} header). */
   record Put(String key, Buffer entry) implements CacheMessage {
     public static final String TYPE = "put";
-
-    @Override
-    public String type() {
-      return TYPE;
-    }
 
     @Override
     public Buffer body() {
@@ -81,11 +66,6 @@ public sealed interface CacheMessage extends BusBody {
     public static final String TYPE = "stats-request";
 
     @Override
-    public String type() {
-      return TYPE;
-    }
-
-    @Override
     public Object body() {
       return null;
     }
@@ -94,11 +74,6 @@ public sealed interface CacheMessage extends BusBody {
   /** The reply to {@link StatsRequest}: the backend's counters, whose fields depend on the backend. */
   record Stats(JsonObject stats) implements CacheMessage {
     public static final String TYPE = "stats";
-
-    @Override
-    public String type() {
-      return TYPE;
-    }
 
     @Override
     public JsonObject body() {

@@ -5,11 +5,6 @@ public record LoadRequest() implements BusBody {
   public static final String TYPE = "load-request";
 
   @Override
-  public String type() {
-    return TYPE;
-  }
-
-  @Override
   public Object body() {
     return null;
   }

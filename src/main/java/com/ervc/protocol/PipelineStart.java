@@ -10,11 +10,6 @@ public record PipelineStart(String stream, String sink, TtsRequest request) impl
   public static final String TYPE = "synthesize";
 
   @Override
-  public String type() {
-    return TYPE;
-  }
-
-  @Override
   public JsonObject body() {
     return new JsonObject().put("stream", stream).put("sink", sink).put("request", request.toJson());
   }
@@ -33,11 +28,6 @@ public record PipelineStart(String stream, String sink, TtsRequest request) impl
   /** The pipeline's reply once it accepted: the resolved provider and voice. */
   public record Accepted(String provider, String voice) implements BusBody {
     public static final String TYPE = "accepted";
-
-    @Override
-    public String type() {
-      return TYPE;
-    }
 
     @Override
     public JsonObject body() {

@@ -15,11 +15,6 @@ public record ProviderInfo(String name, String nodeId, boolean available, String
                            String detail, JsonObject capabilities) implements BusBody {
   public static final String TYPE = "provider-info";
 
-  @Override
-  public String type() {
-    return TYPE;
-  }
-
   /** The directory entry's value: the info and the protocol version it was written with. */
   @Override
   public JsonObject body() {

@@ -20,11 +20,6 @@ public record ProviderLoad(String instanceId, String address, ProviderInfo info,
   public static final String TYPE = "load";
 
   @Override
-  public String type() {
-    return TYPE;
-  }
-
-  @Override
   public JsonObject body() {
     return toJson();
   }

@@ -12,14 +12,12 @@ import io.vertx.core.json.JsonObject;
  */
 public sealed interface ProviderMessage extends BusBody {
 
-  /** One sentence to synthesize and stream to {@code receiver} as stream {@code stream}; {@code reply} groups a reply's sentences. */
+  /**
+   * One sentence to synthesize and stream to {@code receiver} as stream {@code stream}; {@code reply} groups the
+   * sentences of one reply.
+   */
   record Sentence(TtsRequest request, String receiver, String stream, String reply) implements ProviderMessage {
     public static final String TYPE = "sentence";
-
-    @Override
-    public String type() {
-      return TYPE;
-    }
 
     @Override
     public JsonObject body() {
@@ -44,11 +42,6 @@ public sealed interface ProviderMessage extends BusBody {
     public static final String TYPE = "accepted";
 
     @Override
-    public String type() {
-      return TYPE;
-    }
-
-    @Override
     public JsonObject body() {
       return new JsonObject().put("instance", instance).put("node", node);
     }
@@ -57,11 +50,6 @@ public sealed interface ProviderMessage extends BusBody {
   /** The pipeline no longer uses this instance for {@code reply}: its slot is free. No reply expected. */
   record ReplyDone(String reply) implements ProviderMessage {
     public static final String TYPE = "reply-done";
-
-    @Override
-    public String type() {
-      return TYPE;
-    }
 
     @Override
     public JsonObject body() {
@@ -81,11 +69,6 @@ public sealed interface ProviderMessage extends BusBody {
     public static final String TYPE = "cancel";
 
     @Override
-    public String type() {
-      return TYPE;
-    }
-
-    @Override
     public JsonObject body() {
       return new JsonObject().put("stream", stream).put("deadlineMissed", deadlineMissed);
     }
@@ -101,11 +84,6 @@ public sealed interface ProviderMessage extends BusBody {
     public static final String TYPE = "probe";
 
     @Override
-    public String type() {
-      return TYPE;
-    }
-
-    @Override
     public JsonObject body() {
       return request.toJson();
     }
@@ -118,11 +96,6 @@ public sealed interface ProviderMessage extends BusBody {
   /** The reply to a {@link Probe}: the sentence's PCM s16le mono, its rate in the {@code sampleRate} header. */
   record ProbeAudio(Buffer pcm, int sampleRate) implements ProviderMessage {
     public static final String TYPE = "pcm";
-
-    @Override
-    public String type() {
-      return TYPE;
-    }
 
     @Override
     public Buffer body() {

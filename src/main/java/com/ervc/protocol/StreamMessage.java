@@ -22,11 +22,6 @@ public sealed interface StreamMessage extends BusBody {
     public static final String TYPE = "start";
 
     @Override
-    public String type() {
-      return TYPE;
-    }
-
-    @Override
     public JsonObject body() {
       return new JsonObject().put("provider", provider).put("voice", voice).put("sampleRate", sampleRate)
           .put("sentences", sentences).put("quality", quality);
@@ -44,11 +39,6 @@ public sealed interface StreamMessage extends BusBody {
     public static final String TYPE = "sentence";
 
     @Override
-    public String type() {
-      return TYPE;
-    }
-
-    @Override
     public JsonObject body() {
       return new JsonObject().put("index", index).put("text", text);
     }
@@ -64,11 +54,6 @@ public sealed interface StreamMessage extends BusBody {
     public static final String TYPE = "audio";
 
     @Override
-    public String type() {
-      return TYPE;
-    }
-
-    @Override
     public Buffer body() {
       return pcm;
     }
@@ -76,10 +61,7 @@ public sealed interface StreamMessage extends BusBody {
 
   /** Receiver, last message on success: the sentence's audio is complete. */
   record SentenceEnd() implements StreamMessage {
-    @Override
-    public String type() {
-      return Summary.TYPE;
-    }
+    public static final String TYPE = "end";
 
     @Override
     public Object body() {
@@ -100,11 +82,6 @@ public sealed interface StreamMessage extends BusBody {
 
     public Summary {
       switches = List.copyOf(switches);
-    }
-
-    @Override
-    public String type() {
-      return TYPE;
     }
 
     @Override
@@ -160,11 +137,6 @@ public sealed interface StreamMessage extends BusBody {
     }
 
     @Override
-    public String type() {
-      return TYPE;
-    }
-
-    @Override
     public boolean last() {
       return true;
     }
@@ -177,7 +149,8 @@ public sealed interface StreamMessage extends BusBody {
     /** An unknown or missing code reads as {@link ErrorCode#INTERNAL}. */
     public static Failure from(Object body) {
       JsonObject json = body instanceof JsonObject j ? j : new JsonObject();
-      return new Failure(ErrorCode.fromWire(json.getString("code")).orElse(ErrorCode.INTERNAL), json.getString("message"));
+      ErrorCode code = ErrorCode.fromWire(json.getString("code")).orElse(ErrorCode.INTERNAL);
+      return new Failure(code, json.getString("message"));
     }
 
     public SpeechException exception() {

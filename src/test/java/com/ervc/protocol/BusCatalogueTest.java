@@ -44,6 +44,15 @@ class BusCatalogueTest {
   }
 
   @Test
+  void eachEntryIsBoundToTheRecordOfItsExample() {
+    for (BusMessage m : BusMessage.values()) {
+      BusBody example = m.example();
+      assertEquals(m.bodyType(), example.getClass(), m.name());
+      assertEquals(m.type(), example.type(), m.name());
+    }
+  }
+
+  @Test
   void everyAddressOfTheCodeIsCatalogued() {
     Set<String> catalogued = new HashSet<>();
     for (BusMessage m : BusMessage.values()) {
