@@ -30,7 +30,7 @@ public final class CacheVerticle extends VerticleBase {
   }
 
   private void get(Message<Object> msg) {
-    if (!BusProtocol.accepts(msg)) {
+    if (!BusProtocol.accepts(msg, CacheMessage.Get.TYPE)) {
       return;
     }
     CacheMessage.Get get;
@@ -44,7 +44,7 @@ public final class CacheVerticle extends VerticleBase {
   }
 
   private void put(Message<Object> msg) {
-    if (!BusProtocol.accepts(msg)) {
+    if (!BusProtocol.accepts(msg, CacheMessage.Put.TYPE)) {
       return;
     }
     CacheMessage.Put put;
@@ -58,7 +58,7 @@ public final class CacheVerticle extends VerticleBase {
   }
 
   private void stats(Message<Object> msg) {
-    if (BusProtocol.accepts(msg)) {
+    if (BusProtocol.accepts(msg, CacheMessage.StatsRequest.TYPE)) {
       reply(msg, new CacheMessage.Stats(cache.stats()));
     }
   }

@@ -37,7 +37,7 @@ public final class LoadRegistry {
   public Future<Void> listen(Vertx vertx) {
     vertx.eventBus().<String>localConsumer(NODE_LEFT, msg -> nodeLeft(msg.body()));
     return vertx.eventBus().<JsonObject>consumer(Addresses.PROVIDER_LOAD, msg -> {
-          if (BusProtocol.accepts(msg)) {
+          if (BusProtocol.accepts(msg, ProviderLoad.TYPE)) {
             update(ProviderLoad.fromJson(msg.body()), System.currentTimeMillis());
           }
         }).completion()

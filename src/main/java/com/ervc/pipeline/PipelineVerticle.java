@@ -76,7 +76,7 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
   }
 
   private void handle(Message<Object> msg) {
-    if (!BusProtocol.accepts(msg)) {
+    if (!BusProtocol.accepts(msg, PipelineStart.TYPE)) {
       return;
     }
     PipelineStart start;

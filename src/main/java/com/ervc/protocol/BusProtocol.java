@@ -72,4 +72,22 @@ public final class BusProtocol {
     }
     return false;
   }
+
+  /**
+   * {@link #accepts(Message)} for an address that takes one message type: another type is refused with
+   * {@link ErrorCode#INVALID_REQUEST} (when a reply is expected) and dropped.
+   */
+  public static boolean accepts(Message<?> msg, String type) {
+    if (!accepts(msg)) {
+      return false;
+    }
+    String received = msg.headers().get(H_TYPE);
+    if (type.equals(received)) {
+      return true;
+    }
+    if (msg.replyAddress() != null) {
+      msg.fail(ErrorCode.INVALID_REQUEST.status(), "unknown message type '" + received + "' on " + msg.address());
+    }
+    return false;
+  }
 }

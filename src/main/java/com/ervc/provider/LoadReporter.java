@@ -2,6 +2,7 @@ package com.ervc.provider;
 
 import com.ervc.protocol.Addresses;
 import com.ervc.protocol.BusProtocol;
+import com.ervc.protocol.LoadRequest;
 import com.ervc.protocol.ProviderLoad;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -33,7 +34,7 @@ final class LoadReporter {
   /** Answers load requests from now on. */
   Future<Void> listen() {
     return vertx.eventBus().consumer(Addresses.PROVIDER_LOAD_REQUEST, msg -> {
-      if (BusProtocol.accepts(msg)) {
+      if (BusProtocol.accepts(msg, LoadRequest.TYPE)) {
         publish();
       }
     }).completion();

@@ -99,7 +99,7 @@ class BusMessagesTest {
   }
 
   @Test
-  void aReceiverRefusesAnotherMajorVersionWithAnExplicitFailure() throws Exception {
+  void aReceiverRefusesAnotherMajorVersionOrAnotherTypeWithAnExplicitFailure() throws Exception {
     vertx = Vertx.vertx();
     vertx.eventBus().consumer("test.versioned", msg -> {
       if (BusProtocol.accepts(msg)) {
@@ -116,6 +116,17 @@ class BusMessagesTest {
     ReplyException e = (ReplyException) refused.cause();
     assertEquals(BusProtocol.UNSUPPORTED_VERSION, e.failureCode());
     assertTrue(e.getMessage().contains("protocol version 2.0 is not supported"), e.getMessage());
+    vertx.eventBus().consumer("test.typed", msg -> {
+      if (BusProtocol.accepts(msg, LoadRequest.TYPE)) {
+        msg.reply("handled");
+      }
+    }).completion().await(10, TimeUnit.SECONDS);
+    assertEquals("handled", vertx.eventBus().request("test.typed", null, BusProtocol.options(request))
+        .await(10, TimeUnit.SECONDS).body());
+    var mistyped = vertx.eventBus().request("test.typed", null, BusProtocol.options(new CacheMessage.StatsRequest()));
+    mistyped.otherwiseEmpty().await(10, TimeUnit.SECONDS);
+    assertEquals(ErrorCode.INVALID_REQUEST.status(), ((ReplyException) mistyped.cause()).failureCode());
+    assertEquals("unknown message type 'stats-request' on test.typed", mistyped.cause().getMessage());
     var unversioned = vertx.eventBus().request("test.versioned", null);
     unversioned.otherwiseEmpty().await(10, TimeUnit.SECONDS);
     assertEquals(BusProtocol.UNSUPPORTED_VERSION, ((ReplyException) unversioned.cause()).failureCode());
