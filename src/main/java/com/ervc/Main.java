@@ -4,8 +4,7 @@ import ch.qos.logback.classic.Level;
 import com.ervc.cluster.Node;
 import com.ervc.config.ConfigException;
 import com.ervc.config.ConfigLoader;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import com.ervc.config.ServiceConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +27,7 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    JsonObject config;
+    ServiceConfig config;
     try {
       config = loadConfig(args, System.getenv());
     } catch (ConfigException e) {
@@ -41,7 +40,7 @@ public final class Main {
       System.exit(2);
       return;
     }
-    setLogLevel(config.getJsonObject("logging").getString("level"));
+    setLogLevel(config.logging().level());
     Logger log = LoggerFactory.getLogger(Main.class);
     Node node;
     try {
@@ -55,7 +54,7 @@ public final class Main {
       System.exit(1);
       return;
     }
-    long stopSeconds = config.getJsonObject("node").getLong("shutdownDrainSeconds") + 30;
+    long stopSeconds = config.node().shutdownDrainSeconds() + 30L;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("shutting down: draining streams and leaving the cluster");
       try {
@@ -67,7 +66,7 @@ public final class Main {
     }, "ervc-shutdown"));
   }
 
-  static JsonObject loadConfig(String[] args, Map<String, String> env) {
+  static ServiceConfig loadConfig(String[] args, Map<String, String> env) {
     Map<String, String> effectiveEnv = new HashMap<>(env);
     Path file = null;
     for (int i = 0; i < args.length; i++) {
@@ -79,11 +78,7 @@ public final class Main {
         default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "' in " + Arrays.toString(args));
       }
     }
-    JsonObject config = ConfigLoader.load(file, effectiveEnv);
-    if (config.getJsonObject("node").getJsonArray("roles", new JsonArray()).isEmpty()) {
-      throw new ConfigException("config: NODE_ROLES is empty");
-    }
-    return config;
+    return ConfigLoader.load(file, effectiveEnv);
   }
 
   private static String value(String[] args, int index, String flag) {

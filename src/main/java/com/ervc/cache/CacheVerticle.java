@@ -1,24 +1,28 @@
 package com.ervc.cache;
 
 import com.ervc.cluster.Addresses;
+import com.ervc.config.CacheConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
 
 /** Serves the audio cache on the event bus: Redis when {@code cache.redisUrl} is set, else in-process LRU. */
 public final class CacheVerticle extends VerticleBase {
+  private final CacheConfig settings;
   private AudioCache cache;
+
+  public CacheVerticle(CacheConfig settings) {
+    this.settings = settings;
+  }
 
   @Override
   public Future<?> start() {
-    JsonObject cfg = config().getJsonObject("cache");
-    long ttlMs = cfg.getLong("ttlSeconds") * 1000;
-    String redisUrl = cfg.getString("redisUrl");
+    long ttlMs = settings.ttlSeconds() * 1000L;
+    String redisUrl = settings.redisUrl();
     cache = redisUrl == null
-        ? new LruAudioCache(cfg.getInteger("maxEntries"), cfg.getLong("maxBytes"), ttlMs, System::currentTimeMillis)
-        : new RedisAudioCache(vertx, redisUrl, ttlMs, cfg.getLong("timeoutMs"));
+        ? new LruAudioCache(settings.maxEntries(), settings.maxBytes(), ttlMs, System::currentTimeMillis)
+        : new RedisAudioCache(vertx, redisUrl, ttlMs, settings.timeoutMs());
     var bus = vertx.eventBus();
     return Future.all(
         bus.<String>consumer(Addresses.CACHE_GET, this::get).completion(),

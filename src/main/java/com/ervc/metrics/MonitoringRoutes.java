@@ -1,5 +1,6 @@
 package com.ervc.metrics;
 
+import com.ervc.config.MetricsConfig;
 import com.ervc.health.HealthService;
 import com.ervc.provider.ErrorCode;
 import com.ervc.security.BearerToken;
@@ -23,7 +24,7 @@ public final class MonitoringRoutes {
    * @param extras     node-specific figures added to the health report under "gateway" (null for none)
    * @param withMetrics whether this router serves /metrics (false when a separate metrics port is configured)
    */
-  public static void mount(Router router, HealthService health, ServiceMetrics metrics, JsonObject config,
+  public static void mount(Router router, HealthService health, ServiceMetrics metrics, MetricsConfig settings,
                            Supplier<JsonObject> extras, boolean withMetrics) {
     router.get("/live").handler(rc -> rc.json(new JsonObject().put("status", "alive")));
     router.get("/health").handler(rc -> health.report().onComplete(ar -> {
@@ -37,9 +38,8 @@ public final class MonitoringRoutes {
       JsonObject report = ar.succeeded() ? ar.result() : failedReport(ar.cause()).put("ready", false);
       respond(rc, report.getBoolean("ready"), report);
     }));
-    JsonObject metricsConfig = config.getJsonObject("metrics");
-    if (withMetrics && metricsConfig.getBoolean("prometheusEnabled")) {
-      String token = metricsConfig.getString("token");
+    if (withMetrics && settings.prometheusEnabled()) {
+      String token = settings.token();
       router.get("/metrics").handler(rc -> {
         if (token != null && !BearerToken.matches(rc.request(), token)) {
           rc.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer")

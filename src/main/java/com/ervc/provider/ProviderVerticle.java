@@ -3,6 +3,8 @@ package com.ervc.provider;
 import com.ervc.cluster.Addresses;
 import com.ervc.cluster.Drainable;
 import com.ervc.cluster.StreamSender;
+import com.ervc.config.ServiceConfig;
+import com.ervc.config.TtsConfig;
 import com.ervc.metrics.ServiceMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -39,6 +41,7 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
   private final AtomicBoolean reportPending = new AtomicBoolean();
   private final String instanceId = UUID.randomUUID().toString();
   private final ServiceMetrics metrics;
+  private final ServiceConfig config;
   private ProviderDirectory directory;
   private volatile ProviderInfo info;
   private long announcer = -1;
@@ -54,8 +57,14 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
   /** Set by a drain: the instance stays out of the directory and the load view from then on. */
   private boolean draining;
 
-  protected ProviderVerticle(ServiceMetrics metrics) {
+  protected ProviderVerticle(ServiceMetrics metrics, ServiceConfig config) {
     this.metrics = metrics;
+    this.config = config;
+  }
+
+  /** The node's configuration, for the sections a provider reads. */
+  protected final ServiceConfig configuration() {
+    return config;
   }
 
   /** The provider name used in addresses, requests and the directory. */
@@ -87,16 +96,12 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
   @Override
   public Future<?> start() {
     directory = new ProviderDirectory(vertx);
-    JsonObject tts = config().getJsonObject("tts");
-    JsonObject own = config().getJsonObject("providers").getJsonObject(name(), new JsonObject());
-    Integer ownCapacity = own.getInteger("maxLoad");
-    admission = new Admission(ownCapacity != null ? ownCapacity : tts.getInteger("maxLoadPerProvider"), maxQueue(),
-        System::currentTimeMillis);
-    breaker = new CircuitBreaker(tts.getInteger("circuitFailureThreshold"), tts.getLong("circuitOpenMs"),
-        System::currentTimeMillis);
-    streamWindow = tts.getInteger("streamWindow");
-    streamStallMs = tts.getLong("streamStallTimeoutMs");
-    String nodeId = config().getJsonObject("node").getString("id", "local");
+    TtsConfig tts = config.tts();
+    admission = new Admission(config.providerCapacity(name()), maxQueue(), System::currentTimeMillis);
+    breaker = new CircuitBreaker(tts.circuitFailureThreshold(), tts.circuitOpenMs(), System::currentTimeMillis);
+    streamWindow = tts.streamWindow();
+    streamStallMs = tts.streamStallTimeoutMs();
+    String nodeId = config.node().id() != null ? config.node().id() : "local";
     return probe(nodeId)
         .recover(failure -> Future.failedFuture(new IllegalStateException(
             "provider '" + name() + "' is unavailable on this node: " + failure.getMessage(), failure)))
@@ -296,7 +301,7 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
       return;
     }
     TtsRequest probe = TtsRequest.parse(new JsonObject().put("text", CircuitBreaker.PROBE_TEXT), Integer.MAX_VALUE,
-        config().getJsonObject("tts").getInteger("sampleRate")).withProvider(name(), serving.defaultVoice());
+        config.tts().sampleRate()).withProvider(name(), serving.defaultVoice());
     long[] bytes = {0};
     long[] lastAudioMs = {-1};
     long startMs = System.currentTimeMillis();
@@ -314,9 +319,8 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
     }
     // The probe meets the pipeline's deadlines, or it proves nothing: first audio, then no long silence.
     Promise<Void> judged = Promise.promise();
-    JsonObject tts = config().getJsonObject("tts");
-    long firstByteMs = tts.getLong("providerTimeoutMs");
-    long stallMs = tts.getLong("providerStallTimeoutMs");
+    long firstByteMs = config.tts().providerTimeoutMs();
+    long stallMs = config.tts().providerStallTimeoutMs();
     long watch = vertx.setPeriodic(Math.max(10, Math.min(250, stallMs / 4)), id -> {
       long now = System.currentTimeMillis();
       synchronized (bytes) {

@@ -3,6 +3,7 @@ package com.ervc.provider.cloud;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import com.ervc.config.CloudConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
@@ -48,14 +49,14 @@ public final class CloudHttp {
   private final Vertx vertx;
   private final Context context;
   private final HttpClientAgent client;
-  private final CloudSettings settings;
+  private final CloudConfig settings;
   private final String provider;
   private final List<String> secrets;
   private final Consumer<CloudError> onDisabled;
   private final Predicate<CloudError> switchCredentials;
   private long backOffUntil;
 
-  public CloudHttp(Vertx vertx, String provider, CloudSettings settings, List<String> secrets,
+  public CloudHttp(Vertx vertx, String provider, CloudConfig settings, List<String> secrets,
                    Consumer<CloudError> onDisabled, Predicate<CloudError> switchCredentials) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();

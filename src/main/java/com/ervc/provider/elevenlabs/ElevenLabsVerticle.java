@@ -1,5 +1,7 @@
 package com.ervc.provider.elevenlabs;
 
+import com.ervc.config.ElevenLabsConfig;
+import com.ervc.config.ServiceConfig;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.provider.AudioOut;
 import com.ervc.provider.Emotion;
@@ -26,8 +28,12 @@ public final class ElevenLabsVerticle extends CloudProviderVerticle {
 
   private final Map<String, String> languages = new ConcurrentHashMap<>();
 
-  public ElevenLabsVerticle(ServiceMetrics metrics) {
-    super(metrics);
+  public ElevenLabsVerticle(ServiceMetrics metrics, ServiceConfig config) {
+    super(metrics, config);
+  }
+
+  private ElevenLabsConfig settings() {
+    return configuration().providers().elevenlabs();
   }
 
   @Override
@@ -36,11 +42,11 @@ public final class ElevenLabsVerticle extends CloudProviderVerticle {
   }
 
   private String apiKey() {
-    return settings().getString("apiKey");
+    return settings().apiKey();
   }
 
   private String baseUrl() {
-    return settings().getString("baseUrl").replaceAll("/+$", "");
+    return settings().baseUrl().replaceAll("/+$", "");
   }
 
   @Override

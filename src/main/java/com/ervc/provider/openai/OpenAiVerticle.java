@@ -1,5 +1,7 @@
 package com.ervc.provider.openai;
 
+import com.ervc.config.OpenAiConfig;
+import com.ervc.config.ServiceConfig;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.provider.AudioOut;
 import com.ervc.provider.Emotion;
@@ -21,8 +23,12 @@ import java.util.Map;
 public final class OpenAiVerticle extends CloudProviderVerticle {
   public static final String NAME = "openai";
 
-  public OpenAiVerticle(ServiceMetrics metrics) {
-    super(metrics);
+  public OpenAiVerticle(ServiceMetrics metrics, ServiceConfig config) {
+    super(metrics, config);
+  }
+
+  private OpenAiConfig settings() {
+    return configuration().providers().openai();
   }
 
   @Override
@@ -31,7 +37,7 @@ public final class OpenAiVerticle extends CloudProviderVerticle {
   }
 
   private String apiKey() {
-    return settings().getString("apiKey");
+    return settings().apiKey();
   }
 
   @Override
@@ -55,7 +61,7 @@ public final class OpenAiVerticle extends CloudProviderVerticle {
   /** Input beyond the model's limit is sent as consecutive requests into the same audio stream. */
   @Override
   protected Future<Void> speak(TtsRequest sentence, AudioOut out) {
-    String url = settings().getString("baseUrl").replaceAll("/+$", "") + "/audio/speech";
+    String url = settings().baseUrl().replaceAll("/+$", "") + "/audio/speech";
     Map<String, String> headers = Map.of("Authorization", "Bearer " + apiKey(), "Content-Type", "application/json",
         "Accept", "application/octet-stream");
     Future<Void> chain = Future.succeededFuture();

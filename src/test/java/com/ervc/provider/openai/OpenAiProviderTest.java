@@ -1,5 +1,6 @@
 package com.ervc.provider.openai;
 
+import com.ervc.config.ServiceConfig;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.provider.Emotion;
 import com.ervc.provider.ProviderHarness;
@@ -19,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -43,7 +44,7 @@ class OpenAiProviderTest extends CloudProviderContract {
   }
 
   @Override
-  protected Function<ServiceMetrics, ProviderVerticle> factory() {
+  protected BiFunction<ServiceMetrics, ServiceConfig, ProviderVerticle> factory() {
     return OpenAiVerticle::new;
   }
 
