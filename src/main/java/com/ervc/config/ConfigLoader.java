@@ -20,7 +20,7 @@ public final class ConfigLoader {
   }
 
   /** The embedded defaults as a JSON tree, in the shape a {@code --config} file has. */
-  public static JsonObject defaults() {
+  static JsonObject defaults() {
     JsonObject config = new JsonObject();
     for (Setting setting : Settings.ALL) {
       put(config, setting.path(), setting.defaultValue() instanceof List<?> items ? new JsonArray(List.copyOf(items))

@@ -22,7 +22,7 @@ public record ServiceConfig(NodeConfig node, ClusterConfig cluster, HttpConfig h
     }
   }
 
-  /** This configuration as the node that joined the cluster as {@code nodeId} sees it (see {@link NodeConfig#joined}). */
+  /** This configuration as the node that joined the cluster as {@code nodeId} sees it ({@link NodeConfig#joined}). */
   public ServiceConfig joined(String nodeId, String nodeName) {
     return new ServiceConfig(node.joined(nodeId, nodeName), cluster, http, tts, cache, limits, auth, providers, metrics,
         admin, health, logging);
