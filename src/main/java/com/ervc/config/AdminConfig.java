@@ -10,6 +10,7 @@ import static com.ervc.config.Setting.string;
 public record AdminConfig(String token) {
   static final Setting TOKEN = string("admin.token", "ADMIN_TOKEN", null)
       .orNull()
+      .asCredential()
       .matching(Settings.TOKEN, Settings.TOKEN_HINT)
       .documented("`null`, or at least 16 printable ASCII characters without spaces (`[!-~]{16,}`)")
       .describe("Enables the admin API of the node (`POST`/`GET /admin/v1/drain`, see "

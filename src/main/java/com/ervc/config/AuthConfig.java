@@ -24,6 +24,7 @@ public record AuthConfig(String mode, String jwtAlgorithm, String jwtSecret, Str
           + "verifies with `auth.jwtSecret`; `RS256` and `ES256` with `auth.jwtPublicKey`. Ignored in dev mode, "
           + "which always uses HS256.");
   static final Setting JWT_SECRET = string("auth.jwtSecret", "JWT_SECRET", null).orNull()
+      .asCredential()
       .documented("`null`, or at least 32 bytes (UTF-8)")
       .describe("HMAC key for HS256, used as given (not base64-decoded). Needed in jwt mode with HS256; in dev mode "
           + "it signs the dev tokens, so every node with the same key accepts them (without it each node uses a "

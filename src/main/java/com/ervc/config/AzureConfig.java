@@ -9,6 +9,7 @@ import static com.ervc.config.Setting.string;
 /** The {@code providers.azure.*} keys: the Azure Speech cloud provider. */
 public record AzureConfig(String key, String region, String endpoint, String tokenEndpoint, String auth) {
   static final Setting KEY = string("providers.azure.key", "AZURE_SPEECH_KEY", null).orNull()
+      .asCredential()
       .documented("any string")
       .describe("**Secret.** Azure Speech resource key: sent as `Ocp-Apim-Subscription-Key`, or exchanged for bearer "
           + "tokens when `providers.azure.auth` is `token`. Without it `azure` is announced unavailable with the "

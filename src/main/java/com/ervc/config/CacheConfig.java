@@ -18,6 +18,7 @@ public record CacheConfig(int maxEntries, long maxBytes, int ttlSeconds, String 
       .describe("Lifetime of a cache entry. Both backends use it; Redis gets `PX ttl`.");
   static final Setting REDIS_URL = string("cache.redisUrl", "REDIS_URL", null)
       .orNull()
+      .asCredential()
       .matching("(redis|rediss|unix)://.+", "a URL starting with redis://, rediss:// or unix://")
       .documented("`null`, or a URL starting with `redis://`, `rediss://` or `unix://`")
       .describe("When set, the cache role stores entries in Redis, shared by all cache nodes, and the gateways keep "

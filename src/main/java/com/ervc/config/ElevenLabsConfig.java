@@ -9,6 +9,7 @@ import static com.ervc.config.Setting.string;
 /** The {@code providers.elevenlabs.*} keys: the ElevenLabs cloud provider. */
 public record ElevenLabsConfig(String apiKey, String baseUrl) {
   static final Setting API_KEY = string("providers.elevenlabs.apiKey", "ELEVENLABS_API_KEY", null).orNull()
+      .asCredential()
       .documented("any string")
       .describe("**Secret.** ElevenLabs API key, sent as `xi-api-key`. Without it a `providers` node announces "
           + "`elevenlabs` with `available: false` and `detail` \"not configured: set ELEVENLABS_API_KEY\", and no "

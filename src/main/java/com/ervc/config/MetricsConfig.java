@@ -24,6 +24,7 @@ public record MetricsConfig(boolean prometheusEnabled, Integer port, String toke
           + "An empty `METRICS_PORT` means `null`.");
   static final Setting TOKEN = string("metrics.token", "METRICS_TOKEN", null)
       .orNull()
+      .asCredential()
       .matching(Settings.TOKEN, Settings.TOKEN_HINT)
       .documented("`null`, or at least 16 printable ASCII characters without spaces (`[!-~]{16,}`)")
       .describe("When set, `/metrics` answers only requests carrying exactly `Authorization: Bearer <token>` "

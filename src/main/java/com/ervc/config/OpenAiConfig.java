@@ -9,6 +9,7 @@ import static com.ervc.config.Setting.string;
 /** The {@code providers.openai.*} keys: the OpenAI cloud provider. */
 public record OpenAiConfig(String apiKey, String baseUrl) {
   static final Setting API_KEY = string("providers.openai.apiKey", "OPENAI_API_KEY", null).orNull()
+      .asCredential()
       .documented("any string")
       .describe("**Secret.** OpenAI API key (`Authorization: Bearer`). Without it `openai` is announced unavailable "
           + "with the reason.");

@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -18,58 +17,61 @@ import java.util.regex.Pattern;
  * @param defaultValue the embedded default as a JSON value (String, Integer, Boolean, a list of strings, or null)
  * @param allowedText  how the reference table states the allowed values, or null to derive it from the checks
  * @param description  what the key does, as the reference table states it (Markdown, one line)
+ * @param credential   whether the value is a credential, which no error message may show
  */
 public record Setting(String path, String env, Type type, boolean nullable, List<String> allowed,
                       long min, long max, Pattern pattern, String patternHint, Object defaultValue,
-                      String allowedText, String description) {
+                      String allowedText, String description, boolean credential) {
 
-  public enum Type { STRING, INT, BOOL, STRING_LIST, DOUBLE }
-
-  /** Keys whose values never appear in an error message (they hold credentials). */
-  static final Set<String> SECRETS = Set.of("cache.redisUrl", "metrics.token", "admin.token", "auth.jwtSecret",
-      "providers.elevenlabs.apiKey", "providers.azure.key", "providers.openai.apiKey");
+  public enum Type { STRING, INT, BOOL, STRING_LIST }
 
   static Setting string(String path, String env, String defaultValue) {
-    return new Setting(path, env, Type.STRING, false, List.of(), 0, 0, null, null, defaultValue, null, null);
+    return new Setting(path, env, Type.STRING, false, List.of(), 0, 0, null, null, defaultValue, null, null, false);
   }
 
   static Setting integer(String path, String env, Integer defaultValue, long min, long max) {
-    return new Setting(path, env, Type.INT, false, List.of(), min, max, null, null, defaultValue, null, null);
+    return new Setting(path, env, Type.INT, false, List.of(), min, max, null, null, defaultValue, null, null, false);
   }
 
   static Setting bool(String path, String env, boolean defaultValue) {
-    return new Setting(path, env, Type.BOOL, false, List.of(), 0, 0, null, null, defaultValue, null, null);
+    return new Setting(path, env, Type.BOOL, false, List.of(), 0, 0, null, null, defaultValue, null, null, false);
   }
 
   static Setting list(String path, String env, String... defaultValue) {
     return new Setting(path, env, Type.STRING_LIST, false, List.of(), 0, 0, null, null, List.of(defaultValue), null,
-        null);
+        null, false);
   }
 
   Setting oneOf(String... values) {
     return new Setting(path, env, type, nullable, List.of(values), min, max, pattern, patternHint, defaultValue,
-        allowedText, description);
+        allowedText, description, credential);
   }
 
   Setting orNull() {
     return new Setting(path, env, type, true, allowed, min, max, pattern, patternHint, defaultValue, allowedText,
-        description);
+        description, credential);
   }
 
   Setting matching(String regex, String hint) {
     return new Setting(path, env, type, nullable, allowed, min, max, Pattern.compile(regex), hint, defaultValue,
-        allowedText, description);
+        allowedText, description, credential);
   }
 
   /** States the allowed values in the reference table where the checks alone do not say it well. */
   Setting documented(String text) {
     return new Setting(path, env, type, nullable, allowed, min, max, pattern, patternHint, defaultValue, text,
-        description);
+        description, credential);
+  }
+
+  /** Marks a credential: error messages show {@code '***'} in place of its value. */
+  Setting asCredential() {
+    return new Setting(path, env, type, nullable, allowed, min, max, pattern, patternHint, defaultValue, allowedText,
+        description, true);
   }
 
   Setting describe(String text) {
     return new Setting(path, env, type, nullable, allowed, min, max, pattern, patternHint, defaultValue, allowedText,
-        text);
+        text, credential);
   }
 
   /** The name an operator knows this key by: the env variable when there is one, else the JSON path. */
@@ -90,13 +92,6 @@ public record Setting(String path, String env, Type type, boolean nullable, List
           yield Long.parseLong(value);
         } catch (NumberFormatException e) {
           throw invalid(raw, "an integer");
-        }
-      }
-      case DOUBLE -> {
-        try {
-          yield Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-          throw invalid(raw, "a number");
         }
       }
       case BOOL -> switch (value.toLowerCase(Locale.ROOT)) {
@@ -135,12 +130,6 @@ public record Setting(String path, String env, Type type, boolean nullable, List
           throw invalid(value, "an integer between " + min + " and " + max);
         }
         yield v <= Integer.MAX_VALUE ? (Object) (int) v : (Object) v;
-      }
-      case DOUBLE -> {
-        if (!(value instanceof Number n)) {
-          throw invalid(value, "a number");
-        }
-        yield n.doubleValue();
       }
       case BOOL -> {
         if (!(value instanceof Boolean)) {
@@ -207,7 +196,7 @@ public record Setting(String path, String env, Type type, boolean nullable, List
   }
 
   ConfigException invalid(Object value, String expected) {
-    String shown = SECRETS.contains(path) && value != null ? "'***'"
+    String shown = credential && value != null ? "'***'"
         : value instanceof JsonObject || value instanceof JsonArray ? value.toString() : "'" + value + "'";
     return new ConfigException("config: " + displayName() + " = " + shown + " is not allowed; expected " + expected);
   }

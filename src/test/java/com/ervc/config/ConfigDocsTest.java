@@ -47,7 +47,7 @@ class ConfigDocsTest {
     Files.createDirectories(generated.getParent());
     Files.writeString(generated, expected);
     fail(DOC + " differs from the settings in com.ervc.config. Regenerate it with"
-        + " `mvn -B -o verify -Dtest=ConfigDocsTest -Dconfig.docs.write=true -Dsurefire.failIfNoSpecifiedTests=false`"
+        + " `mvn -B -o verify -DskipITs -Dtest=ConfigDocsTest -Dconfig.docs.write=true`"
         + " or copy " + generated + " over it, and review the diff.");
   }
 
@@ -89,7 +89,6 @@ class ConfigDocsTest {
       case INT -> "integer";
       case BOOL -> "boolean";
       case STRING_LIST -> "list of strings";
-      case DOUBLE -> "number";
     };
     return s.nullable() ? type + ", nullable" : type;
   }
@@ -105,7 +104,6 @@ class ConfigDocsTest {
       case STRING -> !s.allowed().isEmpty() ? s.allowed().stream().map(v -> "`" + v + "`").collect(Collectors.joining(", "))
           : s.pattern() != null ? s.patternHint() : "any string";
       case STRING_LIST -> "strings";
-      case DOUBLE -> "a number";
     };
     return s.nullable() ? "`null`, or " + derived : derived;
   }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -237,7 +237,7 @@ class ConfigLoaderTest {
     List<Arguments> cases = new ArrayList<>();
     for (Setting setting : Settings.ALL) {
       String bad = switch (setting.type()) {
-        case INT, DOUBLE -> "twelve";
+        case INT -> "twelve";
         case BOOL -> "perhaps";
         // The directory patterns only refuse blank paths; every other pattern refuses this free text.
         case STRING -> setting.path().equals("http.webroot") || setting.path().equals("providers.onnx.modelDir") ? " "
@@ -245,7 +245,7 @@ class ConfigLoaderTest {
         case STRING_LIST -> setting.path().equals("node.roles") ? "gateway,nobody" : null;
       };
       if (bad != null) {
-        cases.add(arguments(setting.env(), setting.path(), bad));
+        cases.add(arguments(setting.env(), setting.path(), bad, setting.credential()));
       }
     }
     return cases.stream();
@@ -253,13 +253,13 @@ class ConfigLoaderTest {
 
   @ParameterizedTest(name = "{0}={2}")
   @MethodSource("rejectableSettings")
-  void everyEnvErrorIsOneLineNamingKeyAndValue(String env, String path, String bad) {
+  void everyEnvErrorIsOneLineNamingKeyAndValue(String env, String path, String bad, boolean credential) {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of(env, bad)));
 
     String message = e.getMessage();
     assertFalse(message.contains("\n") || message.contains("\r"), message);
     assertTrue(message.startsWith("config: " + env + " (" + path + ") = "), message);
-    if (Setting.SECRETS.contains(path)) {
+    if (credential) {
       // Credentials are never echoed, not even invalid ones.
       assertTrue(message.contains("= '***'") && !message.contains(bad), message);
       return;
@@ -296,6 +296,15 @@ class ConfigLoaderTest {
     ConfigException rsa = assertThrows(ConfigException.class,
         () -> ConfigLoader.load(null, Map.of("AUTH_MODE", "jwt", "JWT_ALGORITHM", "RS256")));
     assertEquals("config: AUTH_MODE=jwt needs JWT_PUBLIC_KEY for JWT_ALGORITHM=RS256", rsa.getMessage());
+  }
+
+  @Test
+  void everyCredentialIsMarked() {
+    Set<String> secrets = Settings.ALL.stream().filter(Setting::credential).map(Setting::path)
+        .collect(Collectors.toCollection(TreeSet::new));
+
+    assertEquals(new TreeSet<>(List.of("admin.token", "auth.jwtSecret", "cache.redisUrl", "metrics.token",
+        "providers.azure.key", "providers.elevenlabs.apiKey", "providers.openai.apiKey")), secrets);
   }
 
   @Test
