@@ -2,6 +2,7 @@ package com.ervc.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,6 +81,52 @@ class ConfigLoaderTest {
     assertTrue(config.auth().devMode());
   }
 
+  /** A valid value for each pattern a string setting may have, different from every default. */
+  private static final Map<String, String> PATTERN_SAMPLES = Map.of(
+      Settings.HOST, "127.0.0.7", // loopback, so that HTTP_HOST keeps dev mode
+      Settings.BASE_URL, "https://proxy.example.test/v1",
+      Settings.TOKEN, "0123456789abcdef-token",
+      Settings.DIRECTORY, "elsewhere/dir",
+      "[A-Za-z0-9._\\-]{1,63}", "node-7",
+      "[A-Za-z0-9._\\-]{1,64}", "cluster-7",
+      "(redis|rediss|unix)://.+", "redis://cache.example.test:6379/1",
+      "[a-z0-9]+", "westeurope");
+
+  /** For each setting: a raw environment value other than its default that every check accepts. */
+  static Stream<Arguments> oneEnvValuePerSetting() {
+    return Settings.ALL.stream().map(setting -> {
+      String raw = switch (setting.type()) {
+        case INT -> setting.defaultValue() == null ? String.valueOf(setting.min())
+            : String.valueOf((Integer) setting.defaultValue() + 1);
+        case BOOL -> String.valueOf(!(Boolean) setting.defaultValue());
+        case STRING -> !setting.allowed().isEmpty()
+            ? setting.allowed().stream().filter(v -> !v.equals(setting.defaultValue())).findFirst().orElseThrow()
+            : setting.pattern() != null ? PATTERN_SAMPLES.get(setting.pattern().pattern())
+            // Free text, long enough for the 32-byte minimum of auth.jwtSecret.
+            : "free text of at least thirty-two bytes";
+        case STRING_LIST -> setting.path().equals("node.roles") ? "cache" : "10.0.0.0/8";
+      };
+      return arguments(setting.env(), raw, setting);
+    });
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @MethodSource("oneEnvValuePerSetting")
+  void everyEnvironmentVariableReachesItsSectionRecord(String env, String raw, Setting setting) {
+    assertTrue(setting.pattern() == null || setting.pattern().matcher(raw).matches(), "sample for " + setting.path());
+
+    ServiceConfig config = ConfigLoader.load(null, Map.of(env, raw));
+
+    Object expected = switch (setting.type()) {
+      case INT -> Long.parseLong(raw);
+      case BOOL -> Boolean.parseBoolean(raw);
+      case STRING -> raw;
+      case STRING_LIST -> List.of(raw);
+    };
+    assertEquals(expected, comparable(typed(config, setting.path())));
+    assertNotEquals(comparable(setting.defaultValue()), expected, "the sample must differ from the default");
+  }
+
   @Test
   void everySettingIsUniqueAndDescribedOnOneLine() {
     List<String> paths = Settings.ALL.stream().map(Setting::path).toList();
@@ -111,12 +158,7 @@ class ConfigLoaderTest {
         arguments("CORS_ORIGINS", "a, b", "http.corsOrigins", List.of("a", "b")),
         arguments("CORS_ORIGINS", " a,, b ,", "http.corsOrigins", List.of("a", "b")),
         arguments("NODE_ROLES", "gateway,cache", "node.roles", List.of("gateway", "cache")),
-        arguments("ESPEAK_MAX_LOAD", "7", "providers.espeak.maxLoad", 7),
-        arguments("METRICS_PORT", "9464", "metrics.port", 9464),
-        arguments("CLOUD_MAX_CONNECTIONS", "3", "providers.cloud.maxConnections", 3),
         arguments("AZURE_AUTH", "TOKEN", "providers.azure.auth", "token"),
-        arguments("HEALTH_PROBE_TIMEOUT_MS", "700", "health.probeTimeoutMs", 700),
-        arguments("ADMIN_TOKEN", "0123456789abcdef", "admin.token", "0123456789abcdef"),
         arguments("TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8", "limits.trustedProxies", List.of("10.0.0.0/8", "fd00::/8")),
         arguments("REDIS_URL", "redis://cache:6379/0", "cache.redisUrl", "redis://cache:6379/0"),
         arguments("CLUSTER_PUBLIC_HOST", "10.0.0.7", "cluster.publicHost", "10.0.0.7"));
