@@ -181,7 +181,8 @@ public final class Node {
           deploy("provider.openai", new OpenAiVerticle(metrics, config), false)).mapEmpty());
     }
     if (roles.contains("pipeline")) {
-      chain = chain.compose(v -> deploy("pipeline", new PipelineVerticle(metrics, config.tts(), config.cache()), false));
+      chain = chain.compose(v -> deploy("pipeline", new PipelineVerticle(metrics, config.tts(), config.cache()),
+          false));
     }
     boolean separateMetricsPort = config.metrics().separatePort();
     if (roles.contains("gateway")) {

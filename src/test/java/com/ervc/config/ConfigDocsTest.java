@@ -101,7 +101,8 @@ class ConfigDocsTest {
     String derived = switch (s.type()) {
       case INT -> s.min() + "–" + s.max();
       case BOOL -> "`true`, `false`";
-      case STRING -> !s.allowed().isEmpty() ? s.allowed().stream().map(v -> "`" + v + "`").collect(Collectors.joining(", "))
+      case STRING -> !s.allowed().isEmpty()
+          ? s.allowed().stream().map(v -> "`" + v + "`").collect(Collectors.joining(", "))
           : s.pattern() != null ? s.patternHint() : "any string";
       case STRING_LIST -> "strings";
     };

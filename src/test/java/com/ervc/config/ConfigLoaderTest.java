@@ -53,7 +53,8 @@ class ConfigLoaderTest {
 
   /** Compares a declared default with what the record holds: whole numbers of any width, lists of any kind. */
   private static Object comparable(Object value) {
-    return value instanceof Number n ? (Object) n.longValue() : value instanceof List<?> items ? List.copyOf(items) : value;
+    return value instanceof Number n ? (Object) n.longValue()
+        : value instanceof List<?> items ? List.copyOf(items) : value;
   }
 
   @Test
@@ -134,7 +135,8 @@ class ConfigLoaderTest {
     assertEquals(paths.size(), new HashSet<>(paths).size(), "duplicate paths in Settings.ALL");
     assertEquals(envNames.size(), new HashSet<>(envNames).size(), "duplicate env names in Settings.ALL");
     for (Setting setting : Settings.ALL) {
-      assertTrue(setting.description() != null && !setting.description().isBlank(), setting.path() + " has no description");
+      assertTrue(setting.description() != null && !setting.description().isBlank(),
+          setting.path() + " has no description");
       for (String text : new String[] {setting.description(), setting.allowedText()}) {
         // Reference table cells: one line each, and a bare '|' would split the cell.
         assertTrue(text == null || !text.contains("\n") && !text.replace("\\|", "").contains("|"), setting.path());
@@ -159,7 +161,8 @@ class ConfigLoaderTest {
         arguments("CORS_ORIGINS", " a,, b ,", "http.corsOrigins", List.of("a", "b")),
         arguments("NODE_ROLES", "gateway,cache", "node.roles", List.of("gateway", "cache")),
         arguments("AZURE_AUTH", "TOKEN", "providers.azure.auth", "token"),
-        arguments("TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8", "limits.trustedProxies", List.of("10.0.0.0/8", "fd00::/8")),
+        arguments("TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8", "limits.trustedProxies",
+            List.of("10.0.0.0/8", "fd00::/8")),
         arguments("REDIS_URL", "redis://cache:6379/0", "cache.redisUrl", "redis://cache:6379/0"),
         arguments("CLUSTER_PUBLIC_HOST", "10.0.0.7", "cluster.publicHost", "10.0.0.7"));
   }

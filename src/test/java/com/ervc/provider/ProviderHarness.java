@@ -29,7 +29,8 @@ public final class ProviderHarness implements AutoCloseable {
     this.name = name;
   }
 
-  public static ProviderHarness deploy(BiFunction<ServiceMetrics, ServiceConfig, ProviderVerticle> factory, Map<String, String> env)
+  public static ProviderHarness deploy(BiFunction<ServiceMetrics, ServiceConfig, ProviderVerticle> factory,
+                                       Map<String, String> env)
       throws Exception {
     Vertx vertx = Vertx.vertx();
     ProviderVerticle verticle = factory.apply(ServiceMetrics.create("test"), ConfigLoader.load(null, env));
