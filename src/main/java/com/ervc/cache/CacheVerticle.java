@@ -7,7 +7,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
-/** Serves the audio cache on the event bus: Redis when {@code cache.redisUrl} is set, else in-process LRU. */
+/** Serves the audio cache on the event bus: Redis when {@code cache.redisUrl} is set, else in-process (Caffeine). */
 public final class CacheVerticle extends VerticleBase {
   private AudioCache cache;
 
@@ -17,7 +17,7 @@ public final class CacheVerticle extends VerticleBase {
     long ttlMs = cfg.getLong("ttlSeconds") * 1000;
     String redisUrl = cfg.getString("redisUrl");
     cache = redisUrl == null
-        ? new LruAudioCache(cfg.getInteger("maxEntries"), cfg.getLong("maxBytes"), ttlMs, System::currentTimeMillis)
+        ? new MemoryAudioCache(cfg.getInteger("maxEntries"), cfg.getLong("maxBytes"), ttlMs, System::currentTimeMillis)
         : new RedisAudioCache(vertx, redisUrl, ttlMs, cfg.getLong("timeoutMs"));
     var bus = vertx.eventBus();
     return Future.all(
