@@ -109,6 +109,17 @@ class HttpApiIT {
   @Test
   void unsupportedAcceptIs406() throws Exception {
     assertEquals(406, tts("text/html", new JsonObject().put("text", "Hi").toBuffer()).statusCode());
+    assertEquals(406, tts("audio/L16;q=0", new JsonObject().put("text", "Hi").toBuffer()).statusCode());
+  }
+
+  @Test
+  void acceptQualityValuesChooseTheFormat() throws Exception {
+    HttpResponse<Buffer> refusedL16 = tts("audio/l16;q=0, audio/wav", new JsonObject().put("text", "Hi").toBuffer());
+    assertEquals(200, refusedL16.statusCode());
+    assertEquals("audio/wav", refusedL16.getHeader("Content-Type"));
+    HttpResponse<Buffer> preferredPcm = tts("audio/wav;q=0.5, audio/pcm", new JsonObject().put("text", "Hi").toBuffer());
+    assertEquals(200, preferredPcm.statusCode());
+    assertTrue(preferredPcm.getHeader("Content-Type").startsWith("audio/pcm;"), preferredPcm.getHeader("Content-Type"));
   }
 
   @Test
