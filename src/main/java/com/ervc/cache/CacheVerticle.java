@@ -1,6 +1,7 @@
 package com.ervc.cache;
 
 import com.ervc.cluster.Addresses;
+import com.ervc.redis.SharedRedis;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -9,16 +10,21 @@ import io.vertx.core.json.JsonObject;
 
 /** Serves the audio cache on the event bus: Redis when {@code cache.redisUrl} is set, else in-process (Caffeine). */
 public final class CacheVerticle extends VerticleBase {
+  private final SharedRedis redis;
   private AudioCache cache;
+
+  /** @param redis the node's Redis client, or null when {@code cache.redisUrl} is not set */
+  public CacheVerticle(SharedRedis redis) {
+    this.redis = redis;
+  }
 
   @Override
   public Future<?> start() {
     JsonObject cfg = config().getJsonObject("cache");
     long ttlMs = cfg.getLong("ttlSeconds") * 1000;
-    String redisUrl = cfg.getString("redisUrl");
-    cache = redisUrl == null
+    cache = redis == null
         ? new MemoryAudioCache(cfg.getInteger("maxEntries"), cfg.getLong("maxBytes"), ttlMs, System::currentTimeMillis)
-        : new RedisAudioCache(vertx, redisUrl, ttlMs, cfg.getLong("timeoutMs"));
+        : new RedisAudioCache(redis, ttlMs);
     var bus = vertx.eventBus();
     return Future.all(
         bus.<String>consumer(Addresses.CACHE_GET, this::get).completion(),
@@ -41,10 +47,5 @@ public final class CacheVerticle extends VerticleBase {
       return;
     }
     cache.put(key, msg.body()).onComplete(ar -> msg.reply(null));
-  }
-
-  @Override
-  public Future<?> stop() {
-    return cache == null ? Future.succeededFuture() : cache.close();
   }
 }

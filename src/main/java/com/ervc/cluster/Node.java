@@ -13,6 +13,7 @@ import com.ervc.provider.LoadRegistry;
 import com.ervc.provider.onnx.OnnxNode;
 import com.ervc.provider.onnx.OnnxVerticle;
 import com.ervc.provider.openai.OpenAiVerticle;
+import com.ervc.redis.SharedRedis;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import io.vertx.core.DeploymentOptions;
@@ -43,6 +44,11 @@ public final class Node {
   private final HealthService health;
   private final JsonObject config;
   private final OnnxNode onnx;
+  /**
+   * The one Redis client of cache and gateway, or null without {@code cache.redisUrl}. It connects on first use
+   * and closes with Vert.x.
+   */
+  private final SharedRedis redis;
   private GatewayVerticle gateway;
   private MonitoringVerticle monitoring;
   private String gatewayDeployment;
@@ -55,6 +61,9 @@ public final class Node {
     this.state = state;
     this.metrics = metrics;
     this.health = health;
+    JsonObject cache = config.getJsonObject("cache");
+    this.redis = cache.getString("redisUrl") == null ? null
+        : new SharedRedis(vertx, cache.getString("redisUrl"), cache.getLong("timeoutMs"));
   }
 
   public Vertx vertx() {
@@ -166,7 +175,7 @@ public final class Node {
   private Future<Void> deployRoles(List<String> roles, JsonObject config) {
     Future<Void> chain = Future.succeededFuture();
     if (roles.contains("cache")) {
-      chain = chain.compose(v -> deploy("cache", new CacheVerticle(), config, false));
+      chain = chain.compose(v -> deploy("cache", new CacheVerticle(redis), config, false));
     }
     if (roles.contains("providers") && config.getJsonObject("providers").getJsonObject("espeak").getBoolean("enabled")) {
       chain = chain.compose(v -> deploy("provider.espeak", new EspeakVerticle(metrics), config, false));
@@ -189,7 +198,7 @@ public final class Node {
     if (roles.contains("gateway")) {
       // Without its HTTP listener a gateway node is useless, so that failure stops the node.
       chain = chain.compose(v -> {
-        gateway = new GatewayVerticle(state, metrics, health);
+        gateway = new GatewayVerticle(state, metrics, health, redis);
         return deploy("gateway", gateway, config, true);
       });
     }

@@ -11,6 +11,7 @@ import com.ervc.provider.LoadRegistry;
 import com.ervc.provider.ProviderDirectory;
 import com.ervc.security.LocalConnectionLeases;
 import com.ervc.security.LocalRateLimiter;
+import com.ervc.redis.SharedRedis;
 import com.ervc.security.RedisConnectionLeases;
 import com.ervc.security.Principal;
 import com.ervc.security.RedisRateLimiter;
@@ -66,13 +67,15 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
   private final ServiceMetrics metrics;
   private final HealthService health;
   private GatewayGuard guard;
-  private RedisRateLimiter redisLimiter;
+  private final SharedRedis redis;
   private RedisConnectionLeases redisLeases;
 
-  public GatewayVerticle(NodeState node, ServiceMetrics metrics, HealthService health) {
+  /** @param redis the node's Redis client for cluster-wide limits, or null when {@code cache.redisUrl} is not set */
+  public GatewayVerticle(NodeState node, ServiceMetrics metrics, HealthService health, SharedRedis redis) {
     this.node = node;
     this.metrics = metrics;
     this.health = health;
+    this.redis = redis;
   }
 
   @Override
@@ -85,15 +88,11 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
         tts.getInteger("maxInFlightPerConnection"), tts.getInteger("sampleRate"), serverDefaults(tts),
         tts.getBoolean("adaptiveQuality"), tts.getLong("latencyTargetMs"));
     LocalRateLimiter local = new LocalRateLimiter(System::currentTimeMillis);
-    String redisUrl = config().getJsonObject("cache").getString("redisUrl");
-    redisLimiter = redisUrl == null ? null
-        : new RedisRateLimiter(vertx, redisUrl, config().getJsonObject("cache").getLong("timeoutMs"), local);
     LocalConnectionLeases localLeases = new LocalConnectionLeases();
-    redisLeases = redisUrl == null ? null
-        : new RedisConnectionLeases(vertx, redisUrl, config().getJsonObject("cache").getLong("timeoutMs"), localLeases);
+    redisLeases = redis == null ? null : new RedisConnectionLeases(vertx, redis, localLeases);
     guard = new GatewayGuard(TokenService.create(vertx, config().getJsonObject("auth")),
-        redisLimiter != null ? redisLimiter : local, local, redisLeases != null ? redisLeases : localLeases,
-        config(), metrics);
+        redis == null ? local : new RedisRateLimiter(redis, local), local,
+        redisLeases != null ? redisLeases : localLeases, config(), metrics);
     LoadRegistry loads = new LoadRegistry();
     api = new HttpApi(speech, new ProviderDirectory(vertx), loads, limits, metrics, guard::chargeCharacters);
     int maxSessions = http.getInteger("maxWebSocketConnections");
@@ -295,8 +294,11 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
         .compose(v -> Future.join(new ArrayList<>(sessions).stream().map(WebSocketSession::shutdown).toList())
             .timeout(CLOSE_HANDSHAKE_MS, TimeUnit.MILLISECONDS).otherwiseEmpty())
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
-        .eventually(() -> redisLimiter == null ? Future.succeededFuture() : redisLimiter.close())
-        .eventually(() -> redisLeases == null ? Future.succeededFuture() : redisLeases.close());
+        .andThen(ar -> {
+          if (redisLeases != null) {
+            redisLeases.close();
+          }
+        });
   }
 
   private void waitForDrain(Promise<Void> drained, long deadline) {
