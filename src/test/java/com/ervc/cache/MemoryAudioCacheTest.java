@@ -129,7 +129,7 @@ class MemoryAudioCacheTest {
     cache.put("b", bytes(5, 2));
     get(cache, "a");
     get(cache, "b");
-    cache.put("c", bytes(7, 3)); // never read: evicted in favour of a and b, which are
+    cache.put("c", bytes(7, 3)); // never read, so it goes rather than a or b, which were read
     get(cache, "a");
     get(cache, "b");
     get(cache, "c");
