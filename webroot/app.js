@@ -93,10 +93,8 @@ const statusBar = createStatusBar({ ui, state });
 const errors = createErrors({ box: ui.error, list: rvc.errors, focusAfterDismiss: controls.focusText, emit });
 const metrics = createMetricsPanel({ ui, state });
 
-// Modules call each other only through the callbacks below; `connection` and `conversation` are created after
-// the objects whose callbacks refer to them, and those callbacks only run once the page is live.
-let connection = null;
-let conversation = null;
+// Modules reach each other only through the callbacks below. Some callbacks name `connection` or `conversation`,
+// which are created further down: none of them runs before the page is booted at the end of this file.
 const send = (msg) => connection.send(msg);
 
 const tokens = createTokens({ hash: window.location.hash, onRenewed: (token) => send({ type: 'auth', token }) });
@@ -122,7 +120,7 @@ const catalog = createCatalog({
   ui, settings, state, getJson: tokens.getJson, errors, emit, onPitchSupportChanged: settingsSync.schedule,
 });
 
-conversation = createConversation({
+const conversation = createConversation({
   state,
   rvc,
   view: { list: ui.messages, empty: ui.messagesEmpty },
@@ -137,7 +135,7 @@ conversation = createConversation({
   },
 });
 
-connection = createConnection({
+const connection = createConnection({
   state,
   url: (token) => wsUrl(window.location, token),
   tokens,
