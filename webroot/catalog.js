@@ -25,33 +25,38 @@ export function createCatalog({ ui, settings, state, getJson, errors, emit, onPi
     errors.report('catalog', err?.message || String(err), { show: !providersLoaded && !voicesLoaded });
   }
 
-  async function loadProviders() {
+  /** The entries of `/api/v1/<key>`'s `key` array that pass `valid`; null (reported) when it cannot be had. */
+  async function fetchList(key, valid) {
+    const path = `/api/v1/${key}`;
     try {
-      const body = await getJson('/api/v1/providers');
-      if (!Array.isArray(body?.providers)) throw new Error('/api/v1/providers: unexpected answer');
-      providers = body.providers.filter((p) => p && typeof p.name === 'string');
-      providersLoaded = true;
-      state.providers = providers.map((p) => ({ name: p.name, available: p.available !== false, pitch: p.pitch === true }));
-      errors.dismiss('catalog');
-      fillProviders();
-      applyProviderCaps();
-      emit('providers', providers);
+      const body = await getJson(path);
+      if (!Array.isArray(body?.[key])) throw new Error(`${path}: unexpected answer`);
+      return body[key].filter((x) => x && valid(x));
     } catch (err) {
       failed(err);
+      return null;
     }
   }
 
+  async function loadProviders() {
+    const list = await fetchList('providers', (p) => typeof p.name === 'string');
+    if (!list) return;
+    providers = list;
+    providersLoaded = true;
+    state.providers = providers.map((p) => ({ name: p.name, available: p.available !== false, pitch: p.pitch === true }));
+    errors.dismiss('catalog');
+    fillProviders();
+    applyProviderCaps();
+    emit('providers', providers);
+  }
+
   async function loadVoices() {
-    try {
-      const body = await getJson('/api/v1/voices');
-      if (!Array.isArray(body?.voices)) throw new Error('/api/v1/voices: unexpected answer');
-      voices = body.voices.filter((v) => v && typeof v.id === 'string');
-      voicesLoaded = true;
-      state.voices = voices.length;
-      fillVoices();
-    } catch (err) {
-      failed(err);
-    }
+    const list = await fetchList('voices', (v) => typeof v.id === 'string');
+    if (!list) return;
+    voices = list;
+    voicesLoaded = true;
+    state.voices = voices.length;
+    fillVoices();
   }
 
   function fillProviders() {
