@@ -10,6 +10,7 @@ import { createConnection } from './connection.js';
 import { createPlayer } from './player.js';
 import { createErrors } from './errors.js';
 import { createMetricsPanel } from './metrics-panel.js';
+import { createReplies } from './replies.js';
 import { createConversation } from './conversation.js';
 import { createCatalog } from './catalog.js';
 import { createControls } from './controls.js';
@@ -93,8 +94,8 @@ const statusBar = createStatusBar({ ui, state });
 const errors = createErrors({ box: ui.error, list: rvc.errors, focusAfterDismiss: controls.focusText, emit });
 const metrics = createMetricsPanel({ ui, state });
 
-// Modules reach each other only through the callbacks below. Some callbacks name `connection` or `conversation`,
-// which are created further down: none of them runs before the page is booted at the end of this file.
+// Modules reach each other only through the callbacks below. Some callbacks name a module created further down;
+// none of them runs before the page is booted at the end of this file.
 const send = (msg) => connection.send(msg);
 
 const tokens = createTokens({ hash: window.location.hash, onRenewed: (token) => send({ type: 'auth', token }) });
@@ -120,20 +121,21 @@ const catalog = createCatalog({
   ui, settings, state, getJson: tokens.getJson, errors, emit, onPitchSupportChanged: settingsSync.schedule,
 });
 
-const conversation = createConversation({
+const replies = createReplies({
   state,
   rvc,
   view: { list: ui.messages, empty: ui.messagesEmpty },
   player,
   metrics,
-  errors,
   send,
   emit,
   onPhase: (changed) => {
     controls.showPhase(changed);
-    conversation.setReplayEnabled(state.connection === 'open');
+    replies.setReplayEnabled(state.connection === 'open');
   },
 });
+
+const conversation = createConversation({ replies, state, rvc, player, metrics, errors, send, emit });
 
 const connection = createConnection({
   state,
@@ -147,7 +149,7 @@ const connection = createConnection({
         errors.dismiss('unauthorized');
       }
       controls.updateButtons();
-      conversation.setReplayEnabled(kind === 'open');
+      replies.setReplayEnabled(kind === 'open');
       emit('connection', kind);
     },
     onMessage: onServerMessage,
@@ -234,7 +236,7 @@ if (settings.provider !== 'auto') catalog.fillProviders(); // keeps a saved prov
 controls.showSettings();
 catalog.fillVoices();
 controls.updateCounter();
-conversation.updatePhase();
+replies.updatePhase();
 catalog.load();
 // Live availability; skipped while disconnected (every reconnect reloads the catalog anyway).
 setInterval(() => { if (state.connection === 'open') catalog.loadProviders(); }, PROVIDER_REFRESH_MS);

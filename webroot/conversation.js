@@ -1,188 +1,18 @@
-// The conversation: one record per request, from `synthesize` through the server's messages and the player's
-// events to done / stopped / failed, with barge-in (a new request stops the one playing).
+// The conversation: requests (with barge-in: a new request stops the one playing), and the server's messages,
+// audio frames and the player's events applied to the reply records of replies.js.
 
-import {
-  DEFAULT_SAMPLE_RATE, FRAME_HEADER_BYTES, makeId, buildWav, describeError, parseAudioFrame,
-} from './protocol.js';
-import {
-  addEntry, showStatus, addSentence, showHighlight, clearHighlight, markAllSpoken, updateDownload, offerDownload,
-  removeEntry,
-} from './transcript.js';
+import { FRAME_HEADER_BYTES, makeId, buildWav, parseAudioFrame } from './protocol.js';
+import { addSentence, updateDownload, offerDownload } from './transcript.js';
 
-const MAX_REPLIES = 100;
-const DRAIN_GRACE_MS = 8000; // how much longer than its audio a reply may take to play before it counts as stalled
 const round = (x) => (x == null ? null : Math.round(x));
+const PARAM_NAMES = ['provider', 'voice', 'emotion', 'intensity', 'quality', 'speed', 'pitch'];
 
 /**
- * `state` is the page's observable state (this module owns `phase`, `activeIds`, `underruns`, `droppedFrames`,
- * `jitterTargetMs`); `rvc` the test/debug object (history, lastMetrics, debug.streams, debug.lastRequestSent).
- * `view` holds the list elements ({list, empty}); `player`, `metrics`, `errors` are those modules;
- * `send(msg)` sends on the socket; `emit(name, detail)` fires page events; `onPhase(changed)` refreshes controls.
+ * `replies` is the replies module; `state` the page's observable state (this module owns `underruns`,
+ * `droppedFrames`, `jitterTargetMs`); `rvc` the test/debug object (lastMetrics, debug.lastRequestSent);
+ * `player`, `metrics`, `errors` those modules; `send(msg)` sends on the socket; `emit(name, detail)` fires page events.
  */
-export function createConversation({ state, rvc, view, player, metrics, errors, send, emit, onPhase }) {
-  /** All replies by request id, oldest first. */
-  const replies = new Map();
-  /** Server stream number → reply, from audio_start until audio_end/error. */
-  const byStream = new Map();
-  let latestId = null;
-
-  const isActive = (r) => !r.stopped && !r.error && !r.playDone;
-  const render = (r) => metrics.renderReply(r, r.id === latestId);
-
-  function setStatus(r, status, detail = '') {
-    r.metrics.status = status;
-    showStatus(r, status, detail);
-  }
-
-  function create(id, text, params, replayOf = null) {
-    const m = {
-      id,
-      text,
-      status: 'sending',
-      provider: params.provider && params.provider !== 'auto' ? params.provider : null,
-      voice: params.voice ?? null,
-      quality: params.quality ?? null,
-      tier: params.quality ?? null,
-      ttfaMs: null,
-      totalMs: null,
-      samples: null,
-      chunks: null,
-      cached: null,
-      switches: 0,
-      switchList: [],
-      cancelled: false,
-      firstFrameMs: null,
-      firstPlayedMs: null,
-      browserTtfaMs: null,
-      playedTtfaMs: null,
-      receivedSamples: 0,
-      underruns: 0,
-      error: null,
-    };
-    const dbg = { receivedSamples: 0, scheduledSamples: 0, playedSamples: 0, stopped: false, currentSentence: -1 };
-    rvc.debug.streams[id] = dbg;
-    const r = {
-      id,
-      text,
-      params,
-      replayOf,
-      sentAt: performance.now(),
-      stream: null,
-      sampleRate: state.sessionRate || DEFAULT_SAMPLE_RATE,
-      sentences: [],
-      current: -1,
-      pcm: [],
-      received: 0,
-      chunks: 0,
-      lastSeq: -1,
-      seqGaps: 0,
-      bufferedFrames: 0,
-      firstFrameAt: null,
-      firstPlayedAt: null,
-      serverDone: false,
-      playDone: false,
-      stopped: false,
-      error: null,
-      watchdog: null,
-      wavUrl: null,
-      metrics: m,
-      dbg,
-      el: null,
-    };
-    replies.set(id, r);
-    latestId = id;
-    rvc.history.push(m);
-    addEntry(r, { ...view, replayEnabled: state.connection === 'open' });
-    render(r);
-    r.el.li.scrollIntoView({ block: 'nearest' });
-    trim();
-    return r;
-  }
-
-  function trim() {
-    while (replies.size > MAX_REPLIES) {
-      const [oldId, old] = replies.entries().next().value;
-      if (!old.playDone && !old.stopped && !old.error) break; // never drop one still playing
-      replies.delete(oldId);
-      delete rvc.debug.streams[oldId];
-      const i = rvc.history.indexOf(old.metrics);
-      if (i >= 0) rvc.history.splice(i, 1);
-      removeEntry(old);
-    }
-  }
-
-  function fail(r, code, message) {
-    r.error = { code, message };
-    r.metrics.error = r.error;
-    player.stop(r.id);
-    clearTimeout(r.watchdog);
-    r.playDone = true;
-    setStatus(r, 'error', message ? `${describeError(code)} (${message})` : describeError(code));
-    clearHighlight(r);
-    updateDownload(r);
-  }
-
-  function markPlayDone(r, status) {
-    if (r.playDone) return;
-    r.playDone = true;
-    clearTimeout(r.watchdog);
-    if (status) setStatus(r, status);
-    if (status === 'done') markAllSpoken(r);
-    clearHighlight(r);
-    updateDownload(r);
-    render(r);
-    updatePhase();
-    emit('finished', r.metrics);
-  }
-
-  function stopReply(r, status) {
-    if (!r.serverDone) send({ type: 'cancel', id: r.id });
-    r.stopped = true;
-    r.dbg.stopped = true;
-    if (r.stream != null && !r.serverDone) byStream.delete(r.stream);
-    player.stop(r.id);
-    clearTimeout(r.watchdog);
-    setStatus(r, status);
-    clearHighlight(r);
-    if (!r.playDone && !player.active) r.playDone = true;
-    updateDownload(r);
-  }
-
-  /** If playback stalls (e.g. a suspended audio context), don't leave the reply "speaking" forever. */
-  function armDrainWatchdog(r) {
-    clearTimeout(r.watchdog);
-    const seconds = r.received / r.sampleRate;
-    r.watchdog = setTimeout(() => {
-      if (r.playDone || r.stopped || r.error) return;
-      player.stop(r.id); // stale audio must not burst out if the context resumes later
-      markPlayDone(r, 'unplayed');
-    }, seconds * 1000 + DRAIN_GRACE_MS);
-  }
-
-  function updatePhase() {
-    const active = [...replies.values()].filter(isActive);
-    state.activeIds = active.map((r) => r.id);
-    const phase = !active.length ? 'idle' : active.some((r) => r.firstPlayedAt != null) ? 'playing' : 'waiting';
-    const changed = phase !== state.phase;
-    state.phase = phase;
-    onPhase(changed);
-  }
-
-  function updateHighlight(r) {
-    if (!r.sentences.length || r.stopped || r.error) return;
-    const deviceRate = state.audio.deviceRate || r.sampleRate;
-    const played = (r.dbg.playedSamples * r.sampleRate) / deviceRate; // session-rate samples played so far
-    let idx = -1;
-    for (let i = 0; i < r.sentences.length; i++) {
-      if (r.sentences[i].start < played) idx = i;
-      else break;
-    }
-    if (idx === r.current) return;
-    r.current = idx;
-    r.dbg.currentSentence = idx >= 0 ? r.sentences[idx].index : -1;
-    showHighlight(r, idx);
-  }
-
+export function createConversation({ replies, state, rvc, player, metrics, errors, send, emit }) {
   // -- requests ---------------------------------------------------------------------------------------------
 
   /** Sends a `synthesize` request; a playing or pending reply is stopped first (barge-in). */
@@ -192,19 +22,19 @@ export function createConversation({ state, rvc, view, player, metrics, errors, 
       return null;
     }
     player.ensure(); // the synchronous part runs inside the click/key gesture
-    for (const r of replies.values()) if (isActive(r)) stopReply(r, 'interrupted');
+    for (const r of replies.all()) if (replies.isActive(r)) replies.stop(r, 'interrupted');
     const id = makeId();
     const msg = { type: 'synthesize', id, text, ...params };
-    const r = create(id, text, params, replayOf);
+    const r = replies.create(id, text, params, replayOf);
     if (!send(msg)) {
-      fail(r, 'connection', 'The message could not be sent.');
-      updatePhase();
+      replies.fail(r, 'connection', 'The message could not be sent.');
+      replies.updatePhase();
       return null;
     }
     rvc.debug.lastRequestSent = msg;
     errors.dismiss();
     metrics.renderPanel(r);
-    updatePhase();
+    replies.updatePhase();
     return id;
   }
 
@@ -215,31 +45,29 @@ export function createConversation({ state, rvc, view, player, metrics, errors, 
       const id = typeof obj.id === 'string' ? obj.id : null;
       if (id && !replies.has(id) && typeof obj.text === 'string') {
         const params = {};
-        for (const k of ['provider', 'voice', 'emotion', 'intensity', 'quality', 'speed', 'pitch']) {
-          if (obj[k] != null) params[k] = obj[k];
-        }
+        for (const k of PARAM_NAMES) if (obj[k] != null) params[k] = obj[k];
         player.ensure();
-        const r = create(id, obj.text, params);
-        if (!send(obj)) fail(r, 'connection', 'The message could not be sent.');
+        const r = replies.create(id, obj.text, params);
+        if (!send(obj)) replies.fail(r, 'connection', 'The message could not be sent.');
         metrics.renderPanel(r);
-        updatePhase();
+        replies.updatePhase();
         return !r.error;
       }
     }
     const ok = send(obj);
-    updatePhase();
+    replies.updatePhase();
     return ok;
   }
 
   /** Stops every active reply; returns their ids. */
   function stopAll() {
     const ids = [];
-    for (const r of replies.values()) {
-      if (!isActive(r)) continue;
-      stopReply(r, 'stopped');
+    for (const r of replies.all()) {
+      if (!replies.isActive(r)) continue;
+      replies.stop(r, 'stopped');
       ids.push(r.id);
     }
-    updatePhase();
+    replies.updatePhase();
     return ids;
   }
 
@@ -258,16 +86,12 @@ export function createConversation({ state, rvc, view, player, metrics, errors, 
   function onAudioStart(msg) {
     const r = replies.get(msg.id);
     if (!r) return;
-    r.stream = msg.stream;
     if (msg.sampleRate) r.sampleRate = msg.sampleRate;
     r.metrics.provider = msg.provider ?? r.metrics.provider;
     r.metrics.voice = msg.voice ?? r.metrics.voice;
     if (msg.quality) r.metrics.tier = msg.quality;
-    if (!r.stopped && !r.error && !r.serverDone) {
-      byStream.set(r.stream, r);
-      setStatus(r, 'receiving');
-    }
-    render(r);
+    replies.bindStream(r, msg.stream);
+    replies.render(r);
   }
 
   function onSentence(msg) {
@@ -282,7 +106,7 @@ export function createConversation({ state, rvc, view, player, metrics, errors, 
   /** A binary audio frame from the socket. */
   function onAudio(buf) {
     const frame = parseAudioFrame(buf);
-    const r = frame && byStream.get(frame.stream);
+    const r = frame && replies.ofStream(frame.stream);
     if (!r || r.stopped || r.error) {
       state.droppedFrames += 1; // late frames of a stopped reply: expected after Stop
       return;
@@ -291,7 +115,7 @@ export function createConversation({ state, rvc, view, player, metrics, errors, 
       r.firstFrameAt = performance.now();
       r.metrics.firstFrameMs = round(r.firstFrameAt - r.sentAt);
       r.metrics.browserTtfaMs = r.metrics.firstFrameMs;
-      render(r);
+      replies.render(r);
     }
     if (frame.seq !== r.lastSeq + 1) r.seqGaps += 1;
     r.lastSeq = frame.seq;
@@ -307,8 +131,7 @@ export function createConversation({ state, rvc, view, player, metrics, errors, 
   function onAudioEnd(msg) {
     const r = replies.get(msg.id);
     if (!r) return;
-    r.serverDone = true;
-    if (r.stream != null) byStream.delete(r.stream);
+    replies.serverFinished(r);
     const m = r.metrics;
     m.ttfaMs = msg.ttfaMs;
     m.totalMs = msg.totalMs;
@@ -319,20 +142,20 @@ export function createConversation({ state, rvc, view, player, metrics, errors, 
     m.switchList = msg.switches;
     m.switches = m.switchList.length;
     m.cancelled = msg.cancelled;
-    if (r.id === latestId) rvc.lastMetrics = m;
+    if (replies.isLatest(r)) rvc.lastMetrics = m;
 
     if (!r.stopped && !r.error) {
       if (m.cancelled) {
-        stopReply(r, 'stopped'); // cancelled by someone else (e.g. a raw cancel): stop playing what is left
+        replies.stop(r, 'stopped'); // cancelled by someone else (e.g. a raw cancel): stop playing what is left
       } else if (r.received > 0 && player.end(r.id)) {
-        armDrainWatchdog(r);
+        replies.armDrainWatchdog(r);
       } else {
-        markPlayDone(r, 'done'); // nothing to play, or no audio output
+        replies.markPlayDone(r, 'done'); // nothing to play, or no audio output
       }
     }
     updateDownload(r);
-    render(r);
-    updatePhase();
+    replies.render(r);
+    replies.updatePhase();
     emit('audio_end', m);
   }
 
@@ -341,14 +164,10 @@ export function createConversation({ state, rvc, view, player, metrics, errors, 
     let show = true;
     if (r) {
       show = !r.stopped; // errors about replies we stopped ourselves are expected noise
-      if (!r.serverDone && !r.stopped && !r.error) {
-        r.serverDone = true;
-        if (r.stream != null) byStream.delete(r.stream);
-        fail(r, msg.code, msg.message);
-      } else if (!r.serverDone) {
-        r.serverDone = true;
-      }
-      updatePhase();
+      const failing = !r.serverDone && !r.stopped && !r.error;
+      replies.serverFinished(r);
+      if (failing) replies.fail(r, msg.code, msg.message);
+      replies.updatePhase();
     }
     errors.report(msg.code, msg.message, { id: msg.id, show });
   }
@@ -356,15 +175,14 @@ export function createConversation({ state, rvc, view, player, metrics, errors, 
   /** The socket closed: replies the server was still producing are lost; complete audio keeps playing. */
   function onDisconnected(detail) {
     let lost = 0;
-    for (const r of replies.values()) {
+    for (const r of replies.all()) {
       if (r.serverDone) continue;
-      r.serverDone = true;
-      if (r.stream != null) byStream.delete(r.stream);
+      replies.serverFinished(r);
       if (r.stopped || r.error) continue;
       lost += 1;
-      fail(r, 'connection', detail);
+      replies.fail(r, 'connection', detail);
     }
-    updatePhase();
+    replies.updatePhase();
     return lost;
   }
 
@@ -385,24 +203,24 @@ export function createConversation({ state, rvc, view, player, metrics, errors, 
           p.dbg.playedSamples = played;
           p.dbg.scheduledSamples = scheduled;
           p.bufferedFrames = queued;
-          updateHighlight(p);
+          replies.updateHighlight(p);
         }
-        metrics.renderPanelThrottled(replies.get(latestId));
+        metrics.renderPanelThrottled(replies.latest());
         break;
       case 'started':
         if (!r || r.firstPlayedAt != null) break;
         r.firstPlayedAt = performance.now();
         r.metrics.firstPlayedMs = round(r.firstPlayedAt - r.sentAt);
         r.metrics.playedTtfaMs = r.metrics.firstPlayedMs;
-        if (!r.stopped && !r.error) setStatus(r, 'playing');
-        render(r);
-        updatePhase();
+        if (!r.stopped && !r.error) replies.setStatus(r, 'playing');
+        replies.render(r);
+        replies.updatePhase();
         break;
       case 'underrun':
         state.underruns += 1;
         if (r) {
           r.metrics.underruns += 1;
-          render(r);
+          replies.render(r);
         }
         break;
       case 'drained':
@@ -411,8 +229,8 @@ export function createConversation({ state, rvc, view, player, metrics, errors, 
         r.dbg.playedSamples = msg.played;
         r.dbg.scheduledSamples = msg.scheduled;
         r.bufferedFrames = 0;
-        if (msg.type === 'drained') updateHighlight(r);
-        markPlayDone(r, msg.type === 'drained' && !r.stopped && !r.error ? 'done' : null);
+        if (msg.type === 'drained') replies.updateHighlight(r);
+        replies.markPlayDone(r, msg.type === 'drained' && !r.stopped && !r.error ? 'done' : null);
         break;
       default:
         break;
@@ -421,18 +239,13 @@ export function createConversation({ state, rvc, view, player, metrics, errors, 
 
   /** Nothing will ever play: finish the replies that wait for the player. */
   function onPlayerUnavailable() {
-    for (const r of replies.values()) {
-      if (!r.playDone && (r.serverDone || r.stopped)) markPlayDone(r, r.stopped || r.error ? null : 'done');
+    for (const r of replies.all()) {
+      if (!r.playDone && (r.serverDone || r.stopped)) replies.markPlayDone(r, r.stopped || r.error ? null : 'done');
     }
   }
 
-  /** Enables or disables every Replay button (they need an open connection). */
-  function setReplayEnabled(enabled) {
-    for (const r of replies.values()) r.el.replay.disabled = !enabled;
-  }
-
   return {
-    request, sendRaw, stopAll, replay, download, updatePhase, setReplayEnabled,
+    request, sendRaw, stopAll, replay, download,
     onAudioStart, onSentence, onAudio, onAudioEnd, onServerError, onDisconnected,
     onPlayerEvent, onPlayerUnavailable,
   };
