@@ -12,6 +12,7 @@ import { createErrors } from './errors.js';
 import { createMetricsPanel } from './metrics-panel.js';
 import { createReplies } from './replies.js';
 import { createConversation } from './conversation.js';
+import { createTranscript } from './transcript.js';
 import { createCatalog } from './catalog.js';
 import { createControls } from './controls.js';
 import { createStatusBar } from './status-bar.js';
@@ -121,10 +122,11 @@ const catalog = createCatalog({
   ui, settings, state, getJson: tokens.getJson, errors, emit, onPitchSupportChanged: settingsSync.schedule,
 });
 
+const transcript = createTranscript({ list: ui.messages, empty: ui.messagesEmpty });
 const replies = createReplies({
   state,
   rvc,
-  view: { list: ui.messages, empty: ui.messagesEmpty },
+  transcript,
   player,
   metrics,
   send,
@@ -135,7 +137,7 @@ const replies = createReplies({
   },
 });
 
-const conversation = createConversation({ replies, state, rvc, player, metrics, errors, send, emit });
+const conversation = createConversation({ replies, state, rvc, transcript, player, metrics, errors, send, emit });
 
 const connection = createConnection({
   state,

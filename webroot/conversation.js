@@ -2,7 +2,6 @@
 // audio frames and the player's events applied to the reply records of replies.js.
 
 import { FRAME_HEADER_BYTES, makeId, buildWav, parseAudioFrame } from './protocol.js';
-import { addSentence, updateDownload, offerDownload } from './transcript.js';
 
 const round = (x) => (x == null ? null : Math.round(x));
 const PARAM_NAMES = ['provider', 'voice', 'emotion', 'intensity', 'quality', 'speed', 'pitch'];
@@ -10,9 +9,10 @@ const PARAM_NAMES = ['provider', 'voice', 'emotion', 'intensity', 'quality', 'sp
 /**
  * `replies` is the replies module; `state` the page's observable state (this module owns `underruns`,
  * `droppedFrames`, `jitterTargetMs`); `rvc` the test/debug object (lastMetrics, debug.lastRequestSent);
- * `player`, `metrics`, `errors` those modules; `send(msg)` sends on the socket; `emit(name, detail)` fires page events.
+ * `transcript`, `player`, `metrics`, `errors` those modules; `send(msg)` sends on the socket;
+ * `emit(name, detail)` fires page events.
  */
-export function createConversation({ replies, state, rvc, player, metrics, errors, send, emit }) {
+export function createConversation({ replies, state, rvc, transcript, player, metrics, errors, send, emit }) {
   // -- requests ---------------------------------------------------------------------------------------------
 
   /** Sends a `synthesize` request; a playing or pending reply is stopped first (barge-in). */
@@ -78,7 +78,7 @@ export function createConversation({ replies, state, rvc, player, metrics, error
 
   function download(id) {
     const r = replies.get(id);
-    if (r && r.pcm.length) offerDownload(r, buildWav(r.pcm, r.sampleRate));
+    if (r && r.pcm.length) transcript.offerDownload(r, buildWav(r.pcm, r.sampleRate));
   }
 
   // -- server messages ------------------------------------------------------------------------------------
@@ -100,7 +100,7 @@ export function createConversation({ replies, state, rvc, player, metrics, error
     // A sentence precedes its audio, so the samples received so far mark where it starts.
     const s = { index: msg.index, text: msg.text, start: r.received, span: null };
     r.sentences.push(s);
-    addSentence(r, s);
+    transcript.addSentence(r, s);
   }
 
   /** A binary audio frame from the socket. */
@@ -153,7 +153,7 @@ export function createConversation({ replies, state, rvc, player, metrics, error
         replies.markPlayDone(r, 'done'); // nothing to play, or no audio output
       }
     }
-    updateDownload(r);
+    transcript.updateDownload(r);
     replies.render(r);
     replies.updatePhase();
     emit('audio_end', m);

@@ -2,19 +2,16 @@
 // (idle / waiting / playing) follows from them. conversation.js feeds them the server's and the player's events.
 
 import { DEFAULT_SAMPLE_RATE, describeError } from './protocol.js';
-import {
-  addEntry, showStatus, showHighlight, clearHighlight, markAllSpoken, updateDownload, removeEntry,
-} from './transcript.js';
 
 const MAX_REPLIES = 100;
 const DRAIN_GRACE_MS = 8000; // how much longer than its audio a reply may take to play before it counts as stalled
 
 /**
  * `state` is the page's observable state (this module owns `phase` and `activeIds`); `rvc` the test/debug object
- * (history, debug.streams); `view` the list elements ({list, empty}); `player` and `metrics` those modules;
- * `send(msg)` sends on the socket; `emit(name, detail)` fires page events; `onPhase(changed)` refreshes controls.
+ * (history, debug.streams); `transcript`, `player` and `metrics` those modules; `send(msg)` sends on the socket;
+ * `emit(name, detail)` fires page events; `onPhase(changed)` refreshes the controls; `clock` has the timers.
  */
-export function createReplies({ state, rvc, view, player, metrics, send, emit, onPhase }) {
+export function createReplies({ state, rvc, transcript, player, metrics, send, emit, onPhase, clock = globalThis }) {
   /** All replies by request id, oldest first. */
   const replies = new Map();
   /** Server stream number → reply, from audio_start until audio_end/error. */
@@ -26,7 +23,7 @@ export function createReplies({ state, rvc, view, player, metrics, send, emit, o
 
   function setStatus(r, status, detail = '') {
     r.metrics.status = status;
-    showStatus(r, status, detail);
+    transcript.showStatus(r, status, detail);
   }
 
   /** A new reply, which becomes the latest one (the numbers panel shows it). */
@@ -88,9 +85,8 @@ export function createReplies({ state, rvc, view, player, metrics, send, emit, o
     replies.set(id, r);
     latestId = id;
     rvc.history.push(m);
-    addEntry(r, { ...view, replayEnabled: state.connection === 'open' });
+    transcript.addEntry(r, state.connection === 'open');
     render(r);
-    r.el.li.scrollIntoView({ block: 'nearest' });
     trim();
     return r;
   }
@@ -103,7 +99,7 @@ export function createReplies({ state, rvc, view, player, metrics, send, emit, o
       delete rvc.debug.streams[oldId];
       const i = rvc.history.indexOf(old.metrics);
       if (i >= 0) rvc.history.splice(i, 1);
-      removeEntry(old);
+      transcript.removeEntry(old);
     }
   }
 
@@ -126,21 +122,21 @@ export function createReplies({ state, rvc, view, player, metrics, send, emit, o
     r.error = { code, message };
     r.metrics.error = r.error;
     player.stop(r.id);
-    clearTimeout(r.watchdog);
+    clock.clearTimeout(r.watchdog);
     r.playDone = true;
     setStatus(r, 'error', message ? `${describeError(code)} (${message})` : describeError(code));
-    clearHighlight(r);
-    updateDownload(r);
+    transcript.clearHighlight(r);
+    transcript.updateDownload(r);
   }
 
   function markPlayDone(r, status) {
     if (r.playDone) return;
     r.playDone = true;
-    clearTimeout(r.watchdog);
+    clock.clearTimeout(r.watchdog);
     if (status) setStatus(r, status);
-    if (status === 'done') markAllSpoken(r);
-    clearHighlight(r);
-    updateDownload(r);
+    if (status === 'done') transcript.markAllSpoken(r);
+    transcript.clearHighlight(r);
+    transcript.updateDownload(r);
     render(r);
     updatePhase();
     emit('finished', r.metrics);
@@ -153,18 +149,18 @@ export function createReplies({ state, rvc, view, player, metrics, send, emit, o
     r.dbg.stopped = true;
     if (r.stream != null && !r.serverDone) byStream.delete(r.stream);
     player.stop(r.id);
-    clearTimeout(r.watchdog);
+    clock.clearTimeout(r.watchdog);
     setStatus(r, status);
-    clearHighlight(r);
+    transcript.clearHighlight(r);
     if (!r.playDone && !player.active) r.playDone = true;
-    updateDownload(r);
+    transcript.updateDownload(r);
   }
 
   /** If playback stalls (e.g. a suspended audio context), don't leave the reply "speaking" forever. */
   function armDrainWatchdog(r) {
-    clearTimeout(r.watchdog);
+    clock.clearTimeout(r.watchdog);
     const seconds = r.received / r.sampleRate;
-    r.watchdog = setTimeout(() => {
+    r.watchdog = clock.setTimeout(() => {
       if (r.playDone || r.stopped || r.error) return;
       player.stop(r.id); // stale audio must not burst out if the context resumes later
       markPlayDone(r, 'unplayed');
@@ -193,12 +189,12 @@ export function createReplies({ state, rvc, view, player, metrics, send, emit, o
     if (idx === r.current) return;
     r.current = idx;
     r.dbg.currentSentence = idx >= 0 ? r.sentences[idx].index : -1;
-    showHighlight(r, idx);
+    transcript.showHighlight(r, idx);
   }
 
   /** Enables or disables every Replay button (they need an open connection). */
   function setReplayEnabled(enabled) {
-    for (const r of replies.values()) r.el.replay.disabled = !enabled;
+    for (const r of replies.values()) transcript.setReplayEnabled(r, enabled);
   }
 
   return {

@@ -1,11 +1,28 @@
 // The conversation's DOM: one list entry per request (the user's text and the reply with its spoken sentences,
-// status, numbers and buttons). Functions of one reply record `r`; conversation.js owns the records.
+// status, numbers and buttons). Each function takes a reply record `r` (replies.js owns the records) and keeps
+// that entry's elements in `r.el`; nothing else touches them.
 
 import { el } from './dom.js';
 import { STATUS_TEXT } from './metrics-panel.js';
 
-/** Appends the entry of reply `r` to `list` and stores its elements in `r.el`. */
-export function addEntry(r, { list, empty, replayEnabled }) {
+/** The view of the conversation list `list`; `empty` is the "nothing spoken yet" line. */
+export function createTranscript({ list, empty }) {
+  return {
+    addEntry: (r, replayEnabled) => addEntry(r, list, empty, replayEnabled),
+    showStatus,
+    addSentence,
+    showHighlight,
+    clearHighlight,
+    markAllSpoken,
+    updateDownload,
+    setReplayEnabled,
+    offerDownload,
+    removeEntry,
+  };
+}
+
+/** Appends the entry of reply `r` to `list` and brings it into view. */
+function addEntry(r, list, empty, replayEnabled) {
   const li = el('li', 'message');
   const userId = `msg-${r.id}`;
 
@@ -33,6 +50,7 @@ export function addEntry(r, { list, empty, replayEnabled }) {
   r.el = { li, reply, status, text, numbers, replay, download };
   list.append(li);
   empty.hidden = true;
+  li.scrollIntoView({ block: 'nearest' });
 }
 
 function button(className, label, describedBy, disabled) {
@@ -43,14 +61,14 @@ function button(className, label, describedBy, disabled) {
   return b;
 }
 
-export function showStatus(r, status, detail = '') {
+function showStatus(r, status, detail = '') {
   const text = STATUS_TEXT[status] || status;
   r.el.reply.dataset.status = status;
   r.el.status.textContent = detail ? `${text}: ${detail}` : text;
 }
 
 /** Adds sentence `s` of reply `r` as a span (the first one replaces the "…" placeholder). */
-export function addSentence(r, s) {
+function addSentence(r, s) {
   s.span = el('span', 'sentence', s.text);
   s.span.dataset.index = String(s.index);
   if (r.sentences.length === 1) r.el.text.replaceChildren();
@@ -59,7 +77,7 @@ export function addSentence(r, s) {
 }
 
 /** Marks the sentence being heard (`idx`) and the ones before it as spoken. */
-export function showHighlight(r, idx) {
+function showHighlight(r, idx) {
   r.sentences.forEach((s, i) => {
     const current = i === idx && !r.playDone;
     s.span.classList.toggle('current', current);
@@ -69,23 +87,27 @@ export function showHighlight(r, idx) {
   });
 }
 
-export function clearHighlight(r) {
+function clearHighlight(r) {
   for (const s of r.sentences) {
     s.span.classList.remove('current');
     s.span.removeAttribute('aria-current');
   }
 }
 
-export function markAllSpoken(r) {
+function markAllSpoken(r) {
   for (const s of r.sentences) s.span.classList.add('spoken');
 }
 
-export function updateDownload(r) {
+function updateDownload(r) {
   r.el.download.disabled = !(r.pcm.length > 0 && (r.serverDone || r.stopped));
 }
 
+function setReplayEnabled(r, enabled) {
+  r.el.replay.disabled = !enabled;
+}
+
 /** Hands the reply's audio to the browser as a WAV download. */
-export function offerDownload(r, wav) {
+function offerDownload(r, wav) {
   if (r.wavUrl) URL.revokeObjectURL(r.wavUrl);
   r.wavUrl = URL.createObjectURL(new Blob([wav], { type: 'audio/wav' }));
   r.el.download.dataset.href = r.wavUrl;
@@ -98,7 +120,7 @@ export function offerDownload(r, wav) {
   a.remove();
 }
 
-export function removeEntry(r) {
+function removeEntry(r) {
   if (r.wavUrl) URL.revokeObjectURL(r.wavUrl);
   r.el.li.remove();
 }
