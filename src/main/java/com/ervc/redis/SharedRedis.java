@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The node's one Redis client, shared by the audio cache, the rate limits and the connection leases, with the
- * one answer to "is Redis reachable?". A failed or timed-out command marks Redis down (logged once); while down,
+ * one answer to "is Redis reachable?". A command that gets no answer (connection refused or lost, timeout) marks
+ * Redis down (logged once); an error reply does not, since Redis answered it. While down,
  * commands fail at once instead of each waiting for its timeout, so every user falls back to its local rule
  * without delay, and a PING every {@link #PROBE_MS} finds out when Redis is back (logged once), for all users
  * at the same moment. Thread-safe: verticles on different event loops share it.
@@ -56,11 +57,20 @@ public final class SharedRedis {
   private Future<Response> attempt(Request request) {
     return client.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .onSuccess(response -> markAvailable())
-        .onFailure(this::markDown);
+        .onFailure(this::failed);
+  }
+
+  /** An error reply (e.g. OOM, WRONGTYPE) is a failed command, but Redis answered: only silence marks it down. */
+  private void failed(Throwable failure) {
+    errors.incrementAndGet();
+    if (failure instanceof Response) {
+      markAvailable();
+    } else {
+      markDown(failure);
+    }
   }
 
   private void markDown(Throwable failure) {
-    errors.incrementAndGet();
     if (available.compareAndSet(true, false)) {
       outages.incrementAndGet();
       LOG.warn("Redis at {} is unreachable ({}); cache lookups miss, rate limits and connection leases are enforced "

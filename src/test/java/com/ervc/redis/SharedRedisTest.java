@@ -13,8 +13,11 @@ import com.ervc.security.RedisConnectionLeases;
 import com.ervc.security.RedisRateLimiter;
 import com.ervc.testing.Await;
 import com.ervc.testing.RedisServer;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -99,6 +102,19 @@ class SharedRedisTest {
     assertEquals(":1", server.command("ZCARD ervc:conn:carol"));
     assertEquals(1, redis.outages(), "one outage, one recovery, whichever user noticed");
     assertTrue(cache.stats().getBoolean("available"));
+  }
+
+  @Test
+  void anErrorReplyIsAFailedCommandButRedisStaysAvailable() throws Exception {
+    assertEquals("+OK", server.command("SET not-a-number abc"));
+
+    Throwable failure = redis.send(Request.cmd(Command.INCR).arg("not-a-number"))
+        .transform(reply -> Future.succeededFuture(reply.cause())).await(5, TimeUnit.SECONDS);
+
+    assertTrue(failure != null && failure.getMessage().startsWith("ERR"), String.valueOf(failure));
+    assertEquals(1, redis.errors());
+    assertTrue(redis.available(), "Redis answered, so the cache, limits and leases keep using it");
+    assertEquals(0, redis.outages());
   }
 
   // The URL is logged and shown in stats, so a password in it must never appear.
