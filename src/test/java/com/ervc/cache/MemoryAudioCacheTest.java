@@ -33,6 +33,12 @@ class MemoryAudioCacheTest {
     return hit == null ? null : hit.getBytes();
   }
 
+  private static void assertHolds(MemoryAudioCache cache, int entries, long bytes) {
+    JsonObject stats = cache.stats();
+    assertEquals(entries, stats.getInteger("entries"), stats::encode);
+    assertEquals(bytes, stats.getLong("bytes"), stats::encode);
+  }
+
   @Test
   void storedEntryIsAHitAndOtherKeysMiss() {
     MemoryAudioCache cache = cache(10, 1_000);
@@ -49,8 +55,7 @@ class MemoryAudioCacheTest {
     cache.put("a", bytes(2, 2));
 
     assertArrayEquals(new byte[] {2, 2}, get(cache, "a"));
-    assertEquals(1, cache.stats().getInteger("entries"));
-    assertEquals(2L, cache.stats().getLong("bytes"));
+    assertHolds(cache, 1, 2);
   }
 
   /**
@@ -96,8 +101,7 @@ class MemoryAudioCacheTest {
     now = 5_000 + TTL_MS;
     assertNull(get(cache, "a"));
     // The expired entry is dropped, not just hidden.
-    assertEquals(0, cache.stats().getInteger("entries"));
-    assertEquals(0L, cache.stats().getLong("bytes"));
+    assertHolds(cache, 0, 0);
   }
 
   @Test
@@ -118,8 +122,7 @@ class MemoryAudioCacheTest {
     cache.put("a", bytes(4, 1));
 
     assertNull(get(cache, "a"));
-    assertEquals(0, cache.stats().getInteger("entries"));
-    assertEquals(0L, cache.stats().getLong("bytes"));
+    assertHolds(cache, 0, 0);
   }
 
   @Test
