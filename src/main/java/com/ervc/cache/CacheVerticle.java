@@ -2,27 +2,30 @@ package com.ervc.cache;
 
 import com.ervc.cluster.Addresses;
 import com.ervc.config.CacheConfig;
+import com.ervc.redis.SharedRedis;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 
-/** Serves the audio cache on the event bus: Redis when {@code cache.redisUrl} is set, else in-process LRU. */
+/** Serves the audio cache on the event bus: Redis when {@code cache.redisUrl} is set, else in-process (Caffeine). */
 public final class CacheVerticle extends VerticleBase {
   private final CacheConfig settings;
+  private final SharedRedis redis;
   private AudioCache cache;
 
-  public CacheVerticle(CacheConfig settings) {
+  /** @param redis the node's Redis client, or null when {@code cache.redisUrl} is not set */
+  public CacheVerticle(CacheConfig settings, SharedRedis redis) {
     this.settings = settings;
+    this.redis = redis;
   }
 
   @Override
   public Future<?> start() {
     long ttlMs = settings.ttlSeconds() * 1000L;
-    String redisUrl = settings.redisUrl();
-    cache = redisUrl == null
-        ? new LruAudioCache(settings.maxEntries(), settings.maxBytes(), ttlMs, System::currentTimeMillis)
-        : new RedisAudioCache(vertx, redisUrl, ttlMs, settings.timeoutMs());
+    cache = redis == null
+        ? new MemoryAudioCache(settings.maxEntries(), settings.maxBytes(), ttlMs, System::currentTimeMillis)
+        : new RedisAudioCache(redis, ttlMs);
     var bus = vertx.eventBus();
     return Future.all(
         bus.<String>consumer(Addresses.CACHE_GET, this::get).completion(),
@@ -45,10 +48,5 @@ public final class CacheVerticle extends VerticleBase {
       return;
     }
     cache.put(key, msg.body()).onComplete(ar -> msg.reply(null));
-  }
-
-  @Override
-  public Future<?> stop() {
-    return cache == null ? Future.succeededFuture() : cache.close();
   }
 }

@@ -1,6 +1,7 @@
 package com.ervc.cluster;
 
 import com.ervc.cache.CacheVerticle;
+import com.ervc.config.CacheConfig;
 import com.ervc.config.ServiceConfig;
 import com.ervc.gateway.GatewayVerticle;
 import com.ervc.health.HealthService;
@@ -14,6 +15,7 @@ import com.ervc.provider.LoadRegistry;
 import com.ervc.provider.onnx.OnnxNode;
 import com.ervc.provider.onnx.OnnxVerticle;
 import com.ervc.provider.openai.OpenAiVerticle;
+import com.ervc.redis.SharedRedis;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -43,6 +45,11 @@ public final class Node {
   private final HealthService health;
   private final ServiceConfig config;
   private final OnnxNode onnx;
+  /**
+   * The one Redis client of cache and gateway, or null without {@code cache.redisUrl}. It connects on first use
+   * and closes with Vert.x.
+   */
+  private final SharedRedis redis;
   private GatewayVerticle gateway;
   private MonitoringVerticle monitoring;
   private String gatewayDeployment;
@@ -55,6 +62,8 @@ public final class Node {
     this.state = state;
     this.metrics = metrics;
     this.health = health;
+    CacheConfig cache = config.cache();
+    this.redis = cache.redisUrl() == null ? null : new SharedRedis(vertx, cache.redisUrl(), cache.timeoutMs());
   }
 
   public Vertx vertx() {
@@ -164,7 +173,7 @@ public final class Node {
   private Future<Void> deployRoles(List<String> roles, ServiceConfig config) {
     Future<Void> chain = Future.succeededFuture();
     if (roles.contains("cache")) {
-      chain = chain.compose(v -> deploy("cache", new CacheVerticle(config.cache()), false));
+      chain = chain.compose(v -> deploy("cache", new CacheVerticle(config.cache(), redis), false));
     }
     if (roles.contains("providers") && config.providers().espeak().enabled()) {
       chain = chain.compose(v -> deploy("provider.espeak", new EspeakVerticle(metrics, config), false));
@@ -188,7 +197,7 @@ public final class Node {
     if (roles.contains("gateway")) {
       // Without its HTTP listener a gateway node is useless, so that failure stops the node.
       chain = chain.compose(v -> {
-        gateway = new GatewayVerticle(state, metrics, health, config);
+        gateway = new GatewayVerticle(state, metrics, health, config, redis);
         return deploy("gateway", gateway, true);
       });
     }

@@ -12,7 +12,7 @@ import static com.ervc.config.Setting.string;
 public record AuthConfig(String mode, String jwtAlgorithm, String jwtSecret, String jwtPublicKey, String issuer,
                          String audience, int leewaySeconds, int devTokenTtlSeconds) {
   static final Setting MODE = string("auth.mode", "AUTH_MODE", "auto").oneOf("auto", "dev", "jwt")
-      .describe("How callers get tokens (see [README, Security](../README.md#authentication-modes)). `auto` becomes "
+      .describe("How callers get tokens (see [Security](security.md#authentication-modes)). `auto` becomes "
           + "`dev` when `http.host` is a loopback address (`localhost`, `127.*`, `::1`, `[::1]`) and `jwt` "
           + "otherwise; the resolved value is what the node uses. `dev`: `POST /api/v1/auth/dev-token` hands out "
           + "tokens to anyone who can reach it, so it is refused on an `http.host` that is not loopback. `jwt`: "

@@ -13,8 +13,8 @@ public record ElevenLabsConfig(String apiKey, String baseUrl) {
       .documented("any string")
       .describe("**Secret.** ElevenLabs API key, sent as `xi-api-key`. Without it a `providers` node announces "
           + "`elevenlabs` with `available: false` and `detail` \"not configured: set ELEVENLABS_API_KEY\", and no "
-          + "request is routed to it. Never logged or echoed (not even in config errors). See [README, Cloud "
-          + "providers](../README.md#cloud-providers).");
+          + "request is routed to it. Never logged or echoed (not even in config errors). See [Cloud "
+          + "providers](providers/README.md#cloud-providers).");
   static final Setting BASE_URL = string("providers.elevenlabs.baseUrl", "ELEVENLABS_BASE_URL",
       "https://api.elevenlabs.io")
       .matching(Settings.BASE_URL, Settings.BASE_URL_HINT)

@@ -40,7 +40,7 @@ public record HttpConfig(String host, int port, int maxWebSocketConnections, Str
   static final Setting CORS_ORIGINS = list("http.corsOrigins", "CORS_ORIGINS")
       .documented("origins such as `https://app.example.com` (scheme, host, and the port when not the default)")
       .describe("Two uses. **WebSocket:** origins, besides the page's own, that may open `/ws`; a handshake with any "
-          + "other `Origin` gets **403** (see [README, Security](../README.md#origin-host-and-proxies)). Behind a "
+          + "other `Origin` gets **403** (see [Security](security.md#origin-host-and-proxies)). Behind a "
           + "TLS proxy that is not in `limits.trustedProxies`, the gateway sees plain HTTP and takes the browser's "
           + "`https://` origin for a foreign one, so list your public origin here. **CORS:** if non-empty, CORS is "
           + "enabled on `/api/*` for these origins: methods `GET`, `POST`, `OPTIONS`, request headers "

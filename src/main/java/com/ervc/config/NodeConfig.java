@@ -20,7 +20,7 @@ public record NodeConfig(String id, String name, List<String> roles, int shutdow
       .matching("[A-Za-z0-9._\\-]{1,63}", "1-63 letters, digits, '.', '_' or '-'")
       .documented("`null`, or 1–63 of `A-Z a-z 0-9 . _ -` (`[A-Za-z0-9._-]{1,63}`)")
       .describe("Name of this node in metrics: the `node` label of `tts_node_info`, `tts_provider_up` and "
-          + "`tts_provider_load` (see [README, Operations](../README.md#operations)). `null` means the `HOSTNAME` "
+          + "`tts_provider_load` (see [Operations](operations.md#metrics)). `null` means the `HOSTNAME` "
           + "environment variable when it matches the same pattern (the pod name in Kubernetes, the container id in "
           + "Docker), else `local`. Give every node a distinct name. The health JSON shows the cluster node id, not "
           + "this name. An empty `NODE_NAME` means `null`.");

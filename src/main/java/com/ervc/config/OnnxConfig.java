@@ -31,7 +31,7 @@ public record OnnxConfig(boolean enabled, String modelDir, int workers, int maxQ
           + "X is busy\") at once.");
   static final Setting INTRA_OP_THREADS = integer("providers.onnx.intraOpThreads", "ONNX_INTRA_OP_THREADS", 2, 1, 256)
       .describe("ONNX Runtime intra-op threads per session. Keep `workers × intraOpThreads` near the node's cores. "
-          + "See the README for the other session options.");
+          + "See [the ONNX page](providers/onnx.md#sessions-and-load) for the other session options.");
   static final Setting GPU_CPU_FALLBACK = bool("providers.onnx.gpuCpuFallback", "ONNX_GPU_CPU_FALLBACK", false)
       .describe("On a `gpu` node whose CUDA probe fails: `true` runs the CPU `onnx` provider instead (if the node "
           + "lacks the `providers` role); `false` runs no neural provider there. Either way the node logs one error "

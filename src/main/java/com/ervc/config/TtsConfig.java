@@ -41,8 +41,8 @@ public record TtsConfig(String provider, String qualityTier, int sampleRate, boo
           + "the pipeline uses another running provider. When `false`, such requests fail with "
           + "`provider_unavailable`. This has no effect when `tts.provider` is `auto`.");
   static final Setting LATENCY_TARGET_MS = integer("tts.latencyTargetMs", "LATENCY_TARGET_MS", 200, 10, 60_000)
-      .describe("Adaptive quality's target for the time to first audio of a WebSocket session's replies (README, "
-          + "\"Routing and failover\"). The alert `TtsTimeToFirstAudioHigh` in "
+      .describe("Adaptive quality's target for the time to first audio of a WebSocket session's replies "
+          + "([Routing](routing.md#adaptive-quality)). The alert `TtsTimeToFirstAudioHigh` in "
           + "`deploy/monitoring/voice_chat_rules.yml` uses the default (0.2 s) as a fixed threshold; change it there "
           + "when you change this value.");
   static final Setting ADAPTIVE_QUALITY = bool("tts.adaptiveQuality", "ADAPTIVE_QUALITY", true)

@@ -12,6 +12,7 @@ import com.ervc.metrics.ServiceMetrics;
 import com.ervc.provider.ErrorCode;
 import com.ervc.provider.LoadRegistry;
 import com.ervc.provider.ProviderDirectory;
+import com.ervc.redis.SharedRedis;
 import com.ervc.security.LocalConnectionLeases;
 import com.ervc.security.LocalRateLimiter;
 import com.ervc.security.RedisConnectionLeases;
@@ -70,14 +71,17 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
   private final HealthService health;
   private final ServiceConfig config;
   private GatewayGuard guard;
-  private RedisRateLimiter redisLimiter;
+  private final SharedRedis redis;
   private RedisConnectionLeases redisLeases;
 
-  public GatewayVerticle(NodeState node, ServiceMetrics metrics, HealthService health, ServiceConfig config) {
+  /** @param redis the node's Redis client for cluster-wide limits, or null when {@code cache.redisUrl} is not set */
+  public GatewayVerticle(NodeState node, ServiceMetrics metrics, HealthService health, ServiceConfig config,
+                         SharedRedis redis) {
     this.config = config;
     this.node = node;
     this.metrics = metrics;
     this.health = health;
+    this.redis = redis;
   }
 
   @Override
@@ -90,15 +94,11 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
         tts.maxInFlightPerConnection(), tts.sampleRate(), serverDefaults(tts),
         tts.adaptiveQuality(), tts.latencyTargetMs());
     LocalRateLimiter local = new LocalRateLimiter(System::currentTimeMillis);
-    String redisUrl = config.cache().redisUrl();
-    redisLimiter = redisUrl == null ? null
-        : new RedisRateLimiter(vertx, redisUrl, config.cache().timeoutMs(), local);
     LocalConnectionLeases localLeases = new LocalConnectionLeases();
-    redisLeases = redisUrl == null ? null
-        : new RedisConnectionLeases(vertx, redisUrl, config.cache().timeoutMs(), localLeases);
+    redisLeases = redis == null ? null : new RedisConnectionLeases(vertx, redis, localLeases);
     guard = new GatewayGuard(TokenService.create(vertx, config.auth()),
-        redisLimiter != null ? redisLimiter : local, local, redisLeases != null ? redisLeases : localLeases,
-        http, config.limits(), metrics);
+        redis == null ? local : new RedisRateLimiter(redis, local), local,
+        redisLeases != null ? redisLeases : localLeases, http, config.limits(), metrics);
     LoadRegistry loads = new LoadRegistry();
     api = new HttpApi(speech, new ProviderDirectory(vertx), loads, limits, metrics, guard::chargeCharacters);
     int maxSessions = http.maxWebSocketConnections();
@@ -300,8 +300,11 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
         .compose(v -> Future.join(new ArrayList<>(sessions).stream().map(WebSocketSession::shutdown).toList())
             .timeout(CLOSE_HANDSHAKE_MS, TimeUnit.MILLISECONDS).otherwiseEmpty())
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
-        .eventually(() -> redisLimiter == null ? Future.succeededFuture() : redisLimiter.close())
-        .eventually(() -> redisLeases == null ? Future.succeededFuture() : redisLeases.close());
+        .andThen(ar -> {
+          if (redisLeases != null) {
+            redisLeases.close();
+          }
+        });
   }
 
   private void waitForDrain(Promise<Void> drained, long deadline) {

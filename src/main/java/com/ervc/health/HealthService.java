@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 
 /**
- * The health and readiness contract of a node (README, "Operations"). Providers are checked by a real, short
+ * The health and readiness contract of a node (docs/operations.md). Providers are checked by a real, short
  * synthesis in the background every {@code health.probeIntervalSeconds}, never on the request path, so a health
  * request is cheap and shows the last measured latency.
  */

@@ -7,16 +7,15 @@ import com.ervc.security.BearerToken;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 
 import java.util.function.Supplier;
 
 /**
  * The operator endpoints every node serves: {@code /live}, {@code /health}, {@code /ready} and, when enabled,
- * {@code /metrics}. Mounted on the gateway's router, or on the monitoring server of a node without a gateway.
+ * {@code /metrics} (vertx-micrometer-metrics' scraping handler behind the metrics token). Mounted on the gateway's router, or on the monitoring server of a node without a gateway.
  */
 public final class MonitoringRoutes {
-  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-
   private MonitoringRoutes() {
   }
 
@@ -45,10 +44,10 @@ public final class MonitoringRoutes {
           rc.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer")
               .putHeader("Content-Type", "application/json")
               .end(ErrorCode.UNAUTHORIZED.body("metrics need Authorization: Bearer <METRICS_TOKEN>").encode());
-          return;
+        } else {
+          rc.next();
         }
-        rc.response().putHeader("Content-Type", PROMETHEUS_TEXT).end(metrics.registry().scrape());
-      });
+      }).handler(PrometheusScrapingHandler.create(metrics.registry()));
     }
   }
 

@@ -469,7 +469,7 @@ class KubernetesManifestsTest {
       for (JsonObject c : containers(d)) {
         String where = name(d) + "/" + c.getString("name");
         assertEquals("/live", obj(c, "livenessProbe", "httpGet").getString("path"),
-            where + ": liveness on /live (never /health: README, Operations)");
+            where + ": liveness on /live (never /health: docs/operations.md)");
         assertEquals("/ready", obj(c, "readinessProbe", "httpGet").getString("path"), where + ": readiness");
         assertEquals("/live", obj(c, "startupProbe", "httpGet").getString("path"), where + ": startup on /live");
         for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {

@@ -37,7 +37,7 @@ class MonitoringArtifactsTest {
   private static final Path RULES_TEST = DIR.resolve("voice_chat_rules_test.yml");
   private static final Path DASHBOARD = DIR.resolve("grafana/dashboards/voice-chat.json");
 
-  /** Every metric family a node exposes (README "Operations"); histograms count through _bucket/_sum/_count. */
+  /** Every metric family a node exposes (docs/operations.md#metrics); histograms count through _bucket/_sum/_count. */
   static final List<String> METRIC_FAMILIES = List.of(
       "voice_chat_requests_total",
       "tts_synthesis_duration_seconds",

@@ -24,18 +24,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Azure AI Speech over REST (provider-wire-formats.md §2): SSML in, raw 24 kHz PCM out, authenticated with the
+ * Azure AI Speech over REST (docs/providers/azure.md): SSML in, raw 24 kHz PCM out, authenticated with the
  * subscription key or (AZURE_AUTH=token) with a bearer token from issueToken.
  */
 public final class AzureVerticle extends CloudProviderVerticle {
   public static final String NAME = "azure";
   private static final Logger LOG = LoggerFactory.getLogger(AzureVerticle.class);
-  /** §2.2: raw PCM that streams, at our native rate. */
+  /** docs/providers/azure.md#synthesis-request: raw PCM that streams, at our native rate. */
   static final String OUTPUT_FORMAT = "raw-24khz-16bit-mono-pcm";
 
   private volatile AzureVoices catalogue;
   private AzureTokens tokens;
-  /** Set once the service refused a bearer token: tokens are bound to the host that issued them (§2.1). */
+  /** Set once the service refused a bearer token: tokens are bound to the host that issued them (docs/providers/azure.md#endpoints-and-authentication). */
   private boolean keyOnly;
 
   public AzureVerticle(ServiceMetrics metrics, ServiceConfig config) {
@@ -55,7 +55,7 @@ public final class AzureVerticle extends CloudProviderVerticle {
     return settings().key();
   }
 
-  /** AZURE_TTS_ENDPOINT, else the regional host of §2.1. */
+  /** AZURE_TTS_ENDPOINT, else the regional host (docs/providers/azure.md#endpoints-and-authentication). */
   private String endpoint() {
     String endpoint = settings().endpoint();
     return endpoint != null ? endpoint.replaceAll("/+$", "")
@@ -100,7 +100,7 @@ public final class AzureVerticle extends CloudProviderVerticle {
     return tokens.token().map(token -> Map.of("Authorization", "Bearer " + token));
   }
 
-  /** §2.1: on a 401 with a bearer token, fall back to the subscription key. */
+  /** docs/providers/azure.md#endpoints-and-authentication: on a 401 with a bearer token, fall back to the subscription key. */
   @Override
   protected boolean switchCredentials(CloudError rejection) {
     if (tokens == null || keyOnly) {
@@ -111,7 +111,7 @@ public final class AzureVerticle extends CloudProviderVerticle {
     return true;
   }
 
-  /** §2.1: POST with the key and an empty form body; the answer is the raw JWT. */
+  /** docs/providers/azure.md#endpoints-and-authentication: POST with the key and an empty form body; the answer is the raw JWT. */
   private Future<String> issueToken() {
     CloudHttp.Call call = new CloudHttp.Call(HttpMethod.POST, tokenEndpoint(),
         Map.of("Ocp-Apim-Subscription-Key", key(), "Content-Type", "application/x-www-form-urlencoded"), Buffer.buffer());

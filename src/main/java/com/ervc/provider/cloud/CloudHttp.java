@@ -37,7 +37,7 @@ import java.util.function.Supplier;
  */
 public final class CloudHttp {
   private static final Logger LOG = LoggerFactory.getLogger(CloudHttp.class);
-  /** The identification Azure requires (§2.2) and the others accept. */
+  /** The identification Azure requires (docs/providers/azure.md#synthesis-request) and the others accept. */
   public static final String USER_AGENT = "ervc-tts/1.0";
   private static final long DEFAULT_BACKOFF_MS = 1000;
   private static final int MAX_FETCH_BYTES = 8 * 1024 * 1024;

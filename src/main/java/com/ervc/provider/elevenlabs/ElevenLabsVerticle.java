@@ -20,10 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** ElevenLabs over HTTP streaming (provider-wire-formats.md §1). */
+/** ElevenLabs over HTTP streaming (docs/providers/elevenlabs.md). */
 public final class ElevenLabsVerticle extends CloudProviderVerticle {
   public static final String NAME = "elevenlabs";
-  /** "Rachel", a premade voice (§1.2), preferred as the default when the account lists it. */
+  /** "Rachel", a premade voice (docs/providers/elevenlabs.md#voices), preferred as the default when the account lists it. */
   private static final String PREFERRED_VOICE = "21m00Tcm4TlvDq8ikWAM";
 
   private final Map<String, String> languages = new ConcurrentHashMap<>();

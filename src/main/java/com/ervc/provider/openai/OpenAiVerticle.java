@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * OpenAI text to speech (provider-wire-formats.md §3). The voices are the built-in ones, so start-up makes no
+ * OpenAI text to speech (docs/providers/openai.md). The voices are the built-in ones, so start-up makes no
  * call; a bad key shows on the first synthesis (and the health probe), which then disables the provider.
  */
 public final class OpenAiVerticle extends CloudProviderVerticle {

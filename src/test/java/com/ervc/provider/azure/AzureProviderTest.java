@@ -68,7 +68,7 @@ class AzureProviderTest extends CloudProviderContract {
   }
 
   /**
-   * §4.2 for en-US-JennyNeural (no calm, no fearful: the chain falls back to terrified, and calm to prosody only)
+   * docs/providers/azure.md#tiers-and-emotion for en-US-JennyNeural (no calm, no fearful: the chain falls back to terrified, and calm to prosody only)
    * at intensity 0.8: styledegree 1.60; rate = 1 + (m_e - 1) x 0.8. Jenny has no HD variant, so every tier
    * uses Jenny itself.
    */

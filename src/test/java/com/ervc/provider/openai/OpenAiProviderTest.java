@@ -63,7 +63,7 @@ class OpenAiProviderTest extends CloudProviderContract {
     return "OPENAI_API_KEY";
   }
 
-  /** §4.1 model per tier and §4.2 instructions, for intensity 0.5 (tri = mid) and the legacy-capable voice coral. */
+  /** docs/providers/openai.md: model per tier and instructions, for intensity 0.5 (tri = mid) and the legacy-capable voice coral. */
   @ParameterizedTest(name = "{0} / {1}")
   @MethodSource("emotionsAndTiers")
   void eachEmotionAndTierBecomesTheDocumentedFields(Emotion emotion, QualityTier tier) throws Exception {
