@@ -1,27 +1,34 @@
 package com.ervc.cache;
 
+import com.ervc.config.CacheConfig;
 import com.ervc.protocol.Addresses;
 import com.ervc.protocol.BusBody;
 import com.ervc.protocol.BusProtocol;
 import com.ervc.protocol.CacheMessage;
 import com.ervc.protocol.SpeechException;
+import com.ervc.redis.SharedRedis;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
 
-/** Serves the audio cache on the event bus: Redis when {@code cache.redisUrl} is set, else in-process LRU. */
+/** Serves the audio cache on the event bus: Redis when {@code cache.redisUrl} is set, else in-process (Caffeine). */
 public final class CacheVerticle extends VerticleBase {
+  private final CacheConfig settings;
+  private final SharedRedis redis;
   private AudioCache cache;
+
+  /** @param redis the node's Redis client, or null when {@code cache.redisUrl} is not set */
+  public CacheVerticle(CacheConfig settings, SharedRedis redis) {
+    this.settings = settings;
+    this.redis = redis;
+  }
 
   @Override
   public Future<?> start() {
-    JsonObject cfg = config().getJsonObject("cache");
-    long ttlMs = cfg.getLong("ttlSeconds") * 1000;
-    String redisUrl = cfg.getString("redisUrl");
-    cache = redisUrl == null
-        ? new LruAudioCache(cfg.getInteger("maxEntries"), cfg.getLong("maxBytes"), ttlMs, System::currentTimeMillis)
-        : new RedisAudioCache(vertx, redisUrl, ttlMs, cfg.getLong("timeoutMs"));
+    long ttlMs = settings.ttlSeconds() * 1000L;
+    cache = redis == null
+        ? new MemoryAudioCache(settings.maxEntries(), settings.maxBytes(), ttlMs, System::currentTimeMillis)
+        : new RedisAudioCache(redis, ttlMs);
     var bus = vertx.eventBus();
     return Future.all(
         bus.consumer(Addresses.CACHE_GET, this::get).completion(),
@@ -65,10 +72,5 @@ public final class CacheVerticle extends VerticleBase {
 
   private static void reply(Message<Object> msg, BusBody answer) {
     msg.reply(answer.body(), BusProtocol.options(answer));
-  }
-
-  @Override
-  public Future<?> stop() {
-    return cache == null ? Future.succeededFuture() : cache.close();
   }
 }

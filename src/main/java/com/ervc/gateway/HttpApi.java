@@ -70,7 +70,7 @@ final class HttpApi {
       fail(rc, ErrorCode.PROVIDER_UNAVAILABLE, "the server is draining; send the request again to reach another node");
       return;
     }
-    AudioResponseFormat format = AudioResponseFormat.negotiate(rc.request().getHeader("Accept"));
+    AudioResponseFormat format = AudioResponseFormat.negotiate(rc.parsedHeaders().accept());
     if (format == null) {
       fail(rc, 406, ErrorCode.INVALID_REQUEST, "Accept must allow audio/wav, audio/L16 or audio/pcm");
       return;

@@ -2,6 +2,8 @@ package com.ervc.health;
 
 import com.ervc.cluster.NodeState;
 import com.ervc.cluster.ProviderDirectory;
+import com.ervc.config.HealthConfig;
+import com.ervc.config.TtsConfig;
 import com.ervc.protocol.Addresses;
 import com.ervc.protocol.BusProtocol;
 import com.ervc.protocol.CacheMessage;
@@ -23,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 
 /**
- * The health and readiness contract of a node (README, "Operations"). Providers are checked by a real, short
+ * The health and readiness contract of a node (docs/operations.md). Providers are checked by a real, short
  * synthesis in the background every {@code health.probeIntervalSeconds}, never on the request path, so a health
  * request is cheap and shows the last measured latency.
  */
@@ -33,7 +35,8 @@ public final class HealthService {
 
   private final Vertx vertx;
   private final NodeState node;
-  private final JsonObject config;
+  private final HealthConfig settings;
+  private final TtsConfig tts;
   private final IntSupplier clusterMembers;
   private final ProviderDirectory directory;
   private final Map<String, ProbeResult> probes = new ConcurrentHashMap<>();
@@ -41,17 +44,18 @@ public final class HealthService {
   /** Sampled on a worker with each probe round: reading /proc and file stores must not block an event loop. */
   private volatile SystemUsage usage = new SystemUsage(-1, -1, -1);
 
-  public HealthService(Vertx vertx, NodeState node, JsonObject config, IntSupplier clusterMembers) {
+  public HealthService(Vertx vertx, NodeState node, HealthConfig settings, TtsConfig tts, IntSupplier clusterMembers) {
     this.vertx = vertx;
     this.node = node;
-    this.config = config;
+    this.settings = settings;
+    this.tts = tts;
     this.clusterMembers = clusterMembers;
     this.directory = new ProviderDirectory(vertx);
   }
 
   /** Starts the periodic probes; completes after the first round, so a new node reports measured facts. */
   public Future<Void> start() {
-    long intervalMs = config.getJsonObject("health").getLong("probeIntervalSeconds") * 1000;
+    long intervalMs = settings.probeIntervalSeconds() * 1000L;
     timer = vertx.setPeriodic(intervalMs, id -> probeAll());
     return probeAll().otherwiseEmpty();
   }
@@ -79,12 +83,12 @@ public final class HealthService {
   }
 
   private Future<Void> probe(ProviderInfo provider) {
-    int sampleRate = config.getJsonObject("tts").getInteger("sampleRate");
+    int sampleRate = tts.sampleRate();
     TtsRequest request = TtsRequest.parse(new JsonObject().put("text", PROBE_TEXT), Integer.MAX_VALUE, sampleRate)
         .withProvider(provider.name(), provider.defaultVoice());
     long start = System.nanoTime();
     DeliveryOptions options = new DeliveryOptions()
-        .setSendTimeout(config.getJsonObject("health").getLong("probeTimeoutMs"));
+        .setSendTimeout(settings.probeTimeoutMs());
     ProviderMessage.Probe probe = new ProviderMessage.Probe(request);
     return vertx.eventBus().<Buffer>request(Addresses.provider(provider.name()), probe.body(),
             BusProtocol.stamp(options, probe))
@@ -127,9 +131,8 @@ public final class HealthService {
       JsonObject cluster = new JsonObject().put("members", clusterMembers.getAsInt())
           .put("node", node.nodeId()).put("roles", node.toJson().getJsonArray("roles")).put("cuda", node.capabilities().getBoolean("cuda", false))
           .put("capabilities", node.capabilities());
-      JsonObject tts = config.getJsonObject("tts");
-      JsonObject audio = new JsonObject().put("status", "healthy").put("sampleRate", tts.getInteger("sampleRate"))
-          .put("format", "pcm_s16le").put("chunkMillis", tts.getInteger("chunkMillis"));
+      JsonObject audio = new JsonObject().put("status", "healthy").put("sampleRate", tts.sampleRate())
+          .put("format", "pcm_s16le").put("chunkMillis", tts.chunkMillis());
       return new JsonObject()
           .put("status", status.wire())
           .put("timestamp", Instant.now().toString())

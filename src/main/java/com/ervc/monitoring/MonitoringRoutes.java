@@ -1,5 +1,6 @@
 package com.ervc.monitoring;
 
+import com.ervc.config.MetricsConfig;
 import com.ervc.health.HealthService;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.protocol.ErrorCode;
@@ -7,16 +8,15 @@ import com.ervc.security.BearerToken;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 
 import java.util.function.Supplier;
 
 /**
  * The operator endpoints every node serves: {@code /live}, {@code /health}, {@code /ready} and, when enabled,
- * {@code /metrics}. Mounted on the gateway's router, or on the monitoring server of a node without a gateway.
+ * {@code /metrics} (vertx-micrometer-metrics' scraping handler behind the metrics token). Mounted on the gateway's router, or on the monitoring server of a node without a gateway.
  */
 public final class MonitoringRoutes {
-  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-
   private MonitoringRoutes() {
   }
 
@@ -24,7 +24,7 @@ public final class MonitoringRoutes {
    * @param extras     node-specific figures added to the health report under "gateway" (null for none)
    * @param withMetrics whether this router serves /metrics (false when a separate metrics port is configured)
    */
-  public static void mount(Router router, HealthService health, ServiceMetrics metrics, JsonObject config,
+  public static void mount(Router router, HealthService health, ServiceMetrics metrics, MetricsConfig settings,
                            Supplier<JsonObject> extras, boolean withMetrics) {
     router.get("/live").handler(rc -> rc.json(new JsonObject().put("status", "alive")));
     router.get("/health").handler(rc -> health.report().onComplete(ar -> {
@@ -38,18 +38,17 @@ public final class MonitoringRoutes {
       JsonObject report = ar.succeeded() ? ar.result() : failedReport(ar.cause()).put("ready", false);
       respond(rc, report.getBoolean("ready"), report);
     }));
-    JsonObject metricsConfig = config.getJsonObject("metrics");
-    if (withMetrics && metricsConfig.getBoolean("prometheusEnabled")) {
-      String token = metricsConfig.getString("token");
+    if (withMetrics && settings.prometheusEnabled()) {
+      String token = settings.token();
       router.get("/metrics").handler(rc -> {
         if (token != null && !BearerToken.matches(rc.request(), token)) {
           rc.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer")
               .putHeader("Content-Type", "application/json")
               .end(ErrorCode.UNAUTHORIZED.body("metrics need Authorization: Bearer <METRICS_TOKEN>").encode());
-          return;
+        } else {
+          rc.next();
         }
-        rc.response().putHeader("Content-Type", PROMETHEUS_TEXT).end(metrics.registry().scrape());
-      });
+      }).handler(PrometheusScrapingHandler.create(metrics.registry()));
     }
   }
 

@@ -2,12 +2,12 @@ package com.ervc.monitoring;
 
 import com.ervc.admin.AdminRoutes;
 import com.ervc.cluster.NodeState;
+import com.ervc.config.ServiceConfig;
 import com.ervc.health.HealthService;
 import com.ervc.metrics.ServiceMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,9 +22,11 @@ public final class MonitoringVerticle extends VerticleBase {
   private final NodeState node;
   private final HealthService health;
   private final ServiceMetrics metrics;
+  private final ServiceConfig config;
   private HttpServer server;
 
-  public MonitoringVerticle(NodeState node, HealthService health, ServiceMetrics metrics) {
+  public MonitoringVerticle(NodeState node, HealthService health, ServiceMetrics metrics, ServiceConfig config) {
+    this.config = config;
     this.node = node;
     this.health = health;
     this.metrics = metrics;
@@ -32,13 +34,12 @@ public final class MonitoringVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    JsonObject config = config();
-    Integer metricsPort = config.getJsonObject("metrics").getInteger("port");
-    int port = metricsPort != null ? metricsPort : config.getJsonObject("http").getInteger("port");
-    String host = config.getJsonObject("http").getString("host");
+    Integer metricsPort = config.metrics().port();
+    int port = metricsPort != null ? metricsPort : config.http().port();
+    String host = config.http().host();
     Router router = Router.router(vertx);
-    MonitoringRoutes.mount(router, health, metrics, config, null, true);
-    AdminRoutes.mount(router, node, config);
+    MonitoringRoutes.mount(router, health, metrics, config.metrics(), null, true);
+    AdminRoutes.mount(router, node, config.admin());
     router.route().handler(rc -> rc.response().setStatusCode(404).end());
     return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> {
       server = s;

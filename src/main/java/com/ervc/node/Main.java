@@ -1,10 +1,9 @@
 package com.ervc.node;
 
+import ch.qos.logback.classic.Level;
 import com.ervc.config.ConfigException;
 import com.ervc.config.ConfigLoader;
-import ch.qos.logback.classic.Level;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import com.ervc.config.ServiceConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +26,7 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    JsonObject config;
+    ServiceConfig config;
     try {
       config = loadConfig(args, System.getenv());
     } catch (ConfigException e) {
@@ -40,7 +39,7 @@ public final class Main {
       System.exit(2);
       return;
     }
-    setLogLevel(config.getJsonObject("logging").getString("level"));
+    setLogLevel(config.logging().level());
     Logger log = LoggerFactory.getLogger(Main.class);
     Node node;
     try {
@@ -54,7 +53,7 @@ public final class Main {
       System.exit(1);
       return;
     }
-    long stopSeconds = config.getJsonObject("node").getLong("shutdownDrainSeconds") + 30;
+    long stopSeconds = config.node().shutdownDrainSeconds() + 30L;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("shutting down: draining streams and leaving the cluster");
       try {
@@ -66,7 +65,7 @@ public final class Main {
     }, "ervc-shutdown"));
   }
 
-  static JsonObject loadConfig(String[] args, Map<String, String> env) {
+  static ServiceConfig loadConfig(String[] args, Map<String, String> env) {
     Map<String, String> effectiveEnv = new HashMap<>(env);
     Path file = null;
     for (int i = 0; i < args.length; i++) {
@@ -78,11 +77,7 @@ public final class Main {
         default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "' in " + Arrays.toString(args));
       }
     }
-    JsonObject config = ConfigLoader.load(file, effectiveEnv);
-    if (config.getJsonObject("node").getJsonArray("roles", new JsonArray()).isEmpty()) {
-      throw new ConfigException("config: NODE_ROLES is empty");
-    }
-    return config;
+    return ConfigLoader.load(file, effectiveEnv);
   }
 
   private static String value(String[] args, int index, String flag) {

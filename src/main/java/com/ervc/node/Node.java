@@ -5,6 +5,8 @@ import com.ervc.cluster.ClusterBootstrap;
 import com.ervc.cluster.Drainable;
 import com.ervc.cluster.LoadRegistry;
 import com.ervc.cluster.NodeState;
+import com.ervc.config.CacheConfig;
+import com.ervc.config.ServiceConfig;
 import com.ervc.gateway.GatewayVerticle;
 import com.ervc.health.HealthService;
 import com.ervc.metrics.ServiceMetrics;
@@ -16,9 +18,9 @@ import com.ervc.provider.espeak.EspeakVerticle;
 import com.ervc.provider.onnx.OnnxNode;
 import com.ervc.provider.onnx.OnnxVerticle;
 import com.ervc.provider.openai.OpenAiVerticle;
+import com.ervc.redis.SharedRedis;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -44,13 +46,18 @@ public final class Node {
   private final NodeState state;
   private final ServiceMetrics metrics;
   private final HealthService health;
-  private final JsonObject config;
+  private final ServiceConfig config;
   private final OnnxNode onnx;
+  /**
+   * The one Redis client of cache and gateway, or null without {@code cache.redisUrl}. It connects on first use
+   * and closes with Vert.x.
+   */
+  private final SharedRedis redis;
   private GatewayVerticle gateway;
   private MonitoringVerticle monitoring;
   private String gatewayDeployment;
 
-  private Node(Vertx vertx, NodeState state, ServiceMetrics metrics, HealthService health, JsonObject config,
+  private Node(Vertx vertx, NodeState state, ServiceMetrics metrics, HealthService health, ServiceConfig config,
                OnnxNode onnx) {
     this.onnx = onnx;
     this.vertx = vertx;
@@ -58,6 +65,8 @@ public final class Node {
     this.state = state;
     this.metrics = metrics;
     this.health = health;
+    CacheConfig cache = config.cache();
+    this.redis = cache.redisUrl() == null ? null : new SharedRedis(vertx, cache.redisUrl(), cache.timeoutMs());
   }
 
   public Vertx vertx() {
@@ -68,8 +77,8 @@ public final class Node {
     return state;
   }
 
-  /** The node's effective configuration, with {@code node.id} and {@code node.name} filled in. */
-  public JsonObject config() {
+  /** The node's effective configuration, with the node's id and name filled in. */
+  public ServiceConfig config() {
     return config;
   }
 
@@ -92,11 +101,10 @@ public final class Node {
     return monitoring == null ? -1 : monitoring.port();
   }
 
-  public static Future<Node> start(JsonObject config, Map<String, String> env) {
-    JsonObject nodeSection = config.getJsonObject("node");
-    String name = nodeSection.getString("name") != null ? nodeSection.getString("name") : defaultName(env);
+  public static Future<Node> start(ServiceConfig config, Map<String, String> env) {
+    String name = config.node().name() != null ? config.node().name() : defaultName(env);
     ServiceMetrics metrics = ServiceMetrics.create(name);
-    List<String> roles = nodeSection.getJsonArray("roles").stream().map(String::valueOf).toList();
+    List<String> roles = config.node().roles();
     // Probing CUDA and loading models blocks, and must finish before joining: the capabilities go into the metadata.
     Future<OnnxNode> prepared = OnnxNode.wanted(config, roles)
         ? Future.fromCompletionStage(CompletableFuture.supplyAsync(() -> OnnxNode.prepare(config, roles)))
@@ -109,19 +117,18 @@ public final class Node {
         })
         .compose(clustered -> {
       String nodeId = clustered.clusterManager().getNodeId();
-      JsonObject nodeConfig = config.copy();
-      nodeConfig.getJsonObject("node").put("id", nodeId).put("name", name);
+      ServiceConfig nodeConfig = config.joined(nodeId, name);
       NodeState state = new NodeState(nodeId, roles);
       if (onnx != null) {
         state.capabilities(onnx.capabilities());
       }
-      HealthService health = new HealthService(clustered.vertx(), state, nodeConfig,
+      HealthService health = new HealthService(clustered.vertx(), state, nodeConfig.health(), nodeConfig.tts(),
           () -> clustered.clusterManager().getNodes().size());
       Node node = new Node(clustered.vertx(), state, metrics, health, nodeConfig, onnx);
       reportDepartures(clustered);
       metrics.registerNodeMeters(roles, onnx != null && onnx.cuda().available());
       LOG.info("node {} ({}) joined cluster '{}' with roles {}", name, nodeId,
-          config.getJsonObject("cluster").getString("name"), roles);
+          config.cluster().name(), roles);
       return node.deployRoles(roles, nodeConfig)
           .compose(v -> health.start())
           .map(v -> {
@@ -166,13 +173,13 @@ public final class Node {
   }
 
   /** Cache and providers first, the gateway last, so nothing is accepted before it can be served. */
-  private Future<Void> deployRoles(List<String> roles, JsonObject config) {
+  private Future<Void> deployRoles(List<String> roles, ServiceConfig config) {
     Future<Void> chain = Future.succeededFuture();
     if (roles.contains("cache")) {
-      chain = chain.compose(v -> deploy("cache", new CacheVerticle(), config, false));
+      chain = chain.compose(v -> deploy("cache", new CacheVerticle(config.cache(), redis), false));
     }
-    if (roles.contains("providers") && config.getJsonObject("providers").getJsonObject("espeak").getBoolean("enabled")) {
-      chain = chain.compose(v -> deploy("provider.espeak", new EspeakVerticle(metrics), config, false));
+    if (roles.contains("providers") && config.providers().espeak().enabled()) {
+      chain = chain.compose(v -> deploy("provider.espeak", new EspeakVerticle(metrics, config), false));
     }
     if (onnx != null) {
       chain = chain.compose(v -> deployOnnx(roles, config));
@@ -181,25 +188,26 @@ public final class Node {
       // Each announces itself, unavailable with the reason when its key is not configured. In parallel: each may
       // wait on its vendor's voice list at start.
       chain = chain.compose(v -> Future.all(
-          deploy("provider.elevenlabs", new ElevenLabsVerticle(metrics), config, false),
-          deploy("provider.azure", new AzureVerticle(metrics), config, false),
-          deploy("provider.openai", new OpenAiVerticle(metrics), config, false)).mapEmpty());
+          deploy("provider.elevenlabs", new ElevenLabsVerticle(metrics, config), false),
+          deploy("provider.azure", new AzureVerticle(metrics, config), false),
+          deploy("provider.openai", new OpenAiVerticle(metrics, config), false)).mapEmpty());
     }
     if (roles.contains("pipeline")) {
-      chain = chain.compose(v -> deploy("pipeline", new PipelineVerticle(metrics), config, false));
+      chain = chain.compose(v -> deploy("pipeline", new PipelineVerticle(metrics, config.tts(), config.cache()),
+          false));
     }
-    boolean separateMetricsPort = config.getJsonObject("metrics").getInteger("port") != null;
+    boolean separateMetricsPort = config.metrics().separatePort();
     if (roles.contains("gateway")) {
       // Without its HTTP listener a gateway node is useless, so that failure stops the node.
       chain = chain.compose(v -> {
-        gateway = new GatewayVerticle(state, metrics, health);
-        return deploy("gateway", gateway, config, true);
+        gateway = new GatewayVerticle(state, metrics, health, config, redis);
+        return deploy("gateway", gateway, true);
       });
     }
     if (separateMetricsPort || !roles.contains("gateway")) {
       chain = chain.compose(v -> {
-        monitoring = new MonitoringVerticle(state, health, metrics);
-        return deploy("monitoring", monitoring, config, true);
+        monitoring = new MonitoringVerticle(state, health, metrics, config);
+        return deploy("monitoring", monitoring, true);
       });
     }
     return chain;
@@ -209,18 +217,18 @@ public final class Node {
    * "onnx" on providers nodes; "onnx-gpu" on gpu nodes whose CUDA probe succeeded. A gpu node whose probe failed
    * runs no GPU verticle and is degraded (component "gpu" down); with gpuCpuFallback it runs the CPU provider.
    */
-  private Future<Void> deployOnnx(List<String> roles, JsonObject config) {
+  private Future<Void> deployOnnx(List<String> roles, ServiceConfig config) {
     boolean gpuRole = roles.contains("gpu");
     boolean cuda = onnx.cuda().available();
-    boolean cpuFallback = config.getJsonObject("providers").getJsonObject("onnx").getBoolean("gpuCpuFallback");
+    boolean cpuFallback = config.providers().onnx().gpuCpuFallback();
     Future<Void> chain = Future.succeededFuture();
     if (roles.contains("providers") || (gpuRole && !cuda && cpuFallback)) {
       chain = chain.compose(v -> deploy("provider.onnx",
-          new OnnxVerticle(metrics, OnnxVerticle.NAME, onnx.voices(), onnx.capabilities()), config, false));
+          new OnnxVerticle(metrics, config, OnnxVerticle.NAME, onnx.voices(), onnx.capabilities()), false));
     }
     if (gpuRole && cuda) {
       chain = chain.compose(v -> deploy("provider.onnx-gpu",
-          new OnnxVerticle(metrics, OnnxVerticle.GPU_NAME, onnx.voices(), onnx.capabilities()), config, false));
+          new OnnxVerticle(metrics, config, OnnxVerticle.GPU_NAME, onnx.voices(), onnx.capabilities()), false));
     } else if (gpuRole) {
       state.down("gpu", "CUDA probe failed, no GPU synthesis on this node"
           + (cpuFallback ? " (CPU fallback on)" : "") + ": " + onnx.cuda().detail());
@@ -228,8 +236,9 @@ public final class Node {
     return chain;
   }
 
-  private Future<Void> deploy(String component, VerticleBase instance, JsonObject config, boolean required) {
-    return vertx.deployVerticle(instance, new DeploymentOptions().setConfig(config))
+  /** Each verticle got its configuration sections through its constructor. */
+  private Future<Void> deploy(String component, VerticleBase instance, boolean required) {
+    return vertx.deployVerticle(instance)
         .<Void>map(id -> {
           if (instance instanceof Drainable intake) {
             state.register(component, intake);

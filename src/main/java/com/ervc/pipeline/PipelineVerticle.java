@@ -3,6 +3,8 @@ package com.ervc.pipeline;
 import com.ervc.cluster.Drainable;
 import com.ervc.cluster.LoadRegistry;
 import com.ervc.cluster.StreamSender;
+import com.ervc.config.CacheConfig;
+import com.ervc.config.TtsConfig;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.protocol.Addresses;
 import com.ervc.protocol.BusProtocol;
@@ -37,25 +39,26 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
   private Router router;
   private SentenceSplitter splitter;
   private SentenceAudioSource audioSource;
-  private JsonObject tts;
+  private final TtsConfig tts;
+  private final CacheConfig cache;
   private final ServiceMetrics metrics;
   private MessageConsumer<Object> intake;
   /** Written on this verticle's event loop, read by drain status requests from other threads. */
   private volatile int running;
 
-  public PipelineVerticle(ServiceMetrics metrics) {
+  public PipelineVerticle(ServiceMetrics metrics, TtsConfig tts, CacheConfig cache) {
     this.metrics = metrics;
+    this.tts = tts;
+    this.cache = cache;
   }
 
   @Override
   public Future<?> start() {
-    tts = config().getJsonObject("tts");
-    router = new Router(tts.getString("provider"), tts.getBoolean("enableProviderSwitching"));
-    splitter = new SentenceSplitter(tts.getInteger("firstChunkMaxChars"), tts.getInteger("maxChunkChars"));
-    ProviderReceiver receiver = new ProviderReceiver(vertx, tts.getLong("providerTimeoutMs"),
-        tts.getLong("providerStallTimeoutMs"));
-    audioSource = new SentenceAudioSource(vertx.eventBus(), receiver, config().getJsonObject("cache").getLong("timeoutMs"),
-        tts.getLong("providerTimeoutMs"), metrics);
+    router = new Router(tts.provider(), tts.enableProviderSwitching());
+    splitter = new SentenceSplitter(tts.firstChunkMaxChars(), tts.maxChunkChars());
+    ProviderReceiver receiver = new ProviderReceiver(vertx, tts.providerTimeoutMs(), tts.providerStallTimeoutMs());
+    audioSource = new SentenceAudioSource(vertx.eventBus(), receiver, cache.timeoutMs(), tts.providerTimeoutMs(),
+        metrics);
     return registry.listen(vertx)
         .compose(v -> receiver.start())
         .compose(v -> {
@@ -104,10 +107,10 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
         .onSuccess(route -> {
           PipelineStart.Accepted accepted = new PipelineStart.Accepted(route.provider(), route.voice());
           msg.reply(accepted.body(), BusProtocol.options(accepted));
-          StreamSender out = new StreamSender(vertx.eventBus(), start.sink(), stream, tts.getInteger("streamWindow"),
-              tts.getLong("streamStallTimeoutMs"));
+          StreamSender out = new StreamSender(vertx.eventBus(), start.sink(), stream, tts.streamWindow(),
+              tts.streamStallTimeoutMs());
           List<Route> used = new ArrayList<>(List.of(route));
-          SpeechJob.Rerouter rerouter = tts.getBoolean("enableProviderSwitching")
+          SpeechJob.Rerouter rerouter = tts.enableProviderSwitching()
               ? (failed, excluded) -> {
                 release(failed, stream);
                 used.remove(failed);
@@ -119,7 +122,7 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
               : null;
           running++;
           new SpeechJob(parsed, sentences, route, (sentence, r) -> audioSource.open(sentence, r, stream), rerouter, out,
-              tts.getInteger("chunkMillis"))
+              tts.chunkMillis())
               .run()
               .onComplete(ar -> {
                 running--;
@@ -139,7 +142,7 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
   /** Routes with the router; while every capable instance is at capacity, waits up to {@code routeQueueMs}. */
   private Future<Route> route(TtsRequest request, Set<String> excluded, Route sticky) {
     Promise<Route> routed = Promise.promise();
-    attempt(request, excluded, sticky, System.currentTimeMillis() + tts.getLong("routeQueueMs"), routed);
+    attempt(request, excluded, sticky, System.currentTimeMillis() + tts.routeQueueMs(), routed);
     return routed.future();
   }
 

@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Picks the provider instance and voice for a reply from the live load reports (README "Routing and failover").
+ * Picks the provider instance and voice for a reply from the live load reports (docs/routing.md).
  * <p>
  * Eligible: the provider is allowed (the one the request names; for {@code auto} the configured default, then,
  * with provider switching on or a default of {@code auto}, any other) × offers the voice (when one is asked for),

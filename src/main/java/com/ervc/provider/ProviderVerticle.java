@@ -2,6 +2,8 @@ package com.ervc.provider;
 
 import com.ervc.cluster.Drainable;
 import com.ervc.cluster.StreamSender;
+import com.ervc.config.ServiceConfig;
+import com.ervc.config.TtsConfig;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.protocol.Addresses;
 import com.ervc.protocol.BusProtocol;
@@ -38,6 +40,7 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
   private final InstanceStats stats = new InstanceStats();
   private final String instanceId = UUID.randomUUID().toString();
   private final ServiceMetrics metrics;
+  private final ServiceConfig config;
   private final StreamRegistry streams = new StreamRegistry();
   private volatile ProviderInfo info;
   private Admission admission;
@@ -52,8 +55,14 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
   /** Set by a drain: the instance stays out of the directory and the load view from then on. */
   private boolean draining;
 
-  protected ProviderVerticle(ServiceMetrics metrics) {
+  protected ProviderVerticle(ServiceMetrics metrics, ServiceConfig config) {
     this.metrics = metrics;
+    this.config = config;
+  }
+
+  /** The node's configuration, for the sections a provider reads. */
+  protected final ServiceConfig configuration() {
+    return config;
   }
 
   /** The provider name used in addresses, requests and the directory. */
@@ -84,19 +93,15 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
 
   @Override
   public Future<?> start() {
-    JsonObject tts = config().getJsonObject("tts");
-    JsonObject own = config().getJsonObject("providers").getJsonObject(name(), new JsonObject());
-    Integer ownCapacity = own.getInteger("maxLoad");
-    admission = new Admission(ownCapacity != null ? ownCapacity : tts.getInteger("maxLoadPerProvider"), maxQueue(),
-        System::currentTimeMillis);
-    breaker = new CircuitBreaker(tts.getInteger("circuitFailureThreshold"), tts.getLong("circuitOpenMs"),
-        System::currentTimeMillis);
-    streamWindow = tts.getInteger("streamWindow");
-    streamStallMs = tts.getLong("streamStallTimeoutMs");
+    TtsConfig tts = config.tts();
+    admission = new Admission(config.providerCapacity(name()), maxQueue(), System::currentTimeMillis);
+    breaker = new CircuitBreaker(tts.circuitFailureThreshold(), tts.circuitOpenMs(), System::currentTimeMillis);
+    streamWindow = tts.streamWindow();
+    streamStallMs = tts.streamStallTimeoutMs();
     intake = new ProviderIntake(name(), admission, breaker);
     reporter = new LoadReporter(vertx, this::load);
     announcer = new DirectoryAnnouncer(vertx, () -> info);
-    String nodeId = config().getJsonObject("node").getString("id", "local");
+    String nodeId = config.node().id() != null ? config.node().id() : "local";
     return probe(nodeId)
         .recover(failure -> Future.failedFuture(new IllegalStateException(
             "provider '" + name() + "' is unavailable on this node: " + failure.getMessage(), failure)))
@@ -231,11 +236,10 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
     if (serving == null || !breaker.tryProbe()) {
       return;
     }
-    JsonObject tts = config().getJsonObject("tts");
+    TtsConfig tts = config.tts();
     TtsRequest probe = TtsRequest.parse(new JsonObject().put("text", CircuitBreaker.PROBE_TEXT), Integer.MAX_VALUE,
-        tts.getInteger("sampleRate")).withProvider(name(), serving.defaultVoice());
-    HalfOpenProbe.run(vertx, tts.getLong("providerTimeoutMs"), tts.getLong("providerStallTimeoutMs"),
-            out -> synthesize(probe, out))
+        tts.sampleRate()).withProvider(name(), serving.defaultVoice());
+    HalfOpenProbe.run(vertx, tts.providerTimeoutMs(), tts.providerStallTimeoutMs(), out -> synthesize(probe, out))
         .onComplete(ar -> {
           if (ar.succeeded()) {
             breaker.success();

@@ -7,6 +7,7 @@ import com.ervc.protocol.LoadRequest;
 import com.ervc.protocol.PipelineStart;
 import com.ervc.protocol.ProviderMessage;
 import com.ervc.protocol.TtsRequest;
+import com.ervc.testing.Await;
 import com.ervc.testing.TestNodes;
 import com.ervc.testing.ToneProvider;
 import io.vertx.core.Future;
@@ -17,6 +18,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -258,16 +260,18 @@ public final class RoutingBenchmark {
       }
     });
     consumer.completion().await(10, TimeUnit.SECONDS);
-    long deadline = System.currentTimeMillis() + 30_000;
-    for (int poll = 0; seen.size() < expected && System.currentTimeMillis() < deadline; poll++) {
-      if (poll % 20 == 0) {
-        bus.publish(Addresses.PROVIDER_LOAD_REQUEST, null, BusProtocol.options(new LoadRequest())); // new members may have missed the first call
-      }
-      Thread.sleep(50);
-    }
-    consumer.unregister().await(10, TimeUnit.SECONDS);
-    if (seen.size() < expected) {
-      throw new IllegalStateException("only " + seen.size() + " of " + expected + " tone instances reported");
+    AtomicInteger polls = new AtomicInteger();
+    try {
+      Await.until(() -> "all " + expected + " tone instances report; " + seen.size() + " did", Duration.ofSeconds(30),
+          () -> {
+            if (polls.getAndIncrement() % 10 == 0) {
+              // new members may have missed the first call
+              bus.publish(Addresses.PROVIDER_LOAD_REQUEST, null, BusProtocol.options(new LoadRequest()));
+            }
+            return seen.size() >= expected;
+          });
+    } finally {
+      consumer.unregister().await(10, TimeUnit.SECONDS);
     }
     return new ArrayList<>(seen).stream().sorted().toList();
   }

@@ -77,9 +77,8 @@ public final class TestNodes {
   }
 
   public static Node start(Map<String, String> env) {
-    JsonObject config = ConfigLoader.load(null, env);
     try {
-      return Node.start(config, env).await(2, TimeUnit.MINUTES);
+      return Node.start(ConfigLoader.load(null, env), env).await(2, TimeUnit.MINUTES);
     } catch (Exception e) {
       throw new IllegalStateException("test node did not start", e);
     }

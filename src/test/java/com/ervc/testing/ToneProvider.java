@@ -1,5 +1,6 @@
 package com.ervc.testing;
 
+import com.ervc.config.ServiceConfig;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.node.Node;
 import com.ervc.protocol.Emotion;
@@ -50,17 +51,17 @@ public final class ToneProvider extends ProviderVerticle {
 
   private final Behaviour behaviour;
 
-  public ToneProvider(ServiceMetrics metrics, Behaviour behaviour) {
-    super(metrics);
+  public ToneProvider(ServiceMetrics metrics, ServiceConfig config, Behaviour behaviour) {
+    super(metrics, config);
     this.behaviour = behaviour;
   }
 
   /** Deploys a tone provider on {@code node} with the node's configuration. */
   public static Behaviour deployOn(Node node) {
     Behaviour behaviour = new Behaviour();
-    ToneProvider provider = new ToneProvider(node.metrics(), behaviour);
+    ToneProvider provider = new ToneProvider(node.metrics(), node.config(), behaviour);
     try {
-      node.vertx().deployVerticle(provider, new DeploymentOptions().setConfig(node.config())).await(30, TimeUnit.SECONDS);
+      node.vertx().deployVerticle(provider).await(30, TimeUnit.SECONDS);
       // As node/Node does, so that a drain reaches it.
       node.state().register("provider.tone." + provider.deploymentID(), provider);
     } catch (Exception e) {

@@ -1,5 +1,7 @@
 package com.ervc.provider.openai;
 
+import com.ervc.config.OpenAiConfig;
+import com.ervc.config.ServiceConfig;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.protocol.Emotion;
 import com.ervc.protocol.ProviderInfo;
@@ -15,14 +17,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * OpenAI text to speech (provider-wire-formats.md §3). The voices are the built-in ones, so start-up makes no
+ * OpenAI text to speech (docs/providers/openai.md). The voices are the built-in ones, so start-up makes no
  * call; a bad key shows on the first synthesis (and the health probe), which then disables the provider.
  */
 public final class OpenAiVerticle extends CloudProviderVerticle {
   public static final String NAME = "openai";
 
-  public OpenAiVerticle(ServiceMetrics metrics) {
-    super(metrics);
+  public OpenAiVerticle(ServiceMetrics metrics, ServiceConfig config) {
+    super(metrics, config);
+  }
+
+  private OpenAiConfig settings() {
+    return configuration().providers().openai();
   }
 
   @Override
@@ -31,7 +37,7 @@ public final class OpenAiVerticle extends CloudProviderVerticle {
   }
 
   private String apiKey() {
-    return settings().getString("apiKey");
+    return settings().apiKey();
   }
 
   @Override
@@ -55,7 +61,7 @@ public final class OpenAiVerticle extends CloudProviderVerticle {
   /** Input beyond the model's limit is sent as consecutive requests into the same audio stream. */
   @Override
   protected Future<Void> speak(TtsRequest sentence, AudioOut out) {
-    String url = settings().getString("baseUrl").replaceAll("/+$", "") + "/audio/speech";
+    String url = settings().baseUrl().replaceAll("/+$", "") + "/audio/speech";
     Map<String, String> headers = Map.of("Authorization", "Bearer " + apiKey(), "Content-Type", "application/json",
         "Accept", "application/octet-stream");
     Future<Void> chain = Future.succeededFuture();

@@ -2,6 +2,7 @@ package com.ervc.provider.cloud;
 
 import com.ervc.audio.Pcm16;
 import com.ervc.audio.Resampler;
+import com.ervc.config.ServiceConfig;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.protocol.Emotion;
 import com.ervc.protocol.ErrorCode;
@@ -11,6 +12,9 @@ import com.ervc.protocol.SpeechException;
 import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.ProviderHarness;
 import com.ervc.provider.ProviderVerticle;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -32,7 +36,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -66,7 +70,7 @@ public abstract class CloudProviderContract {
   /** The provider's own settings pointing at {@code url} with {@code key} (null: leave the key unset). */
   protected abstract Map<String, String> providerEnv(String url, String key);
 
-  protected abstract Function<ServiceMetrics, ProviderVerticle> factory();
+  protected abstract BiFunction<ServiceMetrics, ServiceConfig, ProviderVerticle> factory();
 
   protected abstract String voice();
 

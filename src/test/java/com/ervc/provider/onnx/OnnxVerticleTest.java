@@ -2,6 +2,8 @@ package com.ervc.provider.onnx;
 
 import com.ervc.cluster.ProviderDirectory;
 import com.ervc.config.ConfigLoader;
+import com.ervc.config.OnnxConfig;
+import com.ervc.config.ServiceConfig;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.protocol.Addresses;
 import com.ervc.protocol.BusProtocol;
@@ -52,12 +54,11 @@ class OnnxVerticleTest {
   }
 
   private ProviderInfo deploy(Map<String, String> env) throws Exception {
-    JsonObject config = ConfigLoader.load(null, env);
-    config.getJsonObject("node").put("id", "test-node");
-    JsonObject onnx = config.getJsonObject("providers").getJsonObject("onnx");
-    voices = OnnxVoices.load(Path.of(onnx.getString("modelDir")), 1, false, onnx.getInteger("workers"), onnx.getInteger("maxQueue"));
-    vertx.deployVerticle(new OnnxVerticle(ServiceMetrics.create("test"), OnnxVerticle.NAME, voices, new JsonObject().put("cuda", false)),
-        new DeploymentOptions().setConfig(config)).await(30, TimeUnit.SECONDS);
+    ServiceConfig config = ConfigLoader.load(null, env).joined("test-node", "test");
+    OnnxConfig onnx = config.providers().onnx();
+    voices = OnnxVoices.load(Path.of(onnx.modelDir()), 1, false, onnx.workers(), onnx.maxQueue());
+    vertx.deployVerticle(new OnnxVerticle(ServiceMetrics.create("test"), config, OnnxVerticle.NAME, voices,
+        new JsonObject().put("cuda", false))).await(30, TimeUnit.SECONDS);
     return new ProviderDirectory(vertx).list().await(10, TimeUnit.SECONDS).get(0);
   }
 

@@ -3,21 +3,22 @@ package com.ervc.cache;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-class LruAudioCacheTest {
+class MemoryAudioCacheTest {
 
   private static final long TTL_MS = 1_000;
 
   /** The fake clock every cache in this test reads. */
   private long now = 0;
 
-  private LruAudioCache cache(int maxEntries, long maxBytes) {
-    return new LruAudioCache(maxEntries, maxBytes, TTL_MS, () -> now);
+  private MemoryAudioCache cache(int maxEntries, long maxBytes) {
+    return new MemoryAudioCache(maxEntries, maxBytes, TTL_MS, () -> now);
   }
 
   /** A buffer of {@code length} bytes all equal to {@code fill}, so entries are told apart by content. */
@@ -27,14 +28,20 @@ class LruAudioCacheTest {
     return Buffer.buffer(data);
   }
 
-  private static byte[] get(LruAudioCache cache, String key) {
+  private static byte[] get(MemoryAudioCache cache, String key) {
     Buffer hit = cache.get(key).result();
     return hit == null ? null : hit.getBytes();
   }
 
+  private static void assertHolds(MemoryAudioCache cache, int entries, long bytes) {
+    JsonObject stats = cache.stats();
+    assertEquals(entries, stats.getInteger("entries"), stats::encode);
+    assertEquals(bytes, stats.getLong("bytes"), stats::encode);
+  }
+
   @Test
   void storedEntryIsAHitAndOtherKeysMiss() {
-    LruAudioCache cache = cache(10, 1_000);
+    MemoryAudioCache cache = cache(10, 1_000);
     cache.put("a", bytes(4, 1));
 
     assertArrayEquals(new byte[] {1, 1, 1, 1}, get(cache, "a"));
@@ -43,32 +50,35 @@ class LruAudioCacheTest {
 
   @Test
   void putReplacesAnExistingEntry() {
-    LruAudioCache cache = cache(10, 1_000);
+    MemoryAudioCache cache = cache(10, 1_000);
     cache.put("a", bytes(4, 1));
     cache.put("a", bytes(2, 2));
 
     assertArrayEquals(new byte[] {2, 2}, get(cache, "a"));
-    assertEquals(1, cache.stats().getInteger("entries"));
-    assertEquals(2L, cache.stats().getLong("bytes"));
+    assertHolds(cache, 1, 2);
   }
 
+  /**
+   * Caffeine's W-TinyLFU admits a new entry over the eviction victim only when it is used more often, so at the
+   * limit the entry that is read stays and one of the others goes.
+   */
   @Test
-  void entryCountLimitEvictsLeastRecentlyUsed() {
-    LruAudioCache cache = cache(2, 1_000);
+  void entryCountLimitKeepsTheEntryInUse() {
+    MemoryAudioCache cache = cache(2, 1_000);
     cache.put("a", bytes(1, 1));
     cache.put("b", bytes(1, 2));
-    get(cache, "a"); // a is now more recently used than b
+    get(cache, "a");
 
     cache.put("c", bytes(1, 3));
 
-    assertNull(get(cache, "b"));
     assertArrayEquals(new byte[] {1}, get(cache, "a"));
-    assertArrayEquals(new byte[] {3}, get(cache, "c"));
+    assertEquals(2, cache.stats().getInteger("entries"));
+    assertEquals(1L, cache.stats().getLong("evictions"));
   }
 
   @Test
   void byteLimitEvictsOldestUntilTheNewEntryFits() {
-    LruAudioCache cache = cache(100, 10);
+    MemoryAudioCache cache = cache(100, 10);
     cache.put("a", bytes(4, 1));
     cache.put("b", bytes(4, 2));
 
@@ -82,7 +92,7 @@ class LruAudioCacheTest {
 
   @Test
   void entryExpiresExactlyAtTtl() {
-    LruAudioCache cache = cache(10, 1_000);
+    MemoryAudioCache cache = cache(10, 1_000);
     now = 5_000;
     cache.put("a", bytes(4, 1));
 
@@ -91,13 +101,12 @@ class LruAudioCacheTest {
     now = 5_000 + TTL_MS;
     assertNull(get(cache, "a"));
     // The expired entry is dropped, not just hidden.
-    assertEquals(0, cache.stats().getInteger("entries"));
-    assertEquals(0L, cache.stats().getLong("bytes"));
+    assertHolds(cache, 0, 0);
   }
 
   @Test
   void entryLargerThanTheWholeCacheIsNotStoredAndEvictsNothing() {
-    LruAudioCache cache = cache(10, 10);
+    MemoryAudioCache cache = cache(10, 10);
     cache.put("small", bytes(4, 1));
 
     cache.put("huge", bytes(11, 2));
@@ -109,26 +118,60 @@ class LruAudioCacheTest {
 
   @Test
   void zeroMaxEntriesStoresNothing() {
-    LruAudioCache cache = cache(0, 1_000);
+    MemoryAudioCache cache = cache(0, 1_000);
     cache.put("a", bytes(4, 1));
 
     assertNull(get(cache, "a"));
-    assertEquals(0, cache.stats().getInteger("entries"));
-    assertEquals(0L, cache.stats().getLong("bytes"));
+    assertHolds(cache, 0, 0);
   }
 
   @Test
   void statsCountEntriesBytesHitsMissesAndEvictions() {
-    LruAudioCache cache = cache(2, 1_000);
+    MemoryAudioCache cache = cache(2, 1_000);
     cache.put("a", bytes(3, 1));
     cache.put("b", bytes(5, 2));
-    cache.put("c", bytes(7, 3)); // evicts a
+    get(cache, "a");
+    get(cache, "b");
+    cache.put("c", bytes(7, 3)); // never read, so it goes rather than a or b, which were read
+    get(cache, "a");
     get(cache, "b");
     get(cache, "c");
-    get(cache, "a");
 
     JsonObject expected = new JsonObject().put("backend", "memory").put("available", true).put("entries", 2)
-        .put("bytes", 12L).put("hits", 2L).put("misses", 1L).put("evictions", 1L);
+        .put("bytes", 8L).put("hits", 4L).put("misses", 1L).put("evictions", 1L);
     assertEquals(expected, cache.stats());
+  }
+
+  @Test
+  void entryCountLimitHoldsForEntriesFarBelowTheByteLimit() {
+    MemoryAudioCache cache = cache(3, 3_000_000);
+    for (int i = 0; i < 10; i++) {
+      cache.put("k" + i, bytes(1, i));
+    }
+
+    assertEquals(3, cache.stats().getInteger("entries"));
+    assertEquals(7L, cache.stats().getLong("evictions"));
+  }
+
+  @Test
+  void concurrentWritersNeverPassEitherLimit() throws Exception {
+    MemoryAudioCache cache = cache(50, 4_000);
+    Thread[] writers = new Thread[4];
+    for (int w = 0; w < writers.length; w++) {
+      int writer = w;
+      writers[w] = new Thread(() -> {
+        for (int i = 0; i < 2_000; i++) {
+          cache.put(writer + ":" + i, bytes(1 + i % 200, writer));
+        }
+      });
+      writers[w].start();
+    }
+    for (Thread writer : writers) {
+      writer.join();
+    }
+
+    JsonObject stats = cache.stats();
+    assertTrue(stats.getInteger("entries") <= 50, stats::encode);
+    assertTrue(stats.getLong("bytes") <= 4_000, stats::encode);
   }
 }
