@@ -72,6 +72,12 @@ public final class LoadRegistry {
     instances.computeIfPresent(instanceId, (id, e) -> new Entry(e.load(), e.seenMs(), e.delta() + by));
   }
 
+  /** The last report of {@code instanceId}, or null when it is not in the view. */
+  public ProviderLoad get(String instanceId) {
+    Entry e = instances.get(instanceId);
+    return e == null ? null : e.load();
+  }
+
   /** The live instances, sorted by provider then node, with the owner's corrections applied to {@code inFlight}. */
   public List<ProviderLoad> live(long nowMs) {
     List<ProviderLoad> live = new ArrayList<>();

@@ -14,7 +14,9 @@ public record TtsConfig(String provider, String qualityTier, int sampleRate, boo
                         boolean adaptiveQuality, boolean gpuAcceleration, int maxTextChars,
                         int maxInFlightPerConnection, int chunkMillis, int firstChunkMaxChars, int maxChunkChars,
                         int streamWindow, int streamStallTimeoutMs, int providerTimeoutMs, int providerStallTimeoutMs,
-                        int maxLoadPerProvider, int routeQueueMs, int circuitFailureThreshold, int circuitOpenMs) {
+                        int maxLoadPerProvider, int routeQueueMs, int circuitFailureThreshold, int circuitOpenMs,
+                        int deadlineMultiple, int localDeadlineFloorMs, int localDeadlineCeilingMs,
+                        int cloudDeadlineFloorMs, boolean hedging, boolean hedgeCloud) {
   static final Setting PROVIDER = string("tts.provider", "TTS_PROVIDER", "espeak")
       .oneOf("auto", "espeak", "onnx", "onnx-gpu", "elevenlabs", "azure", "openai")
       .describe("Provider used for requests with `provider: \"auto\"` (the pipeline's choice). `auto` means the "
@@ -83,14 +85,16 @@ public record TtsConfig(String provider, String qualityTier, int sampleRate, boo
           + "instead of looking like a dead node.");
   static final Setting PROVIDER_TIMEOUT_MS = integer("tts.providerTimeoutMs", "PROVIDER_TIMEOUT_MS",
       30000, 100, 600_000)
-      .describe("First-byte deadline: the longest the pipeline waits for a provider to accept a sentence request and "
-          + "send its first audio. When it expires the sentence fails over to another instance (with "
+      .describe("Longest first-byte deadline: the most the pipeline waits for a provider to accept a sentence request "
+          + "and send its first audio (each instance's own deadline follows its measured latency, "
+          + "`tts.deadlineMultiple`). When it expires the sentence fails over to another instance (with "
           + "`tts.enableProviderSwitching`) or the reply ends with `provider_unavailable`.");
   static final Setting PROVIDER_STALL_TIMEOUT_MS = integer("tts.providerStallTimeoutMs", "PROVIDER_STALL_TIMEOUT_MS",
       5000, 50, 600_000)
-      .describe("Mid-stream deadline: a provider stream that has sent audio and then sends nothing for this long, "
-          + "while the pipeline is not holding it back, has stalled; it is cancelled and handled like a failure "
-          + "(failover, or `provider_unavailable`).");
+      .describe("Longest mid-stream deadline: a provider stream that has sent audio and then sends nothing for this "
+          + "long (each instance's own deadline follows its measured chunk interval, `tts.deadlineMultiple`), while "
+          + "the pipeline is not holding it back, has stalled; it is cancelled and handled like a failure (failover, "
+          + "or `provider_unavailable`).");
   static final Setting MAX_LOAD_PER_PROVIDER = integer("tts.maxLoadPerProvider", "MAX_LOAD_PER_PROVIDER",
       100, 1, 100_000)
       .describe("Capacity of one provider instance: the replies (client requests; the sentences of one reply count "
@@ -108,17 +112,47 @@ public record TtsConfig(String provider, String qualityTier, int sampleRate, boo
           + "sentence of real text itself, held to the pipeline's deadlines (`tts.providerTimeoutMs` for its first "
           + "audio, `tts.providerStallTimeoutMs` between chunks); success closes the circuit, failure opens it again "
           + "for this long.");
+  static final Setting DEADLINE_MULTIPLE = integer("tts.deadlineMultiple", "DEADLINE_MULTIPLE", 4, 1, 100)
+      .describe("Per-instance deadlines ([Routing](routing.md#deadlines-and-hedging)): a sentence's first-byte "
+          + "deadline is this multiple of its instance's recent p95 time to first audio, its stall deadline this "
+          + "multiple of the instance's p95 interval between chunks, each clamped to the floor and ceiling of the "
+          + "provider's kind.");
+  static final Setting LOCAL_DEADLINE_FLOOR_MS = integer("tts.localDeadlineFloorMs", "LOCAL_DEADLINE_FLOOR_MS",
+      250, 10, 600_000)
+      .describe("Shortest deadline (first byte and stall) of a local provider instance (espeak, onnx): below it a "
+          + "busy but healthy engine would be declared dead.");
+  static final Setting LOCAL_DEADLINE_CEILING_MS = integer("tts.localDeadlineCeilingMs", "LOCAL_DEADLINE_CEILING_MS",
+      2000, 10, 600_000)
+      .documented("10–600000, and ≥ `tts.localDeadlineFloorMs`")
+      .describe("Longest deadline of a local provider instance, and its deadline before it has measured any "
+          + "latency; never more than `tts.providerTimeoutMs` (first byte) or `tts.providerStallTimeoutMs` (stall).");
+  static final Setting CLOUD_DEADLINE_FLOOR_MS = integer("tts.cloudDeadlineFloorMs", "CLOUD_DEADLINE_FLOOR_MS",
+      2000, 10, 600_000)
+      .describe("Shortest deadline of a cloud provider instance (elevenlabs, azure, openai), whose latency varies "
+          + "with the internet; its ceilings are `tts.providerTimeoutMs` and `tts.providerStallTimeoutMs`.");
+  static final Setting HEDGING = bool("tts.hedging", "HEDGING", true)
+      .describe("When a sentence's first audio from a local provider instance is later than that instance's recent "
+          + "p95 time to first audio (at least half the floor), and before its deadline, the pipeline asks the next "
+          + "best instance too and keeps whichever answers first, cancelling the other: at most one hedge per "
+          + "sentence. Needs `tts.enableProviderSwitching`.");
+  static final Setting HEDGE_CLOUD = bool("tts.hedgeCloud", "HEDGE_CLOUD", false)
+      .describe("Hedge cloud providers too. Off by default: a hedged sentence may be billed twice.");
 
   static final List<Setting> SETTINGS = List.of(PROVIDER, QUALITY_TIER, SAMPLE_RATE, ENABLE_EMOTIONS, ENABLE_CLONING,
       ENABLE_PROVIDER_SWITCHING, LATENCY_TARGET_MS, ADAPTIVE_QUALITY, GPU_ACCELERATION, MAX_TEXT_CHARS,
       MAX_IN_FLIGHT_PER_CONNECTION, CHUNK_MILLIS, FIRST_CHUNK_MAX_CHARS, MAX_CHUNK_CHARS, STREAM_WINDOW,
       STREAM_STALL_TIMEOUT_MS, PROVIDER_TIMEOUT_MS, PROVIDER_STALL_TIMEOUT_MS, MAX_LOAD_PER_PROVIDER, ROUTE_QUEUE_MS,
-      CIRCUIT_FAILURE_THRESHOLD, CIRCUIT_OPEN_MS);
+      CIRCUIT_FAILURE_THRESHOLD, CIRCUIT_OPEN_MS, DEADLINE_MULTIPLE, LOCAL_DEADLINE_FLOOR_MS, LOCAL_DEADLINE_CEILING_MS,
+      CLOUD_DEADLINE_FLOOR_MS, HEDGING, HEDGE_CLOUD);
 
   public TtsConfig {
     if (streamStallTimeoutMs <= providerTimeoutMs) {
       throw STREAM_STALL_TIMEOUT_MS.invalid(streamStallTimeoutMs, "more than PROVIDER_TIMEOUT_MS ("
           + providerTimeoutMs + "), or slow sentences look like dead nodes");
+    }
+    if (localDeadlineCeilingMs < localDeadlineFloorMs) {
+      throw LOCAL_DEADLINE_CEILING_MS.invalid(localDeadlineCeilingMs, "at least LOCAL_DEADLINE_FLOOR_MS ("
+          + localDeadlineFloorMs + ")");
     }
     if (firstChunkMaxChars > maxChunkChars) {
       throw FIRST_CHUNK_MAX_CHARS.invalid(firstChunkMaxChars, "at most MAX_CHUNK_CHARS (" + maxChunkChars + ")");
@@ -133,6 +167,9 @@ public record TtsConfig(String provider, String qualityTier, int sampleRate, boo
         FIRST_CHUNK_MAX_CHARS.readInt(config), MAX_CHUNK_CHARS.readInt(config), STREAM_WINDOW.readInt(config),
         STREAM_STALL_TIMEOUT_MS.readInt(config), PROVIDER_TIMEOUT_MS.readInt(config),
         PROVIDER_STALL_TIMEOUT_MS.readInt(config), MAX_LOAD_PER_PROVIDER.readInt(config),
-        ROUTE_QUEUE_MS.readInt(config), CIRCUIT_FAILURE_THRESHOLD.readInt(config), CIRCUIT_OPEN_MS.readInt(config));
+        ROUTE_QUEUE_MS.readInt(config), CIRCUIT_FAILURE_THRESHOLD.readInt(config), CIRCUIT_OPEN_MS.readInt(config),
+        DEADLINE_MULTIPLE.readInt(config), LOCAL_DEADLINE_FLOOR_MS.readInt(config),
+        LOCAL_DEADLINE_CEILING_MS.readInt(config), CLOUD_DEADLINE_FLOOR_MS.readInt(config), HEDGING.readBool(config),
+        HEDGE_CLOUD.readBool(config));
   }
 }

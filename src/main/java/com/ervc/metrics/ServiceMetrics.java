@@ -25,8 +25,10 @@ import java.util.function.IntSupplier;
  */
 public final class ServiceMetrics {
   private static final Duration[] TTFA_BUCKETS = seconds(0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5);
+  private static final Duration[] FAILOVER_BUCKETS = seconds(0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10, 30);
   private static final Duration[] SYNTHESIS_BUCKETS = seconds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 30);
   private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "WS");
+  private static final List<String> DEATH_SOURCES = List.of("membership", "send");
   private static final Set<String> TIERS = Set.of("fast", "balanced", "high");
   private static final Set<Integer> CLOSE_CODES = Set.of(1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1011,
       4001, 4008);
@@ -67,6 +69,9 @@ public final class ServiceMetrics {
     for (String direction : List.of("up", "down")) {
       qualityChanges(direction);
     }
+    hedges(false);
+    hedges(true);
+    DEATH_SOURCES.forEach(this::nodeDeaths);
     for (String reason : AUTH_REASONS) {
       Counter.builder("tts.auth.failures").description("Refused credentials by reason")
           .tag("reason", reason).register(registry);
@@ -185,6 +190,33 @@ public final class ServiceMetrics {
   public void failover(String from, String to) {
     Counter.builder("tts.failovers").description("Replies moved from one provider instance to another (failover)")
         .tag("from", provider(from)).tag("to", provider(to)).register(registry).increment();
+  }
+
+  /** The client's silence from its last audio before a failover to the first audio after it. */
+  public void failoverGap(long nanos) {
+    Timer.builder("tts.failover.gap").description("Client silence from the last good audio before a failover to the "
+            + "first audio after the switch").serviceLevelObjectives(FAILOVER_BUCKETS).register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** A late sentence was also asked of a second instance ({@code won}: the second answered first). */
+  public void hedge(boolean won) {
+    hedges(won).increment();
+  }
+
+  private Counter hedges(boolean won) {
+    return Counter.builder("tts.hedges").description("Hedged sentence requests: sent, and won by the second instance")
+        .tag("outcome", won ? "won" : "sent").register(registry);
+  }
+
+  /** A provider node's death was learnt from {@code source} (membership or send). */
+  public void nodeDeathDetected(String source) {
+    nodeDeaths(DEATH_SOURCES.contains(source) ? source : OTHER).increment();
+  }
+
+  private Counter nodeDeaths(String source) {
+    return Counter.builder("tts.node.deaths").description("Provider nodes found gone, by the source that told first")
+        .tag("source", source).register(registry);
   }
 
   public void cacheRequest(String result) {

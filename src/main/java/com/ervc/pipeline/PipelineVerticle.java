@@ -56,9 +56,12 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
   public Future<?> start() {
     router = new Router(tts.provider(), tts.enableProviderSwitching());
     splitter = new SentenceSplitter(tts.firstChunkMaxChars(), tts.maxChunkChars());
-    ProviderReceiver receiver = new ProviderReceiver(vertx, tts.providerTimeoutMs(), tts.providerStallTimeoutMs());
+    DeadlinePolicy deadlines = new DeadlinePolicy(tts);
+    ProviderReceiver receiver = new ProviderReceiver(vertx, deadlines);
+    NodeDeaths deaths = new NodeDeaths(registry, receiver, metrics);
+    deaths.listen(vertx);
     audioSource = new SentenceAudioSource(vertx.eventBus(), receiver, cache.timeoutMs(), tts.providerTimeoutMs(),
-        metrics);
+        metrics, r -> deadlines.of(r.provider(), r.instanceId(), registry.get(r.instanceId())), deaths);
     return registry.listen(vertx)
         .compose(v -> receiver.start())
         .compose(v -> {
@@ -120,9 +123,13 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
                 });
               }
               : null;
+          // The hedge instance gets the reply's sentences only once; it frees the reply's slot at the end.
+          SpeechJob.Hedger hedger = tts.enableProviderSwitching()
+              ? (current, excluded) -> route(parsed, excluded, current).onSuccess(used::add)
+              : null;
           running++;
-          new SpeechJob(parsed, sentences, route, (sentence, r) -> audioSource.open(sentence, r, stream), rerouter, out,
-              tts.chunkMillis())
+          new SpeechJob(parsed, sentences, route, (sentence, r) -> audioSource.open(sentence, r, stream), rerouter,
+              hedger, (ms, task) -> vertx.setTimer(Math.max(1, ms), id -> task.run()), metrics, out, tts.chunkMillis())
               .run()
               .onComplete(ar -> {
                 running--;

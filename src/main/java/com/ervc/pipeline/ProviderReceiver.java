@@ -22,17 +22,20 @@ import java.util.UUID;
 /**
  * This pipeline verticle's single receiver of provider audio ({@code tts.pipeline.receiver.<id>}): routes each
  * provider stream's messages, told apart by the {@code stream} header, to its {@link SentenceStream}, and fails
- * streams that miss their first-byte or stall deadline. A message for an unknown (finished, cancelled, failed)
+ * streams that miss their first-byte or stall deadline (each stream's own {@link Deadlines}), or whose node died. A message for an unknown (finished, cancelled, failed)
  * stream is refused with 410, which makes the provider's next write fail so it stops synthesizing.
  * One consumer per verticle, not per request: a clustered registration per request would cost a cluster write.
  */
 final class ProviderReceiver {
   static final int GONE = 410;
+  /** How often deadlines are checked: a fraction of the shortest floor, so a deadline is missed by at most this. */
+  static final long SWEEP_MS = 20;
   private static final Logger LOG = LoggerFactory.getLogger(ProviderReceiver.class);
 
   private static final class Entry {
     final SentenceStream stream;
     long expectedSeq;
+    long lastAudioNanos = -1;
 
     Entry(SentenceStream stream) {
       this.stream = stream;
@@ -41,14 +44,12 @@ final class ProviderReceiver {
 
   private final Vertx vertx;
   private final String address = Addresses.receiver(UUID.randomUUID().toString());
-  private final long firstByteNanos;
-  private final long stallNanos;
+  private final DeadlinePolicy deadlines;
   private final Map<String, Entry> streams = new HashMap<>();
 
-  ProviderReceiver(Vertx vertx, long firstByteMs, long stallMs) {
+  ProviderReceiver(Vertx vertx, DeadlinePolicy deadlines) {
     this.vertx = vertx;
-    this.firstByteNanos = firstByteMs * 1_000_000;
-    this.stallNanos = stallMs * 1_000_000;
+    this.deadlines = deadlines;
   }
 
   String address() {
@@ -56,8 +57,7 @@ final class ProviderReceiver {
   }
 
   Future<Void> start() {
-    long sweepMs = Math.max(10, Math.min(250, Math.min(firstByteNanos, stallNanos) / 4_000_000));
-    vertx.setPeriodic(sweepMs, id -> expireOverdue());
+    vertx.setPeriodic(SWEEP_MS, id -> expireOverdue());
     return vertx.eventBus().<Object>consumer(address, this::route).completion();
   }
 
@@ -95,7 +95,12 @@ final class ProviderReceiver {
           entry.stream.fail(new SpeechException(ErrorCode.INTERNAL, "the provider sent malformed audio"));
           return;
         }
-        entry.stream.audio(pcm, System.nanoTime()).onComplete(ar -> {
+        long now = System.nanoTime();
+        if (entry.lastAudioNanos >= 0) {
+          deadlines.chunkInterval(entry.stream.route().instanceId(), (now - entry.lastAudioNanos) / 1_000_000);
+        }
+        entry.lastAudioNanos = now;
+        entry.stream.audio(pcm, now).onComplete(ar -> {
           if (ar.succeeded()) {
             msg.reply(null);
           } else {
@@ -118,20 +123,39 @@ final class ProviderReceiver {
     }
   }
 
+  /**
+   * Node {@code nodeId} is gone ({@code how}): every stream from it fails now, so each reply fails over at once
+   * instead of waiting out a deadline. Returns how many streams failed.
+   */
+  int nodeGone(String nodeId, String how) {
+    List<SentenceStream> failed = new ArrayList<>();
+    Iterator<Entry> it = streams.values().iterator();
+    while (it.hasNext()) {
+      SentenceStream stream = it.next().stream;
+      if (stream.route().nodeId().equals(nodeId)) {
+        it.remove();
+        failed.add(stream);
+      }
+    }
+    // Failing runs the reply's failover, which may register new streams: not while iterating.
+    failed.forEach(stream -> stream.fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE,
+        "provider " + stream.route().describe() + ": node gone (" + how + ")")));
+    return failed.size();
+  }
+
   private void expireOverdue() {
     long now = System.nanoTime();
     Iterator<Entry> it = streams.values().iterator();
     List<Runnable> failures = new ArrayList<>();
     while (it.hasNext()) {
       Entry entry = it.next();
-      String why = entry.stream.overdue(now, firstByteNanos, stallNanos);
+      String why = entry.stream.overdue(now);
       if (why != null) {
         it.remove();
         failures.add(() -> entry.stream.missDeadline(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE,
             "provider " + entry.stream.route().describe() + ": " + why)));
       }
     }
-    // Failing runs the reply's failover, which may register new streams: not while iterating.
     failures.forEach(Runnable::run);
   }
 }

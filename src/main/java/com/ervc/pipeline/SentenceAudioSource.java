@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Gets one sentence's audio as a {@link SentenceStream}: from the cache when it has it, else streamed from the
@@ -31,15 +32,19 @@ final class SentenceAudioSource {
   private final long cacheTimeoutMs;
   private final long acceptTimeoutMs;
   private final ServiceMetrics metrics;
+  private final Function<Route, Deadlines> deadlines;
+  private final NodeDeaths deaths;
   private boolean cacheReachable = true;
 
   SentenceAudioSource(EventBus bus, ProviderReceiver receiver, long cacheTimeoutMs, long acceptTimeoutMs,
-                      ServiceMetrics metrics) {
+                      ServiceMetrics metrics, Function<Route, Deadlines> deadlines, NodeDeaths deaths) {
     this.bus = bus;
     this.receiver = receiver;
     this.cacheTimeoutMs = cacheTimeoutMs;
     this.acceptTimeoutMs = acceptTimeoutMs;
     this.metrics = metrics;
+    this.deadlines = deadlines;
+    this.deaths = deaths;
   }
 
   /** The sentence's audio; {@code sentence} names the route's provider and voice, {@code reply} its reply. */
@@ -79,13 +84,18 @@ final class SentenceAudioSource {
   }
 
   private SentenceStream synthesize(TtsRequest sentence, Route route, String key, String reply) {
-    SentenceStream stream = new SentenceStream(route, false, System.nanoTime());
+    SentenceStream stream = new SentenceStream(route, deadlines.apply(route), false, System.nanoTime());
     String id = UUID.randomUUID().toString();
     receiver.register(id, stream);
     ProviderMessage.Sentence request = new ProviderMessage.Sentence(sentence, receiver.address(), id, reply);
     bus.request(route.address(), request.body(),
             BusProtocol.stamp(new DeliveryOptions().setSendTimeout(acceptTimeoutMs), request))
-        .onFailure(refused -> stream.fail(SpeechException.from(refused)));
+        .onFailure(refused -> {
+          if (NodeDeaths.unreachable(refused)) {
+            deaths.died(route.nodeId(), NodeDeaths.SEND);
+          }
+          stream.fail(SpeechException.from(refused));
+        });
     stream.whole()
         .onSuccess(pcm -> {
           CacheMessage.Put put = new CacheMessage.Put(key, new CachedAudio(sentence.sampleRate(), 1, pcm).encode());

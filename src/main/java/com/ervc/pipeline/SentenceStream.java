@@ -19,9 +19,11 @@ import java.util.function.Function;
 final class SentenceStream {
   private final Promise<Buffer> ended = Promise.promise();
   private final Promise<Void> forwarded = Promise.promise();
+  private final Promise<Void> firstAudio = Promise.promise();
   private final List<Buffer> pending = new ArrayList<>();
   private final Buffer whole = Buffer.buffer();
   private final Route route;
+  private final Deadlines deadlines;
   private final boolean cached;
   private final long startNanos;
   private Function<Buffer, Future<Void>> consumer;
@@ -30,15 +32,16 @@ final class SentenceStream {
   private long lastActivityNanos = -1;
   private boolean deadlineMissed;
 
-  SentenceStream(Route route, boolean cached, long nowNanos) {
+  SentenceStream(Route route, Deadlines deadlines, boolean cached, long nowNanos) {
     this.route = route;
+    this.deadlines = deadlines;
     this.cached = cached;
     this.startNanos = nowNanos;
   }
 
   /** A stream that already holds all of its audio (a cache hit). */
   static SentenceStream complete(Route route, Buffer pcm, long nowNanos) {
-    SentenceStream stream = new SentenceStream(route, true, nowNanos);
+    SentenceStream stream = new SentenceStream(route, new Deadlines(0, 0, Deadlines.NO_HEDGE), true, nowNanos);
     stream.audio(pcm, nowNanos);
     stream.end();
     return stream;
@@ -46,6 +49,15 @@ final class SentenceStream {
 
   Route route() {
     return route;
+  }
+
+  Deadlines deadlines() {
+    return deadlines;
+  }
+
+  /** Completes with the first audio, fails when the stream fails before any. */
+  Future<Void> firstAudio() {
+    return firstAudio.future();
   }
 
   boolean cached() {
@@ -72,6 +84,7 @@ final class SentenceStream {
     }
     lastActivityNanos = nowNanos;
     whole.appendBuffer(pcm);
+    firstAudio.tryComplete();
     if (consumer == null) {
       pending.add(pcm);
       return Future.succeededFuture();
@@ -80,6 +93,7 @@ final class SentenceStream {
   }
 
   void end() {
+    firstAudio.tryComplete();
     if (ended.tryComplete(whole) && consumer != null) {
       settleAfterTail();
     }
@@ -87,6 +101,7 @@ final class SentenceStream {
 
   void fail(Throwable failure) {
     if (ended.tryFail(failure)) {
+      firstAudio.tryFail(failure);
       forwarded.tryFail(failure);
     }
   }
@@ -144,10 +159,12 @@ final class SentenceStream {
   }
 
   /**
-   * Why this stream missed a deadline at {@code nowNanos}, or null: no first audio within {@code firstByteNanos},
-   * or no audio for {@code stallNanos} while nothing of it waits on the consumer (a slow client is not a stall).
+   * Why this stream missed one of its {@link #deadlines()} at {@code nowNanos}, or null: no first audio in time, or
+   * no audio for the stall deadline while nothing of it waits on the consumer (a slow client is not a stall).
    */
-  String overdue(long nowNanos, long firstByteNanos, long stallNanos) {
+  String overdue(long nowNanos) {
+    long firstByteNanos = deadlines.firstByteMs() * 1_000_000;
+    long stallNanos = deadlines.stallMs() * 1_000_000;
     if (done()) {
       return null;
     }

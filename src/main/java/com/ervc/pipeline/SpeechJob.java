@@ -1,11 +1,13 @@
 package com.ervc.pipeline;
 
 import com.ervc.cluster.StreamOutput;
+import com.ervc.metrics.ServiceMetrics;
 import com.ervc.protocol.ErrorCode;
 import com.ervc.protocol.SpeechException;
 import com.ervc.protocol.StreamMessage;
 import com.ervc.protocol.TtsRequest;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayList;
@@ -22,9 +24,14 @@ import java.util.function.BiFunction;
  * Failover: when the current sentence's provider fails, misses its first-byte deadline or stalls, and a
  * {@link Rerouter} is given (provider switching on), the reply continues on the next best route from that
  * sentence; the bytes of it the client already has are skipped, so no sentence is lost and none is played
- * twice. Lookahead sentences of the failed route are requested again. Every switch is listed in the summary.
- * Instances that failed earlier in the reply are tried only when no other is left, and at most
- * {@link #MAX_SWITCHES} switches are made.
+ * twice. Lookahead sentences of the failed route are requested again. A lookahead sentence whose stream fails
+ * before its turn (its node died) moves the reply to the next route at once, so its replacement is under way
+ * while the client still plays the current sentence. Every switch is listed in the summary. Instances that failed
+ * earlier in the reply are tried only when no other is left, and at most {@link #MAX_SWITCHES} switches are made.
+ * <p>
+ * Hedging: when a {@link Hedger} is given and the current sentence has no audio yet at its stream's
+ * {@link Deadlines#hedgeAfterMs()}, the sentence is also asked of a second instance; the first to answer is played
+ * and the other cancelled (at most one hedge per sentence, only before any of its audio went out).
  */
 final class SpeechJob {
   static final int LOOKAHEAD = 2;
@@ -36,17 +43,36 @@ final class SpeechJob {
     Future<Route> next(Route failed, Set<String> excluded);
   }
 
+  /** A second route for one late sentence of {@code current}, never one of {@code excluded}; fails when none. */
+  interface Hedger {
+    Future<Route> hedge(Route current, Set<String> excluded);
+  }
+
+  /** Runs {@code task} on the job's event loop after {@code ms}. */
+  interface Timer {
+    void after(long ms, Runnable task);
+  }
+
   private final TtsRequest request;
   private final List<String> sentences;
   private final BiFunction<TtsRequest, Route, Future<SentenceStream>> audioSource;
   private final Rerouter rerouter;
+  private final Hedger hedger;
+  private final Timer timer;
+  private final ServiceMetrics metrics;
   private final StreamOutput out;
   private final int chunkBytes;
   private final List<Future<SentenceStream>> audio = new ArrayList<>();
   private final Set<String> failedInstances = new HashSet<>();
+  private final Set<Integer> hedgedSentences = new HashSet<>();
   private final List<StreamMessage.Switch> switches = new ArrayList<>();
   private final long startNanos = System.nanoTime();
   private Route route;
+  /** The sentence being played. */
+  private int current;
+  /** The client's last audio before the current sentence's failover, or -1: the failover clock. */
+  private long silentSinceNanos = -1;
+  private long lastAudioNanos = -1;
   private long chunks;
   private long samples;
   private long synthMs;
@@ -54,13 +80,16 @@ final class SpeechJob {
   private boolean allCached = true;
 
   SpeechJob(TtsRequest request, List<String> sentences, Route route,
-            BiFunction<TtsRequest, Route, Future<SentenceStream>> audioSource, Rerouter rerouter, StreamOutput out,
-            int chunkMillis) {
+            BiFunction<TtsRequest, Route, Future<SentenceStream>> audioSource, Rerouter rerouter, Hedger hedger,
+            Timer timer, ServiceMetrics metrics, StreamOutput out, int chunkMillis) {
     this.request = request;
     this.sentences = sentences;
     this.route = route;
     this.audioSource = audioSource;
     this.rerouter = rerouter;
+    this.hedger = hedger;
+    this.timer = timer;
+    this.metrics = metrics;
     this.out = out;
     this.chunkBytes = Math.max(2, request.sampleRate() * chunkMillis / 1000 * 2);
   }
@@ -83,13 +112,36 @@ final class SpeechJob {
   private Future<SentenceStream> audioOf(int index) {
     while (audio.size() <= Math.min(index + LOOKAHEAD, sentences.size() - 1) && !out.isBroken()) {
       int i = audio.size();
-      // Neighbours let providers that support it (ElevenLabs) keep the prosody continuous across sentences.
-      TtsRequest sentence = request.withText(sentences.get(i))
-          .withNeighbours(i > 0 ? sentences.get(i - 1) : null, i + 1 < sentences.size() ? sentences.get(i + 1) : null)
-          .withProvider(route.provider(), route.voice());
-      audio.add(audioSource.apply(sentence, route));
+      Future<SentenceStream> requested = ask(i, route);
+      audio.add(requested);
+      if (i > index) {
+        requested.onSuccess(stream -> stream.whole().onFailure(failure -> aheadFailed(i, requested, failure)));
+      }
     }
     return audio.get(index);
+  }
+
+  private Future<SentenceStream> ask(int i, Route on) {
+    // Neighbours let providers that support it (ElevenLabs) keep the prosody continuous across sentences.
+    TtsRequest sentence = request.withText(sentences.get(i))
+        .withNeighbours(i > 0 ? sentences.get(i - 1) : null, i + 1 < sentences.size() ? sentences.get(i + 1) : null)
+        .withProvider(on.provider(), on.voice());
+    return audioSource.apply(sentence, on);
+  }
+
+  /**
+   * Lookahead sentence {@code i} failed before its turn (not cancelled by this job: it would no longer be listed).
+   * Its route is left now and the sentences from {@code i} on are asked of the next one.
+   */
+  private void aheadFailed(int i, Future<SentenceStream> requested, Throwable failure) {
+    if (i <= current || i >= audio.size() || audio.get(i) != requested) {
+      return;
+    }
+    Route failed = requested.result().route();
+    if (!failed.equals(route)) {
+      return;
+    }
+    reroute(failed, i, 0, failure).onSuccess(v -> audioOf(current));
   }
 
   private Future<Void> streamFrom(int index) {
@@ -103,22 +155,84 @@ final class SpeechJob {
 
   /** Streams sentence {@code index}; {@code sent[0]} counts its bytes handed to the client so far. */
   private Future<Void> streamSentence(int index, long[] sent) {
+    current = index;
     Rechunker frames = new Rechunker(chunkBytes, sent[0]);
-    return audioOf(index).compose(stream -> {
-      allCached &= stream.cached();
-      return stream.forwardTo(pcm -> sendFrames(frames.push(pcm), 0, sent))
-          .compose(v -> sendFrames(List.of(frames.flush()), 0, sent))
-          .onSuccess(v -> synthMs += (System.nanoTime() - stream.startNanos()) / 1_000_000);
-    }).recover(failure -> failover(index, sent, failure));
+    Route[] from = {route};
+    return audioOf(index).compose(stream -> sent[0] == 0 ? hedgeIfLate(index, stream) : Future.succeededFuture(stream))
+        .compose(stream -> {
+          from[0] = stream.route();
+          allCached &= stream.cached();
+          return stream.forwardTo(pcm -> sendFrames(frames.push(pcm), 0, sent))
+              .compose(v -> sendFrames(List.of(frames.flush()), 0, sent))
+              .onSuccess(v -> synthMs += (System.nanoTime() - stream.startNanos()) / 1_000_000);
+        }).recover(failure -> failover(index, sent, failure, from[0]));
   }
 
-  private Future<Void> failover(int index, long[] sent, Throwable failure) {
+  /**
+   * {@code stream}, or a hedge of it: when it has no audio by its hedge time, the sentence is also asked of the
+   * hedger's route, and the stream that answers first is the one played (the other is cancelled). A failure of the
+   * first stream before that decides the race for it: the failover takes over.
+   */
+  private Future<SentenceStream> hedgeIfLate(int index, SentenceStream stream) {
+    Deadlines deadlines = stream.deadlines();
+    if (hedger == null || stream.cached() || stream.firstAudio().isComplete() || !deadlines.hedged()
+        || !hedgedSentences.add(index)) {
+      return Future.succeededFuture(stream);
+    }
+    Promise<SentenceStream> winner = Promise.promise();
+    stream.firstAudio().onComplete(ar -> winner.tryComplete(stream));
+    long elapsedMs = (System.nanoTime() - stream.startNanos()) / 1_000_000;
+    timer.after(Math.max(0, deadlines.hedgeAfterMs() - elapsedMs), () -> {
+      if (winner.future().isComplete() || out.isBroken()) {
+        return;
+      }
+      Set<String> excluded = new HashSet<>(failedInstances);
+      excluded.add(stream.route().instanceId());
+      hedger.hedge(stream.route(), excluded).onSuccess(second -> {
+        metrics.hedge(false);
+        Future<SentenceStream> hedge = ask(index, second);
+        hedge.onSuccess(h -> h.firstAudio().onSuccess(v -> {
+          if (winner.tryComplete(h)) {
+            metrics.hedge(true);
+            audio.set(index, hedge);
+            stream.cancel();
+          }
+        }));
+        winner.future().onSuccess(played -> hedge.onSuccess(h -> {
+          if (played != h) {
+            h.cancel();
+          }
+        }));
+      });
+    });
+    return winner.future();
+  }
+
+  private Future<Void> failover(int index, long[] sent, Throwable failure, Route failed) {
     SpeechException error = SpeechException.from(failure);
-    if (out.isBroken() || rerouter == null || error.code() == ErrorCode.INVALID_REQUEST
-        || switches.size() >= MAX_SWITCHES) {
+    if (out.isBroken() || rerouter == null || error.code() == ErrorCode.INVALID_REQUEST) {
       return Future.failedFuture(failure);
     }
-    Route failed = route;
+    if (silentSinceNanos < 0) {
+      silentSinceNanos = lastAudioNanos >= 0 ? lastAudioNanos : startNanos;
+    }
+    if (failed.equals(route)) {
+      return reroute(failed, index, sent[0] / 2, failure).compose(v -> streamSentence(index, sent));
+    }
+    // A lookahead failure or a hedge had moved the reply already: the sentence is asked of the current route.
+    audio.set(index, ask(index, route));
+    return streamSentence(index, sent);
+  }
+
+  /**
+   * Leaves {@code failed} for the next route from sentence {@code index} on ({@code resumedAtSample} of it already
+   * played), listing the switch and cancelling the sentences asked of the old route from {@code index} on.
+   */
+  private Future<Void> reroute(Route failed, int index, long resumedAtSample, Throwable failure) {
+    SpeechException error = SpeechException.from(failure);
+    if (switches.size() >= MAX_SWITCHES) {
+      return Future.failedFuture(failure);
+    }
     failedInstances.add(failed.instanceId());
     // Instances that failed earlier in this reply come last: one may only have been busy for a moment.
     return rerouter.next(failed, failedInstances)
@@ -126,12 +240,12 @@ final class SpeechJob {
             : Future.failedFuture(none))
         .recover(none -> Future.failedFuture(new SpeechException(error.code(),
             error.getMessage() + "; no other provider instance could take over: " + none.getMessage())))
-        .compose(next -> {
+        .map(next -> {
           route = next;
           switches.add(new StreamMessage.Switch(failed.provider(), failed.nodeId(), next.provider(), next.nodeId(),
-              next.voice(), index, sent[0] / 2, error.getMessage()));
+              next.voice(), index, resumedAtSample, error.getMessage()));
           cancelAhead(index);
-          return streamSentence(index, sent);
+          return null;
         });
   }
 
@@ -150,9 +264,15 @@ final class SpeechJob {
     if (frame.length() == 0) {
       return Future.succeededFuture();
     }
+    long now = System.nanoTime();
     if (firstAudioMs < 0) {
-      firstAudioMs = (System.nanoTime() - startNanos) / 1_000_000;
+      firstAudioMs = (now - startNanos) / 1_000_000;
     }
+    if (silentSinceNanos >= 0) {
+      metrics.failoverGap(now - silentSinceNanos);
+      silentSinceNanos = -1;
+    }
+    lastAudioNanos = now;
     chunks++;
     samples += frame.length() / 2;
     sent[0] += frame.length();

@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SentenceStreamTest {
   private static final Route ROUTE = new Route("espeak", "i1", "n1", "addr", "en-us");
   private static final long MS = 1_000_000;
+  private static final Deadlines DEADLINES = new Deadlines(100, 50, Deadlines.NO_HEDGE);
 
   private static Buffer bytes(int... values) {
     Buffer b = Buffer.buffer();
@@ -28,7 +29,7 @@ class SentenceStreamTest {
 
   @Test
   void buffersUntilAttachedThenForwardsInOrderAndCompletesAfterTheEnd() {
-    SentenceStream stream = new SentenceStream(ROUTE, false, 0);
+    SentenceStream stream = new SentenceStream(ROUTE, DEADLINES, false, 0);
     assertTrue(stream.audio(bytes(1, 2), 1).succeeded(), "a lookahead chunk is acknowledged at once");
     List<Buffer> got = new ArrayList<>();
     Future<Void> done = stream.forwardTo(pcm -> {
@@ -46,7 +47,7 @@ class SentenceStreamTest {
 
   @Test
   void anAttachedChunkIsAcknowledgedOnlyOnceTheConsumerTookIt() {
-    SentenceStream stream = new SentenceStream(ROUTE, false, 0);
+    SentenceStream stream = new SentenceStream(ROUTE, DEADLINES, false, 0);
     Promise<Void> taken = Promise.promise();
     stream.forwardTo(pcm -> taken.future());
     Future<Void> ack = stream.audio(bytes(1, 2), 1);
@@ -70,7 +71,7 @@ class SentenceStreamTest {
 
   @Test
   void aFailureOrACancelFailsTheForwardingAndRefusesLaterAudio() {
-    SentenceStream stream = new SentenceStream(ROUTE, false, 0);
+    SentenceStream stream = new SentenceStream(ROUTE, DEADLINES, false, 0);
     Future<Void> done = stream.forwardTo(pcm -> Future.succeededFuture());
     stream.cancel();
     assertTrue(done.failed());
@@ -79,7 +80,7 @@ class SentenceStreamTest {
 
   @Test
   void aFailingConsumerFailsTheForwarding() {
-    SentenceStream stream = new SentenceStream(ROUTE, false, 0);
+    SentenceStream stream = new SentenceStream(ROUTE, DEADLINES, false, 0);
     Future<Void> done = stream.forwardTo(pcm -> Future.failedFuture("client gone"));
     assertTrue(stream.audio(bytes(1, 2), 1).failed());
     assertTrue(done.failed());
@@ -88,21 +89,32 @@ class SentenceStreamTest {
 
   @Test
   void deadlines() {
-    SentenceStream stream = new SentenceStream(ROUTE, false, 0);
-    assertNull(stream.overdue(99 * MS, 100 * MS, 50 * MS));
-    assertNotNull(stream.overdue(101 * MS, 100 * MS, 50 * MS), "no first byte within the deadline");
+    SentenceStream stream = new SentenceStream(ROUTE, DEADLINES, false, 0);
+    assertNull(stream.overdue(99 * MS));
+    assertNotNull(stream.overdue(101 * MS), "no first byte within the deadline");
     stream.audio(bytes(1, 2), 90 * MS);
-    assertNull(stream.overdue(130 * MS, 100 * MS, 50 * MS), "audio came in time; not stalled yet");
-    assertTrue(stream.overdue(141 * MS, 100 * MS, 50 * MS).contains("stalled"));
+    assertNull(stream.overdue(130 * MS), "audio came in time; not stalled yet");
+    assertTrue(stream.overdue(141 * MS).contains("stalled"));
     stream.end();
-    assertNull(stream.overdue(1000 * MS, 100 * MS, 50 * MS), "a finished stream has no deadline");
+    assertNull(stream.overdue(1000 * MS), "a finished stream has no deadline");
+  }
+
+  @Test
+  void firstAudioCompletesWithTheFirstChunkOrFailsWithTheStream() {
+    SentenceStream answered = new SentenceStream(ROUTE, DEADLINES, false, 0);
+    assertFalse(answered.firstAudio().isComplete());
+    answered.audio(bytes(1), 5 * MS);
+    assertTrue(answered.firstAudio().succeeded());
+    SentenceStream silent = new SentenceStream(ROUTE, DEADLINES, false, 0);
+    silent.cancel();
+    assertTrue(silent.firstAudio().failed());
   }
 
   @Test
   void aStreamHeldBackByItsConsumerIsNotStalled() {
-    SentenceStream stream = new SentenceStream(ROUTE, false, 0);
+    SentenceStream stream = new SentenceStream(ROUTE, DEADLINES, false, 0);
     stream.forwardTo(pcm -> Promise.<Void>promise().future());
     stream.audio(bytes(1, 2), 10 * MS);
-    assertNull(stream.overdue(System.nanoTime() + 10_000 * MS, 100 * MS, 50 * MS));
+    assertNull(stream.overdue(System.nanoTime() + 10_000 * MS));
   }
 }

@@ -1,10 +1,12 @@
 package com.ervc.pipeline;
 
 import com.ervc.cluster.StreamOutput;
+import com.ervc.metrics.ServiceMetrics;
 import com.ervc.protocol.ErrorCode;
 import com.ervc.protocol.SpeechException;
 import com.ervc.protocol.StreamMessage;
 import com.ervc.protocol.TtsRequest;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -26,6 +28,7 @@ class SpeechJobTest {
   private static final Route B = new Route("tone", "b", "node-b", "addr-b", "v");
   /** 8000 Hz × 1 ms → frames of 16 bytes. */
   private static final int FRAME = 16;
+  private static final ServiceMetrics METRICS = ServiceMetrics.create("test");
 
   /** An in-memory end of the stream that records what the client would get. */
   private static final class Recorded implements StreamOutput {
@@ -60,6 +63,7 @@ class SpeechJobTest {
   }
 
   private final Map<String, SentenceStream> opened = new HashMap<>();
+  private Deadlines deadlines = new Deadlines(1000, 1000, Deadlines.NO_HEDGE);
   private final List<String> requests = new ArrayList<>();
   private final Map<String, TtsRequest> asked = new HashMap<>();
 
@@ -67,7 +71,7 @@ class SpeechJobTest {
     String key = sentence.text() + "@" + route.instanceId();
     asked.put(key, sentence);
     requests.add(key);
-    SentenceStream stream = new SentenceStream(route, false, 0);
+    SentenceStream stream = new SentenceStream(route, deadlines, false, 0);
     opened.put(key, stream);
     return Future.succeededFuture(stream);
   }
@@ -80,6 +84,10 @@ class SpeechJobTest {
     return b;
   }
 
+  private SpeechJob job(List<String> sentences, SpeechJob.Rerouter rerouter, Recorded out) {
+    return new SpeechJob(request(), sentences, A, this::open, rerouter, null, null, METRICS, out, 1);
+  }
+
   private static TtsRequest request() {
     return TtsRequest.parse(new JsonObject().put("text", "x"), 1000, 8000);
   }
@@ -87,7 +95,7 @@ class SpeechJobTest {
   @Test
   void forwardsTheCurrentSentenceAsItArrivesInFramesAndBuffersTheNext() {
     Recorded out = new Recorded();
-    Future<Void> done = new SpeechJob(request(), List.of("one", "two"), A, this::open, null, out, 1).run();
+    Future<Void> done = job(List.of("one", "two"), null, out).run();
     assertEquals(List.of("one@a", "two@a"), requests, "the next sentence is requested ahead");
     assertEquals("one", asked.get("two@a").previousText(), "each sentence knows its neighbours");
     assertEquals("two", asked.get("one@a").nextText());
@@ -116,7 +124,7 @@ class SpeechJobTest {
       excludedSeen.add(Set.copyOf(excluded));
       return Future.succeededFuture(B);
     };
-    Future<Void> done = new SpeechJob(request(), List.of("one", "two"), A, this::open, rerouter, out, 1).run();
+    Future<Void> done = job(List.of("one", "two"), rerouter, out).run();
     opened.get("one@a").audio(pcm("one", 0, 40), 1); // two frames sent, 8 bytes pending
     opened.get("one@a").fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "stalled"));
     assertEquals(List.of(Set.of("a")), excludedSeen);
@@ -140,8 +148,7 @@ class SpeechJobTest {
   @Test
   void withoutSwitchingOrWithoutAnotherRouteTheReplyEndsWithTheError() {
     Recorded out = new Recorded();
-    Future<Void> done = new SpeechJob(request(), List.of("one"), A, this::open,
-        (failed, excluded) -> Future.failedFuture("none left"), out, 1).run();
+    Future<Void> done = job(List.of("one"), (failed, excluded) -> Future.failedFuture("none left"), out).run();
     opened.get("one@a").fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "engine down"));
     assertTrue(done.failed());
     assertEquals("error", out.types.get(out.types.size() - 1));
@@ -158,7 +165,7 @@ class SpeechJobTest {
       asked.add(Set.copyOf(excluded));
       return excluded.size() > 1 ? Future.failedFuture("none left") : Future.succeededFuture(failed == A ? B : A);
     };
-    Future<Void> done = new SpeechJob(request(), List.of("one"), A, this::open, rerouter, out, 1).run();
+    Future<Void> done = job(List.of("one"), rerouter, out).run();
     opened.get("one@a").fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "busy"));
     opened.get("one@b").fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "stalled"));
     assertEquals(List.of(Set.of("a"), Set.of("a", "b"), Set.of("b")), asked, "A again, once B failed too");
@@ -176,12 +183,97 @@ class SpeechJobTest {
   void aBadRequestIsNotFailedOver() {
     Recorded out = new Recorded();
     List<Route> asked = new ArrayList<>();
-    new SpeechJob(request(), List.of("one"), A, this::open, (failed, excluded) -> {
+    job(List.of("one"), (failed, excluded) -> {
       asked.add(failed);
       return Future.succeededFuture(B);
-    }, out, 1).run();
+    }, out).run();
     opened.get("one@a").fail(new SpeechException(ErrorCode.INVALID_REQUEST, "voice not offered"));
     assertEquals(List.of(), asked);
     assertEquals("invalid_request", out.last().getString("code"));
+  }
+
+  @Test
+  void aLateFirstByteIsHedgedAndTheFasterAnswerIsPlayedOnceTheOtherCancelled() {
+    Recorded out = new Recorded();
+    deadlines = new Deadlines(1000, 1000, 50);
+    List<Long> delays = new ArrayList<>();
+    List<Runnable> timers = new ArrayList<>();
+    List<Set<String>> hedgeExcluded = new ArrayList<>();
+    double wonBefore = hedges("won");
+    Future<Void> done = new SpeechJob(request(), List.of("one"), A, this::open, (failed, excluded) -> Future.succeededFuture(B),
+        (current, excluded) -> {
+          hedgeExcluded.add(Set.copyOf(excluded));
+          return Future.succeededFuture(B);
+        }, (ms, task) -> {
+          delays.add(ms);
+          timers.add(task);
+        }, METRICS, out, 1).run();
+    assertEquals(1, timers.size(), "the hedge is armed once the sentence's turn comes");
+    assertTrue(delays.get(0) <= 50);
+    timers.get(0).run();
+    assertEquals(List.of(Set.of("a")), hedgeExcluded, "never the late instance itself");
+    assertEquals(List.of("one@a", "one@b"), requests);
+    opened.get("one@b").audio(pcm("one", 0, 20), 1);
+    opened.get("one@b").end();
+    opened.get("one@a").audio(pcm("one", 100, 120), 2); // the late answer comes after all: dropped
+    assertTrue(opened.get("one@a").whole().failed(), "the slower stream was cancelled");
+    assertTrue(done.succeeded());
+    assertEquals(pcm("one", 0, 20), out.audio(), "the sentence once, from the faster instance");
+    assertEquals(1, out.types.stream().filter("sentence"::equals).count());
+    assertEquals(wonBefore + 1, hedges("won"));
+  }
+
+  @Test
+  void anAnswerBeforeTheHedgeTimeSendsNoHedge() {
+    Recorded out = new Recorded();
+    deadlines = new Deadlines(1000, 1000, 50);
+    List<Runnable> timers = new ArrayList<>();
+    double sentBefore = hedges("sent");
+    Future<Void> done = new SpeechJob(request(), List.of("one"), A, this::open, null,
+        (current, excluded) -> Future.succeededFuture(B), (ms, task) -> timers.add(task), METRICS, out, 1).run();
+    opened.get("one@a").audio(pcm("one", 0, 20), 1);
+    opened.get("one@a").end();
+    timers.forEach(Runnable::run);
+    assertTrue(done.succeeded());
+    assertEquals(List.of("one@a"), requests);
+    assertEquals(sentBefore, hedges("sent"));
+  }
+
+  @Test
+  void aLookaheadSentenceThatFailsIsAskedOfTheNextRouteAtOnceNotWhenItsTurnComes() {
+    Recorded out = new Recorded();
+    List<Route> failedRoutes = new ArrayList<>();
+    Future<Void> done = job(List.of("one", "two"), (failed, excluded) -> {
+      failedRoutes.add(failed);
+      return Future.succeededFuture(B);
+    }, out).run();
+    opened.get("one@a").audio(pcm("one", 0, 20), 1);
+    opened.get("two@a").fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "node gone"));
+    assertEquals(List.of(A), failedRoutes);
+    assertTrue(requests.contains("two@b"), "asked again while sentence one still plays: " + requests);
+    opened.get("two@b").audio(pcm("two", 0, 10), 1);
+    opened.get("two@b").end();
+    opened.get("one@a").audio(pcm("one", 20, 30), 2);
+    opened.get("one@a").end();
+    assertTrue(done.succeeded());
+    assertEquals(pcm("one", 0, 30).appendBuffer(pcm("two", 0, 10)), out.audio());
+    assertEquals(1, out.last().getJsonArray("switches").getJsonObject(0).getInteger("sentence"));
+  }
+
+  @Test
+  void theSilenceOfAFailoverIsMeasuredFromTheLastAudioToTheFirstAfterTheSwitch() {
+    Recorded out = new Recorded();
+    long before = METRICS.registry().get("tts.failover.gap").timer().count();
+    job(List.of("one"), (failed, excluded) -> Future.succeededFuture(B), out).run();
+    opened.get("one@a").audio(pcm("one", 0, 20), 1);
+    opened.get("one@a").fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "node gone"));
+    assertEquals(before, METRICS.registry().get("tts.failover.gap").timer().count(), "nothing played since");
+    opened.get("one@b").audio(pcm("one", 0, 40), 1);
+    assertEquals(before + 1, METRICS.registry().get("tts.failover.gap").timer().count());
+  }
+
+  private static double hedges(String outcome) {
+    Counter counter = METRICS.registry().find("tts.hedges").tag("outcome", outcome).counter();
+    return counter == null ? 0 : counter.count();
   }
 }

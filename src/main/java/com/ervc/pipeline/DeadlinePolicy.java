@@ -1,0 +1,81 @@
+package com.ervc.pipeline;
+
+import com.ervc.config.TtsConfig;
+import com.ervc.protocol.ProviderLoad;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Derives each sentence request's {@link Deadlines} from its instance's measured latency, so a fast local engine is
+ * declared dead within a few hundred milliseconds while a cloud voice keeps its longer allowance:
+ * <ul>
+ *   <li>first byte: {@code tts.deadlineMultiple × p95 time to first audio} (the instance's own report),</li>
+ *   <li>stall: {@code tts.deadlineMultiple × p95 interval between its chunks} (measured here, per instance),</li>
+ * </ul>
+ * each clamped to the floor and ceiling of the provider's kind: local {@code tts.localDeadlineFloorMs} ..
+ * {@code tts.localDeadlineCeilingMs}; cloud {@code tts.cloudDeadlineFloorMs} .. {@code tts.providerTimeoutMs}
+ * (first byte) or {@code tts.providerStallTimeoutMs} (stall). No ceiling exceeds those two settings. An instance
+ * without measurements gets its kind's ceiling. A sentence whose first byte is later than the instance's p95 (at
+ * least half the floor) is hedged, for cloud providers only with {@code tts.hedgeCloud}.
+ * Not thread-safe: one event loop.
+ */
+final class DeadlinePolicy {
+  /** Providers that bill per request and answer over the internet. */
+  static final Set<String> CLOUD = Set.of("elevenlabs", "azure", "openai");
+  /** Chunk intervals remembered per instance. */
+  static final int WINDOW = 64;
+
+  private final TtsConfig tts;
+  private final Map<String, Window> chunkIntervals = new HashMap<>();
+
+  DeadlinePolicy(TtsConfig tts) {
+    this.tts = tts;
+  }
+
+  /** The deadlines for a sentence sent to {@code load}'s instance; {@code load} is null when it is not in the view. */
+  Deadlines of(String provider, String instanceId, ProviderLoad load) {
+    boolean cloud = CLOUD.contains(provider);
+    long floor = cloud ? tts.cloudDeadlineFloorMs() : tts.localDeadlineFloorMs();
+    long firstCeiling = cloud ? tts.providerTimeoutMs() : Math.min(tts.localDeadlineCeilingMs(), tts.providerTimeoutMs());
+    long stallCeiling = cloud ? tts.providerStallTimeoutMs()
+        : Math.min(tts.localDeadlineCeilingMs(), tts.providerStallTimeoutMs());
+    long ttfaP95 = load == null ? -1 : load.ttfaP95Ms();
+    Window chunks = chunkIntervals.get(instanceId);
+    long chunkP95 = chunks == null ? -1 : chunks.p95();
+    long firstByte = clamp(ttfaP95, floor, firstCeiling);
+    long stall = clamp(chunkP95, floor, stallCeiling);
+    boolean hedging = cloud ? tts.hedgeCloud() : tts.hedging();
+    long hedgeAfter = Math.max(ttfaP95, floor / 2);
+    return new Deadlines(firstByte, stall, hedging && ttfaP95 >= 0 && hedgeAfter < firstByte ? hedgeAfter
+        : Deadlines.NO_HEDGE);
+  }
+
+  /** Audio of {@code instanceId} arrived {@code ms} after its previous chunk of the same sentence. */
+  void chunkInterval(String instanceId, long ms) {
+    chunkIntervals.computeIfAbsent(instanceId, id -> new Window()).add(ms);
+  }
+
+  private long clamp(long measuredP95, long floor, long ceiling) {
+    return measuredP95 < 0 ? ceiling : Math.max(floor, Math.min(ceiling, tts.deadlineMultiple() * measuredP95));
+  }
+
+  /** The last {@link #WINDOW} values and their 95th percentile (nearest rank). */
+  private static final class Window {
+    private final long[] values = new long[WINDOW];
+    private int count;
+
+    void add(long value) {
+      values[count++ % WINDOW] = value;
+    }
+
+    long p95() {
+      int n = Math.min(count, WINDOW);
+      long[] sorted = Arrays.copyOf(values, n);
+      Arrays.sort(sorted);
+      return sorted[(int) Math.ceil(0.95 * n) - 1];
+    }
+  }
+}

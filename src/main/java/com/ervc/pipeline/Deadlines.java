@@ -1,0 +1,16 @@
+package com.ervc.pipeline;
+
+/**
+ * The deadlines one sentence request is held to (docs/routing.md#deadlines-and-hedging).
+ *
+ * @param firstByteMs  no audio this long after the request: the instance is taken for dead and the sentence fails over
+ * @param stallMs      no audio this long after earlier audio (while the pipeline does not hold it back): a stall
+ * @param hedgeAfterMs no audio this long after the request: ask a second instance too; -1 when not hedged
+ */
+record Deadlines(long firstByteMs, long stallMs, long hedgeAfterMs) {
+  static final long NO_HEDGE = -1;
+
+  boolean hedged() {
+    return hedgeAfterMs != NO_HEDGE;
+  }
+}

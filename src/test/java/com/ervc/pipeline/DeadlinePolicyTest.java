@@ -1,0 +1,54 @@
+package com.ervc.pipeline;
+
+import com.ervc.config.ConfigLoader;
+import com.ervc.config.TtsConfig;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.ProviderLoad;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/** Deadlines follow each instance's measured latency within the floors and ceilings of its kind. */
+class DeadlinePolicyTest {
+  private static final TtsConfig DEFAULTS = ConfigLoader.load(null, Map.of()).tts();
+
+  private static ProviderLoad load(String provider, long ttfaP95Ms) {
+    ProviderInfo info = new ProviderInfo(provider, "n1", true, "v", List.of(), List.of("neutral"), List.of("balanced"),
+        true, false, 24000, null);
+    return new ProviderLoad("i1", "addr", info, 0, 10, 0, ttfaP95Ms, ttfaP95Ms, 0, "closed", false);
+  }
+
+  @Test
+  void aFastLocalInstanceGetsAMultipleOfItsP95AboveTheFloor() {
+    DeadlinePolicy policy = new DeadlinePolicy(DEFAULTS);
+    assertEquals(new Deadlines(250, 2000, 125), policy.of("espeak", "i1", load("espeak", 20)),
+        "4 × 20 ms is under the 250 ms floor; the stall deadline is the ceiling until chunk intervals are measured");
+    assertEquals(400, policy.of("espeak", "i1", load("espeak", 100)).firstByteMs());
+    assertEquals(200, policy.of("espeak", "i1", load("espeak", 200)).hedgeAfterMs(), "hedged beyond its p95");
+    assertEquals(2000, policy.of("espeak", "i1", load("espeak", 900)).firstByteMs(), "the local ceiling");
+    for (long gap : new long[] {30, 40, 90}) {
+      policy.chunkInterval("i1", gap);
+    }
+    assertEquals(360, policy.of("espeak", "i1", load("espeak", 20)).stallMs(), "4 × p95 of the chunk intervals");
+  }
+
+  @Test
+  void unmeasuredInstancesGetTheCeilingAndNoHedge() {
+    Deadlines unmeasured = new DeadlinePolicy(DEFAULTS).of("onnx", "i1", null);
+    assertEquals(new Deadlines(2000, 2000, Deadlines.NO_HEDGE), unmeasured);
+  }
+
+  @Test
+  void cloudInstancesKeepTheirLongerAllowanceAndAreNotHedgedUnlessEnabled() {
+    Deadlines cloud = new DeadlinePolicy(DEFAULTS).of("azure", "i1", load("azure", 300));
+    assertEquals(2000, cloud.firstByteMs(), "4 × 300 ms is under the cloud floor");
+    assertEquals(DEFAULTS.providerStallTimeoutMs(), cloud.stallMs());
+    assertFalse(cloud.hedged(), "a hedge would bill twice");
+    TtsConfig hedgeCloud = ConfigLoader.load(null, Map.of("HEDGE_CLOUD", "true")).tts();
+    assertEquals(1000, new DeadlinePolicy(hedgeCloud).of("azure", "i1", load("azure", 1000)).hedgeAfterMs());
+  }
+}
