@@ -102,7 +102,7 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
     }
     TtsRequest parsed = start.request();
     String stream = start.stream();
-    route(parsed, Set.of(), null)
+    route(parsed, Set.of(), null, tts.routeQueueMs())
         .onFailure(failure -> {
           SpeechException error = SpeechException.from(failure);
           msg.fail(error.code().status(), error.getMessage());
@@ -117,15 +117,15 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
               ? (failed, excluded) -> {
                 release(failed, stream);
                 used.remove(failed);
-                return route(parsed, excluded, failed).onSuccess(next -> {
+                return route(parsed, excluded, failed, tts.routeQueueMs()).onSuccess(next -> {
                   used.add(next);
                   metrics.failover(failed.provider(), next.provider());
                 });
               }
               : null;
-          // The hedge instance gets the reply's sentences only once; it frees the reply's slot at the end.
+          // A hedge never waits for capacity; its instance frees the reply's slot when the reply ends.
           SpeechJob.Hedger hedger = tts.enableProviderSwitching()
-              ? (current, excluded) -> route(parsed, excluded, current).onSuccess(used::add)
+              ? (current, excluded) -> route(parsed, excluded, current, 0).onSuccess(used::add)
               : null;
           running++;
           new SpeechJob(parsed, sentences, route, (sentence, r) -> audioSource.open(sentence, r, stream), rerouter,
@@ -146,10 +146,10 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
     vertx.eventBus().send(route.address(), done.body(), BusProtocol.options(done));
   }
 
-  /** Routes with the router; while every capable instance is at capacity, waits up to {@code routeQueueMs}. */
-  private Future<Route> route(TtsRequest request, Set<String> excluded, Route sticky) {
+  /** Routes with the router; while every capable instance is at capacity, waits up to {@code queueMs}. */
+  private Future<Route> route(TtsRequest request, Set<String> excluded, Route sticky, long queueMs) {
     Promise<Route> routed = Promise.promise();
-    attempt(request, excluded, sticky, System.currentTimeMillis() + tts.routeQueueMs(), routed);
+    attempt(request, excluded, sticky, System.currentTimeMillis() + queueMs, routed);
     return routed.future();
   }
 
