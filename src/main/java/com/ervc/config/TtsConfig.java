@@ -86,9 +86,9 @@ public record TtsConfig(String provider, String qualityTier, int sampleRate, boo
   static final Setting PROVIDER_TIMEOUT_MS = integer("tts.providerTimeoutMs", "PROVIDER_TIMEOUT_MS",
       30000, 100, 600_000)
       .describe("Longest first-byte deadline: the most the pipeline waits for a provider to accept a sentence request "
-          + "and send its first audio (each instance's own deadline follows its measured latency, "
-          + "`tts.deadlineMultiple`). When it expires the sentence fails over to another instance (with "
-          + "`tts.enableProviderSwitching`) or the reply ends with `provider_unavailable`.");
+          + "and send its first audio (local providers: at most `tts.localDeadlineCeilingMs`; a second instance is "
+          + "asked earlier, see `tts.deadlineMultiple`). When it expires the sentence fails over to another instance "
+          + "(with `tts.enableProviderSwitching`) or the reply ends with `provider_unavailable`.");
   static final Setting PROVIDER_STALL_TIMEOUT_MS = integer("tts.providerStallTimeoutMs", "PROVIDER_STALL_TIMEOUT_MS",
       5000, 50, 600_000)
       .describe("Longest mid-stream deadline: a provider stream that has sent audio and then sends nothing for this "
@@ -113,10 +113,11 @@ public record TtsConfig(String provider, String qualityTier, int sampleRate, boo
           + "audio, `tts.providerStallTimeoutMs` between chunks); success closes the circuit, failure opens it again "
           + "for this long.");
   static final Setting DEADLINE_MULTIPLE = integer("tts.deadlineMultiple", "DEADLINE_MULTIPLE", 4, 1, 100)
-      .describe("Per-instance deadlines ([Routing](routing.md#deadlines-and-hedging)): a sentence's first-byte "
-          + "deadline is this multiple of its instance's recent p95 time to first audio, its stall deadline this "
-          + "multiple of the instance's p95 interval between chunks, each clamped to the floor and ceiling of the "
-          + "provider's kind.");
+      .describe("Per-instance deadlines ([Routing](routing.md#deadlines-and-hedging)). First byte: this multiple of "
+          + "the instance's recent p95 time to first audio; when it passes without audio the sentence is also asked "
+          + "of the next best instance and the first to answer plays. Stall: this multiple of the instance's p95 "
+          + "interval between chunks; when it passes the stream fails and the reply resumes elsewhere. Each is "
+          + "clamped to the floor and ceiling of the provider's kind.");
   static final Setting LOCAL_DEADLINE_FLOOR_MS = integer("tts.localDeadlineFloorMs", "LOCAL_DEADLINE_FLOOR_MS",
       250, 10, 600_000)
       .describe("Shortest deadline (first byte and stall) of a local provider instance (espeak, onnx): below it a "
@@ -125,7 +126,8 @@ public record TtsConfig(String provider, String qualityTier, int sampleRate, boo
       2000, 10, 600_000)
       .documented("10–600000, and ≥ `tts.localDeadlineFloorMs`")
       .describe("Longest deadline of a local provider instance, and its deadline before it has measured any "
-          + "latency; never more than `tts.providerTimeoutMs` (first byte) or `tts.providerStallTimeoutMs` (stall).");
+          + "latency; a local stream without audio fails at it. Never more than `tts.providerTimeoutMs` (first byte) "
+          + "or `tts.providerStallTimeoutMs` (stall).");
   static final Setting CLOUD_DEADLINE_FLOOR_MS = integer("tts.cloudDeadlineFloorMs", "CLOUD_DEADLINE_FLOOR_MS",
       2000, 10, 600_000)
       .describe("Shortest deadline of a cloud provider instance (elevenlabs, azure, openai), whose latency varies "

@@ -10,17 +10,20 @@ import java.util.Set;
 
 /**
  * Derives each sentence request's {@link Deadlines} from its instance's measured latency, so a fast local engine is
- * declared dead within a few hundred milliseconds while a cloud voice keeps its longer allowance:
+ * given up on within a few hundred milliseconds while a cloud voice keeps its longer allowance:
  * <ul>
- *   <li>first byte: {@code tts.deadlineMultiple × p95 time to first audio} (the instance's own report),</li>
- *   <li>stall: {@code tts.deadlineMultiple × p95 interval between its chunks} (measured here, per instance),</li>
+ *   <li>first byte: {@code tts.deadlineMultiple × p95 time to first audio} (the instance's own report): then the
+ *   sentence is also asked of the next instance and the first to answer plays (a late engine that is alive still
+ *   counts; a dead one is left behind). The stream itself fails only at its kind's ceiling;</li>
+ *   <li>stall: {@code tts.deadlineMultiple × p95 interval between its chunks} (measured here, per instance): then the
+ *   stream fails and the reply resumes elsewhere;</li>
  * </ul>
  * each clamped to the floor and ceiling of the provider's kind: local {@code tts.localDeadlineFloorMs} ..
  * {@code tts.localDeadlineCeilingMs}; cloud {@code tts.cloudDeadlineFloorMs} .. {@code tts.providerTimeoutMs}
  * (first byte) or {@code tts.providerStallTimeoutMs} (stall). No ceiling exceeds those two settings. An instance
- * without measurements gets its kind's ceiling. A sentence whose first byte is later than the instance's p95 (at
- * least half the floor) is hedged, for cloud providers only with {@code tts.hedgeCloud}.
- * Not thread-safe: one event loop.
+ * without measurements gets its kind's ceilings. With hedging ({@code tts.hedging}; for cloud providers
+ * {@code tts.hedgeCloud}) the second instance is asked earlier: once the first byte is later than the instance's
+ * p95 (at least half the floor). Not thread-safe: one event loop.
  */
 final class DeadlinePolicy {
   /** Providers that bill per request and answer over the internet. */
@@ -48,8 +51,8 @@ final class DeadlinePolicy {
     long firstByte = clamp(ttfaP95, floor, firstCeiling);
     long stall = clamp(chunkP95, floor, stallCeiling);
     boolean hedging = cloud ? tts.hedgeCloud() : tts.hedging();
-    long hedgeAfter = Math.max(ttfaP95, floor / 2);
-    return new Deadlines(firstByte, stall, hedging && ttfaP95 >= 0 && hedgeAfter < firstByte ? hedgeAfter
+    long secondAfter = hedging ? Math.min(firstByte, Math.max(ttfaP95, floor / 2)) : firstByte;
+    return new Deadlines(firstCeiling, stall, ttfaP95 >= 0 && secondAfter < firstCeiling ? secondAfter
         : Deadlines.NO_HEDGE);
   }
 

@@ -123,10 +123,19 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
                 });
               }
               : null;
-          // A hedge never waits for capacity; its instance frees the reply's slot when the reply ends.
-          SpeechJob.Hedger hedger = tts.enableProviderSwitching()
-              ? (current, excluded) -> route(parsed, excluded, current, 0).onSuccess(used::add)
-              : null;
+          SpeechJob.Hedger hedger = tts.enableProviderSwitching() ? new SpeechJob.Hedger() {
+            @Override
+            public Future<Route> hedge(Route current, Set<String> excluded) {
+              return route(parsed, excluded, current, 0); // a hedge never waits for capacity
+            }
+
+            @Override
+            public void done(Route second) {
+              if (!used.contains(second)) { // unless the reply moved there since
+                release(second, stream);
+              }
+            }
+          } : null;
           running++;
           new SpeechJob(parsed, sentences, route, (sentence, r) -> audioSource.open(sentence, r, stream), rerouter,
               hedger, (ms, task) -> vertx.setTimer(Math.max(1, ms), id -> task.run()), metrics, out, tts.chunkMillis())

@@ -30,8 +30,9 @@ import java.util.function.BiFunction;
  * earlier in the reply are tried only when no other is left, and at most {@link #MAX_SWITCHES} switches are made.
  * <p>
  * Hedging: when a {@link Hedger} is given and the current sentence has no audio yet at its stream's
- * {@link Deadlines#hedgeAfterMs()}, the sentence is also asked of a second instance; the first to answer is played
- * and the other cancelled (at most one hedge per sentence, only before any of its audio went out).
+ * {@link Deadlines#hedgeAfterMs()} (beyond the instance's usual p95, or at its measured first-byte deadline), the
+ * sentence is also asked of a second instance; the first to answer is played and the other cancelled (at most one
+ * hedge per sentence, only before any of its audio went out).
  */
 final class SpeechJob {
   static final int LOOKAHEAD = 2;
@@ -43,9 +44,13 @@ final class SpeechJob {
     Future<Route> next(Route failed, Set<String> excluded);
   }
 
-  /** A second route for one late sentence of {@code current}, never one of {@code excluded}; fails when none. */
+  /** Second instances for late sentences. */
   interface Hedger {
+    /** A second route for one late sentence of {@code current}, never one of {@code excluded}; fails when none. */
     Future<Route> hedge(Route current, Set<String> excluded);
+
+    /** The sentence asked of {@code second} ended (played or cancelled): the instance may free the reply's slot. */
+    void done(Route second);
   }
 
   /** Runs {@code task} on the job's event loop after {@code ms}. */
@@ -191,6 +196,7 @@ final class SpeechJob {
       hedger.hedge(stream.route(), excluded).onSuccess(second -> {
         metrics.hedge(false);
         Future<SentenceStream> hedge = ask(index, second);
+        hedge.compose(SentenceStream::whole).onComplete(ar -> hedger.done(second));
         hedge.onSuccess(h -> h.firstAudio().onSuccess(v -> {
           if (winner.tryComplete(h)) {
             metrics.hedge(true);

@@ -2,6 +2,7 @@ package com.ervc.it;
 
 import com.ervc.node.Node;
 import com.ervc.testing.Await;
+import com.ervc.testing.NodeJvm;
 import com.ervc.testing.TestNodes;
 import com.ervc.testing.WsProbe.Reply;
 import com.ervc.testing.WsProbe;
@@ -13,11 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -37,15 +34,13 @@ class ClusterIT {
   private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(90);
   private static final Pattern MONITORING_PORT = Pattern.compile("monitoring endpoints on http://127\\.0\\.0\\.1:(\\d+)");
   private Node gateway;
-  private Process worker;
-  private Path workerLog;
+  private NodeJvm worker;
   private WebClient http;
 
   @BeforeEach
   void startCluster() throws Exception {
     String cluster = TestNodes.uniqueClusterName();
-    workerLog = Files.createTempFile("ervc-worker", ".log");
-    worker = startWorkerJvm(cluster, workerLog);
+    worker = NodeJvm.start(cluster, "pipeline,cache,providers", Map.of());
     Map<String, String> env = TestNodes.env(cluster);
     env.put("NODE_ROLES", "gateway");
     gateway = TestNodes.start(env);
@@ -55,21 +50,9 @@ class ClusterIT {
 
   @AfterEach
   void stopCluster() throws Exception {
-    if (worker.isAlive()) {
-      worker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-    }
+    worker.close();
     http.close();
     TestNodes.stop(gateway);
-  }
-
-  private static Process startWorkerJvm(String cluster, Path log) throws Exception {
-    String jar = System.getProperty("ervc.jar", "target/ervc.jar");
-    assertTrue(new File(jar).isFile(), "the packaged jar exists: " + jar);
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-Dhazelcast.logging.type=slf4j", "-jar", jar, "--roles", "pipeline,cache,providers"));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().putAll(Map.of("CLUSTER_NAME", cluster, "HTTP_PORT", "0", "SHUTDOWN_DRAIN_SECONDS", "1"));
-    return builder.start();
   }
 
   /** The available providers (the worker also announces the cloud providers it has no keys for). */
@@ -86,12 +69,12 @@ class ClusterIT {
    * the worker's shutdown hook exists only once its start is complete.
    */
   private void awaitRemoteProvider() throws Exception {
-    Await.until(() -> "the worker JVM announces its provider and is ready; its log:\n" + Files.readString(workerLog),
+    Await.until(() -> "the worker JVM announces its provider and is ready; its log:\n" + worker.log(),
         JOIN_TIMEOUT, () -> {
-          if (!worker.isAlive()) {
-            throw new AssertionError("the worker JVM exited; its log:\n" + Files.readString(workerLog));
+          if (!worker.process().isAlive()) {
+            throw new AssertionError("the worker JVM exited; its log:\n" + worker.log());
           }
-          Matcher monitoring = MONITORING_PORT.matcher(Files.readString(workerLog));
+          Matcher monitoring = MONITORING_PORT.matcher(worker.log());
           return !providers().isEmpty() && monitoring.find() && http.get(Integer.parseInt(monitoring.group(1)),
               "127.0.0.1", "/ready").send().await(10, TimeUnit.SECONDS).statusCode() == 200;
         });
@@ -121,9 +104,9 @@ class ClusterIT {
 
   @Test
   void aNodeLeavingOnSigtermIsNoticedAndRequestsFailCleanly() throws Exception {
-    worker.destroy();
-    assertTrue(worker.waitFor(60, TimeUnit.SECONDS), "SIGTERM stops the worker");
-    String log = Files.readString(workerLog);
+    worker.process().destroy();
+    assertTrue(worker.process().waitFor(60, TimeUnit.SECONDS), "SIGTERM stops the worker");
+    String log = worker.log();
     assertTrue(log.contains("shutting down"), "the shutdown hook ran:\n" + log);
     // The gateway memoises the directory for a second; the entry itself must go long before its 15 s TTL.
     Await.until("the leaving node withdrew its provider", Duration.ofSeconds(5), () -> providers().isEmpty());

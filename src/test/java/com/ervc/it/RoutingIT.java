@@ -227,15 +227,62 @@ class RoutingIT {
           () -> ttfaOf(nodeA) > ttfaOf(nodeB) && ttfaOf(nodeB) >= 0);
       int a = toneA.requests.get();
       int b = toneB.requests.get();
+      double hedged = hedges("sent");
       for (int i = 0; i < 10; i++) {
         Reply reply = ws.collect(sendAndId(ws, "m" + i, fresh("Short reply " + i + ".")));
         assertEquals("audio_end", reply.last().getString("type"), reply.last().encode());
       }
       int slow = toneA.requests.get() - a;
       int fast = toneB.requests.get() - b;
-      assertEquals(20, slow + fast, "two sentences per request");
+      assertEquals(20 + hedges("sent") - hedged, slow + fast, "two sentences per request, and one per hedge");
       assertTrue(fast >= 16, "the fast node served most: fast " + fast + ", slow " + slow);
     }
+  }
+
+  @Test
+  void aLateFirstByteIsHedgedOnTheOtherInstanceAndTheFasterAnswerIsPlayedOnce() throws Exception {
+    try (WsProbe ws = new WsProbe(gateway.vertx(), gateway.httpPort())) {
+      ws.nextOfType("ready");
+      // Two at once, so both instances have a measured p95 (capacity 1 puts them on different nodes).
+      ws.send(synthesize("hw1", fresh("Warm up.")));
+      ws.send(synthesize("hw2", fresh("Warm up.")));
+      ws.collect("hw1");
+      ws.collect("hw2");
+      Await.until(() -> "load reports carry both p95 times to first audio: " + instances(), Duration.ofSeconds(10),
+          () -> p95Of(nodeA) >= 0 && p95Of(nodeB) >= 0);
+      double sent = hedges("sent");
+      double won = hedges("won");
+      // Whichever instance gets the sentence is slow; the other one answers at once.
+      toneA.firstByteDelayMs.set(3_000);
+      toneB.firstByteDelayMs.set(3_000);
+      int a = toneA.requests.get();
+      int b = toneB.requests.get();
+      String text = "A hedged sentence, run " + ++unique + ".";
+      ws.send(synthesize("h1", text));
+      Await.until("the sentence reached an instance", Duration.ofSeconds(5),
+          () -> toneA.requests.get() > a || toneB.requests.get() > b);
+      ToneProvider.Behaviour late = toneA.requests.get() > a ? toneA : toneB;
+      ToneProvider.Behaviour other = late == toneA ? toneB : toneA;
+      other.firstByteDelayMs.set(0);
+      Reply reply = ws.collect("h1");
+      assertEquals("audio_end", reply.last().getString("type"), reply.last().encode());
+      assertEquals(List.of(text), reply.frames().stream().filter(f -> f.isType("sentence"))
+          .map(f -> f.json().getString("text")).toList(), "the sentence announced once");
+      assertEquals(ToneProvider.expected(text), reply.pcm(), "its audio once, exactly");
+      assertEquals(0, reply.last().getJsonArray("switches").size(), "a hedge is not a switch: " + reply.last());
+      assertEquals(sent + 1, hedges("sent"));
+      assertEquals(won + 1, hedges("won"), "the hedge answered first");
+      assertTrue(other.texts.contains(text), "the other instance spoke it");
+    }
+  }
+
+  private static double hedges(String outcome) {
+    var counter = gateway.metrics().registry().find("tts.hedges").tag("outcome", outcome).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private static long p95Of(Node node) throws Exception {
+    return instanceOf(node.state().nodeId()).map(i -> i.getLong("ttfaP95Ms")).orElse(-1L);
   }
 
   /** The instance's time-to-first-audio average in the gateway's live view; -1 before its first measurement. */

@@ -23,13 +23,18 @@ class DeadlinePolicyTest {
   }
 
   @Test
-  void aFastLocalInstanceGetsAMultipleOfItsP95AboveTheFloor() {
+  void aFastLocalInstanceIsHedgedBeyondItsP95AndAskedOfAnotherAtAMultipleOfItAboveTheFloor() {
     DeadlinePolicy policy = new DeadlinePolicy(DEFAULTS);
-    assertEquals(new Deadlines(250, 2000, 125), policy.of("espeak", "i1", load("espeak", 20)),
-        "4 × 20 ms is under the 250 ms floor; the stall deadline is the ceiling until chunk intervals are measured");
-    assertEquals(400, policy.of("espeak", "i1", load("espeak", 100)).firstByteMs());
+    assertEquals(new Deadlines(2000, 2000, 125), policy.of("espeak", "i1", load("espeak", 20)),
+        "hedged at half the 250 ms floor; the stream itself fails at the local ceiling, and so does a stall until "
+            + "chunk intervals are measured");
     assertEquals(200, policy.of("espeak", "i1", load("espeak", 200)).hedgeAfterMs(), "hedged beyond its p95");
-    assertEquals(2000, policy.of("espeak", "i1", load("espeak", 900)).firstByteMs(), "the local ceiling");
+    TtsConfig noHedging = ConfigLoader.load(null, Map.of("HEDGING", "false")).tts();
+    assertEquals(250, new DeadlinePolicy(noHedging).of("espeak", "i1", load("espeak", 20)).hedgeAfterMs(),
+        "without hedging a second instance is asked at the first-byte deadline: 4 × 20 ms, raised to the floor");
+    assertEquals(800, new DeadlinePolicy(noHedging).of("espeak", "i1", load("espeak", 200)).hedgeAfterMs());
+    assertFalse(new DeadlinePolicy(noHedging).of("espeak", "i1", load("espeak", 900)).hedged(),
+        "4 × 900 ms is past the local ceiling");
     for (long gap : new long[] {30, 40, 90}) {
       policy.chunkInterval("i1", gap);
     }
@@ -37,17 +42,18 @@ class DeadlinePolicyTest {
   }
 
   @Test
-  void unmeasuredInstancesGetTheCeilingAndNoHedge() {
+  void unmeasuredInstancesGetTheCeilingsAndNoSecondInstance() {
     Deadlines unmeasured = new DeadlinePolicy(DEFAULTS).of("onnx", "i1", null);
     assertEquals(new Deadlines(2000, 2000, Deadlines.NO_HEDGE), unmeasured);
   }
 
   @Test
-  void cloudInstancesKeepTheirLongerAllowanceAndAreNotHedgedUnlessEnabled() {
+  void cloudInstancesKeepTheirLongerAllowanceAndAreHedgedEarlyOnlyWhenEnabled() {
     Deadlines cloud = new DeadlinePolicy(DEFAULTS).of("azure", "i1", load("azure", 300));
-    assertEquals(2000, cloud.firstByteMs(), "4 × 300 ms is under the cloud floor");
+    assertEquals(DEFAULTS.providerTimeoutMs(), cloud.firstByteMs());
     assertEquals(DEFAULTS.providerStallTimeoutMs(), cloud.stallMs());
-    assertFalse(cloud.hedged(), "a hedge would bill twice");
+    assertEquals(2000, cloud.hedgeAfterMs(), "not before the first-byte deadline (4 × 300 ms, raised to the floor): "
+        + "a hedge bills twice");
     TtsConfig hedgeCloud = ConfigLoader.load(null, Map.of("HEDGE_CLOUD", "true")).tts();
     assertEquals(1000, new DeadlinePolicy(hedgeCloud).of("azure", "i1", load("azure", 1000)).hedgeAfterMs());
   }

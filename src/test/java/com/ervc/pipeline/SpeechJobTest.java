@@ -200,11 +200,9 @@ class SpeechJobTest {
     List<Runnable> timers = new ArrayList<>();
     List<Set<String>> hedgeExcluded = new ArrayList<>();
     double wonBefore = hedges("won");
+    List<Route> hedgesDone = new ArrayList<>();
     Future<Void> done = new SpeechJob(request(), List.of("one"), A, this::open, (failed, excluded) -> Future.succeededFuture(B),
-        (current, excluded) -> {
-          hedgeExcluded.add(Set.copyOf(excluded));
-          return Future.succeededFuture(B);
-        }, (ms, task) -> {
+        hedger(B, hedgeExcluded, hedgesDone), (ms, task) -> {
           delays.add(ms);
           timers.add(task);
         }, METRICS, out, 1).run();
@@ -221,6 +219,22 @@ class SpeechJobTest {
     assertEquals(pcm("one", 0, 20), out.audio(), "the sentence once, from the faster instance");
     assertEquals(1, out.types.stream().filter("sentence"::equals).count());
     assertEquals(wonBefore + 1, hedges("won"));
+    assertEquals(List.of(B), hedgesDone, "the hedge's instance is told once its sentence ended");
+  }
+
+  private static SpeechJob.Hedger hedger(Route second, List<Set<String>> excludedSeen, List<Route> done) {
+    return new SpeechJob.Hedger() {
+      @Override
+      public Future<Route> hedge(Route current, Set<String> excluded) {
+        excludedSeen.add(Set.copyOf(excluded));
+        return Future.succeededFuture(second);
+      }
+
+      @Override
+      public void done(Route route) {
+        done.add(route);
+      }
+    };
   }
 
   @Test
@@ -230,7 +244,7 @@ class SpeechJobTest {
     List<Runnable> timers = new ArrayList<>();
     double sentBefore = hedges("sent");
     Future<Void> done = new SpeechJob(request(), List.of("one"), A, this::open, null,
-        (current, excluded) -> Future.succeededFuture(B), (ms, task) -> timers.add(task), METRICS, out, 1).run();
+        hedger(B, new ArrayList<>(), new ArrayList<>()), (ms, task) -> timers.add(task), METRICS, out, 1).run();
     opened.get("one@a").audio(pcm("one", 0, 20), 1);
     opened.get("one@a").end();
     timers.forEach(Runnable::run);

@@ -16,8 +16,8 @@ import java.util.function.Predicate;
 
 /** A real WebSocket client for tests, read from the test thread: every frame lands in one ordered queue. */
 public final class WsProbe implements AutoCloseable {
-  /** A received frame: exactly one of json / binary is set. */
-  public record Frame(JsonObject json, Buffer binary) {
+  /** A received frame: exactly one of json / binary is set; {@code receivedNanos} is when it arrived. */
+  public record Frame(JsonObject json, Buffer binary, long receivedNanos) {
     public boolean isType(String type) {
       return json != null && type.equals(json.getString("type"));
     }
@@ -70,8 +70,8 @@ public final class WsProbe implements AutoCloseable {
     client = vertx.createWebSocketClient();
     // Handlers go on before the handshake, or the server's first message could arrive with nobody listening.
     ClientWebSocket socket = client.webSocket();
-    socket.textMessageHandler(text -> frames.add(new Frame(new JsonObject(text), null)));
-    socket.binaryMessageHandler(data -> frames.add(new Frame(null, data)));
+    socket.textMessageHandler(text -> frames.add(new Frame(new JsonObject(text), null, System.nanoTime())));
+    socket.binaryMessageHandler(data -> frames.add(new Frame(null, data, System.nanoTime())));
     socket.closeHandler(v -> closeStatus.offer(socket.closeStatusCode() == null ? -1 : socket.closeStatusCode()));
     socket.connect(port, "127.0.0.1", uri).await(10, TimeUnit.SECONDS);
     ws = socket;

@@ -1,0 +1,181 @@
+package com.ervc.testing;
+
+import com.ervc.node.Node;
+import com.ervc.protocol.Addresses;
+import com.ervc.protocol.BusProtocol;
+import com.ervc.protocol.ProviderLoad;
+import com.ervc.protocol.ProviderMessage;
+import com.ervc.testing.WsProbe.Frame;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * A three-node loopback cluster for failover tests and the failover benchmark: this JVM runs gateway + pipeline (the
+ * cluster's oldest member, and no cache, so every sentence is synthesized), and two provider-only JVMs started from
+ * the packaged jar run espeak, whose audio is deterministic. A reply can kill, with SIGKILL, the provider JVM that
+ * serves it when the frames received so far meet a condition; the killed JVM is then replaced by a new one.
+ */
+public final class FailoverCluster implements AutoCloseable {
+  private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(120);
+  private static final String PROVIDER = "espeak";
+
+  /**
+   * What the client got: the audio, the sentences announced, the last message, the longest and the 95th
+   * percentile gap between two audio frames (ms, at arrival), and the node killed during the reply (or null).
+   */
+  public record Round(Buffer pcm, List<String> sentences, JsonObject end, double longestGapMs, double p95GapMs,
+                      String killedNode) {
+    public int switches() {
+      return end.getJsonArray("switches", new io.vertx.core.json.JsonArray()).size();
+    }
+  }
+
+  private final String cluster = TestNodes.uniqueClusterName();
+  private final Node front;
+  private final NodeJvm[] providers = new NodeJvm[2];
+  private final String[] providerNodes = new String[2];
+  /** Provider instance address → node id, from the load reports. */
+  private final Map<String, String> instanceNodes = new ConcurrentHashMap<>();
+  private volatile String lastSentenceAddress;
+  private int replies;
+
+  private FailoverCluster() throws Exception {
+    Map<String, String> env = TestNodes.env(cluster);
+    env.put("NODE_ROLES", "gateway,pipeline");
+    env.put("TTS_PROVIDER", PROVIDER);
+    front = TestNodes.start(env);
+    front.vertx().eventBus().<JsonObject>consumer(Addresses.PROVIDER_LOAD, msg -> {
+      ProviderLoad load = ProviderLoad.fromJson(msg.body());
+      if (PROVIDER.equals(load.name()) && !load.leaving()) {
+        instanceNodes.put(load.address(), load.nodeId());
+      }
+    });
+    // Which instance serves the reply: the address its sentence requests go to.
+    front.vertx().eventBus().addOutboundInterceptor(ctx -> {
+      if (ProviderMessage.Sentence.TYPE.equals(ctx.message().headers().get(BusProtocol.H_TYPE))) {
+        lastSentenceAddress = ctx.message().address();
+      }
+      ctx.next();
+    });
+    for (int i = 0; i < providers.length; i++) {
+      startProvider(i);
+    }
+    awaitProviders();
+  }
+
+  public static FailoverCluster start() throws Exception {
+    return new FailoverCluster();
+  }
+
+  private void startProvider(int i) throws Exception {
+    providers[i] = NodeJvm.start(cluster, "providers", Map.of());
+    providerNodes[i] = providers[i].nodeId(JOIN_TIMEOUT);
+  }
+
+  /** Both provider JVMs' espeak instances are in the load reports (so in the pipeline's live view too). */
+  private void awaitProviders() throws Exception {
+    Set<String> expected = Set.of(providerNodes);
+    Await.until(() -> "both provider JVMs report their espeak instance: " + instanceNodes + "; logs:\n"
+        + Arrays.stream(providers).map(NodeJvm::log).collect(Collectors.joining("\n----\n")), JOIN_TIMEOUT,
+        () -> Set.copyOf(instanceNodes.values()).containsAll(expected));
+  }
+
+  /** Replaces the provider JVM that was killed with a new one, and waits until it serves. */
+  public void replaceKilled() throws Exception {
+    for (int i = 0; i < providers.length; i++) {
+      if (!providers[i].process().isAlive()) {
+        String dead = providerNodes[i];
+        instanceNodes.values().removeIf(dead::equals);
+        startProvider(i);
+      }
+    }
+    awaitProviders();
+  }
+
+  /**
+   * Speaks {@code text} over a WebSocket; when the frames received so far first meet {@code killWhen}, the provider
+   * JVM serving the reply is killed. Null: no kill.
+   */
+  public Round reply(String text, Predicate<List<Frame>> killWhen) throws Exception {
+    try (WsProbe ws = new WsProbe(front.vertx(), front.httpPort())) {
+      ws.nextOfType("ready");
+      String id = "r" + ++replies;
+      ws.send(new JsonObject().put("type", "synthesize").put("id", id).put("text", text).put("provider", PROVIDER));
+      List<Frame> frames = new ArrayList<>();
+      String killed = null;
+      while (true) {
+        Frame frame = ws.next();
+        frames.add(frame);
+        if (killWhen != null && killed == null && killWhen.test(frames)) {
+          killed = killServing();
+        }
+        if (frame.isType("audio_end") || frame.isType("error")) {
+          break;
+        }
+      }
+      return round(frames, killed);
+    }
+  }
+
+  private String killServing() throws InterruptedException {
+    String node = instanceNodes.get(lastSentenceAddress);
+    for (int i = 0; i < providers.length; i++) {
+      if (providerNodes[i].equals(node)) {
+        providers[i].kill();
+        return node;
+      }
+    }
+    throw new AssertionError("the serving instance " + lastSentenceAddress + " is on no provider JVM: " + instanceNodes);
+  }
+
+  private static Round round(List<Frame> frames, String killed) {
+    Buffer pcm = Buffer.buffer();
+    List<String> sentences = new ArrayList<>();
+    List<Double> gaps = new ArrayList<>();
+    long previous = -1;
+    long seq = 0;
+    for (Frame f : frames) {
+      if (f.binary() != null) {
+        if (f.seq() != seq++) {
+          throw new AssertionError("frame " + f.seq() + " where " + (seq - 1) + " was due");
+        }
+        pcm.appendBuffer(f.pcm());
+        if (previous >= 0) {
+          gaps.add((f.receivedNanos() - previous) / 1e6);
+        }
+        previous = f.receivedNanos();
+      } else if (f.isType("sentence")) {
+        sentences.add(f.json().getString("text"));
+      }
+    }
+    gaps.sort(Double::compare);
+    double longest = gaps.isEmpty() ? 0 : gaps.get(gaps.size() - 1);
+    double p95 = gaps.isEmpty() ? 0 : gaps.get((int) Math.ceil(0.95 * gaps.size()) - 1);
+    return new Round(pcm, sentences, frames.get(frames.size() - 1).json(), longest, p95, killed);
+  }
+
+  /** The pipeline node's own metrics (failover gap, hedges, node deaths). */
+  public Node front() {
+    return front;
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (NodeJvm provider : providers) {
+      if (provider != null) {
+        provider.close();
+      }
+    }
+    TestNodes.stop(front);
+  }
+}
