@@ -134,7 +134,7 @@ public record TtsConfig(String provider, String qualityTier, int sampleRate, boo
           + "with the internet; its ceilings are `tts.providerTimeoutMs` and `tts.providerStallTimeoutMs`.");
   static final Setting HEDGING = bool("tts.hedging", "HEDGING", true)
       .describe("When a sentence's first audio from a local provider instance is later than that instance's recent "
-          + "p95 time to first audio (at least half the floor), and before its deadline, the pipeline asks the next "
+          + "p95 time to first audio (and at least `tts.localDeadlineFloorMs`), the pipeline asks the next "
           + "best instance too and keeps whichever answers first, cancelling the other: at most one hedge per "
           + "sentence. Needs `tts.enableProviderSwitching`.");
   static final Setting HEDGE_CLOUD = bool("tts.hedgeCloud", "HEDGE_CLOUD", false)

@@ -23,7 +23,8 @@ import java.util.Set;
  * (first byte) or {@code tts.providerStallTimeoutMs} (stall). No ceiling exceeds those two settings. An instance
  * without measurements gets its kind's ceilings. With hedging ({@code tts.hedging}; for cloud providers
  * {@code tts.hedgeCloud}) the second instance is asked earlier: once the first byte is later than the instance's
- * p95 (at least half the floor). Not thread-safe: one event loop.
+ * p95 (never before the floor: the p95 is measured inside the provider, without the event-bus hops, so under load a
+ * lower bound keeps hedges from firing for healthy engines). Not thread-safe: one event loop.
  */
 final class DeadlinePolicy {
   /** Providers that bill per request and answer over the internet. */
@@ -51,7 +52,7 @@ final class DeadlinePolicy {
     long firstByte = clamp(ttfaP95, floor, firstCeiling);
     long stall = clamp(chunkP95, floor, stallCeiling);
     boolean hedging = cloud ? tts.hedgeCloud() : tts.hedging();
-    long secondAfter = hedging ? Math.min(firstByte, Math.max(ttfaP95, floor / 2)) : firstByte;
+    long secondAfter = hedging ? Math.min(firstByte, Math.max(ttfaP95, floor)) : firstByte;
     return new Deadlines(firstCeiling, stall, ttfaP95 >= 0 && secondAfter < firstCeiling ? secondAfter
         : Deadlines.NO_HEDGE);
   }

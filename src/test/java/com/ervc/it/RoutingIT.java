@@ -218,13 +218,16 @@ class RoutingIT {
     toneA.firstByteDelayMs.set(250);
     try (WsProbe ws = new WsProbe(gateway.vertx(), gateway.httpPort())) {
       ws.nextOfType("ready");
-      // Two at once, so both instances get measured (capacity 1 puts them on different nodes).
-      ws.send(synthesize("w1", fresh("Warm up.")));
-      ws.send(synthesize("w2", fresh("Warm up.")));
-      ws.collect("w1");
-      ws.collect("w2");
-      Await.until(() -> "load reports show A slower than B: " + instances(), Duration.ofSeconds(10),
-          () -> ttfaOf(nodeA) > ttfaOf(nodeB) && ttfaOf(nodeB) >= 0);
+      // Pairs at once, so both instances get measured (capacity 1 puts them on different nodes), until the averages
+      // show A slower: slow requests of earlier tests may still weigh on B's.
+      int[] pair = {0};
+      Await.until(() -> "load reports show A slower than B: " + instances(), Duration.ofSeconds(30), () -> {
+        ws.send(synthesize("w1-" + ++pair[0], fresh("Warm up.")));
+        ws.send(synthesize("w2-" + pair[0], fresh("Warm up.")));
+        ws.collect("w1-" + pair[0]);
+        ws.collect("w2-" + pair[0]);
+        return ttfaOf(nodeA) > ttfaOf(nodeB) && ttfaOf(nodeB) >= 0;
+      });
       int a = toneA.requests.get();
       int b = toneB.requests.get();
       double hedged = hedges("sent");

@@ -25,10 +25,10 @@ class DeadlinePolicyTest {
   @Test
   void aFastLocalInstanceIsHedgedBeyondItsP95AndAskedOfAnotherAtAMultipleOfItAboveTheFloor() {
     DeadlinePolicy policy = new DeadlinePolicy(DEFAULTS);
-    assertEquals(new Deadlines(2000, 2000, 125), policy.of("espeak", "i1", load("espeak", 20)),
-        "hedged at half the 250 ms floor; the stream itself fails at the local ceiling, and so does a stall until "
+    assertEquals(new Deadlines(2000, 2000, 250), policy.of("espeak", "i1", load("espeak", 20)),
+        "hedged at the 250 ms floor; the stream itself fails at the local ceiling, and so does a stall until "
             + "chunk intervals are measured");
-    assertEquals(200, policy.of("espeak", "i1", load("espeak", 200)).hedgeAfterMs(), "hedged beyond its p95");
+    assertEquals(300, policy.of("espeak", "i1", load("espeak", 300)).hedgeAfterMs(), "hedged beyond its p95");
     TtsConfig noHedging = ConfigLoader.load(null, Map.of("HEDGING", "false")).tts();
     assertEquals(250, new DeadlinePolicy(noHedging).of("espeak", "i1", load("espeak", 20)).hedgeAfterMs(),
         "without hedging a second instance is asked at the first-byte deadline: 4 × 20 ms, raised to the floor");

@@ -62,7 +62,8 @@ public final class FailoverCluster implements AutoCloseable {
     });
     // Which instance serves the reply: the address its sentence requests go to.
     front.vertx().eventBus().addOutboundInterceptor(ctx -> {
-      if (ProviderMessage.Sentence.TYPE.equals(ctx.message().headers().get(BusProtocol.H_TYPE))) {
+      if (ProviderMessage.Sentence.TYPE.equals(ctx.message().headers().get(BusProtocol.H_TYPE))
+          && instanceNodes.containsKey(ctx.message().address())) {
         lastSentenceAddress = ctx.message().address();
       }
       ctx.next();
