@@ -55,6 +55,7 @@ class DeadlinePolicyTest {
     assertEquals(2000, cloud.hedgeAfterMs(), "not before the first-byte deadline (4 × 300 ms, raised to the floor): "
         + "a hedge bills twice");
     TtsConfig hedgeCloud = ConfigLoader.load(null, Map.of("HEDGE_CLOUD", "true")).tts();
-    assertEquals(1000, new DeadlinePolicy(hedgeCloud).of("azure", "i1", load("azure", 1000)).hedgeAfterMs());
+    assertEquals(3000, new DeadlinePolicy(hedgeCloud).of("azure", "i1", load("azure", 3000)).hedgeAfterMs(),
+        "with hedging: beyond its p95, well before the first-byte deadline (4 × 3000 ms)");
   }
 }
