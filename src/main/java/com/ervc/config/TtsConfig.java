@@ -119,9 +119,10 @@ public record TtsConfig(String provider, String qualityTier, int sampleRate, boo
           + "interval between chunks; when it passes the stream fails and the reply resumes elsewhere. Each is "
           + "clamped to the floor and ceiling of the provider's kind.");
   static final Setting LOCAL_DEADLINE_FLOOR_MS = integer("tts.localDeadlineFloorMs", "LOCAL_DEADLINE_FLOOR_MS",
-      250, 10, 600_000)
+      500, 10, 600_000)
       .describe("Shortest deadline (first byte and stall) of a local provider instance (espeak, onnx): below it a "
-          + "busy but healthy engine would be declared dead.");
+          + "busy but healthy engine (a GC pause, a loaded CPU) would be given up on. A dead node is learnt sooner "
+          + "from the cluster ([Routing](routing.md#learning-of-a-dead-node)).");
   static final Setting LOCAL_DEADLINE_CEILING_MS = integer("tts.localDeadlineCeilingMs", "LOCAL_DEADLINE_CEILING_MS",
       2000, 10, 600_000)
       .documented("10–600000, and ≥ `tts.localDeadlineFloorMs`")

@@ -25,20 +25,20 @@ class DeadlinePolicyTest {
   @Test
   void aFastLocalInstanceIsHedgedBeyondItsP95AndAskedOfAnotherAtAMultipleOfItAboveTheFloor() {
     DeadlinePolicy policy = new DeadlinePolicy(DEFAULTS);
-    assertEquals(new Deadlines(2000, 2000, 250), policy.of("espeak", "i1", load("espeak", 20)),
-        "hedged at the 250 ms floor; the stream itself fails at the local ceiling, and so does a stall until "
+    assertEquals(new Deadlines(2000, 2000, 500), policy.of("espeak", "i1", load("espeak", 20)),
+        "hedged at the 500 ms floor; the stream itself fails at the local ceiling, and so does a stall until "
             + "chunk intervals are measured");
-    assertEquals(300, policy.of("espeak", "i1", load("espeak", 300)).hedgeAfterMs(), "hedged beyond its p95");
+    assertEquals(600, policy.of("espeak", "i1", load("espeak", 600)).hedgeAfterMs(), "hedged beyond its p95");
     TtsConfig noHedging = ConfigLoader.load(null, Map.of("HEDGING", "false")).tts();
-    assertEquals(250, new DeadlinePolicy(noHedging).of("espeak", "i1", load("espeak", 20)).hedgeAfterMs(),
+    assertEquals(500, new DeadlinePolicy(noHedging).of("espeak", "i1", load("espeak", 20)).hedgeAfterMs(),
         "without hedging a second instance is asked at the first-byte deadline: 4 × 20 ms, raised to the floor");
     assertEquals(800, new DeadlinePolicy(noHedging).of("espeak", "i1", load("espeak", 200)).hedgeAfterMs());
     assertFalse(new DeadlinePolicy(noHedging).of("espeak", "i1", load("espeak", 900)).hedged(),
         "4 × 900 ms is past the local ceiling");
-    for (long gap : new long[] {30, 40, 90}) {
+    for (long gap : new long[] {100, 150, 200}) {
       policy.chunkInterval("i1", gap);
     }
-    assertEquals(360, policy.of("espeak", "i1", load("espeak", 20)).stallMs(), "4 × p95 of the chunk intervals");
+    assertEquals(800, policy.of("espeak", "i1", load("espeak", 20)).stallMs(), "4 × p95 of the chunk intervals");
   }
 
   @Test

@@ -22,12 +22,17 @@ import java.util.stream.Collectors;
 /**
  * A three-node loopback cluster for failover tests and the failover benchmark: this JVM runs gateway + pipeline (the
  * cluster's oldest member, and no cache, so every sentence is synthesized), and two provider-only JVMs started from
- * the packaged jar run espeak, whose audio is deterministic. A reply can kill, with SIGKILL, the provider JVM that
+ * the packaged jar run espeak (slowed down a little), whose audio is deterministic. A reply can kill, with SIGKILL, the provider JVM that
  * serves it when the frames received so far meet a condition; the killed JVM is then replaced by a new one.
  */
 public final class FailoverCluster implements AutoCloseable {
   private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(120);
   private static final String PROVIDER = "espeak";
+  /**
+   * espeak-ng taking 0.2 s more per sentence, as a neural engine would: a reply read as fast as it arrives then
+   * lasts long enough to be killed at each point (plain espeak-ng synthesizes a whole reply in a few milliseconds).
+   */
+  private static final String SLOW_ESPEAK = TestNodes.script("sleep 0.2\nexec espeak-ng \"$@\"");
 
   /**
    * What the client got: the audio, the sentences announced, the last message, the longest and the 95th
@@ -79,7 +84,7 @@ public final class FailoverCluster implements AutoCloseable {
   }
 
   private void startProvider(int i) throws Exception {
-    providers[i] = NodeJvm.start(cluster, "providers", Map.of());
+    providers[i] = NodeJvm.start(cluster, "providers", Map.of("ESPEAK_BINARY", SLOW_ESPEAK));
     providerNodes[i] = providers[i].nodeId(JOIN_TIMEOUT);
   }
 
