@@ -116,6 +116,7 @@ public final class FailoverCluster implements AutoCloseable {
     try (WsProbe ws = new WsProbe(front.vertx(), front.httpPort())) {
       ws.nextOfType("ready");
       String id = "r" + ++replies;
+      lastSentenceAddress = null;
       ws.send(new JsonObject().put("type", "synthesize").put("id", id).put("text", text).put("provider", PROVIDER));
       List<Frame> frames = new ArrayList<>();
       String killed = null;
@@ -133,15 +134,18 @@ public final class FailoverCluster implements AutoCloseable {
     }
   }
 
-  private String killServing() throws InterruptedException {
-    String node = instanceNodes.get(lastSentenceAddress);
+  private String killServing() throws Exception {
+    // audio_start may reach the client before the pipeline asked for the first sentence.
+    String address = Await.result("the reply's first sentence request", Duration.ofSeconds(10),
+        () -> lastSentenceAddress);
+    String node = instanceNodes.get(address);
     for (int i = 0; i < providers.length; i++) {
       if (providerNodes[i].equals(node)) {
         providers[i].kill();
         return node;
       }
     }
-    throw new AssertionError("the serving instance " + lastSentenceAddress + " is on no provider JVM: " + instanceNodes);
+    throw new AssertionError("the serving instance " + address + " is on no provider JVM: " + instanceNodes);
   }
 
   private static Round round(List<Frame> frames, String killed) {
