@@ -136,7 +136,7 @@ public final class FailoverCluster implements AutoCloseable {
 
   private String killServing() throws Exception {
     // audio_start may reach the client before the pipeline asked for the first sentence.
-    String address = Await.result("the reply's first sentence request", Duration.ofSeconds(10),
+    String address = Await.result(() -> "the reply's first sentence request", Duration.ofSeconds(10),
         () -> lastSentenceAddress);
     String node = instanceNodes.get(address);
     for (int i = 0; i < providers.length; i++) {
