@@ -18,6 +18,10 @@ public final class Addresses {
   public static final String H_END = "end";
   public static final String H_KEY = "key";
   public static final String H_SAMPLE_RATE = "sampleRate";
+  /** On a health probe request ({@code true}); on its reply, how the provider checked itself (see event-bus.md). */
+  public static final String H_HEALTH_PROBE = "healthProbe";
+  /** The {@link #H_HEALTH_PROBE} of a probe reply that proved the provider without audio. */
+  public static final String CHECKED_WITHOUT_AUDIO = "checked-without-audio";
 
   private Addresses() {
   }

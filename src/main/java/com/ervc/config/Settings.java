@@ -105,6 +105,10 @@ public final class Settings {
       string("providers.azure.auth", "AZURE_AUTH").oneOf("key", "token"),
       string("providers.openai.apiKey", "OPENAI_API_KEY").orNull(),
       string("providers.openai.baseUrl", "OPENAI_BASE_URL").matching(BASE_URL, BASE_URL_HINT),
+      string("providers.openai.realtimeUrl", "OPENAI_REALTIME_URL")
+          .matching("wss?://[^\\s/?#]+(/[^\\s?#]*)?", "a ws:// or wss:// URL without query"),
+      string("providers.openai.api", "OPENAI_TTS_API").oneOf("auto", "realtime", "speech"),
+      string("providers.openai.verbatimMismatch", "OPENAI_VERBATIM_MISMATCH").oneOf("accept", "retry"),
       integer("providers.cloud.connectTimeoutMs", "CLOUD_CONNECT_TIMEOUT_MS", 100, 60_000),
       integer("providers.cloud.firstByteTimeoutMs", "CLOUD_FIRST_BYTE_TIMEOUT_MS", 100, 600_000),
       integer("providers.cloud.stallTimeoutMs", "CLOUD_STALL_TIMEOUT_MS", 100, 600_000),

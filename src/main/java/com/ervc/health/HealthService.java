@@ -81,12 +81,15 @@ public final class HealthService {
         .withProvider(provider.name(), provider.defaultVoice());
     long start = System.nanoTime();
     DeliveryOptions options = new DeliveryOptions()
-        .setSendTimeout(config.getJsonObject("health").getLong("probeTimeoutMs"));
+        .setSendTimeout(config.getJsonObject("health").getLong("probeTimeoutMs"))
+        .addHeader(Addresses.H_HEALTH_PROBE, "true");
     return vertx.eventBus().<Buffer>request(Addresses.provider(provider.name()), request.toJson(), options)
         .map(reply -> {
           long ms = (System.nanoTime() - start) / 1_000_000;
-          boolean audible = reply.body() != null && reply.body().length() > 0;
-          return new ProbeResult(audible, ms, audible ? null : "the probe produced no audio", Instant.now());
+          // A provider whose every synthesis is billed may prove itself without audio (e.g. OpenAI Realtime).
+          boolean healthy = (reply.body() != null && reply.body().length() > 0)
+              || Addresses.CHECKED_WITHOUT_AUDIO.equals(reply.headers().get(Addresses.H_HEALTH_PROBE));
+          return new ProbeResult(healthy, ms, healthy ? null : "the probe produced no audio", Instant.now());
         })
         .otherwise(failure -> new ProbeResult(false, (System.nanoTime() - start) / 1_000_000,
             String.valueOf(failure.getMessage()), Instant.now()))

@@ -72,6 +72,14 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
 
   protected abstract int maxQueue();
 
+  /**
+   * Answers a health probe without synthesizing, or returns null to answer it with a real synthesis (the default).
+   * A transport whose every synthesis is billed proves its credentials and model this way instead.
+   */
+  protected Future<Void> checkWithoutSynthesis(TtsRequest probe) {
+    return null;
+  }
+
   /** False for a provider the operator did not set up (e.g. no API key): it exports no up/load meters. */
   protected boolean configured() {
     return true;
@@ -204,6 +212,20 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
       msg.fail(ErrorCode.PROVIDER_UNAVAILABLE.status(), "provider '" + name() + "' is failing: its circuit breaker is "
           + breaker.state().wire() + "; try again shortly");
       return;
+    }
+    if (!streaming && "true".equals(msg.headers().get(Addresses.H_HEALTH_PROBE))) {
+      Future<Void> check = checkWithoutSynthesis(sentence);
+      if (check != null) {
+        check.onComplete(ar -> {
+          if (ar.succeeded()) {
+            msg.reply(Buffer.buffer(), new DeliveryOptions().addHeader(Addresses.H_HEALTH_PROBE, Addresses.CHECKED_WITHOUT_AUDIO));
+          } else {
+            SpeechException failure = SpeechException.from(ar.cause());
+            msg.fail(failure.code().status(), failure.getMessage());
+          }
+        });
+        return;
+      }
     }
     // A bare request (health probe) is a reply of its own.
     String reply = streaming ? body.getString("reply", body.getString("stream")) : UUID.randomUUID().toString();

@@ -6,8 +6,12 @@ import com.ervc.provider.Emotion;
 import com.ervc.provider.ProviderInfo;
 import com.ervc.provider.QualityTier;
 import com.ervc.provider.TtsRequest;
+import com.ervc.provider.cloud.CloudError;
 import com.ervc.provider.cloud.CloudHttp;
 import com.ervc.provider.cloud.CloudProviderVerticle;
+import com.ervc.provider.cloud.CloudSettings;
+import com.ervc.provider.cloud.PcmSink;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 
@@ -15,14 +19,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * OpenAI text to speech (provider-wire-formats.md §3). The voices are the built-in ones, so start-up makes no
- * call; a bad key shows on the first synthesis (and the health probe), which then disables the provider.
+ * OpenAI text to speech (docs/providers/openai.md) over one of two transports: the Realtime API (a pooled
+ * WebSocket session per voice; OpenAI's own API after its speech models shut down) or the speech endpoint
+ * {@code POST /v1/audio/speech} (OpenAI-compatible servers). The voices are built in, so on the speech endpoint
+ * start-up makes no call and a bad key shows on the first synthesis; on Realtime, start-up and the health probe
+ * open and configure a session, which proves the key and the model without a billed response.
  */
 public final class OpenAiVerticle extends CloudProviderVerticle {
   public static final String NAME = "openai";
 
+  private final ServiceMetrics metrics;
+  private RealtimeTransport realtime;
+
   public OpenAiVerticle(ServiceMetrics metrics) {
     super(metrics);
+    this.metrics = metrics;
   }
 
   @Override
@@ -30,34 +41,67 @@ public final class OpenAiVerticle extends CloudProviderVerticle {
     return NAME;
   }
 
-  private String apiKey() {
-    return settings().getString("apiKey");
+  private OpenAiSettings openai() {
+    return OpenAiSettings.from(settings());
   }
 
   @Override
   protected List<String> missingSettings() {
-    return apiKey() == null || apiKey().isBlank() ? List.of("OPENAI_API_KEY") : List.of();
+    String key = openai().apiKey();
+    return key == null || key.isBlank() ? List.of("OPENAI_API_KEY") : List.of();
   }
 
   @Override
   protected List<String> secrets() {
-    return List.of(apiKey());
+    return List.of(openai().apiKey());
+  }
+
+  /** Created with the first description, once the HTTP client (and with it the retry policy) exists. */
+  private RealtimeTransport realtime() {
+    if (realtime == null) {
+      Counter mismatches = metrics.providerMismatches(NAME);
+      realtime = new RealtimeTransport(vertx, openai(), CloudSettings.from(config()), secrets(), http().retry(),
+          mismatches::increment);
+    }
+    return realtime;
   }
 
   @Override
   protected Future<ProviderInfo> describe(String nodeId) {
-    return Future.succeededFuture(new ProviderInfo(NAME, nodeId, true, OpenAiRequests.DEFAULT_VOICE,
-        OpenAiRequests.voices(), Emotion.wireNames(), QualityTier.wireNames(), true, false, NATIVE_RATE,
-        "OpenAI " + OpenAiRequests.TTS_1 + "/" + OpenAiRequests.MINI_TTS + "/" + OpenAiRequests.TTS_1_HD
-            + "; emotion as instructions (gpt-4o-mini-tts); speed 0.25-4; cloning not exposed"));
+    if (openai().api() == OpenAiSettings.Api.SPEECH) {
+      return Future.succeededFuture(new ProviderInfo(NAME, nodeId, true, OpenAiRequests.DEFAULT_VOICE,
+          OpenAiRequests.voices(), Emotion.wireNames(), QualityTier.wireNames(), true, false, NATIVE_RATE,
+          "OpenAI speech endpoint " + OpenAiRequests.TTS_1 + "/" + OpenAiRequests.MINI_TTS + "/"
+              + OpenAiRequests.TTS_1_HD + "; emotion as instructions (gpt-4o-mini-tts); speed 0.25-4; cloning not exposed"));
+    }
+    return realtime().check(OpenAiRequests.DEFAULT_VOICE).map(v -> new ProviderInfo(NAME, nodeId, true,
+        OpenAiRequests.DEFAULT_VOICE, RealtimeRequests.voices(), Emotion.wireNames(), QualityTier.wireNames(), true,
+        false, NATIVE_RATE, "OpenAI Realtime API " + RealtimeRequests.MODEL
+            + "; emotion as instructions; speed 0.25-1.5; transcript checked against the text; cloning not exposed"));
+  }
+
+  @Override
+  protected Future<Void> checkWithoutSynthesis(TtsRequest probe) {
+    if (openai().api() == OpenAiSettings.Api.SPEECH) {
+      return null;
+    }
+    return realtime().check(probe.voice()).recover(failure -> Future.failedFuture(failure instanceof CloudError error
+        ? error.toSpeech(NAME) : failure));
+  }
+
+  @Override
+  protected Future<Void> speak(TtsRequest sentence, AudioOut out) {
+    if (openai().api() == OpenAiSettings.Api.REALTIME) {
+      return realtime().speak(sentence, new PcmSink(out, NATIVE_RATE, sentence.sampleRate()));
+    }
+    return speech(sentence, out);
   }
 
   /** Input beyond the model's limit is sent as consecutive requests into the same audio stream. */
-  @Override
-  protected Future<Void> speak(TtsRequest sentence, AudioOut out) {
-    String url = settings().getString("baseUrl").replaceAll("/+$", "") + "/audio/speech";
-    Map<String, String> headers = Map.of("Authorization", "Bearer " + apiKey(), "Content-Type", "application/json",
-        "Accept", "application/octet-stream");
+  private Future<Void> speech(TtsRequest sentence, AudioOut out) {
+    String url = openai().baseUrl().replaceAll("/+$", "") + "/audio/speech";
+    Map<String, String> headers = Map.of("Authorization", "Bearer " + openai().apiKey(), "Content-Type",
+        "application/json", "Accept", "application/octet-stream");
     Future<Void> chain = Future.succeededFuture();
     for (String piece : OpenAiRequests.split(sentence.text(), OpenAiRequests.MAX_INPUT)) {
       CloudHttp.Call call = new CloudHttp.Call(HttpMethod.POST, url, headers,
@@ -65,5 +109,10 @@ public final class OpenAiVerticle extends CloudProviderVerticle {
       chain = chain.compose(v -> stream(() -> Future.succeededFuture(call), sentence, out));
     }
     return chain;
+  }
+
+  @Override
+  public Future<?> stop() {
+    return super.stop().eventually(() -> realtime == null ? Future.succeededFuture() : realtime.close());
   }
 }
