@@ -1,0 +1,175 @@
+package com.ervc.it;
+
+import com.ervc.cluster.Node;
+import com.ervc.provider.cloud.FakeCloudServer;
+import com.ervc.provider.openai.FakeRealtimeServer;
+import com.ervc.testing.TestNodes;
+import com.ervc.testing.ToneProvider;
+import com.ervc.testing.WsProbe;
+import com.ervc.testing.WsProbe.Frame;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The {@code openai} provider on the Realtime API end to end: a node with only the key and the Realtime URL of the
+ * strict fake (so {@code OPENAI_TTS_API=auto} picks Realtime) speaks over the WebSocket and the HTTP API, proves
+ * itself to the health service without a billed response, and a session that dies mid-sentence fails over to another
+ * provider with every sentence exactly once.
+ */
+class OpenAiRealtimeIT {
+  private static final String KEY = "sk-realtime-fake-key-0123456789";
+  private static Vertx fakes;
+  private static FakeRealtimeServer fake;
+  private static Node node;
+  private static WebClient http;
+
+  @BeforeAll
+  static void start() throws Exception {
+    fakes = Vertx.vertx();
+    fake = (FakeRealtimeServer) new FakeRealtimeServer(fakes, KEY).start();
+    Map<String, String> env = TestNodes.env(TestNodes.uniqueClusterName());
+    env.put("OPENAI_API_KEY", KEY);
+    env.put("OPENAI_REALTIME_URL", fake.url());
+    env.put("TTS_PROVIDER", "openai");
+    env.put("ESPEAK_ENABLED", "false");
+    env.put("HEALTH_PROBE_INTERVAL_SECONDS", "1");
+    node = TestNodes.start(env);
+    ToneProvider.deployOn(node); // the provider a failed reply moves to
+    http = WebClient.create(node.vertx());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    http.close();
+    TestNodes.stop(node);
+    fake.close();
+    fakes.close().await(10, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void theServiceBrokeNoRuleOfTheApi() {
+    assertEquals(List.of(), fake.violations());
+  }
+
+  private static String fresh(String text) {
+    return text.replace(".", " " + UUID.randomUUID().toString().replaceAll("[^a-z]", "").substring(0, 6) + ".");
+  }
+
+  @Test
+  void aWebSocketRequestStreamsTheRealtimeAudio() throws Exception {
+    String text = fresh("Hello over the Realtime API.");
+    try (WsProbe ws = new WsProbe(node.vertx(), node.httpPort())) {
+      ws.nextOfType("ready");
+      ws.send(new JsonObject().put("type", "synthesize").put("id", "r1").put("text", text).put("provider", "openai")
+          .put("voice", "marin").put("emotion", "happy").put("intensity", 0.7));
+      WsProbe.Reply reply = ws.collect("r1");
+
+      assertEquals("audio_end", reply.last().getString("type"), reply.last().encode());
+      assertEquals("openai", reply.first("audio_start").getString("provider"));
+      assertEquals("marin", reply.first("audio_start").getString("voice"));
+      assertEquals(FakeCloudServer.pcmFor(text), reply.pcm(), "the fake's audio, complete and in order");
+      assertTrue(reply.audio().size() > 1);
+    }
+  }
+
+  @Test
+  void anHttpRequestStreamsTheRealtimeAudio() throws Exception {
+    String text = fresh("Hello over HTTP.");
+    HttpResponse<Buffer> pcm = http.request(HttpMethod.POST, node.httpPort(), "127.0.0.1", "/api/v1/tts")
+        .putHeader("Content-Type", "application/json").putHeader("Accept", "audio/pcm")
+        .bearerTokenAuthentication(TestNodes.devTokens(node.vertx(), node.httpPort()).getString("apiToken"))
+        .sendBuffer(new JsonObject().put("text", text).put("provider", "openai").toBuffer())
+        .await(30, TimeUnit.SECONDS);
+
+    assertEquals(200, pcm.statusCode(), pcm.bodyAsString());
+    assertEquals("openai", pcm.getHeader("X-TTS-Provider"));
+    assertEquals(FakeCloudServer.pcmFor(text), pcm.body());
+  }
+
+  @Test
+  void healthProbesProveTheProviderWithoutABilledResponse() throws Exception {
+    int responses = fake.received(FakeRealtimeServer.RESPONSE_CREATE).size();
+    int sessions = fake.received(FakeRealtimeServer.PATH).size();
+    Thread.sleep(2500);
+
+    JsonObject health = http.get(node.httpPort(), "127.0.0.1", "/health").send().await(10, TimeUnit.SECONDS)
+        .bodyAsJsonObject();
+    JsonObject openai = health.getJsonObject("services").getJsonObject("tts_providers").getJsonObject("openai");
+    assertEquals("healthy", openai.getString("status"), openai.encode());
+    assertTrue(fake.received(FakeRealtimeServer.PATH).size() >= sessions + 2, "a probe opens a session each second");
+    assertEquals(responses, fake.received(FakeRealtimeServer.RESPONSE_CREATE).size(), "and creates no response");
+  }
+
+  @Test
+  void aSessionThatDiesMidSentenceFailsOverWithEverySentenceExactlyOnce() throws Exception {
+    List<String> expectedTexts = List.of(fresh("The first sentence is spoken here."),
+        fresh("Then a second one follows it."), fresh("And a third one ends the reply."));
+    fake.failNext(FakeRealtimeServer.RealtimeFault.SESSION_LIMIT_CLOSE);
+    try (WsProbe ws = new WsProbe(node.vertx(), node.httpPort())) {
+      ws.nextOfType("ready");
+      ws.send(new JsonObject().put("type", "synthesize").put("id", "f1").put("text", String.join(" ", expectedTexts)));
+      List<Frame> frames = new ArrayList<>();
+      while (true) {
+        Frame frame = ws.next();
+        frames.add(frame);
+        if (frame.isType("audio_end") || frame.isType("error")) {
+          break;
+        }
+      }
+
+      JsonObject end = frames.get(frames.size() - 1).json();
+      assertEquals("audio_end", end.getString("type"), end.encode());
+      assertEquals(1, end.getJsonArray("switches").size(), end.encode());
+      JsonObject sw = end.getJsonArray("switches").getJsonObject(0);
+      assertEquals("openai", sw.getString("from"), sw.encode());
+      assertEquals(ToneProvider.NAME, sw.getString("to"), sw.encode());
+      List<String> sentences = new ArrayList<>();
+      Buffer pcm = Buffer.buffer();
+      long seq = 0;
+      for (Frame f : frames) {
+        if (f.binary() != null) {
+          assertEquals(seq++, f.seq(), "contiguous frame numbers");
+          pcm.appendBuffer(f.pcm());
+        } else if (f.isType("sentence")) {
+          assertEquals(sentences.size(), f.json().getInteger("index"), "sentences in order, none twice");
+          sentences.add(f.json().getString("text"));
+        }
+      }
+      assertEquals(expectedTexts, sentences);
+      // Before the switch the fake's audio; the failed sentence resumes on the tone where the client was; then tone.
+      int failed = sw.getInteger("sentence");
+      int resumedBytes = sw.getInteger("resumedAtSample") * 2;
+      Buffer expected = Buffer.buffer();
+      for (int i = 0; i < sentences.size(); i++) {
+        String s = sentences.get(i);
+        if (i < failed) {
+          expected.appendBuffer(FakeCloudServer.pcmFor(s));
+        } else if (i == failed) {
+          expected.appendBuffer(FakeCloudServer.pcmFor(s).getBuffer(0, resumedBytes))
+              .appendBuffer(ToneProvider.expected(s).getBuffer(resumedBytes, ToneProvider.expected(s).length()));
+        } else {
+          expected.appendBuffer(ToneProvider.expected(s));
+        }
+      }
+      assertEquals(expected.length(), pcm.length(), "no audio lost or repeated: " + sw.encode());
+      assertEquals(expected, pcm, "each sentence's audio exactly once");
+    }
+  }
+}
