@@ -16,7 +16,10 @@ import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * itself to the health service without a billed response, and a session that dies mid-sentence fails over to another
  * provider with every sentence exactly once.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OpenAiRealtimeIT {
   private static final String KEY = "sk-realtime-fake-key-0123456789";
   private static Vertx fakes;
@@ -69,10 +73,13 @@ class OpenAiRealtimeIT {
   }
 
   private static String fresh(String text) {
-    return text.replace(".", " " + UUID.randomUUID().toString().replaceAll("[^a-z]", "").substring(0, 6) + ".");
+    StringBuilder word = new StringBuilder();
+    UUID.randomUUID().toString().replace("-", "").chars().limit(8).forEach(c -> word.append((char) ('a' + Character.digit(c, 16))));
+    return text.replace(".", " " + word + ".");
   }
 
   @Test
+  @Order(2)
   void aWebSocketRequestStreamsTheRealtimeAudio() throws Exception {
     String text = fresh("Hello over the Realtime API.");
     try (WsProbe ws = new WsProbe(node.vertx(), node.httpPort())) {
@@ -90,6 +97,7 @@ class OpenAiRealtimeIT {
   }
 
   @Test
+  @Order(3)
   void anHttpRequestStreamsTheRealtimeAudio() throws Exception {
     String text = fresh("Hello over HTTP.");
     HttpResponse<Buffer> pcm = http.request(HttpMethod.POST, node.httpPort(), "127.0.0.1", "/api/v1/tts")
@@ -103,7 +111,9 @@ class OpenAiRealtimeIT {
     assertEquals(FakeCloudServer.pcmFor(text), pcm.body());
   }
 
+  /** First: after a failover the circuit breaker's half-open probe is a real (billed) synthesis. */
   @Test
+  @Order(1)
   void healthProbesProveTheProviderWithoutABilledResponse() throws Exception {
     int responses = fake.received(FakeRealtimeServer.RESPONSE_CREATE).size();
     int sessions = fake.received(FakeRealtimeServer.PATH).size();
@@ -118,12 +128,19 @@ class OpenAiRealtimeIT {
   }
 
   @Test
+  @Order(4)
   void aSessionThatDiesMidSentenceFailsOverWithEverySentenceExactlyOnce() throws Exception {
     List<String> expectedTexts = List.of(fresh("The first sentence is spoken here."),
         fresh("Then a second one follows it."), fresh("And a third one ends the reply."));
-    fake.failNext(FakeRealtimeServer.RealtimeFault.SESSION_LIMIT_CLOSE);
     try (WsProbe ws = new WsProbe(node.vertx(), node.httpPort())) {
       ws.nextOfType("ready");
+      // A warm session of the default voice takes the first sentence, so the fault meets that one.
+      ws.send(new JsonObject().put("type", "synthesize").put("id", "warm").put("text", fresh("Warm up.")));
+      assertEquals("audio_end", ws.collect("warm").last().getString("type"));
+      fake.failNext(FakeRealtimeServer.RealtimeFault.SESSION_LIMIT_CLOSE);
+      // Deltas of 6 ms per character: more than one 100 ms frame reaches the client before the session dies, and
+      // less than the other provider's 10 ms per character, so it has the rest of the sentence to say.
+      fake.chunks = 10;
       ws.send(new JsonObject().put("type", "synthesize").put("id", "f1").put("text", String.join(" ", expectedTexts)));
       List<Frame> frames = new ArrayList<>();
       while (true) {
@@ -156,20 +173,25 @@ class OpenAiRealtimeIT {
       // Before the switch the fake's audio; the failed sentence resumes on the tone where the client was; then tone.
       int failed = sw.getInteger("sentence");
       int resumedBytes = sw.getInteger("resumedAtSample") * 2;
+      assertEquals(0, failed, sw.encode());
+      assertTrue(resumedBytes > 0, "the client had part of the sentence when the session died: " + sw.encode());
       Buffer expected = Buffer.buffer();
       for (int i = 0; i < sentences.size(); i++) {
         String s = sentences.get(i);
         if (i < failed) {
           expected.appendBuffer(FakeCloudServer.pcmFor(s));
         } else if (i == failed) {
+          Buffer tone = ToneProvider.expected(s);
           expected.appendBuffer(FakeCloudServer.pcmFor(s).getBuffer(0, resumedBytes))
-              .appendBuffer(ToneProvider.expected(s).getBuffer(resumedBytes, ToneProvider.expected(s).length()));
+              .appendBuffer(tone.getBuffer(Math.min(resumedBytes, tone.length()), tone.length()));
         } else {
           expected.appendBuffer(ToneProvider.expected(s));
         }
       }
       assertEquals(expected.length(), pcm.length(), "no audio lost or repeated: " + sw.encode());
       assertEquals(expected, pcm, "each sentence's audio exactly once");
+    } finally {
+      fake.chunks = 5;
     }
   }
 }

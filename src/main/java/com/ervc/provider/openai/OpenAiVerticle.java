@@ -10,7 +10,6 @@ import com.ervc.provider.cloud.CloudError;
 import com.ervc.provider.cloud.CloudHttp;
 import com.ervc.provider.cloud.CloudProviderVerticle;
 import com.ervc.provider.cloud.CloudSettings;
-import com.ervc.provider.cloud.PcmSink;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
@@ -92,7 +91,7 @@ public final class OpenAiVerticle extends CloudProviderVerticle {
   @Override
   protected Future<Void> speak(TtsRequest sentence, AudioOut out) {
     if (openai().api() == OpenAiSettings.Api.REALTIME) {
-      return realtime().speak(sentence, new PcmSink(out, NATIVE_RATE, sentence.sampleRate()));
+      return realtime().speak(sentence, out);
     }
     return speech(sentence, out);
   }

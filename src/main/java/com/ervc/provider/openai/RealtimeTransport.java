@@ -1,9 +1,12 @@
 package com.ervc.provider.openai;
 
+import com.ervc.provider.AudioOut;
 import com.ervc.provider.TtsRequest;
 import com.ervc.provider.cloud.BodySink;
+import com.ervc.provider.cloud.CloudError;
 import com.ervc.provider.cloud.CloudRetry;
 import com.ervc.provider.cloud.CloudSettings;
+import com.ervc.provider.cloud.PcmSink;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -55,10 +58,18 @@ final class RealtimeTransport {
         openai.apiKey(), voice, speed, cloud, secrets);
   }
 
-  /** Streams one sentence into {@code sink}, which takes raw 24 kHz PCM. */
-  Future<Void> speak(TtsRequest sentence, BodySink sink) {
-    return retry.run(deadline -> (openai.retryMismatch() ? verified(sentence, sink, deadline)
-        : streamed(sentence, sink, deadline)), sink).compose(v -> sink.end());
+  /**
+   * Streams one sentence to {@code out}. An attempt (the retry included) whose consumer has gone by then is not
+   * started: every response is billed.
+   */
+  Future<Void> speak(TtsRequest sentence, AudioOut out) {
+    BodySink sink = new PcmSink(out, RealtimeRequests.RATE, sentence.sampleRate());
+    return retry.run(deadline -> {
+      if (out.cancelled()) {
+        return Future.failedFuture(CloudError.of(CloudError.Kind.CANCELLED, "the audio consumer went away"));
+      }
+      return openai.retryMismatch() ? verified(sentence, sink, deadline) : streamed(sentence, sink, deadline);
+    }, sink).compose(v -> sink.end());
   }
 
   /**

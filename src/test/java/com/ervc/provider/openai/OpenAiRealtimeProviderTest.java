@@ -1,6 +1,7 @@
 package com.ervc.provider.openai;
 
 import com.ervc.metrics.ServiceMetrics;
+import com.ervc.provider.AudioOut;
 import com.ervc.provider.Emotion;
 import com.ervc.provider.ErrorCode;
 import com.ervc.provider.ProviderHarness;
@@ -238,6 +239,25 @@ class OpenAiRealtimeProviderTest extends CloudProviderContract {
     assertEquals(FakeCloudServer.pcmFor(TEXT), ProviderHarness.joined(provider.chunks(plain(TEXT))),
         "the session speaks on after the cancel");
     assertEquals(1, createPorts().stream().distinct().count());
+  }
+
+  @Test
+  void noResponseIsCreatedForAConsumerThatIsAlreadyGone() throws Exception {
+    AudioOut gone = new AudioOut() {
+      @Override
+      public Future<Void> write(Buffer pcm) {
+        return Future.failedFuture("gone");
+      }
+
+      @Override
+      public boolean cancelled() {
+        return true;
+      }
+    };
+
+    provider.synthesize(plain(TEXT), gone).transform(ar -> Future.succeededFuture()).await(20, TimeUnit.SECONDS);
+
+    assertEquals(0, synthesisRequests(), "every response is billed");
   }
 
   @Test
