@@ -21,11 +21,12 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -142,33 +143,21 @@ class OpenAiRealtimeIT {
       // less than the other provider's 10 ms per character, so it has the rest of the sentence to say.
       fake.chunks = 10;
       ws.send(new JsonObject().put("type", "synthesize").put("id", "f1").put("text", String.join(" ", expectedTexts)));
-      List<Frame> frames = new ArrayList<>();
-      while (true) {
-        Frame frame = ws.next();
-        frames.add(frame);
-        if (frame.isType("audio_end") || frame.isType("error")) {
-          break;
-        }
-      }
+      WsProbe.Reply reply = ws.collect("f1");
 
-      JsonObject end = frames.get(frames.size() - 1).json();
+      JsonObject end = reply.last();
       assertEquals("audio_end", end.getString("type"), end.encode());
       assertEquals(1, end.getJsonArray("switches").size(), end.encode());
       JsonObject sw = end.getJsonArray("switches").getJsonObject(0);
       assertEquals("openai", sw.getString("from"), sw.encode());
       assertEquals(ToneProvider.NAME, sw.getString("to"), sw.encode());
-      List<String> sentences = new ArrayList<>();
-      Buffer pcm = Buffer.buffer();
-      long seq = 0;
-      for (Frame f : frames) {
-        if (f.binary() != null) {
-          assertEquals(seq++, f.seq(), "contiguous frame numbers");
-          pcm.appendBuffer(f.pcm());
-        } else if (f.isType("sentence")) {
-          assertEquals(sentences.size(), f.json().getInteger("index"), "sentences in order, none twice");
-          sentences.add(f.json().getString("text"));
-        }
-      }
+      List<Long> seqs = reply.audio().stream().map(Frame::seq).toList();
+      assertEquals(LongStream.range(0, seqs.size()).boxed().toList(), seqs, "contiguous frame numbers");
+      List<JsonObject> sentenceFrames = reply.frames().stream().filter(f -> f.isType("sentence")).map(Frame::json).toList();
+      assertEquals(IntStream.range(0, sentenceFrames.size()).boxed().toList(),
+          sentenceFrames.stream().map(f -> f.getInteger("index")).toList(), "sentences in order, none twice");
+      List<String> sentences = sentenceFrames.stream().map(f -> f.getString("text")).toList();
+      Buffer pcm = reply.pcm();
       assertEquals(expectedTexts, sentences);
       // Before the switch the fake's audio; the failed sentence resumes on the tone where the client was; then tone.
       int failed = sw.getInteger("sentence");

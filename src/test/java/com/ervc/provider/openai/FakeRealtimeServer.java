@@ -93,14 +93,17 @@ public final class FakeRealtimeServer extends FakeCloudServer {
     return super.url().replace("http://", "ws://") + PATH;
   }
 
+  /** Queues in the same line as {@link RealtimeFault}s; each applies to the next upgrade or response it fits. */
   @Override
   public void failNext(Fault fault) {
-    synchronized (script) {
-      script.add(fault);
-    }
+    enqueue(fault);
   }
 
   public void failNext(RealtimeFault fault) {
+    enqueue(fault);
+  }
+
+  private void enqueue(Object fault) {
     synchronized (script) {
       script.add(fault);
     }
