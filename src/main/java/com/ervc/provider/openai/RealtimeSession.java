@@ -58,6 +58,7 @@ final class RealtimeSession {
   private final CloudSettings settings;
   private final List<String> secrets;
   private final long openedAt = System.currentTimeMillis();
+  private final long maxAgeMs;
   private final Map<String, Response> byTtsId = new HashMap<>();
   private final Map<String, Response> byResponseId = new HashMap<>();
   private final List<Runnable> onClose = new ArrayList<>();
@@ -71,8 +72,9 @@ final class RealtimeSession {
   private boolean paused;
 
   private RealtimeSession(Vertx vertx, Context context, WebSocket socket, String voice, CloudSettings settings,
-                          List<String> secrets) {
+                          List<String> secrets, long maxAgeMs) {
     this.vertx = vertx;
+    this.maxAgeMs = maxAgeMs;
     this.context = context;
     this.socket = socket;
     this.voice = voice;
@@ -82,10 +84,11 @@ final class RealtimeSession {
 
   /**
    * Connects with the key as a bearer token (no beta header: the GA protocol) and configures the session; completes
-   * once the server confirmed the configuration, which proves key, model and voice without a billed response.
+   * once the server confirmed the configuration, which proves key, model and voice without a billed response. After
+   * {@code maxAgeMs} the session takes no new response ({@link #MAX_AGE_MS} in service).
    */
   static Future<RealtimeSession> open(Vertx vertx, WebSocketClient client, String url, String apiKey, String voice,
-                                      double speed, CloudSettings settings, List<String> secrets) {
+                                      double speed, CloudSettings settings, List<String> secrets, long maxAgeMs) {
     Context context = vertx.getOrCreateContext();
     WebSocketConnectOptions options = new WebSocketConnectOptions().setAbsoluteURI(url)
         .setConnectTimeout(settings.connectTimeoutMs())
@@ -96,7 +99,7 @@ final class RealtimeSession {
             ? CloudError.fromResponse(refused.getStatus(), refused.getHeaders(), refused.getBody(), secrets)
             : CloudRetry.normalise(failure, settings)))
         .compose(socket -> {
-          RealtimeSession session = new RealtimeSession(vertx, context, socket, voice, settings, secrets);
+          RealtimeSession session = new RealtimeSession(vertx, context, socket, voice, settings, secrets, maxAgeMs);
           session.listen();
           return session.configure(RealtimeRequests.sessionUpdate(nextEventId("session"), voice, speed), speed)
               .map(session)
@@ -126,7 +129,7 @@ final class RealtimeSession {
 
   /** Past its age limit: it finishes what it runs, then the pool closes it. */
   boolean expired() {
-    return System.currentTimeMillis() - openedAt > MAX_AGE_MS;
+    return System.currentTimeMillis() - openedAt > maxAgeMs;
   }
 
   int reserved() {

@@ -55,7 +55,7 @@ final class RealtimeTransport {
 
   private Future<RealtimeSession> openSession(String voice, double speed) {
     return RealtimeSession.open(vertx, client, RealtimeRequests.url(openai.realtimeUrl(), RealtimeRequests.MODEL),
-        openai.apiKey(), voice, speed, cloud, secrets);
+        openai.apiKey(), voice, speed, cloud, secrets, RealtimeSession.MAX_AGE_MS);
   }
 
   /**
