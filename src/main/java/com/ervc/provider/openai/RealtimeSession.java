@@ -274,16 +274,22 @@ final class RealtimeSession {
       maxInFlight = 1; // this server runs one response at a time: no more overlap on this session
     }
     CloudError failure = RealtimeErrors.fromError(error, secrets);
-    if (eventId.equals(updating) && updated != null) {
-      updated.tryFail(failure);
-      return;
-    }
     Response response = byTtsId.remove(eventId);
     if (response != null) {
       response.fail(failure); // the server refused the response.create: no response exists to cancel
       return;
     }
+    if (updating != null && updated != null) {
+      // About the configuration, or about the session itself (a key refused after the upgrade names no event).
+      updated.tryFail(failure);
+      return;
+    }
     LOG.warn("openai realtime session error: {} ({})", failure.kind(), failure.providerCode());
+    if (failure.disablesProvider()) {
+      // The session as a whole was refused: every sentence on it fails (and the provider is disabled).
+      List.copyOf(byTtsId.values()).forEach(r -> r.fail(failure));
+      close();
+    }
   }
 
   private void closed(Short code, String reason) {

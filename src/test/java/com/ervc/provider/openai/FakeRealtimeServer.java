@@ -52,6 +52,8 @@ public final class FakeRealtimeServer extends FakeCloudServer {
     FORBIDDEN,
     /** Upgrade refused with 429 insufficient_quota. */
     QUOTA_ON_UPGRADE,
+    /** The upgrade is accepted, then the key is refused with an {@code error} naming no client event, and a close. */
+    KEY_REFUSED_AFTER_UPGRADE,
     /** The transcript adds a sentence to the text (the audio is the text's). */
     REWORDED_TRANSCRIPT,
     /** A "commentary" item with its own audio before the answer, as reasoning models may emit. */
@@ -72,7 +74,7 @@ public final class FakeRealtimeServer extends FakeCloudServer {
   }
 
   private static final Set<Object> UPGRADE_FAULTS = Set.of(Fault.UNAUTHORIZED, Fault.RATE_LIMITED, Fault.SERVER_ERROR,
-      RealtimeFault.FORBIDDEN, RealtimeFault.QUOTA_ON_UPGRADE);
+      RealtimeFault.FORBIDDEN, RealtimeFault.QUOTA_ON_UPGRADE, RealtimeFault.KEY_REFUSED_AFTER_UPGRADE);
 
   private final String apiKey;
   private final Deque<Object> script = new ArrayDeque<>();
@@ -172,6 +174,15 @@ public final class FakeRealtimeServer extends FakeCloudServer {
       violation("the GA protocol takes no OpenAI-Beta header");
     }
     Object fault = take(true);
+    if (fault == RealtimeFault.KEY_REFUSED_AFTER_UPGRADE) {
+      request.toWebSocket().onSuccess(ws -> {
+        ws.writeTextMessage(new JsonObject().put("type", "error").put("event_id", "event_" + ids.incrementAndGet())
+            .put("error", new JsonObject().put("type", "invalid_request_error").put("code", "invalid_api_key")
+                .put("message", "Incorrect API key provided.").putNull("param").putNull("event_id")).encode());
+        ws.close((short) 1008, "invalid_api_key");
+      });
+      return;
+    }
     if (fault != null || !("Bearer " + apiKey).equals(r.headers().get("Authorization"))) {
       refusedUpgrades.incrementAndGet();
       refuse(fault == null ? Fault.UNAUTHORIZED : fault, response);

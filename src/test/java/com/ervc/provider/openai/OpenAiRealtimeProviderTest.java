@@ -376,6 +376,17 @@ class OpenAiRealtimeProviderTest extends CloudProviderContract {
   }
 
   @Test
+  void aKeyRefusedAfterTheUpgradeDisablesTheProvider() throws Exception {
+    realtime().failNext(FakeRealtimeServer.RealtimeFault.KEY_REFUSED_AFTER_UPGRADE);
+
+    SpeechException error = failure(plain(TEXT));
+
+    assertEquals(ErrorCode.PROVIDER_UNAVAILABLE, error.code());
+    assertTrue(error.getMessage().contains("rejected the configured credentials (invalid_api_key)"), error.getMessage());
+    assertFalse(provider.info().available());
+  }
+
+  @Test
   void aQuotaRefusalOnTheUpgradeDisablesTheProvider() throws Exception {
     realtime().failNext(FakeRealtimeServer.RealtimeFault.QUOTA_ON_UPGRADE);
 
