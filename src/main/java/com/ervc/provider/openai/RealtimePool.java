@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * Realtime sessions of this node, per voice (a session's voice is fixed once it has spoken): at most
  * {@code maxPerVoice}, opened on demand, reused while they are open and younger than their age limit, each running
- * at most {@link RealtimeSession#maxInFlight()} responses. A closed session leaves the pool, so the next sentence
+ * at most {@link RealtimeSession#MAX_RESPONSES_IN_FLIGHT} responses. A closed session leaves the pool, so the next sentence
  * opens a new one. Requests beyond the bound wait for a slot until their deadline. Runs on one context.
  */
 final class RealtimePool {

@@ -34,7 +34,7 @@ import java.util.function.Function;
 
 /**
  * One Realtime API WebSocket: configured once for a voice, then speaking one sentence per out-of-band response, up
- * to {@link #maxInFlight()} at a time. Audio deltas go to each response's consumer as they arrive, one write at a
+ * to {@link #MAX_RESPONSES_IN_FLIGHT} at a time. Audio deltas go to each response's consumer as they arrive, one write at a
  * time; while consumers lag, the socket is paused (TCP back-pressure). All of it runs on the owning context.
  */
 final class RealtimeSession {
@@ -54,7 +54,6 @@ final class RealtimeSession {
   private final Vertx vertx;
   private final Context context;
   private final WebSocket socket;
-  private final String voice;
   private final CloudSettings settings;
   private final List<String> secrets;
   private final long openedAt = System.currentTimeMillis();
@@ -71,13 +70,12 @@ final class RealtimeSession {
   private int queuedChunks;
   private boolean paused;
 
-  private RealtimeSession(Vertx vertx, Context context, WebSocket socket, String voice, CloudSettings settings,
+  private RealtimeSession(Vertx vertx, Context context, WebSocket socket, CloudSettings settings,
                           List<String> secrets, long maxAgeMs) {
     this.vertx = vertx;
     this.maxAgeMs = maxAgeMs;
     this.context = context;
     this.socket = socket;
-    this.voice = voice;
     this.settings = settings;
     this.secrets = secrets;
   }
@@ -99,7 +97,7 @@ final class RealtimeSession {
             ? CloudError.fromResponse(refused.getStatus(), refused.getHeaders(), refused.getBody(), secrets)
             : CloudRetry.normalise(failure, settings)))
         .compose(socket -> {
-          RealtimeSession session = new RealtimeSession(vertx, context, socket, voice, settings, secrets, maxAgeMs);
+          RealtimeSession session = new RealtimeSession(vertx, context, socket, settings, secrets, maxAgeMs);
           session.listen();
           return session.configure(RealtimeRequests.sessionUpdate(nextEventId("session"), voice, speed), speed)
               .map(session)
@@ -111,16 +109,8 @@ final class RealtimeSession {
     return kind + "-" + EVENT_IDS.incrementAndGet();
   }
 
-  String voice() {
-    return voice;
-  }
-
   double speed() {
     return speed;
-  }
-
-  int maxInFlight() {
-    return maxInFlight;
   }
 
   boolean open() {

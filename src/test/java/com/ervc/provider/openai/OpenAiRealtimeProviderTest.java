@@ -356,11 +356,17 @@ class OpenAiRealtimeProviderTest extends CloudProviderContract {
   }
 
   @Test
-  void anActiveResponseConflictIsRetriedOnce() throws Exception {
+  void anActiveResponseConflictIsRetriedOnceAndTheSessionStopsOverlapping() throws Exception {
     realtime().failNext(FakeRealtimeServer.RealtimeFault.ACTIVE_RESPONSE_CONFLICT);
 
     assertEquals(FakeCloudServer.pcmFor(TEXT), ProviderHarness.joined(provider.chunks(plain(TEXT))));
     assertEquals(2, synthesisRequests());
+
+    Future.all(provider.synthesize(plain(TEXT + " B"), pcm -> Future.succeededFuture()),
+        provider.synthesize(plain(TEXT + " C"), pcm -> Future.succeededFuture())).await(20, TimeUnit.SECONDS);
+    List<Integer> ports = createPorts();
+    assertEquals(ports.get(0), ports.get(2), "the conflicted session is reused");
+    assertNotEquals(ports.get(2), ports.get(3), "but for one sentence at a time");
   }
 
   @Test
