@@ -51,7 +51,7 @@ exec_test_benchmark() {
 }
 
 # ensure_promtool: unpacks Debian's prometheus package (without installing or starting the server) into
-# .tools/prometheus and exports PROMTOOL. Debian's build has no Kubernetes service discovery (the README's Operations section).
+# .tools/prometheus and exports PROMTOOL. Debian's build has no Kubernetes service discovery (docs/operations.md).
 ensure_promtool() {
   local dir=.tools/prometheus
   if [ ! -x "$dir/usr/bin/promtool" ]; then

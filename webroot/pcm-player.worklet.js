@@ -1,7 +1,8 @@
 // Streaming PCM player: one independent stream per request, mixed into the output.
 //
 // Runs inside an AudioWorklet. The logic lives in plain classes so the page can reuse it with a
-// ScriptProcessor fallback (no AudioWorklet outside secure contexts) and so node can unit-test it.
+// ScriptProcessor fallback (no AudioWorklet outside secure contexts) and so node can unit-test it
+// (src/test/js/pcm-player.test.js).
 //
 // Each stream
 //   - resamples its session-rate PCM to the device rate as the chunks arrive, with one continuous-phase

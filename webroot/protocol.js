@@ -116,6 +116,65 @@ export function buildWav(chunks, sampleRate) {
   return buf;
 }
 
+/**
+ * Server → client JSON messages of protocol v1 (docs/protocol.md), checked and normalised in one place so the
+ * handlers see plain values: numbers are numbers, absent fields are null. Returns `{ ok: true, message }`, or
+ * `{ ok: false, error }` for input that is not a JSON object. A `type` this client does not know comes back as
+ * `{ type: 'unknown', name }`, so newer servers can add messages (forward compatible).
+ */
+export function parseServerMessage(raw) {
+  let msg;
+  try {
+    msg = JSON.parse(raw);
+  } catch {
+    return { ok: false, error: 'The server sent a message that is not JSON.' };
+  }
+  if (!msg || typeof msg !== 'object' || Array.isArray(msg)) {
+    return { ok: false, error: 'The server sent a message that is not a JSON object.' };
+  }
+  const parse = Object.hasOwn(SERVER_MESSAGES, msg.type) ? SERVER_MESSAGES[msg.type] : null;
+  return { ok: true, message: parse ? parse(msg) : { type: 'unknown', name: msg.type ?? null } };
+}
+
+const positiveNumber = (v) => (Number(v) > 0 ? Number(v) : null);
+const nonEmptyString = (v) => (typeof v === 'string' && v ? v : null);
+
+const SERVER_MESSAGES = {
+  ready: (m) => ({
+    type: 'ready', session: m.session ?? null, sampleRate: positiveNumber(m.sampleRate) ?? DEFAULT_SAMPLE_RATE,
+  }),
+  pong: () => ({ type: 'pong' }),
+  audio_start: (m) => ({
+    type: 'audio_start',
+    id: m.id,
+    stream: Number(m.stream) >>> 0,
+    sampleRate: positiveNumber(m.sampleRate),
+    provider: m.provider ?? null,
+    voice: m.voice ?? null,
+    quality: nonEmptyString(m.quality), // the tier actually used: adaptive quality may lower the one asked for
+  }),
+  sentence: (m) => ({ type: 'sentence', id: m.id, index: Number(m.index), text: String(m.text ?? '') }),
+  audio_end: (m) => ({
+    type: 'audio_end',
+    id: m.id,
+    ttfaMs: m.ttfaMs ?? null,
+    totalMs: m.totalMs ?? null,
+    samples: m.samples ?? null,
+    chunks: m.chunks ?? null,
+    cached: typeof m.cached === 'boolean' ? m.cached : null,
+    provider: m.provider || null,
+    switches: Array.isArray(m.switches) ? m.switches : [],
+    cancelled: m.cancelled === true,
+  }),
+  error: (m) => ({
+    type: 'error',
+    id: m.id ?? null,
+    code: nonEmptyString(m.code) ?? 'internal',
+    message: typeof m.message === 'string' ? m.message : '',
+  }),
+  settings: (m) => ({ type: 'settings', settings: m.settings ?? null }),
+};
+
 // Binary audio frame: [stream u32 BE][seq u32 BE][PCM s16le mono ...]
 export const FRAME_HEADER_BYTES = 8;
 

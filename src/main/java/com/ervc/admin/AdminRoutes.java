@@ -1,10 +1,10 @@
 package com.ervc.admin;
 
 import com.ervc.cluster.NodeState;
-import com.ervc.provider.ErrorCode;
+import com.ervc.config.AdminConfig;
+import com.ervc.protocol.ErrorCode;
 import com.ervc.security.BearerToken;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -19,8 +19,8 @@ public final class AdminRoutes {
   private AdminRoutes() {
   }
 
-  public static void mount(Router router, NodeState node, JsonObject config) {
-    String token = config.getJsonObject("admin").getString("token");
+  public static void mount(Router router, NodeState node, AdminConfig admin) {
+    String token = admin.token();
     router.route("/admin/*").handler(rc -> {
       if (token == null) {
         refuse(rc, 403, "the admin API is disabled on this node: set ADMIN_TOKEN to enable it");

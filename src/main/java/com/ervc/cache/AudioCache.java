@@ -13,8 +13,4 @@ public interface AudioCache {
   Future<Void> put(String key, Buffer entry);
 
   JsonObject stats();
-
-  default Future<Void> close() {
-    return Future.succeededFuture();
-  }
 }

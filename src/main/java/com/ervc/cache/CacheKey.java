@@ -1,7 +1,6 @@
 package com.ervc.cache;
 
-import com.ervc.provider.TtsRequest;
-
+import com.ervc.protocol.TtsRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

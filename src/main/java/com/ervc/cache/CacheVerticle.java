@@ -1,50 +1,76 @@
 package com.ervc.cache;
 
-import com.ervc.cluster.Addresses;
+import com.ervc.config.CacheConfig;
+import com.ervc.protocol.Addresses;
+import com.ervc.protocol.BusBody;
+import com.ervc.protocol.BusProtocol;
+import com.ervc.protocol.CacheMessage;
+import com.ervc.protocol.SpeechException;
+import com.ervc.redis.SharedRedis;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
 
-/** Serves the audio cache on the event bus: Redis when {@code cache.redisUrl} is set, else in-process LRU. */
+/** Serves the audio cache on the event bus: Redis when {@code cache.redisUrl} is set, else in-process (Caffeine). */
 public final class CacheVerticle extends VerticleBase {
+  private final CacheConfig settings;
+  private final SharedRedis redis;
   private AudioCache cache;
+
+  /** @param redis the node's Redis client, or null when {@code cache.redisUrl} is not set */
+  public CacheVerticle(CacheConfig settings, SharedRedis redis) {
+    this.settings = settings;
+    this.redis = redis;
+  }
 
   @Override
   public Future<?> start() {
-    JsonObject cfg = config().getJsonObject("cache");
-    long ttlMs = cfg.getLong("ttlSeconds") * 1000;
-    String redisUrl = cfg.getString("redisUrl");
-    cache = redisUrl == null
-        ? new LruAudioCache(cfg.getInteger("maxEntries"), cfg.getLong("maxBytes"), ttlMs, System::currentTimeMillis)
-        : new RedisAudioCache(vertx, redisUrl, ttlMs, cfg.getLong("timeoutMs"));
+    long ttlMs = settings.ttlSeconds() * 1000L;
+    cache = redis == null
+        ? new MemoryAudioCache(settings.maxEntries(), settings.maxBytes(), ttlMs, System::currentTimeMillis)
+        : new RedisAudioCache(redis, ttlMs);
     var bus = vertx.eventBus();
     return Future.all(
-        bus.<String>consumer(Addresses.CACHE_GET, this::get).completion(),
-        bus.<Buffer>consumer(Addresses.CACHE_PUT, this::put).completion(),
-        bus.<Object>consumer(Addresses.CACHE_STATS, msg -> msg.reply(cache.stats())).completion());
+        bus.consumer(Addresses.CACHE_GET, this::get).completion(),
+        bus.consumer(Addresses.CACHE_PUT, this::put).completion(),
+        bus.consumer(Addresses.CACHE_STATS, this::stats).completion());
   }
 
-  private void get(Message<String> msg) {
-    if (msg.body() == null || msg.body().length() != 64) {
-      msg.fail(400, "cache key must be a 64-character SHA-256 hex string");
+  private void get(Message<Object> msg) {
+    if (!BusProtocol.accepts(msg, CacheMessage.Get.TYPE)) {
       return;
     }
-    cache.get(msg.body()).onComplete(ar -> msg.reply(ar.result()));
-  }
-
-  private void put(Message<Buffer> msg) {
-    String key = msg.headers().get(Addresses.H_KEY);
-    if (key == null || key.length() != 64 || msg.body() == null) {
-      msg.fail(400, "cache put needs a 64-character 'key' header and a body");
+    CacheMessage.Get get;
+    try {
+      get = CacheMessage.Get.from(msg.body());
+    } catch (SpeechException e) {
+      msg.fail(e.code().status(), e.getMessage());
       return;
     }
-    cache.put(key, msg.body()).onComplete(ar -> msg.reply(null));
+    cache.get(get.key()).onComplete(ar -> reply(msg, new CacheMessage.Entry(ar.result())));
   }
 
-  @Override
-  public Future<?> stop() {
-    return cache == null ? Future.succeededFuture() : cache.close();
+  private void put(Message<Object> msg) {
+    if (!BusProtocol.accepts(msg, CacheMessage.Put.TYPE)) {
+      return;
+    }
+    CacheMessage.Put put;
+    try {
+      put = CacheMessage.Put.from(msg.headers().get(Addresses.H_KEY), msg.body());
+    } catch (SpeechException e) {
+      msg.fail(e.code().status(), e.getMessage());
+      return;
+    }
+    cache.put(put.key(), put.entry()).onComplete(ar -> msg.reply(null));
+  }
+
+  private void stats(Message<Object> msg) {
+    if (BusProtocol.accepts(msg, CacheMessage.StatsRequest.TYPE)) {
+      reply(msg, new CacheMessage.Stats(cache.stats()));
+    }
+  }
+
+  private static void reply(Message<Object> msg, BusBody answer) {
+    msg.reply(answer.body(), BusProtocol.options(answer));
   }
 }

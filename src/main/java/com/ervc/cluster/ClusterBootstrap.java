@@ -1,6 +1,8 @@
 package com.ervc.cluster;
 
+import com.ervc.config.ClusterConfig;
 import com.ervc.config.ConfigException;
+import com.ervc.config.ServiceConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.InvalidConfigurationException;
 import com.hazelcast.config.JoinConfig;
@@ -34,8 +36,8 @@ public final class ClusterBootstrap {
    * applies the name and member overrides. ${VAR} placeholders in the XML resolve against system properties
    * and environment variables.
    */
-  public static Config hazelcastConfig(JsonObject cluster, Map<String, String> env) {
-    String file = cluster.getString("configFile");
+  public static Config hazelcastConfig(ClusterConfig cluster, Map<String, String> env) {
+    String file = cluster.configFile();
     Properties vars = new Properties();
     vars.putAll(env);
     vars.putAll(System.getProperties());
@@ -46,9 +48,9 @@ public final class ClusterBootstrap {
       throw new ConfigException("config: CLUSTER_CONFIG (cluster.configFile) = '" + file
           + "' cannot be used: " + e.getMessage());
     }
-    config.setClusterName(cluster.getString("name"));
+    config.setClusterName(cluster.name());
     config.setProperty("hazelcast.phone.home.enabled", "false");
-    List<String> members = cluster.getJsonArray("members").stream().map(String::valueOf).toList();
+    List<String> members = cluster.members();
     if (!members.isEmpty()) {
       JoinConfig join = config.getNetworkConfig().getJoin();
       join.getMulticastConfig().setEnabled(false);
@@ -78,24 +80,24 @@ public final class ClusterBootstrap {
   }
 
   /** Starts the clustered instance; Vert.x's own HTTP, event-bus, pool and JVM metrics go into {@code registry}. */
-  public static Future<Clustered> start(JsonObject config, Map<String, String> env, MeterRegistry registry) {
+  public static Future<Clustered> start(ServiceConfig config, Map<String, String> env, MeterRegistry registry) {
     return start(config, env, registry, new JsonObject());
   }
 
   /** As above, with {@code capabilities} (e.g. cuda, GPU, voices) added to the node's cluster metadata. */
-  public static Future<Clustered> start(JsonObject config, Map<String, String> env, MeterRegistry registry,
+  public static Future<Clustered> start(ServiceConfig config, Map<String, String> env, MeterRegistry registry,
                                         JsonObject capabilities) {
-    JsonObject cluster = config.getJsonObject("cluster");
+    ClusterConfig cluster = config.cluster();
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(cluster, env));
     // Per-address event-bus labels stay off: every stream has its own reply address, so they would not be bounded.
     VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
         .setJvmMetricsEnabled(true)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
     options.getEventBusOptions()
-        .setHost(cluster.getString("host"))
-        .setPort(cluster.getInteger("port"))
-        .setClusterNodeMetadata(capabilities.copy().put("roles", config.getJsonObject("node").getJsonArray("roles", new JsonArray())));
-    String publicHost = cluster.getString("publicHost");
+        .setHost(cluster.host())
+        .setPort(cluster.port())
+        .setClusterNodeMetadata(capabilities.copy().put("roles", new JsonArray(config.node().roles())));
+    String publicHost = cluster.publicHost();
     if (publicHost != null) {
       options.getEventBusOptions().setClusterPublicHost(publicHost);
     }

@@ -1,5 +1,8 @@
 package com.ervc.cluster;
 
+import com.ervc.protocol.Addresses;
+import com.ervc.protocol.BusProtocol;
+import com.ervc.protocol.StreamMessage;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -42,20 +45,20 @@ public final class StreamSender implements StreamOutput {
 
   /** Sends a message; the future completes when the window has room for the next one. */
   @Override
-  public Future<Void> send(String type, Object body, boolean end) {
+  public Future<Void> send(StreamMessage message) {
     if (broken != null) {
       return Future.failedFuture(broken);
     }
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(stallTimeoutMs)
+    boolean end = message.last();
+    DeliveryOptions options = BusProtocol.stamp(new DeliveryOptions().setSendTimeout(stallTimeoutMs)
         .addHeader(Addresses.H_STREAM, stream)
-        .addHeader(Addresses.H_TYPE, type)
-        .addHeader(Addresses.H_SEQ, Long.toString(seq++));
+        .addHeader(Addresses.H_SEQ, Long.toString(seq++)), message);
     if (end) {
       options.addHeader(Addresses.H_END, "true");
     }
     outstanding++;
     Promise<Void> acked = Promise.promise();
-    bus.request(sink, body, options).onComplete(ar -> {
+    bus.request(sink, message.body(), options).onComplete(ar -> {
       outstanding--;
       if (ar.failed() && broken == null) {
         broken = ar.cause();

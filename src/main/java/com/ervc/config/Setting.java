@@ -6,49 +6,72 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * One configuration key: where it lives in the JSON tree, the environment variable that overrides it,
- * its type and what values are allowed. The table in {@link Settings} is the single source of truth that
- * the loader, the validator and the documentation test all read.
+ * One configuration key: where it lives in the JSON tree, the environment variable that overrides it, its type,
+ * its default, what values are allowed and what it means. Each section record (e.g. {@link HttpConfig}) declares
+ * its keys as settings; {@link Settings#ALL} lists them all, and the loader, the validator and the reference
+ * tables of docs/configuration.md all read them.
+ *
+ * @param defaultValue the embedded default as a JSON value (String, Integer, Boolean, a list of strings, or null)
+ * @param allowedText  how the reference table states the allowed values, or null to derive it from the checks
+ * @param description  what the key does, as the reference table states it (Markdown, one line)
+ * @param credential   whether the value is a credential, which no error message may show
  */
-public record Setting(String path, String env, Type type, boolean nullable, Set<String> allowed,
-                      long min, long max, Pattern pattern, String patternHint) {
+public record Setting(String path, String env, Type type, boolean nullable, List<String> allowed,
+                      long min, long max, Pattern pattern, String patternHint, Object defaultValue,
+                      String allowedText, String description, boolean credential) {
 
-  public enum Type { STRING, INT, BOOL, STRING_LIST, DOUBLE }
+  public enum Type { STRING, INT, BOOL, STRING_LIST }
 
-  /** Keys whose values never appear in an error message (they hold credentials). */
-  static final java.util.Set<String> SECRETS = java.util.Set.of("cache.redisUrl", "metrics.token", "admin.token", "auth.jwtSecret",
-      "providers.elevenlabs.apiKey", "providers.azure.key", "providers.openai.apiKey");
-
-  public static Setting string(String path, String env) {
-    return new Setting(path, env, Type.STRING, false, Set.of(), 0, 0, null, null);
+  static Setting string(String path, String env, String defaultValue) {
+    return new Setting(path, env, Type.STRING, false, List.of(), 0, 0, null, null, defaultValue, null, null, false);
   }
 
-  public static Setting integer(String path, String env, long min, long max) {
-    return new Setting(path, env, Type.INT, false, Set.of(), min, max, null, null);
+  static Setting integer(String path, String env, Integer defaultValue, long min, long max) {
+    return new Setting(path, env, Type.INT, false, List.of(), min, max, null, null, defaultValue, null, null, false);
   }
 
-  public static Setting bool(String path, String env) {
-    return new Setting(path, env, Type.BOOL, false, Set.of(), 0, 0, null, null);
+  static Setting bool(String path, String env, boolean defaultValue) {
+    return new Setting(path, env, Type.BOOL, false, List.of(), 0, 0, null, null, defaultValue, null, null, false);
   }
 
-  public static Setting list(String path, String env) {
-    return new Setting(path, env, Type.STRING_LIST, false, Set.of(), 0, 0, null, null);
+  static Setting list(String path, String env, String... defaultValue) {
+    return new Setting(path, env, Type.STRING_LIST, false, List.of(), 0, 0, null, null, List.of(defaultValue), null,
+        null, false);
   }
 
-  public Setting oneOf(String... values) {
-    return new Setting(path, env, type, nullable, Set.of(values), min, max, pattern, patternHint);
+  Setting oneOf(String... values) {
+    return new Setting(path, env, type, nullable, List.of(values), min, max, pattern, patternHint, defaultValue,
+        allowedText, description, credential);
   }
 
-  public Setting orNull() {
-    return new Setting(path, env, type, true, allowed, min, max, pattern, patternHint);
+  Setting orNull() {
+    return new Setting(path, env, type, true, allowed, min, max, pattern, patternHint, defaultValue, allowedText,
+        description, credential);
   }
 
-  public Setting matching(String regex, String hint) {
-    return new Setting(path, env, type, nullable, allowed, min, max, Pattern.compile(regex), hint);
+  Setting matching(String regex, String hint) {
+    return new Setting(path, env, type, nullable, allowed, min, max, Pattern.compile(regex), hint, defaultValue,
+        allowedText, description, credential);
+  }
+
+  /** States the allowed values in the reference table where the checks alone do not say it well. */
+  Setting documented(String text) {
+    return new Setting(path, env, type, nullable, allowed, min, max, pattern, patternHint, defaultValue, text,
+        description, credential);
+  }
+
+  /** Marks a credential: error messages show {@code '***'} in place of its value. */
+  Setting asCredential() {
+    return new Setting(path, env, type, nullable, allowed, min, max, pattern, patternHint, defaultValue, allowedText,
+        description, true);
+  }
+
+  Setting describe(String text) {
+    return new Setting(path, env, type, nullable, allowed, min, max, pattern, patternHint, defaultValue, allowedText,
+        text, credential);
   }
 
   /** The name an operator knows this key by: the env variable when there is one, else the JSON path. */
@@ -69,13 +92,6 @@ public record Setting(String path, String env, Type type, boolean nullable, Set<
           yield Long.parseLong(value);
         } catch (NumberFormatException e) {
           throw invalid(raw, "an integer");
-        }
-      }
-      case DOUBLE -> {
-        try {
-          yield Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-          throw invalid(raw, "a number");
         }
       }
       case BOOL -> switch (value.toLowerCase(Locale.ROOT)) {
@@ -114,12 +130,6 @@ public record Setting(String path, String env, Type type, boolean nullable, Set<
           throw invalid(value, "an integer between " + min + " and " + max);
         }
         yield v <= Integer.MAX_VALUE ? (Object) (int) v : (Object) v;
-      }
-      case DOUBLE -> {
-        if (!(value instanceof Number n)) {
-          throw invalid(value, "a number");
-        }
-        yield n.doubleValue();
       }
       case BOOL -> {
         if (!(value instanceof Boolean)) {
@@ -160,8 +170,33 @@ public record Setting(String path, String env, Type type, boolean nullable, Set<
     return s;
   }
 
+  String readString(JsonObject config) {
+    return (String) ConfigLoader.get(config, path);
+  }
+
+  int readInt(JsonObject config) {
+    return ((Number) ConfigLoader.get(config, path)).intValue();
+  }
+
+  long readLong(JsonObject config) {
+    return ((Number) ConfigLoader.get(config, path)).longValue();
+  }
+
+  Integer readIntOrNull(JsonObject config) {
+    Number value = (Number) ConfigLoader.get(config, path);
+    return value == null ? null : value.intValue();
+  }
+
+  boolean readBool(JsonObject config) {
+    return (Boolean) ConfigLoader.get(config, path);
+  }
+
+  List<String> readList(JsonObject config) {
+    return ((JsonArray) ConfigLoader.get(config, path)).stream().map(String::valueOf).toList();
+  }
+
   ConfigException invalid(Object value, String expected) {
-    String shown = SECRETS.contains(path) && value != null ? "'***'"
+    String shown = credential && value != null ? "'***'"
         : value instanceof JsonObject || value instanceof JsonArray ? value.toString() : "'" + value + "'";
     return new ConfigException("config: " + displayName() + " = " + shown + " is not allowed; expected " + expected);
   }

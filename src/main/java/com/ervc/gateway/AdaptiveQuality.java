@@ -1,9 +1,9 @@
 package com.ervc.gateway;
 
-import com.ervc.provider.QualityTier;
+import com.ervc.protocol.QualityTier;
 
 /**
- * Adaptive quality for one WebSocket session (README "Routing and failover"): caps the tier the session's requests
+ * Adaptive quality for one WebSocket session (docs/routing.md#adaptive-quality): caps the tier the session's requests
  * are synthesized at. When the recent time to first audio (EWMA, α 0.5, over at least
  * {@link #DOWN_AFTER_REPLIES} of this session's replies at one tier) exceeds the target, the cap steps down one tier (high → balanced → fast); after {@link #RECOVERY_REPLIES}
  * replies in a row under {@link #RECOVERY_SHARE} of the target, with the EWMA under it too, it steps back up one

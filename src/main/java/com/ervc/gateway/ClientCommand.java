@@ -1,8 +1,8 @@
 package com.ervc.gateway;
 
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.SpeechException;
-import com.ervc.provider.TtsRequest;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.TtsRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 

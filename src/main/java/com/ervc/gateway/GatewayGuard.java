@@ -1,8 +1,10 @@
 package com.ervc.gateway;
 
+import com.ervc.config.HttpConfig;
+import com.ervc.config.LimitsConfig;
 import com.ervc.metrics.ServiceMetrics;
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.SpeechException;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.SpeechException;
 import com.ervc.security.AccessPolicy;
 import com.ervc.security.AuthException;
 import com.ervc.security.ClientAddress;
@@ -13,7 +15,6 @@ import com.ervc.security.RateLimiter;
 import com.ervc.security.TokenService;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
@@ -50,21 +51,20 @@ final class GatewayGuard {
   private final ConnectionLeases leases;
 
   GatewayGuard(TokenService tokens, RateLimiter shared, LocalRateLimiter local, ConnectionLeases leases,
-               JsonObject config, ServiceMetrics metrics) {
+               HttpConfig http, LimitsConfig limits, ServiceMetrics metrics) {
     this.leases = leases;
     this.tokens = tokens;
     this.shared = shared;
     this.local = local;
     this.metrics = metrics;
-    this.policy = new AccessPolicy(config.getJsonObject("http"));
-    JsonObject limits = config.getJsonObject("limits");
-    this.trustedProxies = limits.getJsonArray("trustedProxies").stream().map(String::valueOf).toList();
-    this.apiPerMinute = limits.getInteger("apiRateLimit");
-    this.messagesPerMinute = limits.getInteger("websocketRateLimit");
-    this.connectionsPerIpPerMinute = limits.getInteger("connectionsPerIpPerMinute");
-    this.connectionsPerUser = limits.getInteger("connectionsPerUser");
-    this.charactersPerMinute = limits.getInteger("charactersPerUserPerMinute");
-    this.httpsRedirect = config.getJsonObject("http").getBoolean("httpsRedirect");
+    this.policy = new AccessPolicy(http);
+    this.trustedProxies = limits.trustedProxies();
+    this.apiPerMinute = limits.apiRateLimit();
+    this.messagesPerMinute = limits.websocketRateLimit();
+    this.connectionsPerIpPerMinute = limits.connectionsPerIpPerMinute();
+    this.connectionsPerUser = limits.connectionsPerUser();
+    this.charactersPerMinute = limits.charactersPerUserPerMinute();
+    this.httpsRedirect = http.httpsRedirect();
   }
 
   TokenService tokens() {

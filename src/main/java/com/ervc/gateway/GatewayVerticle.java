@@ -1,18 +1,22 @@
 package com.ervc.gateway;
 
-import com.ervc.cluster.NodeState;
-import com.ervc.health.HealthService;
 import com.ervc.admin.AdminRoutes;
 import com.ervc.cluster.Drainable;
-import com.ervc.metrics.MonitoringRoutes;
+import com.ervc.cluster.LoadRegistry;
+import com.ervc.cluster.NodeState;
+import com.ervc.cluster.ProviderDirectory;
+import com.ervc.config.HttpConfig;
+import com.ervc.config.ServiceConfig;
+import com.ervc.config.TtsConfig;
+import com.ervc.health.HealthService;
 import com.ervc.metrics.ServiceMetrics;
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.LoadRegistry;
-import com.ervc.provider.ProviderDirectory;
+import com.ervc.monitoring.MonitoringRoutes;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.redis.SharedRedis;
 import com.ervc.security.LocalConnectionLeases;
 import com.ervc.security.LocalRateLimiter;
-import com.ervc.security.RedisConnectionLeases;
 import com.ervc.security.Principal;
+import com.ervc.security.RedisConnectionLeases;
 import com.ervc.security.RedisRateLimiter;
 import com.ervc.security.TokenService;
 import io.vertx.core.Future;
@@ -65,38 +69,39 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
 
   private final ServiceMetrics metrics;
   private final HealthService health;
+  private final ServiceConfig config;
   private GatewayGuard guard;
-  private RedisRateLimiter redisLimiter;
+  private final SharedRedis redis;
   private RedisConnectionLeases redisLeases;
 
-  public GatewayVerticle(NodeState node, ServiceMetrics metrics, HealthService health) {
+  /** @param redis the node's Redis client for cluster-wide limits, or null when {@code cache.redisUrl} is not set */
+  public GatewayVerticle(NodeState node, ServiceMetrics metrics, HealthService health, ServiceConfig config,
+                         SharedRedis redis) {
+    this.config = config;
     this.node = node;
     this.metrics = metrics;
     this.health = health;
+    this.redis = redis;
   }
 
   @Override
   public Future<?> start() {
-    JsonObject http = config().getJsonObject("http");
-    JsonObject tts = config().getJsonObject("tts");
-    SinkRouter sink = new SinkRouter(vertx, node.nodeId(), tts.getLong("streamStallTimeoutMs"));
+    HttpConfig http = config.http();
+    TtsConfig tts = config.tts();
+    SinkRouter sink = new SinkRouter(vertx, node.nodeId(), tts.streamStallTimeoutMs());
     speech = new SpeechClient(vertx.eventBus(), sink);
-    WebSocketSession.Limits limits = new WebSocketSession.Limits(tts.getInteger("maxTextChars"),
-        tts.getInteger("maxInFlightPerConnection"), tts.getInteger("sampleRate"), serverDefaults(tts),
-        tts.getBoolean("adaptiveQuality"), tts.getLong("latencyTargetMs"));
+    WebSocketSession.Limits limits = new WebSocketSession.Limits(tts.maxTextChars(),
+        tts.maxInFlightPerConnection(), tts.sampleRate(), serverDefaults(tts),
+        tts.adaptiveQuality(), tts.latencyTargetMs());
     LocalRateLimiter local = new LocalRateLimiter(System::currentTimeMillis);
-    String redisUrl = config().getJsonObject("cache").getString("redisUrl");
-    redisLimiter = redisUrl == null ? null
-        : new RedisRateLimiter(vertx, redisUrl, config().getJsonObject("cache").getLong("timeoutMs"), local);
     LocalConnectionLeases localLeases = new LocalConnectionLeases();
-    redisLeases = redisUrl == null ? null
-        : new RedisConnectionLeases(vertx, redisUrl, config().getJsonObject("cache").getLong("timeoutMs"), localLeases);
-    guard = new GatewayGuard(TokenService.create(vertx, config().getJsonObject("auth")),
-        redisLimiter != null ? redisLimiter : local, local, redisLeases != null ? redisLeases : localLeases,
-        config(), metrics);
+    redisLeases = redis == null ? null : new RedisConnectionLeases(vertx, redis, localLeases);
+    guard = new GatewayGuard(TokenService.create(vertx, config.auth()),
+        redis == null ? local : new RedisRateLimiter(redis, local), local,
+        redisLeases != null ? redisLeases : localLeases, http, config.limits(), metrics);
     LoadRegistry loads = new LoadRegistry();
     api = new HttpApi(speech, new ProviderDirectory(vertx), loads, limits, metrics, guard::chargeCharacters);
-    int maxSessions = http.getInteger("maxWebSocketConnections");
+    int maxSessions = http.maxWebSocketConnections();
     metrics.webSocketCapacity(sessions::size, maxSessions);
 
     Router router = Router.router(vertx);
@@ -106,7 +111,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
       rc.next();
     });
     router.route().handler(guard::hostAndTransport);
-    List<String> origins = http.getJsonArray("corsOrigins").stream().map(String::valueOf).toList();
+    List<String> origins = http.corsOrigins();
     if (!origins.isEmpty()) {
       CorsHandler cors = CorsHandler.create().addOrigins(origins)
           .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
@@ -114,9 +119,9 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
           .exposedHeaders(Set.of("X-TTS-Provider", "X-TTS-Voice", "X-TTS-Cached"));
       router.route("/api/*").handler(cors);
     }
-    MonitoringRoutes.mount(router, health, metrics, config(), this::healthFigures,
-        config().getJsonObject("metrics").getInteger("port") == null);
-    AdminRoutes.mount(router, node, config());
+    MonitoringRoutes.mount(router, health, metrics, config.metrics(), this::healthFigures,
+        !config.metrics().separatePort());
+    AdminRoutes.mount(router, node, config.admin());
     if (guard.tokens().devMode()) {
       endpoint(router, HttpMethod.POST, "/api/v1/auth/dev-token").handler(BodyHandler.create(false).setBodyLimit(8192))
           .handler(guard::devTokenRate)
@@ -139,7 +144,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     endpoint(router, HttpMethod.POST, "/api/v1/tts").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
         .handler(api::synthesize);
     endpoint(router, HttpMethod.GET, "/ws").handler(rc -> upgrade(rc, limits, maxSessions));
-    router.route("/*").handler(staticFiles(http.getString("webroot")));
+    router.route("/*").handler(staticFiles(http.webroot()));
     router.route().handler(rc -> rc.fail(404));
     router.route().failureHandler(GatewayVerticle::onFailure);
 
@@ -148,12 +153,12 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
                 .setMaxWebSocketFrameSize(MAX_WS_MESSAGE_BYTES).setCompressionSupported(true)
                 // Clients that send their token as a subprotocol also offer this one, which the server echoes.
                 .setWebSocketSubProtocols(List.of(WEBSOCKET_SUBPROTOCOL))
-                .setIdleTimeout(http.getInteger("idleTimeoutSeconds")).setIdleTimeoutUnit(TimeUnit.SECONDS))
+                .setIdleTimeout(http.idleTimeoutSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS))
             .requestHandler(router)
-            .listen(http.getInteger("port"), http.getString("host")))
+            .listen(http.port(), http.host()))
         .onSuccess(s -> {
           server = s;
-          LOG.info("gateway listening on http://{}:{}", http.getString("host"), s.actualPort());
+          LOG.info("gateway listening on http://{}:{}", http.host(), s.actualPort());
         });
   }
 
@@ -177,8 +182,8 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     return server.actualPort();
   }
 
-  private static JsonObject serverDefaults(JsonObject tts) {
-    return new JsonObject().put("provider", "auto").put("quality", tts.getString("qualityTier"));
+  private static JsonObject serverDefaults(TtsConfig tts) {
+    return new JsonObject().put("provider", "auto").put("quality", tts.qualityTier());
   }
 
   private JsonObject healthFigures() {
@@ -284,7 +289,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
    */
   @Override
   public Future<?> stop() {
-    long drainMs = config().getJsonObject("node").getLong("shutdownDrainSeconds") * 1000;
+    long drainMs = config.node().shutdownDrainSeconds() * 1000L;
     List.copyOf(sessions).forEach(WebSocketSession::drain);
     api.drain();
     Promise<Void> drained = Promise.promise();
@@ -295,8 +300,11 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
         .compose(v -> Future.join(new ArrayList<>(sessions).stream().map(WebSocketSession::shutdown).toList())
             .timeout(CLOSE_HANDSHAKE_MS, TimeUnit.MILLISECONDS).otherwiseEmpty())
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
-        .eventually(() -> redisLimiter == null ? Future.succeededFuture() : redisLimiter.close())
-        .eventually(() -> redisLeases == null ? Future.succeededFuture() : redisLeases.close());
+        .andThen(ar -> {
+          if (redisLeases != null) {
+            redisLeases.close();
+          }
+        });
   }
 
   private void waitForDrain(Promise<Void> drained, long deadline) {

@@ -1,16 +1,17 @@
 package com.ervc.gateway;
 
 import com.ervc.audio.WavCodec;
+import com.ervc.cluster.LoadRegistry;
+import com.ervc.cluster.ProviderDirectory;
 import com.ervc.metrics.RequestTrace;
 import com.ervc.metrics.ServiceMetrics;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.ProviderLoad;
+import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.StreamMessage;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.security.Principal;
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.LoadRegistry;
-import com.ervc.provider.ProviderDirectory;
-import com.ervc.provider.ProviderLoad;
-import com.ervc.provider.ProviderInfo;
-import com.ervc.provider.SpeechException;
-import com.ervc.provider.TtsRequest;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -69,7 +70,7 @@ final class HttpApi {
       fail(rc, ErrorCode.PROVIDER_UNAVAILABLE, "the server is draining; send the request again to reach another node");
       return;
     }
-    AudioResponseFormat format = AudioResponseFormat.negotiate(rc.request().getHeader("Accept"));
+    AudioResponseFormat format = AudioResponseFormat.negotiate(rc.parsedHeaders().accept());
     if (format == null) {
       fail(rc, 406, ErrorCode.INVALID_REQUEST, "Accept must allow audio/wav, audio/L16 or audio/pcm");
       return;
@@ -131,13 +132,13 @@ final class HttpApi {
     }
 
     @Override
-    public void onStart(JsonObject info) {
-      sampleRate = info.getInteger("sampleRate");
-      provider = info.getString("provider");
+    public void onStart(StreamMessage.Start info) {
+      sampleRate = info.sampleRate();
+      provider = info.provider();
       HttpServerResponse response = rc.response()
           .putHeader("Content-Type", format.contentType(sampleRate))
-          .putHeader("X-TTS-Provider", info.getString("provider"))
-          .putHeader("X-TTS-Voice", info.getString("voice"));
+          .putHeader("X-TTS-Provider", info.provider())
+          .putHeader("X-TTS-Voice", info.voice());
       if (format != AudioResponseFormat.WAV) {
         response.setChunked(true).putHeader("Trailer", CACHED_HEADER);
       }
@@ -167,9 +168,9 @@ final class HttpApi {
     }
 
     @Override
-    public void onEnd(JsonObject summary) {
+    public void onEnd(StreamMessage.Summary summary) {
       trace.completed(provider, samples, sampleRate);
-      String cached = String.valueOf(summary.getBoolean("cached"));
+      String cached = String.valueOf(summary.cached());
       HttpServerResponse response = rc.response();
       if (format == AudioResponseFormat.WAV) {
         response.putHeader(CACHED_HEADER, cached).end(Buffer.buffer(WavCodec.encode(collected.getBytes(), sampleRate, 1)));

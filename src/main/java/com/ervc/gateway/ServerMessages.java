@@ -1,6 +1,6 @@
 package com.ervc.gateway;
 
-import com.ervc.provider.ErrorCode;
+import com.ervc.protocol.ErrorCode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 

@@ -1,12 +1,13 @@
 package com.ervc.gateway;
 
-import com.ervc.cluster.Addresses;
-import com.ervc.provider.ErrorCode;
+import com.ervc.protocol.Addresses;
+import com.ervc.protocol.BusProtocol;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.StreamMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +70,12 @@ final class SinkRouter {
       return;
     }
     route.lastSeenNanos[0] = System.nanoTime();
+    if (!BusProtocol.accepts(msg)) {
+      // Refused with 426: the pipeline stops, and the client learns at once instead of at the stall timeout.
+      routes.remove(stream);
+      route.listener.onError(ErrorCode.INTERNAL, "the server could not deliver this stream");
+      return;
+    }
     long seq = parseSeq(msg.headers().get(Addresses.H_SEQ));
     if (seq != route.expectedSeq[0]++) {
       // Event-bus order is guaranteed per sender; a gap means messages were lost, so the audio would be wrong.
@@ -80,7 +87,7 @@ final class SinkRouter {
     try {
       dispatch(stream, route.listener, msg);
     } catch (RuntimeException e) {
-      LOG.error("stream {}: delivering a '{}' message failed", stream, msg.headers().get(Addresses.H_TYPE), e);
+      LOG.error("stream {}: delivering a '{}' message failed", stream, msg.headers().get(BusProtocol.H_TYPE), e);
       routes.remove(stream);
       msg.fail(GONE, "stream delivery failed");
       route.listener.onError(ErrorCode.INTERNAL, "the server could not deliver this stream");
@@ -88,18 +95,18 @@ final class SinkRouter {
   }
 
   private void dispatch(String stream, StreamListener listener, Message<Object> msg) {
-    String type = String.valueOf(msg.headers().get(Addresses.H_TYPE));
+    String type = String.valueOf(msg.headers().get(BusProtocol.H_TYPE));
     switch (type) {
-      case "start" -> {
-        listener.onStart((JsonObject) msg.body());
+      case StreamMessage.Start.TYPE -> {
+        listener.onStart(StreamMessage.Start.from(msg.body()));
         msg.reply(null);
       }
-      case "sentence" -> {
-        JsonObject body = (JsonObject) msg.body();
-        listener.onSentence(body.getInteger("index"), body.getString("text"));
+      case StreamMessage.Sentence.TYPE -> {
+        StreamMessage.Sentence sentence = StreamMessage.Sentence.from(msg.body());
+        listener.onSentence(sentence.index(), sentence.text());
         msg.reply(null);
       }
-      case "audio" -> listener.onAudio((Buffer) msg.body()).onComplete(ar -> {
+      case StreamMessage.Audio.TYPE -> listener.onAudio((Buffer) msg.body()).onComplete(ar -> {
         if (ar.succeeded()) {
           msg.reply(null);
         } else {
@@ -107,15 +114,16 @@ final class SinkRouter {
           msg.fail(GONE, "client is gone");
         }
       });
-      case "end" -> {
+      case StreamMessage.Summary.TYPE -> {
+        StreamMessage.Summary summary = StreamMessage.Summary.from(msg.body());
         routes.remove(stream);
-        listener.onEnd((JsonObject) msg.body());
+        listener.onEnd(summary);
         msg.reply(null);
       }
-      case "error" -> {
+      case StreamMessage.Failure.TYPE -> {
+        StreamMessage.Failure failure = StreamMessage.Failure.from(msg.body());
         routes.remove(stream);
-        JsonObject body = (JsonObject) msg.body();
-        listener.onError(ErrorCode.fromWire(body.getString("code")).orElse(ErrorCode.INTERNAL), body.getString("message"));
+        listener.onError(failure.code(), failure.message());
         msg.reply(null);
       }
       default -> throw new IllegalArgumentException("unknown stream message type " + type);

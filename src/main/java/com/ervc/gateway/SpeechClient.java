@@ -1,11 +1,12 @@
 package com.ervc.gateway;
 
-import com.ervc.cluster.Addresses;
-import com.ervc.provider.SpeechException;
-import com.ervc.provider.TtsRequest;
+import com.ervc.protocol.Addresses;
+import com.ervc.protocol.BusProtocol;
+import com.ervc.protocol.PipelineStart;
+import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.TtsRequest;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.json.JsonObject;
 
 import java.util.UUID;
 
@@ -28,8 +29,9 @@ final class SpeechClient {
   String start(TtsRequest request, StreamListener listener) {
     String stream = UUID.randomUUID().toString();
     sink.register(stream, listener);
-    JsonObject body = new JsonObject().put("stream", stream).put("sink", sink.address()).put("request", request.toJson());
-    bus.request(Addresses.PIPELINE_SYNTHESIZE, body, new DeliveryOptions().setSendTimeout(ACCEPT_TIMEOUT_MS))
+    PipelineStart start = new PipelineStart(stream, sink.address(), request);
+    bus.request(Addresses.PIPELINE_SYNTHESIZE, start.body(),
+            BusProtocol.stamp(new DeliveryOptions().setSendTimeout(ACCEPT_TIMEOUT_MS), start))
         .onFailure(failure -> {
           if (sink.unregister(stream)) {
             SpeechException error = SpeechException.from(failure);

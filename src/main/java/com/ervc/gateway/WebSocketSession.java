@@ -2,10 +2,11 @@ package com.ervc.gateway;
 
 import com.ervc.metrics.RequestTrace;
 import com.ervc.metrics.ServiceMetrics;
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.SpeechException;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.TtsRequest;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.StreamMessage;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.security.AuthException;
 import com.ervc.security.Principal;
 import io.vertx.core.Future;
@@ -98,13 +99,13 @@ final class WebSocketSession {
     }
 
     @Override
-    public void onStart(JsonObject info) {
-      provider = info.getString("provider");
-      quality = info.getString("quality");
-      sampleRate = info.getInteger("sampleRate");
+    public void onStart(StreamMessage.Start info) {
+      provider = info.provider();
+      quality = info.quality();
+      sampleRate = info.sampleRate();
       send(new JsonObject().put("type", "audio_start").put("id", requestId).put("stream", streamNumber)
-          .put("provider", info.getString("provider")).put("voice", info.getString("voice"))
-          .put("sampleRate", info.getInteger("sampleRate")).put("quality", info.getString("quality")));
+          .put("provider", info.provider()).put("voice", info.voice())
+          .put("sampleRate", info.sampleRate()).put("quality", info.quality()));
     }
 
     @Override
@@ -126,15 +127,15 @@ final class WebSocketSession {
     }
 
     @Override
-    public void onEnd(JsonObject summary) {
-      switches = summary.getJsonArray("switches", new JsonArray());
+    public void onEnd(StreamMessage.Summary summary) {
+      switches = summary.switchesJson();
       if (ttfaMs >= 0 && quality != null) {
         AdaptiveQuality.Change change = adaptive.observe(requested, QualityTier.parse(quality), ttfaMs);
         if (change != null) {
           metrics.qualityChange(change.direction());
         }
       }
-      finish(summary.getBoolean("cached", false), false);
+      finish(summary.cached(), false);
     }
 
     void finish(boolean cached, boolean cancelled) {

@@ -1,10 +1,15 @@
 package com.ervc.health;
 
-import com.ervc.cluster.Addresses;
 import com.ervc.cluster.NodeState;
-import com.ervc.provider.ProviderDirectory;
-import com.ervc.provider.ProviderInfo;
-import com.ervc.provider.TtsRequest;
+import com.ervc.cluster.ProviderDirectory;
+import com.ervc.config.HealthConfig;
+import com.ervc.config.TtsConfig;
+import com.ervc.protocol.Addresses;
+import com.ervc.protocol.BusProtocol;
+import com.ervc.protocol.CacheMessage;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.ProviderMessage;
+import com.ervc.protocol.TtsRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -20,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 
 /**
- * The health and readiness contract of a node (README, "Operations"). Providers are checked by a real, short
+ * The health and readiness contract of a node (docs/operations.md). Providers are checked by a real, short
  * synthesis in the background every {@code health.probeIntervalSeconds}, never on the request path, so a health
  * request is cheap and shows the last measured latency.
  */
@@ -30,7 +35,8 @@ public final class HealthService {
 
   private final Vertx vertx;
   private final NodeState node;
-  private final JsonObject config;
+  private final HealthConfig settings;
+  private final TtsConfig tts;
   private final IntSupplier clusterMembers;
   private final ProviderDirectory directory;
   private final Map<String, ProbeResult> probes = new ConcurrentHashMap<>();
@@ -38,17 +44,18 @@ public final class HealthService {
   /** Sampled on a worker with each probe round: reading /proc and file stores must not block an event loop. */
   private volatile SystemUsage usage = new SystemUsage(-1, -1, -1);
 
-  public HealthService(Vertx vertx, NodeState node, JsonObject config, IntSupplier clusterMembers) {
+  public HealthService(Vertx vertx, NodeState node, HealthConfig settings, TtsConfig tts, IntSupplier clusterMembers) {
     this.vertx = vertx;
     this.node = node;
-    this.config = config;
+    this.settings = settings;
+    this.tts = tts;
     this.clusterMembers = clusterMembers;
     this.directory = new ProviderDirectory(vertx);
   }
 
   /** Starts the periodic probes; completes after the first round, so a new node reports measured facts. */
   public Future<Void> start() {
-    long intervalMs = config.getJsonObject("health").getLong("probeIntervalSeconds") * 1000;
+    long intervalMs = settings.probeIntervalSeconds() * 1000L;
     timer = vertx.setPeriodic(intervalMs, id -> probeAll());
     return probeAll().otherwiseEmpty();
   }
@@ -76,19 +83,20 @@ public final class HealthService {
   }
 
   private Future<Void> probe(ProviderInfo provider) {
-    int sampleRate = config.getJsonObject("tts").getInteger("sampleRate");
+    int sampleRate = tts.sampleRate();
     TtsRequest request = TtsRequest.parse(new JsonObject().put("text", PROBE_TEXT), Integer.MAX_VALUE, sampleRate)
         .withProvider(provider.name(), provider.defaultVoice());
     long start = System.nanoTime();
     DeliveryOptions options = new DeliveryOptions()
-        .setSendTimeout(config.getJsonObject("health").getLong("probeTimeoutMs"))
-        .addHeader(Addresses.H_HEALTH_PROBE, "true");
-    return vertx.eventBus().<Buffer>request(Addresses.provider(provider.name()), request.toJson(), options)
+        .setSendTimeout(settings.probeTimeoutMs());
+    ProviderMessage.Probe probe = new ProviderMessage.Probe(request);
+    return vertx.eventBus().<Buffer>request(Addresses.provider(provider.name()), probe.body(),
+            BusProtocol.stamp(options, probe))
         .map(reply -> {
           long ms = (System.nanoTime() - start) / 1_000_000;
           // A provider whose every synthesis is billed may prove itself without audio (e.g. OpenAI Realtime).
-          boolean healthy = (reply.body() != null && reply.body().length() > 0)
-              || Addresses.CHECKED_WITHOUT_AUDIO.equals(reply.headers().get(Addresses.H_HEALTH_PROBE));
+          boolean healthy = ProviderMessage.ProbeChecked.TYPE.equals(reply.headers().get(BusProtocol.H_TYPE))
+              || (reply.body() != null && reply.body().length() > 0);
           return new ProbeResult(healthy, ms, healthy ? null : "the probe produced no audio", Instant.now());
         })
         .otherwise(failure -> new ProbeResult(false, (System.nanoTime() - start) / 1_000_000,
@@ -100,7 +108,7 @@ public final class HealthService {
   /** The full report; {@code status} is healthy, degraded or unhealthy. */
   public Future<JsonObject> report() {
     Future<JsonObject> cache = vertx.eventBus().<JsonObject>request(Addresses.CACHE_STATS, null,
-            new DeliveryOptions().setSendTimeout(500))
+            BusProtocol.stamp(new DeliveryOptions().setSendTimeout(500), new CacheMessage.StatsRequest()))
         .map(reply -> reply.body())
         .otherwise(e -> new JsonObject().put("available", false).put("error", "no cache node answered: " + e.getMessage()));
     Future<List<ProviderInfo>> providers = directory.list().otherwise(e -> List.of());
@@ -125,9 +133,8 @@ public final class HealthService {
       JsonObject cluster = new JsonObject().put("members", clusterMembers.getAsInt())
           .put("node", node.nodeId()).put("roles", node.toJson().getJsonArray("roles")).put("cuda", node.capabilities().getBoolean("cuda", false))
           .put("capabilities", node.capabilities());
-      JsonObject tts = config.getJsonObject("tts");
-      JsonObject audio = new JsonObject().put("status", "healthy").put("sampleRate", tts.getInteger("sampleRate"))
-          .put("format", "pcm_s16le").put("chunkMillis", tts.getInteger("chunkMillis"));
+      JsonObject audio = new JsonObject().put("status", "healthy").put("sampleRate", tts.sampleRate())
+          .put("format", "pcm_s16le").put("chunkMillis", tts.chunkMillis());
       return new JsonObject()
           .put("status", status.wire())
           .put("timestamp", Instant.now().toString())

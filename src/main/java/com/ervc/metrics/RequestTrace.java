@@ -1,6 +1,6 @@
 package com.ervc.metrics;
 
-import com.ervc.provider.ErrorCode;
+import com.ervc.protocol.ErrorCode;
 
 /**
  * Metrics of one synthesis request at the gateway: time to first audio, then exactly one outcome. Shared by the

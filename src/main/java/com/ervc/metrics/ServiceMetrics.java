@@ -1,7 +1,7 @@
 package com.ervc.metrics;
 
 import com.ervc.config.Settings;
-import com.ervc.provider.ErrorCode;
+import com.ervc.protocol.ErrorCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -20,7 +20,7 @@ import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
 
 /**
- * The service's own Prometheus metrics (README "Operations" lists them). Every label value goes through a
+ * The service's own Prometheus metrics (docs/operations.md#metrics lists them). Every label value goes through a
  * normaliser with a closed set of answers, so no client input can create new series.
  */
 public final class ServiceMetrics {

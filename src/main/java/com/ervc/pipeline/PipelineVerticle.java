@@ -1,13 +1,18 @@
 package com.ervc.pipeline;
 
-import com.ervc.cluster.Addresses;
 import com.ervc.cluster.Drainable;
+import com.ervc.cluster.LoadRegistry;
 import com.ervc.cluster.StreamSender;
+import com.ervc.config.CacheConfig;
+import com.ervc.config.TtsConfig;
 import com.ervc.metrics.ServiceMetrics;
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.LoadRegistry;
-import com.ervc.provider.SpeechException;
-import com.ervc.provider.TtsRequest;
+import com.ervc.protocol.Addresses;
+import com.ervc.protocol.BusProtocol;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.PipelineStart;
+import com.ervc.protocol.ProviderMessage;
+import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.TtsRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -34,25 +39,26 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
   private Router router;
   private SentenceSplitter splitter;
   private SentenceAudioSource audioSource;
-  private JsonObject tts;
+  private final TtsConfig tts;
+  private final CacheConfig cache;
   private final ServiceMetrics metrics;
-  private MessageConsumer<JsonObject> intake;
+  private MessageConsumer<Object> intake;
   /** Written on this verticle's event loop, read by drain status requests from other threads. */
   private volatile int running;
 
-  public PipelineVerticle(ServiceMetrics metrics) {
+  public PipelineVerticle(ServiceMetrics metrics, TtsConfig tts, CacheConfig cache) {
     this.metrics = metrics;
+    this.tts = tts;
+    this.cache = cache;
   }
 
   @Override
   public Future<?> start() {
-    tts = config().getJsonObject("tts");
-    router = new Router(tts.getString("provider"), tts.getBoolean("enableProviderSwitching"));
-    splitter = new SentenceSplitter(tts.getInteger("firstChunkMaxChars"), tts.getInteger("maxChunkChars"));
-    ProviderReceiver receiver = new ProviderReceiver(vertx, tts.getLong("providerTimeoutMs"),
-        tts.getLong("providerStallTimeoutMs"));
-    audioSource = new SentenceAudioSource(vertx.eventBus(), receiver, config().getJsonObject("cache").getLong("timeoutMs"),
-        tts.getLong("providerTimeoutMs"), metrics);
+    router = new Router(tts.provider(), tts.enableProviderSwitching());
+    splitter = new SentenceSplitter(tts.firstChunkMaxChars(), tts.maxChunkChars());
+    ProviderReceiver receiver = new ProviderReceiver(vertx, tts.providerTimeoutMs(), tts.providerStallTimeoutMs());
+    audioSource = new SentenceAudioSource(vertx.eventBus(), receiver, cache.timeoutMs(), tts.providerTimeoutMs(),
+        metrics);
     return registry.listen(vertx)
         .compose(v -> receiver.start())
         .compose(v -> {
@@ -72,18 +78,15 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
     return running;
   }
 
-  private void handle(Message<JsonObject> msg) {
-    JsonObject body = msg.body();
-    String sink = body == null ? null : body.getString("sink");
-    String stream = body == null ? null : body.getString("stream");
-    TtsRequest parsed;
+  private void handle(Message<Object> msg) {
+    if (!BusProtocol.accepts(msg, PipelineStart.TYPE)) {
+      return;
+    }
+    PipelineStart start;
     List<String> sentences;
     try {
-      if (sink == null || stream == null || body.getJsonObject("request") == null) {
-        throw new SpeechException(ErrorCode.INVALID_REQUEST, "pipeline request needs 'sink', 'stream' and 'request'");
-      }
-      parsed = TtsRequest.fromJson(body.getJsonObject("request"));
-      sentences = splitter.split(parsed.text());
+      start = PipelineStart.from(msg.body());
+      sentences = splitter.split(start.request().text());
       if (sentences.isEmpty()) {
         throw new SpeechException(ErrorCode.INVALID_REQUEST, "the text has nothing to speak");
       }
@@ -94,17 +97,20 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
       msg.fail(ErrorCode.INVALID_REQUEST.status(), "malformed pipeline request");
       return;
     }
+    TtsRequest parsed = start.request();
+    String stream = start.stream();
     route(parsed, Set.of(), null)
         .onFailure(failure -> {
           SpeechException error = SpeechException.from(failure);
           msg.fail(error.code().status(), error.getMessage());
         })
         .onSuccess(route -> {
-          msg.reply(new JsonObject().put("provider", route.provider()).put("voice", route.voice()));
-          StreamSender out = new StreamSender(vertx.eventBus(), sink, stream, tts.getInteger("streamWindow"),
-              tts.getLong("streamStallTimeoutMs"));
+          PipelineStart.Accepted accepted = new PipelineStart.Accepted(route.provider(), route.voice());
+          msg.reply(accepted.body(), BusProtocol.options(accepted));
+          StreamSender out = new StreamSender(vertx.eventBus(), start.sink(), stream, tts.streamWindow(),
+              tts.streamStallTimeoutMs());
           List<Route> used = new ArrayList<>(List.of(route));
-          SpeechJob.Rerouter rerouter = tts.getBoolean("enableProviderSwitching")
+          SpeechJob.Rerouter rerouter = tts.enableProviderSwitching()
               ? (failed, excluded) -> {
                 release(failed, stream);
                 used.remove(failed);
@@ -116,7 +122,7 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
               : null;
           running++;
           new SpeechJob(parsed, sentences, route, (sentence, r) -> audioSource.open(sentence, r, stream), rerouter, out,
-              tts.getInteger("chunkMillis"))
+              tts.chunkMillis())
               .run()
               .onComplete(ar -> {
                 running--;
@@ -129,13 +135,14 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
   /** The reply no longer uses {@code route}: its load correction ends and the instance frees the reply's slot. */
   private void release(Route route, String reply) {
     registry.released(route.instanceId());
-    vertx.eventBus().send(route.address(), new JsonObject().put("replyDone", reply));
+    ProviderMessage.ReplyDone done = new ProviderMessage.ReplyDone(reply);
+    vertx.eventBus().send(route.address(), done.body(), BusProtocol.options(done));
   }
 
   /** Routes with the router; while every capable instance is at capacity, waits up to {@code routeQueueMs}. */
   private Future<Route> route(TtsRequest request, Set<String> excluded, Route sticky) {
     Promise<Route> routed = Promise.promise();
-    attempt(request, excluded, sticky, System.currentTimeMillis() + tts.getLong("routeQueueMs"), routed);
+    attempt(request, excluded, sticky, System.currentTimeMillis() + tts.routeQueueMs(), routed);
     return routed.future();
   }
 

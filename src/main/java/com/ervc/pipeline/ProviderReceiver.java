@@ -1,13 +1,14 @@
 package com.ervc.pipeline;
 
-import com.ervc.cluster.Addresses;
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.SpeechException;
+import com.ervc.protocol.Addresses;
+import com.ervc.protocol.BusProtocol;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.StreamMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,8 +71,14 @@ final class ProviderReceiver {
     String id = msg.headers().get(Addresses.H_STREAM);
     Entry entry = id == null ? null : streams.get(id);
     if (entry == null) {
-      LOG.debug("provider stream {}: '{}' message for a closed stream refused", id, msg.headers().get(Addresses.H_TYPE));
+      LOG.debug("provider stream {}: '{}' message for a closed stream refused", id, msg.headers().get(BusProtocol.H_TYPE));
       msg.fail(GONE, "stream is closed");
+      return;
+    }
+    if (!BusProtocol.accepts(msg)) {
+      // Refused with 426, which stops the provider; this sentence fails over like any provider failure.
+      entry.stream.fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE,
+          "the provider speaks another event-bus protocol version"));
       return;
     }
     String seq = msg.headers().get(Addresses.H_SEQ);
@@ -80,9 +87,9 @@ final class ProviderReceiver {
       entry.stream.fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "provider audio arrived out of order"));
       return;
     }
-    String type = String.valueOf(msg.headers().get(Addresses.H_TYPE));
+    String type = String.valueOf(msg.headers().get(BusProtocol.H_TYPE));
     switch (type) {
-      case "audio" -> {
+      case StreamMessage.Audio.TYPE -> {
         if (!(msg.body() instanceof Buffer pcm)) {
           msg.fail(GONE, "audio must be a buffer");
           entry.stream.fail(new SpeechException(ErrorCode.INTERNAL, "the provider sent malformed audio"));
@@ -96,15 +103,13 @@ final class ProviderReceiver {
           }
         });
       }
-      case "end" -> {
+      case StreamMessage.SentenceEnd.TYPE -> {
         msg.reply(null);
         entry.stream.end();
       }
-      case "error" -> {
+      case StreamMessage.Failure.TYPE -> {
         msg.reply(null);
-        JsonObject body = msg.body() instanceof JsonObject json ? json : new JsonObject();
-        entry.stream.fail(new SpeechException(
-            ErrorCode.fromWire(body.getString("code")).orElse(ErrorCode.INTERNAL), body.getString("message")));
+        entry.stream.fail(StreamMessage.Failure.from(msg.body()).exception());
       }
       default -> {
         msg.fail(GONE, "unknown stream message type " + type);

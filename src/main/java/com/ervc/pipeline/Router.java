@@ -1,11 +1,10 @@
 package com.ervc.pipeline;
 
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.ProviderInfo;
-import com.ervc.provider.ProviderLoad;
-import com.ervc.provider.SpeechException;
-import com.ervc.provider.TtsRequest;
-
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.ProviderLoad;
+import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.TtsRequest;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -13,7 +12,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Picks the provider instance and voice for a reply from the live load reports (README "Routing and failover").
+ * Picks the provider instance and voice for a reply from the live load reports (docs/routing.md).
  * <p>
  * Eligible: the provider is allowed (the one the request names; for {@code auto} the configured default, then,
  * with provider switching on or a default of {@code auto}, any other) × offers the voice (when one is asked for),

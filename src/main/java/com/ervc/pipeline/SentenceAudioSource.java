@@ -2,15 +2,17 @@ package com.ervc.pipeline;
 
 import com.ervc.cache.CacheKey;
 import com.ervc.cache.CachedAudio;
-import com.ervc.cluster.Addresses;
 import com.ervc.metrics.ServiceMetrics;
-import com.ervc.provider.SpeechException;
-import com.ervc.provider.TtsRequest;
+import com.ervc.protocol.Addresses;
+import com.ervc.protocol.BusProtocol;
+import com.ervc.protocol.CacheMessage;
+import com.ervc.protocol.ProviderMessage;
+import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.TtsRequest;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +51,9 @@ final class SentenceAudioSource {
   }
 
   private Future<Buffer> cached(String key, int sampleRate) {
-    return bus.<Buffer>request(Addresses.CACHE_GET, key, new DeliveryOptions().setSendTimeout(cacheTimeoutMs))
+    CacheMessage.Get get = new CacheMessage.Get(key);
+    return bus.<Buffer>request(Addresses.CACHE_GET, get.body(),
+            BusProtocol.stamp(new DeliveryOptions().setSendTimeout(cacheTimeoutMs), get))
         .map(reply -> {
           cacheUp();
           Buffer pcm = reply.body() == null ? null : usable(reply.body(), sampleRate);
@@ -78,16 +82,21 @@ final class SentenceAudioSource {
     SentenceStream stream = new SentenceStream(route, false, System.nanoTime());
     String id = UUID.randomUUID().toString();
     receiver.register(id, stream);
-    JsonObject body = new JsonObject().put("request", sentence.toJson()).put("receiver", receiver.address())
-        .put("stream", id).put("reply", reply);
-    bus.request(route.address(), body, new DeliveryOptions().setSendTimeout(acceptTimeoutMs))
+    ProviderMessage.Sentence request = new ProviderMessage.Sentence(sentence, receiver.address(), id, reply);
+    bus.request(route.address(), request.body(),
+            BusProtocol.stamp(new DeliveryOptions().setSendTimeout(acceptTimeoutMs), request))
         .onFailure(refused -> stream.fail(SpeechException.from(refused)));
     stream.whole()
-        .onSuccess(pcm -> bus.request(Addresses.CACHE_PUT, new CachedAudio(sentence.sampleRate(), 1, pcm).encode(),
-            new DeliveryOptions().setSendTimeout(cacheTimeoutMs).addHeader(Addresses.H_KEY, key)))
+        .onSuccess(pcm -> {
+          CacheMessage.Put put = new CacheMessage.Put(key, new CachedAudio(sentence.sampleRate(), 1, pcm).encode());
+          bus.request(Addresses.CACHE_PUT, put.body(),
+              BusProtocol.stamp(new DeliveryOptions().setSendTimeout(cacheTimeoutMs), put));
+        })
         // Tell the provider at once, so it skips work it has not started (a no-op if it already ended).
-        .onFailure(failure -> bus.send(route.address(),
-            new JsonObject().put("cancel", id).put("deadlineMissed", stream.deadlineMissed())));
+        .onFailure(failure -> {
+          ProviderMessage.Cancel cancel = new ProviderMessage.Cancel(id, stream.deadlineMissed());
+          bus.send(route.address(), cancel.body(), BusProtocol.options(cancel));
+        });
     return stream;
   }
 

@@ -1,7 +1,7 @@
 package com.ervc.pipeline;
 
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.SpeechException;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.SpeechException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;

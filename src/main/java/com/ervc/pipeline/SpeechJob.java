@@ -1,13 +1,12 @@
 package com.ervc.pipeline;
 
 import com.ervc.cluster.StreamOutput;
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.SpeechException;
-import com.ervc.provider.TtsRequest;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.StreamMessage;
+import com.ervc.protocol.TtsRequest;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -45,7 +44,7 @@ final class SpeechJob {
   private final int chunkBytes;
   private final List<Future<SentenceStream>> audio = new ArrayList<>();
   private final Set<String> failedInstances = new HashSet<>();
-  private final JsonArray switches = new JsonArray();
+  private final List<StreamMessage.Switch> switches = new ArrayList<>();
   private final long startNanos = System.nanoTime();
   private Route route;
   private long chunks;
@@ -68,20 +67,16 @@ final class SpeechJob {
 
   /** Runs to the end; the future fails only when the stream broke (the error message was sent where possible). */
   Future<Void> run() {
-    JsonObject start = new JsonObject().put("provider", route.provider()).put("voice", route.voice())
-        .put("sampleRate", request.sampleRate()).put("sentences", sentences.size())
-        .put("quality", request.quality().wire());
-    return out.send("start", start, false)
+    return out.send(new StreamMessage.Start(route.provider(), route.voice(), request.sampleRate(), sentences.size(),
+            request.quality().wire()))
         .compose(v -> streamFrom(0))
-        .compose(v -> out.send("end", summary(), true))
+        .compose(v -> out.send(summary()))
         .recover(failure -> {
           cancelAhead(0);
           if (out.isBroken()) {
             return Future.failedFuture(failure);
           }
-          SpeechException error = SpeechException.from(failure);
-          JsonObject body = new JsonObject().put("code", error.code().wire()).put("message", error.getMessage());
-          return out.send("error", body, true).transform(ar -> Future.failedFuture(failure));
+          return out.send(StreamMessage.Failure.of(failure)).transform(ar -> Future.failedFuture(failure));
         });
   }
 
@@ -101,8 +96,7 @@ final class SpeechJob {
     if (index == sentences.size()) {
       return Future.succeededFuture();
     }
-    JsonObject sentence = new JsonObject().put("index", index).put("text", sentences.get(index));
-    return out.send("sentence", sentence, false)
+    return out.send(new StreamMessage.Sentence(index, sentences.get(index)))
         .compose(v -> streamSentence(index, new long[1]))
         .compose(v -> streamFrom(index + 1));
   }
@@ -134,9 +128,8 @@ final class SpeechJob {
             error.getMessage() + "; no other provider instance could take over: " + none.getMessage())))
         .compose(next -> {
           route = next;
-          switches.add(new JsonObject().put("from", failed.provider()).put("fromNode", failed.nodeId())
-              .put("to", next.provider()).put("toNode", next.nodeId()).put("voice", next.voice())
-              .put("sentence", index).put("resumedAtSample", sent[0] / 2).put("reason", error.getMessage()));
+          switches.add(new StreamMessage.Switch(failed.provider(), failed.nodeId(), next.provider(), next.nodeId(),
+              next.voice(), index, sent[0] / 2, error.getMessage()));
           cancelAhead(index);
           return streamSentence(index, sent);
         });
@@ -163,13 +156,11 @@ final class SpeechJob {
     chunks++;
     samples += frame.length() / 2;
     sent[0] += frame.length();
-    return out.send("audio", frame, false).compose(v -> sendFrames(frames, i + 1, sent));
+    return out.send(new StreamMessage.Audio(frame)).compose(v -> sendFrames(frames, i + 1, sent));
   }
 
-  private JsonObject summary() {
-    return new JsonObject().put("chunks", chunks).put("samples", samples).put("cached", allCached)
-        .put("provider", route.provider()).put("voice", route.voice()).put("sentences", sentences.size())
-        .put("synthMs", synthMs).put("pipelineFirstAudioMs", firstAudioMs)
-        .put("pipelineTotalMs", (System.nanoTime() - startNanos) / 1_000_000).put("switches", switches);
+  private StreamMessage.Summary summary() {
+    return new StreamMessage.Summary(chunks, samples, allCached, route.provider(), route.voice(), sentences.size(),
+        synthMs, firstAudioMs, (System.nanoTime() - startNanos) / 1_000_000, switches);
   }
 }

@@ -8,6 +8,11 @@ import java.util.function.LongSupplier;
  * open for {@code openMs}: then one probe with real text is due ({@link #tryProbe}), and its outcome closes the
  * circuit or opens it for another {@code openMs}. Requests are never the probe, so no client waits on a broken
  * instance. Thread-safe; the clock is injected for tests.
+ *
+ * <p>Not {@code io.vertx:vertx-circuit-breaker}: its half-open state lets the next real call through as the trial
+ * (a client would wait on a likely broken instance), it counts failures in a rolling time window rather than in a
+ * row, and it records only outcomes of operations it executes, while a missed deadline arrives later as the
+ * pipeline's cancel. docs/event-bus.md, "Circuit breaker", says the same for operators.
  */
 public final class CircuitBreaker {
   public enum State {

@@ -1,14 +1,21 @@
 package com.ervc.provider;
 
-import com.ervc.cluster.Addresses;
 import com.ervc.cluster.Drainable;
 import com.ervc.cluster.StreamSender;
+import com.ervc.config.ServiceConfig;
+import com.ervc.config.TtsConfig;
 import com.ervc.metrics.ServiceMetrics;
+import com.ervc.protocol.Addresses;
+import com.ervc.protocol.BusProtocol;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.ProviderLoad;
+import com.ervc.protocol.ProviderMessage;
+import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.StreamMessage;
+import com.ervc.protocol.TtsRequest;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -16,46 +23,48 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * Event-bus wiring shared by every provider: probes the engine at start (a provider that cannot work fails its
  * deployment with a clear message), serves its name-level address {@code tts.provider.<name>.synthesize} and its
- * own instance address with a bounded number of requests in flight, streams each sentence's audio to the
- * pipeline receiver that asked for it as the engine writes it, publishes its load about once a second, and keeps
- * its entry in the {@link ProviderDirectory} fresh. docs/event-bus.md describes the messages.
+ * own instance address, and streams each admitted sentence's audio to the pipeline receiver that asked for it as
+ * the engine writes it. The parts are its own classes: {@link ProviderIntake} (dispatch by message type,
+ * admission, breaker check), {@link CircuitBreaker} with {@link HalfOpenProbe}, {@link LoadReporter},
+ * {@link DirectoryAnnouncer} and {@link StreamRegistry}. docs/event-bus.md describes the messages.
  */
 public abstract class ProviderVerticle extends VerticleBase implements Drainable {
-  public static final long LOAD_INTERVAL_MS = 1_000;
-  /** A freed slot is reported within this time, so no pipeline waits a whole interval on a stale "full". */
-  static final long FREED_REPORT_MS = 50;
   private static final Logger LOG = LoggerFactory.getLogger(ProviderVerticle.class);
 
   private final InstanceStats stats = new InstanceStats();
-  private final AtomicBoolean reportPending = new AtomicBoolean();
   private final String instanceId = UUID.randomUUID().toString();
   private final ServiceMetrics metrics;
-  private ProviderDirectory directory;
+  private final ServiceConfig config;
+  private final StreamRegistry streams = new StreamRegistry();
   private volatile ProviderInfo info;
-  private long announcer = -1;
-  private long loadPublisher = -1;
   private Admission admission;
   private CircuitBreaker breaker;
-  /** Streaming requests running on this instance, by stream id, so the pipeline can cancel them. */
-  private final Map<String, StreamedAudioOut> streams = new HashMap<>();
+  private ProviderIntake intake;
+  private Function<TtsRequest, Future<Void>> probeCheck;
+  private LoadReporter reporter;
+  private DirectoryAnnouncer announcer;
   private int streamWindow;
   private long streamStallMs;
   /** The name-level and the instance consumer, registered only while the instance is available. */
-  private List<MessageConsumer<JsonObject>> consumers = List.of();
+  private List<MessageConsumer<Object>> consumers = List.of();
   /** Set by a drain: the instance stays out of the directory and the load view from then on. */
   private boolean draining;
 
-  protected ProviderVerticle(ServiceMetrics metrics) {
+  protected ProviderVerticle(ServiceMetrics metrics, ServiceConfig config) {
     this.metrics = metrics;
+    this.config = config;
+  }
+
+  /** The node's configuration, for the sections a provider reads. */
+  protected final ServiceConfig configuration() {
+    return config;
   }
 
   /** The provider name used in addresses, requests and the directory. */
@@ -73,10 +82,10 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
   protected abstract int maxQueue();
 
   /**
-   * Answers a health probe without synthesizing, or returns null to answer it with a real synthesis (the default).
-   * A transport whose every synthesis is billed proves its credentials and model this way instead.
+   * How a health probe is answered: null (the default) synthesizes it; a provider whose every synthesis is billed
+   * returns a check that proves its credentials and model without audio, and takes no admission slot for it.
    */
-  protected Future<Void> checkWithoutSynthesis(TtsRequest probe) {
+  protected Function<TtsRequest, Future<Void>> probeCheck() {
     return null;
   }
 
@@ -94,33 +103,27 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
 
   @Override
   public Future<?> start() {
-    directory = new ProviderDirectory(vertx);
-    JsonObject tts = config().getJsonObject("tts");
-    JsonObject own = config().getJsonObject("providers").getJsonObject(name(), new JsonObject());
-    Integer ownCapacity = own.getInteger("maxLoad");
-    admission = new Admission(ownCapacity != null ? ownCapacity : tts.getInteger("maxLoadPerProvider"), maxQueue(),
-        System::currentTimeMillis);
-    breaker = new CircuitBreaker(tts.getInteger("circuitFailureThreshold"), tts.getLong("circuitOpenMs"),
-        System::currentTimeMillis);
-    streamWindow = tts.getInteger("streamWindow");
-    streamStallMs = tts.getLong("streamStallTimeoutMs");
-    String nodeId = config().getJsonObject("node").getString("id", "local");
+    TtsConfig tts = config.tts();
+    admission = new Admission(config.providerCapacity(name()), maxQueue(), System::currentTimeMillis);
+    breaker = new CircuitBreaker(tts.circuitFailureThreshold(), tts.circuitOpenMs(), System::currentTimeMillis);
+    streamWindow = tts.streamWindow();
+    streamStallMs = tts.streamStallTimeoutMs();
+    probeCheck = probeCheck();
+    intake = new ProviderIntake(name(), admission, breaker, probeCheck != null);
+    reporter = new LoadReporter(vertx, this::load);
+    announcer = new DirectoryAnnouncer(vertx, () -> info);
+    String nodeId = config.node().id() != null ? config.node().id() : "local";
     return probe(nodeId)
         .recover(failure -> Future.failedFuture(new IllegalStateException(
             "provider '" + name() + "' is unavailable on this node: " + failure.getMessage(), failure)))
         .compose(described -> {
           info = described;
-          return Future.all(serve(described.available()),
-              vertx.eventBus().consumer(Addresses.PROVIDER_LOAD_REQUEST, m -> publishLoad()).completion());
+          return Future.all(serve(described.available()), reporter.listen());
         })
-        .compose(v -> directory.announce(info))
+        .compose(v -> announcer.announce())
         .onSuccess(v -> {
-          announcer = vertx.setPeriodic(ProviderDirectory.REFRESH_MS, id -> directory.announce(info));
-          publishLoad();
-          loadPublisher = vertx.setPeriodic(LOAD_INTERVAL_MS, id -> {
-            probeIfHalfOpen();
-            publishLoad();
-          });
+          announcer.keepFresh();
+          reporter.start(this::probeIfHalfOpen);
           if (!configured()) {
             return; // announced (so operators see why) but not measured: its 0 would only raise alerts
           }
@@ -130,149 +133,94 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
   }
 
   /** This instance's current load report, or null once it stops or drains. */
-  protected ProviderLoad load() {
+  private ProviderLoad load() {
     ProviderInfo serving = info;
     if (serving == null || draining) {
       return null;
     }
     return new ProviderLoad(instanceId, instanceAddress(), serving, admission.replies(), admission.capacity(),
-        Math.max(0, admission.sentences() - concurrency()), stats.ttfaEwmaMs(), stats.ttfaP95Ms(), stats.errorRate(), breaker.state().wire(), false);
+        Math.max(0, admission.sentences() - concurrency()), stats.ttfaEwmaMs(), stats.ttfaP95Ms(), stats.errorRate(),
+        breaker.state().wire(), false);
   }
 
-  /** Coalesces the reports of slots freed in a burst into one. */
-  private void reportFreedSlot() {
-    if (reportPending.compareAndSet(false, true)) {
-      vertx.setTimer(FREED_REPORT_MS, id -> {
-        reportPending.set(false);
-        publishLoad();
-      });
-    }
-  }
-
-  private void publishLoad() {
-    ProviderLoad current = load();
-    if (current != null) {
-      vertx.eventBus().publish(Addresses.PROVIDER_LOAD, current.toJson());
-    }
-  }
-
-  /**
-   * A streaming request ({@code {"request", "receiver", "stream", "reply"}}, from the router) is accepted or refused at
-   * once and its audio then streamed to {@code receiver}; a bare {@link TtsRequest} (health probes) gets the
-   * whole sentence's PCM as the reply.
-   */
-  private void handle(Message<JsonObject> msg) {
-    ProviderInfo serving = info;
-    if (serving == null) {
-      msg.fail(ErrorCode.PROVIDER_UNAVAILABLE.status(), "provider '" + name() + "' is stopping");
+  private void handle(Message<Object> msg) {
+    if (!BusProtocol.accepts(msg)) {
       return;
     }
-    JsonObject body = msg.body();
-    if (body != null && body.containsKey("replyDone")) {
-      admission.done(body.getString("replyDone"));
-      reportFreedSlot();
-      return;
-    }
-    if (body != null && body.containsKey("cancel")) {
-      StreamedAudioOut cancelled = streams.remove(body.getString("cancel"));
-      if (cancelled != null) {
-        cancelled.cancel();
-        if (body.getBoolean("deadlineMissed", false)) {
-          // Too slow to start or stalled: as much a failure as an error, though the engine never reported one.
-          countFailure("missed a deadline");
-        }
+    ProviderIntake.Decision decision = intake.decide(info, msg.headers().get(BusProtocol.H_TYPE), msg.body());
+    if (decision instanceof ProviderIntake.Refuse refuse) {
+      msg.fail(refuse.code().status(), refuse.message());
+    } else if (decision instanceof ProviderIntake.SlotFreed) {
+      reporter.slotFreed();
+    } else if (decision instanceof ProviderIntake.Cancel cancel) {
+      if (streams.cancel(cancel.cancel().stream()) && cancel.cancel().deadlineMissed()) {
+        // Too slow to start or stalled: as much a failure as an error, though the engine never reported one.
+        countFailure("missed a deadline");
       }
-      return;
-    }
-    if (!serving.available()) {
-      msg.fail(ErrorCode.PROVIDER_UNAVAILABLE.status(), "provider '" + name() + "' is unavailable: " + serving.detail());
-      return;
-    }
-    boolean streaming = body != null && body.containsKey("receiver");
-    TtsRequest sentence;
-    try {
-      sentence = TtsRequest.fromJson(streaming ? body.getJsonObject("request") : body);
-      if (streaming && (body.getString("receiver") == null || body.getString("stream") == null)) {
-        throw new SpeechException(ErrorCode.INVALID_REQUEST, "a streaming request needs 'receiver' and 'stream'");
-      }
-      if (sentence.voice() == null) {
-        sentence = sentence.withProvider(name(), serving.defaultVoice());
-      } else if (!serving.hasVoice(sentence.voice())) {
-        throw new SpeechException(ErrorCode.INVALID_REQUEST,
-            "voice '" + sentence.voice() + "' is not offered by provider '" + name() + "' (see GET /api/v1/voices)");
-      }
-    } catch (SpeechException e) {
-      msg.fail(e.code().status(), e.getMessage());
-      return;
-    } catch (RuntimeException e) {
-      msg.fail(ErrorCode.INVALID_REQUEST.status(), "malformed synthesis request");
-      return;
-    }
-    if (!breaker.allows()) {
-      msg.fail(ErrorCode.PROVIDER_UNAVAILABLE.status(), "provider '" + name() + "' is failing: its circuit breaker is "
-          + breaker.state().wire() + "; try again shortly");
-      return;
-    }
-    if (!streaming && "true".equals(msg.headers().get(Addresses.H_HEALTH_PROBE))) {
-      Future<Void> check = checkWithoutSynthesis(sentence);
-      if (check != null) {
-        check.onComplete(ar -> {
-          if (ar.succeeded()) {
-            msg.reply(Buffer.buffer(), new DeliveryOptions().addHeader(Addresses.H_HEALTH_PROBE, Addresses.CHECKED_WITHOUT_AUDIO));
-          } else {
-            SpeechException failure = SpeechException.from(ar.cause());
-            msg.fail(failure.code().status(), failure.getMessage());
-          }
-        });
-        return;
-      }
-    }
-    // A bare request (health probe) is a reply of its own.
-    String reply = streaming ? body.getString("reply", body.getString("stream")) : UUID.randomUUID().toString();
-    String refused = admission.admit(reply);
-    if (refused != null) {
-      msg.fail(ErrorCode.PROVIDER_UNAVAILABLE.status(), "provider '" + name() + "' refused: " + refused
-          + "; try again shortly");
-      return;
-    }
-    if (streaming) {
-      msg.reply(new JsonObject().put("instance", instanceId).put("node", serving.nodeId()));
-      String stream = body.getString("stream");
-      StreamSender sender = new StreamSender(vertx.eventBus(), body.getString("receiver"), stream, streamWindow,
-          streamStallMs);
-      StreamedAudioOut out = new StreamedAudioOut(vertx.getOrCreateContext(), sender);
-      streams.put(stream, out);
-      run(sentence, reply, out).onComplete(ar -> {
-        streams.remove(stream);
-        if (ar.succeeded()) {
-          sender.send("end", null, true);
-        } else if (!sender.isBroken()) {
-          SpeechException failure = SpeechException.from(ar.cause());
-          sender.send("error", new JsonObject().put("code", failure.code().wire()).put("message", failure.getMessage()),
-              true);
-        }
-      });
-    } else {
-      Buffer collected = Buffer.buffer();
-      int sampleRate = sentence.sampleRate();
-      run(sentence, reply, pcm -> {
-        synchronized (collected) {
-          collected.appendBuffer(pcm);
-        }
-        return Future.succeededFuture();
-      }).onComplete(ar -> {
-        admission.done(reply); // a bare request is a whole reply: its slot is free at once
-        if (ar.succeeded()) {
-          msg.reply(collected, new DeliveryOptions().addHeader(Addresses.H_SAMPLE_RATE, Integer.toString(sampleRate)));
-        } else {
-          SpeechException failure = SpeechException.from(ar.cause());
-          msg.fail(failure.code().status(), failure.getMessage());
-        }
-      });
+    } else if (decision instanceof ProviderIntake.Run run && run.streamed() != null) {
+      stream(msg, run.sentence(), run.streamed());
+    } else if (decision instanceof ProviderIntake.Run run) {
+      answerWhole(msg, run.sentence(), run.reply());
+    } else if (decision instanceof ProviderIntake.Check check) {
+      answerChecked(msg, check.probe());
     }
   }
 
-  /** Runs one accepted request, measuring time to first audio and the outcome. */
+  /** Accepts at once, then sends the audio to the request's receiver as the engine writes it. */
+  private void stream(Message<Object> msg, TtsRequest sentence, ProviderMessage.Sentence request) {
+    ProviderMessage.Accepted accepted = new ProviderMessage.Accepted(instanceId, info.nodeId());
+    msg.reply(accepted.body(), BusProtocol.options(accepted));
+    StreamSender sender = new StreamSender(vertx.eventBus(), request.receiver(), request.stream(), streamWindow,
+        streamStallMs);
+    StreamedAudioOut out = new StreamedAudioOut(vertx.getOrCreateContext(), sender);
+    streams.add(request.stream(), out);
+    run(sentence, request.reply(), out).onComplete(ar -> {
+      streams.remove(request.stream());
+      if (ar.succeeded()) {
+        sender.send(new StreamMessage.SentenceEnd());
+      } else if (!sender.isBroken()) {
+        sender.send(StreamMessage.Failure.of(ar.cause()));
+      }
+    });
+  }
+
+  /** A probe: the whole sentence's PCM as the reply. */
+  private void answerWhole(Message<Object> msg, TtsRequest sentence, String reply) {
+    Buffer collected = Buffer.buffer();
+    run(sentence, reply, pcm -> {
+      synchronized (collected) {
+        collected.appendBuffer(pcm);
+      }
+      return Future.succeededFuture();
+    }).onComplete(ar -> {
+      admission.done(reply); // a probe is a whole reply: its slot is free at once
+      if (ar.succeeded()) {
+        ProviderMessage.ProbeAudio audio = new ProviderMessage.ProbeAudio(collected, sentence.sampleRate());
+        msg.reply(audio.body(), BusProtocol.options(audio));
+      } else {
+        fail(msg, ar.cause());
+      }
+    });
+  }
+
+  /** A probe answered by the provider's check: {@code checked-without-audio}, or the check's failure. */
+  private void answerChecked(Message<Object> msg, TtsRequest probe) {
+    probeCheck.apply(probe).onComplete(ar -> {
+      if (ar.succeeded()) {
+        ProviderMessage.ProbeChecked checked = new ProviderMessage.ProbeChecked();
+        msg.reply(checked.body(), BusProtocol.options(checked));
+      } else {
+        fail(msg, ar.cause());
+      }
+    });
+  }
+
+  private static void fail(Message<Object> msg, Throwable cause) {
+    SpeechException failure = SpeechException.from(cause);
+    msg.fail(failure.code().status(), failure.getMessage());
+  }
+
+  /** Runs one admitted request, measuring time to first audio and the outcome. */
   private Future<Void> run(TtsRequest sentence, String reply, AudioOut out) {
     long start = System.nanoTime();
     boolean[] first = {true};
@@ -291,7 +239,7 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
     }
     return done.andThen(ar -> {
       admission.release(reply);
-      reportFreedSlot();
+      reporter.slotFreed();
       // A consumer that went away (cancel) is not the engine's fault.
       boolean engineFailed = ar.failed() && !out.cancelled() && !(ar.cause() instanceof StreamedAudioOut.ConsumerGone);
       stats.finished(engineFailed);
@@ -317,54 +265,18 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
     if (serving == null || !breaker.tryProbe()) {
       return;
     }
+    TtsConfig tts = config.tts();
     TtsRequest probe = TtsRequest.parse(new JsonObject().put("text", CircuitBreaker.PROBE_TEXT), Integer.MAX_VALUE,
-        config().getJsonObject("tts").getInteger("sampleRate")).withProvider(name(), serving.defaultVoice());
-    long[] bytes = {0};
-    long[] lastAudioMs = {-1};
-    long startMs = System.currentTimeMillis();
-    Future<Void> done;
-    try {
-      done = synthesize(probe, pcm -> {
-        synchronized (bytes) {
-          bytes[0] += pcm.length();
-          lastAudioMs[0] = System.currentTimeMillis();
-        }
-        return Future.succeededFuture();
-      });
-    } catch (RuntimeException e) {
-      done = Future.failedFuture(e);
-    }
-    // The probe meets the pipeline's deadlines, or it proves nothing: first audio, then no long silence.
-    Promise<Void> judged = Promise.promise();
-    JsonObject tts = config().getJsonObject("tts");
-    long firstByteMs = tts.getLong("providerTimeoutMs");
-    long stallMs = tts.getLong("providerStallTimeoutMs");
-    long watch = vertx.setPeriodic(Math.max(10, Math.min(250, stallMs / 4)), id -> {
-      long now = System.currentTimeMillis();
-      synchronized (bytes) {
-        if (lastAudioMs[0] < 0 ? now - startMs > firstByteMs : now - lastAudioMs[0] > stallMs) {
-          judged.tryFail("the probe missed its " + (lastAudioMs[0] < 0 ? "first-byte" : "stall") + " deadline");
-        }
-      }
-    });
-    done.onComplete(ar -> {
-      if (ar.failed()) {
-        judged.tryFail(ar.cause());
-      } else if (bytes[0] == 0) {
-        judged.tryFail("the probe produced no audio");
-      } else {
-        judged.tryComplete();
-      }
-    });
-    judged.future().onComplete(ar -> {
-      vertx.cancelTimer(watch);
-      if (ar.succeeded()) {
-        breaker.success();
-        LOG.info("provider '{}' instance {}: probe succeeded, circuit breaker closed", name(), instanceId);
-      } else {
-        countFailure(String.valueOf(ar.cause().getMessage()));
-      }
-    });
+        tts.sampleRate()).withProvider(name(), serving.defaultVoice());
+    HalfOpenProbe.run(vertx, tts.providerTimeoutMs(), tts.providerStallTimeoutMs(), out -> synthesize(probe, out))
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            breaker.success();
+            LOG.info("provider '{}' instance {}: probe succeeded, circuit breaker closed", name(), instanceId);
+          } else {
+            countFailure(String.valueOf(ar.cause().getMessage()));
+          }
+        });
   }
 
   /**
@@ -377,14 +289,8 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
     return Drainable.onContext(context, () -> {
       ProviderLoad last = load();
       draining = true;
-      vertx.cancelTimer(announcer); // or a last announcement could re-add the entry after the withdrawal
-      vertx.cancelTimer(loadPublisher);
-      if (last != null) {
-        vertx.eventBus().publish(Addresses.PROVIDER_LOAD, last.leavingNow().toJson());
-      }
-      ProviderInfo announced = info;
-      return announced == null ? Future.succeededFuture()
-          : directory.withdraw(name(), announced.nodeId()).otherwiseEmpty();
+      reporter.leave(last);
+      return announcer.withdraw();
     });
   }
 
@@ -403,8 +309,8 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
       info = updated;
       serve(updated.available()).onComplete(v -> {
         if (!draining) {
-          directory.announce(updated);
-          publishLoad();
+          announcer.announce();
+          reporter.publish();
         }
       });
     }
@@ -421,7 +327,7 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
       return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
     }
     if (!available && !consumers.isEmpty()) {
-      List<MessageConsumer<JsonObject>> stopping = consumers;
+      List<MessageConsumer<Object>> stopping = consumers;
       consumers = List.of();
       return Future.all(stopping.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
     }

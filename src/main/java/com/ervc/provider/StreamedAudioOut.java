@@ -1,6 +1,7 @@
 package com.ervc.provider;
 
 import com.ervc.cluster.StreamSender;
+import com.ervc.protocol.StreamMessage;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -46,7 +47,7 @@ final class StreamedAudioOut implements AudioOut {
     Promise<Void> written = Promise.promise();
     context.runOnContext(v -> {
       Buffer whole = aligner.align(pcm);
-      Future<Void> sent = whole.length() == 0 ? Future.succeededFuture() : sender.send("audio", whole, false);
+      Future<Void> sent = whole.length() == 0 ? Future.succeededFuture() : sender.send(new StreamMessage.Audio(whole));
       sent.recover(failure -> Future.failedFuture(new ConsumerGone(failure))).onComplete(written);
     });
     return written.future();

@@ -1,7 +1,7 @@
 package com.ervc.security;
 
+import com.ervc.config.HttpConfig;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
 import java.util.List;
@@ -15,9 +15,9 @@ public final class AccessPolicy {
   private final List<String> allowedHosts;
   private final List<String> allowedOrigins;
 
-  public AccessPolicy(JsonObject http) {
-    this.allowedHosts = lower(http.getJsonArray("allowedHosts").stream().map(String::valueOf).toList());
-    this.allowedOrigins = lower(http.getJsonArray("corsOrigins").stream().map(String::valueOf).toList());
+  public AccessPolicy(HttpConfig http) {
+    this.allowedHosts = lower(http.allowedHosts());
+    this.allowedOrigins = lower(http.corsOrigins());
   }
 
   private static List<String> lower(List<String> values) {

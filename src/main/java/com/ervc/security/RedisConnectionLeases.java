@@ -1,25 +1,21 @@
 package com.ervc.security;
 
+import com.ervc.redis.SharedRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Cluster-wide connection leases: a sorted set per user in Redis whose members are connection ids scored by
  * lease expiry. Gateways renew the leases of their open connections every {@link #RENEW_MS}, so a gateway that
- * dies frees its users' slots within {@link #LEASE_MS}. While Redis cannot answer, the local leases decide.
+ * dies frees its users' slots within {@link #LEASE_MS}. While Redis cannot answer (see {@link SharedRedis}), the
+ * local leases decide.
  */
 public final class RedisConnectionLeases implements ConnectionLeases {
-  private static final Logger LOG = LoggerFactory.getLogger(RedisConnectionLeases.class);
   static final long LEASE_MS = 60_000;
   static final long RENEW_MS = 20_000;
   private static final String PREFIX = "ervc:conn:";
@@ -40,19 +36,16 @@ public final class RedisConnectionLeases implements ConnectionLeases {
       return 1
       """;
 
-  private final Redis redis;
+  private final SharedRedis redis;
   private final LocalConnectionLeases local;
-  private final long timeoutMs;
   private final Map<String, String> held = new ConcurrentHashMap<>();
   private final long renewTimer;
   private final Vertx vertx;
 
-  public RedisConnectionLeases(Vertx vertx, String url, long timeoutMs, LocalConnectionLeases local) {
+  public RedisConnectionLeases(Vertx vertx, SharedRedis redis, LocalConnectionLeases local) {
     this.vertx = vertx;
-    this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(url).setMaxPoolSize(4)
-        .setMaxPoolWaiting(512));
+    this.redis = redis;
     this.local = local;
-    this.timeoutMs = timeoutMs;
     this.renewTimer = vertx.setPeriodic(RENEW_MS, id -> renewAll());
   }
 
@@ -60,7 +53,7 @@ public final class RedisConnectionLeases implements ConnectionLeases {
   public Future<Boolean> acquire(String user, String connection, int max) {
     Request script = Request.cmd(Command.EVAL).arg(ACQUIRE).arg(1).arg(PREFIX + user).arg(connection).arg(max)
         .arg(LEASE_MS);
-    return redis.send(script).timeout(timeoutMs, TimeUnit.MILLISECONDS)
+    return redis.send(script)
         .map(response -> {
           boolean taken = response.toInteger() == 1;
           if (taken) {
@@ -68,31 +61,26 @@ public final class RedisConnectionLeases implements ConnectionLeases {
           }
           return taken;
         })
-        .recover(failure -> {
-          LOG.debug("connection leases fall back to this node: {}", failure.getMessage());
-          return local.acquire(user, connection, max).onSuccess(taken -> {
-            if (taken) {
-              held.put(connection, user);
-            }
-          });
-        });
+        .recover(failure -> local.acquire(user, connection, max).onSuccess(taken -> {
+          if (taken) {
+            held.put(connection, user);
+          }
+        }));
   }
 
   @Override
   public void release(String user, String connection) {
     held.remove(connection);
     local.release(user, connection);
-    redis.send(Request.cmd(Command.ZREM).arg(PREFIX + user).arg(connection))
-        .timeout(timeoutMs, TimeUnit.MILLISECONDS);
+    redis.send(Request.cmd(Command.ZREM).arg(PREFIX + user).arg(connection));
   }
 
   private void renewAll() {
     held.forEach((connection, user) -> redis.send(Request.cmd(Command.EVAL).arg(RENEW).arg(1).arg(PREFIX + user)
-        .arg(connection).arg(LEASE_MS)).timeout(timeoutMs, TimeUnit.MILLISECONDS));
+        .arg(connection).arg(LEASE_MS)));
   }
 
-  public Future<Void> close() {
+  public void close() {
     vertx.cancelTimer(renewTimer);
-    return redis.close();
   }
 }

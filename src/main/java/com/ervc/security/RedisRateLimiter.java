@@ -1,23 +1,17 @@
 package com.ervc.security;
 
+import com.ervc.redis.SharedRedis;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * Cluster-wide token buckets in Redis: one atomic Lua script per request (refill by Redis' own clock, then take),
- * so every gateway node enforces the same limit. When Redis cannot answer, the same rules run in a
- * {@link LocalRateLimiter} on this node (logged once), and Redis is used again as soon as it answers.
+ * so every gateway node enforces the same limit. While Redis cannot answer ({@link SharedRedis} logs it once and
+ * fails commands at once), the same rules run in a {@link LocalRateLimiter} on this node, and Redis is used again
+ * as soon as it is back.
  */
 public final class RedisRateLimiter implements RateLimiter {
-  private static final Logger LOG = LoggerFactory.getLogger(RedisRateLimiter.class);
   private static final String PREFIX = "ervc:rl:";
   static final String TOKEN_BUCKET = """
       local capacity = tonumber(ARGV[1])
@@ -36,49 +30,20 @@ public final class RedisRateLimiter implements RateLimiter {
       return wait
       """;
 
-  private final Redis redis;
+  private final SharedRedis redis;
   private final LocalRateLimiter fallback;
-  private final long timeoutMs;
-  private static final long RETRY_MS = 5_000;
-  private boolean redisUp = true;
-  private long retryAtMs;
 
-  public RedisRateLimiter(Vertx vertx, String url, long timeoutMs, LocalRateLimiter fallback) {
-    this.redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(url).setMaxPoolSize(8)
-        .setMaxPoolWaiting(512));
+  public RedisRateLimiter(SharedRedis redis, LocalRateLimiter fallback) {
+    this.redis = redis;
     this.fallback = fallback;
-    this.timeoutMs = timeoutMs;
   }
 
   @Override
   public Future<Long> acquire(String key, long capacity, long windowMs, long cost) {
-    if (!redisUp && System.currentTimeMillis() < retryAtMs) {
-      // While Redis is down, only one request per RETRY_MS probes it; the rest go local without waiting.
-      return fallback.acquire(key, capacity, windowMs, cost);
-    }
     double perMs = (double) capacity / windowMs;
     Request eval = Request.cmd(Command.EVAL).arg(TOKEN_BUCKET).arg(1).arg(PREFIX + key)
         .arg(capacity).arg(Double.toString(perMs)).arg(cost);
-    return redis.send(eval).timeout(timeoutMs, TimeUnit.MILLISECONDS)
-        .map(response -> {
-          if (!redisUp) {
-            redisUp = true;
-            LOG.info("rate limits are cluster-wide again (Redis reachable)");
-          }
-          return response.toLong();
-        })
-        .recover(failure -> {
-          retryAtMs = System.currentTimeMillis() + RETRY_MS;
-          if (redisUp) {
-            redisUp = false;
-            LOG.warn("Redis unreachable for rate limits ({}); enforcing them per node until it is back",
-                failure.getMessage());
-          }
-          return fallback.acquire(key, capacity, windowMs, cost);
-        });
-  }
-
-  public Future<Void> close() {
-    return redis.close();
+    return redis.send(eval).map(response -> response.toLong())
+        .recover(failure -> fallback.acquire(key, capacity, windowMs, cost));
   }
 }

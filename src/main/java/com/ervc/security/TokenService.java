@@ -1,5 +1,6 @@
 package com.ervc.security;
 
+import com.ervc.config.AuthConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -28,9 +29,9 @@ public final class TokenService {
   private final JWTAuth jwt;
   private final boolean dev;
   private final long devTtlSeconds;
-  private final JsonObject auth;
+  private final AuthConfig auth;
 
-  private TokenService(JWTAuth jwt, boolean dev, long devTtlSeconds, JsonObject auth) {
+  private TokenService(JWTAuth jwt, boolean dev, long devTtlSeconds, AuthConfig auth) {
     this.jwt = jwt;
     this.dev = dev;
     this.devTtlSeconds = devTtlSeconds;
@@ -38,26 +39,26 @@ public final class TokenService {
   }
 
   /** Builds the verifier from the {@code auth} settings (already validated by ConfigLoader). */
-  public static TokenService create(Vertx vertx, JsonObject auth) {
-    boolean dev = "dev".equals(auth.getString("mode"));
-    String algorithm = dev ? "HS256" : auth.getString("jwtAlgorithm");
+  public static TokenService create(Vertx vertx, AuthConfig auth) {
+    boolean dev = auth.devMode();
+    String algorithm = dev ? "HS256" : auth.jwtAlgorithm();
     PubSecKeyOptions key = new PubSecKeyOptions().setAlgorithm(algorithm);
     if ("HS256".equals(algorithm)) {
       // Dev mode without a configured secret uses a random one: its tokens are valid on this node only.
-      String secret = auth.getString("jwtSecret");
+      String secret = auth.jwtSecret();
       key.setBuffer(secret != null ? secret : randomSecret());
     } else {
-      key.setBuffer(auth.getString("jwtPublicKey"));
+      key.setBuffer(auth.jwtPublicKey());
     }
-    JWTOptions checks = new JWTOptions().setLeeway(auth.getInteger("leewaySeconds")).setIgnoreExpiration(false);
-    if (auth.getString("issuer") != null) {
-      checks.setIssuer(auth.getString("issuer"));
+    JWTOptions checks = new JWTOptions().setLeeway(auth.leewaySeconds()).setIgnoreExpiration(false);
+    if (auth.issuer() != null) {
+      checks.setIssuer(auth.issuer());
     }
-    if (auth.getString("audience") != null) {
-      checks.addAudience(auth.getString("audience"));
+    if (auth.audience() != null) {
+      checks.addAudience(auth.audience());
     }
     JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(key).setJWTOptions(checks));
-    return new TokenService(jwt, dev, auth.getInteger("devTokenTtlSeconds"), auth);
+    return new TokenService(jwt, dev, auth.devTokenTtlSeconds(), auth);
   }
 
   private static String randomSecret() {
@@ -138,11 +139,11 @@ public final class TokenService {
   /** Signs a token with this node's HS256 key (dev mode; tests). */
   public String mint(String subject, String type, long ttlSeconds) {
     JWTOptions options = new JWTOptions().setExpiresInSeconds((int) ttlSeconds);
-    if (auth.getString("issuer") != null) {
-      options.setIssuer(auth.getString("issuer"));
+    if (auth.issuer() != null) {
+      options.setIssuer(auth.issuer());
     }
-    if (auth.getString("audience") != null) {
-      options.addAudience(auth.getString("audience"));
+    if (auth.audience() != null) {
+      options.addAudience(auth.audience());
     }
     return jwt.generateToken(new JsonObject().put("sub", subject).put("service", SERVICE).put("type", type)
         .put("roles", new JsonArray()), options);

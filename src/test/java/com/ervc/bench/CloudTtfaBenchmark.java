@@ -1,12 +1,13 @@
 package com.ervc.bench;
 
-import com.ervc.cluster.Node;
+import com.ervc.config.ServiceConfig;
 import com.ervc.metrics.ServiceMetrics;
-import com.ervc.provider.Emotion;
+import com.ervc.node.Node;
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.ProviderHarness;
 import com.ervc.provider.ProviderVerticle;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.TtsRequest;
 import com.ervc.provider.azure.AzureVerticle;
 import com.ervc.provider.azure.FakeAzureSpeechServer;
 import com.ervc.provider.cloud.FakeCloudServer;
@@ -27,7 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Time to first audio through each cloud provider, against its fake (which streams a sentence in 5 chunks 40 ms
@@ -61,7 +62,7 @@ public final class CloudTtfaBenchmark {
     env.put("OPENAI_BASE_URL", servers.get("openai").url() + "/v1");
     env.put("OPENAI_API_KEY", KEY);
     env.put("HEALTH_PROBE_INTERVAL_SECONDS", "3600");
-    Map<String, Function<ServiceMetrics, ProviderVerticle>> factories = Map.of(
+    Map<String, BiFunction<ServiceMetrics, ServiceConfig, ProviderVerticle>> factories = Map.of(
         "elevenlabs", ElevenLabsVerticle::new, "azure", AzureVerticle::new, "openai", OpenAiVerticle::new);
     Map<String, String> voices = Map.of("elevenlabs", FakeElevenLabsServer.VOICE, "azure", "en-US-JennyNeural",
         "openai", "coral");

@@ -1,8 +1,13 @@
 package com.ervc.bench;
 
-import com.ervc.cluster.Addresses;
-import com.ervc.cluster.Node;
-import com.ervc.provider.TtsRequest;
+import com.ervc.node.Node;
+import com.ervc.protocol.Addresses;
+import com.ervc.protocol.BusProtocol;
+import com.ervc.protocol.LoadRequest;
+import com.ervc.protocol.PipelineStart;
+import com.ervc.protocol.ProviderMessage;
+import com.ervc.protocol.TtsRequest;
+import com.ervc.testing.Await;
 import com.ervc.testing.TestNodes;
 import com.ervc.testing.ToneProvider;
 import io.vertx.core.Future;
@@ -13,6 +18,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -144,13 +150,15 @@ public final class RoutingBenchmark {
     return String.format(Locale.ROOT, "Routing benchmark sentence %08d.", n);
   }
 
-  private static JsonObject request(String text) {
-    return TtsRequest.parse(new JsonObject().put("text", text).put("provider", ToneProvider.NAME), 5000, 24000).toJson();
+  private static TtsRequest request(String text) {
+    return TtsRequest.parse(new JsonObject().put("text", text).put("provider", ToneProvider.NAME), 5000, 24000);
   }
 
   private Future<Double> direct(String address, String text) {
     long start = System.nanoTime();
-    return bus.<Buffer>request(address, request(text), new DeliveryOptions().setSendTimeout(30_000))
+    ProviderMessage.Probe probe = new ProviderMessage.Probe(request(text));
+    return bus.<Buffer>request(address, probe.body(),
+            BusProtocol.stamp(new DeliveryOptions().setSendTimeout(30_000), probe))
         .map(reply -> {
           if (reply.body().length() != ToneProvider.expected(text).length()) {
             throw new IllegalStateException("direct reply has " + reply.body().length() + " bytes");
@@ -164,8 +172,9 @@ public final class RoutingBenchmark {
     Promise<Routed> done = Promise.promise();
     open.put(stream, done);
     progress.put(stream, new long[] {System.nanoTime(), -1, 0, 0});
-    JsonObject body = new JsonObject().put("stream", stream).put("sink", sink).put("request", request(text));
-    bus.request(Addresses.PIPELINE_SYNTHESIZE, body, new DeliveryOptions().setSendTimeout(30_000))
+    PipelineStart start = new PipelineStart(stream, sink, request(text));
+    bus.request(Addresses.PIPELINE_SYNTHESIZE, start.body(),
+            BusProtocol.stamp(new DeliveryOptions().setSendTimeout(30_000), start))
         .onFailure(failure -> finish(stream, failure));
     return done.future();
   }
@@ -178,7 +187,7 @@ public final class RoutingBenchmark {
     if (p == null) {
       return;
     }
-    switch (String.valueOf(msg.headers().get(Addresses.H_TYPE))) {
+    switch (String.valueOf(msg.headers().get(BusProtocol.H_TYPE))) {
       case "audio" -> {
         if (p[1] < 0) {
           p[1] = System.nanoTime();
@@ -251,16 +260,18 @@ public final class RoutingBenchmark {
       }
     });
     consumer.completion().await(10, TimeUnit.SECONDS);
-    long deadline = System.currentTimeMillis() + 30_000;
-    for (int poll = 0; seen.size() < expected && System.currentTimeMillis() < deadline; poll++) {
-      if (poll % 20 == 0) {
-        bus.publish(Addresses.PROVIDER_LOAD_REQUEST, null); // new members may have missed the first call
-      }
-      Thread.sleep(50);
-    }
-    consumer.unregister().await(10, TimeUnit.SECONDS);
-    if (seen.size() < expected) {
-      throw new IllegalStateException("only " + seen.size() + " of " + expected + " tone instances reported");
+    AtomicInteger polls = new AtomicInteger();
+    try {
+      Await.until(() -> "all " + expected + " tone instances report; " + seen.size() + " did", Duration.ofSeconds(30),
+          () -> {
+            if (polls.getAndIncrement() % 10 == 0) {
+              // new members may have missed the first call
+              bus.publish(Addresses.PROVIDER_LOAD_REQUEST, null, BusProtocol.options(new LoadRequest()));
+            }
+            return seen.size() >= expected;
+          });
+    } finally {
+      consumer.unregister().await(10, TimeUnit.SECONDS);
     }
     return new ArrayList<>(seen).stream().sorted().toList();
   }

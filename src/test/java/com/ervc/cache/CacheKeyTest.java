@@ -1,12 +1,12 @@
 package com.ervc.cache;
 
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.TtsRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import com.ervc.provider.Emotion;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.TtsRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;

@@ -2,12 +2,12 @@ package com.ervc.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,21 +38,111 @@ class ConfigLoaderTest {
     return Files.writeString(dir.resolve("config.json"), json);
   }
 
-  @Test
-  void defaultsLoadAndValidateUnchanged() {
-    JsonObject config = ConfigLoader.load(null, Map.of());
+  /** The value a consumer reads for {@code path}: {@code http.port} is {@code config.http().port()}. */
+  static Object typed(ServiceConfig config, String path) {
+    Object value = config;
+    for (String part : path.split("\\.")) {
+      try {
+        value = value.getClass().getMethod(part).invoke(value);
+      } catch (ReflectiveOperationException e) {
+        throw new AssertionError("no accessor for '" + part + "' of " + path + " on " + value.getClass(), e);
+      }
+    }
+    return value;
+  }
 
-    // The shipped defaults must already be valid and normalised: validation changes nothing but resolving
-    // AUTH_MODE=auto, which on the default loopback bind address means dev.
-    JsonObject expected = ConfigLoader.defaults();
-    expected.getJsonObject("auth").put("mode", "dev");
-    assertEquals(expected, config);
-    assertEquals(8000, ConfigLoader.get(config, "http.port"));
-    assertEquals("balanced", ConfigLoader.get(config, "tts.qualityTier"));
-    assertEquals(true, ConfigLoader.get(config, "tts.enableEmotions"));
-    assertEquals(new JsonArray(List.of("gateway", "pipeline", "cache", "providers")),
-        ConfigLoader.get(config, "node.roles"));
-    assertNull(ConfigLoader.get(config, "cache.redisUrl"));
+  /** Compares a declared default with what the record holds: whole numbers of any width, lists of any kind. */
+  private static Object comparable(Object value) {
+    return value instanceof Number n ? (Object) n.longValue()
+        : value instanceof List<?> items ? List.copyOf(items) : value;
+  }
+
+  @Test
+  void defaultsAreValidAndNormalised() {
+    // Validation of each key changes nothing in the embedded defaults.
+    assertEquals(ConfigLoader.defaults(), ConfigLoader.tree(null, Map.of()));
+  }
+
+  @Test
+  void everySectionRecordHoldsItsKeysDefault() {
+    ServiceConfig config = ConfigLoader.load(null, Map.of());
+
+    for (Setting setting : Settings.ALL) {
+      if (setting.path().equals("auth.mode")) {
+        // AUTH_MODE=auto is resolved: dev on the default loopback bind address.
+        assertEquals("dev", config.auth().mode());
+        continue;
+      }
+      assertEquals(comparable(setting.defaultValue()), comparable(typed(config, setting.path())), setting.path());
+    }
+    assertNull(config.node().id(), "a loaded configuration has no cluster node id yet");
+    assertEquals(64L * 1024 * 1024, config.cache().maxBytes());
+    assertEquals(List.of("gateway", "pipeline", "cache", "providers"), config.node().roles());
+    assertFalse(config.metrics().separatePort());
+    assertTrue(config.auth().devMode());
+  }
+
+  /** A valid value for each pattern a string setting may have, different from every default. */
+  private static final Map<String, String> PATTERN_SAMPLES = Map.of(
+      Settings.HOST, "127.0.0.7", // loopback, so that HTTP_HOST keeps dev mode
+      Settings.BASE_URL, "https://proxy.example.test/v1",
+      Settings.WS_URL, "ws://proxy.example.test/v1/realtime",
+      Settings.TOKEN, "0123456789abcdef-token",
+      Settings.DIRECTORY, "elsewhere/dir",
+      "[A-Za-z0-9._\\-]{1,63}", "node-7",
+      "[A-Za-z0-9._\\-]{1,64}", "cluster-7",
+      "(redis|rediss|unix)://.+", "redis://cache.example.test:6379/1",
+      "[a-z0-9]+", "westeurope");
+
+  /** For each setting: a raw environment value other than its default that every check accepts. */
+  static Stream<Arguments> oneEnvValuePerSetting() {
+    return Settings.ALL.stream().map(setting -> {
+      String raw = switch (setting.type()) {
+        case INT -> setting.defaultValue() == null ? String.valueOf(setting.min())
+            : String.valueOf((Integer) setting.defaultValue() + 1);
+        case BOOL -> String.valueOf(!(Boolean) setting.defaultValue());
+        case STRING -> !setting.allowed().isEmpty()
+            ? setting.allowed().stream().filter(v -> !v.equals(setting.defaultValue())).findFirst().orElseThrow()
+            : setting.pattern() != null ? PATTERN_SAMPLES.get(setting.pattern().pattern())
+            // Free text, long enough for the 32-byte minimum of auth.jwtSecret.
+            : "free text of at least thirty-two bytes";
+        case STRING_LIST -> setting.path().equals("node.roles") ? "cache" : "10.0.0.0/8";
+      };
+      return arguments(setting.env(), raw, setting);
+    });
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @MethodSource("oneEnvValuePerSetting")
+  void everyEnvironmentVariableReachesItsSectionRecord(String env, String raw, Setting setting) {
+    assertTrue(setting.pattern() == null || setting.pattern().matcher(raw).matches(), "sample for " + setting.path());
+
+    ServiceConfig config = ConfigLoader.load(null, Map.of(env, raw));
+
+    Object expected = switch (setting.type()) {
+      case INT -> Long.parseLong(raw);
+      case BOOL -> Boolean.parseBoolean(raw);
+      case STRING -> raw;
+      case STRING_LIST -> List.of(raw);
+    };
+    assertEquals(expected, comparable(typed(config, setting.path())));
+    assertNotEquals(comparable(setting.defaultValue()), expected, "the sample must differ from the default");
+  }
+
+  @Test
+  void everySettingIsUniqueAndDescribedOnOneLine() {
+    List<String> paths = Settings.ALL.stream().map(Setting::path).toList();
+    List<String> envNames = Settings.ALL.stream().map(Setting::env).toList();
+    assertEquals(paths.size(), new HashSet<>(paths).size(), "duplicate paths in Settings.ALL");
+    assertEquals(envNames.size(), new HashSet<>(envNames).size(), "duplicate env names in Settings.ALL");
+    for (Setting setting : Settings.ALL) {
+      assertTrue(setting.description() != null && !setting.description().isBlank(),
+          setting.path() + " has no description");
+      for (String text : new String[] {setting.description(), setting.allowedText()}) {
+        // Reference table cells: one line each, and a bare '|' would split the cell.
+        assertTrue(text == null || !text.contains("\n") && !text.replace("\\|", "").contains("|"), setting.path());
+      }
+    }
   }
 
   static Stream<Arguments> envOverrides() {
@@ -67,9 +158,12 @@ class ConfigLoaderTest {
         arguments("ENABLE_EMOTIONS", "OFF", "tts.enableEmotions", false),
         arguments("ENABLE_CLONING", "yes", "tts.enableCloning", true),
         arguments("ENABLE_CLONING", "1", "tts.enableCloning", true),
-        arguments("CORS_ORIGINS", "a, b", "http.corsOrigins", new JsonArray(List.of("a", "b"))),
-        arguments("CORS_ORIGINS", " a,, b ,", "http.corsOrigins", new JsonArray(List.of("a", "b"))),
-        arguments("NODE_ROLES", "gateway,cache", "node.roles", new JsonArray(List.of("gateway", "cache"))),
+        arguments("CORS_ORIGINS", "a, b", "http.corsOrigins", List.of("a", "b")),
+        arguments("CORS_ORIGINS", " a,, b ,", "http.corsOrigins", List.of("a", "b")),
+        arguments("NODE_ROLES", "gateway,cache", "node.roles", List.of("gateway", "cache")),
+        arguments("AZURE_AUTH", "TOKEN", "providers.azure.auth", "token"),
+        arguments("TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8", "limits.trustedProxies",
+            List.of("10.0.0.0/8", "fd00::/8")),
         arguments("REDIS_URL", "redis://cache:6379/0", "cache.redisUrl", "redis://cache:6379/0"),
         arguments("CLUSTER_PUBLIC_HOST", "10.0.0.7", "cluster.publicHost", "10.0.0.7"));
   }
@@ -77,9 +171,9 @@ class ConfigLoaderTest {
   @ParameterizedTest(name = "{0}={1}")
   @MethodSource("envOverrides")
   void environmentOverridesDefault(String env, String raw, String path, Object expected) {
-    JsonObject config = ConfigLoader.load(null, Map.of(env, raw));
+    ServiceConfig config = ConfigLoader.load(null, Map.of(env, raw));
 
-    assertEquals(expected, ConfigLoader.get(config, path));
+    assertEquals(expected, typed(config, path));
   }
 
   @Test
@@ -89,26 +183,25 @@ class ConfigLoaderTest {
          "tts": {"qualityTier": "HIGH"},
          "providers": {"espeak": {"workers": 4}}}""");
 
-    JsonObject config = ConfigLoader.load(file, Map.of());
+    ServiceConfig config = ConfigLoader.load(file, Map.of());
 
-    assertEquals(9001, ConfigLoader.get(config, "http.port"));
-    assertEquals("high", ConfigLoader.get(config, "tts.qualityTier"));
-    assertEquals(4, ConfigLoader.get(config, "providers.espeak.workers"));
-    assertEquals("127.0.0.1", ConfigLoader.get(config, "http.host"));
-    assertEquals("espeak-ng", ConfigLoader.get(config, "providers.espeak.binary"));
-    assertEquals(64, ConfigLoader.get(config, "providers.espeak.maxQueue"));
+    assertEquals(9001, config.http().port());
+    assertEquals("high", config.tts().qualityTier());
+    assertEquals(4, config.providers().espeak().workers());
+    assertEquals("127.0.0.1", config.http().host());
+    assertEquals("espeak-ng", config.providers().espeak().binary());
+    assertEquals(64, config.providers().espeak().maxQueue());
   }
 
   @Test
   void environmentBeatsFile() throws IOException {
     Path file = writeConfig("{\"http\": {\"port\": 9001}, \"cache\": {\"redisUrl\": \"redis://a:6379\"}}");
 
-    JsonObject config = ConfigLoader.load(file, Map.of("HTTP_PORT", "9002", "REDIS_URL", ""));
+    ServiceConfig config = ConfigLoader.load(file, Map.of("HTTP_PORT", "9002", "REDIS_URL", ""));
 
-    assertEquals(9002, ConfigLoader.get(config, "http.port"));
+    assertEquals(9002, config.http().port());
     // An empty value for a nullable key clears what the file set.
-    assertTrue(config.getJsonObject("cache").containsKey("redisUrl"));
-    assertNull(ConfigLoader.get(config, "cache.redisUrl"));
+    assertNull(config.cache().redisUrl());
   }
 
   static Stream<Arguments> invalidConfigs() {
@@ -190,7 +283,7 @@ class ConfigLoaderTest {
     List<Arguments> cases = new ArrayList<>();
     for (Setting setting : Settings.ALL) {
       String bad = switch (setting.type()) {
-        case INT, DOUBLE -> "twelve";
+        case INT -> "twelve";
         case BOOL -> "perhaps";
         // The directory patterns only refuse blank paths; every other pattern refuses this free text.
         case STRING -> setting.path().equals("http.webroot") || setting.path().equals("providers.onnx.modelDir") ? " "
@@ -198,7 +291,7 @@ class ConfigLoaderTest {
         case STRING_LIST -> setting.path().equals("node.roles") ? "gateway,nobody" : null;
       };
       if (bad != null) {
-        cases.add(arguments(setting.env(), setting.path(), bad));
+        cases.add(arguments(setting.env(), setting.path(), bad, setting.credential()));
       }
     }
     return cases.stream();
@@ -206,13 +299,13 @@ class ConfigLoaderTest {
 
   @ParameterizedTest(name = "{0}={2}")
   @MethodSource("rejectableSettings")
-  void everyEnvErrorIsOneLineNamingKeyAndValue(String env, String path, String bad) {
+  void everyEnvErrorIsOneLineNamingKeyAndValue(String env, String path, String bad, boolean credential) {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of(env, bad)));
 
     String message = e.getMessage();
     assertFalse(message.contains("\n") || message.contains("\r"), message);
     assertTrue(message.startsWith("config: " + env + " (" + path + ") = "), message);
-    if (Setting.SECRETS.contains(path)) {
+    if (credential) {
       // Credentials are never echoed, not even invalid ones.
       assertTrue(message.contains("= '***'") && !message.contains(bad), message);
       return;
@@ -221,19 +314,6 @@ class ConfigLoaderTest {
     for (String part : bad.split(",")) {
       assertTrue(message.contains(part), message);
     }
-  }
-
-  @Test
-  void settingsTableCoversEveryDefaultKeyExactlyOnce() {
-    Set<String> defaultKeys = new TreeSet<>();
-    collectLeaves(ConfigLoader.defaults(), "", defaultKeys);
-    List<String> settingPaths = Settings.ALL.stream().map(Setting::path).toList();
-    List<String> envNames = Settings.ALL.stream().map(Setting::env).toList();
-
-    // Both directions: a key without a setting is never validated; a setting without a key is never set.
-    assertEquals(defaultKeys, new TreeSet<>(settingPaths));
-    assertEquals(settingPaths.size(), new HashSet<>(settingPaths).size(), "duplicate paths in Settings.ALL");
-    assertEquals(envNames.size(), new HashSet<>(envNames).size(), "duplicate env names in Settings.ALL");
   }
 
   private static void collectLeaves(JsonObject node, String prefix, Set<String> out) {
@@ -249,18 +329,77 @@ class ConfigLoaderTest {
 
   @Test
   void authModeAutoIsDevOnLoopbackAndJwtElsewhereWhichNeedsAStrongKey() {
-    assertEquals("dev", ConfigLoader.load(null, Map.of("HTTP_HOST", "127.0.0.2")).getJsonObject("auth").getString("mode"));
+    assertEquals("dev", ConfigLoader.load(null, Map.of("HTTP_HOST", "127.0.0.2")).auth().mode());
     ConfigException noKey = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("HTTP_HOST", "0.0.0.0")));
     assertEquals("config: AUTH_MODE=jwt (bind address 0.0.0.0) needs JWT_SECRET (at least 32 bytes) for JWT_ALGORITHM=HS256",
         noKey.getMessage());
     ConfigException weak = assertThrows(ConfigException.class,
         () -> ConfigLoader.load(null, Map.of("HTTP_HOST", "0.0.0.0", "JWT_SECRET", "short")));
     assertEquals("config: JWT_SECRET (auth.jwtSecret) is too short; expected at least 32 bytes", weak.getMessage());
-    JsonObject ok = ConfigLoader.load(null, Map.of("HTTP_HOST", "0.0.0.0", "JWT_SECRET", "x".repeat(32)));
-    assertEquals("jwt", ok.getJsonObject("auth").getString("mode"));
+    ServiceConfig ok = ConfigLoader.load(null, Map.of("HTTP_HOST", "0.0.0.0", "JWT_SECRET", "x".repeat(32)));
+    assertEquals("jwt", ok.auth().mode());
+    assertFalse(ok.auth().devMode());
     ConfigException rsa = assertThrows(ConfigException.class,
         () -> ConfigLoader.load(null, Map.of("AUTH_MODE", "jwt", "JWT_ALGORITHM", "RS256")));
     assertEquals("config: AUTH_MODE=jwt needs JWT_PUBLIC_KEY for JWT_ALGORITHM=RS256", rsa.getMessage());
+  }
+
+  @Test
+  void everyCredentialIsMarked() {
+    Set<String> secrets = Settings.ALL.stream().filter(Setting::credential).map(Setting::path)
+        .collect(Collectors.toCollection(TreeSet::new));
+
+    assertEquals(new TreeSet<>(List.of("admin.token", "auth.jwtSecret", "cache.redisUrl", "metrics.token",
+        "providers.azure.key", "providers.elevenlabs.apiKey", "providers.openai.apiKey")), secrets);
+  }
+
+  @Test
+  void providerCapacityIsEspeaksOwnMaxLoadElseTheSharedOne() {
+    ServiceConfig config = ConfigLoader.load(null, Map.of("ESPEAK_MAX_LOAD", "7", "MAX_LOAD_PER_PROVIDER", "40"));
+
+    assertEquals(7, config.providerCapacity("espeak"));
+    assertEquals(40, config.providerCapacity("onnx"));
+    assertEquals(40, config.providerCapacity("elevenlabs"));
+    assertEquals(100, ConfigLoader.load(null, Map.of()).providerCapacity("espeak"));
+  }
+
+  @Test
+  void joinedFillsInTheNodeIdentityAndKeepsEverythingElse() {
+    ServiceConfig loaded = ConfigLoader.load(null, Map.of("NODE_ROLES", "cache", "SHUTDOWN_DRAIN_SECONDS", "9"));
+
+    ServiceConfig joined = loaded.joined("node-id-1", "cache-a");
+
+    assertEquals(new NodeConfig("node-id-1", "cache-a", List.of("cache"), 9), joined.node());
+    assertEquals(new ServiceConfig(joined.node(), loaded.cluster(), loaded.http(), loaded.tts(), loaded.cache(),
+        loaded.limits(), loaded.auth(), loaded.providers(), loaded.metrics(), loaded.admin(), loaded.health(),
+        loaded.logging()), joined);
+  }
+
+  @Test
+  void aSectionBuiltInCodeChecksItsRulesLikeTheLoader() {
+    ConfigException roles = assertThrows(ConfigException.class,
+        () -> new NodeConfig(null, null, List.of("gateway", "nobody"), 5));
+    assertEquals("config: NODE_ROLES (node.roles) = [\"gateway\",\"nobody\"] is not allowed; "
+        + "expected a comma-separated subset of gateway,pipeline,cache,providers,gpu", roles.getMessage());
+    ConfigException proxies = assertThrows(ConfigException.class,
+        () -> new LimitsConfig(1, 1, 1, 1, 1, List.of("proxy.local")));
+    assertEquals("config: TRUSTED_PROXIES (limits.trustedProxies) = [\"proxy.local\"] is not allowed;"
+        + " expected IP addresses or CIDR ranges such as 10.0.0.0/8", proxies.getMessage());
+    ServiceConfig defaults = ConfigLoader.load(null, Map.of());
+    ConfigException ports = assertThrows(ConfigException.class, () -> new ServiceConfig(defaults.node(),
+        defaults.cluster(), defaults.http(), defaults.tts(), defaults.cache(), defaults.limits(), defaults.auth(),
+        defaults.providers(), new MetricsConfig(true, defaults.http().port(), null), defaults.admin(),
+        defaults.health(), defaults.logging()));
+    assertEquals("config: METRICS_PORT (metrics.port) = '8000' is not allowed; expected a port other than HTTP_PORT"
+        + " (8000)", ports.getMessage());
+  }
+
+  @Test
+  void aMetricsPortOfZeroMayEqualARandomHttpPort() {
+    ServiceConfig config = ConfigLoader.load(null, Map.of("HTTP_PORT", "0", "METRICS_PORT", "0"));
+
+    assertTrue(config.metrics().separatePort());
+    assertEquals(0, config.metrics().port());
   }
 
   @Test

@@ -1,13 +1,14 @@
 package com.ervc.deploy;
 
+import com.ervc.cluster.ClusterBootstrap;
+import com.ervc.config.ClusterConfig;
+import com.ervc.config.ConfigLoader;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.ervc.cluster.ClusterBootstrap;
-import com.ervc.config.ConfigLoader;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MultiMapConfig;
@@ -15,8 +16,6 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.XmlConfigBuilder;
 import com.hazelcast.config.properties.PropertyDefinition;
 import com.hazelcast.kubernetes.KubernetesProperties;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -45,9 +44,13 @@ class ClusterConfigTest {
   private static final String SERVICE_DNS = "ervc-hazelcast.voice.svc.cluster.local";
 
   /** The cluster section of the default configuration with {@code configFile} (and members) replaced. */
-  private static JsonObject cluster(String file, String... members) {
-    return ConfigLoader.defaults().getJsonObject("cluster").copy().put("configFile", file)
-        .put("members", new JsonArray(List.of((Object[]) members)));
+  private static ClusterConfig cluster(String file, String... members) {
+    return ConfigLoader.load(null, Map.of("CLUSTER_CONFIG", file, "CLUSTER_MEMBERS", String.join(",", members)))
+        .cluster();
+  }
+
+  private static ClusterConfig defaults() {
+    return ConfigLoader.load(null, Map.of()).cluster();
   }
 
   private static Config load(String file, String... members) {
@@ -77,7 +80,7 @@ class ClusterConfigTest {
     assertFalse(join(config).getAutoDetectionConfig().isEnabled(), file + ": auto-detection");
     assertFalse(join(config).getAwsConfig().isEnabled() || join(config).getGcpConfig().isEnabled()
         || join(config).getAzureConfig().isEnabled() || join(config).getEurekaConfig().isEnabled(), file);
-    assertEquals(ConfigLoader.defaults().getJsonObject("cluster").getString("name"), config.getClusterName());
+    assertEquals(defaults().name(), config.getClusterName());
     assertEquals("false", config.getProperty("hazelcast.phone.home.enabled"), file);
     assertEquals("GRACEFUL", config.getProperty("hazelcast.shutdownhook.policy"), file);
   }
@@ -100,7 +103,7 @@ class ClusterConfigTest {
   @Test
   void defaultFileJoinsOverTcpIpOnLoopback() {
     Config config = load(LOCAL);
-    assertEquals(LOCAL, ConfigLoader.defaults().getJsonObject("cluster").getString("configFile"), "the default");
+    assertEquals(LOCAL, defaults().configFile(), "the default");
     JoinConfig join = join(config);
     assertTrue(join.getTcpIpConfig().isEnabled(), "tcp-ip");
     assertTrue(join.getTcpIpConfig().getMembers().contains("127.0.0.1"), join.getTcpIpConfig().getMembers().toString());
@@ -176,7 +179,7 @@ class ClusterConfigTest {
   void clusterMembersFromTheEnvironmentReachTheHazelcastConfig() {
     Map<String, String> env = Map.of("CLUSTER_CONFIG", KUBERNETES, "CLUSTER_MEMBERS", "10.0.0.5, 10.0.0.6",
         "HZ_SERVICE_DNS", SERVICE_DNS, "CLUSTER_NAME", "voice");
-    JsonObject cluster = ConfigLoader.load(null, env).getJsonObject("cluster");
+    ClusterConfig cluster = ConfigLoader.load(null, env).cluster();
     Config config = ClusterBootstrap.hazelcastConfig(cluster, env);
     assertEquals("voice", config.getClusterName());
     assertFalse(join(config).getKubernetesConfig().isEnabled());

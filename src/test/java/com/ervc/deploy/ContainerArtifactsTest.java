@@ -1,5 +1,6 @@
 package com.ervc.deploy;
 
+import com.ervc.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -32,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -903,19 +905,17 @@ class ContainerArtifactsTest {
   }
 
   private static void awaitPort(int port, Process process, Path log) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (System.nanoTime() < deadline) {
+    Await.until(() -> "nginx listens on " + port + ": " + Files.readString(log), Duration.ofSeconds(15), () -> {
       if (!process.isAlive()) {
         fail("nginx exited with " + process.exitValue() + ": " + Files.readString(log));
       }
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return;
+        return true;
       } catch (IOException notYet) {
-        Thread.sleep(50);
+        return false;
       }
-    }
-    fail("nginx did not listen on " + port + ": " + Files.readString(log));
+    });
   }
 
   /** One Dockerfile instruction: keyword (upper case) and its arguments, continuation lines joined. */

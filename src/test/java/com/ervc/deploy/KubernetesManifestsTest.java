@@ -1,5 +1,12 @@
 package com.ervc.deploy;
 
+import com.ervc.cluster.ClusterBootstrap;
+import com.ervc.config.ClusterConfig;
+import com.ervc.config.ConfigException;
+import com.ervc.config.ConfigLoader;
+import com.ervc.config.ServiceConfig;
+import com.ervc.config.Setting;
+import com.ervc.config.Settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -7,11 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.ervc.cluster.ClusterBootstrap;
-import com.ervc.config.ConfigException;
-import com.ervc.config.ConfigLoader;
-import com.ervc.config.Setting;
-import com.ervc.config.Settings;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.KubernetesConfig;
 import io.vertx.core.json.JsonArray;
@@ -55,7 +57,6 @@ class KubernetesManifestsTest {
   private static final Path K8S = ROOT.resolve("k8s");
   private static final Path VALIDATOR = ROOT.resolve("deploy/validate/k8s-validate.js");
   private static final Path NODE_MODULES = ROOT.resolve("deploy/validate/node_modules");
-  private static final Path SETTINGS_SOURCE = ROOT.resolve("src/main/java/com/ervc/config/Settings.java");
   private static final Path PROMETHEUS_K8S = ROOT.resolve("deploy/monitoring/prometheus-k8s.yml");
 
   private static final String NAMESPACE = "ervc";
@@ -85,8 +86,6 @@ class KubernetesManifestsTest {
       "METRICS_TOKEN", "sample-metrics-token-0123456789",
       "JWT_SECRET", "sample-jwt-secret-0123456789abcdef0123456789abcdef");
 
-  private static final Pattern SETTING_ENV = Pattern.compile(
-      "\\b(?:string|integer|bool|list)\\(\\s*\"([A-Za-z0-9.]+)\"\\s*,\\s*\"([A-Z][A-Z0-9_]*)\"");
   private static final Pattern VAR_REF = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
   private static final Pattern PLACEHOLDER = Pattern.compile("(?i).*change[-_]?me.*");
 
@@ -470,7 +469,7 @@ class KubernetesManifestsTest {
       for (JsonObject c : containers(d)) {
         String where = name(d) + "/" + c.getString("name");
         assertEquals("/live", obj(c, "livenessProbe", "httpGet").getString("path"),
-            where + ": liveness on /live (never /health: README, Operations)");
+            where + ": liveness on /live (never /health: docs/operations.md)");
         assertEquals("/ready", obj(c, "readinessProbe", "httpGet").getString("path"), where + ": readiness");
         assertEquals("/live", obj(c, "startupProbe", "httpGet").getString("path"), where + ": startup on /live");
         for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
@@ -526,7 +525,7 @@ class KubernetesManifestsTest {
       for (JsonObject c : containers(d)) {
         Map<String, String> env = environment(d, c);
         int drain = Integer.parseInt(env.getOrDefault("SHUTDOWN_DRAIN_SECONDS",
-            String.valueOf(ConfigLoader.defaults().getJsonObject("node").getInteger("shutdownDrainSeconds"))));
+            String.valueOf(ConfigLoader.load(null, Map.of()).node().shutdownDrainSeconds())));
         List<Object> preStop = arr(obj(c, "lifecycle", "preStop", "exec"), "command").getList();
         int sleep = preStop.size() == 2 ? Integer.parseInt(String.valueOf(preStop.get(1))) : 0;
         assertEquals(30, drain, name(d) + ": SHUTDOWN_DRAIN_SECONDS");
@@ -573,23 +572,11 @@ class KubernetesManifestsTest {
   // ---------------------------------------------------------------------------------------------------------
   // Environment and cluster wiring
 
-  /** The environment variable names of Settings.java, read from the source with a regex. */
-  private static Map<String, String> settingsEnvFromSource() throws IOException {
-    Map<String, String> env = new LinkedHashMap<>();
-    Matcher m = SETTING_ENV.matcher(Files.readString(SETTINGS_SOURCE));
-    while (m.find()) {
-      env.put(m.group(2), m.group(1));
-    }
-    return env;
-  }
-
   @Test
   void everyEnvironmentVariableIsADocumentedKey() throws Exception {
-    Map<String, String> fromSource = settingsEnvFromSource();
-    Set<String> fromClass = Settings.ALL.stream().map(Setting::env).collect(Collectors.toCollection(TreeSet::new));
-    assertEquals(fromClass, new TreeSet<>(fromSource.keySet()), "the regex over Settings.java misses settings");
+    Set<String> settingsEnv = Settings.ALL.stream().map(Setting::env).collect(Collectors.toCollection(TreeSet::new));
     String docs = Files.readString(ROOT.resolve("docs/configuration.md"));
-    Set<String> allowed = new TreeSet<>(fromSource.keySet());
+    Set<String> allowed = new TreeSet<>(settingsEnv);
     allowed.addAll(EXTRA_ENV);
     Set<String> used = new TreeSet<>();
     for (JsonObject d : ofKind("Deployment")) {
@@ -602,7 +589,7 @@ class KubernetesManifestsTest {
     unknown.removeAll(allowed);
     assertTrue(unknown.isEmpty(), "undocumented environment variables: " + unknown);
     for (String name : used) {
-      if (fromSource.containsKey(name)) {
+      if (settingsEnv.contains(name)) {
         assertTrue(docs.contains("`" + name + "`"), name + " is not in docs/configuration.md");
       }
     }
@@ -622,24 +609,24 @@ class KubernetesManifestsTest {
         Map<String, String> env = environment(d, c);
         env.forEach((k, v) -> assertFalse(VAR_REF.matcher(v).find(), where + ": unresolved reference in " + k
             + "=" + v + " (define the variable earlier in env)"));
-        JsonObject config;
+        ServiceConfig config;
         try {
           config = ConfigLoader.load(null, env);
         } catch (ConfigException e) {
           throw new AssertionError(where + ": the node would exit 2: " + e.getMessage(), e);
         }
-        assertEquals(new JsonArray(ROLES.get(name(d))), config.getJsonObject("node").getJsonArray("roles"), where);
-        assertEquals("0.0.0.0", config.getJsonObject("http").getString("host"), where + ": HTTP_HOST");
-        assertEquals(containerPort(c, "http"), config.getJsonObject("http").getInteger("port"), where + ": http");
-        assertNull(config.getJsonObject("metrics").getValue("port"),
+        assertEquals(ROLES.get(name(d)), config.node().roles(), where);
+        assertEquals("0.0.0.0", config.http().host(), where + ": HTTP_HOST");
+        assertEquals(containerPort(c, "http"), config.http().port(), where + ": http");
+        assertNull(config.metrics().port(),
             where + ": prometheus-k8s.yml scrapes port 8000, so METRICS_PORT stays unset");
-        JsonObject cluster = config.getJsonObject("cluster");
-        assertEquals("cluster-config/cluster-kubernetes.xml", cluster.getString("configFile"), where);
-        assertEquals("0.0.0.0", cluster.getString("host"), where + ": CLUSTER_HOST");
-        assertEquals(SAMPLE_POD_IP, cluster.getString("publicHost"), where + ": CLUSTER_PUBLIC_HOST=$(POD_IP)");
-        assertEquals(containerPort(c, "eventbus"), cluster.getInteger("port"), where + ": CLUSTER_PORT pinned");
-        assertTrue(cluster.getJsonArray("members").isEmpty(), where + ": CLUSTER_MEMBERS would disable discovery");
-        assertTrue(config.getJsonObject("node").getString("name").startsWith(name(d) + "-"), where + ": NODE_NAME");
+        ClusterConfig cluster = config.cluster();
+        assertEquals("cluster-config/cluster-kubernetes.xml", cluster.configFile(), where);
+        assertEquals("0.0.0.0", cluster.host(), where + ": CLUSTER_HOST");
+        assertEquals(SAMPLE_POD_IP, cluster.publicHost(), where + ": CLUSTER_PUBLIC_HOST=$(POD_IP)");
+        assertEquals(containerPort(c, "eventbus"), cluster.port(), where + ": CLUSTER_PORT pinned");
+        assertTrue(cluster.members().isEmpty(), where + ": CLUSTER_MEMBERS would disable discovery");
+        assertTrue(config.node().name().startsWith(name(d) + "-"), where + ": NODE_NAME");
         assertEquals("metadata.name", obj(envEntry(c, "NODE_NAME"), "valueFrom", "fieldRef").getString("fieldPath"));
         assertEquals("status.podIP", obj(envEntry(c, "POD_IP"), "valueFrom", "fieldRef").getString("fieldPath"));
         assertEquals("$(POD_IP)", literal(c, "CLUSTER_PUBLIC_HOST"), where);
@@ -782,8 +769,8 @@ class KubernetesManifestsTest {
       assertTrue(Integer.parseInt(value) >= 3600, timeout + " keeps WebSockets open: " + value);
     }
     JsonObject gateway = named("Deployment", "ervc-gateway");
-    JsonObject config = ConfigLoader.load(null, environment(gateway, containers(gateway).get(0)));
-    List<Object> origins = config.getJsonObject("http").getJsonArray("corsOrigins").getList();
+    List<String> origins = ConfigLoader.load(null, environment(gateway, containers(gateway).get(0))).http()
+        .corsOrigins();
     for (JsonObject rule : list(arr(spec, "rules"))) {
       // TLS ends at the Ingress: the gateway sees http and accepts the browser's https Origin only when listed.
       assertTrue(origins.contains("https://" + rule.getString("host")), "CORS_ORIGINS " + origins

@@ -1,5 +1,6 @@
 package com.ervc.deploy;
 
+import com.ervc.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -651,29 +653,38 @@ class OpsScriptsTest {
       }
       Process process = new ProcessBuilder(command)
           .redirectErrorStream(true).redirectOutput(dir.resolveSibling(dir.getFileName() + ".log").toFile()).start();
-      long deadline = System.currentTimeMillis() + 10_000;
-      while (true) {
-        Socket socket = new Socket();
-        try {
-          socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-          socket.setSoTimeout(10_000);
-          LocalRedis redis = new LocalRedis(port, process, socket);
-          if (password != null) {
-            redis.command(bytes("AUTH"), password.getBytes(StandardCharsets.UTF_8));
-          }
-          if ("PONG".equals(redis.command(bytes("PING")))) {
-            return redis;
-          }
-        } catch (IOException | IllegalStateException e) {
-          // not listening yet, or still loading the dump (-LOADING)
-        }
-        socket.close();
-        if (System.currentTimeMillis() > deadline || !process.isAlive()) {
-          process.destroyForcibly();
-          throw new IllegalStateException("redis-server did not start on port " + port + " with --dir " + dir);
-        }
-        Thread.sleep(50);
+      try {
+        return Await.result(() -> "redis-server answers on port " + port + " with --dir " + dir, Duration.ofSeconds(10),
+            () -> {
+              if (!process.isAlive()) {
+                throw new AssertionError("redis-server exited with " + process.exitValue());
+              }
+              return connect(port, process, password);
+            });
+      } catch (AssertionError e) {
+        process.destroyForcibly();
+        throw e;
       }
+    }
+
+    /** A connection that answered PING, or null while Redis is not listening yet or still loading the dump. */
+    private static LocalRedis connect(int port, Process process, String password) throws IOException {
+      Socket socket = new Socket();
+      try {
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+        socket.setSoTimeout(10_000);
+        LocalRedis redis = new LocalRedis(port, process, socket);
+        if (password != null) {
+          redis.command(bytes("AUTH"), password.getBytes(StandardCharsets.UTF_8));
+        }
+        if ("PONG".equals(redis.command(bytes("PING")))) {
+          return redis;
+        }
+      } catch (IOException | IllegalStateException e) {
+        // not listening yet, or still loading the dump (-LOADING)
+      }
+      socket.close();
+      return null;
     }
 
     /** One command; returns a String (+), Long (:), byte[] ($), null ($-1); an error reply throws. */

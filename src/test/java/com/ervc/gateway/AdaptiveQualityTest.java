@@ -1,11 +1,11 @@
 package com.ervc.gateway;
 
-import com.ervc.provider.QualityTier;
+import com.ervc.protocol.QualityTier;
 import org.junit.jupiter.api.Test;
 
-import static com.ervc.provider.QualityTier.BALANCED;
-import static com.ervc.provider.QualityTier.FAST;
-import static com.ervc.provider.QualityTier.HIGH;
+import static com.ervc.protocol.QualityTier.BALANCED;
+import static com.ervc.protocol.QualityTier.FAST;
+import static com.ervc.protocol.QualityTier.HIGH;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 

@@ -1,10 +1,10 @@
 package com.ervc.gateway;
 
+import com.ervc.protocol.ErrorCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import com.ervc.provider.ErrorCode;
 import io.vertx.core.json.JsonObject;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,6 +1,6 @@
 package com.ervc.it;
 
-import com.ervc.cluster.Node;
+import com.ervc.node.Node;
 import com.ervc.testing.Jwt;
 import com.ervc.testing.RawWebSocket;
 import com.ervc.testing.TestNodes;

@@ -1,11 +1,12 @@
 package com.ervc.it;
 
-import com.ervc.cluster.Addresses;
-import com.ervc.cluster.Node;
+import com.ervc.node.Node;
+import com.ervc.protocol.Addresses;
 import com.ervc.provider.azure.FakeAzureSpeechServer;
 import com.ervc.provider.cloud.FakeCloudServer;
 import com.ervc.provider.elevenlabs.FakeElevenLabsServer;
 import com.ervc.provider.openai.FakeRealtimeServer;
+import com.ervc.testing.Await;
 import com.ervc.testing.Browser;
 import com.ervc.testing.TestNodes;
 import io.vertx.core.Vertx;
@@ -13,10 +14,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -24,12 +22,12 @@ import org.openqa.selenium.WebElement;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import static com.ervc.testing.Browser.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,7 +36,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and a console free of errors (including Content-Security-Policy violations). Screenshots land in
  * target/browser/.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrowserIT {
   private static final Path SCREENSHOTS = Path.of("target", "browser");
   private static final List<JsonObject> sentToPipeline = new CopyOnWriteArrayList<>();
@@ -104,13 +101,14 @@ class BrowserIT {
 
   @BeforeEach
   void openPage() throws Exception {
+    browser.consoleErrors(); // drops an earlier test's messages: each test checks only its own
     browser.driver().get("http://127.0.0.1:" + env.get("HTTP_PORT") + "/");
     awaitConnected();
   }
 
-  private static void awaitConnected() throws InterruptedException {
-    await("the page connects", 30_000, () -> "open".equals(browser.js("return window.rvc && window.rvc.state.connection;")));
-    await("voices loaded", 10_000, () -> ((Number) browser.js(
+  private static void awaitConnected() throws Exception {
+    Await.until("the page connects", Duration.ofMillis(30_000), () -> "open".equals(browser.js("return window.rvc && window.rvc.state.connection;")));
+    Await.until("voices loaded", Duration.ofMillis(10_000), () -> ((Number) browser.js(
         "return document.querySelectorAll('#voice option').length;")).intValue() > 1);
   }
 
@@ -119,14 +117,14 @@ class BrowserIT {
   }
 
   /** Types text and presses Enter; returns the request id once its reply has ended. */
-  private static String speakByKeyboard(String text) throws InterruptedException {
+  private static String speakByKeyboard(String text) throws Exception {
     String previous = lastRequestId();
     WebElement box = browser.driver().findElement(By.id("text"));
     box.clear();
     box.sendKeys(text);
     box.sendKeys(Keys.ENTER);
     try {
-      await("a new reply ends", 30_000, () -> {
+      Await.until("a new reply ends", Duration.ofMillis(30_000), () -> {
         String id = lastRequestId();
         return id != null && !id.equals(previous) && browser.js("return window.rvc.lastMetrics.samples;") != null;
       });
@@ -146,13 +144,12 @@ class BrowserIT {
   }
 
   @Test
-  @Order(1)
   void enterSpeaksEverySampleAndTheHighlightFollowsTheSentences() throws Exception {
     String id = speakByKeyboard("Hello from the browser. This is the second sentence.");
     double samples = browser.number("window.rvc.lastMetrics.samples");
     double ratio = browser.number("window.rvc.debug.deviceRate") / browser.number("window.rvc.debug.sessionRate");
     assertEquals(samples, stream(id, "receivedSamples"), "every sample of audio_end arrived");
-    await("the reply is played out", 20_000, () -> stream(id, "playedSamples") >= Math.round(samples * ratio) - 256);
+    Await.until("the reply is played out", Duration.ofMillis(20_000), () -> stream(id, "playedSamples") >= Math.round(samples * ratio) - 256);
     double scheduled = stream(id, "scheduledSamples");
     assertTrue(Math.abs(scheduled - samples * ratio) <= 2 * stream(id, "receivedSamples") / 2400.0 + 4,
         "scheduled " + scheduled + " vs " + samples + " x " + ratio);
@@ -162,7 +159,6 @@ class BrowserIT {
   }
 
   @Test
-  @Order(2)
   void controlsChangeTheRequestAndSpeedChangesTheLength() throws Exception {
     String text = "Controls change how this sentence sounds.";
     setControl("speed", "1");
@@ -187,7 +183,6 @@ class BrowserIT {
   }
 
   @Test
-  @Order(2)
   void thePageSpeaksThroughEachCloudProvider() throws Exception {
     for (String provider : List.of("elevenlabs", "azure", "openai")) {
       setControl("provider", provider);
@@ -213,7 +208,6 @@ class BrowserIT {
   }
 
   @Test
-  @Order(3)
   void stopHaltsPlaybackAndLaterRepliesStillPlay() throws Exception {
     StringBuilder story = new StringBuilder();
     for (int i = 1; i <= 30; i++) {
@@ -223,14 +217,15 @@ class BrowserIT {
     box.clear();
     browser.js("document.getElementById('text').value = arguments[0];", story.toString());
     box.sendKeys(Keys.END, Keys.ENTER);
-    await("playback starts", 20_000, () -> {
+    Await.until("playback starts", Duration.ofMillis(20_000), () -> {
       Object id = browser.js("return window.rvc.debug.lastRequestSent && window.rvc.debug.lastRequestSent.id;");
       return id != null && stream((String) id, "playedSamples") > 0;
     });
     String id = (String) browser.js("return window.rvc.debug.lastRequestSent.id;");
     browser.driver().findElement(By.id("stop")).click();
-    await("the stream stops", 2_000, () -> Boolean.TRUE.equals(
+    Await.until("the stream stops", Duration.ofMillis(2_000), () -> Boolean.TRUE.equals(
         browser.js("return window.rvc.debug.streams[arguments[0]].stopped;", id)));
+    // Sleeps, not waits: the test watches that nothing happens during the fade (100 ms) and for 500 ms after it.
     Thread.sleep(100);
     double afterStop = stream(id, "playedSamples");
     Thread.sleep(500);
@@ -239,21 +234,20 @@ class BrowserIT {
         "nothing more is played after the fade");
 
     String next = speakByKeyboard("After stop, speech still works.");
-    await("the next reply plays", 20_000, () -> stream(next, "playedSamples") > 0);
+    Await.until("the next reply plays", Duration.ofMillis(20_000), () -> stream(next, "playedSamples") > 0);
   }
 
   @Test
-  @Order(4)
   void errorsAreShownForOverLongTextAndRateLimiting() throws Exception {
     browser.js("document.getElementById('text').value = 'a'.repeat(5001);");
     browser.driver().findElement(By.id("text")).sendKeys(Keys.END, Keys.ENTER);
-    await("too_large is reported", 5_000, () -> Boolean.TRUE.equals(browser.js(
+    Await.until("too_large is reported", Duration.ofMillis(5_000), () -> Boolean.TRUE.equals(browser.js(
         "return window.rvc.errors.some(e => e.code === 'too_large');")));
     assertTrue(browser.driver().findElement(By.id("error")).isDisplayed());
 
     browser.js("for (let i = 0; i < 8; i++) window.rvc.sendRaw({type: 'synthesize', id: 'flood-' + i,"
         + " text: 'Flooding the connection with request number ' + i + '.'});");
-    await("rate_limited is reported", 10_000, () -> Boolean.TRUE.equals(browser.js(
+    Await.until("rate_limited is reported", Duration.ofMillis(10_000), () -> Boolean.TRUE.equals(browser.js(
         "return window.rvc.errors.some(e => e.code === 'rate_limited');")));
     String shown = browser.driver().findElement(By.id("error")).getText();
     assertTrue(!shown.isBlank(), "the error line shows a message");
@@ -261,14 +255,13 @@ class BrowserIT {
   }
 
   @Test
-  @Order(5)
   void thePageReconnectsAfterAServerRestart() throws Exception {
     TestNodes.stop(node);
-    await("the page notices", 20_000, () -> !"open".equals(browser.js("return window.rvc.state.connection;")));
+    Await.until("the page notices", Duration.ofMillis(20_000), () -> !"open".equals(browser.js("return window.rvc.state.connection;")));
     node = startCapturingNode();
     awaitConnected();
     String id = speakByKeyboard("Back after the restart.");
-    await("the reply plays", 20_000, () -> stream(id, "playedSamples") > 0);
+    Await.until("the reply plays", Duration.ofMillis(20_000), () -> stream(id, "playedSamples") > 0);
     assertEquals(List.of(), browser.consoleErrors().stream()
         .filter(message -> !message.contains("WebSocket") && !message.contains("ERR_CONNECTION_REFUSED")).toList(),
         "only the expected connection errors while the server was down");

@@ -1,6 +1,6 @@
 package com.ervc.it;
 
-import com.ervc.cluster.Node;
+import com.ervc.node.Node;
 import com.ervc.provider.azure.FakeAzureSpeechServer;
 import com.ervc.provider.cloud.FakeCloudServer;
 import com.ervc.provider.elevenlabs.FakeElevenLabsServer;

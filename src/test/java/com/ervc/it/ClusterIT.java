@@ -1,27 +1,28 @@
 package com.ervc.it;
 
-import com.ervc.cluster.Node;
+import com.ervc.node.Node;
+import com.ervc.testing.Await;
 import com.ervc.testing.TestNodes;
-import com.ervc.testing.WsProbe;
 import com.ervc.testing.WsProbe.Reply;
+import com.ervc.testing.WsProbe;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -30,17 +31,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Two nodes in two JVMs: this JVM runs a gateway-only node; a second JVM, started from the packaged jar exactly as
  * an operator would, runs pipeline + cache + espeak. Speech requested on the gateway is made on the other node.
+ * Each test gets its own two nodes in a cluster of its own (one of them stops the worker).
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
-  private static final long JOIN_TIMEOUT_MS = 90_000;
-  private static Node gateway;
-  private static Process worker;
-  private static Path workerLog;
-  private static WebClient http;
+  private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(90);
+  private static final Pattern MONITORING_PORT = Pattern.compile("monitoring endpoints on http://127\\.0\\.0\\.1:(\\d+)");
+  private Node gateway;
+  private Process worker;
+  private Path workerLog;
+  private WebClient http;
 
-  @BeforeAll
-  static void startCluster() throws Exception {
+  @BeforeEach
+  void startCluster() throws Exception {
     String cluster = TestNodes.uniqueClusterName();
     workerLog = Files.createTempFile("ervc-worker", ".log");
     worker = startWorkerJvm(cluster, workerLog);
@@ -51,8 +53,8 @@ class ClusterIT {
     awaitRemoteProvider();
   }
 
-  @AfterAll
-  static void stopCluster() throws Exception {
+  @AfterEach
+  void stopCluster() throws Exception {
     if (worker.isAlive()) {
       worker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
@@ -71,7 +73,7 @@ class ClusterIT {
   }
 
   /** The available providers (the worker also announces the cloud providers it has no keys for). */
-  private static JsonArray providers() throws Exception {
+  private JsonArray providers() throws Exception {
     JsonArray all = http.get(gateway.httpPort(), "127.0.0.1", "/api/v1/providers")
         .bearerTokenAuthentication(TestNodes.devTokens(gateway.vertx(), gateway.httpPort()).getString("apiToken"))
         .send().await(10, TimeUnit.SECONDS)
@@ -79,18 +81,23 @@ class ClusterIT {
     return new JsonArray(all.stream().filter(p -> ((JsonObject) p).getBoolean("available")).toList());
   }
 
-  private static void awaitRemoteProvider() throws Exception {
-    long deadline = System.currentTimeMillis() + JOIN_TIMEOUT_MS;
-    while (providers().isEmpty()) {
-      if (!worker.isAlive() || System.currentTimeMillis() > deadline) {
-        throw new AssertionError("the worker JVM never announced its provider; its log:\n" + Files.readString(workerLog));
-      }
-      Thread.sleep(200);
-    }
+  /**
+   * The worker announced its provider and reports ready on its monitoring port. Ready matters to the SIGTERM test:
+   * the worker's shutdown hook exists only once its start is complete.
+   */
+  private void awaitRemoteProvider() throws Exception {
+    Await.until(() -> "the worker JVM announces its provider and is ready; its log:\n" + Files.readString(workerLog),
+        JOIN_TIMEOUT, () -> {
+          if (!worker.isAlive()) {
+            throw new AssertionError("the worker JVM exited; its log:\n" + Files.readString(workerLog));
+          }
+          Matcher monitoring = MONITORING_PORT.matcher(Files.readString(workerLog));
+          return !providers().isEmpty() && monitoring.find() && http.get(Integer.parseInt(monitoring.group(1)),
+              "127.0.0.1", "/ready").send().await(10, TimeUnit.SECONDS).statusCode() == 200;
+        });
   }
 
   @Test
-  @Order(1)
   void speechRequestedOnTheGatewayIsMadeOnTheOtherNode() throws Exception {
     JsonObject espeak = providers().getJsonObject(0);
     String providerNode = espeak.getJsonArray("nodes").getString(0);
@@ -113,18 +120,13 @@ class ClusterIT {
   }
 
   @Test
-  @Order(2)
   void aNodeLeavingOnSigtermIsNoticedAndRequestsFailCleanly() throws Exception {
     worker.destroy();
     assertTrue(worker.waitFor(60, TimeUnit.SECONDS), "SIGTERM stops the worker");
     String log = Files.readString(workerLog);
     assertTrue(log.contains("shutting down"), "the shutdown hook ran:\n" + log);
     // The gateway memoises the directory for a second; the entry itself must go long before its 15 s TTL.
-    long deadline = System.currentTimeMillis() + 5_000;
-    while (!providers().isEmpty() && System.currentTimeMillis() < deadline) {
-      Thread.sleep(100);
-    }
-    assertTrue(providers().isEmpty(), "the leaving node withdrew its provider");
+    Await.until("the leaving node withdrew its provider", Duration.ofSeconds(5), () -> providers().isEmpty());
 
     try (WsProbe ws = new WsProbe(gateway.vertx(), gateway.httpPort())) {
       ws.nextOfType("ready");

@@ -1,6 +1,6 @@
 package com.ervc.it;
 
-import com.ervc.cluster.Node;
+import com.ervc.node.Node;
 import com.ervc.testing.TestNodes;
 import com.ervc.testing.WsProbe;
 import io.vertx.core.Vertx;

@@ -1,6 +1,7 @@
 package com.ervc.it;
 
-import com.ervc.cluster.Node;
+import com.ervc.node.Node;
+import com.ervc.testing.Await;
 import com.ervc.testing.TestNodes;
 import com.ervc.testing.WsProbe;
 import io.vertx.core.Vertx;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -141,12 +143,8 @@ class HealthIT {
         TestNodes.stop(node);
         stopping.complete(null);
       }, "test-stop").start();
-      long deadline = System.currentTimeMillis() + 3_000;
-      int status = 200;
-      while (status == 200 && System.currentTimeMillis() < deadline) {
-        status = get(port, "/ready").statusCode();
-      }
-      assertEquals(503, status, "readiness is off during the drain");
+      Await.until("readiness is off (503) during the drain", Duration.ofSeconds(3),
+          () -> get(port, "/ready").statusCode() == 503);
       assertTrue(get(port, "/ready").bodyAsJsonObject().getBoolean("draining"));
       stopping.get(60, TimeUnit.SECONDS);
     }

@@ -1,10 +1,11 @@
 package com.ervc.it;
 
-import com.ervc.cluster.Node;
+import com.ervc.node.Node;
+import com.ervc.testing.Await;
 import com.ervc.testing.RawWebSocket;
 import com.ervc.testing.TestNodes;
-import com.ervc.testing.WsProbe;
 import com.ervc.testing.WsProbe.Reply;
+import com.ervc.testing.WsProbe;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -20,6 +21,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -218,15 +221,11 @@ class HostileInputIT {
   }
 
   private static void awaitGateway(int sessions) throws Exception {
-    long deadline = System.currentTimeMillis() + 20_000;
-    JsonObject figures = gateway();
-    while ((figures.getInteger("webSocketSessions") != sessions || figures.getInteger("activeStreams") != 0)
-        && System.currentTimeMillis() < deadline) {
-      Thread.sleep(100);
-      figures = gateway();
-    }
-    assertEquals(sessions, figures.getInteger("webSocketSessions"), "sessions released: " + figures.encode());
-    assertEquals(0, figures.getInteger("activeStreams"), "no stream left behind: " + figures.encode());
+    Await.until(() -> sessions + " sessions stay open and no stream is left behind: " + gateway().encode(),
+        Duration.ofSeconds(20), () -> {
+          JsonObject figures = gateway();
+          return figures.getInteger("webSocketSessions") == sessions && figures.getInteger("activeStreams") == 0;
+        });
   }
 
   /**
@@ -234,18 +233,18 @@ class HostileInputIT {
    * provider_unavailable ("overloaded"); within seconds a new request must succeed again.
    */
   private static void assertRecovers(WsProbe ws) throws Exception {
-    long deadline = System.currentTimeMillis() + 20_000;
-    for (int attempt = 0; ; attempt++) {
-      ws.send(new JsonObject().put("type", "synthesize").put("id", "after" + attempt).put("text", "The node is fine."));
-      Reply reply = ws.collect("after" + attempt);
+    AtomicInteger attempt = new AtomicInteger();
+    Await.until("the node speaks again", Duration.ofSeconds(20), () -> {
+      String id = "after" + attempt.getAndIncrement();
+      ws.send(new JsonObject().put("type", "synthesize").put("id", id).put("text", "The node is fine."));
+      Reply reply = ws.collect(id);
       if ("audio_end".equals(reply.last().getString("type"))) {
         assertComplete(reply);
-        return;
+        return true;
       }
       assertEquals("provider_unavailable", reply.last().getString("code"), reply.last().encode());
-      assertTrue(System.currentTimeMillis() < deadline, "the node did not recover");
-      Thread.sleep(200);
-    }
+      return false;
+    });
   }
 
   private static void assertComplete(Reply reply) {

@@ -3,7 +3,7 @@ package com.ervc.it;
 import com.ervc.audio.Pcm16;
 import com.ervc.audio.WavAudio;
 import com.ervc.audio.WavCodec;
-import com.ervc.cluster.Node;
+import com.ervc.node.Node;
 import com.ervc.testing.TestNodes;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -109,6 +112,17 @@ class HttpApiIT {
   @Test
   void unsupportedAcceptIs406() throws Exception {
     assertEquals(406, tts("text/html", new JsonObject().put("text", "Hi").toBuffer()).statusCode());
+    assertEquals(406, tts("audio/L16;q=0", new JsonObject().put("text", "Hi").toBuffer()).statusCode());
+  }
+
+  @Test
+  void acceptQualityValuesChooseTheFormat() throws Exception {
+    HttpResponse<Buffer> refusedL16 = tts("audio/l16;q=0, audio/wav", new JsonObject().put("text", "Hi").toBuffer());
+    assertEquals(200, refusedL16.statusCode());
+    assertEquals("audio/wav", refusedL16.getHeader("Content-Type"));
+    HttpResponse<Buffer> preferredPcm = tts("audio/wav;q=0.5, audio/pcm", new JsonObject().put("text", "Hi").toBuffer());
+    assertEquals(200, preferredPcm.statusCode());
+    assertTrue(preferredPcm.getHeader("Content-Type").startsWith("audio/pcm;"), preferredPcm.getHeader("Content-Type"));
   }
 
   @Test
@@ -135,7 +149,19 @@ class HttpApiIT {
     assertEquals("DENY", page.getHeader("X-Frame-Options"));
     assertTrue(page.getHeader("Content-Type").startsWith("text/html"));
     assertTrue(page.bodyAsString().contains("id=\"speak\""));
-    assertEquals(200, get("/pcm-player.worklet.js").statusCode());
+    // The client's ES modules load each other by name: every file of webroot/ is served, scripts with a JavaScript
+    // type (browsers refuse a module script of any other type).
+    try (Stream<Path> files = Files.list(Path.of("webroot"))) {
+      for (Path file : files.toList()) {
+        String name = file.getFileName().toString();
+        HttpResponse<Buffer> served = get("/" + name);
+        assertEquals(200, served.statusCode(), name);
+        assertEquals(Files.size(file), served.body().length(), name);
+        if (name.endsWith(".js")) {
+          assertTrue(served.getHeader("Content-Type").startsWith("text/javascript"), name + ": " + served.getHeader("Content-Type"));
+        }
+      }
+    }
     HttpResponse<Buffer> missing = get("/no-such-file.js");
     assertEquals(404, missing.statusCode());
     assertEquals("not found", missing.bodyAsJsonObject().getJsonObject("error").getString("message"));

@@ -1,6 +1,7 @@
 package com.ervc.it;
 
-import com.ervc.cluster.Node;
+import com.ervc.node.Node;
+import com.ervc.testing.Await;
 import com.ervc.testing.Promtool;
 import com.ervc.testing.Scrape;
 import com.ervc.testing.TestNodes;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -112,10 +114,8 @@ class MetricsIT {
     WsProbe ws = new WsProbe(node.vertx(), node.httpPort());
     ws.nextOfType("ready");
     ws.close();
-    long deadline = System.currentTimeMillis() + 5_000;
-    while (scrape().sum("websocket_close_total") == before && System.currentTimeMillis() < deadline) {
-      Thread.sleep(50);
-    }
+    Await.until("websocket_close_total counts the close", Duration.ofSeconds(5),
+        () -> scrape().sum("websocket_close_total") != before);
     assertEquals(before + 1, scrape().sum("websocket_close_total"));
   }
 

@@ -1,7 +1,7 @@
 package com.ervc.it;
 
-import com.ervc.cluster.Node;
-import com.ervc.provider.TtsRequest;
+import com.ervc.node.Node;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.espeak.EspeakSynthesizer;
 import com.ervc.provider.onnx.EspeakPhonemizer;
 import com.ervc.provider.onnx.FixtureModels;

@@ -1,12 +1,13 @@
 package com.ervc.it;
 
-import com.ervc.cluster.Node;
+import com.ervc.node.Node;
 import com.ervc.provider.cloud.FakeCloudServer;
 import com.ervc.provider.openai.FakeRealtimeServer;
+import com.ervc.testing.Await;
 import com.ervc.testing.TestNodes;
 import com.ervc.testing.ToneProvider;
-import com.ervc.testing.WsProbe;
 import com.ervc.testing.WsProbe.Frame;
+import com.ervc.testing.WsProbe;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -16,11 +17,9 @@ import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,9 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The {@code openai} provider on the Realtime API end to end: a node with only the key and the Realtime URL of the
  * strict fake (so {@code OPENAI_TTS_API=auto} picks Realtime) speaks over the WebSocket and the HTTP API, proves
  * itself to the health service without a billed response, and a session that dies mid-sentence fails over to another
- * provider with every sentence exactly once.
+ * provider with every sentence exactly once. The failover runs on a node and fake of its own: the circuit breaker's
+ * half-open probe after it is a real (billed) synthesis, which the shared node's probe test must not see.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OpenAiRealtimeIT {
   private static final String KEY = "sk-realtime-fake-key-0123456789";
   private static Vertx fakes;
@@ -49,15 +48,21 @@ class OpenAiRealtimeIT {
   static void start() throws Exception {
     fakes = Vertx.vertx();
     fake = (FakeRealtimeServer) new FakeRealtimeServer(fakes, KEY).start();
+    node = startNode(fake);
+    http = WebClient.create(node.vertx());
+  }
+
+  /** A node whose only providers are {@code openai} on {@code realtime} and the tone a failed reply moves to. */
+  private static Node startNode(FakeRealtimeServer realtime) {
     Map<String, String> env = TestNodes.env(TestNodes.uniqueClusterName());
     env.put("OPENAI_API_KEY", KEY);
-    env.put("OPENAI_REALTIME_URL", fake.url());
+    env.put("OPENAI_REALTIME_URL", realtime.url());
     env.put("TTS_PROVIDER", "openai");
     env.put("ESPEAK_ENABLED", "false");
     env.put("HEALTH_PROBE_INTERVAL_SECONDS", "1");
-    node = TestNodes.start(env);
-    ToneProvider.deployOn(node); // the provider a failed reply moves to
-    http = WebClient.create(node.vertx());
+    Node started = TestNodes.start(env);
+    ToneProvider.deployOn(started);
+    return started;
   }
 
   @AfterAll
@@ -80,7 +85,6 @@ class OpenAiRealtimeIT {
   }
 
   @Test
-  @Order(2)
   void aWebSocketRequestStreamsTheRealtimeAudio() throws Exception {
     String text = fresh("Hello over the Realtime API.");
     try (WsProbe ws = new WsProbe(node.vertx(), node.httpPort())) {
@@ -98,7 +102,6 @@ class OpenAiRealtimeIT {
   }
 
   @Test
-  @Order(3)
   void anHttpRequestStreamsTheRealtimeAudio() throws Exception {
     String text = fresh("Hello over HTTP.");
     HttpResponse<Buffer> pcm = http.request(HttpMethod.POST, node.httpPort(), "127.0.0.1", "/api/v1/tts")
@@ -112,36 +115,38 @@ class OpenAiRealtimeIT {
     assertEquals(FakeCloudServer.pcmFor(text), pcm.body());
   }
 
-  /** First: after a failover the circuit breaker's half-open probe is a real (billed) synthesis. */
   @Test
-  @Order(1)
   void healthProbesProveTheProviderWithoutABilledResponse() throws Exception {
     int responses = fake.received(FakeRealtimeServer.RESPONSE_CREATE).size();
     int sessions = fake.received(FakeRealtimeServer.PATH).size();
-    Thread.sleep(2500);
 
+    Await.until("two probes opened a session each and /health reports openai healthy", Duration.ofSeconds(20),
+        () -> fake.received(FakeRealtimeServer.PATH).size() >= sessions + 2
+            && "healthy".equals(openaiHealth().getString("status")));
+    assertEquals(responses, fake.received(FakeRealtimeServer.RESPONSE_CREATE).size(), "the probes create no response");
+  }
+
+  private static JsonObject openaiHealth() throws Exception {
     JsonObject health = http.get(node.httpPort(), "127.0.0.1", "/health").send().await(10, TimeUnit.SECONDS)
         .bodyAsJsonObject();
-    JsonObject openai = health.getJsonObject("services").getJsonObject("tts_providers").getJsonObject("openai");
-    assertEquals("healthy", openai.getString("status"), openai.encode());
-    assertTrue(fake.received(FakeRealtimeServer.PATH).size() >= sessions + 2, "a probe opens a session each second");
-    assertEquals(responses, fake.received(FakeRealtimeServer.RESPONSE_CREATE).size(), "and creates no response");
+    return health.getJsonObject("services").getJsonObject("tts_providers").getJsonObject("openai");
   }
 
   @Test
-  @Order(4)
   void aSessionThatDiesMidSentenceFailsOverWithEverySentenceExactlyOnce() throws Exception {
     List<String> expectedTexts = List.of(fresh("The first sentence is spoken here."),
         fresh("Then a second one follows it."), fresh("And a third one ends the reply."));
-    try (WsProbe ws = new WsProbe(node.vertx(), node.httpPort())) {
+    FakeRealtimeServer dying = (FakeRealtimeServer) new FakeRealtimeServer(fakes, KEY).start();
+    Node failing = startNode(dying);
+    try (WsProbe ws = new WsProbe(failing.vertx(), failing.httpPort())) {
       ws.nextOfType("ready");
       // A warm session of the default voice takes the first sentence, so the fault meets that one.
       ws.send(new JsonObject().put("type", "synthesize").put("id", "warm").put("text", fresh("Warm up.")));
       assertEquals("audio_end", ws.collect("warm").last().getString("type"));
-      fake.failNext(FakeRealtimeServer.RealtimeFault.SESSION_LIMIT_CLOSE);
+      dying.failNext(FakeRealtimeServer.RealtimeFault.SESSION_LIMIT_CLOSE);
       // Deltas of 6 ms per character: more than one 100 ms frame reaches the client before the session dies, and
       // less than the other provider's 10 ms per character, so it has the rest of the sentence to say.
-      fake.chunks = 10;
+      dying.chunks = 10;
       ws.send(new JsonObject().put("type", "synthesize").put("id", "f1").put("text", String.join(" ", expectedTexts)));
       WsProbe.Reply reply = ws.collect("f1");
 
@@ -179,8 +184,10 @@ class OpenAiRealtimeIT {
       }
       assertEquals(expected.length(), pcm.length(), "no audio lost or repeated: " + sw.encode());
       assertEquals(expected, pcm, "each sentence's audio exactly once");
+      assertEquals(List.of(), dying.violations());
     } finally {
-      fake.chunks = 5;
+      TestNodes.stop(failing);
+      dying.close();
     }
   }
 }

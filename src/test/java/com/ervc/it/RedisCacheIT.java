@@ -1,7 +1,11 @@
 package com.ervc.it;
 
 import com.ervc.cache.RedisAudioCache;
-import com.ervc.cluster.Node;
+import com.ervc.node.Node;
+import com.ervc.protocol.BusProtocol;
+import com.ervc.protocol.CacheMessage;
+import com.ervc.redis.SharedRedis;
+import com.ervc.testing.Await;
 import com.ervc.testing.RedisServer;
 import com.ervc.testing.TestNodes;
 import com.ervc.testing.WsProbe;
@@ -12,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -43,7 +48,7 @@ class RedisCacheIT {
 
   @Test
   void storesByteIdenticalAudioAndHonoursTtl() throws Exception {
-    RedisAudioCache cache = new RedisAudioCache(vertx, redis.url(), 400, 1000);
+    RedisAudioCache cache = new RedisAudioCache(new SharedRedis(vertx, redis.url(), 1000), 400);
     byte[] audio = new byte[48_000];
     new Random(7).nextBytes(audio);
     cache.put(KEY_A, Buffer.buffer(audio)).await(5, TimeUnit.SECONDS);
@@ -51,10 +56,9 @@ class RedisCacheIT {
     assertArrayEquals(audio, cache.get(KEY_A).await(5, TimeUnit.SECONDS).getBytes());
     long pttl = Long.parseLong(redis.command("PTTL ervc:audio:" + KEY_A).substring(1));
     assertTrue(pttl > 0 && pttl <= 400, "stored with PX ttl: " + pttl);
-    Thread.sleep(600);
-    assertNull(cache.get(KEY_A).await(5, TimeUnit.SECONDS), "expired after its TTL");
+    Await.until("Redis expires the entry after its TTL", Duration.ofSeconds(5),
+        () -> cache.get(KEY_A).await(5, TimeUnit.SECONDS) == null);
     assertNull(cache.get("b".repeat(64)).await(5, TimeUnit.SECONDS));
-    cache.close();
   }
 
   @Test
@@ -75,18 +79,23 @@ class RedisCacheIT {
       assertEquals("audio_end", first.getString("type"));
       assertTrue(first.getLong("samples") > 0);
       assertFalse(speak(ws, during).getBoolean("cached"), "nothing can be cached while Redis is down");
-      JsonObject health = node.vertx().eventBus().<JsonObject>request("tts.cache.stats", null)
-          .await(5, TimeUnit.SECONDS).body();
+      JsonObject health = cacheStats(node);
       assertFalse(health.getBoolean("available"));
       assertTrue(health.getLong("errors") >= 2);
 
       redis.start();
+      Await.until("the node finds Redis back", Duration.ofSeconds(10), () -> cacheStats(node).getBoolean("available"));
       String after = unique("After the outage");
       assertFalse(speak(ws, after).getBoolean("cached"));
       assertTrue(speak(ws, after).getBoolean("cached"), "Redis is used again once it is back");
     } finally {
       TestNodes.stop(node);
     }
+  }
+
+  private static JsonObject cacheStats(Node node) throws Exception {
+    return node.vertx().eventBus().<JsonObject>request("tts.cache.stats", null,
+        BusProtocol.options(new CacheMessage.StatsRequest())).await(5, TimeUnit.SECONDS).body();
   }
 
   private static String unique(String text) {

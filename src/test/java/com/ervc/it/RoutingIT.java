@@ -1,28 +1,33 @@
 package com.ervc.it;
 
-import com.ervc.cluster.Node;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.TtsRequest;
+import com.ervc.node.Node;
+import com.ervc.protocol.BusProtocol;
+import com.ervc.protocol.ProviderMessage;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.TtsRequest;
+import com.ervc.testing.Await;
 import com.ervc.testing.TestNodes;
 import com.ervc.testing.ToneProvider;
-import com.ervc.testing.WsProbe;
 import com.ervc.testing.WsProbe.Frame;
 import com.ervc.testing.WsProbe.Reply;
+import com.ervc.testing.WsProbe;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,7 +38,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * "tone" provider, whose audio is a known function of the text. Proves routing on measured latency and capacity,
  * and failover mid-reply when a provider node dies.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RoutingIT {
   private static final String TEXT = "Tone sentence number one is here. The second sentence follows it now. "
       + "A third sentence keeps the reply going. The fourth sentence is near the end. And this is the last one.";
@@ -47,6 +51,11 @@ class RoutingIT {
 
   private static String cluster;
   private static Map<String, String> common;
+  /**
+   * Provider nodes a test killed (false) or drained (true: still running, to be stopped): replaced after it, so
+   * every test starts with two healthy ones.
+   */
+  private static final Map<Node, Boolean> spent = new HashMap<>();
 
   @BeforeAll
   static void startCluster() throws Exception {
@@ -63,7 +72,7 @@ class RoutingIT {
     nodeB = providerNode(cluster, common);
     toneA = ToneProvider.deployOn(nodeA);
     toneB = ToneProvider.deployOn(nodeB);
-    awaitInstances(2);
+    awaitInstancesOfAAndB();
   }
 
   private static Node providerNode(String cluster, Map<String, String> common) {
@@ -83,13 +92,37 @@ class RoutingIT {
   }
 
   @BeforeEach
-  void reset() {
+  void reset() throws Exception {
     for (ToneProvider.Behaviour b : List.of(toneA, toneB)) {
       b.firstByteDelayMs.set(0);
       b.chunkDelayMs.set(0);
       b.failing.set(0);
       b.fastTiers.clear();
     }
+    awaitCircuits("closed", "closed"); // an earlier test may have left a circuit open
+  }
+
+  @AfterEach
+  void replaceSpentProviderNodes() throws Exception {
+    if (spent.isEmpty()) {
+      return;
+    }
+    if (spent.containsKey(nodeA)) {
+      nodeA = replace(nodeA);
+      toneA = ToneProvider.deployOn(nodeA);
+    }
+    if (spent.containsKey(nodeB)) {
+      nodeB = replace(nodeB);
+      toneB = ToneProvider.deployOn(nodeB);
+    }
+    awaitInstancesOfAAndB();
+  }
+
+  private static Node replace(Node old) {
+    if (spent.remove(old)) {
+      TestNodes.stop(old);
+    }
+    return providerNode(cluster, common);
   }
 
   /** The tone provider's instances in the gateway's live view (the nodes also announce their unconfigured cloud providers). */
@@ -106,12 +139,14 @@ class RoutingIT {
     }
   }
 
-  private static void awaitInstances(int count) throws Exception {
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (instances().size() != count) {
-      assertTrue(System.currentTimeMillis() < deadline, "the gateway sees " + count + " tone instances: " + instances());
-      Thread.sleep(100);
-    }
+  /** Waits until the gateway's live view holds exactly the tone instances of nodes A and B. */
+  private static void awaitInstancesOfAAndB() throws Exception {
+    Set<String> expected = Set.of(nodeA.state().nodeId(), nodeB.state().nodeId());
+    Await.until(() -> "the gateway sees the tone instances of A and B: " + instances(), Duration.ofSeconds(30), () -> {
+      JsonArray instances = instances();
+      return instances.size() == 2 && expected.equals(Set.of(instances.getJsonObject(0).getString("node"),
+          instances.getJsonObject(1).getString("node")));
+    });
   }
 
   private static JsonObject synthesize(String id, String text) {
@@ -125,7 +160,6 @@ class RoutingIT {
   }
 
   @Test
-  @Order(1)
   void theLiveViewShowsEachInstanceWithItsLoad() throws Exception {
     JsonArray instances = instances();
     assertEquals(2, instances.size());
@@ -140,20 +174,19 @@ class RoutingIT {
   }
 
   @Test
-  @Order(1)
   void aWholeSentenceRequestFreesItsSlotWhenItEnds() throws Exception {
     // Capacity is 1 here: were a bare request (as health probes send) to keep its slot, the second would be refused.
     String address = instances().getJsonObject(0).getString("address");
     for (String text : List.of("First bare sentence.", "Second bare sentence.")) {
-      JsonObject request = TtsRequest.parse(new JsonObject().put("text", text).put("provider", ToneProvider.NAME),
-          5000, 24000).toJson();
-      Buffer pcm = gateway.vertx().eventBus().<Buffer>request(address, request).await(10, TimeUnit.SECONDS).body();
+      ProviderMessage.Probe probe = new ProviderMessage.Probe(TtsRequest.parse(
+          new JsonObject().put("text", text).put("provider", ToneProvider.NAME), 5000, 24000));
+      Buffer pcm = gateway.vertx().eventBus().<Buffer>request(address, probe.body(), BusProtocol.options(probe))
+          .await(10, TimeUnit.SECONDS).body();
       assertEquals(ToneProvider.expected(text), pcm);
     }
   }
 
   @Test
-  @Order(2)
   void withCapacityOneTheSecondConcurrentRequestGoesToTheOtherNodeAndAThirdWaitsThenIsRefused() throws Exception {
     // Replies of about two seconds each: longer than the queue time of the third.
     toneA.chunkDelayMs.set(60);
@@ -181,7 +214,6 @@ class RoutingIT {
   }
 
   @Test
-  @Order(3)
   void newRequestsGoMostlyToTheFasterNode() throws Exception {
     toneA.firstByteDelayMs.set(250);
     try (WsProbe ws = new WsProbe(gateway.vertx(), gateway.httpPort())) {
@@ -191,7 +223,8 @@ class RoutingIT {
       ws.send(synthesize("w2", fresh("Warm up.")));
       ws.collect("w1");
       ws.collect("w2");
-      Thread.sleep(1_500); // a load report from each instance carries the new measurements
+      Await.until(() -> "load reports show A slower than B: " + instances(), Duration.ofSeconds(10),
+          () -> ttfaOf(nodeA) > ttfaOf(nodeB) && ttfaOf(nodeB) >= 0);
       int a = toneA.requests.get();
       int b = toneB.requests.get();
       for (int i = 0; i < 10; i++) {
@@ -205,15 +238,18 @@ class RoutingIT {
     }
   }
 
+  /** The instance's time-to-first-audio average in the gateway's live view; -1 before its first measurement. */
+  private static double ttfaOf(Node node) throws Exception {
+    return instanceOf(node.state().nodeId()).map(i -> i.getDouble("ttfaEwmaMs")).orElse(-1.0);
+  }
+
   private static String sendAndId(WsProbe ws, String id, String text) {
     ws.send(synthesize(id, text));
     return id;
   }
 
   @Test
-  @Order(4)
   void anEngineFailureMidReplyContinuesOnTheOtherInstance() throws Exception {
-    awaitCircuits("closed", "closed");
     toneA.chunkDelayMs.set(10);
     toneB.chunkDelayMs.set(10);
     String text = fresh(TEXT);
@@ -240,9 +276,7 @@ class RoutingIT {
   }
 
   @Test
-  @Order(5)
   void aFailingInstanceIsCutOffByItsCircuitBreakerAndTakenBackAfterAProbe() throws Exception {
-    awaitCircuits("closed", "closed");
     toneA.failing.set(1);
     toneB.chunkDelayMs.set(20); // B's replies last long enough that the second of each pair goes to A
     String nodeOfA = nodeA.state().nodeId();
@@ -269,29 +303,22 @@ class RoutingIT {
     awaitCircuits("closed", "closed");
   }
 
+  private static Optional<JsonObject> instanceOf(String node) throws Exception {
+    return instances().stream().map(JsonObject.class::cast).filter(i -> i.getString("node").equals(node)).findFirst();
+  }
+
   private static String circuitOf(String node) throws Exception {
-    for (Object o : instances()) {
-      JsonObject instance = (JsonObject) o;
-      if (instance.getString("node").equals(node)) {
-        return instance.getString("circuit");
-      }
-    }
-    return "absent";
+    return instanceOf(node).map(i -> i.getString("circuit")).orElse("absent");
   }
 
   /** Waits (bounded) until the gateway's live view shows these circuit states for A and B. */
   private static void awaitCircuits(String a, String b) throws Exception {
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (!(a.equals(circuitOf(nodeA.state().nodeId())) && b.equals(circuitOf(nodeB.state().nodeId())))) {
-      assertTrue(System.currentTimeMillis() < deadline, "circuits " + a + "/" + b + " in " + instances());
-      Thread.sleep(100);
-    }
+    Await.until(() -> "circuits " + a + "/" + b + " in " + instances(), Duration.ofSeconds(10),
+        () -> a.equals(circuitOf(nodeA.state().nodeId())) && b.equals(circuitOf(nodeB.state().nodeId())));
   }
 
   @Test
-  @Order(6)
   void anInstanceThatStallsIsCountedAsFailingByItsCircuitBreaker() throws Exception {
-    awaitCircuits("closed", "closed");
     // First audio at once, then silence far past the 500 ms stall deadline. A stalled sentence holds A's slot until
     // A notices the cancel (its next write), so A takes a new reply only every second or so.
     toneA.chunkDelayMs.set(1_500);
@@ -320,7 +347,6 @@ class RoutingIT {
   }
 
   @Test
-  @Order(7)
   void adaptiveQualityStepsDownWhileSlowAndBackUpAfterRecovery() throws Exception {
     for (ToneProvider.Behaviour b : List.of(toneA, toneB)) {
       b.firstByteDelayMs.set(600);
@@ -354,9 +380,7 @@ class RoutingIT {
   }
 
   @Test
-  @Order(8)
   void killingTheProviderNodeMidReplyLosesNothingAndPlaysNothingTwice() throws Exception {
-    awaitCircuits("closed", "closed");
     toneA.chunkDelayMs.set(20);
     toneB.chunkDelayMs.set(20);
     String text = fresh(TEXT);
@@ -371,6 +395,7 @@ class RoutingIT {
         frames.add(frame);
         if (killed == null && frames.stream().filter(f -> f.binary() != null).count() == 8) {
           killed = toneA.requests.get() > a ? nodeA : nodeB;
+          spent.put(killed, false);
           killed.vertx().close().await(30, TimeUnit.SECONDS);
         }
         if (frame.isType("audio_end") || frame.isType("error")) {
@@ -380,61 +405,44 @@ class RoutingIT {
       JsonObject end = assertExactlyOnce(frames, text, 1);
       JsonObject sw = end.getJsonArray("switches").getJsonObject(0);
       assertEquals(killed.state().nodeId(), sw.getString("fromNode"));
-      if (killed == nodeA) {
-        nodeA = null;
-      } else {
-        nodeB = null;
-      }
     }
   }
 
   @Test
-  @Order(9)
   void aDrainedProviderNodeFinishesItsReplyAndGetsNoNewOnes() throws Exception {
-    Node survivor = nodeA != null ? nodeA : nodeB;
-    ToneProvider.Behaviour survivorTone = survivor == nodeA ? toneA : toneB;
-    Node nodeC = providerNode(cluster, common);
-    try {
-      ToneProvider.Behaviour toneC = ToneProvider.deployOn(nodeC);
-      awaitInstances(2);
-      survivorTone.chunkDelayMs.set(20);
-      toneC.chunkDelayMs.set(20);
-      String text = fresh(TEXT + " ").strip(); // the last sentence too is new, so no sentence comes from the cache
-      String firstSentence = text.substring(0, text.indexOf('.') + 1);
-      try (WsProbe ws = new WsProbe(gateway.vertx(), gateway.httpPort())) {
-        ws.nextOfType("ready");
-        ws.send(synthesize("d1", text));
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (!survivorTone.texts.contains(firstSentence) && !toneC.texts.contains(firstSentence)) {
-          assertTrue(System.currentTimeMillis() < deadline, "the reply started nowhere");
-          Thread.sleep(5);
-        }
-        boolean onSurvivor = survivorTone.texts.contains(firstSentence);
-        Node drained = onSurvivor ? survivor : nodeC;
-        ToneProvider.Behaviour drainedTone = onSurvivor ? survivorTone : toneC;
-        ToneProvider.Behaviour otherTone = onSurvivor ? toneC : survivorTone;
-        JsonObject status = drained.state().drain().await(10, TimeUnit.SECONDS);
-        assertEquals(true, status.getBoolean("draining"));
-        assertTrue(status.getInteger("inFlight") >= 1, status.encode());
+    toneA.chunkDelayMs.set(20);
+    toneB.chunkDelayMs.set(20);
+    String text = fresh(TEXT + " ").strip(); // the last sentence too is new, so no sentence comes from the cache
+    String firstSentence = text.substring(0, text.indexOf('.') + 1);
+    try (WsProbe ws = new WsProbe(gateway.vertx(), gateway.httpPort())) {
+      ws.nextOfType("ready");
+      ws.send(synthesize("d1", text));
+      Await.until("the reply starts on A or B", Duration.ofSeconds(10),
+          () -> toneA.texts.contains(firstSentence) || toneB.texts.contains(firstSentence));
+      boolean onA = toneA.texts.contains(firstSentence);
+      Node drained = onA ? nodeA : nodeB;
+      ToneProvider.Behaviour drainedTone = onA ? toneA : toneB;
+      ToneProvider.Behaviour otherTone = onA ? toneB : toneA;
+      spent.put(drained, true);
+      JsonObject status = drained.state().drain().await(10, TimeUnit.SECONDS);
+      assertEquals(true, status.getBoolean("draining"));
+      assertTrue(status.getInteger("inFlight") >= 1, status.encode());
 
-        // While the drained node still streams d1, a new reply goes to the other node (capacity 1 each).
-        String next = fresh("A new reply after the drain. ").strip();
-        Reply newReply = ws.collect(sendAndId(ws, "n1", next));
-        assertEquals("audio_end", newReply.last().getString("type"), newReply.last().encode());
-        Reply running = ws.collect("d1");
-        assertExactlyOnce(running.frames(), text, 0);
-        List<String> spoken = running.frames().stream().filter(f -> f.isType("sentence"))
-            .map(f -> f.json().getString("text")).toList();
-        assertTrue(drainedTone.texts.containsAll(spoken), "the drained node spoke all of its running reply");
-        List<String> nextSpoken = newReply.frames().stream().filter(f -> f.isType("sentence"))
-            .map(f -> f.json().getString("text")).toList();
-        assertEquals(2, nextSpoken.size(), nextSpoken.toString());
-        assertTrue(otherTone.texts.containsAll(nextSpoken), "the new reply went to the other node");
-        assertTrue(nextSpoken.stream().noneMatch(drainedTone.texts::contains), "the drained node took no new reply");
-        assertEquals(0, drained.state().drainStatus().getInteger("inFlight"));
-      }
-    } finally {
-      TestNodes.stop(nodeC);
+      // While the drained node still streams d1, a new reply goes to the other node (capacity 1 each).
+      String next = fresh("A new reply after the drain. ").strip();
+      Reply newReply = ws.collect(sendAndId(ws, "n1", next));
+      assertEquals("audio_end", newReply.last().getString("type"), newReply.last().encode());
+      Reply running = ws.collect("d1");
+      assertExactlyOnce(running.frames(), text, 0);
+      List<String> spoken = running.frames().stream().filter(f -> f.isType("sentence"))
+          .map(f -> f.json().getString("text")).toList();
+      assertTrue(drainedTone.texts.containsAll(spoken), "the drained node spoke all of its running reply");
+      List<String> nextSpoken = newReply.frames().stream().filter(f -> f.isType("sentence"))
+          .map(f -> f.json().getString("text")).toList();
+      assertEquals(2, nextSpoken.size(), nextSpoken.toString());
+      assertTrue(otherTone.texts.containsAll(nextSpoken), "the new reply went to the other node");
+      assertTrue(nextSpoken.stream().noneMatch(drainedTone.texts::contains), "the drained node took no new reply");
+      assertEquals(0, drained.state().drainStatus().getInteger("inFlight"));
     }
   }
 

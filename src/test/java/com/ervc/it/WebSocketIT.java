@@ -1,10 +1,11 @@
 package com.ervc.it;
 
-import com.ervc.cluster.Node;
+import com.ervc.node.Node;
+import com.ervc.testing.Await;
 import com.ervc.testing.TestNodes;
-import com.ervc.testing.WsProbe;
 import com.ervc.testing.WsProbe.Frame;
 import com.ervc.testing.WsProbe.Reply;
+import com.ervc.testing.WsProbe;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -244,11 +246,8 @@ class WebSocketIT {
     extra.nextOfType("ready");
     assertEquals(before + 1, sessionsOpen());
     extra.close();
-    long deadline = System.currentTimeMillis() + 5_000;
-    while (sessionsOpen() != before && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
-    assertEquals(before, sessionsOpen());
+    Await.until(() -> "the session count is back to " + before + ": " + sessionsOpen(), Duration.ofSeconds(5),
+        () -> sessionsOpen() == before);
   }
 
   private static int sessionsOpen() throws Exception {

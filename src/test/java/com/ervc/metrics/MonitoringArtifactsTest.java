@@ -1,12 +1,12 @@
 package com.ervc.metrics;
 
+import com.ervc.testing.Promtool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.ervc.testing.Promtool;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -37,7 +37,7 @@ class MonitoringArtifactsTest {
   private static final Path RULES_TEST = DIR.resolve("voice_chat_rules_test.yml");
   private static final Path DASHBOARD = DIR.resolve("grafana/dashboards/voice-chat.json");
 
-  /** Every metric family a node exposes (README "Operations"); histograms count through _bucket/_sum/_count. */
+  /** Every metric family a node exposes (docs/operations.md#metrics); histograms count through _bucket/_sum/_count. */
   static final List<String> METRIC_FAMILIES = List.of(
       "voice_chat_requests_total",
       "tts_synthesis_duration_seconds",
@@ -52,6 +52,7 @@ class MonitoringArtifactsTest {
       "tts_provider_up",
       "tts_provider_load",
       "tts_failovers_total",
+      "tts_provider_mismatch_total",
       "tts_quality_changes_total",
       "tts_cache_requests_total",
       "tts_rate_limited_total",

@@ -1,6 +1,6 @@
 package com.ervc.metrics;
 
-import com.ervc.provider.ErrorCode;
+import com.ervc.protocol.ErrorCode;
 import com.ervc.testing.Scrape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

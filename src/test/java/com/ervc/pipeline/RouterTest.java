@@ -1,9 +1,9 @@
 package com.ervc.pipeline;
 
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.ProviderInfo;
-import com.ervc.provider.ProviderLoad;
-import com.ervc.provider.TtsRequest;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.ProviderLoad;
+import com.ervc.protocol.TtsRequest;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 

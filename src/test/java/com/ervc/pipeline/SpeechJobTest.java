@@ -1,9 +1,10 @@
 package com.ervc.pipeline;
 
 import com.ervc.cluster.StreamOutput;
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.SpeechException;
-import com.ervc.provider.TtsRequest;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.StreamMessage;
+import com.ervc.protocol.TtsRequest;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -32,9 +33,9 @@ class SpeechJobTest {
     final List<Object> bodies = new ArrayList<>();
 
     @Override
-    public Future<Void> send(String type, Object body, boolean end) {
-      types.add(type);
-      bodies.add(body);
+    public Future<Void> send(StreamMessage message) {
+      types.add(message.type());
+      bodies.add(message.body());
       return Future.succeededFuture();
     }
 

@@ -1,7 +1,11 @@
 package com.ervc.provider;
 
+import com.ervc.cluster.ProviderDirectory;
 import com.ervc.config.ConfigLoader;
+import com.ervc.config.ServiceConfig;
 import com.ervc.metrics.ServiceMetrics;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.TtsRequest;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -12,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Runs one provider verticle in a plain Vert.x, as a node would deploy it, and calls its synthesis directly with
@@ -29,13 +33,13 @@ public final class ProviderHarness implements AutoCloseable {
     this.name = name;
   }
 
-  public static ProviderHarness deploy(Function<ServiceMetrics, ProviderVerticle> factory, Map<String, String> env)
+  public static ProviderHarness deploy(BiFunction<ServiceMetrics, ServiceConfig, ProviderVerticle> factory,
+                                       Map<String, String> env)
       throws Exception {
     Vertx vertx = Vertx.vertx();
-    ProviderVerticle verticle = factory.apply(ServiceMetrics.create("test"));
+    ProviderVerticle verticle = factory.apply(ServiceMetrics.create("test"), ConfigLoader.load(null, env));
     try {
-      vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(ConfigLoader.load(null, env)))
-          .await(20, TimeUnit.SECONDS);
+      vertx.deployVerticle(verticle).await(20, TimeUnit.SECONDS);
     } catch (Exception | Error e) {
       vertx.close();
       throw e;

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 
 /**
@@ -53,17 +52,6 @@ public final class Browser implements AutoCloseable {
   public double number(String expression) {
     Object value = js("return " + expression + ";");
     return value == null ? Double.NaN : ((Number) value).doubleValue();
-  }
-
-  /** Waits until the condition holds; fails with {@code what} after {@code timeoutMs}. */
-  public static void await(String what, long timeoutMs, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      Thread.sleep(50);
-    }
   }
 
   /** Console messages of level SEVERE (errors, CSP violations, uncaught exceptions) since the last call. */

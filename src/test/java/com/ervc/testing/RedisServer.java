@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** A real redis-server on a free loopback port, without persistence; can be stopped and restarted. */
@@ -33,13 +34,12 @@ public final class RedisServer implements AutoCloseable {
     process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
         "--save", "", "--appendonly", "no", "--dir", Path.of(System.getProperty("java.io.tmpdir")).toString())
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (!"+PONG".equals(command("PING"))) {
-      if (System.currentTimeMillis() > deadline || !process.isAlive()) {
-        throw new IllegalStateException("redis-server did not start on port " + port);
+    Await.until("redis-server answers PING on port " + port, Duration.ofSeconds(10), () -> {
+      if (!process.isAlive()) {
+        throw new AssertionError("redis-server on port " + port + " exited with " + process.exitValue());
       }
-      Thread.sleep(50);
-    }
+      return "+PONG".equals(command("PING"));
+    });
     return this;
   }
 

@@ -1,7 +1,7 @@
 package com.ervc.testing;
 
-import com.ervc.cluster.Node;
 import com.ervc.config.ConfigLoader;
+import com.ervc.node.Node;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -77,9 +77,8 @@ public final class TestNodes {
   }
 
   public static Node start(Map<String, String> env) {
-    JsonObject config = ConfigLoader.load(null, env);
     try {
-      return Node.start(config, env).await(2, TimeUnit.MINUTES);
+      return Node.start(ConfigLoader.load(null, env), env).await(2, TimeUnit.MINUTES);
     } catch (Exception e) {
       throw new IllegalStateException("test node did not start", e);
     }

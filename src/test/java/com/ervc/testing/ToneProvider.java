@@ -1,15 +1,16 @@
 package com.ervc.testing;
 
-import com.ervc.cluster.Node;
+import com.ervc.config.ServiceConfig;
 import com.ervc.metrics.ServiceMetrics;
+import com.ervc.node.Node;
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.AudioOut;
-import com.ervc.provider.Emotion;
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.ProviderInfo;
 import com.ervc.provider.ProviderVerticle;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.SpeechException;
-import com.ervc.provider.TtsRequest;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -50,18 +51,18 @@ public final class ToneProvider extends ProviderVerticle {
 
   private final Behaviour behaviour;
 
-  public ToneProvider(ServiceMetrics metrics, Behaviour behaviour) {
-    super(metrics);
+  public ToneProvider(ServiceMetrics metrics, ServiceConfig config, Behaviour behaviour) {
+    super(metrics, config);
     this.behaviour = behaviour;
   }
 
   /** Deploys a tone provider on {@code node} with the node's configuration. */
   public static Behaviour deployOn(Node node) {
     Behaviour behaviour = new Behaviour();
-    ToneProvider provider = new ToneProvider(node.metrics(), behaviour);
+    ToneProvider provider = new ToneProvider(node.metrics(), node.config(), behaviour);
     try {
-      node.vertx().deployVerticle(provider, new DeploymentOptions().setConfig(node.config())).await(30, TimeUnit.SECONDS);
-      // As cluster/Node does, so that a drain reaches it.
+      node.vertx().deployVerticle(provider).await(30, TimeUnit.SECONDS);
+      // As node/Node does, so that a drain reaches it.
       node.state().register("provider.tone." + provider.deploymentID(), provider);
     } catch (Exception e) {
       throw new IllegalStateException("tone provider did not deploy", e);

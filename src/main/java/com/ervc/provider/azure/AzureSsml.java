@@ -1,20 +1,19 @@
 package com.ervc.provider.azure;
 
-import com.ervc.provider.Emotion;
-import com.ervc.provider.TtsRequest;
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.cloud.EmotionScale;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /**
- * Builds the SSML body of an Azure synthesis (provider-wire-formats.md §2.3, §4.2): the text XML-escaped, the
+ * Builds the SSML body of an Azure synthesis (docs/providers/azure.md#ssml, #tiers-and-emotion): the text XML-escaped, the
  * emotion as the first {@code mstts:express-as} style of its fallback chain that the voice's StyleList has (with
  * {@code styledegree} from intensity), else expressed with prosody only; speed and pitch as prosody.
  */
 public final class AzureSsml {
-  /** §4.2: the style fallback chain per emotion. */
+  /** docs/providers/azure.md#tiers-and-emotion: the style fallback chain per emotion. */
   static List<String> styleChain(Emotion emotion) {
     return switch (emotion) {
       case NEUTRAL -> List.of();
@@ -45,8 +44,8 @@ public final class AzureSsml {
     Emotion emotion = sentence.emotion();
     String style = style(emotion, styleList);
     double rate = EmotionScale.speed(sentence, 0.5, 2.0);
-    // Pitch: the request's -1..1 maps to -50%..+50% (Azure's range is 0.5x-1.5x, §2.3); without a style the
-    // emotion adds its own shift (§4.2).
+    // Pitch: the request's -1..1 maps to -50%..+50% (Azure's range is 0.5x-1.5x, docs/providers/azure.md#ssml); without a style the
+    // emotion adds its own shift (docs/providers/azure.md#tiers-and-emotion).
     double pitchPercent = sentence.pitch() * 50;
     String volume = null;
     if (style == null) {
@@ -89,12 +88,12 @@ public final class AzureSsml {
     return ssml.append("</voice></speak>").toString();
   }
 
-  /** §4.2: {@code clamp(round(2 × intensity, 2), 0.01, 2.0)}; 0.5 gives Azure's default 1.0. */
+  /** docs/providers/azure.md#tiers-and-emotion: {@code clamp(round(2 × intensity, 2), 0.01, 2.0)}; 0.5 gives Azure's default 1.0. */
   static double styleDegree(double intensity) {
     return Math.max(0.01, Math.min(2.0, EmotionScale.round2(2 * intensity)));
   }
 
-  /** §2.3: {@code & < > " '} escaped, so no text can close or open an element. */
+  /** docs/providers/azure.md#ssml: {@code & < > " '} escaped, so no text can close or open an element. */
   static String escape(String text) {
     StringBuilder out = new StringBuilder(text.length() + 16);
     for (int i = 0; i < text.length(); i++) {

@@ -6,7 +6,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * Bearer tokens from issueToken (provider-wire-formats.md §2.1): valid 10 minutes, so one is reused for
+ * Bearer tokens from issueToken (docs/providers/azure.md#endpoints-and-authentication): valid 10 minutes, so one is reused for
  * {@link #REUSE_MS} and renewed before it expires; concurrent callers share one renewal.
  */
 public final class AzureTokens {

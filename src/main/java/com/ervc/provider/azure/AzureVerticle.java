@@ -1,11 +1,13 @@
 package com.ervc.provider.azure;
 
+import com.ervc.config.AzureConfig;
+import com.ervc.config.ServiceConfig;
 import com.ervc.metrics.ServiceMetrics;
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.AudioOut;
-import com.ervc.provider.Emotion;
-import com.ervc.provider.ProviderInfo;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.TtsRequest;
 import com.ervc.provider.cloud.CloudError;
 import com.ervc.provider.cloud.CloudHttp;
 import com.ervc.provider.cloud.CloudProviderVerticle;
@@ -22,22 +24,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Azure AI Speech over REST (provider-wire-formats.md §2): SSML in, raw 24 kHz PCM out, authenticated with the
+ * Azure AI Speech over REST (docs/providers/azure.md): SSML in, raw 24 kHz PCM out, authenticated with the
  * subscription key or (AZURE_AUTH=token) with a bearer token from issueToken.
  */
 public final class AzureVerticle extends CloudProviderVerticle {
   public static final String NAME = "azure";
   private static final Logger LOG = LoggerFactory.getLogger(AzureVerticle.class);
-  /** §2.2: raw PCM that streams, at our native rate. */
+  /** docs/providers/azure.md#synthesis-request: raw PCM that streams, at our native rate. */
   static final String OUTPUT_FORMAT = "raw-24khz-16bit-mono-pcm";
 
   private volatile AzureVoices catalogue;
   private AzureTokens tokens;
-  /** Set once the service refused a bearer token: tokens are bound to the host that issued them (§2.1). */
+  /** Set once the service refused a bearer token: tokens are bound to the host that issued them (docs/providers/azure.md#endpoints-and-authentication). */
   private boolean keyOnly;
 
-  public AzureVerticle(ServiceMetrics metrics) {
-    super(metrics);
+  public AzureVerticle(ServiceMetrics metrics, ServiceConfig config) {
+    super(metrics, config);
+  }
+
+  private AzureConfig settings() {
+    return configuration().providers().azure();
   }
 
   @Override
@@ -46,22 +52,22 @@ public final class AzureVerticle extends CloudProviderVerticle {
   }
 
   private String key() {
-    return settings().getString("key");
+    return settings().key();
   }
 
-  /** AZURE_TTS_ENDPOINT, else the regional host of §2.1. */
+  /** AZURE_TTS_ENDPOINT, else the regional host (docs/providers/azure.md#endpoints-and-authentication). */
   private String endpoint() {
-    String endpoint = settings().getString("endpoint");
+    String endpoint = settings().endpoint();
     return endpoint != null ? endpoint.replaceAll("/+$", "")
-        : "https://" + settings().getString("region") + ".tts.speech.microsoft.com";
+        : "https://" + settings().region() + ".tts.speech.microsoft.com";
   }
 
   private String tokenEndpoint() {
-    String configured = settings().getString("tokenEndpoint");
+    String configured = settings().tokenEndpoint();
     if (configured != null) {
       return configured;
     }
-    String region = settings().getString("region");
+    String region = settings().region();
     return region != null ? "https://" + region + ".api.cognitive.microsoft.com/sts/v1.0/issueToken"
         : endpoint() + "/sts/v1.0/issueToken";
   }
@@ -72,7 +78,7 @@ public final class AzureVerticle extends CloudProviderVerticle {
     if (key() == null || key().isBlank()) {
       missing.add("AZURE_SPEECH_KEY");
     }
-    if (settings().getString("region") == null && settings().getString("endpoint") == null) {
+    if (settings().region() == null && settings().endpoint() == null) {
       missing.add("AZURE_REGION (or AZURE_TTS_ENDPOINT)");
     }
     return missing;
@@ -85,7 +91,7 @@ public final class AzureVerticle extends CloudProviderVerticle {
 
   /** The auth header: key, or a cached bearer token. */
   private Future<Map<String, String>> auth() {
-    if (!"token".equals(settings().getString("auth")) || keyOnly) {
+    if (!"token".equals(settings().auth()) || keyOnly) {
       return Future.succeededFuture(Map.of("Ocp-Apim-Subscription-Key", key()));
     }
     if (tokens == null) {
@@ -94,7 +100,7 @@ public final class AzureVerticle extends CloudProviderVerticle {
     return tokens.token().map(token -> Map.of("Authorization", "Bearer " + token));
   }
 
-  /** §2.1: on a 401 with a bearer token, fall back to the subscription key. */
+  /** docs/providers/azure.md#endpoints-and-authentication: on a 401 with a bearer token, fall back to the subscription key. */
   @Override
   protected boolean switchCredentials(CloudError rejection) {
     if (tokens == null || keyOnly) {
@@ -105,7 +111,7 @@ public final class AzureVerticle extends CloudProviderVerticle {
     return true;
   }
 
-  /** §2.1: POST with the key and an empty form body; the answer is the raw JWT. */
+  /** docs/providers/azure.md#endpoints-and-authentication: POST with the key and an empty form body; the answer is the raw JWT. */
   private Future<String> issueToken() {
     CloudHttp.Call call = new CloudHttp.Call(HttpMethod.POST, tokenEndpoint(),
         Map.of("Ocp-Apim-Subscription-Key", key(), "Content-Type", "application/x-www-form-urlencoded"), Buffer.buffer());
@@ -130,7 +136,7 @@ public final class AzureVerticle extends CloudProviderVerticle {
       catalogue = voices;
       return new ProviderInfo(NAME, nodeId, true, voices.defaultVoice(), voices.voices(), Emotion.wireNames(),
           QualityTier.wireNames(), true, true, NATIVE_RATE,
-          "Azure Speech " + CloudHttp.describeHost(endpoint()) + " (" + settings().getString("auth") + " auth)"
+          "Azure Speech " + CloudHttp.describeHost(endpoint()) + " (" + settings().auth() + " auth)"
               + "; emotion via mstts:express-as where the voice has the style, else prosody; speed 0.5-2; cloning not exposed");
     });
   }

@@ -1,7 +1,7 @@
 package com.ervc.provider.azure;
 
-import com.ervc.provider.ProviderInfo;
-import com.ervc.provider.QualityTier;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.QualityTier;
 import com.ervc.provider.cloud.CloudProviderVerticle;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The voices/list catalogue (provider-wire-formats.md §2.4): ShortName, Locale, Gender and StyleList per voice. */
+/** The voices/list catalogue (docs/providers/azure.md#voice-list): ShortName, Locale, Gender and StyleList per voice. */
 public final class AzureVoices {
   /** One voice as synthesis needs it. */
   public record Entry(String shortName, String displayName, String locale, String gender, Set<String> styles) {
@@ -57,7 +57,7 @@ public final class AzureVoices {
   }
 
   /**
-   * §4.1: the high tier uses the voice's HD variant when the catalogue has one (en-US-AvaNeural →
+   * docs/providers/azure.md#tiers-and-emotion: the high tier uses the voice's HD variant when the catalogue has one (en-US-AvaNeural →
    * en-US-Ava:DragonHDLatestNeural), with that variant's own styles; otherwise the voice itself.
    */
   public Entry forTier(String shortName, QualityTier tier) {

@@ -1,7 +1,7 @@
 package com.ervc.provider.cloud;
 
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.SpeechException;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.SpeechException;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -18,7 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A cloud provider failure normalised into one set of kinds (provider-wire-formats.md §4.4), whatever the
+ * A cloud provider failure normalised into one set of kinds (docs/providers/README.md#failure-handling), whatever the
  * provider's own error shape. Messages never carry credentials: provider texts are only passed on for invalid
  * requests, and then with the configured secrets blanked out.
  */
@@ -118,9 +118,9 @@ public final class CloudError extends RuntimeException {
   }
 
   /**
-   * Classifies a non-2xx answer. Reads the three providers' error shapes leniently (§1.6 ElevenLabs
-   * {@code detail} object, array or string; §3.3 OpenAI and §2.5 Azure {@code error} object; empty or plain-text
-   * bodies) and the wait hints of §3.3 ({@code retry-after-ms}, {@code retry-after} in seconds or as an HTTP date,
+   * Classifies a non-2xx answer. Reads the three providers' error shapes leniently (docs/providers/elevenlabs.md#errors-and-concurrency:
+   * {@code detail} object, array or string; docs/providers/openai.md and docs/providers/azure.md#errors-and-limits: {@code error} object; empty or plain-text
+   * bodies) and the wait hints of docs/providers/openai.md ({@code retry-after-ms}, {@code retry-after} in seconds or as an HTTP date,
    * {@code x-ratelimit-reset-*} Go durations, {@code x-should-retry}).
    */
   public static CloudError fromResponse(int status, MultiMap headers, Buffer body, List<String> secrets) {
@@ -129,7 +129,7 @@ public final class CloudError extends RuntimeException {
     String message = scrub(codeAndMessage[1], secrets);
     String lowerCode = code == null ? "" : code.toLowerCase(Locale.ROOT);
     Kind kind;
-    // Azure has no documented quota code (§4.4 marks it unverified): a 403 that speaks of quota counts as one.
+    // Azure has no documented quota code (docs/providers/azure.md#errors-and-limits): a 403 that speaks of quota counts as one.
     boolean quotaText = status == 403 && message.toLowerCase(Locale.ROOT).contains("quota");
     if (lowerCode.equals("quota_exceeded") || lowerCode.equals("insufficient_quota") || status == 402 || quotaText) {
       kind = Kind.QUOTA;

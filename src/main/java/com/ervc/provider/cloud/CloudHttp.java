@@ -1,5 +1,6 @@
 package com.ervc.provider.cloud;
 
+import com.ervc.config.CloudConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -27,7 +28,7 @@ import java.util.function.Supplier;
  * under the {@link CloudRetry} policy on normalised {@link CloudError}s.
  */
 public final class CloudHttp {
-  /** The identification Azure requires (§2.2) and the others accept. */
+  /** The identification Azure requires (docs/providers/azure.md#synthesis-request) and the others accept. */
   public static final String USER_AGENT = "ervc-tts/1.0";
   private static final int MAX_FETCH_BYTES = 8 * 1024 * 1024;
 
@@ -38,11 +39,11 @@ public final class CloudHttp {
   private final Vertx vertx;
   private final Context context;
   private final HttpClientAgent client;
-  private final CloudSettings settings;
+  private final CloudConfig settings;
   private final List<String> secrets;
   private final CloudRetry retry;
 
-  public CloudHttp(Vertx vertx, String provider, CloudSettings settings, List<String> secrets,
+  public CloudHttp(Vertx vertx, String provider, CloudConfig settings, List<String> secrets,
                    Consumer<CloudError> onDisabled, Predicate<CloudError> switchCredentials) {
     this.vertx = vertx;
     this.retry = new CloudRetry(vertx, provider, settings, onDisabled, switchCredentials);

@@ -1,12 +1,12 @@
 package com.ervc.provider.cloud;
 
+import com.ervc.config.ServiceConfig;
 import com.ervc.metrics.ServiceMetrics;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.AudioOut;
-import com.ervc.provider.ProviderInfo;
 import com.ervc.provider.ProviderVerticle;
-import com.ervc.provider.TtsRequest;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,13 +28,8 @@ public abstract class CloudProviderVerticle extends ProviderVerticle {
   private long recheck = -1;
   private String nodeId;
 
-  protected CloudProviderVerticle(ServiceMetrics metrics) {
-    super(metrics);
-  }
-
-  /** This provider's section of {@code providers}. */
-  protected final JsonObject settings() {
-    return config().getJsonObject("providers").getJsonObject(name());
+  protected CloudProviderVerticle(ServiceMetrics metrics, ServiceConfig config) {
+    super(metrics, config);
   }
 
   protected final CloudHttp http() {
@@ -55,12 +50,12 @@ public abstract class CloudProviderVerticle extends ProviderVerticle {
 
   @Override
   protected int maxQueue() {
-    return CloudSettings.from(config()).maxQueue();
+    return configuration().providers().cloud().maxQueue();
   }
 
   @Override
   protected int concurrency() {
-    return CloudSettings.from(config()).maxConnections();
+    return configuration().providers().cloud().maxConnections();
   }
 
   /**
@@ -83,7 +78,7 @@ public abstract class CloudProviderVerticle extends ProviderVerticle {
     if (!missing.isEmpty()) {
       return Future.succeededFuture(unavailable("not configured: set " + String.join(" and ", missing)));
     }
-    http = new CloudHttp(vertx, name(), CloudSettings.from(config()), secrets(), this::credentialsRejected,
+    http = new CloudHttp(vertx, name(), configuration().providers().cloud(), secrets(), this::credentialsRejected,
         this::switchCredentials);
     return describe(nodeId).recover(failure -> {
       scheduleRecheck();

@@ -1,5 +1,6 @@
 package com.ervc.provider.cloud;
 
+import com.ervc.config.CloudConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -27,12 +28,12 @@ public final class CloudRetry {
   private final Vertx vertx;
   private final Context context;
   private final String provider;
-  private final CloudSettings settings;
+  private final CloudConfig settings;
   private final Consumer<CloudError> onDisabled;
   private final Predicate<CloudError> switchCredentials;
   private long backOffUntil;
 
-  public CloudRetry(Vertx vertx, String provider, CloudSettings settings, Consumer<CloudError> onDisabled,
+  public CloudRetry(Vertx vertx, String provider, CloudConfig settings, Consumer<CloudError> onDisabled,
                     Predicate<CloudError> switchCredentials) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
@@ -116,7 +117,7 @@ public final class CloudRetry {
   }
 
   /** Any failure as a {@link CloudError}; the message names only the failure's class, never its text. */
-  public static CloudError normalise(Throwable failure, CloudSettings settings) {
+  public static CloudError normalise(Throwable failure, CloudConfig settings) {
     if (failure instanceof CloudError error) {
       return error;
     }

@@ -1,11 +1,11 @@
 package com.ervc.provider.cloud;
 
-import com.ervc.provider.Emotion;
-import com.ervc.provider.TtsRequest;
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.TtsRequest;
 
-/** The provider-independent part of the emotion mapping (provider-wire-formats.md §4.2). */
+/** The provider-independent part of the emotion mapping (docs/providers/README.md#emotion-mapping). */
 public final class EmotionScale {
-  /** Intensity in three steps: {@code tri(i)} of §4.2. */
+  /** Intensity in three steps: low, mid, high (docs/providers/README.md#emotion-mapping). */
   public enum Step { LOW, MID, HIGH }
 
   private EmotionScale() {
@@ -15,7 +15,7 @@ public final class EmotionScale {
     return intensity < 0.34 ? Step.LOW : intensity < 0.67 ? Step.MID : Step.HIGH;
   }
 
-  /** The emotion's speed factor m_e (§4.2). */
+  /** The emotion's speed factor m (docs/providers/README.md#emotion-mapping). */
   public static double speedFactor(Emotion emotion) {
     return switch (emotion) {
       case EXCITED, FEARFUL -> 1.08;

@@ -1,9 +1,9 @@
 package com.ervc.provider.elevenlabs;
 
-import com.ervc.provider.Emotion;
-import com.ervc.provider.ProviderInfo;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.TtsRequest;
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.cloud.CloudProviderVerticle;
 import com.ervc.provider.cloud.EmotionScale;
 import io.vertx.core.json.JsonArray;
@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Maps a sentence onto ElevenLabs' streaming text-to-speech call (provider-wire-formats.md §1.2, §4).
+ * Maps a sentence onto ElevenLabs' streaming text-to-speech call (docs/providers/elevenlabs.md#streaming-synthesis, #tiers-and-emotion).
  * The model follows the tier; on v2/v2.5 models emotion can only shape {@code voice_settings} (words would be
  * spoken), on eleven_v3 it becomes an audio tag in front of the text.
  */
@@ -25,9 +25,9 @@ public final class ElevenLabsRequests {
   public static final String TURBO = "eleven_turbo_v2_5";
   public static final String MULTILINGUAL = "eleven_multilingual_v2";
   public static final String V3 = "eleven_v3";
-  /** §1.2: eleven_v3 takes at most 3,000 characters per request. */
+  /** docs/providers/elevenlabs.md#models-and-limits: eleven_v3 takes at most 3,000 characters per request. */
   static final int V3_MAX_CHARS = 3000;
-  /** §1.2: only these models accept language_code; others may reject it. */
+  /** docs/providers/elevenlabs.md#models-and-limits: only these models accept language_code; others may reject it. */
   private static final Set<String> LANGUAGE_MODELS = Set.of(FLASH, TURBO);
 
   /** The request line (path and query) and JSON body of one call. */
@@ -37,7 +37,7 @@ public final class ElevenLabsRequests {
   private ElevenLabsRequests() {
   }
 
-  /** §4.1: flash for fast, turbo for balanced; high uses v3 for emotional text that fits it, else multilingual v2. */
+  /** docs/providers/elevenlabs.md#tiers-and-emotion: flash for fast, turbo for balanced; high uses v3 for emotional text that fits it, else multilingual v2. */
   public static String model(TtsRequest sentence) {
     return switch (sentence.quality()) {
       case FAST -> FLASH;
@@ -68,14 +68,14 @@ public final class ElevenLabsRequests {
     return new Call(path, body);
   }
 
-  /** §4.2 voice settings; speed is clamped to 0.7–1.2 (§1.2). */
+  /** docs/providers/elevenlabs.md#tiers-and-emotion voice settings; speed is clamped to 0.7–1.2 (#voice-settings). */
   static JsonObject voiceSettings(TtsRequest sentence, boolean v3) {
     Emotion emotion = sentence.emotion();
     double intensity = sentence.intensity();
     boolean fast = sentence.quality() == QualityTier.FAST;
     double stability;
     if (v3) {
-      // §1.2 [3P]: v3 accepts only 0.0 (Creative), 0.5 (Natural), 1.0 (Robust).
+      // docs/providers/elevenlabs.md#voice-settings (third-party): v3 accepts only 0.0 (Creative), 0.5 (Natural), 1.0 (Robust).
       stability = emotion == Emotion.NEUTRAL ? 1.0 : EmotionScale.step(intensity) == EmotionScale.Step.HIGH ? 0.0 : 0.5;
     } else {
       stability = emotion == Emotion.NEUTRAL ? 0.5 : EmotionScale.round2(Math.max(0.25, Math.min(0.9, 0.75 - 0.5 * intensity)));
@@ -89,7 +89,7 @@ public final class ElevenLabsRequests {
         .put("speed", EmotionScale.speed(sentence, 0.7, 1.2));
   }
 
-  /** §4.2 / §1.7 audio tags for eleven_v3. */
+  /** docs/providers/elevenlabs.md#tiers-and-emotion: audio tags for eleven_v3. */
   static String v3Tag(TtsRequest sentence) {
     EmotionScale.Step step = EmotionScale.step(sentence.intensity());
     return switch (sentence.emotion()) {
@@ -104,7 +104,7 @@ public final class ElevenLabsRequests {
     };
   }
 
-  /** A voice of the GET /v1/voices answer (§1.4) and the language code to send with it (null if unknown). */
+  /** A voice of the GET /v1/voices answer (docs/providers/elevenlabs.md#voices) and the language code to send with it (null if unknown). */
   public record CatalogueVoice(ProviderInfo.Voice voice, String languageCode) {
   }
 

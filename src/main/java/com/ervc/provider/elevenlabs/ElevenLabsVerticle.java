@@ -1,11 +1,13 @@
 package com.ervc.provider.elevenlabs;
 
+import com.ervc.config.ElevenLabsConfig;
+import com.ervc.config.ServiceConfig;
 import com.ervc.metrics.ServiceMetrics;
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.AudioOut;
-import com.ervc.provider.Emotion;
-import com.ervc.provider.ProviderInfo;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.TtsRequest;
 import com.ervc.provider.cloud.CloudHttp;
 import com.ervc.provider.cloud.CloudProviderVerticle;
 import io.vertx.core.Future;
@@ -18,16 +20,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** ElevenLabs over HTTP streaming (provider-wire-formats.md §1). */
+/** ElevenLabs over HTTP streaming (docs/providers/elevenlabs.md). */
 public final class ElevenLabsVerticle extends CloudProviderVerticle {
   public static final String NAME = "elevenlabs";
-  /** "Rachel", a premade voice (§1.2), preferred as the default when the account lists it. */
+  /** "Rachel", a premade voice (docs/providers/elevenlabs.md#voices), preferred as the default when the account lists it. */
   private static final String PREFERRED_VOICE = "21m00Tcm4TlvDq8ikWAM";
 
   private final Map<String, String> languages = new ConcurrentHashMap<>();
 
-  public ElevenLabsVerticle(ServiceMetrics metrics) {
-    super(metrics);
+  public ElevenLabsVerticle(ServiceMetrics metrics, ServiceConfig config) {
+    super(metrics, config);
+  }
+
+  private ElevenLabsConfig settings() {
+    return configuration().providers().elevenlabs();
   }
 
   @Override
@@ -36,11 +42,11 @@ public final class ElevenLabsVerticle extends CloudProviderVerticle {
   }
 
   private String apiKey() {
-    return settings().getString("apiKey");
+    return settings().apiKey();
   }
 
   private String baseUrl() {
-    return settings().getString("baseUrl").replaceAll("/+$", "");
+    return settings().baseUrl().replaceAll("/+$", "");
   }
 
   @Override

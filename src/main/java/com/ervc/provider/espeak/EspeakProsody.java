@@ -1,6 +1,6 @@
 package com.ervc.provider.espeak;
 
-import com.ervc.provider.Emotion;
+import com.ervc.protocol.Emotion;
 
 /**
  * espeak-ng's knobs for one request: speed in words per minute ({@code -s}), pitch 0-99 ({@code -p}),

@@ -4,12 +4,11 @@ import com.ervc.audio.Pcm16;
 import com.ervc.audio.Resampler;
 import com.ervc.audio.WavAudio;
 import com.ervc.audio.WavCodec;
-import com.ervc.provider.Emotion;
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.ProviderInfo.Voice;
-import com.ervc.provider.SpeechException;
-import com.ervc.provider.TtsRequest;
-
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.ProviderInfo.Voice;
+import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.TtsRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

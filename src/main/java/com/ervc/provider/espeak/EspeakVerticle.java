@@ -1,18 +1,19 @@
 package com.ervc.provider.espeak;
 
+import com.ervc.config.EspeakConfig;
+import com.ervc.config.ServiceConfig;
 import com.ervc.metrics.ServiceMetrics;
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.AudioOut;
-import com.ervc.provider.Emotion;
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.SpeechException;
-import com.ervc.provider.ProviderInfo;
 import com.ervc.provider.ProviderVerticle;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.TtsRequest;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +27,8 @@ public final class EspeakVerticle extends ProviderVerticle {
   private EspeakSynthesizer synthesizer;
   private WorkerExecutor workers;
 
-  public EspeakVerticle(ServiceMetrics metrics) {
-    super(metrics);
+  public EspeakVerticle(ServiceMetrics metrics, ServiceConfig config) {
+    super(metrics, config);
   }
 
   @Override
@@ -35,27 +36,27 @@ public final class EspeakVerticle extends ProviderVerticle {
     return NAME;
   }
 
-  private JsonObject settings() {
-    return config().getJsonObject("providers").getJsonObject(NAME);
+  private EspeakConfig settings() {
+    return configuration().providers().espeak();
   }
 
   @Override
   protected int maxQueue() {
-    return settings().getInteger("maxQueue");
+    return settings().maxQueue();
   }
 
   @Override
   protected int concurrency() {
-    return settings().getInteger("workers");
+    return settings().workers();
   }
 
   @Override
   protected Future<ProviderInfo> probe(String nodeId) {
-    JsonObject cfg = settings();
-    boolean emotions = config().getJsonObject("tts").getBoolean("enableEmotions");
-    synthesizer = new EspeakSynthesizer(cfg.getString("binary"), cfg.getLong("timeoutMs"), emotions);
-    workers = vertx.createSharedWorkerExecutor("espeak-" + deploymentID(), cfg.getInteger("workers"),
-        cfg.getLong("timeoutMs") * 2, TimeUnit.MILLISECONDS);
+    EspeakConfig cfg = settings();
+    boolean emotions = configuration().tts().enableEmotions();
+    synthesizer = new EspeakSynthesizer(cfg.binary(), cfg.timeoutMs(), emotions);
+    workers = vertx.createSharedWorkerExecutor("espeak-" + deploymentID(), cfg.workers(),
+        cfg.timeoutMs() * 2L, TimeUnit.MILLISECONDS);
     return workers.executeBlocking(() -> {
       String version = synthesizer.version();
       List<ProviderInfo.Voice> voices = synthesizer.voices();

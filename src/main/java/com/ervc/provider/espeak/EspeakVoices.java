@@ -1,7 +1,6 @@
 package com.ervc.provider.espeak;
 
-import com.ervc.provider.ProviderInfo.Voice;
-
+import com.ervc.protocol.ProviderInfo.Voice;
 import java.util.ArrayList;
 import java.util.List;
 

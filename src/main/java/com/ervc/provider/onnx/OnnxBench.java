@@ -1,6 +1,6 @@
 package com.ervc.provider.onnx;
 
-import com.ervc.provider.TtsRequest;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.espeak.EspeakSynthesizer;
 import io.vertx.core.json.JsonObject;
 

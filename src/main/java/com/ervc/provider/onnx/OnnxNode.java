@@ -1,5 +1,7 @@
 package com.ervc.provider.onnx;
 
+import com.ervc.config.OnnxConfig;
+import com.ervc.config.ServiceConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -26,22 +28,22 @@ public final class OnnxNode implements AutoCloseable {
     this.roles = roles;
   }
 
-  public static boolean wanted(JsonObject config, List<String> roles) {
-    return config.getJsonObject("providers").getJsonObject("onnx").getBoolean("enabled")
+  public static boolean wanted(ServiceConfig config, List<String> roles) {
+    return config.providers().onnx().enabled()
         && (roles.contains("providers") || roles.contains("gpu"));
   }
 
   /** Probes and loads. Blocking: run it off any event loop. */
-  public static OnnxNode prepare(JsonObject config, List<String> roles) {
-    JsonObject onnx = config.getJsonObject("providers").getJsonObject("onnx");
-    boolean probe = roles.contains("gpu") || config.getJsonObject("tts").getBoolean("gpuAcceleration");
+  public static OnnxNode prepare(ServiceConfig config, List<String> roles) {
+    OnnxConfig onnx = config.providers().onnx();
+    boolean probe = roles.contains("gpu") || config.tts().gpuAcceleration();
     CudaProbe.Status cuda = probe ? CudaProbe.probe()
         : new CudaProbe.Status(false, "not probed (no gpu role, tts.gpuAcceleration off)", null, null);
     if (probe && !cuda.available()) {
       LOG.error("CUDA is not usable on this node, so no GPU synthesis runs here: {}", cuda.detail());
     }
-    OnnxVoices voices = OnnxVoices.load(Path.of(onnx.getString("modelDir")), onnx.getInteger("intraOpThreads"),
-        cuda.available(), onnx.getInteger("workers"), onnx.getInteger("maxQueue"));
+    OnnxVoices voices = OnnxVoices.load(Path.of(onnx.modelDir()), onnx.intraOpThreads(),
+        cuda.available(), onnx.workers(), onnx.maxQueue());
     if (voices.voices().isEmpty()) {
       LOG.warn("no neural voices installed in {} (missing: {}); espeak-ng serves; run scripts/download-models.sh",
           voices.dir(), String.join(", ", voices.missing()));

@@ -1,14 +1,17 @@
 package com.ervc.provider.onnx;
 
+import com.ervc.config.EspeakConfig;
+import com.ervc.config.OnnxConfig;
+import com.ervc.config.ServiceConfig;
 import com.ervc.metrics.ServiceMetrics;
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.AudioOut;
-import com.ervc.provider.Emotion;
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.ProviderInfo;
 import com.ervc.provider.ProviderVerticle;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.SpeechException;
-import com.ervc.provider.TtsRequest;
 import com.ervc.provider.espeak.EspeakSynthesizer;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
@@ -39,8 +42,9 @@ public final class OnnxVerticle extends ProviderVerticle {
   private EspeakPhonemizer phonemizer;
   private boolean emotions;
 
-  public OnnxVerticle(ServiceMetrics metrics, String name, OnnxVoices voices, JsonObject capabilities) {
-    super(metrics);
+  public OnnxVerticle(ServiceMetrics metrics, ServiceConfig config, String name, OnnxVoices voices,
+                      JsonObject capabilities) {
+    super(metrics, config);
     this.name = name;
     this.voices = voices;
     this.capabilities = capabilities;
@@ -51,8 +55,8 @@ public final class OnnxVerticle extends ProviderVerticle {
     return name;
   }
 
-  private JsonObject settings() {
-    return config().getJsonObject("providers").getJsonObject(NAME);
+  private OnnxConfig settings() {
+    return configuration().providers().onnx();
   }
 
   private int models() {
@@ -61,23 +65,23 @@ public final class OnnxVerticle extends ProviderVerticle {
 
   @Override
   protected int maxQueue() {
-    return (settings().getInteger("workers") + settings().getInteger("maxQueue")) * models();
+    return (settings().workers() + settings().maxQueue()) * models();
   }
 
   @Override
   protected int concurrency() {
-    return settings().getInteger("workers") * models();
+    return settings().workers() * models();
   }
 
   @Override
   protected Future<ProviderInfo> probe(String nodeId) {
-    JsonObject espeak = config().getJsonObject("providers").getJsonObject("espeak");
-    emotions = config().getJsonObject("tts").getBoolean("enableEmotions");
-    phonemizer = new EspeakPhonemizer(new EspeakSynthesizer(espeak.getString("binary"), espeak.getLong("timeoutMs"), false)::ipa);
-    long maxRunMs = config().getJsonObject("tts").getLong("providerTimeoutMs");
+    EspeakConfig espeak = configuration().providers().espeak();
+    emotions = configuration().tts().enableEmotions();
+    phonemizer = new EspeakPhonemizer(new EspeakSynthesizer(espeak.binary(), espeak.timeoutMs(), false)::ipa);
+    long maxRunMs = configuration().tts().providerTimeoutMs();
     for (VoiceModel model : voices.models()) {
       // Named by model file, so the "onnx" and "onnx-gpu" verticles of a node share one pool per model.
-      pools.put(model, vertx.createSharedWorkerExecutor("onnx-" + model.file(), settings().getInteger("workers"),
+      pools.put(model, vertx.createSharedWorkerExecutor("onnx-" + model.file(), settings().workers(),
           maxRunMs, TimeUnit.MILLISECONDS));
     }
     return vertx.executeBlocking(() -> describe(nodeId), false);

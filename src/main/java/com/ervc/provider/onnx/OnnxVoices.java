@@ -1,12 +1,12 @@
 package com.ervc.provider.onnx;
 
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import com.ervc.audio.Pcm16;
 import com.ervc.audio.PitchEnergy;
 import com.ervc.audio.Resampler;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.TtsRequest;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.TtsRequest;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

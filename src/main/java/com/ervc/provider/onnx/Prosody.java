@@ -1,15 +1,14 @@
 package com.ervc.provider.onnx;
 
-import com.ervc.provider.Emotion;
-import com.ervc.provider.TtsRequest;
-
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.TtsRequest;
 import java.util.Map;
 
 /**
  * What a request's speed, pitch, emotion and intensity become for a neural voice, which has no emotion input:
  * a speaking-rate factor (Piper {@code length_scale} divides by it, Kokoro {@code speed} multiplies by it),
  * factors on Piper's {@code noise_scale} (expressiveness) and {@code noise_w} (rhythm variation), and a
- * post-processing pitch factor and gain (see {@link com.ervc.audio.PitchEnergy}). The table is in the README.
+ * post-processing pitch factor and gain (see {@link com.ervc.audio.PitchEnergy}). Table: docs/providers/onnx.md.
  */
 public record Prosody(double rate, double pitchFactor, double gain, double noise, double noiseW) {
   /** Emotion at full intensity: rate, pitch in semitones, gain, noise_scale factor, noise_w factor. */

@@ -1,8 +1,8 @@
 package com.ervc.provider.openai;
 
-import com.ervc.provider.Emotion;
-import com.ervc.provider.ProviderInfo;
-import com.ervc.provider.TtsRequest;
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.cloud.EmotionScale;
 import io.vertx.core.json.JsonObject;
 
@@ -10,17 +10,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** Maps a sentence onto OpenAI's {@code POST /v1/audio/speech} (provider-wire-formats.md §3, §4). */
+/** Maps a sentence onto OpenAI's {@code POST /v1/audio/speech} (docs/providers/openai.md). */
 public final class OpenAiRequests {
   public static final String TTS_1 = "tts-1";
   public static final String TTS_1_HD = "tts-1-hd";
   public static final String MINI_TTS = "gpt-4o-mini-tts";
-  /** §3.1: input is at most 4,096 characters. */
+  /** docs/providers/openai.md: input is at most 4,096 characters. */
   public static final int MAX_INPUT = 4096;
-  /** §3.1: the 13 built-in voices. */
+  /** docs/providers/openai.md: the 13 built-in voices. */
   public static final List<String> VOICES = List.of("alloy", "ash", "ballad", "coral", "echo", "fable", "onyx", "nova",
       "sage", "shimmer", "verse", "marin", "cedar");
-  /** §3.1: the subset tts-1 and tts-1-hd support. */
+  /** docs/providers/openai.md: the subset tts-1 and tts-1-hd support. */
   static final Set<String> LEGACY_VOICES = Set.of("alloy", "ash", "coral", "echo", "fable", "onyx", "nova", "sage", "shimmer");
   public static final String DEFAULT_VOICE = "coral";
 
@@ -28,7 +28,7 @@ public final class OpenAiRequests {
   }
 
   /**
-   * §4.1: the legacy models are used only where they can do the job: neutral speech in one of their voices
+   * docs/providers/openai.md: the legacy models are used only where they can do the job: neutral speech in one of their voices
    * (tts-1 on the fast tier, tts-1-hd on the high tier); emotion needs gpt-4o-mini-tts, the only model taking
    * {@code instructions}.
    */
@@ -57,7 +57,7 @@ public final class OpenAiRequests {
     return body;
   }
 
-  /** §4.2: "Voice affect: {adverb} {core phrase}. Keep pronunciation clear."; none for neutral. */
+  /** docs/providers/openai.md: "Voice affect: {adverb} {core phrase}. Keep pronunciation clear."; none for neutral. */
   static String instructions(TtsRequest sentence) {
     String core = switch (sentence.emotion()) {
       case NEUTRAL -> null;

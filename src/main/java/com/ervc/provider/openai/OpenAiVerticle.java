@@ -1,21 +1,23 @@
 package com.ervc.provider.openai;
 
+import com.ervc.config.OpenAiConfig;
+import com.ervc.config.ServiceConfig;
 import com.ervc.metrics.ServiceMetrics;
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.AudioOut;
-import com.ervc.provider.Emotion;
-import com.ervc.provider.ProviderInfo;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.TtsRequest;
 import com.ervc.provider.cloud.CloudError;
 import com.ervc.provider.cloud.CloudHttp;
 import com.ervc.provider.cloud.CloudProviderVerticle;
-import com.ervc.provider.cloud.CloudSettings;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * OpenAI text to speech (docs/providers/openai.md) over one of two transports: the Realtime API (a pooled
@@ -30,9 +32,13 @@ public final class OpenAiVerticle extends CloudProviderVerticle {
   private final ServiceMetrics metrics;
   private RealtimeTransport realtime;
 
-  public OpenAiVerticle(ServiceMetrics metrics) {
-    super(metrics);
+  public OpenAiVerticle(ServiceMetrics metrics, ServiceConfig config) {
+    super(metrics, config);
     this.metrics = metrics;
+  }
+
+  private OpenAiConfig settings() {
+    return configuration().providers().openai();
   }
 
   @Override
@@ -40,34 +46,30 @@ public final class OpenAiVerticle extends CloudProviderVerticle {
     return NAME;
   }
 
-  private OpenAiSettings openai() {
-    return OpenAiSettings.from(settings());
-  }
-
   @Override
   protected List<String> missingSettings() {
-    String key = openai().apiKey();
+    String key = settings().apiKey();
     return key == null || key.isBlank() ? List.of("OPENAI_API_KEY") : List.of();
   }
 
   @Override
   protected List<String> secrets() {
-    return List.of(openai().apiKey());
+    return List.of(settings().apiKey());
   }
 
   /** Created with the first description, once the HTTP client (and with it the retry policy) exists. */
   private RealtimeTransport realtime() {
     if (realtime == null) {
       Counter mismatches = metrics.providerMismatches(NAME);
-      realtime = new RealtimeTransport(vertx, openai(), CloudSettings.from(config()), secrets(), http().retry(),
-          mismatches::increment);
+      realtime = new RealtimeTransport(vertx, settings(), configuration().providers().cloud(), secrets(),
+          http().retry(), mismatches::increment);
     }
     return realtime;
   }
 
   @Override
   protected Future<ProviderInfo> describe(String nodeId) {
-    if (openai().api() == OpenAiSettings.Api.SPEECH) {
+    if (settings().transport() == OpenAiConfig.Api.SPEECH) {
       return Future.succeededFuture(new ProviderInfo(NAME, nodeId, true, OpenAiRequests.DEFAULT_VOICE,
           OpenAiRequests.voices(), Emotion.wireNames(), QualityTier.wireNames(), true, false, NATIVE_RATE,
           "OpenAI speech endpoint " + OpenAiRequests.TTS_1 + "/" + OpenAiRequests.MINI_TTS + "/"
@@ -79,18 +81,19 @@ public final class OpenAiVerticle extends CloudProviderVerticle {
             + "; emotion as instructions; speed 0.25-1.5; transcript checked against the text; cloning not exposed"));
   }
 
+  /** On Realtime a probe opens and configures a session for its voice instead of a billed response. */
   @Override
-  protected Future<Void> checkWithoutSynthesis(TtsRequest probe) {
-    if (openai().api() == OpenAiSettings.Api.SPEECH) {
+  protected Function<TtsRequest, Future<Void>> probeCheck() {
+    if (settings().transport() == OpenAiConfig.Api.SPEECH) {
       return null;
     }
-    return realtime().check(probe.voice()).recover(failure -> Future.failedFuture(failure instanceof CloudError error
-        ? error.toSpeech(NAME) : failure));
+    return probe -> realtime().check(probe.voice()).recover(failure -> Future.failedFuture(
+        failure instanceof CloudError error ? error.toSpeech(NAME) : failure));
   }
 
   @Override
   protected Future<Void> speak(TtsRequest sentence, AudioOut out) {
-    if (openai().api() == OpenAiSettings.Api.REALTIME) {
+    if (settings().transport() == OpenAiConfig.Api.REALTIME) {
       return realtime().speak(sentence, out);
     }
     return speech(sentence, out);
@@ -98,8 +101,8 @@ public final class OpenAiVerticle extends CloudProviderVerticle {
 
   /** Input beyond the model's limit is sent as consecutive requests into the same audio stream. */
   private Future<Void> speech(TtsRequest sentence, AudioOut out) {
-    String url = openai().baseUrl().replaceAll("/+$", "") + "/audio/speech";
-    Map<String, String> headers = Map.of("Authorization", "Bearer " + openai().apiKey(), "Content-Type",
+    String url = settings().baseUrl().replaceAll("/+$", "") + "/audio/speech";
+    Map<String, String> headers = Map.of("Authorization", "Bearer " + settings().apiKey(), "Content-Type",
         "application/json", "Accept", "application/octet-stream");
     Future<Void> chain = Future.succeededFuture();
     for (String piece : OpenAiRequests.split(sentence.text(), OpenAiRequests.MAX_INPUT)) {

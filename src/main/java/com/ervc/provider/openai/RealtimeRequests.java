@@ -1,8 +1,8 @@
 package com.ervc.provider.openai;
 
-import com.ervc.provider.ProviderInfo;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.TtsRequest;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.cloud.EmotionScale;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,10 +1,10 @@
 package com.ervc.provider.openai;
 
-import com.ervc.provider.TtsRequest;
+import com.ervc.config.CloudConfig;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.cloud.CloudError;
 import com.ervc.provider.cloud.CloudHttp;
 import com.ervc.provider.cloud.CloudRetry;
-import com.ervc.provider.cloud.CloudSettings;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,7 +55,7 @@ final class RealtimeSession {
   private final Vertx vertx;
   private final Context context;
   private final WebSocket socket;
-  private final CloudSettings settings;
+  private final CloudConfig settings;
   private final List<String> secrets;
   private final long openedAt = System.currentTimeMillis();
   private final long maxAgeMs;
@@ -70,7 +71,7 @@ final class RealtimeSession {
   private int queuedChunks;
   private boolean paused;
 
-  private RealtimeSession(Vertx vertx, Context context, WebSocket socket, CloudSettings settings,
+  private RealtimeSession(Vertx vertx, Context context, WebSocket socket, CloudConfig settings,
                           List<String> secrets, long maxAgeMs) {
     this.vertx = vertx;
     this.maxAgeMs = maxAgeMs;
@@ -86,7 +87,7 @@ final class RealtimeSession {
    * {@code maxAgeMs} the session takes no new response ({@link #MAX_AGE_MS} in service).
    */
   static Future<RealtimeSession> open(Vertx vertx, WebSocketClient client, String url, String apiKey, String voice,
-                                      double speed, CloudSettings settings, List<String> secrets, long maxAgeMs) {
+                                      double speed, CloudConfig settings, List<String> secrets, long maxAgeMs) {
     Context context = vertx.getOrCreateContext();
     WebSocketConnectOptions options = new WebSocketConnectOptions().setAbsoluteURI(url)
         .setConnectTimeout(settings.connectTimeoutMs())
@@ -255,8 +256,9 @@ final class RealtimeSession {
   }
 
   private void error(JsonObject error) {
-    String eventId = error.getString("event_id", "");
-    String code = error.getString("code", "");
+    // OpenAI sends "code": null and "event_id": null when there is none, so a default for a missing key is not enough.
+    String eventId = Objects.requireNonNullElse(error.getString("event_id"), "");
+    String code = Objects.requireNonNullElse(error.getString("code"), "");
     if (code.equals("response_cancel_not_active")) {
       return; // the response ended before our cancel arrived: nothing to do
     }

@@ -1,11 +1,12 @@
 package com.ervc.provider.openai;
 
+import com.ervc.config.CloudConfig;
+import com.ervc.config.OpenAiConfig;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.AudioOut;
-import com.ervc.provider.TtsRequest;
 import com.ervc.provider.cloud.BodySink;
 import com.ervc.provider.cloud.CloudError;
 import com.ervc.provider.cloud.CloudRetry;
-import com.ervc.provider.cloud.CloudSettings;
 import com.ervc.provider.cloud.PcmSink;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,15 +31,15 @@ final class RealtimeTransport {
   private static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
   private final Vertx vertx;
-  private final OpenAiSettings openai;
-  private final CloudSettings cloud;
+  private final OpenAiConfig openai;
+  private final CloudConfig cloud;
   private final List<String> secrets;
   private final CloudRetry retry;
   private final Runnable mismatch;
   private final WebSocketClient client;
   private final RealtimePool pool;
 
-  RealtimeTransport(Vertx vertx, OpenAiSettings openai, CloudSettings cloud, List<String> secrets, CloudRetry retry,
+  RealtimeTransport(Vertx vertx, OpenAiConfig openai, CloudConfig cloud, List<String> secrets, CloudRetry retry,
                     Runnable mismatch) {
     this.vertx = vertx;
     this.openai = openai;

@@ -1,12 +1,13 @@
 package com.ervc.provider.azure;
 
+import com.ervc.config.ServiceConfig;
 import com.ervc.metrics.ServiceMetrics;
-import com.ervc.provider.Emotion;
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.ProviderHarness;
-import com.ervc.provider.ProviderInfo;
 import com.ervc.provider.ProviderVerticle;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.TtsRequest;
 import com.ervc.provider.cloud.CloudHttp;
 import com.ervc.provider.cloud.CloudProviderContract;
 import com.ervc.provider.cloud.FakeCloudServer;
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -47,7 +48,7 @@ class AzureProviderTest extends CloudProviderContract {
   }
 
   @Override
-  protected Function<ServiceMetrics, ProviderVerticle> factory() {
+  protected BiFunction<ServiceMetrics, ServiceConfig, ProviderVerticle> factory() {
     return AzureVerticle::new;
   }
 
@@ -67,7 +68,7 @@ class AzureProviderTest extends CloudProviderContract {
   }
 
   /**
-   * §4.2 for en-US-JennyNeural (no calm, no fearful: the chain falls back to terrified, and calm to prosody only)
+   * docs/providers/azure.md#tiers-and-emotion for en-US-JennyNeural (no calm, no fearful: the chain falls back to terrified, and calm to prosody only)
    * at intensity 0.8: styledegree 1.60; rate = 1 + (m_e - 1) x 0.8. Jenny has no HD variant, so every tier
    * uses Jenny itself.
    */

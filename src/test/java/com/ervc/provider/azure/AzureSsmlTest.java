@@ -1,8 +1,8 @@
 package com.ervc.provider.azure;
 
-import com.ervc.provider.Emotion;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.TtsRequest;
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.TtsRequest;
 import org.junit.jupiter.api.Test;
 
 import java.util.Set;

@@ -26,18 +26,18 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * A strict stand-in for Azure AI Speech's REST text to speech. Section numbers refer to
- * /work/shared/docs/provider-wire-formats.md ("the doc"), which cites the vendor sources for each fact.
+ * A strict stand-in for Azure AI Speech's REST text to speech. Anchors (#…) refer to sections of
+ * docs/providers/azure.md, which cites the vendor sources for each fact.
  */
 public final class FakeAzureSpeechServer extends FakeCloudServer {
   private static final String SYNTHESIS_NS = "http://www.w3.org/2001/10/synthesis";
-  /** §2.3: both spellings of the mstts namespace are accepted by the service. */
+  /** #ssml: both spellings of the mstts namespace are accepted by the service. */
   private static final Set<String> MSTTS_NS = Set.of("https://www.w3.org/2001/mstts", "http://www.w3.org/2001/mstts");
-  /** §2.2: the streamable raw PCM formats and the RIFF one at 24 kHz (the ones this fake can produce). */
+  /** #synthesis-request: the streamable raw PCM formats and the RIFF one at 24 kHz (the ones this fake can produce). */
   private static final Set<String> KNOWN_FORMATS = Set.of("raw-8khz-16bit-mono-pcm", "raw-16khz-16bit-mono-pcm",
       "raw-22050hz-16bit-mono-pcm", "raw-24khz-16bit-mono-pcm", "raw-44100hz-16bit-mono-pcm", "raw-48khz-16bit-mono-pcm",
       "riff-24khz-16bit-mono-pcm", "audio-24khz-48kbitrate-mono-mp3", "ogg-24khz-16bit-mono-opus");
-  /** §2.3 style table (AZ-STYLES); the HD variant has no StyleList (§2.4: absent when a voice has none). */
+  /** #styles-per-voice; the HD variant has no StyleList (#voice-list: absent when a voice has none). */
   static final Map<String, List<String>> VOICES = Map.of(
       "en-US-JennyNeural", List.of("assistant", "chat", "customerservice", "newscast", "angry", "cheerful", "sad",
           "excited", "friendly", "terrified", "shouting", "unfriendly", "whispering", "hopeful"),
@@ -52,7 +52,7 @@ public final class FakeAzureSpeechServer extends FakeCloudServer {
   }
 
   private final String apiKey;
-  /** Makes synthesis refuse the tokens this fake issues (§2.1: tokens are bound to the host that issued them). */
+  /** Makes synthesis refuse the tokens this fake issues (#endpoints-and-authentication: tokens are bound to the host that issued them). */
   public volatile boolean refuseTokens;
   private final List<String> tokens = Collections.synchronizedList(new ArrayList<>());
   private final List<Spoken> spoken = Collections.synchronizedList(new ArrayList<>());
@@ -74,7 +74,7 @@ public final class FakeAzureSpeechServer extends FakeCloudServer {
   protected void handle(HttpServerRequest request, Received r) {
     HttpServerResponse response = request.response();
     if (r.method().equals("POST") && r.path().equals("/sts/v1.0/issueToken")) {
-      // §2.1: the key in Ocp-Apim-Subscription-Key, an empty body; the answer is the raw token.
+      // #endpoints-and-authentication: the key in Ocp-Apim-Subscription-Key, an empty body; the answer is the raw token.
       if (!apiKey.equals(r.headers().get("Ocp-Apim-Subscription-Key"))) {
         unauthorized(response);
         return;
@@ -84,7 +84,7 @@ public final class FakeAzureSpeechServer extends FakeCloudServer {
       response.putHeader("Content-Type", "text/plain").end(token);
       return;
     }
-    // §2.2 / §2.8: key or a bearer token from issueToken; 401 with the gateway JSON otherwise.
+    // #synthesis-request: key or a bearer token from issueToken; 401 with the gateway JSON otherwise.
     String bearer = r.headers().get("Authorization");
     boolean keyOk = apiKey.equals(r.headers().get("Ocp-Apim-Subscription-Key"));
     boolean tokenOk = !refuseTokens && bearer != null && bearer.startsWith("Bearer ") && tokens.contains(bearer.substring(7));
@@ -102,13 +102,13 @@ public final class FakeAzureSpeechServer extends FakeCloudServer {
   }
 
   private void synthesize(HttpServerResponse response, Received r) {
-    // §2.2: Content-Type must be application/ssml+xml (415 otherwise).
+    // #synthesis-request: Content-Type must be application/ssml+xml (415 otherwise).
     String contentType = r.headers().get("Content-Type");
     if (contentType == null || !contentType.startsWith("application/ssml+xml")) {
       response.setStatusCode(415).end();
       return;
     }
-    // §2.8: unknown output format and missing User-Agent are 400 (User-Agent is required, under 255 characters).
+    // #synthesis-request: unknown output format and missing User-Agent are 400 (User-Agent is required, under 255 characters).
     String format = r.headers().get("X-Microsoft-OutputFormat");
     String agent = r.headers().get("User-Agent");
     if (format == null || !KNOWN_FORMATS.contains(format) || agent == null || agent.isBlank() || agent.length() >= 255) {
@@ -121,7 +121,7 @@ public final class FakeAzureSpeechServer extends FakeCloudServer {
     }
     Spoken parsed = parse(r.body());
     if (parsed == null) {
-      // §2.5: a 400 for bad SSML usually has an empty body.
+      // #errors-and-limits: a 400 for bad SSML usually has an empty body.
       response.setStatusCode(400).end();
       return;
     }
@@ -129,7 +129,7 @@ public final class FakeAzureSpeechServer extends FakeCloudServer {
     answerAudio(response, pcmFor(parsed.text()), MultiMap.caseInsensitiveMultiMap().add("Content-Type", "audio/x-wav"));
   }
 
-  /** §2.3 / §2.8 checks with a real XML parser; null when the service would answer 400. */
+  /** #ssml checks with a real XML parser; null when the service would answer 400. */
   private static Spoken parse(Buffer body) {
     Document doc;
     try {
@@ -152,7 +152,7 @@ public final class FakeAzureSpeechServer extends FakeCloudServer {
     List<Element> voices = new ArrayList<>();
     for (Node child = speak.getFirstChild(); child != null; child = child.getNextSibling()) {
       if (child instanceof Element e) {
-        // §2.3: only voice (and a few others) may sit under speak; prosody there is rejected.
+        // #ssml: only voice (and a few others) may sit under speak; prosody there is rejected.
         if (!"voice".equals(e.getLocalName())) {
           return null;
         }
@@ -160,21 +160,21 @@ public final class FakeAzureSpeechServer extends FakeCloudServer {
       }
     }
     NodeList voiceTags = doc.getElementsByTagNameNS(SYNTHESIS_NS, "voice");
-    // §2.5: at most 50 voice/audio tags; at least one voice.
+    // #ssml: at most 50 voice/audio tags; at least one voice.
     if (voices.isEmpty() || voiceTags.getLength() > 50) {
       return null;
     }
     Element voice = voices.get(0);
     String name = voice.getAttribute("name");
     if (!VOICES.containsKey(name)) {
-      return null; // §2.8 [UNVERIFIED]: an unknown voice is a 400
+      return null; // #what-the-fake-server-checks (not confirmed by the vendor): an unknown voice is a 400
     }
     Element express = first(voice, "express-as");
     if (express != null && !MSTTS_NS.contains(express.getNamespaceURI())) {
       return null;
     }
     Element prosody = first(voice, "prosody");
-    // §2.3: an unknown style is no error, the voice speaks neutrally; so the fake reports what it would use.
+    // #ssml: an unknown style is no error, the voice speaks neutrally; so the fake reports what it would use.
     String style = express == null || !VOICES.get(name).contains(express.getAttribute("style")) ? null
         : express.getAttribute("style");
     return new Spoken(speak.getAttributeNS(XMLConstants.XML_NS_URI, "lang"), name, style,
@@ -192,7 +192,7 @@ public final class FakeAzureSpeechServer extends FakeCloudServer {
     return e.hasAttribute(name) ? e.getAttribute(name) : null;
   }
 
-  /** §2.4: the voices/list schema (SampleRateHertz and WordsPerMinute are strings; StyleList absent when empty). */
+  /** #voice-list: the voices/list schema (SampleRateHertz and WordsPerMinute are strings; StyleList absent when empty). */
   private static JsonArray voiceList() {
     JsonArray list = new JsonArray();
     VOICES.keySet().stream().sorted().forEach(name -> {
@@ -211,7 +211,7 @@ public final class FakeAzureSpeechServer extends FakeCloudServer {
 
   @Override
   protected void unauthorized(HttpServerResponse response) {
-    // §2.5 real gateway 401 body.
+    // #errors-and-limits: real gateway 401 body.
     response.setStatusCode(401).putHeader("Content-Type", "application/json").end(new JsonObject().put("error",
         new JsonObject().put("code", "401").put("message", "Access denied due to invalid subscription key or wrong API "
             + "endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API "
@@ -220,7 +220,7 @@ public final class FakeAzureSpeechServer extends FakeCloudServer {
 
   @Override
   protected void quota(HttpServerResponse response) {
-    // §4.4 marks Azure's quota signal unverified; this is the Cognitive Services gateway's out-of-volume shape.
+    // #errors-and-limits: Azure's quota signal is not documented; this is the Cognitive Services gateway's error shape.
     response.setStatusCode(403).putHeader("Content-Type", "application/json").end(new JsonObject().put("error",
         new JsonObject().put("code", "403").put("message", "Out of call volume quota for SpeechServices F0 pricing tier."))
         .encode());
@@ -228,13 +228,13 @@ public final class FakeAzureSpeechServer extends FakeCloudServer {
 
   @Override
   protected void rateLimited(HttpServerResponse response) {
-    // §2.5: 429 for quota or rate; Retry-After is unverified (the caller adds it, the client must not need it).
+    // #errors-and-limits: 429 for quota or rate; Retry-After is unverified (the caller adds it, the client must not need it).
     response.setStatusCode(429).end();
   }
 
   @Override
   protected void serverError(HttpServerResponse response) {
-    // §2.5: 503 server-side problem.
+    // #errors-and-limits: 503 server-side problem.
     response.setStatusCode(503).end();
   }
 }

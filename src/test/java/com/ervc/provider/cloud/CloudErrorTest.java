@@ -1,6 +1,6 @@
 package com.ervc.provider.cloud;
 
-import com.ervc.provider.ErrorCode;
+import com.ervc.protocol.ErrorCode;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,7 @@ class CloudErrorTest {
     return CloudError.fromResponse(status, map, Buffer.buffer(body), SECRETS);
   }
 
-  /** The doc's §4.4 table, with the real bodies of §1.6, §2.5 and §3.3. */
+  /** The table of docs/providers/README.md#failure-handling, with the real error bodies of the vendor pages beside it. */
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource(delimiter = '|', value = {
     "401|{\"detail\":{\"status\":\"invalid_api_key\",\"message\":\"Invalid API key\"}}|AUTH|false",

@@ -1,19 +1,23 @@
 package com.ervc.provider.cloud;
 
+import com.ervc.audio.Pcm16;
+import com.ervc.audio.Resampler;
+import com.ervc.config.ServiceConfig;
+import com.ervc.metrics.ServiceMetrics;
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.TtsRequest;
+import com.ervc.provider.ProviderHarness;
+import com.ervc.provider.ProviderVerticle;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.ervc.audio.Pcm16;
-import com.ervc.audio.Resampler;
-import com.ervc.metrics.ServiceMetrics;
-import com.ervc.provider.Emotion;
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.ProviderHarness;
-import com.ervc.provider.ProviderInfo;
-import com.ervc.provider.ProviderVerticle;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.SpeechException;
-import com.ervc.provider.TtsRequest;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -32,7 +36,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -66,7 +70,7 @@ public abstract class CloudProviderContract {
   /** The provider's own settings pointing at {@code url} with {@code key} (null: leave the key unset). */
   protected abstract Map<String, String> providerEnv(String url, String key);
 
-  protected abstract Function<ServiceMetrics, ProviderVerticle> factory();
+  protected abstract BiFunction<ServiceMetrics, ServiceConfig, ProviderVerticle> factory();
 
   protected abstract String voice();
 

@@ -1,14 +1,15 @@
 package com.ervc.provider.elevenlabs;
 
+import com.ervc.config.ServiceConfig;
 import com.ervc.metrics.ServiceMetrics;
-import com.ervc.provider.Emotion;
-import com.ervc.provider.ErrorCode;
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.ProviderHarness;
-import com.ervc.provider.ProviderInfo;
 import com.ervc.provider.ProviderVerticle;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.SpeechException;
-import com.ervc.provider.TtsRequest;
 import com.ervc.provider.cloud.CloudProviderContract;
 import com.ervc.provider.cloud.FakeCloudServer;
 import io.vertx.core.Vertx;
@@ -20,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -45,7 +46,7 @@ class ElevenLabsProviderTest extends CloudProviderContract {
   }
 
   @Override
-  protected Function<ServiceMetrics, ProviderVerticle> factory() {
+  protected BiFunction<ServiceMetrics, ServiceConfig, ProviderVerticle> factory() {
     return ElevenLabsVerticle::new;
   }
 
@@ -64,7 +65,7 @@ class ElevenLabsProviderTest extends CloudProviderContract {
     return "ELEVENLABS_API_KEY";
   }
 
-  /** The doc's §4.1/§4.2 table, written out for intensity 0.8 (tri = high). */
+  /** The table of docs/providers/elevenlabs.md#tiers-and-emotion, written out for intensity 0.8 (tri = high). */
   @ParameterizedTest(name = "{0} / {1}")
   @MethodSource("emotionsAndTiers")
   void eachEmotionAndTierBecomesTheDocumentedFields(Emotion emotion, QualityTier tier) throws Exception {
@@ -93,7 +94,7 @@ class ElevenLabsProviderTest extends CloudProviderContract {
     String tag = Map.of(Emotion.HAPPY, "[happy] [laughs] ", Emotion.SAD, "[crying] ", Emotion.ANGRY, "[angry] ",
         Emotion.EXCITED, "[excited] ", Emotion.CALM, "[reassuring] ", Emotion.FEARFUL, "[panicking] ",
         Emotion.WHISPER, "[whispers] ", Emotion.NEUTRAL, "").get(emotion);
-    // v2/v2.5 speak every word, so the text goes unchanged; v3 takes an audio tag in front (§1.7).
+    // v2/v2.5 speak every word, so the text goes unchanged; v3 takes an audio tag in front (docs/providers/elevenlabs.md#tiers-and-emotion).
     assertEquals(v3 ? tag + TEXT : TEXT, body.getString("text"));
     assertFalse(body.containsKey("previous_text"));
   }

@@ -1,8 +1,8 @@
 package com.ervc.provider.elevenlabs;
 
-import com.ervc.provider.Emotion;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.TtsRequest;
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.TtsRequest;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 

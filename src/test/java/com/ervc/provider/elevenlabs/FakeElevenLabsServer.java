@@ -16,23 +16,23 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A strict stand-in for the ElevenLabs HTTP API. Section numbers refer to
- * /work/shared/docs/provider-wire-formats.md ("the doc"), which cites the vendor sources for each fact.
+ * A strict stand-in for the ElevenLabs HTTP API. Anchors (#…) refer to sections of docs/providers/elevenlabs.md, which cites
+ * the vendor sources for each fact.
  */
 public final class FakeElevenLabsServer extends FakeCloudServer {
   public static final String VOICE = "21m00Tcm4TlvDq8ikWAM";
   public static final String OTHER_VOICE = "JBFqnCBsd6RMkjVDRZzb";
   private static final Pattern STREAM = Pattern.compile("/v1/text-to-speech/([^/]+)/stream");
-  /** §1.2: output_format enum (the PCM subset is what this fake can produce). */
+  /** #streaming-synthesis: output_format enum (the PCM subset is what this fake can produce). */
   private static final Set<String> FORMATS = Set.of("mp3_22050_32", "mp3_44100_32", "mp3_44100_64", "mp3_44100_96",
       "mp3_44100_128", "mp3_44100_192", "pcm_8000", "pcm_16000", "pcm_22050", "pcm_24000", "pcm_44100", "pcm_48000",
       "ulaw_8000", "alaw_8000", "opus_48000_32", "opus_48000_64", "opus_48000_96", "opus_48000_128", "opus_48000_192");
-  /** §1.2 models table: max characters per request. */
+  /** #models-and-limits: max characters per request. */
   private static final Map<String, Integer> MODEL_LIMITS = Map.of("eleven_flash_v2_5", 40_000, "eleven_flash_v2", 30_000,
       "eleven_turbo_v2_5", 40_000, "eleven_turbo_v2", 30_000, "eleven_multilingual_v2", 10_000, "eleven_v3", 3_000);
-  /** §1.2: language_code is enforced only by these; the 2025 spec says others return an error (strict side). */
+  /** #models-and-limits: language_code is enforced only by these; the 2025 spec says others return an error (strict side). */
   private static final Set<String> LANGUAGE_MODELS = Set.of("eleven_flash_v2_5", "eleven_turbo_v2_5");
-  /** §1.6: concurrency cap per plan (Free: 4 for Flash/Turbo). */
+  /** #errors-and-concurrency: concurrency cap per plan (Free: 4 for Flash/Turbo). */
   public volatile int maxConcurrent = 4;
 
   private final String apiKey;
@@ -46,7 +46,7 @@ public final class FakeElevenLabsServer extends FakeCloudServer {
   @Override
   protected void handle(HttpServerRequest request, Received r) {
     HttpServerResponse response = request.response();
-    // §1.1 / §1.8: xi-api-key on every request, 401 invalid_api_key otherwise.
+    // #authentication-and-response-headers: xi-api-key on every request, 401 invalid_api_key otherwise.
     if (!apiKey.equals(r.headers().get("xi-api-key"))) {
       unauthorized(response);
       return;
@@ -64,12 +64,12 @@ public final class FakeElevenLabsServer extends FakeCloudServer {
   }
 
   private void synthesize(HttpServerRequest request, HttpServerResponse response, String voiceId, Received r) {
-    // §1.8: unknown voice -> 404 voice_not_found (newer responses; §1.6).
+    // #errors-and-concurrency: unknown voice -> 404 voice_not_found (newer responses).
     if (!voiceId.equals(VOICE) && !voiceId.equals(OTHER_VOICE)) {
       detail(response, 404, "voice_not_found", "A voice with voice_id '" + voiceId + "' was not found.");
       return;
     }
-    // §1.2 query: output_format from the enum; only PCM can be produced here.
+    // #streaming-synthesis: output_format from the enum; only PCM can be produced here.
     String format = request.getParam("output_format", "mp3_44100_128");
     if (!FORMATS.contains(format)) {
       validation(response, List.of("query", "output_format"), "value is not a valid enumeration member");
@@ -91,7 +91,7 @@ public final class FakeElevenLabsServer extends FakeCloudServer {
       validation(response, List.of("body"), "JSON decode error");
       return;
     }
-    // §1.6: missing text -> 422 with the FastAPI detail array.
+    // #errors-and-concurrency: missing text -> 422 with the FastAPI detail array.
     if (!(body.getValue("text") instanceof String text)) {
       validation(response, List.of("body", "text"), "field required");
       return;
@@ -102,12 +102,12 @@ public final class FakeElevenLabsServer extends FakeCloudServer {
       detail(response, 400, "model_not_found", "unknown model_id " + model);
       return;
     }
-    // §1.6 / §1.8: per-model character limits.
+    // #models-and-limits: per-model character limits.
     if (text.length() > limit) {
       detail(response, 400, "max_character_limit_exceeded", "text is longer than " + limit + " characters");
       return;
     }
-    // §1.2 / §5.2: language_code only for flash/turbo v2.5 (strict 2025 spec).
+    // #models-and-limits: language_code only for flash/turbo v2.5 (strict 2025 spec).
     if (body.containsKey("language_code") && !LANGUAGE_MODELS.contains(model)) {
       detail(response, 400, "unsupported_language", "language_code is not supported by " + model);
       return;
@@ -118,7 +118,7 @@ public final class FakeElevenLabsServer extends FakeCloudServer {
       return;
     }
     synchronized (this) {
-      // §1.6 / §1.8: over the plan's concurrency -> 429 too_many_concurrent_requests.
+      // #errors-and-concurrency: over the plan's concurrency -> 429 too_many_concurrent_requests.
       if (inFlight >= maxConcurrent) {
         rateLimited(response);
         return;
@@ -136,7 +136,7 @@ public final class FakeElevenLabsServer extends FakeCloudServer {
     };
     response.closeHandler(v -> release.run());
     response.endHandler(v -> release.run());
-    // §1.2 example response headers.
+    // #authentication-and-response-headers: the response headers.
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add("Content-Type", "audio/mpeg")
         .add("request-id", Integer.toHexString(text.hashCode()))
@@ -146,7 +146,7 @@ public final class FakeElevenLabsServer extends FakeCloudServer {
     answerAudio(response, pcmFor(text), headers);
   }
 
-  /** §1.2 ranges: stability/similarity_boost/style 0-1, speed 0.7-1.2; §1.2 [3P]: v3 stability only 0, 0.5, 1. */
+  /** #voice-settings: stability/similarity_boost/style 0-1, speed 0.7-1.2; v3 stability only 0, 0.5, 1. */
   private static String checkVoiceSettings(Object value, String model) {
     if (value == null) {
       return null;
@@ -175,7 +175,7 @@ public final class FakeElevenLabsServer extends FakeCloudServer {
     return null;
   }
 
-  /** §1.4: the voice list, with the required fields. */
+  /** #voices: the voice list, with the required fields. */
   private static JsonObject voiceList() {
     return new JsonObject().put("voices", new JsonArray()
         .add(voice(VOICE, "Rachel", "female", null))
@@ -193,13 +193,13 @@ public final class FakeElevenLabsServer extends FakeCloudServer {
         .put("samples", null).put("is_owner", false).put("is_legacy", false);
   }
 
-  /** §1.6: {"detail":{"status":…,"message":…}}. */
+  /** #errors-and-concurrency: {"detail":{"status":…,"message":…}}. */
   private static void detail(HttpServerResponse response, int status, String code, String message) {
     response.setStatusCode(status).putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("detail", new JsonObject().put("status", code).put("message", message)).encode());
   }
 
-  /** §1.6: FastAPI 422 detail array. */
+  /** #errors-and-concurrency: FastAPI 422 detail array. */
   private static void validation(HttpServerResponse response, List<String> loc, String msg) {
     response.setStatusCode(422).putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("detail", new JsonArray().add(new JsonObject()
@@ -208,21 +208,21 @@ public final class FakeElevenLabsServer extends FakeCloudServer {
 
   @Override
   protected void unauthorized(HttpServerResponse response) {
-    // §1.6 real body; §1.1 real 401 headers.
+    // #errors-and-concurrency: real body; #authentication-and-response-headers: real 401 headers.
     response.putHeader("x-trace-id", "fake-trace");
     detail(response, 401, "invalid_api_key", "Invalid API key");
   }
 
   @Override
   protected void quota(HttpServerResponse response) {
-    // §1.6 / §5.4: quota_exceeded comes as 401.
+    // #errors-and-concurrency: quota_exceeded comes as 401.
     detail(response, 401, "quota_exceeded",
         "This request exceeds your quota of 10000. You have 0 credits remaining, while 91 credits are required for this request.");
   }
 
   @Override
   protected void rateLimited(HttpServerResponse response) {
-    // §1.6 real message.
+    // #errors-and-concurrency: real message.
     detail(response, 429, "too_many_concurrent_requests",
         "Too many concurrent requests. Your current subscription is associated with a maximum of " + maxConcurrent
             + " concurrent requests (running in parallel).");
@@ -230,7 +230,7 @@ public final class FakeElevenLabsServer extends FakeCloudServer {
 
   @Override
   protected void serverError(HttpServerResponse response) {
-    // §4.4: 5xx; the body shape is not documented, the common detail object is used.
+    // #errors-and-concurrency: 5xx; the body shape is not documented, the common detail object is used.
     detail(response, 500, "internal_error", "We are sorry, something went wrong. You are not charged for this request.");
   }
 }

@@ -1,9 +1,9 @@
 package com.ervc.provider.espeak;
 
+import com.ervc.protocol.Emotion;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.ervc.provider.Emotion;
 import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,11 +1,11 @@
 package com.ervc.provider.espeak;
 
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.TtsRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import com.ervc.provider.Emotion;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.TtsRequest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

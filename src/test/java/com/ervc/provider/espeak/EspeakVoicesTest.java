@@ -1,8 +1,8 @@
 package com.ervc.provider.espeak;
 
+import com.ervc.protocol.ProviderInfo.Voice;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.ervc.provider.ProviderInfo.Voice;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

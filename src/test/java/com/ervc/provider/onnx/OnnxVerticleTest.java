@@ -1,11 +1,15 @@
 package com.ervc.provider.onnx;
 
-import com.ervc.cluster.Addresses;
+import com.ervc.cluster.ProviderDirectory;
 import com.ervc.config.ConfigLoader;
+import com.ervc.config.OnnxConfig;
+import com.ervc.config.ServiceConfig;
 import com.ervc.metrics.ServiceMetrics;
-import com.ervc.provider.ErrorCode;
-import com.ervc.provider.ProviderDirectory;
-import com.ervc.provider.ProviderInfo;
+import com.ervc.protocol.Addresses;
+import com.ervc.protocol.BusProtocol;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.ProviderMessage;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -50,17 +54,19 @@ class OnnxVerticleTest {
   }
 
   private ProviderInfo deploy(Map<String, String> env) throws Exception {
-    JsonObject config = ConfigLoader.load(null, env);
-    config.getJsonObject("node").put("id", "test-node");
-    JsonObject onnx = config.getJsonObject("providers").getJsonObject("onnx");
-    voices = OnnxVoices.load(Path.of(onnx.getString("modelDir")), 1, false, onnx.getInteger("workers"), onnx.getInteger("maxQueue"));
-    vertx.deployVerticle(new OnnxVerticle(ServiceMetrics.create("test"), OnnxVerticle.NAME, voices, new JsonObject().put("cuda", false)),
-        new DeploymentOptions().setConfig(config)).await(30, TimeUnit.SECONDS);
+    ServiceConfig config = ConfigLoader.load(null, env).joined("test-node", "test");
+    OnnxConfig onnx = config.providers().onnx();
+    voices = OnnxVoices.load(Path.of(onnx.modelDir()), 1, false, onnx.workers(), onnx.maxQueue());
+    vertx.deployVerticle(new OnnxVerticle(ServiceMetrics.create("test"), config, OnnxVerticle.NAME, voices,
+        new JsonObject().put("cuda", false))).await(30, TimeUnit.SECONDS);
     return new ProviderDirectory(vertx).list().await(10, TimeUnit.SECONDS).get(0);
   }
 
-  private static JsonObject request(String text, String voice) {
-    return new JsonObject().put("text", text).put("voice", voice).put("provider", "onnx").put("sampleRate", 16000);
+  /** A bare sentence request (as health probes send) to the name-level address. */
+  private Future<Message<Buffer>> request(String text, String voice) {
+    ProviderMessage.Probe probe = ProviderMessage.Probe.from(
+        new JsonObject().put("text", text).put("voice", voice).put("provider", "onnx").put("sampleRate", 16000));
+    return vertx.eventBus().request(Addresses.provider("onnx"), probe.body(), BusProtocol.options(probe));
   }
 
   @Test
@@ -69,7 +75,7 @@ class OnnxVerticleTest {
     ProviderInfo info = deploy(Map.of("TTS_CACHE_DIR", dir.toString()));
     assertTrue(info.available());
     assertEquals("en_US-test-medium", info.defaultVoice());
-    Message<Buffer> reply = vertx.eventBus().<Buffer>request(Addresses.provider("onnx"), request("Hello world.", null))
+    Message<Buffer> reply = request("Hello world.", null)
         .await(30, TimeUnit.SECONDS);
     assertEquals("16000", reply.headers().get(Addresses.H_SAMPLE_RATE));
     assertEquals(31L * 256 * 16000 / 22050, reply.body().length() / 2);
@@ -83,7 +89,7 @@ class OnnxVerticleTest {
     String longText = "This sentence keeps the only worker of the model busy for a while. ".repeat(40);
     List<Future<Message<Buffer>>> replies = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      replies.add(vertx.eventBus().request(Addresses.provider("onnx"), request(longText, "en_US-a-medium")));
+      replies.add(request(longText, "en_US-a-medium"));
     }
     Future.join(replies).otherwiseEmpty().await(60, TimeUnit.SECONDS);
     assertTrue(replies.get(0).succeeded(), String.valueOf(replies.get(0).cause()));
@@ -101,7 +107,7 @@ class OnnxVerticleTest {
     assertTrue(info.detail().contains("no neural voices") && info.detail().contains("en_US-lessac-medium")
         && info.detail().contains("kokoro-v1.0") && info.detail().contains("download-models.sh"), info.detail());
     // An unavailable provider does not listen, so the event bus never hands it a request.
-    ReplyException e = assertThrowsReply(vertx.eventBus().request(Addresses.provider("onnx"), request("Hi.", null)));
+    ReplyException e = assertThrowsReply(request("Hi.", null));
     assertEquals(ReplyFailure.NO_HANDLERS, e.failureType());
   }
 

@@ -1,8 +1,8 @@
 package com.ervc.provider.onnx;
 
 import com.ervc.audio.Pcm16;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.TtsRequest;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.espeak.EspeakSynthesizer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package com.ervc.provider.onnx;
 
-import com.ervc.provider.TtsRequest;
+import com.ervc.protocol.TtsRequest;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 

@@ -11,23 +11,23 @@ import io.vertx.core.json.JsonObject;
 import java.util.Set;
 
 /**
- * A strict stand-in for OpenAI's {@code POST /v1/audio/speech}. Section numbers refer to
- * /work/shared/docs/provider-wire-formats.md ("the doc"), which cites the vendor sources for each fact.
+ * A strict stand-in for OpenAI's {@code POST /v1/audio/speech}. Every vendor fact it relies on is in
+ * docs/providers/openai.md, which cites the vendor sources for each fact.
  */
 public final class FakeOpenAiServer extends FakeCloudServer {
-  /** §3.1: the body schema has additionalProperties:false. */
+  /** The body schema has additionalProperties:false. */
   private static final Set<String> FIELDS = Set.of("model", "input", "voice", "instructions", "response_format", "speed",
       "stream_format");
   private static final Set<String> MODELS = Set.of("tts-1", "tts-1-hd", "gpt-4o-mini-tts", "gpt-4o-mini-tts-2025-12-15");
-  /** §3.1: all 13 built-ins are accepted (the schema enum lists only 10, §5.6). */
+  /** All 13 built-ins are accepted (the schema enum lists only 10). */
   private static final Set<String> VOICES = Set.of("alloy", "ash", "ballad", "coral", "echo", "fable", "onyx", "nova",
       "sage", "shimmer", "verse", "marin", "cedar");
-  /** §3.1: the subset of tts-1 and tts-1-hd. */
+  /** The subset of tts-1 and tts-1-hd. */
   private static final Set<String> LEGACY_VOICES = Set.of("alloy", "ash", "coral", "echo", "fable", "onyx", "nova",
       "sage", "shimmer");
   private static final Set<String> FORMATS = Set.of("mp3", "opus", "aac", "flac", "wav", "pcm");
   /**
-   * §3.6: whether instructions sent to tts-1/tts-1-hd is an error is unverified; the strict side (reject) is the
+   * Whether instructions sent to tts-1/tts-1-hd is an error is unverified; the strict side (reject) is the
    * default so that a client that sends it fails here.
    */
   public volatile boolean rejectInstructionsForLegacyModels = true;
@@ -42,7 +42,7 @@ public final class FakeOpenAiServer extends FakeCloudServer {
   @Override
   protected void handle(HttpServerRequest request, Received r) {
     HttpServerResponse response = request.response();
-    // §3.1: http bearer auth; §3.6: 401 with the JSON error otherwise.
+    // HTTP bearer auth; 401 with the JSON error otherwise.
     if (!("Bearer " + apiKey).equals(r.headers().get("Authorization"))) {
       unauthorized(response);
       return;
@@ -69,7 +69,7 @@ public final class FakeOpenAiServer extends FakeCloudServer {
       error(response, 400, problem, "invalid_request_error", param, null);
       return;
     }
-    // §3.2 / §3.5 response headers.
+    // The response headers of a real answer.
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add("Content-Type", "audio/pcm")
         .add("x-request-id", "req_" + Integer.toHexString(body.hashCode()))
@@ -90,7 +90,7 @@ public final class FakeOpenAiServer extends FakeCloudServer {
     if (!(body.getValue("model") instanceof String model) || !MODELS.contains(model)) {
       return "model: model is required and must be a known TTS model";
     }
-    // §3.1 / §3.6: input required, at most 4096 characters.
+    // Input required, at most 4096 characters.
     if (!(body.getValue("input") instanceof String input) || input.isEmpty()) {
       return "input: input is required";
     }
@@ -116,7 +116,7 @@ public final class FakeOpenAiServer extends FakeCloudServer {
         return "instructions: instructions are not supported by " + model;
       }
     }
-    // §3.1: response_format enum; only pcm is produced here.
+    // The response_format enum; only pcm is produced here.
     Object format = body.getValue("response_format", "mp3");
     if (!(format instanceof String f) || !FORMATS.contains(f)) {
       return "response_format: invalid value";
@@ -135,7 +135,7 @@ public final class FakeOpenAiServer extends FakeCloudServer {
     return null;
   }
 
-  /** §3.3: {"error":{"message","type","param","code"}}, all four keys present. */
+  /** {"error":{"message","type","param","code"}}, all four keys present. */
   static void error(HttpServerResponse response, int status, String message, String type, String param, String code) {
     response.setStatusCode(status).putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("error", new JsonObject().put("message", message).put("type", type)
@@ -144,7 +144,7 @@ public final class FakeOpenAiServer extends FakeCloudServer {
 
   @Override
   protected void unauthorized(HttpServerResponse response) {
-    // §3.3 real 401: the message echoes part of the key it got.
+    // A real 401: the message echoes part of the key it got.
     error(response, 401, "Incorrect API key provided: " + apiKey.substring(0, 5) + "***"
         + ". You can find your API key at https://platform.openai.com/account/api-keys.", "invalid_request_error",
         null, "invalid_api_key");
@@ -152,14 +152,14 @@ public final class FakeOpenAiServer extends FakeCloudServer {
 
   @Override
   protected void quota(HttpServerResponse response) {
-    // §3.3: out of credit is a 429 without Retry-After; not retryable.
+    // Out of credit is a 429 without Retry-After; not retryable.
     error(response, 429, "You exceeded your current quota, please check your plan and billing details.",
         "insufficient_quota", null, "insufficient_quota");
   }
 
   @Override
   protected void rateLimited(HttpServerResponse response) {
-    // §3.3: rate_limit_exceeded with the x-ratelimit-* headers (Retry-After is added by the caller).
+    // rate_limit_exceeded with the x-ratelimit-* headers (Retry-After is added by the caller).
     response.putHeader("x-ratelimit-limit-requests", "500").putHeader("x-ratelimit-remaining-requests", "0")
         .putHeader("x-ratelimit-reset-requests", "6m0s");
     error(response, 429, "Rate limit reached for gpt-4o-mini-tts in organization org-fake on requests per min (RPM): "
@@ -168,7 +168,7 @@ public final class FakeOpenAiServer extends FakeCloudServer {
 
   @Override
   protected void serverError(HttpServerResponse response) {
-    // §3.3 [3P] overloaded shape.
+    // The overloaded shape (third-party reports).
     error(response, 500, "The server had an error while processing your request.", "server_error", null, null);
   }
 }

@@ -1,12 +1,13 @@
 package com.ervc.provider.openai;
 
+import com.ervc.config.ServiceConfig;
 import com.ervc.metrics.ServiceMetrics;
-import com.ervc.provider.Emotion;
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.ProviderHarness;
-import com.ervc.provider.ProviderInfo;
 import com.ervc.provider.ProviderVerticle;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.TtsRequest;
 import com.ervc.provider.cloud.CloudProviderContract;
 import com.ervc.provider.cloud.FakeCloudServer;
 import io.vertx.core.Vertx;
@@ -19,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -43,7 +44,7 @@ class OpenAiProviderTest extends CloudProviderContract {
   }
 
   @Override
-  protected Function<ServiceMetrics, ProviderVerticle> factory() {
+  protected BiFunction<ServiceMetrics, ServiceConfig, ProviderVerticle> factory() {
     return OpenAiVerticle::new;
   }
 
@@ -62,7 +63,7 @@ class OpenAiProviderTest extends CloudProviderContract {
     return "OPENAI_API_KEY";
   }
 
-  /** §4.1 model per tier and §4.2 instructions, for intensity 0.5 (tri = mid) and the legacy-capable voice coral. */
+  /** docs/providers/openai.md: model per tier and instructions, for intensity 0.5 (tri = mid) and the legacy-capable voice coral. */
   @ParameterizedTest(name = "{0} / {1}")
   @MethodSource("emotionsAndTiers")
   void eachEmotionAndTierBecomesTheDocumentedFields(Emotion emotion, QualityTier tier) throws Exception {

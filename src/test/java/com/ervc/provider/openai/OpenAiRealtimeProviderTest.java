@@ -1,15 +1,16 @@
 package com.ervc.provider.openai;
 
+import com.ervc.config.ServiceConfig;
 import com.ervc.metrics.ServiceMetrics;
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.AudioOut;
-import com.ervc.provider.Emotion;
-import com.ervc.provider.ErrorCode;
 import com.ervc.provider.ProviderHarness;
-import com.ervc.provider.ProviderInfo;
 import com.ervc.provider.ProviderVerticle;
-import com.ervc.provider.QualityTier;
-import com.ervc.provider.SpeechException;
-import com.ervc.provider.TtsRequest;
 import com.ervc.provider.cloud.CloudProviderContract;
 import com.ervc.provider.cloud.EmotionScale;
 import com.ervc.provider.cloud.FakeCloudServer;
@@ -31,7 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -62,10 +63,10 @@ class OpenAiRealtimeProviderTest extends CloudProviderContract {
   }
 
   @Override
-  protected Function<ServiceMetrics, ProviderVerticle> factory() {
-    return m -> {
+  protected BiFunction<ServiceMetrics, ServiceConfig, ProviderVerticle> factory() {
+    return (m, config) -> {
       metrics.add(m);
-      return new OpenAiVerticle(m);
+      return new OpenAiVerticle(m, config);
     };
   }
 

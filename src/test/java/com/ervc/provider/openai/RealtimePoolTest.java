@@ -1,6 +1,6 @@
 package com.ervc.provider.openai;
 
-import com.ervc.provider.cloud.CloudSettings;
+import com.ervc.config.CloudConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -33,7 +33,7 @@ class RealtimePoolTest {
     vertx = Vertx.vertx();
     fake = (FakeRealtimeServer) new FakeRealtimeServer(vertx, KEY).start();
     client = vertx.createWebSocketClient();
-    CloudSettings settings = new CloudSettings(1000, 1000, 1000, 8000, 4, 16, 1000);
+    CloudConfig settings = new CloudConfig(1000, 1000, 1000, 8000, 4, 16, 1000);
     pool = new RealtimePool(vertx, (voice, speed) -> RealtimeSession.open(vertx, client,
         RealtimeRequests.url(fake.url(), RealtimeRequests.MODEL), KEY, voice, speed, settings, List.of(KEY), AGE_MS), 4);
   }

@@ -1,0 +1,91 @@
+package com.ervc.cluster;
+
+import com.ervc.protocol.Addresses;
+import com.ervc.protocol.BusProtocol;
+import com.ervc.protocol.LoadRequest;
+import com.ervc.protocol.ProviderLoad;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A node-local live view of every provider instance in the cluster, fed by the {@code tts.providers.load}
+ * reports each instance publishes about once a second. An entry expires {@link #EXPIRY_MS} after its last report,
+ * at once when its instance says it is leaving, and when the cluster reports its node gone. Between two reports the
+ * owner's own replies correct the reported load: one it started adds 1, one it ended takes 1 off (a reply that
+ * started and ended since the report cancels out), so a burst does not pile onto one instance and a slot freed by
+ * a finished reply is seen at once. Not thread-safe: one event loop.
+ */
+public final class LoadRegistry {
+  public static final long EXPIRY_MS = 3_000;
+  /** Published locally by {@code node/Node} with the id of a node that left the cluster (never across nodes). */
+  public static final String NODE_LEFT = "tts.local.node-left";
+
+  private record Entry(ProviderLoad load, long seenMs, int delta) {
+  }
+
+  private final Map<String, Entry> instances = new HashMap<>();
+
+  /** Starts listening on the event bus; the registry then stays current by itself. */
+  public Future<Void> listen(Vertx vertx) {
+    vertx.eventBus().<String>localConsumer(NODE_LEFT, msg -> nodeLeft(msg.body()));
+    return vertx.eventBus().<JsonObject>consumer(Addresses.PROVIDER_LOAD, msg -> {
+          if (BusProtocol.accepts(msg, ProviderLoad.TYPE)) {
+            update(ProviderLoad.fromJson(msg.body()), System.currentTimeMillis());
+          }
+        }).completion()
+        // Fill the view now rather than at the instances' next reports.
+        .onSuccess(v -> vertx.eventBus().publish(Addresses.PROVIDER_LOAD_REQUEST, null,
+            BusProtocol.options(new LoadRequest())));
+  }
+
+  public void update(ProviderLoad load, long nowMs) {
+    if (load.leaving()) {
+      instances.remove(load.instanceId());
+    } else {
+      instances.put(load.instanceId(), new Entry(load, nowMs, 0));
+    }
+  }
+
+  public void nodeLeft(String nodeId) {
+    instances.values().removeIf(e -> e.load().nodeId().equals(nodeId));
+  }
+
+  /** The owner sent a new reply to {@code instanceId}. */
+  public void assigned(String instanceId) {
+    adjust(instanceId, 1);
+  }
+
+  /** A reply the owner had sent to {@code instanceId} ended (or moved away from it). */
+  public void released(String instanceId) {
+    adjust(instanceId, -1);
+  }
+
+  private void adjust(String instanceId, int by) {
+    instances.computeIfPresent(instanceId, (id, e) -> new Entry(e.load(), e.seenMs(), e.delta() + by));
+  }
+
+  /** The live instances, sorted by provider then node, with the owner's corrections applied to {@code inFlight}. */
+  public List<ProviderLoad> live(long nowMs) {
+    List<ProviderLoad> live = new ArrayList<>();
+    Iterator<Entry> it = instances.values().iterator();
+    while (it.hasNext()) {
+      Entry e = it.next();
+      if (nowMs - e.seenMs() > EXPIRY_MS) {
+        it.remove();
+      } else {
+        live.add(e.delta() == 0 ? e.load() : e.load().withInFlight(Math.max(0, e.load().inFlight() + e.delta())));
+      }
+    }
+    live.sort(Comparator.comparing(ProviderLoad::name).thenComparing(ProviderLoad::nodeId)
+        .thenComparing(ProviderLoad::instanceId));
+    return live;
+  }
+}

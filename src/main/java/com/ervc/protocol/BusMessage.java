@@ -1,0 +1,212 @@
+package com.ervc.protocol;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The catalogue of event-bus messages: each binds an address to the type header value, the record that maps its
+ * body, who sends it to whom, and an example built from that record. The address table of docs/event-bus.md is
+ * generated from it ({@link #markdown()}), and a test fails when the two differ.
+ */
+public enum BusMessage {
+  PIPELINE_START(Addresses.PIPELINE_SYNTHESIZE, PipelineStart.TYPE, PipelineStart.class,
+      "gateway → one pipeline", "`accepted` or failure",
+      "Start one speech request; its results stream to `sink` as stream `stream`.",
+      () -> new PipelineStart("0b7c1f0e-3f0e-4a53-9d55-1d2f3c0f6a11", "tts.sink.7f8d5479-f684-49aa-93b6-d214b3d00760",
+          TtsRequest.parse(new JsonObject().put("text", "Hello world. How are you today?"), 2000, 24_000))),
+  PIPELINE_ACCEPTED(Addresses.PIPELINE_SYNTHESIZE, PipelineStart.Accepted.TYPE, PipelineStart.Accepted.class,
+      "pipeline → gateway (reply)", "—",
+      "The request was routed; the resolved provider and voice.",
+      () -> new PipelineStart.Accepted("espeak", "en-us")),
+  SINK_START(Addresses.sink("<nodeId>"), StreamMessage.Start.TYPE, StreamMessage.Start.class,
+      "pipeline → gateway", "empty ack or failure 410",
+      "First stream message: resolved route, sample rate, number of chunks, tier.",
+      () -> new StreamMessage.Start("espeak", "en-us", 24_000, 2, "balanced")),
+  SINK_SENTENCE(Addresses.sink("<nodeId>"), StreamMessage.Sentence.TYPE, StreamMessage.Sentence.class,
+      "pipeline → gateway", "empty ack or failure 410",
+      "The text of chunk `index`, before its audio.", () -> new StreamMessage.Sentence(0, "Hello world.")),
+  SINK_AUDIO(Addresses.sink("<nodeId>"), StreamMessage.Audio.TYPE, StreamMessage.Audio.class,
+      "pipeline → gateway", "empty ack (once written to the client) or failure 410",
+      "One frame of PCM s16le mono.", () -> new StreamMessage.Audio(Buffer.buffer(new byte[4]))),
+  SINK_END(Addresses.sink("<nodeId>"), StreamMessage.Summary.TYPE, StreamMessage.Summary.class,
+      "pipeline → gateway", "empty ack or failure 410",
+      "Last message on success: counts, timings and failovers.",
+      () -> new StreamMessage.Summary(12, 28_800, false, "espeak", "en-us", 2, 180, 95, 240, List.of())),
+  SINK_ERROR(Addresses.sink("<nodeId>"), StreamMessage.Failure.TYPE, StreamMessage.Failure.class,
+      "pipeline → gateway", "empty ack or failure 410",
+      "Last message on failure: a wire error code.",
+      () -> new StreamMessage.Failure(ErrorCode.PROVIDER_UNAVAILABLE, "no provider is running")),
+  PROVIDER_SENTENCE(Addresses.providerInstance("<name>", "<instanceId>"), ProviderMessage.Sentence.TYPE,
+      ProviderMessage.Sentence.class, "pipeline → one instance",
+      "`accepted` at once, or failure",
+      "Synthesize one sentence and stream its audio to `receiver` as stream `stream`; `reply` groups a reply's "
+          + "sentences.",
+      () -> new ProviderMessage.Sentence(TtsRequest.parse(new JsonObject().put("text", "Hello world."), 2000, 24_000)
+          .withProvider("espeak", "en-us"), Addresses.receiver("3c0f…"), "9a1e…", "0b7c…")),
+  PROVIDER_ACCEPTED(Addresses.providerInstance("<name>", "<instanceId>"), ProviderMessage.Accepted.TYPE,
+      ProviderMessage.Accepted.class, "instance → pipeline (reply)", "—",
+      "The sentence was accepted; its audio follows on the receiver.",
+      () -> new ProviderMessage.Accepted("5d1…", "7f8d5479-f684-49aa-93b6-d214b3d00760")),
+  PROVIDER_REPLY_DONE(Addresses.providerInstance("<name>", "<instanceId>"), ProviderMessage.ReplyDone.TYPE,
+      ProviderMessage.ReplyDone.class, "pipeline → one instance", "none",
+      "The reply no longer uses this instance: its capacity slot is free.",
+      () -> new ProviderMessage.ReplyDone("0b7c…")),
+  PROVIDER_CANCEL(Addresses.providerInstance("<name>", "<instanceId>"), ProviderMessage.Cancel.TYPE,
+      ProviderMessage.Cancel.class, "pipeline → one instance", "none",
+      "Stop a sentence stream now; `deadlineMissed` counts it as an engine failure.",
+      () -> new ProviderMessage.Cancel("9a1e…", false)),
+  PROVIDER_PROBE(Addresses.provider("<name>"), ProviderMessage.Probe.TYPE, ProviderMessage.Probe.class,
+      "health service → any available instance", "`pcm`, `checked-without-audio` or failure",
+      "One sentence answered with its whole audio (the body is a bare `TtsRequest`).",
+      () -> new ProviderMessage.Probe(TtsRequest.parse(new JsonObject().put("text", "Health check."), 2000, 24_000))),
+  PROVIDER_PROBE_AUDIO(Addresses.provider("<name>"), ProviderMessage.ProbeAudio.TYPE, ProviderMessage.ProbeAudio.class,
+      "instance → health service (reply)", "—",
+      "The probe's PCM s16le mono; header `sampleRate`.",
+      () -> new ProviderMessage.ProbeAudio(Buffer.buffer(new byte[4]), 24_000)),
+  PROVIDER_PROBE_CHECKED(Addresses.provider("<name>"), ProviderMessage.ProbeChecked.TYPE,
+      ProviderMessage.ProbeChecked.class, "instance → health service (reply)", "—",
+      "The probe passed without audio: a provider whose every synthesis is billed proved its credentials and model "
+          + "another way (`openai` on the Realtime API); no body.", ProviderMessage.ProbeChecked::new),
+  RECEIVER_AUDIO(Addresses.receiver("<id>"), StreamMessage.Audio.TYPE, StreamMessage.Audio.class,
+      "instance → pipeline", "empty ack or failure 410",
+      "PCM s16le mono as the engine wrote it, whole samples only.",
+      () -> new StreamMessage.Audio(Buffer.buffer(new byte[4]))),
+  RECEIVER_END(Addresses.receiver("<id>"), StreamMessage.SentenceEnd.TYPE, StreamMessage.SentenceEnd.class,
+      "instance → pipeline", "empty ack or failure 410",
+      "Last message on success: the sentence's audio is complete.", StreamMessage.SentenceEnd::new),
+  RECEIVER_ERROR(Addresses.receiver("<id>"), StreamMessage.Failure.TYPE, StreamMessage.Failure.class,
+      "instance → pipeline", "empty ack or failure 410",
+      "Last message on failure: a wire error code.",
+      () -> new StreamMessage.Failure(ErrorCode.PROVIDER_UNAVAILABLE, "the service timed out")),
+  LOAD_REPORT(Addresses.PROVIDER_LOAD, ProviderLoad.TYPE, ProviderLoad.class,
+      "every instance → every pipeline and gateway (published)", "none",
+      "An instance's load, latency, errors and circuit state, about once a second.",
+      () -> new ProviderLoad("5d1…", Addresses.providerInstance("espeak", "5d1…"), exampleInfo(), 1, 100, 0, 41.5,
+          77,
+          0.0, "closed", false)),
+  LOAD_REQUEST(Addresses.PROVIDER_LOAD_REQUEST, LoadRequest.TYPE, LoadRequest.class,
+      "a new listener → every instance (published)", "none",
+      "Every instance publishes its load at once.", LoadRequest::new),
+  CACHE_GET(Addresses.CACHE_GET, CacheMessage.Get.TYPE, CacheMessage.Get.class,
+      "pipeline → one cache", "`entry`",
+      "The body is the 64-character key.", () -> new CacheMessage.Get(BusMessage.EXAMPLE_KEY)),
+  CACHE_ENTRY(Addresses.CACHE_GET, CacheMessage.Entry.TYPE, CacheMessage.Entry.class,
+      "cache → pipeline (reply)", "—",
+      "The stored entry (binary layout below), or no body on a miss.",
+      () -> new CacheMessage.Entry(Buffer.buffer(new byte[4]))),
+  CACHE_PUT(Addresses.CACHE_PUT, CacheMessage.Put.TYPE, CacheMessage.Put.class,
+      "pipeline → one cache", "empty ack",
+      "Store the entry under the key in header `key`.",
+      () -> new CacheMessage.Put(BusMessage.EXAMPLE_KEY, Buffer.buffer(new byte[4]))),
+  CACHE_STATS_REQUEST(Addresses.CACHE_STATS, CacheMessage.StatsRequest.TYPE, CacheMessage.StatsRequest.class,
+      "health service → one cache", "`stats`",
+      "Asks for the cache's counters; no body.", CacheMessage.StatsRequest::new),
+  CACHE_STATS(Addresses.CACHE_STATS, CacheMessage.Stats.TYPE, CacheMessage.Stats.class,
+      "cache → health service (reply)", "—",
+      "The backend's counters (fields below).",
+      () -> new CacheMessage.Stats(new JsonObject().put("backend", "memory").put("available", true).put("entries", 0)
+          .put("bytes", 0).put("hits", 0).put("misses", 0).put("evictions", 0))),
+  DIRECTORY_ENTRY(Addresses.PROVIDER_DIRECTORY, ProviderInfo.TYPE, ProviderInfo.class,
+      "every instance → every node (AsyncMap value, JSON text)", "—",
+      "What a provider offers on a node; key `<name>@<nodeId>`, with the protocol version as field `protocol`.",
+      BusMessage::exampleInfo);
+
+  /** docs/event-bus.md's example key (its canonical string is shown there). */
+  private static final String EXAMPLE_KEY = "72fc47e4b41de18eca49958ed5b468486e3195eead52e78ea29af9ed86d7d460";
+  private static final Map<Class<? extends BusBody>, String> TYPES = new HashMap<>();
+
+  static {
+    for (BusMessage m : values()) {
+      TYPES.putIfAbsent(m.bodyType, m.type);
+    }
+  }
+
+  private final String address;
+  private final String type;
+  private final Class<? extends BusBody> bodyType;
+  private final String route;
+  private final String reply;
+  private final String description;
+  private final Supplier<BusBody> example;
+
+  BusMessage(String address, String type, Class<? extends BusBody> bodyType, String route, String reply,
+             String description, Supplier<BusBody> example) {
+    this.address = address;
+    this.type = type;
+    this.bodyType = bodyType;
+    this.route = route;
+    this.reply = reply;
+    this.description = description;
+    this.example = example;
+  }
+
+  public String address() {
+    return address;
+  }
+
+  /** The type header value. */
+  public String type() {
+    return type;
+  }
+
+  /** The record that maps this message's body. */
+  public Class<? extends BusBody> bodyType() {
+    return bodyType;
+  }
+
+  /** The type header value of a record's messages (one record may travel on several addresses, with one type). */
+  static String typeOf(Class<? extends BusBody> record) {
+    String type = TYPES.get(record);
+    if (type == null) {
+      throw new IllegalArgumentException(record.getName() + " is not in the event-bus catalogue");
+    }
+    return type;
+  }
+
+  public BusBody example() {
+    return example.get();
+  }
+
+  private static ProviderInfo exampleInfo() {
+    return new ProviderInfo("espeak", "7f8d5479-f684-49aa-93b6-d214b3d00760", true, "en-us",
+        List.of(new ProviderInfo.Voice("en-us", "English (US)", "en-US", "neutral")), List.of("neutral"),
+        List.of("fast", "balanced", "high"), true, true, 22_050, "eSpeak NG 1.51");
+  }
+
+  /** The address table of docs/event-bus.md and one example per message. */
+  public static String markdown() {
+    StringBuilder out = new StringBuilder()
+        .append("| Address | `type` | Record | From → to | Reply | Meaning |\n")
+        .append("|---------|--------|--------|-----------|-------|---------|\n");
+    for (BusMessage m : values()) {
+      out.append("| `").append(m.address).append("` | `").append(m.type()).append("` | `")
+          .append(m.bodyType().getName().replace(BusMessage.class.getPackageName() + ".", "").replace('$', '.'))
+          .append("` | ").append(m.route).append(" | ").append(m.reply).append(" | ").append(m.description)
+          .append(" |\n");
+    }
+    out.append("\nExample bodies (Buffers are shown by their length):\n\n");
+    for (BusMessage m : values()) {
+      out.append("- `").append(m.type()).append("` on `").append(m.address).append("`: ")
+          .append(render(m.example().body())).append('\n');
+    }
+    return out.toString();
+  }
+
+  private static String render(Object body) {
+    if (body == null) {
+      return "no body";
+    }
+    if (body instanceof Buffer buffer) {
+      return "Buffer (" + buffer.length() + " bytes)";
+    }
+    if (body instanceof JsonObject json) {
+      return "`" + json.encode() + "`";
+    }
+    return "String `" + body + "`";
+  }
+}

@@ -1,0 +1,175 @@
+package com.ervc.protocol;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * What to say and how. Used for a whole client request (gateway → pipeline) and for one sentence
+ * (pipeline → provider). {@code voice} may be null, meaning the provider's default voice.
+ * {@code previousText}/{@code nextText} (nullable) are the neighbouring sentences of the same reply, which some
+ * providers use for continuous prosody; they are not spoken.
+ */
+public record TtsRequest(String text, String provider, String voice, Emotion emotion, double intensity,
+                         QualityTier quality, double speed, double pitch, int sampleRate,
+                         String previousText, String nextText) {
+
+  public TtsRequest(String text, String provider, String voice, Emotion emotion, double intensity,
+                    QualityTier quality, double speed, double pitch, int sampleRate) {
+    this(text, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate, null, null);
+  }
+
+  public static final String AUTO = "auto";
+  public static final double MIN_SPEED = 0.25;
+  public static final double MAX_SPEED = 4.0;
+  /** Fields a client may set per request or as session defaults. */
+  public static final List<String> VOICE_FIELDS =
+      List.of("voice", "provider", "emotion", "intensity", "quality", "speed", "pitch");
+
+  private static final Pattern VOICE = Pattern.compile("[A-Za-z0-9_+\\-./:]{1,64}");
+  private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]");
+  private static final Pattern PROVIDER = Pattern.compile("[a-z][a-z0-9_\\-]{0,31}");
+
+  /**
+   * Parses a client request. {@code fields} already has session and server defaults merged beneath the
+   * client's own values.
+   */
+  public static TtsRequest parse(JsonObject given, int maxTextChars, int sampleRate) {
+    JsonObject fields = withoutNulls(given);
+    Object rawText = fields.getValue("text");
+    if (!(rawText instanceof String text) || text.isBlank()) {
+      throw invalid("'text' is required and must be a non-empty string");
+    }
+    if (text.length() > maxTextChars) {
+      throw new SpeechException(ErrorCode.TOO_LARGE,
+          "text has " + text.length() + " characters; the limit is " + maxTextChars);
+    }
+    if (CONTROL.matcher(text).find()) {
+      throw invalid("'text' contains control characters (only tab and line breaks are allowed)");
+    }
+    checkVoiceFields(fields);
+    return new TtsRequest(text,
+        fields.getString("provider", AUTO),
+        fields.getString("voice"),
+        Emotion.parse(fields.getString("emotion", Emotion.NEUTRAL.wire())),
+        fields.getNumber("intensity", 0.5).doubleValue(),
+        QualityTier.parse(fields.getString("quality", QualityTier.BALANCED.wire())),
+        fields.getNumber("speed", 1.0).doubleValue(),
+        fields.getNumber("pitch", 0.0).doubleValue(),
+        sampleRate);
+  }
+
+  /**
+   * Stacks field layers (e.g. server defaults, session settings, request); a later layer wins, except that an
+   * explicit null in it means "not given" and leaves the lower layer's value.
+   */
+  public static JsonObject layered(JsonObject... layers) {
+    JsonObject merged = new JsonObject();
+    for (JsonObject layer : layers) {
+      merged.mergeIn(withoutNulls(layer));
+    }
+    return merged;
+  }
+
+  /** An explicit JSON null means "not given", so the default applies. */
+  private static JsonObject withoutNulls(JsonObject fields) {
+    JsonObject clean = new JsonObject();
+    fields.forEach(e -> {
+      if (e.getValue() != null) {
+        clean.put(e.getKey(), e.getValue());
+      }
+    });
+    return clean;
+  }
+
+  /** Validates whichever voice fields are present (used for requests and for session settings). */
+  public static void checkVoiceFields(JsonObject fields) {
+    Object voice = fields.getValue("voice");
+    if (voice != null && !(voice instanceof String v && VOICE.matcher(v).matches())) {
+      throw invalid("'voice' must be a voice id of 1-64 letters, digits or _+-./:");
+    }
+    Object provider = fields.getValue("provider");
+    if (provider != null && !(provider instanceof String p && PROVIDER.matcher(p).matches())) {
+      throw invalid("'provider' must be 'auto' or a provider name such as 'espeak'");
+    }
+    Object emotion = fields.getValue("emotion");
+    if (emotion != null) {
+      Emotion.parse(emotion instanceof String s ? s : String.valueOf(emotion));
+    }
+    Object quality = fields.getValue("quality");
+    if (quality != null) {
+      QualityTier.parse(quality instanceof String s ? s : String.valueOf(quality));
+    }
+    checkNumber(fields, "intensity", 0.0, 1.0);
+    checkNumber(fields, "speed", MIN_SPEED, MAX_SPEED);
+    checkNumber(fields, "pitch", -1.0, 1.0);
+  }
+
+  private static void checkNumber(JsonObject fields, String name, double min, double max) {
+    Object value = fields.getValue(name);
+    if (value == null) {
+      return;
+    }
+    if (!(value instanceof Number n) || !(n.doubleValue() >= min && n.doubleValue() <= max)) {
+      throw invalid("'" + name + "' must be a number from " + min + " to " + max);
+    }
+  }
+
+  private static SpeechException invalid(String message) {
+    return new SpeechException(ErrorCode.INVALID_REQUEST, message);
+  }
+
+  public TtsRequest withText(String newText) {
+    return new TtsRequest(newText, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate,
+        previousText, nextText);
+  }
+
+  /** The same sentence with its neighbours in the reply (null where there is none). */
+  public TtsRequest withNeighbours(String previous, String next) {
+    return new TtsRequest(text, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate, previous, next);
+  }
+
+  public TtsRequest withQuality(QualityTier newQuality) {
+    return new TtsRequest(text, provider, voice, emotion, intensity, newQuality, speed, pitch, sampleRate,
+        previousText, nextText);
+  }
+
+  public TtsRequest withProvider(String newProvider, String newVoice) {
+    return new TtsRequest(text, newProvider, newVoice, emotion, intensity, quality, speed, pitch, sampleRate,
+        previousText, nextText);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("text", text)
+        .put("provider", provider)
+        .put("voice", voice)
+        .put("emotion", emotion.wire())
+        .put("intensity", intensity)
+        .put("quality", quality.wire())
+        .put("speed", speed)
+        .put("pitch", pitch)
+        .put("sampleRate", sampleRate)
+        .put("previousText", previousText)
+        .put("nextText", nextText);
+  }
+
+  /** Reads a request produced by {@link #toJson()} on another node; still validated, nodes trust no input. */
+  public static TtsRequest fromJson(JsonObject json) {
+    Object rate = json.getValue("sampleRate");
+    if (!(rate instanceof Number n) || n.intValue() < 8000 || n.intValue() > 48000) {
+      throw invalid("'sampleRate' must be 8000-48000");
+    }
+    return parse(json, Integer.MAX_VALUE, n.intValue())
+        .withNeighbours(optionalText(json, "previousText"), optionalText(json, "nextText"));
+  }
+
+  private static String optionalText(JsonObject json, String name) {
+    Object value = json.getValue(name);
+    if (value != null && !(value instanceof String)) {
+      throw invalid("'" + name + "' must be a string");
+    }
+    return (String) value;
+  }
+}

@@ -1,0 +1,48 @@
+package com.ervc.cluster;
+
+import com.ervc.protocol.ProviderInfo;
+import com.ervc.protocol.ProviderLoad;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class LoadRegistryTest {
+  static ProviderLoad load(String name, String node, String instance, int inFlight, int capacity, double ttfa) {
+    ProviderInfo info = new ProviderInfo(name, node, true, "v1",
+        List.of(new ProviderInfo.Voice("v1", "Voice 1", "en", "female")), List.of("neutral"),
+        List.of("fast", "balanced", "high"), true, true, 22050, "test");
+    return new ProviderLoad(instance, "tts.provider." + name + ".instance." + instance, info, inFlight, capacity, 0,
+        ttfa, -1, 0, "closed", false);
+  }
+
+  @Test
+  void entriesExpireWithoutReportsAndGoAtOnceWhenLeavingOrTheirNodeLeft() {
+    LoadRegistry registry = new LoadRegistry();
+    registry.update(load("espeak", "n1", "a", 0, 10, 50), 1_000);
+    registry.update(load("espeak", "n2", "b", 0, 10, 50), 1_000);
+    registry.update(load("espeak", "n3", "c", 0, 10, 50), 1_000);
+    assertEquals(3, registry.live(1_000).size());
+    registry.update(load("espeak", "n1", "a", 0, 10, 50).leavingNow(), 1_500);
+    registry.nodeLeft("n2");
+    assertEquals(List.of("c"), registry.live(1_500).stream().map(ProviderLoad::instanceId).toList());
+    assertEquals(List.of(), registry.live(1_000 + LoadRegistry.EXPIRY_MS + 1), "no report for too long");
+  }
+
+  @Test
+  void ownRepliesCorrectTheReportedLoadUntilTheNextReport() {
+    LoadRegistry registry = new LoadRegistry();
+    registry.update(load("espeak", "n1", "a", 1, 10, 50), 0);
+    registry.assigned("a");
+    registry.assigned("a");
+    assertEquals(3, registry.live(0).get(0).inFlight());
+    registry.update(load("espeak", "n1", "a", 2, 10, 50), 10);
+    assertEquals(2, registry.live(10).get(0).inFlight(), "the report includes them now");
+    registry.released("a");
+    assertEquals(1, registry.live(10).get(0).inFlight(), "a finished reply frees its slot before the next report");
+    registry.released("a");
+    registry.released("a");
+    assertEquals(0, registry.live(10).get(0).inFlight(), "never below zero");
+  }
+}

@@ -1,0 +1,66 @@
+package com.ervc.protocol;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * docs/event-bus.md holds the table {@link BusMessage#markdown()} generates, between its markers. To rewrite the
+ * table after changing the catalogue: {@code mvn -o test -Dtest=BusCatalogueTest -Dervc.writeDocs=true}.
+ */
+class BusCatalogueTest {
+  private static final Path DOC = Path.of("docs/event-bus.md");
+  static final String BEGIN = "<!-- generated from protocol/BusMessage.java: begin -->\n";
+  static final String END = "<!-- generated from protocol/BusMessage.java: end -->";
+
+  @Test
+  void theDocumentedTableIsTheCatalogue() throws IOException {
+    String doc = Files.readString(DOC);
+    int from = doc.indexOf(BEGIN);
+    int to = doc.indexOf(END);
+    assertTrue(from >= 0 && to > from, "docs/event-bus.md lacks the generated-table markers");
+    String expected = BusMessage.markdown();
+    if (Boolean.getBoolean("ervc.writeDocs")) {
+      Files.writeString(DOC, doc.substring(0, from + BEGIN.length()) + expected + doc.substring(to));
+      return;
+    }
+    assertEquals(expected, doc.substring(from + BEGIN.length(), to),
+        "docs/event-bus.md disagrees with BusMessage; regenerate it with -Dervc.writeDocs=true (see this class)");
+  }
+
+  @Test
+  void eachAddressHasDistinctMessageTypes() {
+    Set<String> seen = new HashSet<>();
+    for (BusMessage m : BusMessage.values()) {
+      assertTrue(seen.add(m.address() + " " + m.type()), "two catalogue entries for " + m.address() + " " + m.type());
+    }
+  }
+
+  @Test
+  void eachEntryIsBoundToTheRecordOfItsExample() {
+    for (BusMessage m : BusMessage.values()) {
+      BusBody example = m.example();
+      assertEquals(m.bodyType(), example.getClass(), m.name());
+      assertEquals(m.type(), example.type(), m.name());
+    }
+  }
+
+  @Test
+  void everyAddressOfTheCodeIsCatalogued() {
+    Set<String> catalogued = new HashSet<>();
+    for (BusMessage m : BusMessage.values()) {
+      catalogued.add(m.address());
+    }
+    assertEquals(Set.of(Addresses.PIPELINE_SYNTHESIZE, Addresses.sink("<nodeId>"),
+        Addresses.providerInstance("<name>", "<instanceId>"), Addresses.provider("<name>"), Addresses.receiver("<id>"),
+        Addresses.PROVIDER_LOAD, Addresses.PROVIDER_LOAD_REQUEST, Addresses.CACHE_GET, Addresses.CACHE_PUT,
+        Addresses.CACHE_STATS, Addresses.PROVIDER_DIRECTORY), catalogued);
+  }
+}
