@@ -16,12 +16,14 @@ import com.ervc.provider.elevenlabs.FakeElevenLabsServer;
 import com.ervc.provider.openai.FakeOpenAiServer;
 import com.ervc.provider.openai.FakeRealtimeServer;
 import com.ervc.provider.openai.OpenAiVerticle;
+import com.ervc.testing.Await;
 import com.ervc.testing.TestNodes;
 import com.ervc.testing.WsProbe;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -133,7 +135,7 @@ public final class CloudTtfaBenchmark {
             .put("id", "realtime" + i).put("provider", "openai").put("text", "Service " + text));
         double fakeDelta = (fake.firstDeltaAt() - sent) / 1e6;
         fake.closeAllSessions();
-        Thread.sleep(50);
+        Await.until("the benchmark's sessions are closed", Duration.ofSeconds(5), () -> fake.openSessions() == 0);
         TtsRequest sentence = new TtsRequest(text, "openai", "coral", Emotion.NEUTRAL, 0.5, QualityTier.BALANCED,
             1.0, 0.0, 24_000);
         double coldFirst = providerTimes(direct, sentence)[0];

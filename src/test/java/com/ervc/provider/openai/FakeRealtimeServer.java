@@ -143,6 +143,13 @@ public final class FakeRealtimeServer extends FakeCloudServer {
     return firstDeltaAt;
   }
 
+  /** Sessions whose socket is still open (a closed one leaves once both sides have seen the close). */
+  public int openSessions() {
+    synchronized (sockets) {
+      return sockets.size();
+    }
+  }
+
   /** Ends every open session as OpenAI does at its 60-minute limit, between responses. */
   public void closeAllSessions() {
     vertx.runOnContext(v -> List.copyOf(sockets).forEach(ws -> ws.close((short) 1001,

@@ -1,5 +1,7 @@
 package com.ervc.provider.openai;
 
+import com.ervc.testing.Await;
+
 import com.ervc.config.ServiceConfig;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.protocol.Emotion;
@@ -28,6 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -234,7 +237,8 @@ class OpenAiRealtimeProviderTest extends CloudProviderContract {
     provider.synthesize(plain(TEXT), pcm -> writes.incrementAndGet() == 1 ? Future.succeededFuture()
         : Future.failedFuture("client left")).transform(ar -> Future.succeededFuture()).await(20, TimeUnit.SECONDS);
 
-    waitFor(() -> realtime().cancelledResponses() == 1);
+    Await.until("the fake cancelled the response", Duration.ofSeconds(5),
+        () -> realtime().cancelledResponses() == 1);
     JsonObject cancel = events(FakeRealtimeServer.RESPONSE_CANCEL).get(0);
     assertTrue(cancel.getString("response_id").startsWith("resp_"), cancel.encode());
     assertEquals(FakeCloudServer.pcmFor(TEXT), ProviderHarness.joined(provider.chunks(plain(TEXT))),
@@ -277,7 +281,8 @@ class OpenAiRealtimeProviderTest extends CloudProviderContract {
       return left.future();
     }).transform(ar -> Future.succeededFuture()).await(20, TimeUnit.SECONDS);
 
-    waitFor(() -> fake.received(FakeRealtimeServer.RESPONSE_CANCEL).size() == 1);
+    Await.until("the fake received one response.cancel", Duration.ofSeconds(5),
+        () -> fake.received(FakeRealtimeServer.RESPONSE_CANCEL).size() == 1);
     assertEquals(0, realtime().cancelledResponses(), "the fake answered response_cancel_not_active");
     assertEquals(FakeCloudServer.pcmFor(TEXT), ProviderHarness.joined(provider.chunks(plain(TEXT))));
     assertEquals(1, createPorts().stream().distinct().count(), "the session survived the error event");
@@ -422,21 +427,11 @@ class OpenAiRealtimeProviderTest extends CloudProviderContract {
   void aSessionClosedBetweenSentencesIsReplacedUnnoticed() throws Exception {
     provider.chunks(plain(TEXT));
     realtime().closeAllSessions();
-    Thread.sleep(200);
+    Await.until("the closed sessions are gone", Duration.ofSeconds(5), () -> realtime().openSessions() == 0);
 
     assertEquals(FakeCloudServer.pcmFor(TEXT), ProviderHarness.joined(provider.chunks(plain(TEXT))));
     List<Integer> ports = createPorts();
     assertEquals(2, ports.size(), "no failed attempt");
     assertNotEquals(ports.get(0), ports.get(1));
-  }
-
-  private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long until = System.currentTimeMillis() + 5000;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > until) {
-        throw new AssertionError("condition not met within 5 s");
-      }
-      Thread.sleep(20);
-    }
   }
 }

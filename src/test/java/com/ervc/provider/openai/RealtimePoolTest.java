@@ -1,6 +1,7 @@
 package com.ervc.provider.openai;
 
 import com.ervc.config.CloudConfig;
+import com.ervc.testing.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -9,12 +10,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,11 +89,7 @@ class RealtimePoolTest {
 
     assertNotSame(aged.old(), aged.fresh(), "the old session took no new sentence");
     assertTrue(aged.oldOpenWhileBusy(), "it stayed open while busy");
-    long until = System.currentTimeMillis() + 5000;
-    while (aged.old().open() && System.currentTimeMillis() < until) {
-      Thread.sleep(20);
-    }
-    assertFalse(aged.old().open(), "closed once idle");
+    Await.until("the retired session closes once idle", Duration.ofSeconds(5), () -> !aged.old().open());
     assertTrue(aged.fresh().open());
     assertEquals(2, fake.received(FakeRealtimeServer.PATH).size());
   }
@@ -104,10 +101,7 @@ class RealtimePoolTest {
       return s;
     }));
     fake.closeAllSessions();
-    long until = System.currentTimeMillis() + 5000;
-    while (first.open() && System.currentTimeMillis() < until) {
-      Thread.sleep(20);
-    }
+    Await.until("the client sees the close", Duration.ofSeconds(5), () -> !first.open());
 
     RealtimeSession second = onContext(this::acquire);
 
