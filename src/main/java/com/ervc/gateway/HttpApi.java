@@ -51,10 +51,26 @@ final class HttpApi {
     fail(rc, code.status(), code, message);
   }
 
-  /** The one writer of HTTP error answers; a response already under way can only be reset. */
+  /**
+   * The one writer of HTTP error answers; a response already under way can only be reset. Under the
+   * OpenAI-compatible prefix the body takes OpenAI's error shape, so auth, limits and routing errors read the same
+   * to an OpenAI SDK as the endpoint's own.
+   */
   static void fail(RoutingContext rc, int status, ErrorCode code, String message) {
+    if (rc.request().path().startsWith(OpenAiSpeechApi.PREFIX)) {
+      fail(rc, OpenAiError.of(status, code, message));
+    } else {
+      fail(rc, status, code.body(message));
+    }
+  }
+
+  static void fail(RoutingContext rc, OpenAiError error) {
+    fail(rc, error.status(), error.body());
+  }
+
+  private static void fail(RoutingContext rc, int status, JsonObject body) {
     if (!rc.response().headWritten()) {
-      rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(code.body(message).encode());
+      rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
     } else {
       rc.response().reset();
     }
