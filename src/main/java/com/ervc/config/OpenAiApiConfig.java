@@ -19,7 +19,7 @@ public record OpenAiApiConfig(List<String> models, List<String> voices, String f
   static final String VOICE_ENTRY = "[a-z0-9_\\-]{1,32}=[a-z][a-z0-9_\\-]{0,31}:[A-Za-z0-9_+\\-./:]{1,64}";
 
   static final Setting MODELS = list("openaiApi.models", "OPENAI_API_MODELS",
-      "tts-1=auto:fast", "tts-1-hd=auto:high", "gpt-4o-mini-tts=auto:balanced")
+      "tts-1=auto:fast", "tts-1-hd=auto:high", "gpt-4o-mini-tts=auto:balanced", "kokoro=onnx", "piper=onnx")
       .matching(MODEL_ENTRY, "entries model=provider[:fast|balanced|high]")
       .describe("Model names of `/v1/audio/speech` besides the provider names themselves (`espeak`, `onnx`, ...), "
           + "each `model=provider[:tier]`; `auto` lets the pipeline choose the provider. A model not listed and not "
