@@ -3,6 +3,7 @@ package com.ervc.it;
 import com.ervc.audio.WavAudio;
 import com.ervc.audio.WavCodec;
 import com.ervc.node.Node;
+import com.ervc.testing.Ffmpeg;
 import com.ervc.testing.TestNodes;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -22,7 +23,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -114,9 +114,15 @@ class OpenAiSpeechIT {
     assertEquals(200, response.statusCode(), response.bodyAsString());
     assertEquals(contentType, response.getHeader("Content-Type"));
     assertEquals("chunked", response.getHeader("Transfer-Encoding"));
+    assertDecodesLikeTheReference(format, response.body().getBytes(), codec, decodedRate);
+  }
+
+  /** Decodes with ffprobe/ffmpeg: codec, rate, mono, and the duration of the reference PCM (flac: its samples). */
+  private static void assertDecodesLikeTheReference(String format, byte[] encoded, String codec, int decodedRate)
+      throws Exception {
     Path file = Files.createTempFile("speech-", "." + format);
     try {
-      Files.write(file, response.body().getBytes());
+      Files.write(file, encoded);
       Map<String, String> stream = Ffmpeg.probe(file);
       assertEquals(codec, stream.get("codec_name"));
       assertEquals(String.valueOf(decodedRate), stream.get("sample_rate"));
@@ -132,6 +138,50 @@ class OpenAiSpeechIT {
     } finally {
       Files.delete(file);
     }
+  }
+
+  /**
+   * The official openai npm SDK (pinned in src/test/openai-sdk, installed by scripts/test.sh) against the endpoint:
+   * every format streamed, a whole-body read, SSE, and errors as the SDK's own classes.
+   */
+  @Test
+  void theOfficialOpenAiSdkGetsEveryFormatAndItsOwnErrorClasses() throws Exception {
+    Path sdk = Path.of("src", "test", "openai-sdk");
+    assumeTrue(Files.isDirectory(sdk.resolve("node_modules/openai")) && Ffmpeg.present(),
+        "the openai SDK (npm ci in src/test/openai-sdk) and ffmpeg are installed by scripts/test.sh");
+    Path out = Files.createTempDirectory("openai-sdk-");
+    ProcessBuilder builder = new ProcessBuilder("node", "speech.mjs").directory(sdk.toFile())
+        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    builder.environment().putAll(Map.of("OPENAI_BASE_URL", "http://127.0.0.1:" + node.httpPort() + "/v1",
+        "OPENAI_API_KEY", apiToken, "OUT", out.toString(), "TEXT", TEXT));
+    Process process = builder.start();
+    String stdout = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the SDK script finished");
+    assertEquals(0, process.exitValue(), stdout);
+    JsonObject report = new JsonObject(stdout.strip());
+
+    assertArrayEquals(referencePcm, Files.readAllBytes(out.resolve("pcm")));
+    assertArrayEquals(referencePcm, WavCodec.decode(Files.readAllBytes(out.resolve("wav"))).pcm());
+    for (String[] f : new String[][] {{"mp3", "mp3", "24000"}, {"opus", "opus", "48000"}, {"aac", "aac", "24000"},
+        {"flac", "flac", "24000"}}) {
+      assertDecodesLikeTheReference(f[0], Files.readAllBytes(out.resolve(f[0])), f[1], Integer.parseInt(f[2]));
+    }
+    assertTrue(report.getJsonObject("formats").getJsonObject("pcm").getInteger("chunks") > 1, report.encode());
+    assertEquals(RATE, WavCodec.decode(Files.readAllBytes(out.resolve("whole.wav"))).sampleRate());
+
+    assertArrayEquals(referencePcm, Files.readAllBytes(out.resolve("sse.pcm")));
+    assertEquals("speech.audio.done", report.getJsonObject("sse").getJsonObject("last").getString("type"));
+
+    JsonObject errors = report.getJsonObject("errors");
+    assertEquals(new JsonObject().put("class", "NotFoundError").put("status", 404).put("code", "model_not_found")
+        .put("param", "model").put("type", "invalid_request_error"), errors.getJsonObject("model"));
+    assertEquals("BadRequestError", errors.getJsonObject("format").getString("class"));
+    assertEquals("response_format", errors.getJsonObject("format").getString("param"));
+    assertEquals("BadRequestError", errors.getJsonObject("speed").getString("class"));
+    assertEquals("AuthenticationError", errors.getJsonObject("key").getString("class"));
+    assertEquals(401, errors.getJsonObject("key").getInteger("status"));
+    assertEquals("NotFoundError", errors.getJsonObject("models").getString("class"));
+    assertTrue(report.getJsonArray("models").contains("tts-1"), report.encode());
   }
 
   @Test
@@ -302,40 +352,6 @@ class OpenAiSpeechIT {
       assertEquals("requests", error(limited).getString("type"));
     } finally {
       TestNodes.stop(bare);
-    }
-  }
-
-  /** Debian's ffprobe/ffmpeg as independent decoders of what the endpoint sent. */
-  private static final class Ffmpeg {
-    static boolean present() {
-      try {
-        return new ProcessBuilder("ffprobe", "-version").redirectErrorStream(true).start().waitFor() == 0;
-      } catch (Exception e) {
-        return false;
-      }
-    }
-
-    static Map<String, String> probe(Path file) throws Exception {
-      String out = run("ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries",
-          "stream=codec_name,sample_rate,channels", "-of", "default=noprint_wrappers=1", file.toString());
-      Map<String, String> fields = new java.util.HashMap<>();
-      out.lines().map(l -> l.split("=", 2)).filter(kv -> kv.length == 2).forEach(kv -> fields.put(kv[0], kv[1]));
-      return fields;
-    }
-
-    static byte[] decodeToPcm(Path file, int rate) throws Exception {
-      Process process = new ProcessBuilder("ffmpeg", "-v", "error", "-i", file.toString(), "-f", "s16le", "-ar",
-          String.valueOf(rate), "-ac", "1", "pipe:1").redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      byte[] pcm = process.getInputStream().readAllBytes();
-      assertEquals(0, process.waitFor(), "ffmpeg decodes " + file);
-      return pcm;
-    }
-
-    private static String run(String... command) throws Exception {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertEquals(0, process.waitFor(), out);
-      return out;
     }
   }
 }
