@@ -326,6 +326,31 @@ class OpenAiSpeechIT {
     assertTrue(voiceIds.containsAll(List.of("alloy", "cedar", "en-us")), voiceIds.toString());
   }
 
+  /** Another cluster's {@code openai} provider, pointed at this endpoint, speaks through this cluster's espeak. */
+  @Test
+  void theOpenAiProviderOfAnotherClusterUsesThisEndpoint() throws Exception {
+    Map<String, String> env = TestNodes.env(TestNodes.uniqueClusterName());
+    env.put("ESPEAK_ENABLED", "false");
+    env.put("OPENAI_BASE_URL", "http://127.0.0.1:" + node.httpPort() + "/v1");
+    env.put("OPENAI_API_KEY", apiToken);
+    Node client = TestNodes.start(env);
+    try {
+      String token = TestNodes.devTokens(client.vertx(), client.httpPort()).getString("apiToken");
+      HttpResponse<Buffer> response = WebClient.create(client.vertx())
+          .request(HttpMethod.POST, client.httpPort(), "127.0.0.1", "/api/v1/tts").bearerTokenAuthentication(token)
+          .putHeader("Accept", "audio/pcm")
+          .sendJsonObject(new JsonObject().put("text", TEXT).put("provider", "openai").put("voice", "coral")
+              .put("quality", "fast"))
+          .await(60, TimeUnit.SECONDS);
+      assertEquals(200, response.statusCode(), response.bodyAsString());
+      assertEquals("openai", response.getHeader("X-TTS-Provider"));
+      // tts-1 and coral map to espeak en-us here, as alloy does for the reference.
+      assertArrayEquals(referencePcm, response.body().getBytes());
+    } finally {
+      TestNodes.stop(client);
+    }
+  }
+
   @Test
   void withoutFfmpegCompressedFormatsNameTheFixAndRawFormatsWorkAndLimitsApply() throws Exception {
     Map<String, String> env = TestNodes.env(TestNodes.uniqueClusterName());
