@@ -1,5 +1,6 @@
 package com.ervc.gateway;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -41,7 +42,9 @@ enum SpeechFormat {
 
   /** The ffmpeg command line that reads PCM s16le mono at {@code sampleRate} on stdin and writes this format. */
   List<String> ffmpegCommand(String ffmpeg, int sampleRate) {
-    List<String> command = new java.util.ArrayList<>(List.of(ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error",
+    // Without the probe limits ffmpeg reads about two seconds of input before it writes anything.
+    List<String> command = new ArrayList<>(List.of(ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error",
+        "-probesize", "32", "-analyzeduration", "0", "-fflags", "nobuffer",
         "-f", "s16le", "-ar", Integer.toString(sampleRate), "-ac", "1", "-i", "pipe:0"));
     command.addAll(ffmpegArguments);
     command.addAll(List.of("-flush_packets", "1", "pipe:1"));
