@@ -44,7 +44,7 @@ enum SpeechFormat {
   List<String> ffmpegCommand(String ffmpeg, int sampleRate) {
     // Without the probe limits ffmpeg reads about two seconds of input before it writes anything.
     List<String> command = new ArrayList<>(List.of(ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error",
-        "-probesize", "32", "-analyzeduration", "0", "-fflags", "nobuffer",
+        "-probesize", "32", "-analyzeduration", "0",
         "-f", "s16le", "-ar", Integer.toString(sampleRate), "-ac", "1", "-i", "pipe:0"));
     command.addAll(ffmpegArguments);
     command.addAll(List.of("-flush_packets", "1", "pipe:1"));
