@@ -17,7 +17,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * Encodes through an ffmpeg subprocess: PCM goes to its stdin, encoded bytes come from its stdout as ffmpeg emits
  * them. Two threads of the shared I/O pool do the blocking pipe work (one writes, one reads); results come back
- * to the request's context.
+ * to the request's context. The process usually was started before the request ({@link FfmpegProcesses}).
  */
 final class FfmpegEncoder implements AudioEncoder {
   private static final int READ_BYTES = 8192;
@@ -43,11 +43,12 @@ final class FfmpegEncoder implements AudioEncoder {
    * Starts ffmpeg on a pool thread. Fails with an {@link IOException} when the command cannot be run (not
    * installed), before any output exists, so the caller can still answer with an error.
    */
-  static Future<AudioEncoder> start(Context context, ExecutorService io, List<String> command, Output output) {
+  static Future<AudioEncoder> start(Context context, FfmpegProcesses processes, List<String> command, Output output) {
     Promise<AudioEncoder> started = Promise.promise();
+    ExecutorService io = processes.io();
     io.execute(() -> {
       try {
-        Process process = new ProcessBuilder(command).start();
+        Process process = processes.take(command);
         FfmpegEncoder encoder = new FfmpegEncoder(context, process, output);
         io.execute(encoder::pumpInput);
         io.execute(encoder::pumpOutput);

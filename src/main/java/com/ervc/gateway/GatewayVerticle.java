@@ -71,6 +71,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
   private HttpApi api;
   /** Threads that feed and drain ffmpeg encoder pipes (blocking I/O kept off the event loop). */
   private ExecutorService encoderIo;
+  private FfmpegProcesses encoders;
 
   private final ServiceMetrics metrics;
   private final HealthService health;
@@ -112,8 +113,9 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
       thread.setDaemon(true);
       return thread;
     });
+    encoders = new FfmpegProcesses(encoderIo);
     OpenAiSpeechApi openAi = new OpenAiSpeechApi(speech, directory,
-        new SpeechModels(config.openaiApi(), Settings.PROVIDERS), config.openaiApi().ffmpeg(), encoderIo, limits,
+        new SpeechModels(config.openaiApi(), Settings.PROVIDERS), config.openaiApi().ffmpeg(), encoders, limits,
         metrics, guard::chargeCharacters, node::draining);
     int maxSessions = http.maxWebSocketConnections();
     metrics.webSocketCapacity(sessions::size, maxSessions);
@@ -322,6 +324,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
             .timeout(CLOSE_HANDSHAKE_MS, TimeUnit.MILLISECONDS).otherwiseEmpty())
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
         .andThen(ar -> {
+          encoders.close();
           encoderIo.shutdownNow();
           if (redisLeases != null) {
             redisLeases.close();

@@ -19,7 +19,6 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.io.IOException;
 import java.util.Base64;
-import java.util.concurrent.ExecutorService;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 
@@ -38,7 +37,7 @@ final class OpenAiSpeechApi {
   private final ProviderDirectory directory;
   private final SpeechModels models;
   private final String ffmpeg;
-  private final ExecutorService encoderIo;
+  private final FfmpegProcesses encoders;
   private final int maxTextChars;
   private final JsonObject serverDefaults;
   private final ServiceMetrics metrics;
@@ -46,13 +45,13 @@ final class OpenAiSpeechApi {
   private final BooleanSupplier draining;
 
   OpenAiSpeechApi(SpeechClient speech, ProviderDirectory directory, SpeechModels models, String ffmpeg,
-                  ExecutorService encoderIo, WebSocketSession.Limits limits, ServiceMetrics metrics,
+                  FfmpegProcesses encoders, WebSocketSession.Limits limits, ServiceMetrics metrics,
                   BiFunction<String, Integer, Future<Void>> characterQuota, BooleanSupplier draining) {
     this.speech = speech;
     this.directory = directory;
     this.models = models;
     this.ffmpeg = ffmpeg;
-    this.encoderIo = encoderIo;
+    this.encoders = encoders;
     this.maxTextChars = limits.maxTextChars();
     this.serverDefaults = limits.serverDefaults();
     this.metrics = metrics;
@@ -138,7 +137,7 @@ final class OpenAiSpeechApi {
       response.encoder = AudioEncoder.direct(request.format(), SAMPLE_RATE, response);
       return Future.succeededFuture(response);
     }
-    return FfmpegEncoder.start(rc.vertx().getOrCreateContext(), encoderIo,
+    return FfmpegEncoder.start(rc.vertx().getOrCreateContext(), encoders,
             request.format().ffmpegCommand(ffmpeg, SAMPLE_RATE), response)
         .recover(failure -> Future.failedFuture(failure instanceof IOException
             ? OpenAiError.invalid("response_format", "unsupported_response_format", "response_format '"
