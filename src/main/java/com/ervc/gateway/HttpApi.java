@@ -132,17 +132,13 @@ final class HttpApi {
   }
 
   /** Streams raw formats as produced; collects WAV to send it whole with its exact length. */
-  private static final class HttpAudioListener implements StreamListener {
-    private final RoutingContext rc;
+  private static final class HttpAudioListener extends HttpAudioStream {
     private final AudioResponseFormat format;
-    private final RequestTrace trace;
     private final Buffer collected = Buffer.buffer();
     private int sampleRate;
-    private String provider;
-    private long samples;
 
     HttpAudioListener(RoutingContext rc, AudioResponseFormat format, RequestTrace trace) {
-      this.rc = rc;
+      super(rc);
       this.format = format;
       this.trace = trace;
     }
@@ -160,22 +156,13 @@ final class HttpApi {
       }
     }
 
-    @Override
-    public void onSentence(int index, String text) {
-    }
-
     /** The client closed the connection before the end. */
     void cancelled() {
       trace.cancelled(provider, samples, Math.max(1, sampleRate));
     }
 
     @Override
-    public Future<Void> onAudio(Buffer pcm) {
-      if (rc.response().closed()) {
-        return Future.failedFuture("client closed the connection");
-      }
-      trace.audio(provider);
-      samples += pcm.length() / 2;
+    Future<Void> deliver(Buffer pcm) {
       if (format == AudioResponseFormat.WAV) {
         collected.appendBuffer(pcm);
         return Future.succeededFuture();

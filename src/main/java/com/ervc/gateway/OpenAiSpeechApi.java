@@ -1,7 +1,6 @@
 package com.ervc.gateway;
 
 import com.ervc.cluster.ProviderDirectory;
-import com.ervc.metrics.RequestTrace;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.protocol.ErrorCode;
 import com.ervc.protocol.ProviderInfo;
@@ -155,16 +154,12 @@ final class OpenAiSpeechApi {
   }
 
   /** One response: pipeline PCM in, through the encoder, out as raw chunks or SSE events. */
-  private static final class SpeechResponse implements StreamListener, AudioEncoder.Output {
-    private final RoutingContext rc;
+  private static final class SpeechResponse extends HttpAudioStream implements AudioEncoder.Output {
     private final SpeechRequest request;
     private AudioEncoder encoder;
-    private RequestTrace trace;
-    private String provider;
-    private long samples;
 
     SpeechResponse(RoutingContext rc, SpeechRequest request) {
-      this.rc = rc;
+      super(rc);
       this.request = request;
     }
 
@@ -180,16 +175,7 @@ final class OpenAiSpeechApi {
     }
 
     @Override
-    public void onSentence(int index, String text) {
-    }
-
-    @Override
-    public Future<Void> onAudio(Buffer pcm) {
-      if (rc.response().closed()) {
-        return Future.failedFuture("client closed the connection");
-      }
-      trace.audio(provider);
-      samples += pcm.length() / 2;
+    Future<Void> deliver(Buffer pcm) {
       return encoder.write(pcm);
     }
 
