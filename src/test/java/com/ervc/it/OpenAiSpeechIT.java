@@ -5,6 +5,7 @@ import com.ervc.audio.WavCodec;
 import com.ervc.node.Node;
 import com.ervc.testing.Ffmpeg;
 import com.ervc.testing.TestNodes;
+import com.ervc.testing.WsProbe;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
@@ -233,6 +234,25 @@ class OpenAiSpeechIT {
           + total / 1_000_000 + " ms");
     } finally {
       client.close();
+    }
+  }
+
+  @Test
+  void aWebSocketClientAndAnOpenAiClientAtOnceGetTheSamePcm() throws Exception {
+    String text = "Both clients at once, " + UUID.randomUUID() + ". Same words, same samples.";
+    try (WsProbe ws = new WsProbe(node.vertx(), node.httpPort())) {
+      ws.nextOfType("ready");
+      var http = WebClient.create(node.vertx()).request(HttpMethod.POST, node.httpPort(), "127.0.0.1",
+              "/v1/audio/speech").bearerTokenAuthentication(apiToken)
+          .sendJsonObject(new JsonObject().put("model", "tts-1").put("voice", "alloy").put("input", text)
+              .put("response_format", "pcm"));
+      ws.send(new JsonObject().put("type", "synthesize").put("id", "both").put("text", text)
+          .put("provider", "espeak").put("voice", "en-us").put("quality", "fast"));
+      byte[] fromWebSocket = ws.collect("both").pcm().getBytes();
+      HttpResponse<Buffer> fromOpenAi = http.await(60, TimeUnit.SECONDS);
+      assertEquals(200, fromOpenAi.statusCode(), fromOpenAi.bodyAsString());
+      assertTrue(fromWebSocket.length > RATE, "at least half a second of speech");
+      assertArrayEquals(fromWebSocket, fromOpenAi.body().getBytes());
     }
   }
 
