@@ -116,7 +116,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     encoders = new FfmpegProcesses(encoderIo);
     OpenAiSpeechApi openAi = new OpenAiSpeechApi(speech, directory,
         new SpeechModels(config.openaiApi(), Settings.PROVIDERS), config.openaiApi().ffmpeg(), encoders, limits,
-        metrics, guard::chargeCharacters, node::draining);
+        metrics, guard, node::draining);
     int maxSessions = http.maxWebSocketConnections();
     metrics.webSocketCapacity(sessions::size, maxSessions);
 

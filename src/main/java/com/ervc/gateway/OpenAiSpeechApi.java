@@ -18,7 +18,6 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.io.IOException;
 import java.util.Base64;
-import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -40,12 +39,12 @@ final class OpenAiSpeechApi {
   private final int maxTextChars;
   private final JsonObject serverDefaults;
   private final ServiceMetrics metrics;
-  private final BiFunction<String, Integer, Future<Void>> characterQuota;
+  private final GatewayGuard quota;
   private final BooleanSupplier draining;
 
   OpenAiSpeechApi(SpeechClient speech, ProviderDirectory directory, SpeechModels models, String ffmpeg,
                   FfmpegProcesses encoders, WebSocketSession.Limits limits, ServiceMetrics metrics,
-                  BiFunction<String, Integer, Future<Void>> characterQuota, BooleanSupplier draining) {
+                  GatewayGuard quota, BooleanSupplier draining) {
     this.speech = speech;
     this.directory = directory;
     this.models = models;
@@ -54,7 +53,7 @@ final class OpenAiSpeechApi {
     this.maxTextChars = limits.maxTextChars();
     this.serverDefaults = limits.serverDefaults();
     this.metrics = metrics;
-    this.characterQuota = characterQuota;
+    this.quota = quota;
     this.draining = draining;
   }
 
@@ -74,8 +73,14 @@ final class OpenAiSpeechApi {
       return;
     }
     Principal principal = rc.get(GatewayGuard.PRINCIPAL);
-    characterQuota.apply(principal.subject(), tts.text().length())
-        .compose(v -> openEncoder(rc, request))
+    quota.characterWait(principal.subject(), tts.text().length())
+        .compose(wait -> {
+          if (wait > 0) {
+            rc.response().putHeader("Retry-After", Long.toString(GatewayGuard.retryAfterSeconds(wait)));
+            return Future.failedFuture(quota.characterQuotaUsedUp(wait));
+          }
+          return openEncoder(rc, request);
+        })
         .onComplete(ready -> {
           if (ready.failed()) {
             OpenAiError error = ready.cause() instanceof OpenAiError e ? e : asOpenAi(SpeechException.from(ready.cause()));

@@ -372,10 +372,12 @@ class OpenAiSpeechIT {
   }
 
   @Test
-  void withoutFfmpegCompressedFormatsNameTheFixAndRawFormatsWorkAndLimitsApply() throws Exception {
+  void withoutFfmpegCompressedFormatsNameTheFixRawFormatsWorkAndBothLimitsGive429WithRetryAfter() throws Exception {
     Map<String, String> env = TestNodes.env(TestNodes.uniqueClusterName());
     env.put("OPENAI_API_FFMPEG", "/nonexistent/ffmpeg");
-    env.put("API_RATE_LIMIT", "4");
+    env.put("API_RATE_LIMIT", "5");
+    // Two requests of TEXT fit, a third does not.
+    env.put("CHARACTERS_PER_USER_PER_MINUTE", String.valueOf(TEXT.length() * 2 + 1));
     Node bare = TestNodes.start(env);
     try {
       String token = TestNodes.devTokens(bare.vertx(), bare.httpPort()).getString("apiToken");
@@ -387,14 +389,20 @@ class OpenAiSpeechIT {
       HttpResponse<Buffer> wav = post(bare, token, "application/json", request("wav").toBuffer());
       assertEquals(200, wav.statusCode());
       assertArrayEquals(referencePcm, WavCodec.decode(wav.body().getBytes()).pcm());
-      HttpResponse<Buffer> limited = null;
-      for (int i = 0; i < 4 && (limited == null || limited.statusCode() != 429); i++) {
-        limited = post(bare, token, "application/json", request("pcm").toBuffer());
+      HttpResponse<Buffer> characters = post(bare, token, "application/json", request("pcm").toBuffer());
+      assertEquals(429, characters.statusCode());
+      assertTrue(Long.parseLong(characters.getHeader("Retry-After")) >= 1);
+      assertTrue(error(characters).getString("message").startsWith("character quota"), characters.bodyAsString());
+      HttpResponse<Buffer> requests = null;
+      for (int i = 0; i < 3 && (requests == null || requests.statusCode() != 429
+          || error(requests).getString("message").startsWith("character quota")); i++) {
+        requests = post(bare, token, "application/json", request("pcm").toBuffer());
       }
-      assertEquals(429, limited.statusCode());
-      assertNotNull(limited.getHeader("Retry-After"));
-      assertEquals("rate_limit_exceeded", error(limited).getString("code"));
-      assertEquals("requests", error(limited).getString("type"));
+      assertEquals(429, requests.statusCode());
+      assertTrue(error(requests).getString("message").startsWith("too many requests"), requests.bodyAsString());
+      assertTrue(Long.parseLong(requests.getHeader("Retry-After")) >= 1);
+      assertEquals("rate_limit_exceeded", error(requests).getString("code"));
+      assertEquals("requests", error(requests).getString("type"));
     } finally {
       TestNodes.stop(bare);
     }
