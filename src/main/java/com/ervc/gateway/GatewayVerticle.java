@@ -60,6 +60,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
   private static final int MAX_WS_MESSAGE_BYTES = 1024 * 1024;
 
   private final NodeState node;
+  private final AdminRoutes admin;
   private final Set<WebSocketSession> sessions = new HashSet<>();
   /** Upgraded sockets still being admitted; they count toward the connection cap. */
   private int admitting;
@@ -76,8 +77,9 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
 
   /** @param redis the node's Redis client for cluster-wide limits, or null when {@code cache.redisUrl} is not set */
   public GatewayVerticle(NodeState node, ServiceMetrics metrics, HealthService health, ServiceConfig config,
-                         SharedRedis redis) {
+                         SharedRedis redis, AdminRoutes admin) {
     this.config = config;
+    this.admin = admin;
     this.node = node;
     this.metrics = metrics;
     this.health = health;
@@ -121,7 +123,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     }
     MonitoringRoutes.mount(router, health, metrics, config.metrics(), this::healthFigures,
         !config.metrics().separatePort());
-    AdminRoutes.mount(router, node, config.admin());
+    Future<Void> adminView = admin.mount(vertx, router);
     if (guard.tokens().devMode()) {
       endpoint(router, HttpMethod.POST, "/api/v1/auth/dev-token").handler(BodyHandler.create(false).setBodyLimit(8192))
           .handler(guard::devTokenRate)
@@ -148,7 +150,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     router.route().handler(rc -> rc.fail(404));
     router.route().failureHandler(GatewayVerticle::onFailure);
 
-    return sink.start().compose(v -> loads.listen(vertx))
+    return sink.start().compose(v -> loads.listen(vertx)).compose(v -> adminView)
         .compose(v -> vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketMessageSize(MAX_WS_MESSAGE_BYTES)
                 .setMaxWebSocketFrameSize(MAX_WS_MESSAGE_BYTES).setCompressionSupported(true)
                 // Clients that send their token as a subprotocol also offer this one, which the server echoes.
@@ -274,6 +276,15 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     return Drainable.onContext(context, () -> {
       List.copyOf(sessions).forEach(WebSocketSession::drain);
       api.drain();
+      return Future.succeededFuture();
+    });
+  }
+
+  /** New connections and HTTP synthesis are taken again; sessions told to drain still close once idle. */
+  @Override
+  public Future<Void> resumeIntake() {
+    return Drainable.onContext(context, () -> {
+      api.resume();
       return Future.succeededFuture();
     });
   }

@@ -1,5 +1,8 @@
 package com.ervc.node;
 
+import com.ervc.admin.AdminRoutes;
+import com.ervc.admin.AuditLog;
+import com.ervc.admin.NodeAgent;
 import com.ervc.cache.CacheVerticle;
 import com.ervc.cluster.ClusterBootstrap;
 import com.ervc.cluster.Drainable;
@@ -22,6 +25,7 @@ import com.ervc.redis.SharedRedis;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
@@ -53,13 +57,15 @@ public final class Node {
    * and closes with Vert.x.
    */
   private final SharedRedis redis;
+  private final AdminRoutes admin;
   private GatewayVerticle gateway;
   private MonitoringVerticle monitoring;
   private String gatewayDeployment;
 
   private Node(Vertx vertx, NodeState state, ServiceMetrics metrics, HealthService health, ServiceConfig config,
-               OnnxNode onnx) {
+               OnnxNode onnx, AdminRoutes admin) {
     this.onnx = onnx;
+    this.admin = admin;
     this.vertx = vertx;
     this.config = config;
     this.state = state;
@@ -124,12 +130,18 @@ public final class Node {
       }
       HealthService health = new HealthService(clustered.vertx(), state, nodeConfig.health(), nodeConfig.tts(),
           () -> clustered.clusterManager().getNodes().size());
-      Node node = new Node(clustered.vertx(), state, metrics, health, nodeConfig, onnx);
+      HazelcastClusterManager manager = clustered.clusterManager();
+      AdminRoutes admin = new AdminRoutes(state, nodeConfig.admin(), nodeConfig.auth(),
+          new AuditLog(metrics, System::currentTimeMillis), manager::getNodes);
+      Node node = new Node(clustered.vertx(), state, metrics, health, nodeConfig, onnx, admin);
       reportDepartures(clustered);
+      NodeAgent agent = new NodeAgent(state, new JsonObject().put("name", name)
+          .put("host", manager.getNodeInfo().host()).put("version", HealthService.VERSION));
       metrics.registerNodeMeters(roles, onnx != null && onnx.cuda().available());
       LOG.info("node {} ({}) joined cluster '{}' with roles {}", name, nodeId,
           config.cluster().name(), roles);
-      return node.deployRoles(roles, nodeConfig)
+      return agent.listen(clustered.vertx())
+          .compose(v -> node.deployRoles(roles, nodeConfig))
           .compose(v -> health.start())
           .map(v -> {
             state.markStarted();
@@ -200,13 +212,13 @@ public final class Node {
     if (roles.contains("gateway")) {
       // Without its HTTP listener a gateway node is useless, so that failure stops the node.
       chain = chain.compose(v -> {
-        gateway = new GatewayVerticle(state, metrics, health, config, redis);
+        gateway = new GatewayVerticle(state, metrics, health, config, redis, admin);
         return deploy("gateway", gateway, true);
       });
     }
     if (separateMetricsPort || !roles.contains("gateway")) {
       chain = chain.compose(v -> {
-        monitoring = new MonitoringVerticle(state, health, metrics, config);
+        monitoring = new MonitoringVerticle(admin, health, metrics, config);
         return deploy("monitoring", monitoring, true);
       });
     }
@@ -266,7 +278,7 @@ public final class Node {
    * once its event loops are gone.
    */
   public void stop(long timeout, TimeUnit unit) throws Exception {
-    state.markDraining();
+    state.markStopping();
     health.stop();
     try {
       if (gatewayDeployment != null) {

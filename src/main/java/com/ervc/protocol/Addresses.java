@@ -37,6 +37,11 @@ public final class Addresses {
     return "tts.pipeline.receiver." + pipelineId;
   }
 
+  /** Each node's own admin agent: status, drain and undrain ({@link AdminMessage}). */
+  public static String adminNode(String nodeId) {
+    return "admin.node." + nodeId;
+  }
+
   /** One sink per gateway node: streams are told apart by the {@link #H_STREAM} header, not by address. */
   public static String sink(String nodeId) {
     return "tts.sink." + nodeId;

@@ -1,6 +1,7 @@
 package com.ervc.protocol;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
@@ -110,7 +111,22 @@ public enum BusMessage {
   DIRECTORY_ENTRY(Addresses.PROVIDER_DIRECTORY, ProviderInfo.TYPE, ProviderInfo.class,
       "every instance → every node (AsyncMap value, JSON text)", "—",
       "What a provider offers on a node; key `<name>@<nodeId>`, with the protocol version as field `protocol`.",
-      BusMessage::exampleInfo);
+      BusMessage::exampleInfo),
+  ADMIN_STATUS(Addresses.adminNode("<nodeId>"), AdminMessage.StatusRequest.TYPE, AdminMessage.StatusRequest.class,
+      "admin API node → one node", "`admin-node-status`",
+      "Asks the node for its status; no body.", AdminMessage.StatusRequest::new),
+  ADMIN_DRAIN(Addresses.adminNode("<nodeId>"), AdminMessage.Drain.TYPE, AdminMessage.Drain.class,
+      "admin API node → one node", "`admin-node-status`",
+      "The node stops taking new work; running work finishes. Idempotent; no body.", AdminMessage.Drain::new),
+  ADMIN_UNDRAIN(Addresses.adminNode("<nodeId>"), AdminMessage.Undrain.TYPE, AdminMessage.Undrain.class,
+      "admin API node → one node", "`admin-node-status` or failure 409",
+      "The node takes new work again (409 while it shuts down). Idempotent; no body.", AdminMessage.Undrain::new),
+  ADMIN_NODE_STATUS(Addresses.adminNode("<nodeId>"), AdminMessage.NodeStatus.TYPE, AdminMessage.NodeStatus.class,
+      "node → admin API node (reply)", "—",
+      "What the node is and whether it drains (fields in admin-console.md).",
+      () -> new AdminMessage.NodeStatus(new JsonObject().put("node", "7f8d5479-f684-49aa-93b6-d214b3d00760")
+          .put("name", "provider-1").put("roles", new JsonArray().add("providers"))
+          .put("draining", false).put("inFlight", 0)));
 
   /** docs/event-bus.md's example key (its canonical string is shown there). */
   private static final String EXAMPLE_KEY = "72fc47e4b41de18eca49958ed5b468486e3195eead52e78ea29af9ed86d7d460";

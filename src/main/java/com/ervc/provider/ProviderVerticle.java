@@ -265,6 +265,20 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
     });
   }
 
+  /** Joins the directory and the load view again; the addresses never left. */
+  @Override
+  public Future<Void> resumeIntake() {
+    return Drainable.onContext(context, () -> {
+      if (!draining || info == null) {
+        return Future.succeededFuture();
+      }
+      draining = false;
+      announcer.keepFresh();
+      reporter.start(this::probeIfHalfOpen);
+      return announcer.announce();
+    });
+  }
+
   @Override
   public int inFlight() {
     return admission == null ? 0 : admission.sentences();

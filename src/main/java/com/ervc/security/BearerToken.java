@@ -10,6 +10,12 @@ public final class BearerToken {
   private BearerToken() {
   }
 
+  /** The token of an {@code Authorization: Bearer <token>} header, or null without one. */
+  public static String from(HttpServerRequest request) {
+    String header = request.getHeader("Authorization");
+    return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+  }
+
   /** Constant-time comparison, so the token cannot be guessed byte by byte from response times. */
   public static boolean matches(HttpServerRequest request, String token) {
     String header = request.getHeader("Authorization");

@@ -1,0 +1,120 @@
+package com.ervc.admin;
+
+import com.ervc.cluster.LoadRegistry;
+import com.ervc.pipeline.Router;
+import com.ervc.protocol.AdminMessage;
+import com.ervc.protocol.Addresses;
+import com.ervc.protocol.BusBody;
+import com.ervc.protocol.BusProtocol;
+import com.ervc.protocol.ProviderLoad;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The cluster as the admin API sees it, gathered over the event bus: each member's {@link NodeAgent} for nodes,
+ * the load reports for provider instances (with the score the router would give each one now), and the node-level
+ * actions, each recorded in the {@link AuditLog}. One per verticle: the load view belongs to one event loop.
+ */
+public final class ClusterAdmin {
+  /** A node that does not answer its status request within this time is shown unreachable. */
+  static final long NODE_TIMEOUT_MS = 2_000;
+  /** A drain or undrain waits for every component's intake to stop or start. */
+  static final long ACTION_TIMEOUT_MS = 10_000;
+
+  /** The target of an action is not a member of the cluster. */
+  public static final class UnknownNode extends RuntimeException {
+    UnknownNode(String nodeId) {
+      super("no node '" + nodeId + "' in the cluster", null, false, false);
+    }
+  }
+
+  private final Vertx vertx;
+  private final Supplier<List<String>> members;
+  private final AuditLog audit;
+  private final LoadRegistry loads = new LoadRegistry();
+
+  public ClusterAdmin(Vertx vertx, Supplier<List<String>> members, AuditLog audit) {
+    this.vertx = vertx;
+    this.members = members;
+    this.audit = audit;
+  }
+
+  /** Starts the load view; call on the verticle's context. */
+  public Future<Void> start() {
+    return loads.listen(vertx);
+  }
+
+  /** Every member's status, sorted by name; a member that does not answer is listed with {@code reachable=false}. */
+  public Future<JsonArray> nodes() {
+    List<Future<JsonObject>> answers = members.get().stream()
+        .map(id -> ask(id, new AdminMessage.StatusRequest(), NODE_TIMEOUT_MS)
+            .map(status -> status.put("reachable", true))
+            .otherwise(failure -> new JsonObject().put("node", id).put("reachable", false)
+                .put("error", String.valueOf(failure.getMessage()))))
+        .toList();
+    return Future.join(answers).map(all -> new JsonArray(answers.stream().map(Future::result)
+        .sorted(Comparator.comparing((JsonObject n) -> n.getString("name", ""))
+            .thenComparing(n -> n.getString("node")))
+        .map(Object.class::cast).toList()));
+  }
+
+  /** Every live provider instance with its load report and {@code score}, the router's expected TTFA for it now. */
+  public JsonArray providers() {
+    JsonArray out = new JsonArray();
+    for (ProviderLoad load : loads.live(System.currentTimeMillis())) {
+      out.add(load.toJson().put("node", load.nodeId()).put("score", Math.round(Router.score(load) * 10) / 10.0));
+    }
+    return out;
+  }
+
+  public JsonArray audit() {
+    return audit.recent();
+  }
+
+  /** Drains {@code nodeId} (idempotent), audited as {@code actor}'s; the reply is the node's status. */
+  public Future<JsonObject> drain(String actor, String nodeId) {
+    return act(actor, "drain", nodeId, new AdminMessage.Drain());
+  }
+
+  /** Undrains {@code nodeId} (idempotent), audited as {@code actor}'s; the reply is the node's status. */
+  public Future<JsonObject> undrain(String actor, String nodeId) {
+    return act(actor, "undrain", nodeId, new AdminMessage.Undrain());
+  }
+
+  private Future<JsonObject> act(String actor, String action, String nodeId, AdminMessage message) {
+    if (!members.get().contains(nodeId)) {
+      audit.record(actor, action, nodeId, "refused", "no such node");
+      return Future.failedFuture(new UnknownNode(nodeId));
+    }
+    return ask(nodeId, message, ACTION_TIMEOUT_MS).andThen(ar -> audit.record(actor, action, nodeId,
+        ar.succeeded() ? "ok" : "failed", ar.succeeded()
+            ? "draining=" + ar.result().getBoolean("draining") + " inFlight=" + ar.result().getInteger("inFlight")
+            : String.valueOf(ar.cause().getMessage())));
+  }
+
+  private Future<JsonObject> ask(String nodeId, BusBody message, long timeoutMs) {
+    DeliveryOptions options = BusProtocol.options(message).setSendTimeout(timeoutMs);
+    return vertx.eventBus().request(Addresses.adminNode(nodeId), message.body(), options)
+        .map(reply -> AdminMessage.NodeStatus.from(reply.body()).status());
+  }
+
+  /** The HTTP status an action failure maps to: 404 unknown node, 409 refused by the node, 504 no answer. */
+  public static int status(Throwable failure) {
+    if (failure instanceof UnknownNode) {
+      return 404;
+    }
+    if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+      return reply.failureCode() == 409 ? 409 : 502;
+    }
+    return 504;
+  }
+}
