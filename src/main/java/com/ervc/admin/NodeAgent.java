@@ -1,7 +1,6 @@
 package com.ervc.admin;
 
 import com.ervc.cluster.NodeState;
-import com.ervc.health.SystemUsage;
 import com.ervc.protocol.AdminMessage;
 import com.ervc.protocol.Addresses;
 import com.ervc.protocol.BusProtocol;
@@ -11,6 +10,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
+import java.util.function.Supplier;
+
 /**
  * Every node's own end of the admin console: serves {@code admin.node.<nodeId>} (status, drain, undrain), so the
  * node that serves the admin API can see and steer the whole cluster. Rights are checked by that node; event-bus
@@ -19,11 +20,16 @@ import io.vertx.core.json.JsonObject;
 public final class NodeAgent {
   private final NodeState state;
   private final JsonObject identity;
+  private final Supplier<JsonObject> systemUsage;
 
-  /** @param identity fixed facts published with the status: name, host, version */
-  public NodeAgent(NodeState state, JsonObject identity) {
+  /**
+   * @param identity    fixed facts published with the status: name, host, version
+   * @param systemUsage the node's last sampled CPU, memory and disk use (sampled off the event loop)
+   */
+  public NodeAgent(NodeState state, JsonObject identity, Supplier<JsonObject> systemUsage) {
     this.state = state;
     this.identity = identity.copy();
+    this.systemUsage = systemUsage;
   }
 
   public Future<Void> listen(Vertx vertx) {
@@ -62,7 +68,7 @@ public final class NodeAgent {
         .put("inFlight", drainStatus.getInteger("inFlight"))
         .put("work", drainStatus.getJsonObject("components"))
         .put("capabilities", state.capabilities())
-        .put("system", SystemUsage.measure().toJson()
+        .put("system", systemUsage.get()
             .put("heap_used_bytes", rt.totalMemory() - rt.freeMemory()).put("heap_max_bytes", rt.maxMemory()));
   }
 }

@@ -136,7 +136,7 @@ public final class Node {
       Node node = new Node(clustered.vertx(), state, metrics, health, nodeConfig, onnx, admin);
       reportDepartures(clustered);
       NodeAgent agent = new NodeAgent(state, new JsonObject().put("name", name)
-          .put("host", manager.getNodeInfo().host()).put("version", HealthService.VERSION));
+          .put("host", manager.getNodeInfo().host()).put("version", HealthService.VERSION), health::systemUsage);
       metrics.registerNodeMeters(roles, onnx != null && onnx.cuda().available());
       LOG.info("node {} ({}) joined cluster '{}' with roles {}", name, nodeId,
           config.cluster().name(), roles);
