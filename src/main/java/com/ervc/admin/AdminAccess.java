@@ -4,7 +4,6 @@ import com.ervc.security.AuthException;
 import com.ervc.security.BearerToken;
 import com.ervc.security.TokenService;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Who may use the admin API: a caller presenting the configured admin credential ({@code ADMIN_TOKEN}), or an
@@ -35,14 +34,18 @@ public final class AdminAccess {
     this.tokens = tokens;
   }
 
-  /** The caller's name for the audit log ({@code admin-token} or {@code jwt:<subject>}), or a {@link Refused}. */
-  public Future<String> actor(HttpServerRequest request) {
-    String bearer = BearerToken.from(request);
+  /**
+   * The caller's name for the audit log ({@code admin-token} or {@code jwt:<subject>}), or a {@link Refused}.
+   *
+   * @param authorization the request's {@code Authorization} header, or null
+   */
+  public Future<String> actor(String authorization) {
+    String bearer = BearerToken.from(authorization);
     if (bearer == null) {
       return Future.failedFuture(new Refused(401, "admin requests need Authorization: Bearer <ADMIN_TOKEN or an "
           + "API token with the admin role>"));
     }
-    if (adminToken != null && BearerToken.matches(request, adminToken)) {
+    if (adminToken != null && BearerToken.matches(authorization, adminToken)) {
       return Future.succeededFuture(CREDENTIAL_ACTOR);
     }
     return tokens.verify(bearer, TokenService.API)

@@ -50,7 +50,7 @@ public final class AdminRoutes {
   public Future<Void> mount(Vertx vertx, Router router) {
     AdminAccess access = new AdminAccess(admin.token(), TokenService.create(vertx, auth));
     ClusterAdmin cluster = new ClusterAdmin(vertx, members, audit);
-    router.route("/admin/*").handler(rc -> access.actor(rc.request()).onComplete(ar -> {
+    router.route("/admin/*").handler(rc -> access.actor(rc.request().getHeader("Authorization")).onComplete(ar -> {
       if (ar.succeeded()) {
         rc.put(ACTOR, ar.result());
         rc.next();

@@ -89,7 +89,8 @@ class OpsScriptsTest {
 
   @Test
   void helpOfEachOpsScript() throws Exception {
-    for (Path script : List.of(BACKUP, RESTORE, ROLLING_UPDATE, SCRIPTS.resolve("drain-node.sh"))) {
+    for (Path script : List.of(BACKUP, RESTORE, ROLLING_UPDATE, SCRIPTS.resolve("drain-node.sh"),
+        SCRIPTS.resolve("admin.sh"))) {
       assertTrue(Files.isExecutable(script), script + " must be executable");
       Result result = run(Map.of(), script.toString(), "--help");
       assertEquals(0, result.exitCode(), script + " --help\n" + result.output());

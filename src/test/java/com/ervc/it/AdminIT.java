@@ -17,7 +17,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,6 +105,19 @@ class AdminIT {
         new JsonObject().put("confirm", nodeId));
   }
 
+  /** Runs scripts/admin.sh against the gateway node; fails the test unless it exits 0. Returns its output. */
+  private static String adminScript(String... arguments) throws Exception {
+    List<String> command = new ArrayList<>(List.of("scripts/admin.sh", "--url", "http://127.0.0.1:" + gateway.httpPort()));
+    command.addAll(List.of(arguments));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("ADMIN_TOKEN", ADMIN_TOKEN);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "admin.sh did not finish");
+    assertEquals(0, process.exitValue(), output);
+    return output;
+  }
+
   private static long synthesized(Node node) throws Exception {
     String text = http.get(node.monitoringPort(), "127.0.0.1", "/metrics").send().await(10, TimeUnit.SECONDS)
         .bodyAsString();
@@ -167,9 +182,8 @@ class AdminIT {
     assertEquals(before1, synthesized(provider1), "no new work on the drained node");
     assertEquals(before2 + 4, synthesized(provider2));
 
-    HttpResponse<Buffer> undrained = act(p1, "undrain");
-    assertEquals(200, undrained.statusCode(), undrained.bodyAsString());
-    assertEquals(false, undrained.bodyAsJsonObject().getBoolean("draining"));
+    String undrained = adminScript("--yes", "undrain", p1);
+    assertEquals(false, new JsonObject(undrained).getBoolean("draining"), undrained);
     assertEquals(200, act(p1, "undrain").statusCode(), "a second undrain is harmless");
     Await.until("the undrained node is back in the providers view", VIEW,
         () -> providerNodes().equals(Set.of(p1, p2)));
@@ -200,6 +214,6 @@ class AdminIT {
 
   /** The names of the nodes in the view (null for a node that did not answer). */
   private static List<String> names() throws Exception {
-    return view("/admin/v1/nodes").stream().map(n -> ((JsonObject) n).getString("name")).toList();
+    return new JsonArray(adminScript("nodes")).stream().map(n -> ((JsonObject) n).getString("name")).toList();
   }
 }
