@@ -3,6 +3,7 @@ package com.ervc.admin;
 import com.ervc.cluster.NodeState;
 import com.ervc.config.AdminConfig;
 import com.ervc.config.AuthConfig;
+import com.ervc.protocol.AdminMessage;
 import com.ervc.protocol.ErrorCode;
 import com.ervc.security.TokenService;
 import io.vertx.core.Future;
@@ -15,20 +16,23 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 import java.util.List;
-import java.util.function.BiFunction;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The admin API under {@code /admin/v1/}, for callers {@link AdminAccess} admits (docs/http-api.md and
- * docs/admin-console.md): the cluster's nodes and provider instances, the audit log, drain and undrain of any node
- * (each confirmed by repeating the node id in the body), and this node's own drain ({@code /admin/v1/drain}, used
- * by scripts/drain-node.sh). One per node; {@link #mount} adds it to a verticle's router.
+ * The admin API under {@code /admin/v1/}, for callers {@link AdminAccess} admits (docs/admin-console.md): the
+ * cluster's nodes and provider instances, the audit log, drain and undrain of any node, circuit, capacity and
+ * re-probe of any provider instance (each confirmed by repeating the target's id in the body), and this node's own
+ * drain ({@code /admin/v1/drain}, used by scripts/drain-node.sh). One per node; {@link #mount} adds it to a
+ * verticle's router.
  */
 public final class AdminRoutes {
   static final String PREFIX = "/admin/v1";
   static final String DRAIN = PREFIX + "/drain";
   static final String ACTOR = "admin.actor";
   private static final int MAX_BODY_BYTES = 4096;
+  private static final Set<Object> CIRCUIT_ACTIONS = Set.of("open", "close", "reset");
 
   private final NodeState node;
   private final AdminConfig admin;
@@ -65,8 +69,18 @@ public final class AdminRoutes {
     get(router, PREFIX + "/nodes", rc -> cluster.nodes().onSuccess(rc::json).onFailure(rc::fail));
     get(router, PREFIX + "/providers", rc -> rc.json(cluster.providers()));
     get(router, PREFIX + "/audit", rc -> rc.json(cluster.audit()));
-    action(router, "drain", cluster::drain);
-    action(router, "undrain", cluster::undrain);
+    action(router, "/nodes/:target/drain", body -> "drain", (actor, target, body) -> cluster.drain(actor, target));
+    action(router, "/nodes/:target/undrain", body -> "undrain",
+        (actor, target, body) -> cluster.undrain(actor, target));
+    action(router, "/instances/:target/circuit",
+        body -> circuitAction(body) == null ? null : "circuit-" + circuitAction(body),
+        (actor, target, body) -> cluster.onInstance(actor, "circuit-" + circuitAction(body), target,
+            new AdminMessage.Circuit(circuitAction(body))));
+    action(router, "/instances/:target/capacity", body -> capacity(body) == null ? null : "capacity",
+        (actor, target, body) -> cluster.onInstance(actor, "capacity", target,
+            new AdminMessage.Capacity(capacity(body))));
+    action(router, "/instances/:target/reprobe", body -> "reprobe",
+        (actor, target, body) -> cluster.onInstance(actor, "reprobe", target, new AdminMessage.Reprobe()));
     router.route(DRAIN).handler(rc -> {
       HttpMethod method = rc.request().method();
       if (HttpMethod.POST.equals(method)) {
@@ -88,21 +102,32 @@ public final class AdminRoutes {
     router.route(path).handler(rc -> methodNotAllowed(rc, "GET"));
   }
 
+  /** An action: the target (a path parameter), the caller, and the request's JSON body. */
+  @FunctionalInterface
+  private interface Action {
+    Future<JsonObject> run(String actor, String target, JsonObject body);
+  }
+
   /**
-   * {@code POST /admin/v1/nodes/<id>/<action>} with {@code {"confirm":"<id>"}}: the confirmation guards against
-   * acting on the wrong node by a slip of the hand; repeating an action is harmless.
+   * {@code POST /admin/v1/<path>} with {@code {"confirm":"<target>", …}}: the confirmation guards against acting on
+   * the wrong target by a slip of the hand; repeating an action is harmless. {@code kind} names the action for the
+   * audit log and the metric from the body, or null when the body's values are invalid (400, nothing done).
    */
-  private void action(Router router, String action, BiFunction<String, String, Future<JsonObject>> run) {
-    String path = PREFIX + "/nodes/:node/" + action;
-    router.post(path).handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES)).handler(rc -> {
-      String target = rc.pathParam("node");
-      String confirm = confirmation(rc);
-      if (!target.equals(confirm)) {
-        audit.record(rc.get(ACTOR), action, target, "refused", "not confirmed");
-        refuse(rc, 400, "confirm the " + action + " with the body {\"confirm\":\"" + target + "\"}");
+  private void action(Router router, String path, Function<JsonObject, String> kind, Action run) {
+    router.post(PREFIX + path).handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES)).handler(rc -> {
+      String target = rc.pathParam("target");
+      JsonObject body = jsonBody(rc);
+      String action = kind.apply(body);
+      if (action == null) {
+        refuse(rc, 400, "invalid values in the body; see docs/admin-console.md#actions");
         return;
       }
-      run.apply(rc.get(ACTOR), target).onComplete(ar -> {
+      if (!target.equals(body.getValue("confirm"))) {
+        audit.record(rc.get(ACTOR), action, target, "refused", "not confirmed");
+        refuse(rc, 400, "confirm with the body {\"confirm\":\"" + target + "\"}");
+        return;
+      }
+      run.run(rc.get(ACTOR), target, body).onComplete(ar -> {
         if (ar.succeeded()) {
           rc.json(ar.result());
         } else {
@@ -110,16 +135,27 @@ public final class AdminRoutes {
         }
       });
     });
-    router.route(path).handler(rc -> methodNotAllowed(rc, "POST"));
+    router.route(PREFIX + path).handler(rc -> methodNotAllowed(rc, "POST"));
   }
 
-  private static String confirmation(RoutingContext rc) {
+  /** The body as JSON; an empty object when it is missing or not a JSON object. */
+  private static JsonObject jsonBody(RoutingContext rc) {
     try {
       JsonObject body = rc.body().asJsonObject();
-      return body == null ? null : body.getValue("confirm") instanceof String s ? s : null;
+      return body == null ? new JsonObject() : body;
     } catch (RuntimeException e) {
-      return null;
+      return new JsonObject();
     }
+  }
+
+  /** {@code open}, {@code close} or {@code reset}, else null: the value becomes a metric label, so it is checked. */
+  private static String circuitAction(JsonObject body) {
+    Object action = body.getValue("action");
+    return CIRCUIT_ACTIONS.contains(action) ? (String) action : null;
+  }
+
+  private static Integer capacity(JsonObject body) {
+    return body.getValue("capacity") instanceof Integer replies ? replies : null;
   }
 
   private static void methodNotAllowed(RoutingContext rc, String allow) {

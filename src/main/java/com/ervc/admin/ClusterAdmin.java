@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -30,10 +31,10 @@ public final class ClusterAdmin {
   /** A drain or undrain waits for every component's intake to stop or start. */
   static final long ACTION_TIMEOUT_MS = 10_000;
 
-  /** The target of an action is not a member of the cluster. */
-  public static final class UnknownNode extends RuntimeException {
-    UnknownNode(String nodeId) {
-      super("no node '" + nodeId + "' in the cluster", null, false, false);
+  /** The target of an action is not in the cluster (no such member, or no instance listening). */
+  public static final class UnknownTarget extends RuntimeException {
+    UnknownTarget(String kind, String id) {
+      super("no " + kind + " '" + id + "' in the cluster", null, false, false);
     }
   }
 
@@ -71,7 +72,7 @@ public final class ClusterAdmin {
   public JsonArray providers() {
     JsonArray out = new JsonArray();
     for (ProviderLoad load : loads.live(System.currentTimeMillis())) {
-      out.add(load.toJson().put("node", load.nodeId()).put("score", Math.round(Router.score(load) * 10) / 10.0));
+      out.add(load.toJson().put("node", load.nodeId()).put("score", score(load)));
     }
     return out;
   }
@@ -82,23 +83,43 @@ public final class ClusterAdmin {
 
   /** Drains {@code nodeId} (idempotent), audited as {@code actor}'s; the reply is the node's status. */
   public Future<JsonObject> drain(String actor, String nodeId) {
-    return act(actor, "drain", nodeId, new AdminMessage.Drain());
+    return onNode(actor, "drain", nodeId, new AdminMessage.Drain());
   }
 
   /** Undrains {@code nodeId} (idempotent), audited as {@code actor}'s; the reply is the node's status. */
   public Future<JsonObject> undrain(String actor, String nodeId) {
-    return act(actor, "undrain", nodeId, new AdminMessage.Undrain());
+    return onNode(actor, "undrain", nodeId, new AdminMessage.Undrain());
   }
 
-  private Future<JsonObject> act(String actor, String action, String nodeId, AdminMessage message) {
+  /**
+   * Sends an instance command (circuit, capacity, re-probe) to provider instance {@code instanceId}, audited as
+   * {@code action}; the reply is the instance's load report after it.
+   */
+  public Future<JsonObject> onInstance(String actor, String action, String instanceId, AdminMessage command) {
+    return audited(actor, action, "instance", instanceId, vertx.eventBus()
+        .request(Addresses.adminInstance(instanceId), command.body(),
+            BusProtocol.options(command).setSendTimeout(ACTION_TIMEOUT_MS))
+        .map(reply -> {
+          JsonObject load = (JsonObject) reply.body();
+          return load.put("score", score(ProviderLoad.fromJson(load)));
+        }), load -> "circuit=" + load.getString("circuit") + " capacity=" + load.getInteger("capacity"));
+  }
+
+  private Future<JsonObject> onNode(String actor, String action, String nodeId, AdminMessage message) {
     if (!members.get().contains(nodeId)) {
       audit.record(actor, action, nodeId, "refused", "no such node");
-      return Future.failedFuture(new UnknownNode(nodeId));
+      return Future.failedFuture(new UnknownTarget("node", nodeId));
     }
-    return ask(nodeId, message, ACTION_TIMEOUT_MS).andThen(ar -> audit.record(actor, action, nodeId,
-        ar.succeeded() ? "ok" : "failed", ar.succeeded()
-            ? "draining=" + ar.result().getBoolean("draining") + " inFlight=" + ar.result().getInteger("inFlight")
-            : String.valueOf(ar.cause().getMessage())));
+    return audited(actor, action, "node", nodeId, ask(nodeId, message, ACTION_TIMEOUT_MS),
+        status -> "draining=" + status.getBoolean("draining") + " inFlight=" + status.getInteger("inFlight"));
+  }
+
+  private Future<JsonObject> audited(String actor, String action, String kind, String target, Future<JsonObject> done,
+                                     Function<JsonObject, String> detail) {
+    return done.recover(failure -> Future.failedFuture(failure instanceof ReplyException reply
+            && reply.failureType() == ReplyFailure.NO_HANDLERS ? new UnknownTarget(kind, target) : failure))
+        .andThen(ar -> audit.record(actor, action, target, ar.succeeded() ? "ok" : "failed",
+            ar.succeeded() ? detail.apply(ar.result()) : String.valueOf(ar.cause().getMessage())));
   }
 
   private Future<JsonObject> ask(String nodeId, BusBody message, long timeoutMs) {
@@ -107,13 +128,20 @@ public final class ClusterAdmin {
         .map(reply -> AdminMessage.NodeStatus.from(reply.body()).status());
   }
 
-  /** The HTTP status an action failure maps to: 404 unknown node, 409 refused by the node, 504 no answer. */
+  private static double score(ProviderLoad load) {
+    return Math.round(Router.score(load) * 10) / 10.0;
+  }
+
+  /**
+   * The HTTP status an action failure maps to: 404 unknown target, 400 or 409 as the target answered (a bad value,
+   * a state that forbids it), 502 any other failure of the target, 504 no answer.
+   */
   public static int status(Throwable failure) {
-    if (failure instanceof UnknownNode) {
+    if (failure instanceof UnknownTarget) {
       return 404;
     }
     if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-      return reply.failureCode() == 409 ? 409 : 502;
+      return reply.failureCode() == 400 || reply.failureCode() == 409 ? reply.failureCode() : 502;
     }
     return 504;
   }

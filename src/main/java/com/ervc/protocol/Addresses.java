@@ -42,6 +42,11 @@ public final class Addresses {
     return "admin.node." + nodeId;
   }
 
+  /** One provider instance's admin controls: circuit, capacity, re-probe ({@link AdminMessage}). */
+  public static String adminInstance(String instanceId) {
+    return "admin.instance." + instanceId;
+  }
+
   /** One sink per gateway node: streams are told apart by the {@link #H_STREAM} header, not by address. */
   public static String sink(String nodeId) {
     return "tts.sink." + nodeId;

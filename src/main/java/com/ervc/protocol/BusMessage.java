@@ -126,7 +126,24 @@ public enum BusMessage {
       "What the node is and whether it drains (fields in admin-console.md).",
       () -> new AdminMessage.NodeStatus(new JsonObject().put("node", "7f8d5479-f684-49aa-93b6-d214b3d00760")
           .put("name", "provider-1").put("roles", new JsonArray().add("providers"))
-          .put("draining", false).put("inFlight", 0)));
+          .put("draining", false).put("inFlight", 0))),
+  ADMIN_CIRCUIT(Addresses.adminInstance("<instanceId>"), AdminMessage.Circuit.TYPE, AdminMessage.Circuit.class,
+      "admin API node → one instance", "`admin-instance-status` or failure 400",
+      "`open` holds the circuit open (no requests, no probes) until `close`; `reset` also forgets the error rate.",
+      () -> new AdminMessage.Circuit("open")),
+  ADMIN_CAPACITY(Addresses.adminInstance("<instanceId>"), AdminMessage.Capacity.TYPE, AdminMessage.Capacity.class,
+      "admin API node → one instance", "`admin-instance-status` or failure 400",
+      "Replies taken at once from now on (1 up to the queue limit), until the instance restarts.",
+      () -> new AdminMessage.Capacity(8)),
+  ADMIN_REPROBE(Addresses.adminInstance("<instanceId>"), AdminMessage.Reprobe.TYPE, AdminMessage.Reprobe.class,
+      "admin API node → one instance", "`admin-instance-status` or failure 503",
+      "One real synthesis now; success closes the circuit (unless held open), failure counts as one.",
+      AdminMessage.Reprobe::new),
+  ADMIN_INSTANCE_STATUS(Addresses.adminInstance("<instanceId>"), AdminMessage.InstanceStatus.TYPE,
+      AdminMessage.InstanceStatus.class, "instance → admin API node (reply)", "—",
+      "The instance's load report after the command (fields of `load`).",
+      () -> new AdminMessage.InstanceStatus(new ProviderLoad("5d1…", Addresses.providerInstance("espeak", "5d1…"),
+          exampleInfo(), 0, 8, 0, 41.5, 77, 0.0, "open", false).toJson()));
 
   /** docs/event-bus.md's example key (its canonical string is shown there). */
   private static final String EXAMPLE_KEY = "72fc47e4b41de18eca49958ed5b468486e3195eead52e78ea29af9ed86d7d460";

@@ -21,7 +21,7 @@ public final class Admission {
     boolean done;
   }
 
-  private final int capacity;
+  private int capacity;
   private final int maxSentences;
   private final LongSupplier clockMs;
   private final Map<String, Reply> replies = new HashMap<>();
@@ -80,8 +80,19 @@ public final class Admission {
     return sentences;
   }
 
-  public int capacity() {
+  public synchronized int capacity() {
     return capacity;
+  }
+
+  /**
+   * Changes how many replies are admitted at once (an operator's change at run time): 1 up to the queue's
+   * sentence limit. Replies already admitted keep their slots; a lower capacity only refuses new ones.
+   */
+  public synchronized void capacity(int replies) {
+    if (replies < 1 || replies > maxSentences) {
+      throw new IllegalArgumentException("capacity must be between 1 and " + maxSentences + " (the queue limit)");
+    }
+    capacity = replies;
   }
 
   private void expireIdle() {
