@@ -70,11 +70,13 @@ command -v "$curl_bin" >/dev/null 2>&1 || { echo "admin: error: curl not found: 
 # file descriptor so that it never appears in the process list.
 call() {
   local response code
-  local args=(-sS --max-time 30 -X "$1" -H @<(printf 'Authorization: Bearer %s\n' "$ADMIN_TOKEN") -w '\n%{http_code}')
+  local body=()
   if [ $# -ge 3 ]; then
-    args+=(-H 'Content-Type: application/json' --data "$3")
+    body=(-H 'Content-Type: application/json' --data "$3")
   fi
-  response=$("$curl_bin" "${args[@]}" "$url$2") || { echo "admin: error: cannot reach $url" >&2; exit 1; }
+  # The process substitution must be on curl's own command line: its descriptor lives only for that command.
+  response=$("$curl_bin" -sS --max-time 30 -X "$1" -H @<(printf 'Authorization: Bearer %s\n' "$ADMIN_TOKEN") \
+    -w '\n%{http_code}' "${body[@]}" "$url$2") || { echo "admin: error: cannot reach $url" >&2; exit 1; }
   code=$(printf '%s\n' "$response" | tail -n 1)
   printf '%s\n' "$response" | sed '$d'
   case "$code" in

@@ -133,7 +133,7 @@ public enum BusMessage {
       () -> new AdminMessage.Circuit("open")),
   ADMIN_CAPACITY(Addresses.adminInstance("<instanceId>"), AdminMessage.Capacity.TYPE, AdminMessage.Capacity.class,
       "admin API node → one instance", "`admin-instance-status` or failure 400",
-      "Replies taken at once from now on (1 up to the queue limit), until the instance restarts.",
+      "Replies taken at once from now on (1 to 10000), until the instance restarts.",
       () -> new AdminMessage.Capacity(8)),
   ADMIN_REPROBE(Addresses.adminInstance("<instanceId>"), AdminMessage.Reprobe.TYPE, AdminMessage.Reprobe.class,
       "admin API node → one instance", "`admin-instance-status` or failure 503",

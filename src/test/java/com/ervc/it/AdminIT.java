@@ -187,10 +187,13 @@ class AdminIT {
     assertEquals(200, act(p1, "undrain").statusCode(), "a second undrain is harmless");
     Await.until("the undrained node is back in the providers view", VIEW,
         () -> providerNodes().equals(Set.of(p1, p2)));
-    Await.until("the undrained node takes new work", VIEW, () -> {
-      speakOnce();
-      return synthesized(provider1) > before1;
-    });
+    // The router keeps choosing the faster of two idle instances; with p2 drained, p1 must take the work.
+    assertEquals(200, act(p2, "drain").statusCode());
+    Await.until("p2 left the providers view", VIEW, () -> providerNodes().equals(Set.of(p1)));
+    speakOnce();
+    assertEquals(before1 + 1, synthesized(provider1), "the undrained node takes new work");
+    assertEquals(200, act(p2, "undrain").statusCode());
+    Await.until("p2 is back in the providers view", VIEW, () -> providerNodes().equals(Set.of(p1, p2)));
 
     JsonArray audit = view("/admin/v1/audit");
     List<String> actions = audit.stream().map(JsonObject.class::cast)
@@ -200,6 +203,66 @@ class AdminIT {
     String metrics = http.get(gateway.httpPort(), "127.0.0.1", "/metrics").send().await(10, TimeUnit.SECONDS)
         .bodyAsString();
     assertTrue(new Scrape(metrics).sum("admin_actions_total", "action", "drain", "outcome", "ok") >= 2, metrics);
+  }
+
+  @Test
+  void instanceCircuitCapacityAndProbeAreSteeredFromTheApi() throws Exception {
+    String p1 = provider1.state().nodeId();
+    String p2 = provider2.state().nodeId();
+    Await.until("both provider nodes in the providers view", VIEW, () -> providerNodes().equals(Set.of(p1, p2)));
+    String instance = espeakOn(p1).getString("instance");
+    int capacity = espeakOn(p1).getInteger("capacity");
+    String circuit = "/admin/v1/instances/" + instance + "/circuit";
+
+    assertEquals(400, call(HttpMethod.POST, circuit, ADMIN_TOKEN,
+        new JsonObject().put("confirm", instance).put("action", "explode")).statusCode());
+    assertEquals(400, call(HttpMethod.POST, circuit, ADMIN_TOKEN, new JsonObject().put("action", "open")).statusCode());
+    assertEquals(404, call(HttpMethod.POST, "/admin/v1/instances/nobody/reprobe", ADMIN_TOKEN,
+        new JsonObject().put("confirm", "nobody")).statusCode());
+
+    HttpResponse<Buffer> opened = instanceAction(instance, "circuit", new JsonObject().put("action", "open"));
+    assertEquals(200, opened.statusCode(), opened.bodyAsString());
+    assertEquals("open", opened.bodyAsJsonObject().getString("circuit"));
+    Await.until("the open circuit in the providers view", VIEW,
+        () -> "open".equals(espeakOn(p1).getString("circuit")));
+    long before1 = synthesized(provider1);
+    for (int i = 0; i < 3; i++) {
+      speakOnce();
+    }
+    assertEquals(before1, synthesized(provider1), "no request goes to an instance whose circuit is open");
+    HttpResponse<Buffer> probed = instanceAction(instance, "reprobe", new JsonObject());
+    assertEquals(200, probed.statusCode(), probed.bodyAsString());
+    assertEquals("open", probed.bodyAsJsonObject().getString("circuit"), "a probe does not undo an operator's open");
+    HttpResponse<Buffer> closed = instanceAction(instance, "circuit", new JsonObject().put("action", "close"));
+    assertEquals("closed", closed.bodyAsJsonObject().getString("circuit"));
+    Await.until("the closed circuit in the providers view", VIEW,
+        () -> "closed".equals(espeakOn(p1).getString("circuit")));
+
+    int changedTo = capacity + 1;
+    HttpResponse<Buffer> changed = instanceAction(instance, "capacity", new JsonObject().put("capacity", changedTo));
+    assertEquals(changedTo, changed.bodyAsJsonObject().getInteger("capacity"), changed.bodyAsString());
+    Await.until("the new capacity in the providers view", VIEW,
+        () -> espeakOn(p1).getInteger("capacity") == changedTo);
+    HttpResponse<Buffer> refused = instanceAction(instance, "capacity", new JsonObject().put("capacity", 0));
+    assertEquals(400, refused.statusCode(), refused.bodyAsString());
+    assertEquals(200, instanceAction(instance, "capacity", new JsonObject().put("capacity", capacity)).statusCode());
+
+    List<String> audited = view("/admin/v1/audit").stream().map(JsonObject.class::cast)
+        .filter(e -> e.getString("target").equals(instance)).map(e -> e.getString("action") + ":" + e.getString("outcome"))
+        .toList();
+    assertEquals(List.of("capacity:ok", "capacity:failed", "capacity:ok", "circuit-close:ok", "reprobe:ok",
+        "circuit-open:ok", "circuit-open:refused"), audited);
+  }
+
+  private static JsonObject espeakOn(String nodeId) throws Exception {
+    return view("/admin/v1/providers").stream().map(JsonObject.class::cast)
+        .filter(p -> p.getString("node").equals(nodeId) && p.getJsonObject("info").getString("name").equals("espeak"))
+        .findFirst().orElseThrow(() -> new AssertionError("no espeak instance on " + nodeId));
+  }
+
+  private static HttpResponse<Buffer> instanceAction(String instance, String action, JsonObject body) throws Exception {
+    return call(HttpMethod.POST, "/admin/v1/instances/" + instance + "/" + action, ADMIN_TOKEN,
+        body.put("confirm", instance));
   }
 
   @Test
