@@ -69,6 +69,7 @@ public final class AdminRoutes {
     get(router, PREFIX + "/nodes", rc -> cluster.nodes().onSuccess(rc::json).onFailure(rc::fail));
     get(router, PREFIX + "/providers", rc -> rc.json(cluster.providers()));
     get(router, PREFIX + "/audit", rc -> rc.json(cluster.audit()));
+    get(router, PREFIX + "/sessions", rc -> cluster.sessions().onSuccess(rc::json).onFailure(rc::fail));
     action(router, "/nodes/:target/drain", body -> "drain", (actor, target, body) -> cluster.drain(actor, target));
     action(router, "/nodes/:target/undrain", body -> "undrain",
         (actor, target, body) -> cluster.undrain(actor, target));
@@ -79,6 +80,8 @@ public final class AdminRoutes {
     action(router, "/instances/:target/capacity", body -> capacity(body) == null ? null : "capacity",
         (actor, target, body) -> cluster.onInstance(actor, "capacity", target,
             new AdminMessage.Capacity(capacity(body))));
+    action(router, "/sessions/:target/disconnect", body -> "disconnect",
+        (actor, target, body) -> cluster.disconnect(actor, target));
     action(router, "/instances/:target/reprobe", body -> "reprobe",
         (actor, target, body) -> cluster.onInstance(actor, "reprobe", target, new AdminMessage.Reprobe()));
     router.route(DRAIN).handler(rc -> {

@@ -77,6 +77,44 @@ public final class ClusterAdmin {
     return out;
   }
 
+  /** Every gateway's live WebSocket sessions, each with its {@code node}; no text. */
+  public Future<JsonArray> sessions() {
+    List<Future<JsonArray>> answers = members.get().stream()
+        .map(id -> vertx.eventBus().request(Addresses.adminGateway(id), null,
+                BusProtocol.options(new AdminMessage.SessionsRequest()).setSendTimeout(NODE_TIMEOUT_MS))
+            .map(reply -> withNode(id, reply.body()))
+            // Members without a gateway have no handler; a gateway that does not answer shows no sessions.
+            .otherwise(new JsonArray()))
+        .toList();
+    return Future.join(answers).map(all -> {
+      JsonArray out = new JsonArray();
+      answers.forEach(a -> out.addAll(a.result()));
+      return out;
+    });
+  }
+
+  /** Disconnects session {@code sessionId} wherever it is, audited; the reply is its gateway's remaining sessions. */
+  public Future<JsonObject> disconnect(String actor, String sessionId) {
+    Future<JsonObject> done = sessions().compose(all -> {
+      String node = all.stream().map(JsonObject.class::cast).filter(s -> sessionId.equals(s.getString("session")))
+          .map(s -> s.getString("node")).findFirst().orElse(null);
+      if (node == null) {
+        return Future.failedFuture(new UnknownTarget("session", sessionId));
+      }
+      AdminMessage.Disconnect command = new AdminMessage.Disconnect(sessionId);
+      return vertx.eventBus().request(Addresses.adminGateway(node), command.body(),
+              BusProtocol.options(command).setSendTimeout(ACTION_TIMEOUT_MS))
+          .map(reply -> new JsonObject().put("node", node).put("sessions", withNode(node, reply.body())));
+    });
+    return audited(actor, "disconnect", "session", sessionId, done, result -> "on node " + result.getString("node"));
+  }
+
+  private static JsonArray withNode(String nodeId, Object body) {
+    JsonArray sessions = ((JsonObject) body).getJsonArray("sessions");
+    sessions.forEach(s -> ((JsonObject) s).put("node", nodeId));
+    return sessions;
+  }
+
   public JsonArray audit() {
     return audit.recent();
   }

@@ -11,8 +11,13 @@ import com.ervc.config.TtsConfig;
 import com.ervc.health.HealthService;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.monitoring.MonitoringRoutes;
+import com.ervc.protocol.AdminMessage;
+import com.ervc.protocol.Addresses;
+import com.ervc.protocol.BusProtocol;
 import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.SpeechException;
 import com.ervc.redis.SharedRedis;
+import com.ervc.security.ClientAddress;
 import com.ervc.security.LocalConnectionLeases;
 import com.ervc.security.LocalRateLimiter;
 import com.ervc.security.Principal;
@@ -26,6 +31,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -151,6 +158,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     router.route().failureHandler(GatewayVerticle::onFailure);
 
     return sink.start().compose(v -> loads.listen(vertx)).compose(v -> adminView)
+        .compose(v -> vertx.eventBus().consumer(Addresses.adminGateway(node.nodeId()), this::handleAdmin).completion())
         .compose(v -> vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketMessageSize(MAX_WS_MESSAGE_BYTES)
                 .setMaxWebSocketFrameSize(MAX_WS_MESSAGE_BYTES).setCompressionSupported(true)
                 // Clients that send their token as a subprotocol also offer this one, which the server echoes.
@@ -162,6 +170,41 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
           server = s;
           LOG.info("gateway listening on http://{}:{}", http.host(), s.actualPort());
         });
+  }
+
+  /** The admin sessions view and an operator's disconnect ({@code admin.gateway.<nodeId>}); no text leaves. */
+  private void handleAdmin(Message<Object> msg) {
+    if (!BusProtocol.accepts(msg)) {
+      return;
+    }
+    String type = msg.headers().get(BusProtocol.H_TYPE);
+    Future<Void> done;
+    if (AdminMessage.SessionsRequest.TYPE.equals(type)) {
+      done = Future.succeededFuture();
+    } else if (AdminMessage.Disconnect.TYPE.equals(type)) {
+      String id;
+      try {
+        id = AdminMessage.Disconnect.from(msg.body()).session();
+      } catch (SpeechException e) {
+        msg.fail(e.code().status(), e.getMessage());
+        return;
+      }
+      WebSocketSession target = sessions.stream().filter(s -> s.id().equals(id)).findFirst().orElse(null);
+      if (target == null) {
+        msg.fail(404, "no session '" + id + "' on this gateway");
+        return;
+      }
+      done = target.disconnect();
+    } else {
+      msg.fail(ErrorCode.INVALID_REQUEST.status(), "unknown message type '" + type + "' on " + msg.address());
+      return;
+    }
+    done.onComplete(ar -> {
+      JsonArray list = new JsonArray();
+      sessions.forEach(s -> list.add(s.adminView()));
+      AdminMessage.Sessions reply = new AdminMessage.Sessions(list);
+      msg.reply(reply.body(), BusProtocol.options(reply));
+    });
   }
 
   /** A route for one method; any other method on the same path gets 405 instead of falling through to 404. */
@@ -235,7 +278,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
           return;
         }
         WebSocketSession session = new WebSocketSession(vertx, ws, speech, limits, metrics,
-            guard.forSession(connection, principal));
+            guard.forSession(connection, principal), ClientAddress.masked(ip));
         sessions.add(session);
         session.open(() -> {
           sessions.remove(session);

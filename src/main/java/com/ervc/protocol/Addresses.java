@@ -47,6 +47,11 @@ public final class Addresses {
     return "admin.instance." + instanceId;
   }
 
+  /** One gateway's admin end: its WebSocket sessions and their disconnect ({@link AdminMessage}). */
+  public static String adminGateway(String nodeId) {
+    return "admin.gateway." + nodeId;
+  }
+
   /** One sink per gateway node: streams are told apart by the {@link #H_STREAM} header, not by address. */
   public static String sink(String nodeId) {
     return "tts.sink." + nodeId;

@@ -1,5 +1,6 @@
 package com.ervc.protocol;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -81,6 +82,38 @@ public sealed interface AdminMessage extends BusBody {
   /** Probes an instance now with one real synthesis; success closes its circuit, failure counts as one. */
   record Reprobe() implements AdminMessage {
     public static final String TYPE = "admin-reprobe";
+  }
+
+  /** Asks a gateway for its live WebSocket sessions; no body. */
+  record SessionsRequest() implements AdminMessage {
+    public static final String TYPE = "admin-sessions";
+  }
+
+  /** Closes one WebSocket session of a gateway (1008, "disconnected by an operator"); its running replies end. */
+  record Disconnect(String session) implements AdminMessage {
+    public static final String TYPE = "admin-disconnect";
+
+    @Override
+    public JsonObject body() {
+      return new JsonObject().put("session", session);
+    }
+
+    public static Disconnect from(Object body) {
+      if (!(body instanceof JsonObject json) || !(json.getValue("session") instanceof String session)) {
+        throw new SpeechException(ErrorCode.INVALID_REQUEST, "a disconnect needs 'session'");
+      }
+      return new Disconnect(session);
+    }
+  }
+
+  /** A gateway's sessions, without any text (the reply to {@link SessionsRequest} and {@link Disconnect}). */
+  record Sessions(JsonArray sessions) implements AdminMessage {
+    public static final String TYPE = "admin-session-list";
+
+    @Override
+    public JsonObject body() {
+      return new JsonObject().put("sessions", sessions);
+    }
   }
 
   /** The reply to an instance command: the instance's load report after it ({@code ProviderLoad} fields). */

@@ -143,7 +143,20 @@ public enum BusMessage {
       AdminMessage.InstanceStatus.class, "instance → admin API node (reply)", "—",
       "The instance's load report after the command (fields of `load`).",
       () -> new AdminMessage.InstanceStatus(new ProviderLoad("5d1…", Addresses.providerInstance("espeak", "5d1…"),
-          exampleInfo(), 0, 8, 0, 41.5, 77, 0.0, "open", false).toJson()));
+          exampleInfo(), 0, 8, 0, 41.5, 77, 0.0, "open", false).toJson())),
+  ADMIN_SESSIONS(Addresses.adminGateway("<nodeId>"), AdminMessage.SessionsRequest.TYPE,
+      AdminMessage.SessionsRequest.class, "admin API node → one gateway", "`admin-session-list`",
+      "Asks the gateway for its live WebSocket sessions; no body.", AdminMessage.SessionsRequest::new),
+  ADMIN_DISCONNECT(Addresses.adminGateway("<nodeId>"), AdminMessage.Disconnect.TYPE, AdminMessage.Disconnect.class,
+      "admin API node → one gateway", "`admin-session-list` or failure 404",
+      "Closes the session with 1008 \"disconnected by an operator\"; its running replies end.",
+      () -> new AdminMessage.Disconnect("0b7c1f0e-3f0e-4a53-9d55-1d2f3c0f6a11")),
+  ADMIN_SESSION_LIST(Addresses.adminGateway("<nodeId>"), AdminMessage.Sessions.TYPE, AdminMessage.Sessions.class,
+      "gateway → admin API node (reply)", "—",
+      "The gateway's sessions without any text (fields in admin-console.md).",
+      () -> new AdminMessage.Sessions(new JsonArray().add(new JsonObject().put("session", "0b7c…")
+          .put("subject", "dev-1a2b3c4d").put("client", "203.0.113.x").put("since", "2026-12-02T08:00:00Z")
+          .put("requests", 3).put("bytesSent", 288000).put("current", new JsonArray()))));
 
   /** docs/event-bus.md's example key (its canonical string is shown there). */
   private static final String EXAMPLE_KEY = "72fc47e4b41de18eca49958ed5b468486e3195eead52e78ea29af9ed86d7d460";

@@ -5,6 +5,7 @@ import com.ervc.testing.Await;
 import com.ervc.testing.Jwt;
 import com.ervc.testing.Scrape;
 import com.ervc.testing.TestNodes;
+import com.ervc.testing.WsProbe;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -263,6 +264,38 @@ class AdminIT {
   private static HttpResponse<Buffer> instanceAction(String instance, String action, JsonObject body) throws Exception {
     return call(HttpMethod.POST, "/admin/v1/instances/" + instance + "/" + action, ADMIN_TOKEN,
         body.put("confirm", instance));
+  }
+
+  @Test
+  void sessionsAreListedWithoutTextAndADisconnectClosesTheClient() throws Exception {
+    String wsToken = Jwt.sign("HS256", Jwt.claims("dave", "websocket", 300), SECRET);
+    try (WsProbe ws = new WsProbe(client, gateway.httpPort(), "/ws?token=" + wsToken)) {
+      ws.nextOfType("ready");
+      String secret = "The secret words of dave.";
+      ws.send(new JsonObject().put("type", "synthesize").put("id", "r1").put("text", secret));
+      ws.collect("r1");
+      JsonObject session = Await.result(() -> "dave's session in the sessions view", VIEW,
+          () -> view("/admin/v1/sessions").stream().map(JsonObject.class::cast)
+              .filter(s -> "dave".equals(s.getString("subject")) && s.getLong("requests") == 1).findFirst()
+              .orElse(null));
+      assertEquals(gateway.state().nodeId(), session.getString("node"));
+      assertEquals("127.0.0.x", session.getString("client"));
+      assertTrue(session.getLong("bytesSent") > 0, session.encode());
+      assertFalse(view("/admin/v1/sessions").encode().contains("secret words"), "no text in the view");
+      assertEquals(403, call(HttpMethod.GET, "/admin/v1/sessions", apiToken("bob", "user"), null).statusCode());
+
+      String id = session.getString("session");
+      assertEquals(404, call(HttpMethod.POST, "/admin/v1/sessions/nobody/disconnect", ADMIN_TOKEN,
+          new JsonObject().put("confirm", "nobody")).statusCode());
+      HttpResponse<Buffer> disconnected = call(HttpMethod.POST, "/admin/v1/sessions/" + id + "/disconnect",
+          ADMIN_TOKEN, new JsonObject().put("confirm", id));
+      assertEquals(200, disconnected.statusCode(), disconnected.bodyAsString());
+      assertEquals(Short.valueOf((short) 1008), ws.awaitClose(10_000), "the client sees the close");
+      Await.until("the session left the view", VIEW, () -> view("/admin/v1/sessions").stream()
+          .noneMatch(s -> id.equals(((JsonObject) s).getString("session"))));
+      assertTrue(view("/admin/v1/audit").stream().map(JsonObject.class::cast).anyMatch(e -> e.getString("target")
+          .equals(id) && e.getString("action").equals("disconnect") && e.getString("outcome").equals("ok")));
+    }
   }
 
   @Test

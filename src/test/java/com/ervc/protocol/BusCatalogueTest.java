@@ -62,6 +62,6 @@ class BusCatalogueTest {
         Addresses.providerInstance("<name>", "<instanceId>"), Addresses.provider("<name>"), Addresses.receiver("<id>"),
         Addresses.PROVIDER_LOAD, Addresses.PROVIDER_LOAD_REQUEST, Addresses.CACHE_GET, Addresses.CACHE_PUT,
         Addresses.CACHE_STATS, Addresses.PROVIDER_DIRECTORY, Addresses.adminNode("<nodeId>"),
-        Addresses.adminInstance("<instanceId>")), catalogued);
+        Addresses.adminInstance("<instanceId>"), Addresses.adminGateway("<nodeId>")), catalogued);
   }
 }
