@@ -14,6 +14,7 @@ Commands:
   nodes              every node of the cluster: name, roles, host, version, uptime, CPU, heap, draining, work left
   providers          every provider instance: load, capacity, TTFA, error rate, circuit, router score
   sessions           every WebSocket session of every gateway (no text)
+  cache              the sentence cache's figures (backend, entries, bytes, hits, misses, evictions, hit ratio)
   audit              the last admin actions served by this node (who, what, target, outcome, when)
   drain NODE_ID      the node stops taking new work; running work finishes (asks for confirmation)
   undrain NODE_ID    a drained node takes new work again (asks for confirmation)
@@ -57,7 +58,7 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$command" ] || fail_usage "COMMAND missing"
 case "$command" in
-  nodes|providers|sessions|audit) [ -z "$node" ] || fail_usage "$command takes no NODE_ID" ;;
+  nodes|providers|sessions|cache|audit) [ -z "$node" ] || fail_usage "$command takes no NODE_ID" ;;
   drain|undrain)
     [ -n "$node" ] || fail_usage "$command needs a NODE_ID (see: scripts/admin.sh nodes)"
     case "$node" in *[!A-Za-z0-9._-]*) fail_usage "NODE_ID may hold only letters, digits, '.', '_' and '-'" ;; esac ;;
@@ -87,7 +88,7 @@ call() {
 }
 
 case "$command" in
-  nodes|providers|sessions|audit) call GET "/admin/v1/$command" ;;
+  nodes|providers|sessions|cache|audit) call GET "/admin/v1/$command" ;;
   drain|undrain)
     if [ "$yes" != true ]; then
       read -r -p "$command node $node? Type the node id again to confirm: " answer

@@ -69,6 +69,8 @@ public final class AdminRoutes {
     get(router, PREFIX + "/nodes", rc -> cluster.nodes().onSuccess(rc::json).onFailure(rc::fail));
     get(router, PREFIX + "/providers", rc -> rc.json(cluster.providers()));
     get(router, PREFIX + "/audit", rc -> rc.json(cluster.audit()));
+    get(router, PREFIX + "/cache", rc -> cluster.cache().onSuccess(rc::json)
+        .onFailure(failure -> refuse(rc, 503, "no cache node answered: " + failure.getMessage())));
     get(router, PREFIX + "/sessions", rc -> cluster.sessions().onSuccess(rc::json).onFailure(rc::fail));
     action(router, "/nodes/:target/drain", body -> "drain", (actor, target, body) -> cluster.drain(actor, target));
     action(router, "/nodes/:target/undrain", body -> "undrain",

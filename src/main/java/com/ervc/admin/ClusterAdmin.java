@@ -6,6 +6,7 @@ import com.ervc.protocol.AdminMessage;
 import com.ervc.protocol.Addresses;
 import com.ervc.protocol.BusBody;
 import com.ervc.protocol.BusProtocol;
+import com.ervc.protocol.CacheMessage;
 import com.ervc.protocol.ProviderLoad;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -113,6 +114,23 @@ public final class ClusterAdmin {
     JsonArray sessions = ((JsonObject) body).getJsonArray("sessions");
     sessions.forEach(s -> ((JsonObject) s).put("node", nodeId));
     return sessions;
+  }
+
+  /**
+   * The cache's figures as one cache node reports them (backend, availability, entries, bytes, hits, misses,
+   * evictions) plus {@code hitRatio}. With Redis every cache node shares the store; with the in-process backend
+   * each cache node has its own and this is one of them.
+   */
+  public Future<JsonObject> cache() {
+    CacheMessage.StatsRequest request = new CacheMessage.StatsRequest();
+    return vertx.eventBus().request(Addresses.CACHE_STATS, request.body(),
+            BusProtocol.options(request).setSendTimeout(NODE_TIMEOUT_MS))
+        .map(reply -> {
+          JsonObject stats = ((JsonObject) reply.body()).copy();
+          long hits = stats.getLong("hits", 0L);
+          long lookups = hits + stats.getLong("misses", 0L);
+          return stats.put("hitRatio", lookups == 0 ? 0.0 : Math.round(1000.0 * hits / lookups) / 1000.0);
+        });
   }
 
   public JsonArray audit() {

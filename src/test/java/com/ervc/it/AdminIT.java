@@ -133,7 +133,8 @@ class AdminIT {
 
   @Test
   void onlyAdminsGetAnything() throws Exception {
-    for (String path : List.of("/admin/v1/nodes", "/admin/v1/providers", "/admin/v1/audit", "/admin/v1/drain")) {
+    for (String path : List.of("/admin/v1/nodes", "/admin/v1/providers", "/admin/v1/sessions", "/admin/v1/cache",
+        "/admin/v1/audit", "/admin/v1/drain")) {
       HttpResponse<Buffer> none = call(HttpMethod.GET, path, null, null);
       assertEquals(401, none.statusCode(), path);
       assertEquals("unauthorized", none.bodyAsJsonObject().getJsonObject("error").getString("code"));
@@ -182,6 +183,9 @@ class AdminIT {
     }
     assertEquals(before1, synthesized(provider1), "no new work on the drained node");
     assertEquals(before2 + 4, synthesized(provider2));
+    JsonObject cache = call(HttpMethod.GET, "/admin/v1/cache", ADMIN_TOKEN, null).bodyAsJsonObject();
+    assertEquals("memory", cache.getString("backend"), cache.encode());
+    assertTrue(cache.getLong("misses") >= 4 && cache.getLong("entries") >= 4, cache.encode());
 
     String undrained = adminScript("--yes", "undrain", p1);
     assertEquals(false, new JsonObject(undrained).getBoolean("draining"), undrained);
