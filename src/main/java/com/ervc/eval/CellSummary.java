@@ -12,12 +12,13 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The figures of one matrix cell over its clips: error rates pooled over all recognised words (not an average of
- * per-clip rates, so long sentences weigh more), latency percentiles, and the worst or summed artifact counts.
+ * per-clip rates, so long sentences weigh more), latency percentiles, mean clip duration, and the worst or summed
+ * artifact counts.
  * Missing values (no clip recognised, nothing voiced) are NaN and written as null.
  */
 public record CellSummary(int clips, int failed, double wer, double cer, Map<String, Double> werByCategory,
-    double ttfaP50Ms, double ttfaP95Ms, double realTimeFactor, double loudnessLufs, double peakDbfs,
-    double clippedRatio, double dcOffset, double longestSilenceSec, int clicks, int joinClicks, int repeatedWindows,
+    double ttfaP50Ms, double ttfaP95Ms, double realTimeFactor, double durationSec, double loudnessLufs,
+    double peakDbfs, double clippedRatio, double dcOffset, double longestSilenceSec, int clicks, int joinClicks, int repeatedWindows,
     double f0MeanHz, double wordsPerMinute) {
 
   /** The measures the regression gate knows, each with whether a larger value is worse. */
@@ -25,7 +26,7 @@ public record CellSummary(int clips, int failed, double wer, double cer, Map<Str
       Map.entry("cer", true), Map.entry("ttfaP95Ms", true), Map.entry("realTimeFactor", true),
       Map.entry("clippedRatio", true), Map.entry("dcOffset", true), Map.entry("longestSilenceSec", true),
       Map.entry("clicks", true), Map.entry("joinClicks", true), Map.entry("repeatedWindows", true),
-      Map.entry("loudnessLufs", false));
+      Map.entry("loudnessLufs", false), Map.entry("durationSec", false));
 
   static CellSummary of(List<ClipResult> results) {
     List<ClipResult> ok = results.stream().filter(ClipResult::ok).toList();
@@ -38,6 +39,7 @@ public record CellSummary(int clips, int failed, double wer, double cer, Map<Str
         pooled(recognised.stream().map(ClipResult::wer).toList()),
         pooled(recognised.stream().map(ClipResult::cer).toList()), byCategory,
         percentile(ttfa, 50), percentile(ttfa, 95), mean(ok, ClipResult::realTimeFactor),
+        mean(ok, r -> r.signal().durationSec()),
         mean(ok, r -> r.signal().loudnessLufs()), max(ok, r -> r.signal().peakDbfs()),
         max(ok, r -> r.signal().clippedRatio()), max(ok, r -> Math.abs(r.signal().dcOffset())),
         max(ok, r -> r.signal().longestSilenceSec()), sum(ok, r -> r.signal().clicks().size()),
@@ -87,6 +89,7 @@ public record CellSummary(int clips, int failed, double wer, double cer, Map<Str
       case "joinClicks" -> joinClicks;
       case "repeatedWindows" -> repeatedWindows;
       case "loudnessLufs" -> loudnessLufs;
+      case "durationSec" -> durationSec;
       default -> throw new IllegalArgumentException("unknown measure '" + name + "'; known: " + GATED.keySet());
     };
   }
@@ -96,7 +99,8 @@ public record CellSummary(int clips, int failed, double wer, double cer, Map<Str
     werByCategory.forEach((k, v) -> byCategory.put(k, finite(v)));
     return new JsonObject().put("clips", clips).put("failed", failed).put("wer", finite(wer)).put("cer", finite(cer))
         .put("werByCategory", byCategory).put("ttfaP50Ms", finite(ttfaP50Ms)).put("ttfaP95Ms", finite(ttfaP95Ms))
-        .put("realTimeFactor", finite(realTimeFactor)).put("loudnessLufs", finite(loudnessLufs))
+        .put("realTimeFactor", finite(realTimeFactor)).put("durationSec", finite(durationSec))
+        .put("loudnessLufs", finite(loudnessLufs))
         .put("peakDbfs", finite(peakDbfs)).put("clippedRatio", finite(clippedRatio)).put("dcOffset", finite(dcOffset))
         .put("longestSilenceSec", finite(longestSilenceSec)).put("clicks", clicks).put("joinClicks", joinClicks)
         .put("repeatedWindows", repeatedWindows).put("f0MeanHz", finite(f0MeanHz))
@@ -107,8 +111,9 @@ public record CellSummary(int clips, int failed, double wer, double cer, Map<Str
     Map<String, Double> byCategory = new TreeMap<>();
     j.getJsonObject("werByCategory").forEach(e -> byCategory.put(e.getKey(),
         e.getValue() == null ? Double.NaN : ((Number) e.getValue()).doubleValue()));
-    return new CellSummary(j.getInteger("clips"), j.getInteger("failed"), number(j, "wer"), number(j, "cer"), byCategory,
-        number(j, "ttfaP50Ms"), number(j, "ttfaP95Ms"), number(j, "realTimeFactor"), number(j, "loudnessLufs"),
+    return new CellSummary(j.getInteger("clips"), j.getInteger("failed"), number(j, "wer"), number(j, "cer"),
+        byCategory, number(j, "ttfaP50Ms"), number(j, "ttfaP95Ms"), number(j, "realTimeFactor"), number(j, "durationSec"),
+        number(j, "loudnessLufs"),
         number(j, "peakDbfs"), number(j, "clippedRatio"), number(j, "dcOffset"), number(j, "longestSilenceSec"),
         j.getInteger("clicks"), j.getInteger("joinClicks"), j.getInteger("repeatedWindows"), number(j, "f0MeanHz"),
         number(j, "wordsPerMinute"));

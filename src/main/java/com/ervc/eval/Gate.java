@@ -1,6 +1,7 @@
 package com.ervc.eval;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -9,8 +10,8 @@ import java.util.Map;
 /**
  * The regression gate: compares each cell of a run with the same cell of a baseline run and lists every gated
  * measure that got worse by more than its tolerance. A tolerance is absolute ({@code wer=0.05}: five points of
- * WER) or relative ({@code ttfaP95Ms=20%}); for loudness, lower is worse. A baseline cell missing from the run is
- * a regression too; new cells are not compared.
+ * WER) or relative ({@code ttfaP95Ms=20%}); for loudness and duration, lower is worse. A baseline cell missing
+ * from the run is a regression too; new cells are not compared.
  */
 public final class Gate {
   /** How much worse a measure may get. */
@@ -46,7 +47,7 @@ public final class Gate {
         throw new IllegalArgumentException("unknown measure '" + k + "'; the gate knows " + CellSummary.GATED.keySet());
       }
     });
-    this.tolerances = Map.copyOf(tolerances);
+    this.tolerances = Collections.unmodifiableMap(new LinkedHashMap<>(tolerances));
   }
 
   /** DEFAULTS with the given {@code measure=tolerance} overrides applied. */
@@ -102,6 +103,7 @@ public final class Gate {
     d.put("joinClicks", new Tolerance(0, false));
     d.put("repeatedWindows", new Tolerance(0, false));
     d.put("loudnessLufs", new Tolerance(3, false));
+    d.put("durationSec", new Tolerance(0.2, true));
     return d;
   }
 

@@ -49,31 +49,33 @@ final class Loudness {
     return n == 0 ? Double.NaN : sum / n;
   }
 
-  /** The two K-weighting stages, with the parameters pyloudnorm derives from the 48 kHz coefficients. */
+  /**
+   * The two K-weighting stages, designed for {@code rate} from the analogue prototypes that reproduce the
+   * standard's 48 kHz coefficients exactly (Brecht De Man's derivation, also used by libebur128-style meters).
+   */
   private static double[] kWeight(double[] x, int rate) {
-    double shelfGain = Math.pow(10, 3.999843853973347 / 40);
-    double w0 = 2 * Math.PI * 1681.974450955533 / rate;
-    double alpha = Math.sin(w0) / (2 * 0.7071752369554196);
-    double cos = Math.cos(w0);
-    double root = 2 * Math.sqrt(shelfGain) * alpha;
-    double a = shelfGain;
-    double[] shelf = biquad(x,
-        a * ((a + 1) + (a - 1) * cos + root), -2 * a * ((a - 1) + (a + 1) * cos), a * ((a + 1) + (a - 1) * cos - root),
-        (a + 1) - (a - 1) * cos + root, 2 * ((a - 1) - (a + 1) * cos), (a + 1) - (a - 1) * cos - root);
-    double v0 = 2 * Math.PI * 38.13547087602444 / rate;
-    double beta = Math.sin(v0) / (2 * 0.5003270373238773);
-    double c = Math.cos(v0);
-    return biquad(shelf, (1 + c) / 2, -(1 + c), (1 + c) / 2, 1 + beta, -2 * c, 1 - beta);
+    double k = Math.tan(Math.PI * 1681.974450955533 / rate);
+    double q = 0.7071752369554196;
+    double vh = Math.pow(10, 3.999843853973347 / 20);
+    double vb = Math.pow(vh, 0.4996667741545416);
+    double a0 = 1 + k / q + k * k;
+    double[] shelf = biquad(x, (vh + vb * k / q + k * k) / a0, 2 * (k * k - vh) / a0, (vh - vb * k / q + k * k) / a0,
+        2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0);
+    double kh = Math.tan(Math.PI * 38.13547087602444 / rate);
+    double qh = 0.5003270373238773;
+    double d = 1 + kh / qh + kh * kh;
+    return biquad(shelf, 1, -2, 1, 2 * (kh * kh - 1) / d, (1 - kh / qh + kh * kh) / d);
   }
 
-  private static double[] biquad(double[] x, double b0, double b1, double b2, double a0, double a1, double a2) {
+  /** Direct form I with a0 = 1. */
+  private static double[] biquad(double[] x, double b0, double b1, double b2, double a1, double a2) {
     double[] y = new double[x.length];
     double x1 = 0;
     double x2 = 0;
     double y1 = 0;
     double y2 = 0;
     for (int i = 0; i < x.length; i++) {
-      double out = (b0 * x[i] + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2) / a0;
+      double out = b0 * x[i] + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
       x2 = x1;
       x1 = x[i];
       y2 = y1;

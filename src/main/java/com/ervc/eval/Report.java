@@ -143,7 +143,8 @@ final class Report {
     JsonObject s = e.getJsonObject(name);
     Double mean = s.getDouble("mean");
     Double d = s.getDouble("effectSize");
-    return "<td>" + (mean == null ? "–" : fmt("%+.2f", mean)) + " (" + (d == null ? "–" : fmt("%+.2f", d)) + ")</td>";
+    return "<td>" + (mean == null ? "–" : fmt("%+.2f", mean)) + " (" + (d == null ? "–" : fmt("%+.2f", d))
+        + ")</td>";
   }
 
   private static String td(JsonObject s, String key, String format) {
