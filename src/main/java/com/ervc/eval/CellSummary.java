@@ -18,8 +18,8 @@ import java.util.function.ToDoubleFunction;
  */
 public record CellSummary(int clips, int failed, double wer, double cer, Map<String, Double> werByCategory,
     double ttfaP50Ms, double ttfaP95Ms, double realTimeFactor, double durationSec, double loudnessLufs,
-    double peakDbfs, double clippedRatio, double dcOffset, double longestSilenceSec, int clicks, int joinClicks, int repeatedWindows,
-    double f0MeanHz, double wordsPerMinute) {
+    double peakDbfs, double clippedRatio, double dcOffset, double longestSilenceSec, int clicks, int joinClicks,
+    int repeatedWindows, double f0MeanHz, double wordsPerMinute) {
 
   /** The measures the regression gate knows, each with whether a larger value is worse. */
   public static final Map<String, Boolean> GATED = Map.ofEntries(Map.entry("failed", true), Map.entry("wer", true),
@@ -112,9 +112,9 @@ public record CellSummary(int clips, int failed, double wer, double cer, Map<Str
     j.getJsonObject("werByCategory").forEach(e -> byCategory.put(e.getKey(),
         e.getValue() == null ? Double.NaN : ((Number) e.getValue()).doubleValue()));
     return new CellSummary(j.getInteger("clips"), j.getInteger("failed"), number(j, "wer"), number(j, "cer"),
-        byCategory, number(j, "ttfaP50Ms"), number(j, "ttfaP95Ms"), number(j, "realTimeFactor"), number(j, "durationSec"),
-        number(j, "loudnessLufs"),
-        number(j, "peakDbfs"), number(j, "clippedRatio"), number(j, "dcOffset"), number(j, "longestSilenceSec"),
+        byCategory, number(j, "ttfaP50Ms"), number(j, "ttfaP95Ms"), number(j, "realTimeFactor"),
+        number(j, "durationSec"), number(j, "loudnessLufs"), number(j, "peakDbfs"), number(j, "clippedRatio"),
+        number(j, "dcOffset"), number(j, "longestSilenceSec"),
         j.getInteger("clicks"), j.getInteger("joinClicks"), j.getInteger("repeatedWindows"), number(j, "f0MeanHz"),
         number(j, "wordsPerMinute"));
   }

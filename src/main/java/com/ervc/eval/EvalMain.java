@@ -57,7 +57,8 @@ public final class EvalMain {
     System.exit(run(args, System.out, System.err));
   }
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  /** Runs the command with {@code args}; returns the exit status (the same as the CLI's). */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
     Map<String, List<String>> a;
     try {
       a = parse(args);
