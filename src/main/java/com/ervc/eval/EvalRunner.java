@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
 final class EvalRunner {
   static final String RESULTS = "results.jsonl";
   private static final int ATTEMPTS = 5;
-  private static final Pattern RETRY_IN = Pattern.compile("retry (?:in|after) (\\d+)");
+  /** "retry in 12 s" (the character quota) or "retry after 800 ms" (a cloud provider's own limit). */
+  private static final Pattern RETRY = Pattern.compile("retry (?:in|after) (\\d+) (s|ms)");
 
   /** One clip to produce. */
   record Job(MatrixCell cell, CorpusLine line) {
@@ -122,10 +123,7 @@ final class EvalRunner {
           if (code.equals(SpeechSession.CLOSED)) {
             session = null;
           } else {
-            Matcher m = RETRY_IN.matcher(error.getString("message", ""));
-            long seconds = m.find() ? Math.max(1, Long.parseLong(m.group(1)) / (m.group().contains("after") ? 1000 : 1))
-                : 5L * attempt;
-            Thread.sleep(seconds * 1000);
+            Thread.sleep(retryDelayMillis(error.getString("message", ""), attempt));
           }
         }
         results.write(result);
@@ -139,6 +137,16 @@ final class EvalRunner {
         session.close();
       }
     }
+  }
+
+  /** The wait a rate_limited message names (at least a second), else 5 s times the attempt. */
+  static long retryDelayMillis(String message, int attempt) {
+    Matcher m = RETRY.matcher(message);
+    if (!m.find()) {
+      return 5_000L * attempt;
+    }
+    long amount = Long.parseLong(m.group(1));
+    return Math.max(1_000, m.group(2).equals("s") ? amount * 1_000 : amount);
   }
 
   private static JsonObject request(Job job, int n) {

@@ -45,11 +45,12 @@ public final class PocketsphinxTranscriber implements Transcriber {
   @Override
   public String transcribe(short[] pcm, int sampleRate) throws IOException, InterruptedException {
     Path wav = Files.createTempFile("ervc-eval-", ".wav");
+    Path text = Files.createTempFile("ervc-eval-", ".txt");
     try {
       Files.write(wav, WavCodec.encode(Pcm16.toLittleEndian(prepare(pcm, sampleRate)), MODEL_RATE, 1));
+      // Output to a file, so a decoder that hangs cannot block this thread past the timeout.
       Process process = new ProcessBuilder(List.of(command, "-infile", wav.toString(), "-logfn", "/dev/null"))
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      byte[] out = process.getInputStream().readAllBytes();
+          .redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(text.toFile()).start();
       if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         throw new IOException(command + " ran longer than " + TIMEOUT_SECONDS + " s");
@@ -57,9 +58,10 @@ public final class PocketsphinxTranscriber implements Transcriber {
       if (process.exitValue() != 0) {
         throw new IOException(command + " exited with " + process.exitValue());
       }
-      return String.join(" ", new String(out, StandardCharsets.UTF_8).strip().split("\\s+")).strip();
+      return String.join(" ", Files.readString(text, StandardCharsets.UTF_8).strip().split("\\s+")).strip();
     } finally {
       Files.deleteIfExists(wav);
+      Files.deleteIfExists(text);
     }
   }
 
