@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: the browser client's JavaScript unit tests (node --test), then Maven (unit,
 # integration over real WebSocket, Redis, multi-JVM cluster).
-# Installs what the tests need first: nodejs, espeak-ng, pocketsphinx with its US English model, redis-server, chromium + chromium-driver, promtool (unpacked
-# from Debian's prometheus) and the deployment validators (nginx, docker-compose, yamllint, shellcheck, kubectl,
-# pinned npm validators).
+# Installs what the tests need first: nodejs, espeak-ng, pocketsphinx with its US English model (the evaluation
+# tests), redis-server, chromium + chromium-driver, promtool (unpacked from Debian's prometheus) and the deployment
+# validators (nginx, docker-compose, yamllint, shellcheck, kubectl, pinned npm validators).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
