@@ -22,29 +22,8 @@ import java.util.Set;
  * regression; 2: bad arguments or the run could not be done.
  */
 public final class EvalMain {
-  static final String USAGE = """
-      Usage: scripts/eval.sh [options]   (java -cp target/ervc.jar com.ervc.eval.EvalMain [options])
-      Speaks a corpus through a running ERVC service's WebSocket API and measures every clip (docs/evaluation.md).
-        --url URL            the service (default http://127.0.0.1:8000)
-        --token JWT          a websocket token; default: a fresh dev token per connection (dev mode only)
-        --api-token JWT      an api token for GET /api/v1/voices; default: a dev token
-        --corpus FILE        a corpus file (id TAB category TAB language TAB text); default: the built-in one
-        --categories A,B     only these corpus categories (e.g. harvard,numbers)
-        --limit N            only the first N corpus lines (after --categories)
-        --providers A,B      default: every provider that offers voices
-        --voices A,B         voice ids, or provider:voice; default: each provider's default voice
-        --emotions A,B       default: those of neutral,happy,sad,angry that the provider supports
-        --intensities X,Y    emotion intensities 0..1 (neutral is spoken once); default: 0.5
-        --tiers A,B          quality tiers; default: balanced
-        --concurrency N      parallel connections (default 2)
-        --timeout SECONDS    per request (default 60)
-        --recogniser CMD     pocketsphinx_continuous (default), or none to skip WER/CER
-        --out DIR            output folder (default eval-out); an existing run there is resumed
-        --report-only        rebuild the report from DIR/results.jsonl without contacting the service
-        --baseline FILE      a report.json to gate against: exit 1 on a regression
-        --threshold M=T      a gate tolerance, repeatable: wer=0.05, ttfaP95Ms=20%, joinClicks=0 ...
-        --help               this text
-      """;
+  /** The --help text (a resource: one long string literal would only make the source harder to scan). */
+  static final String USAGE = usage();
   private static final Set<String> FLAGS = Set.of("--report-only", "--help");
   private static final Set<String> OPTIONS = Set.of("--url", "--token", "--api-token", "--corpus", "--categories",
       "--limit", "--providers", "--voices", "--emotions", "--intensities", "--tiers", "--concurrency", "--timeout",
@@ -179,6 +158,17 @@ public final class EvalMain {
       }
     }
     return a;
+  }
+
+  private static String usage() {
+    try (var in = EvalMain.class.getResourceAsStream("/eval/usage.txt")) {
+      if (in == null) {
+        throw new IllegalStateException("the usage text /eval/usage.txt is missing from the class path");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static String one(Map<String, List<String>> a, String name, String fallback) {
