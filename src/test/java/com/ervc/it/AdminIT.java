@@ -50,13 +50,17 @@ class AdminIT {
   private static Node provider2;
 
   @BeforeAll
-  static void start() {
+  static void start() throws Exception {
     String cluster = TestNodes.uniqueClusterName();
     gateway = TestNodes.start(env(cluster, "gw", "gateway,pipeline,cache"));
     provider1 = TestNodes.start(env(cluster, "p1", "providers"));
     provider2 = TestNodes.start(env(cluster, "p2", "providers"));
     client = Vertx.vertx();
     http = WebClient.create(client);
+    // On a busy machine a node may first form a cluster of its own and merge later: the views need one cluster.
+    Await.until("the three nodes formed one cluster", Duration.ofSeconds(90), () -> http.get(gateway.httpPort(),
+            "127.0.0.1", "/health").send().await(10, TimeUnit.SECONDS).bodyAsJsonObject().getJsonObject("services")
+        .getJsonObject("cluster").getInteger("members") == 3);
   }
 
   private static Map<String, String> env(String cluster, String name, String roles) {
