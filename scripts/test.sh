@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 source scripts/common.sh
 
 require_java_and_maven
-ensure_packages node:nodejs espeak-ng:espeak-ng redis-server:redis-server chromium:chromium chromedriver:chromium-driver
+ensure_packages node:nodejs espeak-ng:espeak-ng redis-server:redis-server chromium:chromium chromedriver:chromium-driver \
+  /usr/lib/postgresql/15/bin/initdb:postgresql
 ensure_promtool
 ensure_deploy_validators
 

@@ -26,7 +26,7 @@ public final class Settings {
           TtsConfig.SETTINGS, CacheConfig.SETTINGS, LimitsConfig.SETTINGS, AuthConfig.SETTINGS, EspeakConfig.SETTINGS,
           OnnxConfig.SETTINGS, ElevenLabsConfig.SETTINGS, AzureConfig.SETTINGS, OpenAiConfig.SETTINGS,
           CloudConfig.SETTINGS, MetricsConfig.SETTINGS, AdminConfig.SETTINGS, HealthConfig.SETTINGS,
-          LoggingConfig.SETTINGS)
+          LoggingConfig.SETTINGS, CloningConfig.SETTINGS)
       .flatMap(List::stream).toList();
 
   private Settings() {
