@@ -91,6 +91,7 @@ class ConfigLoaderTest {
       "[A-Za-z0-9._\\-]{1,63}", "node-7",
       "[A-Za-z0-9._\\-]{1,64}", "cluster-7",
       "(redis|rediss|unix)://.+", "redis://cache.example.test:6379/1",
+      "(postgres|postgresql)://.+", "postgresql://ervc:secret@db.example.test:5432/ervc",
       "[a-z0-9]+", "westeurope");
 
   /** For each setting: a raw environment value other than its default that every check accepts. */
@@ -285,7 +286,7 @@ class ConfigLoaderTest {
         case INT -> "twelve";
         case BOOL -> "perhaps";
         // The directory patterns only refuse blank paths; every other pattern refuses this free text.
-        case STRING -> setting.path().equals("http.webroot") || setting.path().equals("providers.onnx.modelDir") ? " "
+        case STRING -> List.of("http.webroot", "providers.onnx.modelDir", "cloning.dir").contains(setting.path()) ? " "
             : !setting.allowed().isEmpty() || setting.pattern() != null ? "no such value!" : null;
         case STRING_LIST -> setting.path().equals("node.roles") ? "gateway,nobody" : null;
       };
@@ -348,8 +349,8 @@ class ConfigLoaderTest {
     Set<String> secrets = Settings.ALL.stream().filter(Setting::credential).map(Setting::path)
         .collect(Collectors.toCollection(TreeSet::new));
 
-    assertEquals(new TreeSet<>(List.of("admin.token", "auth.jwtSecret", "cache.redisUrl", "metrics.token",
-        "providers.azure.key", "providers.elevenlabs.apiKey", "providers.openai.apiKey")), secrets);
+    assertEquals(new TreeSet<>(List.of("admin.token", "auth.jwtSecret", "cache.redisUrl", "cloning.databaseUrl",
+        "metrics.token", "providers.azure.key", "providers.elevenlabs.apiKey", "providers.openai.apiKey")), secrets);
   }
 
   @Test
