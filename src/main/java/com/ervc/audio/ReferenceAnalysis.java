@@ -8,7 +8,7 @@ import java.util.Arrays;
  * {@link #TARGET_LUFS} (less where that would push the peak above {@link #PEAK_CEILING}).
  *
  * <p>Measured on the original mono signal: {@code clippingRatio} (samples at full scale), {@code dcOffset} (mean)
- * and {@code snrDb} (the mean power of the louder half of 20 ms frames over that of the quietest tenth, which holds
+ * and, with that offset removed, {@code snrDb} (the mean power of the louder half of 20 ms frames over that of the quietest tenth, which holds
  * the pauses; it needs those pauses, so it runs before trimming). Measured on the trimmed signal: duration, peak,
  * RMS, {@code silenceRatio} (20 ms frames below {@link #SILENCE_RMS}) and integrated loudness (BS.1770).
  */
@@ -30,12 +30,12 @@ public record ReferenceAnalysis(int originalSampleRate, int originalChannels, St
     float[] mono = audio.mono();
     double dc = mean(mono);
     double clipping = mono.length == 0 ? 0 : count(mono, CLIP_LEVEL) / (double) mono.length;
-    double snr = snrDb(framePowers(mono, audio.sampleRate()));
-
     float[] centred = new float[mono.length];
     for (int i = 0; i < mono.length; i++) {
       centred[i] = (float) (mono[i] - dc);
     }
+    // Without the offset, which would otherwise count as noise in the pauses.
+    double snr = snrDb(framePowers(centred, audio.sampleRate()));
     short[] resampled = Resampler.resample(Pcm16.fromFloat(centred), audio.sampleRate(), RATE);
     float[] at24k = new float[resampled.length];
     for (int i = 0; i < resampled.length; i++) {
