@@ -16,6 +16,8 @@ public final class Settings {
   static final int MAX_PORT = 65535;
   static final String BASE_URL = "https?://[^\\s/?#]+(/[^\\s?#]*)?";
   static final String BASE_URL_HINT = "an http:// or https:// URL without query";
+  static final String WS_URL = "wss?://[^\\s/?#]+(/[^\\s?#]*)?";
+  static final String WS_URL_HINT = "a ws:// or wss:// URL without query";
   static final String TOKEN = "[!-~]{16,}";
   static final String TOKEN_HINT = "at least 16 printable characters";
   /** A blank path would mean the working directory itself. */

@@ -94,8 +94,10 @@ public final class HealthService {
             BusProtocol.stamp(options, probe))
         .map(reply -> {
           long ms = (System.nanoTime() - start) / 1_000_000;
-          boolean audible = reply.body() != null && reply.body().length() > 0;
-          return new ProbeResult(audible, ms, audible ? null : "the probe produced no audio", Instant.now());
+          // A provider whose every synthesis is billed may prove itself without audio (e.g. OpenAI Realtime).
+          boolean healthy = ProviderMessage.ProbeChecked.TYPE.equals(reply.headers().get(BusProtocol.H_TYPE))
+              || (reply.body() != null && reply.body().length() > 0);
+          return new ProbeResult(healthy, ms, healthy ? null : "the probe produced no audio", Instant.now());
         })
         .otherwise(failure -> new ProbeResult(false, (System.nanoTime() - start) / 1_000_000,
             String.valueOf(failure.getMessage()), Instant.now()))

@@ -171,6 +171,16 @@ public final class ServiceMetrics {
         .register(registry);
   }
 
+  /**
+   * Sentences whose audio transcript differed from the text sent (the OpenAI Realtime verbatim check); the counter
+   * starts at 0 for a provider that checks.
+   */
+  public Counter providerMismatches(String provider) {
+    return Counter.builder("tts.provider.mismatch")
+        .description("Sentences whose spoken transcript differed from the text sent (after normalisation)")
+        .tag("provider", provider(provider)).register(registry);
+  }
+
   private Counter qualityChanges(String direction) {
     return Counter.builder("tts.quality.changes").description("Adaptive quality tier changes of WebSocket sessions")
         .tag("direction", "up".equals(direction) ? "up" : "down").register(registry);

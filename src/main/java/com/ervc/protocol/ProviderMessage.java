@@ -7,7 +7,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * Messages to a provider instance: on its instance address {@code tts.provider.<name>.instance.<id>} a
  * {@link Sentence} (reply {@link Accepted}), {@link ReplyDone} and {@link Cancel}; on the name-level address
- * {@code tts.provider.<name>.synthesize} a {@link Probe} (reply {@link ProbeAudio}). The instance dispatches on
+ * {@code tts.provider.<name>.synthesize} a {@link Probe} (reply {@link ProbeAudio}, or {@link ProbeChecked} from a
+ * provider that proves itself without audio). The instance dispatches on
  * the type header.
  */
 public sealed interface ProviderMessage extends BusBody {
@@ -105,6 +106,19 @@ public sealed interface ProviderMessage extends BusBody {
     @Override
     public void addHeaders(DeliveryOptions options) {
       options.addHeader(Addresses.H_SAMPLE_RATE, Integer.toString(sampleRate));
+    }
+  }
+
+  /**
+   * The reply to a {@link Probe} from a provider whose every synthesis is billed: it proved its credentials and model
+   * without synthesizing (OpenAI on the Realtime API opens and configures a session). No body; a passed probe.
+   */
+  record ProbeChecked() implements ProviderMessage {
+    public static final String TYPE = "checked-without-audio";
+
+    @Override
+    public Object body() {
+      return null;
     }
   }
 }

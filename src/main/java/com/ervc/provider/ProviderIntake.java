@@ -10,7 +10,7 @@ import java.util.UUID;
 /**
  * What a provider instance does with a message on its addresses, decided from the message type header and the
  * body alone (no Vert.x): free a reply's slot, cancel a stream, refuse (with the failure code and reason), or run
- * an admitted sentence, streamed or answered whole. Checks, in this order: stopping, message type, availability,
+ * an admitted sentence, streamed or answered whole, or check a provider that answers probes without audio. Checks, in this order: stopping, message type, availability,
  * the request itself and the voice, the circuit breaker, admission. Admitting takes the slot; docs/event-bus.md
  * lists the failures.
  */
@@ -34,14 +34,24 @@ final class ProviderIntake {
   record Run(TtsRequest sentence, String reply, ProviderMessage.Sentence streamed) implements Decision {
   }
 
+  /**
+   * Answer a probe by checking the provider without synthesizing (a provider whose every synthesis is billed): it
+   * takes no admission slot.
+   */
+  record Check(TtsRequest probe) implements Decision {
+  }
+
   private final String name;
   private final Admission admission;
   private final CircuitBreaker breaker;
+  private final boolean checksProbes;
 
-  ProviderIntake(String name, Admission admission, CircuitBreaker breaker) {
+  /** {@code checksProbes}: the provider answers probes with a check instead of a synthesis ({@link Check}). */
+  ProviderIntake(String name, Admission admission, CircuitBreaker breaker, boolean checksProbes) {
     this.name = name;
     this.admission = admission;
     this.breaker = breaker;
+    this.checksProbes = checksProbes;
   }
 
   /** {@code serving} is the instance's current directory entry, null once it stops. */
@@ -98,6 +108,9 @@ final class ProviderIntake {
     if (!breaker.allows()) {
       return new Refuse(ErrorCode.PROVIDER_UNAVAILABLE, "provider '" + name + "' is failing: its circuit breaker is "
           + breaker.state().wire() + "; try again shortly");
+    }
+    if (streamed == null && checksProbes) {
+      return new Check(sentence);
     }
     // A probe is a reply of its own.
     String reply = streamed != null ? streamed.reply() : UUID.randomUUID().toString();

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Event-bus wiring shared by every provider: probes the engine at start (a provider that cannot work fails its
@@ -46,6 +47,7 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
   private Admission admission;
   private CircuitBreaker breaker;
   private ProviderIntake intake;
+  private Function<TtsRequest, Future<Void>> probeCheck;
   private LoadReporter reporter;
   private DirectoryAnnouncer announcer;
   private int streamWindow;
@@ -79,6 +81,14 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
 
   protected abstract int maxQueue();
 
+  /**
+   * How a health probe is answered: null (the default) synthesizes it; a provider whose every synthesis is billed
+   * returns a check that proves its credentials and model without audio, and takes no admission slot for it.
+   */
+  protected Function<TtsRequest, Future<Void>> probeCheck() {
+    return null;
+  }
+
   /** False for a provider the operator did not set up (e.g. no API key): it exports no up/load meters. */
   protected boolean configured() {
     return true;
@@ -98,7 +108,8 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
     breaker = new CircuitBreaker(tts.circuitFailureThreshold(), tts.circuitOpenMs(), System::currentTimeMillis);
     streamWindow = tts.streamWindow();
     streamStallMs = tts.streamStallTimeoutMs();
-    intake = new ProviderIntake(name(), admission, breaker);
+    probeCheck = probeCheck();
+    intake = new ProviderIntake(name(), admission, breaker, probeCheck != null);
     reporter = new LoadReporter(vertx, this::load);
     announcer = new DirectoryAnnouncer(vertx, () -> info);
     String nodeId = config.node().id() != null ? config.node().id() : "local";
@@ -150,6 +161,8 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
       stream(msg, run.sentence(), run.streamed());
     } else if (decision instanceof ProviderIntake.Run run) {
       answerWhole(msg, run.sentence(), run.reply());
+    } else if (decision instanceof ProviderIntake.Check check) {
+      answerChecked(msg, check.probe());
     }
   }
 
@@ -185,10 +198,26 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
         ProviderMessage.ProbeAudio audio = new ProviderMessage.ProbeAudio(collected, sentence.sampleRate());
         msg.reply(audio.body(), BusProtocol.options(audio));
       } else {
-        SpeechException failure = SpeechException.from(ar.cause());
-        msg.fail(failure.code().status(), failure.getMessage());
+        fail(msg, ar.cause());
       }
     });
+  }
+
+  /** A probe answered by the provider's check: {@code checked-without-audio}, or the check's failure. */
+  private void answerChecked(Message<Object> msg, TtsRequest probe) {
+    probeCheck.apply(probe).onComplete(ar -> {
+      if (ar.succeeded()) {
+        ProviderMessage.ProbeChecked checked = new ProviderMessage.ProbeChecked();
+        msg.reply(checked.body(), BusProtocol.options(checked));
+      } else {
+        fail(msg, ar.cause());
+      }
+    });
+  }
+
+  private static void fail(Message<Object> msg, Throwable cause) {
+    SpeechException failure = SpeechException.from(cause);
+    msg.fail(failure.code().status(), failure.getMessage());
   }
 
   /** Runs one admitted request, measuring time to first audio and the outcome. */

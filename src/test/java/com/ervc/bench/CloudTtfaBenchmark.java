@@ -14,13 +14,16 @@ import com.ervc.provider.cloud.FakeCloudServer;
 import com.ervc.provider.elevenlabs.ElevenLabsVerticle;
 import com.ervc.provider.elevenlabs.FakeElevenLabsServer;
 import com.ervc.provider.openai.FakeOpenAiServer;
+import com.ervc.provider.openai.FakeRealtimeServer;
 import com.ervc.provider.openai.OpenAiVerticle;
+import com.ervc.testing.Await;
 import com.ervc.testing.TestNodes;
 import com.ervc.testing.WsProbe;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +38,8 @@ import java.util.function.BiFunction;
  * (request to its first AudioOut write, and to the end) and the whole service over WebSocket on a cold cache
  * (request to the first binary frame). While the event-bus reply still carries whole sentences, the service's
  * first frame waits for the provider's end; with chunk streaming it should approach the provider's first chunk.
- * Run with scripts/bench-cloud.sh [rounds].
+ * Then the openai provider's Realtime transport: the service's first frame against the fake's first audio delta,
+ * and a cold against a warm session. Run with scripts/bench-cloud.sh [rounds].
  */
 public final class CloudTtfaBenchmark {
   private static final String KEY = "bench-key-0123456789abcdef";
@@ -92,6 +96,7 @@ public final class CloudTtfaBenchmark {
         System.out.printf(Locale.ROOT, "%s ratio service / first chunk (median) %.2f%n", provider,
             TtfaBenchmark.median(service) / TtfaBenchmark.median(first));
       }
+      realtime(rounds, fakes);
     } finally {
       TestNodes.stop(node);
       for (FakeCloudServer server : servers.values()) {
@@ -100,6 +105,60 @@ public final class CloudTtfaBenchmark {
       fakes.close().await(10, TimeUnit.SECONDS);
     }
     System.exit(0);
+  }
+
+  /**
+   * The openai provider on the Realtime transport (a node of its own: a node runs one openai provider): the service's
+   * first WebSocket frame against the moment the fake sent the first audio delta, both from the request; and the
+   * provider's first chunk on a cold session (every session closed before, so one is opened and configured) against
+   * a warm one (the next sentence on the same session).
+   */
+  private static void realtime(int rounds, Vertx fakes) throws Exception {
+    FakeRealtimeServer fake = (FakeRealtimeServer) new FakeRealtimeServer(fakes, KEY).start();
+    fake.chunkDelayMs = 40;
+    Map<String, String> env = TestNodes.env(TestNodes.uniqueClusterName());
+    env.put("OPENAI_REALTIME_URL", fake.url());
+    env.put("OPENAI_API_KEY", KEY);
+    env.put("HEALTH_PROBE_INTERVAL_SECONDS", "3600");
+    Node node = TestNodes.start(env);
+    List<Double> delta = new ArrayList<>();
+    List<Double> frame = new ArrayList<>();
+    List<Double> cold = new ArrayList<>();
+    List<Double> warm = new ArrayList<>();
+    try (WsProbe ws = new WsProbe(node.vertx(), node.httpPort());
+         ProviderHarness direct = ProviderHarness.deploy(OpenAiVerticle::new, env)) {
+      ws.nextOfType("ready");
+      for (int i = -WARMUP; i < rounds; i++) {
+        String text = "Round " + (i + WARMUP) + " of the Realtime benchmark.";
+        long sent = System.nanoTime();
+        double viaService = TtfaBenchmark.speak(ws, new JsonObject().put("type", "synthesize")
+            .put("id", "realtime" + i).put("provider", "openai").put("text", "Service " + text));
+        double fakeDelta = (fake.firstDeltaAt() - sent) / 1e6;
+        fake.closeAllSessions();
+        Await.until("the benchmark's sessions are closed", Duration.ofSeconds(5), () -> fake.openSessions() == 0);
+        TtsRequest sentence = new TtsRequest(text, "openai", "coral", Emotion.NEUTRAL, 0.5, QualityTier.BALANCED,
+            1.0, 0.0, 24_000);
+        double coldFirst = providerTimes(direct, sentence)[0];
+        double warmFirst = providerTimes(direct, sentence)[0];
+        if (i >= 0) {
+          frame.add(viaService);
+          delta.add(fakeDelta);
+          cold.add(coldFirst);
+          warm.add(warmFirst);
+        }
+      }
+    } finally {
+      TestNodes.stop(node);
+      fake.close();
+    }
+    TtfaBenchmark.row("realtime fake first delta", delta);
+    TtfaBenchmark.row("realtime service first frame", frame);
+    System.out.printf(Locale.ROOT, "realtime ratio service first frame / fake first delta (median) %.2f%n",
+        TtfaBenchmark.median(frame) / TtfaBenchmark.median(delta));
+    TtfaBenchmark.row("realtime first chunk, cold session", cold);
+    TtfaBenchmark.row("realtime first chunk, warm session", warm);
+    System.out.printf(Locale.ROOT, "realtime ratio cold / warm session first chunk (median) %.2f%n",
+        TtfaBenchmark.median(cold) / TtfaBenchmark.median(warm));
   }
 
   /** Milliseconds to the first AudioOut write and to the end of one synthesis. */

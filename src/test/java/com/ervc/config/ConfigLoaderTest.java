@@ -86,6 +86,7 @@ class ConfigLoaderTest {
   private static final Map<String, String> PATTERN_SAMPLES = Map.of(
       Settings.HOST, "127.0.0.7", // loopback, so that HTTP_HOST keeps dev mode
       Settings.BASE_URL, "https://proxy.example.test/v1",
+      Settings.WS_URL, "ws://proxy.example.test/v1/realtime",
       Settings.TOKEN, "0123456789abcdef-token",
       Settings.DIRECTORY, "elsewhere/dir",
       "[A-Za-z0-9._\\-]{1,63}", "node-7",

@@ -5,7 +5,7 @@ import com.ervc.protocol.Addresses;
 import com.ervc.provider.azure.FakeAzureSpeechServer;
 import com.ervc.provider.cloud.FakeCloudServer;
 import com.ervc.provider.elevenlabs.FakeElevenLabsServer;
-import com.ervc.provider.openai.FakeOpenAiServer;
+import com.ervc.provider.openai.FakeRealtimeServer;
 import com.ervc.testing.Await;
 import com.ervc.testing.Browser;
 import com.ervc.testing.TestNodes;
@@ -56,18 +56,21 @@ class BrowserIT {
     browser = new Browser();
   }
 
-  /** The three cloud providers, pointed at their fake servers with dummy keys. */
+  /**
+   * The three cloud providers, pointed at their fake servers with dummy keys; {@code openai} on the Realtime API, as
+   * it runs against OpenAI itself (its speech endpoint is covered end to end in CloudProvidersIT).
+   */
   private static void startCloudFakes() throws Exception {
     String key = "dummy-browser-key-0123456789";
     fakes = Vertx.vertx();
     cloud = Map.of("elevenlabs", new FakeElevenLabsServer(fakes, key).start(),
         "azure", new FakeAzureSpeechServer(fakes, key).start(),
-        "openai", new FakeOpenAiServer(fakes, key).start());
+        "openai", new FakeRealtimeServer(fakes, key).start());
     env.put("ELEVENLABS_BASE_URL", cloud.get("elevenlabs").url());
     env.put("ELEVENLABS_API_KEY", key);
     env.put("AZURE_TTS_ENDPOINT", cloud.get("azure").url());
     env.put("AZURE_SPEECH_KEY", key);
-    env.put("OPENAI_BASE_URL", cloud.get("openai").url() + "/v1");
+    env.put("OPENAI_REALTIME_URL", cloud.get("openai").url());
     env.put("OPENAI_API_KEY", key);
   }
 
@@ -190,6 +193,10 @@ class BrowserIT {
       assertEquals(FakeCloudServer.pcmFor(text).length() / 2, stream(id, "receivedSamples"), 0.0,
           provider + ": every sample of the fake's audio reached the page");
     }
+    List<FakeCloudServer.Received> realtime = cloud.get("openai").received(FakeRealtimeServer.RESPONSE_CREATE);
+    assertTrue(realtime.get(realtime.size() - 1).json().encode().contains("The cloud provider openai speaks here."),
+        "openai spoke through a Realtime session");
+    assertEquals(List.of(), ((FakeRealtimeServer) cloud.get("openai")).violations());
     setControl("provider", "auto");
     assertEquals(List.of(), browser.consoleErrors(), "no console errors, no CSP violations");
   }

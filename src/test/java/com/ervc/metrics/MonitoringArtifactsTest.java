@@ -52,6 +52,7 @@ class MonitoringArtifactsTest {
       "tts_provider_up",
       "tts_provider_load",
       "tts_failovers_total",
+      "tts_provider_mismatch_total",
       "tts_quality_changes_total",
       "tts_cache_requests_total",
       "tts_rate_limited_total",

@@ -22,7 +22,7 @@ class ProviderIntakeTest {
   private final AtomicLong now = new AtomicLong(1_000);
   private final Admission admission = new Admission(1, 4, now::get);
   private final CircuitBreaker breaker = new CircuitBreaker(1, 5_000, now::get);
-  private final ProviderIntake intake = new ProviderIntake("tone", admission, breaker);
+  private final ProviderIntake intake = new ProviderIntake("tone", admission, breaker, false);
 
   private static TtsRequest request(String voice) {
     return TtsRequest.parse(new JsonObject().put("text", "Hello.").put("voice", voice), 100, 24_000);
@@ -54,6 +54,27 @@ class ProviderIntakeTest {
     assertNull(run.streamed());
     assertEquals("b", run.sentence().voice());
     assertEquals(1, admission.replies());
+  }
+
+  @Test
+  void aProviderThatChecksProbesAnswersThemWithoutASlotAfterTheSameChecks() {
+    ProviderIntake checking = new ProviderIntake("tone", admission, breaker, true);
+    Object probe = new ProviderMessage.Probe(request(null)).body();
+    ProviderIntake.Check check = assertInstanceOf(ProviderIntake.Check.class,
+        checking.decide(SERVING, ProviderMessage.Probe.TYPE, probe));
+    assertEquals("a", check.probe().voice());
+    assertEquals(0, admission.replies(), "a checked probe takes no admission slot");
+    assertInstanceOf(ProviderIntake.Run.class, checking.decide(SERVING, ProviderMessage.Sentence.TYPE, sentence("a", "r1")));
+    assertInstanceOf(ProviderIntake.Check.class, checking.decide(SERVING, ProviderMessage.Probe.TYPE, probe),
+        "a full instance still answers a checked probe");
+
+    assertEquals("voice 'zz' is not offered by provider 'tone' (see GET /api/v1/voices)",
+        assertInstanceOf(ProviderIntake.Refuse.class, checking.decide(SERVING, ProviderMessage.Probe.TYPE,
+            new ProviderMessage.Probe(request("zz")).body())).message());
+    breaker.failure();
+    assertEquals("provider 'tone' is failing: its circuit breaker is open; try again shortly",
+        assertInstanceOf(ProviderIntake.Refuse.class, checking.decide(SERVING, ProviderMessage.Probe.TYPE, probe))
+            .message());
   }
 
   @Test

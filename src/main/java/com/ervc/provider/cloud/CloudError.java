@@ -111,6 +111,9 @@ public final class CloudError extends RuntimeException {
   }
 
   private String statusAndCode() {
+    if (status == 0) {
+      return providerCode == null ? "no code" : providerCode;
+    }
     return "HTTP " + status + (providerCode == null ? "" : " " + providerCode);
   }
 
@@ -252,7 +255,7 @@ public final class CloudError extends RuntimeException {
   }
 
   /** "120ms", "1s", "6m0s", "1.5s": the Go durations of OpenAI's reset headers; -1 when absent or unreadable. */
-  static long goDurationMs(String value) {
+  public static long goDurationMs(String value) {
     if (value == null || value.isBlank()) {
       return -1;
     }

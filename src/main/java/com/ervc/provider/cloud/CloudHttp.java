@@ -14,14 +14,10 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -29,17 +25,11 @@ import java.util.function.Supplier;
 /**
  * The one HTTP client of a cloud provider: pooled keep-alive connections, the configured deadlines (connect,
  * first byte, stall between chunks, total), response bodies streamed into a {@link BodySink} with back-pressure,
- * and the retry policy on normalised {@link CloudError}s: 5xx and timeouts get one retry with jitter, a 429 one
- * retry when the provider's wait fits {@code maxRetryWaitMs} (otherwise the provider backs off for that long and
- * fails fast meanwhile, so the router can go elsewhere), AUTH and QUOTA none (the provider is disabled) unless the
- * provider has other credentials to try.
- * Nothing is retried once audio was passed on.
+ * under the {@link CloudRetry} policy on normalised {@link CloudError}s.
  */
 public final class CloudHttp {
-  private static final Logger LOG = LoggerFactory.getLogger(CloudHttp.class);
   /** The identification Azure requires (docs/providers/azure.md#synthesis-request) and the others accept. */
   public static final String USER_AGENT = "ervc-tts/1.0";
-  private static final long DEFAULT_BACKOFF_MS = 1000;
   private static final int MAX_FETCH_BYTES = 8 * 1024 * 1024;
 
   /** One HTTP exchange; built afresh for each attempt (an auth token may have been renewed). */
@@ -50,21 +40,16 @@ public final class CloudHttp {
   private final Context context;
   private final HttpClientAgent client;
   private final CloudConfig settings;
-  private final String provider;
   private final List<String> secrets;
-  private final Consumer<CloudError> onDisabled;
-  private final Predicate<CloudError> switchCredentials;
-  private long backOffUntil;
+  private final CloudRetry retry;
 
   public CloudHttp(Vertx vertx, String provider, CloudConfig settings, List<String> secrets,
                    Consumer<CloudError> onDisabled, Predicate<CloudError> switchCredentials) {
     this.vertx = vertx;
-    this.context = vertx.getOrCreateContext();
-    this.provider = provider;
+    this.retry = new CloudRetry(vertx, provider, settings, onDisabled, switchCredentials);
+    this.context = retry.context();
     this.settings = settings;
     this.secrets = secrets;
-    this.onDisabled = onDisabled;
-    this.switchCredentials = switchCredentials;
     this.client = vertx.httpClientBuilder()
         // No Accept-Encoding: a compressed audio stream would arrive in bursts. SNI always (CDN-fronted APIs).
         .with(new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) settings.connectTimeoutMs())
@@ -75,32 +60,12 @@ public final class CloudHttp {
 
   /** Streams the response body of {@code calls} into {@code sink} under the retry policy. */
   public Future<Void> stream(Supplier<Future<Call>> calls, BodySink sink) {
-    if (Vertx.currentContext() != context) {
-      // All state (timers, back-off, token cache) lives on the owning context.
-      Promise<Void> hopped = Promise.promise();
-      context.runOnContext(v -> stream(calls, sink).onComplete(hopped));
-      return hopped.future();
-    }
-    long now = System.currentTimeMillis();
-    if (backOffUntil > now) {
-      return Future.failedFuture(new CloudError(CloudError.Kind.RATE_LIMITED, 429, null, backOffUntil - now, false,
-          "backing off after a rate limit"));
-    }
-    long deadline = now + settings.totalTimeoutMs();
-    return calls.get().compose(call -> once(call, sink, deadline)).recover(first -> {
-      CloudError error = normalise(first);
-      long wait = retryWait(error, sink, deadline);
-      if (wait < 0) {
-        return afterFailure(error);
-      }
-      LOG.info("{} request failed ({} {}); retrying in {} ms", provider, error.kind(), error.status(), wait);
-      Promise<Void> delayed = Promise.promise();
-      vertx.setTimer(Math.max(1, wait), id -> delayed.complete());
-      return delayed.future()
-          .compose(v -> calls.get())
-          .compose(call -> once(call, sink, deadline))
-          .recover(second -> afterFailure(normalise(second)));
-    });
+    return retry.run(deadline -> calls.get().compose(call -> once(call, sink, deadline)), sink);
+  }
+
+  /** The retry policy and back-off state, for a provider's other transport. */
+  public CloudRetry retry() {
+    return retry;
   }
 
   /** A whole (small) response body, e.g. a voice list or a token, under the same policy. */
@@ -132,54 +97,6 @@ public final class CloudHttp {
     }), collect).map(v -> body[0]);
   }
 
-  /** Milliseconds to wait before the one retry, or -1 for none. */
-  private long retryWait(CloudError error, BodySink sink, long deadline) {
-    if (sink.started()) {
-      return -1;
-    }
-    if (error.kind() == CloudError.Kind.AUTH && switchCredentials.test(error)) {
-      return 0;
-    }
-    if (!error.retryable()) {
-      return -1;
-    }
-    long wait;
-    if (error.kind() == CloudError.Kind.RATE_LIMITED) {
-      wait = error.retryAfterMs() >= 0 ? error.retryAfterMs() : DEFAULT_BACKOFF_MS;
-      if (wait > settings.maxRetryWaitMs()) {
-        return -1;
-      }
-    } else {
-      wait = 100 + ThreadLocalRandom.current().nextLong(300);
-    }
-    return System.currentTimeMillis() + wait < deadline ? wait : -1;
-  }
-
-  private <T> Future<T> afterFailure(CloudError error) {
-    if (error.kind() == CloudError.Kind.RATE_LIMITED) {
-      backOffUntil = System.currentTimeMillis() + (error.retryAfterMs() >= 0 ? error.retryAfterMs() : DEFAULT_BACKOFF_MS);
-    }
-    if (error.disablesProvider()) {
-      onDisabled.accept(error);
-    }
-    if (error.kind() != CloudError.Kind.CANCELLED) {
-      LOG.warn("{} request failed: {} (HTTP {}{})", provider, error.kind(), error.status(),
-          error.providerCode() == null ? "" : " " + error.providerCode());
-    }
-    return Future.failedFuture(error);
-  }
-
-  private CloudError normalise(Throwable failure) {
-    if (failure instanceof CloudError error) {
-      return error;
-    }
-    if (failure instanceof TimeoutException || failure.getClass().getSimpleName().contains("Timeout")) {
-      return CloudError.of(CloudError.Kind.TIMEOUT, "did not connect within " + settings.connectTimeoutMs() + " ms");
-    }
-    // Connection refused or reset, or a body cut short: the message names only the failure's class.
-    return CloudError.of(CloudError.Kind.SERVER, "connection failed (" + failure.getClass().getSimpleName() + ")");
-  }
-
   /** One attempt: resolves when the body ended and the sink took all of it. */
   private Future<Void> once(Call call, BodySink sink, long deadline) {
     long remaining = deadline - System.currentTimeMillis();
@@ -196,7 +113,7 @@ public final class CloudHttp {
         "did not finish within " + settings.totalTimeoutMs() + " ms")));
     client.request(options).onComplete(ar -> {
       if (ar.failed()) {
-        exchange.fail(normalise(ar.cause()));
+        exchange.fail(CloudRetry.normalise(ar.cause(), settings));
         return;
       }
       HttpClientRequest request = ar.result();
@@ -209,7 +126,7 @@ public final class CloudHttp {
       Future<HttpClientResponse> sent = call.body() == null ? request.send() : request.send(call.body());
       sent.onComplete(response -> {
         if (response.failed()) {
-          exchange.fail(normalise(response.cause()));
+          exchange.fail(CloudRetry.normalise(response.cause(), settings));
         } else {
           exchange.receive(response.result());
         }

@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -30,6 +31,8 @@ public final class EspeakSynthesizer {
     t.setDaemon(true);
     return t;
   });
+
+  private static final long EXIT_GRACE_MS = 1000;
 
   private final String binary;
   private final long timeoutMs;
@@ -108,7 +111,7 @@ public final class EspeakSynthesizer {
       }
       return output;
     } catch (IOException e) {
-      throw new SpeechException(ErrorCode.INTERNAL, "espeak-ng I/O failed: " + e.getMessage());
+      throw new SpeechException(ErrorCode.INTERNAL, failedExit(process).orElse("espeak-ng I/O failed: " + e.getMessage()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SpeechException(ErrorCode.INTERNAL, "interrupted while waiting for espeak-ng");
@@ -116,5 +119,20 @@ public final class EspeakSynthesizer {
       watchdog.cancel(false);
       process.destroyForcibly();
     }
+  }
+
+  /**
+   * A process that exits before reading its input breaks the pipe we write to; its exit status, not the broken
+   * pipe, is what an operator needs to see. Waits briefly, since the pipe can break just before the exit.
+   */
+  private static Optional<String> failedExit(Process process) {
+    try {
+      if (process.waitFor(EXIT_GRACE_MS, TimeUnit.MILLISECONDS) && process.exitValue() != 0) {
+        return Optional.of("espeak-ng exited with status " + process.exitValue());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return Optional.empty();
   }
 }

@@ -66,14 +66,17 @@ public abstract class FakeCloudServer implements AutoCloseable {
   }
 
   public FakeCloudServer start() throws Exception {
-    server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
-      Received r = new Received(request.method().name(), request.path(), request.query(),
-          MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body, request.remoteAddress().port());
-      synchronized (received) {
-        received.add(r);
-      }
-      handle(request, r);
-    })).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    server = vertx.createHttpServer().requestHandler(request -> {
+      // A WebSocket upgrade has no body, and reading one would leave nothing to upgrade.
+      Future<Buffer> body = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"))
+          ? Future.succeededFuture(Buffer.buffer()) : request.body();
+      body.onSuccess(content -> {
+        Received r = new Received(request.method().name(), request.path(), request.query(),
+            MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), content, request.remoteAddress().port());
+        record(r);
+        handle(request, r);
+      });
+    }).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
     return this;
   }
 
@@ -90,11 +93,29 @@ public abstract class FakeCloudServer implements AutoCloseable {
     server.close().await(10, TimeUnit.SECONDS);
   }
 
+  /** Adds something that arrived other than as an HTTP request (e.g. a WebSocket message). */
+  protected void record(Received r) {
+    synchronized (received) {
+      received.add(r);
+    }
+  }
+
   /** The next request gets this fault (faults queue up, one per request). */
   public void failNext(Fault fault) {
     synchronized (faults) {
       faults.add(fault);
     }
+  }
+
+  /** Marks the end of the last audio answer (for {@link #lastResponseEnded()}). */
+  protected void responseEnded(boolean ended) {
+    lastResponseEnded = ended;
+  }
+
+  /** Completes when {@link #release()} is called after this. */
+  protected Future<Void> holdUntilReleased() {
+    held = Promise.promise();
+    return held.future();
   }
 
   public void release() {

@@ -3,11 +3,17 @@ package com.ervc.provider.espeak;
 import com.ervc.protocol.Emotion;
 import com.ervc.protocol.QualityTier;
 import com.ervc.protocol.TtsRequest;
+import com.ervc.protocol.SpeechException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EspeakSynthesizerTest {
 
@@ -21,6 +27,18 @@ class EspeakSynthesizerTest {
   private static List<String> expected(String voice, int wpm, int pitch, int amplitude) {
     return List.of("espeak-ng", "--stdout", "-b", "1", "-v", voice, "-s", Integer.toString(wpm),
         "-p", Integer.toString(pitch), "-a", Integer.toString(amplitude), "--stdin");
+  }
+
+  @Test
+  void aBinaryThatExitsBeforeReadingItsInputIsReportedByItsExitStatus(@TempDir Path dir) throws Exception {
+    Path broken = dir.resolve("espeak-ng");
+    Files.writeString(broken, "#!/bin/sh\nexit 3\n");
+    Files.setPosixFilePermissions(broken, PosixFilePermissions.fromString("rwx------"));
+    // Far more text than a pipe buffers, so writing it fails with a broken pipe once the process has exited.
+    String text = "Hello there. ".repeat(20_000);
+    SpeechException failure = assertThrows(SpeechException.class,
+        () -> new EspeakSynthesizer(broken.toString(), 5_000, true).synthesize(request(text, Emotion.NEUTRAL, 0.5, 1.0)));
+    assertEquals("espeak-ng exited with status 3", failure.getMessage());
   }
 
   @Test

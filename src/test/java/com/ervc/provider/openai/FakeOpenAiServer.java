@@ -136,7 +136,7 @@ public final class FakeOpenAiServer extends FakeCloudServer {
   }
 
   /** {"error":{"message","type","param","code"}}, all four keys present. */
-  private static void error(HttpServerResponse response, int status, String message, String type, String param, String code) {
+  static void error(HttpServerResponse response, int status, String message, String type, String param, String code) {
     response.setStatusCode(status).putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("error", new JsonObject().put("message", message).put("type", type)
             .put("param", param).put("code", code)).encode());
