@@ -18,10 +18,6 @@ public final class QualityGate {
     }
   }
 
-  /** The codes, in the order the checks run. */
-  public static final List<String> CODES = List.of("low_sample_rate", "too_short", "too_long", "clipping",
-      "mostly_silence", "too_quiet", "noisy", "dc_offset");
-
   private QualityGate() {
   }
 

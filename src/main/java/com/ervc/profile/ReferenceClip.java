@@ -25,10 +25,6 @@ public record ReferenceClip(String id, String sha256, long bytes, JsonObject rep
     report = report == null ? new JsonObject() : report.copy();
   }
 
-  public static String idOf(int index) {
-    return "c" + index;
-  }
-
   public JsonObject toJson() {
     return new JsonObject().put("id", id).put("sha256", sha256).put("bytes", bytes).put("report", report.copy());
   }

@@ -74,12 +74,6 @@ public record VoiceProfile(String id, String owner, int version, String name, St
     return "vp_" + Text.randomToken(20);
   }
 
-  /** This profile with other provider registrations, as its next version. */
-  public VoiceProfile withRegistrations(List<Registration> newRegistrations, Instant now) {
-    return new VoiceProfile(id, owner, version + 1, name, description, language, provider, voice, settings, clips,
-        consent, newRegistrations, created, now);
-  }
-
   /** This profile renamed and re-described, as its next version. */
   public VoiceProfile renamed(String newName, String newDescription, Instant now) {
     return new VoiceProfile(id, owner, version + 1, newName, newDescription, language, provider, voice, settings,
