@@ -58,6 +58,23 @@ class PostgresProfileStoreTest extends VoiceProfileStoreContract {
   }
 
   @Test
+  void nodesStartingTogetherApplyEachMigrationOnce() throws Exception {
+    await(store.close());
+    server.sql("DROP TABLE voice_profile_clips, voice_profiles, schema_migrations");
+
+    List<Future<VoiceProfileStore>> opening = List.of(PostgresProfileStore.open(vertx, server.url()),
+        PostgresProfileStore.open(vertx, server.url()), PostgresProfileStore.open(vertx, server.url()),
+        PostgresProfileStore.open(vertx, server.url()));
+    for (Future<VoiceProfileStore> each : opening) {
+      await(await(each).close());
+    }
+    store = await(open(vertx));
+
+    assertEquals("1", server.sql("SELECT count(*) FROM schema_migrations"));
+    assertEquals(List.of(), await(store.listAll()));
+  }
+
+  @Test
   void theRowHoldsTheOwnerNameAndProviderAsColumns() throws Exception {
     VoiceProfile profile = profile("alice", T0);
     await(store.create(profile, audioOf(profile)));
