@@ -141,7 +141,7 @@ final class GatewayGuard {
 
   private void limited(RoutingContext rc, String kind, long waitMs) {
     metrics.rateLimited(kind);
-    rc.response().putHeader("Retry-After", Long.toString(Math.max(1, (waitMs + 999) / 1000)));
+    rc.response().putHeader("Retry-After", Long.toString(retryAfterSeconds(waitMs)));
     HttpApi.fail(rc, ErrorCode.RATE_LIMITED, "too many requests; retry after the Retry-After seconds");
   }
 
@@ -221,14 +221,27 @@ final class GatewayGuard {
 
   /** Charges the per-user character quota; fails with a RATE_LIMITED SpeechException when it is used up. */
   Future<Void> chargeCharacters(String subject, int characters) {
-    return shared.acquire("chars-user:" + subject, charactersPerMinute, MINUTE_MS, characters).compose(wait -> {
-      if (wait == 0) {
-        return Future.succeededFuture();
+    return characterWait(subject, characters).compose(wait -> wait == 0 ? Future.succeededFuture()
+        : Future.failedFuture(characterQuotaUsedUp(wait)));
+  }
+
+  /** Charges the per-user character quota; completes with 0, or with the milliseconds until it would allow them. */
+  Future<Long> characterWait(String subject, int characters) {
+    return shared.acquire("chars-user:" + subject, charactersPerMinute, MINUTE_MS, characters).onSuccess(wait -> {
+      if (wait > 0) {
+        metrics.rateLimited("characters");
       }
-      metrics.rateLimited("characters");
-      return Future.failedFuture(new SpeechException(ErrorCode.RATE_LIMITED,
-          "character quota of " + charactersPerMinute + " per minute used up; retry in " + (wait + 999) / 1000 + " s"));
     });
+  }
+
+  SpeechException characterQuotaUsedUp(long waitMs) {
+    return new SpeechException(ErrorCode.RATE_LIMITED, "character quota of " + charactersPerMinute
+        + " per minute used up; retry in " + retryAfterSeconds(waitMs) + " s");
+  }
+
+  /** Whole seconds, at least 1, as {@code Retry-After} states a wait. */
+  static long retryAfterSeconds(long waitMs) {
+    return Math.max(1, (waitMs + 999) / 1000);
   }
 
   /** The limits that apply inside one WebSocket session. */

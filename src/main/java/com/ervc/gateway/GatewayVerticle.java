@@ -7,6 +7,7 @@ import com.ervc.cluster.NodeState;
 import com.ervc.cluster.ProviderDirectory;
 import com.ervc.config.HttpConfig;
 import com.ervc.config.ServiceConfig;
+import com.ervc.config.Settings;
 import com.ervc.config.TtsConfig;
 import com.ervc.health.HealthService;
 import com.ervc.metrics.ServiceMetrics;
@@ -45,6 +46,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /** HTTP + WebSocket entry point of a node. Routes live here; behaviour lives in HttpApi and WebSocketSession. */
@@ -66,6 +69,9 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
   private HttpServer server;
   private SpeechClient speech;
   private HttpApi api;
+  /** Threads that feed and drain ffmpeg encoder pipes (blocking I/O kept off the event loop). */
+  private ExecutorService encoderIo;
+  private FfmpegProcesses encoders;
 
   private final ServiceMetrics metrics;
   private final HealthService health;
@@ -100,7 +106,17 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
         redis == null ? local : new RedisRateLimiter(redis, local), local,
         redisLeases != null ? redisLeases : localLeases, http, config.limits(), metrics);
     LoadRegistry loads = new LoadRegistry();
-    api = new HttpApi(speech, new ProviderDirectory(vertx), loads, limits, metrics, guard::chargeCharacters);
+    ProviderDirectory directory = new ProviderDirectory(vertx);
+    api = new HttpApi(speech, directory, loads, limits, metrics, guard::chargeCharacters);
+    encoderIo = Executors.newCachedThreadPool(runnable -> {
+      Thread thread = new Thread(runnable, "ffmpeg-io");
+      thread.setDaemon(true);
+      return thread;
+    });
+    encoders = new FfmpegProcesses(encoderIo);
+    OpenAiSpeechApi openAi = new OpenAiSpeechApi(speech, directory,
+        new SpeechModels(config.openaiApi(), Settings.PROVIDERS), config.openaiApi().ffmpeg(), encoders, limits,
+        metrics, guard, node::draining);
     int maxSessions = http.maxWebSocketConnections();
     metrics.webSocketCapacity(sessions::size, maxSessions);
 
@@ -118,6 +134,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
           .allowedHeader("Content-Type").allowedHeader("Accept").allowedHeader("Authorization")
           .exposedHeaders(Set.of("X-TTS-Provider", "X-TTS-Voice", "X-TTS-Cached"));
       router.route("/api/*").handler(cors);
+      router.route(OpenAiSpeechApi.PREFIX + "*").handler(cors);
     }
     MonitoringRoutes.mount(router, health, metrics, config.metrics(), this::healthFigures,
         !config.metrics().separatePort());
@@ -143,6 +160,12 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     endpoint(router, HttpMethod.GET, "/api/v1/providers").handler(api::providers);
     endpoint(router, HttpMethod.POST, "/api/v1/tts").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
         .handler(api::synthesize);
+    router.route(OpenAiSpeechApi.PREFIX + "*").handler(guard::apiAccess);
+    endpoint(router, HttpMethod.POST, "/v1/audio/speech").handler(BodyHandler.create(false)
+        .setBodyLimit(MAX_BODY_BYTES)).handler(openAi::speech);
+    endpoint(router, HttpMethod.GET, "/v1/models").handler(openAi::models);
+    endpoint(router, HttpMethod.GET, "/v1/models/:model").handler(openAi::model);
+    endpoint(router, HttpMethod.GET, "/v1/audio/voices").handler(openAi::voices);
     endpoint(router, HttpMethod.GET, "/ws").handler(rc -> upgrade(rc, limits, maxSessions));
     router.route("/*").handler(staticFiles(http.webroot()));
     router.route().handler(rc -> rc.fail(404));
@@ -301,6 +324,8 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
             .timeout(CLOSE_HANDSHAKE_MS, TimeUnit.MILLISECONDS).otherwiseEmpty())
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
         .andThen(ar -> {
+          encoders.close();
+          encoderIo.shutdownNow();
           if (redisLeases != null) {
             redisLeases.close();
           }

@@ -51,10 +51,26 @@ final class HttpApi {
     fail(rc, code.status(), code, message);
   }
 
-  /** The one writer of HTTP error answers; a response already under way can only be reset. */
+  /**
+   * The one writer of HTTP error answers; a response already under way can only be reset. Under the
+   * OpenAI-compatible prefix the body takes OpenAI's error shape, so auth, limits and routing errors read the same
+   * to an OpenAI SDK as the endpoint's own.
+   */
   static void fail(RoutingContext rc, int status, ErrorCode code, String message) {
+    if (rc.request().path().startsWith(OpenAiSpeechApi.PREFIX)) {
+      fail(rc, OpenAiError.of(status, code, message));
+    } else {
+      fail(rc, status, code.body(message));
+    }
+  }
+
+  static void fail(RoutingContext rc, OpenAiError error) {
+    fail(rc, error.status(), error.body());
+  }
+
+  private static void fail(RoutingContext rc, int status, JsonObject body) {
     if (!rc.response().headWritten()) {
-      rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(code.body(message).encode());
+      rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
     } else {
       rc.response().reset();
     }
@@ -116,17 +132,13 @@ final class HttpApi {
   }
 
   /** Streams raw formats as produced; collects WAV to send it whole with its exact length. */
-  private static final class HttpAudioListener implements StreamListener {
-    private final RoutingContext rc;
+  private static final class HttpAudioListener extends HttpAudioStream {
     private final AudioResponseFormat format;
-    private final RequestTrace trace;
     private final Buffer collected = Buffer.buffer();
     private int sampleRate;
-    private String provider;
-    private long samples;
 
     HttpAudioListener(RoutingContext rc, AudioResponseFormat format, RequestTrace trace) {
-      this.rc = rc;
+      super(rc);
       this.format = format;
       this.trace = trace;
     }
@@ -144,22 +156,13 @@ final class HttpApi {
       }
     }
 
-    @Override
-    public void onSentence(int index, String text) {
-    }
-
     /** The client closed the connection before the end. */
     void cancelled() {
       trace.cancelled(provider, samples, Math.max(1, sampleRate));
     }
 
     @Override
-    public Future<Void> onAudio(Buffer pcm) {
-      if (rc.response().closed()) {
-        return Future.failedFuture("client closed the connection");
-      }
-      trace.audio(provider);
-      samples += pcm.length() / 2;
+    Future<Void> deliver(Buffer pcm) {
       if (format == AudioResponseFormat.WAV) {
         collected.appendBuffer(pcm);
         return Future.succeededFuture();

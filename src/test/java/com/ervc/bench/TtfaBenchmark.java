@@ -70,7 +70,7 @@ public final class TtfaBenchmark {
   }
 
   /** Milliseconds from sending a synthesize message to the first binary audio frame; waits for the end of the reply. */
-  static double speak(WsProbe ws, JsonObject synthesize) throws Exception {
+  public static double speak(WsProbe ws, JsonObject synthesize) throws Exception {
     String id = synthesize.getString("id");
     long start = System.nanoTime();
     ws.send(synthesize);
@@ -129,11 +129,11 @@ public final class TtfaBenchmark {
     System.out.printf(Locale.ROOT, "%-34s %8.2f %8.2f%n", label, median(values), percentile(values, 95));
   }
 
-  static double median(List<Double> values) {
+  public static double median(List<Double> values) {
     return percentile(values, 50);
   }
 
-  static double percentile(List<Double> values, int p) {
+  public static double percentile(List<Double> values, int p) {
     double[] sorted = values.stream().mapToDouble(Double::doubleValue).toArray();
     Arrays.sort(sorted);
     int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;

@@ -107,7 +107,12 @@ class ConfigLoaderTest {
             : setting.pattern() != null ? PATTERN_SAMPLES.get(setting.pattern().pattern())
             // Free text, long enough for the 32-byte minimum of auth.jwtSecret.
             : "free text of at least thirty-two bytes";
-        case STRING_LIST -> setting.path().equals("node.roles") ? "cache" : "10.0.0.0/8";
+        case STRING_LIST -> switch (setting.path()) {
+          case "node.roles" -> "cache";
+          case "openaiApi.models" -> "kokoro=onnx:high";
+          case "openaiApi.voices" -> "alloy=onnx:kokoro:af_heart";
+          default -> "10.0.0.0/8";
+        };
       };
       return arguments(setting.env(), raw, setting);
     });
@@ -287,9 +292,11 @@ class ConfigLoaderTest {
         case INT -> "twelve";
         case BOOL -> "perhaps";
         // The directory patterns only refuse blank paths; every other pattern refuses this free text.
-        case STRING -> List.of("http.webroot", "providers.onnx.modelDir", "cloning.dir").contains(setting.path()) ? " "
+        case STRING -> List.of("http.webroot", "providers.onnx.modelDir", "openaiApi.ffmpeg", "cloning.dir")
+            .contains(setting.path()) ? " "
             : !setting.allowed().isEmpty() || setting.pattern() != null ? "no such value!" : null;
-        case STRING_LIST -> setting.path().equals("node.roles") ? "gateway,nobody" : null;
+        case STRING_LIST -> setting.path().equals("node.roles") ? "gateway,nobody"
+            : setting.path().startsWith("openaiApi.") ? "tts-1=no such value!" : null;
       };
       if (bad != null) {
         cases.add(arguments(setting.env(), setting.path(), bad, setting.credential()));
@@ -373,7 +380,7 @@ class ConfigLoaderTest {
     assertEquals(new NodeConfig("node-id-1", "cache-a", List.of("cache"), 9), joined.node());
     assertEquals(new ServiceConfig(joined.node(), loaded.cluster(), loaded.http(), loaded.tts(), loaded.cache(),
         loaded.limits(), loaded.auth(), loaded.providers(), loaded.metrics(), loaded.admin(), loaded.health(),
-        loaded.logging(), loaded.cloning()), joined);
+        loaded.logging(), loaded.openaiApi(), loaded.cloning()), joined);
   }
 
   @Test
@@ -390,7 +397,7 @@ class ConfigLoaderTest {
     ConfigException ports = assertThrows(ConfigException.class, () -> new ServiceConfig(defaults.node(),
         defaults.cluster(), defaults.http(), defaults.tts(), defaults.cache(), defaults.limits(), defaults.auth(),
         defaults.providers(), new MetricsConfig(true, defaults.http().port(), null), defaults.admin(),
-        defaults.health(), defaults.logging(), defaults.cloning()));
+        defaults.health(), defaults.logging(), defaults.openaiApi(), defaults.cloning()));
     assertEquals("config: METRICS_PORT (metrics.port) = '8000' is not allowed; expected a port other than HTTP_PORT"
         + " (8000)", ports.getMessage());
   }
