@@ -12,7 +12,7 @@ source scripts/common.sh
 require_java_and_maven
 ensure_packages node:nodejs espeak-ng:espeak-ng pocketsphinx_continuous:pocketsphinx \
   pocketsphinx_continuous:pocketsphinx-en-us redis-server:redis-server chromium:chromium \
-  chromedriver:chromium-driver ffmpeg:ffmpeg
+  chromedriver:chromium-driver ffmpeg:ffmpeg /usr/lib/postgresql/15/bin/initdb:postgresql
 ensure_promtool
 ensure_deploy_validators
 # The official openai SDK, pinned by its lock file, for OpenAiSpeechIT.

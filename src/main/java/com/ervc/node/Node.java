@@ -9,12 +9,16 @@ import com.ervc.cluster.Drainable;
 import com.ervc.cluster.LoadRegistry;
 import com.ervc.cluster.NodeState;
 import com.ervc.config.CacheConfig;
+import com.ervc.config.CloningConfig;
 import com.ervc.config.ServiceConfig;
 import com.ervc.gateway.GatewayVerticle;
 import com.ervc.health.HealthService;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.monitoring.MonitoringVerticle;
 import com.ervc.pipeline.PipelineVerticle;
+import com.ervc.profile.DirectoryProfileStore;
+import com.ervc.profile.PostgresProfileStore;
+import com.ervc.profile.VoiceProfileStore;
 import com.ervc.provider.azure.AzureVerticle;
 import com.ervc.provider.elevenlabs.ElevenLabsVerticle;
 import com.ervc.provider.espeak.EspeakVerticle;
@@ -33,8 +37,10 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -45,6 +51,7 @@ import java.util.concurrent.TimeUnit;
 public final class Node {
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
   private static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
+  static final String VOICE_PROFILES = "voice-profiles";
 
   private final Vertx vertx;
   private final NodeState state;
@@ -61,6 +68,8 @@ public final class Node {
   private GatewayVerticle gateway;
   private MonitoringVerticle monitoring;
   private String gatewayDeployment;
+  /** The voice-profile store of a gateway node with {@code tts.enableCloning}, or null (off, or it did not open). */
+  private VoiceProfileStore profiles;
 
   private Node(Vertx vertx, NodeState state, ServiceMetrics metrics, HealthService health, ServiceConfig config,
                OnnxNode onnx, AdminRoutes admin) {
@@ -105,6 +114,11 @@ public final class Node {
   /** The port of the separate monitoring server, or -1 when this node has none. */
   public int monitoringPort() {
     return monitoring == null ? -1 : monitoring.port();
+  }
+
+  /** The open voice-profile store, empty unless cloning is on, this node has the gateway role and the store opened. */
+  public Optional<VoiceProfileStore> voiceProfiles() {
+    return Optional.ofNullable(profiles);
   }
 
   public static Future<Node> start(ServiceConfig config, Map<String, String> env) {
@@ -209,6 +223,9 @@ public final class Node {
           false));
     }
     boolean separateMetricsPort = config.metrics().separatePort();
+    if (roles.contains("gateway") && config.tts().enableCloning()) {
+      chain = chain.compose(v -> openVoiceProfiles(config.cloning()));
+    }
     if (roles.contains("gateway")) {
       // Without its HTTP listener a gateway node is useless, so that failure stops the node.
       chain = chain.compose(v -> {
@@ -223,6 +240,30 @@ public final class Node {
       });
     }
     return chain;
+  }
+
+  /**
+   * PostgreSQL when {@code cloning.databaseUrl} is set, else the directory store (opened on a worker thread). A store
+   * that does not open leaves the node running with component "voice-profiles" down and cloning unavailable.
+   */
+  private Future<Void> openVoiceProfiles(CloningConfig cloning) {
+    Future<VoiceProfileStore> opened = cloning.databaseUrl() != null
+        ? PostgresProfileStore.open(vertx, cloning.databaseUrl())
+        : DirectoryProfileStore.open(vertx, Path.of(cloning.dir()));
+    String where = cloning.databaseUrl() != null ? "the PostgreSQL database (cloning.databaseUrl)"
+        : "directory " + cloning.dir() + " (cloning.dir)";
+    return opened
+        .<Void>map(store -> {
+          profiles = store;
+          state.up(VOICE_PROFILES);
+          return null;
+        })
+        .otherwise(failure -> {
+          String detail = "voice profile store in " + where + " did not open: " + failure.getMessage();
+          LOG.error(detail);
+          state.down(VOICE_PROFILES, detail);
+          return null;
+        });
   }
 
   /**
@@ -283,6 +324,10 @@ public final class Node {
     try {
       if (gatewayDeployment != null) {
         vertx.undeploy(gatewayDeployment).otherwiseEmpty().await(timeout, unit);
+      }
+      if (profiles != null) {
+        // After the gateway, which serves the profiles; before Vert.x, whose threads the store uses.
+        profiles.close().otherwiseEmpty().await(timeout, unit);
       }
     } finally {
       // Even when draining overran, the node must still leave the cluster.
