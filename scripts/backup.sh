@@ -12,8 +12,9 @@ Usage: scripts/backup.sh [options]
 Backs up, into BACKUP_DIR/ervc-backup-<UTC timestamp>.tar.gz (or a directory with --format dir):
   config/          the node configuration file(s) given with --config
   cluster-config/  the Hazelcast configuration directory
-  voices/          the voice profiles directory, when it exists (voice cloning is not built yet, so it
-                   usually does not; the backup says whether it was included)
+  voices/          the embedded voice-profile store (VOICE_CLONING_DIR), when it exists; with DATABASE_URL
+                   set the profiles are in PostgreSQL instead (back that up with pg_dump; the backup
+                   says whether the directory was included)
   redis/dump.rdb   a Redis snapshot taken with `redis-cli --rdb`, only when REDIS_URL is set (or the file
                    given with --redis-rdb)
   backup-info.txt  what was backed up, from where, when
@@ -25,7 +26,7 @@ code and an error line, and leaves no partial backup behind.
 Options:
   --config FILE           node configuration JSON (the file given to the node with --config); repeatable
   --cluster-config DIR    Hazelcast configuration directory (default: $CLUSTER_CONFIG_DIR or ./cluster-config)
-  --voices DIR            voice profiles directory (default: $VOICE_PROFILES_DIR or ./data/voices)
+  --voices DIR            voice profiles directory (default: $VOICE_CLONING_DIR or ./data/voice_profiles)
   --backup-dir DIR        where backups go (default: $BACKUP_DIR or ./backups)
   --retention-days N      delete backups older than N days; 0 keeps all (default: $RETENTION_DAYS or 30)
   --format tar|dir        one .tar.gz file (default) or a plain directory
@@ -41,7 +42,7 @@ Environment:
                           the snapshot covers the whole server (every database). The password goes to
                           redis-cli through REDISCLI_AUTH (never on its command line) and is shown as ***
   REDIS_CLI               redis-cli binary (default: redis-cli)
-  BACKUP_DIR, RETENTION_DAYS, VOICE_PROFILES_DIR, CLUSTER_CONFIG_DIR  defaults of the options above
+  BACKUP_DIR, RETENTION_DAYS, VOICE_CLONING_DIR, CLUSTER_CONFIG_DIR  defaults of the options above
 
 Backups contain secrets when the configuration does (API keys, tokens): they are created with mode 0600/0700.
 EOF
@@ -71,7 +72,7 @@ redact_url() {
 
 config_files=()
 cluster_config_dir=${CLUSTER_CONFIG_DIR:-./cluster-config}
-voices_dir=${VOICE_PROFILES_DIR:-./data/voices}
+voices_dir=${VOICE_CLONING_DIR:-./data/voice_profiles}
 backup_dir=${BACKUP_DIR:-./backups}
 retention_days=${RETENTION_DAYS:-30}
 format=tar
@@ -192,7 +193,7 @@ if [ -d "$voices_dir" ]; then
   note "voice profiles: $count file(s) from $voices_dir"
 else
   echo "voices=absent" >>"$info"
-  note "voice profiles: $voices_dir does not exist, nothing to back up (voice cloning is not built yet)"
+  note "voice profiles: $voices_dir does not exist, nothing to back up (none made yet, or they are in PostgreSQL)"
 fi
 
 # (c) Redis snapshot

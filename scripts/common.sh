@@ -36,6 +36,15 @@ require_java_and_maven() {
   fi
 }
 
+# build_jar: builds target/ervc.jar when it is missing or older than the sources.
+build_jar() {
+  local jar=target/ervc.jar
+  if [ ! -f "$jar" ] || [ -n "$(find src pom.xml webroot cluster-config -newer "$jar" -print -quit)" ]; then
+    echo "building $jar"
+    mvn -B -q -DskipTests package
+  fi
+}
+
 # exec_test_benchmark CLASS ARGS...: builds the jar and the test classes, then replaces the shell with the JVM
 # running a benchmark main class from src/test (they use test helpers, the test provider and test-scoped libraries
 # such as the web client, so they run with the test classpath next to the jar).

@@ -16,7 +16,7 @@ stop taking new work, then waits until the work it still has is done:
     nodes get the new requests while the streams already running here finish;
   - /ready answers 503 and /health reports "draining": true.
 Exits 0 once nothing is in flight, 1 when the timeout passes first (the remaining work is printed), 2 on a
-usage error. A drain is not undone: stop the node afterwards (SIGTERM), and start it again to take work.
+usage error. Stop the node afterwards (SIGTERM), or undo the drain with scripts/admin.sh undrain NODE_ID.
 
 Options:
   --timeout SECONDS    how long to wait for running work to finish (default: $DRAIN_TIMEOUT or 60)

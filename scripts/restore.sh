@@ -13,14 +13,14 @@ a mismatch, a missing file or a file the manifest does not list stops the restor
 Then, below RESTORE_DIR:
   config/*          the node configuration file(s)     -> RESTORE_DIR/config/
   cluster-config/   the Hazelcast configuration         -> RESTORE_DIR/cluster-config/
-  voices/           the voice profiles, when backed up  -> RESTORE_DIR/data/voices/ (or --voices-target DIR)
+  voices/           the voice profiles, when backed up  -> RESTORE_DIR/data/voice_profiles/ (or --voices-target DIR)
   redis/dump.rdb    the Redis snapshot, when backed up  -> --redis-target DIR/dump.rdb, else RESTORE_DIR/redis/dump.rdb
 An existing file is never overwritten without --force (then the whole restore is refused before writing);
 files that exist only in the target are left alone.
 
 Options:
   --restore-dir DIR     target directory (default: $RESTORE_DIR or .)
-  --voices-target DIR   where the voice profiles go (default: RESTORE_DIR/data/voices)
+  --voices-target DIR   where the voice profiles go (default: RESTORE_DIR/data/voice_profiles)
   --redis-target DIR    copy dump.rdb into DIR, the `dir` of a Redis server that is STOPPED (or not started
                         yet): `redis-server --dir DIR --dbfilename dump.rdb` loads it when it starts
   --force               overwrite existing files
@@ -135,7 +135,7 @@ fi
 # Plan: source directory in the backup -> target directory.
 restore_dir=${restore_dir%/}
 [ -n "$restore_dir" ] || restore_dir=/
-[ -n "$voices_target" ] || voices_target="$restore_dir/data/voices"
+[ -n "$voices_target" ] || voices_target="$restore_dir/data/voice_profiles"
 plan_src=()
 plan_dst=()
 add() {

@@ -8,11 +8,7 @@ source scripts/common.sh
 require_java_and_maven
 ensure_packages espeak-ng:espeak-ng
 
-jar=target/ervc.jar
-if [ ! -f "$jar" ] || [ -n "$(find src pom.xml webroot cluster-config -newer "$jar" -print -quit)" ]; then
-  echo "building $jar"
-  mvn -B -q -DskipTests package
-fi
+build_jar
 # exec so SIGTERM reaches the JVM, whose shutdown hook drains streams and leaves the cluster.
 # shellcheck disable=SC2086
-exec java $HAZELCAST_JVM_FLAGS ${JAVA_OPTS:-} -Dhazelcast.logging.type=slf4j -jar "$jar" "$@"
+exec java $HAZELCAST_JVM_FLAGS ${JAVA_OPTS:-} -Dhazelcast.logging.type=slf4j -jar target/ervc.jar "$@"

@@ -2,51 +2,175 @@ package com.ervc.admin;
 
 import com.ervc.cluster.NodeState;
 import com.ervc.config.AdminConfig;
+import com.ervc.config.AuthConfig;
+import com.ervc.protocol.AdminMessage;
 import com.ervc.protocol.ErrorCode;
-import com.ervc.security.BearerToken;
+import com.ervc.security.TokenService;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * Operator actions on one node, behind {@code ADMIN_TOKEN}: {@code POST /admin/v1/drain} makes the node stop
- * taking new work while its running streams finish, {@code GET /admin/v1/drain} reports how much is left.
- * Without a configured token every admin request is refused (403), so the API is off by default.
+ * The admin API under {@code /admin/v1/}, for callers {@link AdminAccess} admits (docs/admin-console.md): the
+ * cluster's nodes and provider instances, the audit log, drain and undrain of any node, circuit, capacity and
+ * re-probe of any provider instance (each confirmed by repeating the target's id in the body), and this node's own
+ * drain ({@code /admin/v1/drain}, used by scripts/drain-node.sh). One per node; {@link #mount} adds it to a
+ * verticle's router.
  */
 public final class AdminRoutes {
-  static final String DRAIN = "/admin/v1/drain";
+  static final String PREFIX = "/admin/v1";
+  static final String DRAIN = PREFIX + "/drain";
+  static final String ACTOR = "admin.actor";
+  private static final int MAX_BODY_BYTES = 4096;
+  private static final Set<Object> CIRCUIT_ACTIONS = Set.of("open", "close", "reset");
 
-  private AdminRoutes() {
+  private final NodeState node;
+  private final AdminConfig admin;
+  private final AuthConfig auth;
+  private final AuditLog audit;
+  private final Supplier<List<String>> members;
+
+  /** @param members the ids of the cluster's current members (the cluster manager's view) */
+  public AdminRoutes(NodeState node, AdminConfig admin, AuthConfig auth, AuditLog audit,
+                     Supplier<List<String>> members) {
+    this.node = node;
+    this.admin = admin;
+    this.auth = auth;
+    this.audit = audit;
+    this.members = members;
   }
 
-  public static void mount(Router router, NodeState node, AdminConfig admin) {
-    String token = admin.token();
-    router.route("/admin/*").handler(rc -> {
-      if (token == null) {
-        refuse(rc, 403, "the admin API is disabled on this node: set ADMIN_TOKEN to enable it");
-      } else if (!BearerToken.matches(rc.request(), token)) {
-        rc.response().putHeader("WWW-Authenticate", "Bearer");
-        refuse(rc, 401, "admin requests need Authorization: Bearer <ADMIN_TOKEN>");
-      } else {
+  /** Adds the admin routes to {@code router}; completes once its cluster view listens. Call on the verticle's context. */
+  public Future<Void> mount(Vertx vertx, Router router) {
+    AdminAccess access = new AdminAccess(admin.token(), TokenService.create(vertx, auth));
+    ClusterAdmin cluster = new ClusterAdmin(vertx, members, audit);
+    router.route("/admin/*").handler(rc -> access.actor(rc.request().getHeader("Authorization")).onComplete(ar -> {
+      if (ar.succeeded()) {
+        rc.put(ACTOR, ar.result());
         rc.next();
+      } else {
+        AdminAccess.Refused refused = (AdminAccess.Refused) ar.cause();
+        if (refused.status == 401) {
+          rc.response().putHeader("WWW-Authenticate", "Bearer");
+        }
+        refuse(rc, refused.status, refused.getMessage());
       }
-    });
+    }));
+    get(router, PREFIX + "/nodes", rc -> cluster.nodes().onSuccess(rc::json).onFailure(rc::fail));
+    get(router, PREFIX + "/providers", rc -> rc.json(cluster.providers()));
+    get(router, PREFIX + "/audit", rc -> rc.json(cluster.audit()));
+    get(router, PREFIX + "/cache", rc -> cluster.cache().onSuccess(rc::json)
+        .onFailure(failure -> refuse(rc, 503, "no cache node answered: " + failure.getMessage())));
+    get(router, PREFIX + "/sessions", rc -> cluster.sessions().onSuccess(rc::json).onFailure(rc::fail));
+    action(router, "/nodes/:target/drain", body -> "drain", (actor, target, body) -> cluster.drain(actor, target));
+    action(router, "/nodes/:target/undrain", body -> "undrain",
+        (actor, target, body) -> cluster.undrain(actor, target));
+    action(router, "/instances/:target/circuit",
+        body -> circuitAction(body) == null ? null : "circuit-" + circuitAction(body),
+        (actor, target, body) -> cluster.onInstance(actor, "circuit-" + circuitAction(body), target,
+            new AdminMessage.Circuit(circuitAction(body))));
+    action(router, "/instances/:target/capacity", body -> capacity(body) == null ? null : "capacity",
+        (actor, target, body) -> cluster.onInstance(actor, "capacity", target,
+            new AdminMessage.Capacity(capacity(body))));
+    action(router, "/sessions/:target/disconnect", body -> "disconnect",
+        (actor, target, body) -> cluster.disconnect(actor, target));
+    action(router, "/instances/:target/reprobe", body -> "reprobe",
+        (actor, target, body) -> cluster.onInstance(actor, "reprobe", target, new AdminMessage.Reprobe()));
     router.route(DRAIN).handler(rc -> {
       HttpMethod method = rc.request().method();
       if (HttpMethod.POST.equals(method)) {
-        node.drain().onSuccess(status -> rc.response().setStatusCode(202)
-            .putHeader("Content-Type", "application/json").end(status.encode()));
+        node.drain().onSuccess(status -> {
+          audit.record(rc.get(ACTOR), "drain", node.nodeId(), "ok", "via " + DRAIN);
+          rc.response().setStatusCode(202).putHeader("Content-Type", "application/json").end(status.encode());
+        });
       } else if (HttpMethod.GET.equals(method)) {
         rc.json(node.drainStatus());
       } else {
-        rc.response().putHeader("Allow", "GET, POST");
-        refuse(rc, 405, "method not allowed");
+        methodNotAllowed(rc, "GET, POST");
       }
     });
+    return cluster.start();
+  }
+
+  private static void get(Router router, String path, Handler<RoutingContext> handler) {
+    router.get(path).handler(handler);
+    router.route(path).handler(rc -> methodNotAllowed(rc, "GET"));
+  }
+
+  /** An action: the target (a path parameter), the caller, and the request's JSON body. */
+  @FunctionalInterface
+  private interface Action {
+    Future<JsonObject> run(String actor, String target, JsonObject body);
+  }
+
+  /**
+   * {@code POST /admin/v1/<path>} with {@code {"confirm":"<target>", …}}: the confirmation guards against acting on
+   * the wrong target by a slip of the hand; repeating an action is harmless. {@code kind} names the action for the
+   * audit log and the metric from the body, or null when the body's values are invalid (400, nothing done).
+   */
+  private void action(Router router, String path, Function<JsonObject, String> kind, Action run) {
+    router.post(PREFIX + path).handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES)).handler(rc -> {
+      String target = rc.pathParam("target");
+      JsonObject body = jsonBody(rc);
+      String action = kind.apply(body);
+      if (action == null) {
+        refuse(rc, 400, "invalid values in the body; see docs/admin-console.md#actions");
+        return;
+      }
+      if (!target.equals(body.getValue("confirm"))) {
+        audit.record(rc.get(ACTOR), action, target, "refused", "not confirmed");
+        refuse(rc, 400, "confirm with the body {\"confirm\":\"" + target + "\"}");
+        return;
+      }
+      run.run(rc.get(ACTOR), target, body).onComplete(ar -> {
+        if (ar.succeeded()) {
+          rc.json(ar.result());
+        } else {
+          refuse(rc, ClusterAdmin.status(ar.cause()), String.valueOf(ar.cause().getMessage()));
+        }
+      });
+    });
+    router.route(PREFIX + path).handler(rc -> methodNotAllowed(rc, "POST"));
+  }
+
+  /** The body as JSON; an empty object when it is missing or not a JSON object. */
+  private static JsonObject jsonBody(RoutingContext rc) {
+    try {
+      JsonObject body = rc.body().asJsonObject();
+      return body == null ? new JsonObject() : body;
+    } catch (RuntimeException e) {
+      return new JsonObject();
+    }
+  }
+
+  /** {@code open}, {@code close} or {@code reset}, else null: the value becomes a metric label, so it is checked. */
+  private static String circuitAction(JsonObject body) {
+    Object action = body.getValue("action");
+    return CIRCUIT_ACTIONS.contains(action) ? (String) action : null;
+  }
+
+  private static Integer capacity(JsonObject body) {
+    return body.getValue("capacity") instanceof Integer replies ? replies : null;
+  }
+
+  private static void methodNotAllowed(RoutingContext rc, String allow) {
+    rc.response().putHeader("Allow", allow);
+    refuse(rc, 405, "method not allowed");
   }
 
   private static void refuse(RoutingContext rc, int status, String message) {
-    ErrorCode code = status == 401 || status == 403 ? ErrorCode.UNAUTHORIZED : ErrorCode.INVALID_REQUEST;
+    ErrorCode code = status == 401 || status == 403 ? ErrorCode.UNAUTHORIZED
+        : status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_REQUEST;
     rc.response().setStatusCode(status).putHeader("Content-Type", "application/json")
         .end(code.body(message).encode());
   }

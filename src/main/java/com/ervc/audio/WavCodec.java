@@ -4,12 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 
-/** Reads and writes RIFF/WAVE files holding 16-bit PCM. */
+/** Reads and writes RIFF/WAVE files: 16-bit PCM both ways, and reads the other PCM and float sizes as samples. */
 public final class WavCodec {
 
   public static final int HEADER_BYTES = 44;
 
   private static final int FORMAT_PCM = 0x0001;
+  private static final int FORMAT_FLOAT = 0x0003;
   private static final int FORMAT_EXTENSIBLE = 0xFFFE;
   private static final int BITS_PER_SAMPLE = 16;
   private static final int BYTES_PER_SAMPLE = BITS_PER_SAMPLE / 8;
@@ -85,6 +86,70 @@ public final class WavCodec {
    * @throws IllegalArgumentException if the input is not a 16-bit PCM WAV file
    */
   public static WavAudio decode(byte[] wav) {
+    Located located = locate(wav, true);
+    Format format = located.format;
+    if (format.tag != FORMAT_PCM) {
+      throw new IllegalArgumentException(format.extensible
+          ? "unsupported WAVE_FORMAT_EXTENSIBLE subformat 0x" + Integer.toHexString(format.tag)
+              + ": only PCM (0x1) is supported"
+          : "unsupported WAV format tag 0x" + Integer.toHexString(format.tag)
+              + ": only PCM (0x1) and extensible PCM are supported");
+    }
+    if (format.bitsPerSample != BITS_PER_SAMPLE) {
+      throw new IllegalArgumentException(
+          "unsupported WAV sample size: " + format.bitsPerSample + " bits, only 16-bit is supported");
+    }
+    return new WavAudio(format.sampleRate, format.channels, BITS_PER_SAMPLE, located.data());
+  }
+
+  /**
+   * Parses a RIFF/WAVE file of 8-, 16-, 24- or 32-bit integer PCM or 32- or 64-bit float, plain or
+   * WAVE_FORMAT_EXTENSIBLE, into float samples in [-1, 1]. With {@code exactLength}, a data chunk that
+   * declares more bytes than the input holds is refused as truncated (an uploaded file must be whole);
+   * without it, it reads like {@link #decode}'s streamed files.
+   *
+   * @throws IllegalArgumentException naming what is wrong when the input is not such a file
+   */
+  public static SampledAudio decodeSamples(byte[] wav, boolean exactLength) {
+    Located located = locate(wav, !exactLength);
+    Format format = located.format;
+    boolean floating = format.tag == FORMAT_FLOAT;
+    if (format.tag != FORMAT_PCM && !floating) {
+      throw new IllegalArgumentException("unsupported WAV encoding 0x" + Integer.toHexString(format.tag)
+          + ": only integer PCM (0x1) and IEEE float (0x3) are supported");
+    }
+    int bits = format.bitsPerSample;
+    if (floating ? bits != 32 && bits != 64 : bits != 8 && bits != 16 && bits != 24 && bits != 32) {
+      throw new IllegalArgumentException("unsupported WAV sample size: " + bits + "-bit "
+          + (floating ? "float (32 or 64 are supported)" : "PCM (8, 16, 24 or 32 are supported)"));
+    }
+    byte[] data = located.data();
+    int bytes = bits / 8;
+    float[] samples = new float[data.length / bytes];
+    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(data).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < samples.length; i++) {
+      int at = i * bytes;
+      samples[i] = floating ? (bits == 32 ? buffer.getFloat(at) : (float) buffer.getDouble(at)) : switch (bits) {
+        // 8-bit WAV is unsigned, centred on 128.
+        case 8 -> ((data[at] & 0xFF) - 128) / 128f;
+        case 16 -> buffer.getShort(at) / 32768f;
+        case 24 -> ((data[at] & 0xFF) | (data[at + 1] & 0xFF) << 8 | data[at + 2] << 16) / 8388608f;
+        default -> (float) (buffer.getInt(at) / 2147483648.0);
+      };
+    }
+    return new SampledAudio(format.sampleRate, format.channels,
+        (floating ? "float" : "pcm") + bits, samples);
+  }
+
+  private record Format(int tag, boolean extensible, int sampleRate, int channels, int bitsPerSample) {}
+
+  private record Located(Format format, byte[] wav, int start, int length) {
+    byte[] data() {
+      return Arrays.copyOfRange(wav, start, start + length);
+    }
+  }
+
+  private static Located locate(byte[] wav, boolean lenientLength) {
     Objects.requireNonNull(wav, "wav");
     if (wav.length < 12 || !hasAscii(wav, 0, "RIFF") || !hasAscii(wav, 8, "WAVE")) {
       throw new IllegalArgumentException("not a WAV file: missing RIFF/WAVE signature");
@@ -105,11 +170,14 @@ public final class WavCodec {
         if (format == null) {
           throw new IllegalArgumentException("data chunk comes before the fmt chunk");
         }
+        if (!lenientLength && chunkSize > bytesLeft) {
+          throw new IllegalArgumentException("truncated WAV file: the data chunk declares " + chunkSize
+              + " bytes but only " + bytesLeft + " remain");
+        }
         long available = chunkSize == 0 || chunkSize > bytesLeft ? bytesLeft : chunkSize;
-        int frameBytes = format.channels * BYTES_PER_SAMPLE;
+        int frameBytes = format.channels * Math.max(1, format.bitsPerSample / 8);
         int length = (int) (available - available % frameBytes);
-        byte[] pcm = Arrays.copyOfRange(wav, bodyStart, bodyStart + length);
-        return new WavAudio(format.sampleRate, format.channels, BITS_PER_SAMPLE, pcm);
+        return new Located(format, wav, bodyStart, length);
       }
       // RIFF pads odd-sized chunks to an even length.
       long next = bodyStart + chunkSize + (chunkSize & 1);
@@ -122,44 +190,31 @@ public final class WavCodec {
         format == null ? "no fmt chunk in WAV file" : "no data chunk in WAV file");
   }
 
-  private record Format(int sampleRate, int channels) {}
-
   private static Format parseFormat(byte[] wav, int start, int size) {
     if (size < FMT_MIN_BYTES) {
       throw new IllegalArgumentException(
           "truncated fmt chunk: " + size + " bytes, need at least " + FMT_MIN_BYTES);
     }
     int formatTag = uint16(wav, start);
-    if (formatTag == FORMAT_EXTENSIBLE) {
+    boolean extensible = formatTag == FORMAT_EXTENSIBLE;
+    if (extensible) {
       if (size < FMT_EXTENSIBLE_MIN_BYTES) {
         throw new IllegalArgumentException("truncated WAVE_FORMAT_EXTENSIBLE fmt chunk: " + size
             + " bytes, need " + FMT_EXTENSIBLE_MIN_BYTES);
       }
       // The subformat GUID begins with the plain format tag as a little-endian uint32.
-      long subformat = uint32(wav, start + SUBFORMAT_OFFSET);
-      if (subformat != FORMAT_PCM) {
-        throw new IllegalArgumentException(
-            "unsupported WAVE_FORMAT_EXTENSIBLE subformat 0x" + Long.toHexString(subformat)
-                + ": only PCM (0x1) is supported");
-      }
-    } else if (formatTag != FORMAT_PCM) {
-      throw new IllegalArgumentException("unsupported WAV format tag 0x"
-          + Integer.toHexString(formatTag) + ": only PCM (0x1) and extensible PCM are supported");
+      formatTag = (int) uint32(wav, start + SUBFORMAT_OFFSET);
     }
     int channels = uint16(wav, start + 2);
     long sampleRate = uint32(wav, start + 4);
     int bitsPerSample = uint16(wav, start + 14);
-    if (bitsPerSample != BITS_PER_SAMPLE) {
-      throw new IllegalArgumentException(
-          "unsupported WAV sample size: " + bitsPerSample + " bits, only 16-bit is supported");
-    }
     if (channels == 0) {
       throw new IllegalArgumentException("invalid WAV fmt chunk: 0 channels");
     }
     if (sampleRate == 0 || sampleRate > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("invalid WAV sample rate: " + sampleRate);
     }
-    return new Format((int) sampleRate, channels);
+    return new Format(formatTag, extensible, (int) sampleRate, channels, bitsPerSample);
   }
 
   private static boolean hasAscii(byte[] bytes, int offset, String expected) {

@@ -11,6 +11,9 @@ public interface Drainable {
   /** Stops taking new requests (unregisters its intake); running ones continue. Idempotent. */
   Future<Void> stopIntake();
 
+  /** Takes new requests again after {@link #stopIntake()} (an operator's undrain). Idempotent. */
+  Future<Void> resumeIntake();
+
   /** Requests this component is working on now. */
   int inFlight();
 

@@ -18,6 +18,7 @@ public final class NodeState {
   private final Map<String, Drainable> intakes = new ConcurrentSkipListMap<>();
   private volatile boolean started;
   private volatile boolean draining;
+  private volatile boolean stopping;
   private volatile JsonObject capabilities = new JsonObject().put("cuda", false);
 
   public NodeState(String nodeId, List<String> roles) {
@@ -55,8 +56,9 @@ public final class NodeState {
     return started;
   }
 
-  /** Shutdown has begun: new work is refused, running streams finish. */
-  public void markDraining() {
+  /** Shutdown has begun: new work is refused, running streams finish, and no undrain can undo it. */
+  public void markStopping() {
+    stopping = true;
     draining = true;
   }
 
@@ -70,9 +72,27 @@ public final class NodeState {
    * routes new work elsewhere) while running ones finish; it stays in the cluster until it is stopped.
    */
   public Future<JsonObject> drain() {
-    markDraining();
+    draining = true;
     return Future.join(intakes.values().stream().map(Drainable::stopIntake).toList())
         .transform(ar -> Future.succeededFuture(drainStatus()));
+  }
+
+  /**
+   * An operator's undrain: every component takes new work again. Refused while the node shuts down; a node that
+   * does not drain is left as it is (idempotent).
+   */
+  public Future<JsonObject> undrain() {
+    if (stopping) {
+      return Future.failedFuture(new IllegalStateException("the node is shutting down and cannot be undrained"));
+    }
+    if (!draining) {
+      return Future.succeededFuture(drainStatus());
+    }
+    return Future.all(intakes.values().stream().map(Drainable::resumeIntake).toList())
+        .map(v -> {
+          draining = false;
+          return drainStatus();
+        });
   }
 
   /** Whether the node drains and how much work it still has, per component and in total. */

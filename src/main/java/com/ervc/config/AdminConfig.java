@@ -13,10 +13,11 @@ public record AdminConfig(String token) {
       .asCredential()
       .matching(Settings.TOKEN, Settings.TOKEN_HINT)
       .documented("`null`, or at least 16 printable ASCII characters without spaces (`[!-~]{16,}`)")
-      .describe("Enables the admin API of the node (`POST`/`GET /admin/v1/drain`, see "
-          + "[http-api.md](http-api.md#admin-drain-a-node)), on the gateway port and on the monitoring server. "
-          + "Requests must carry `Authorization: Bearer <token>` (constant-time comparison), else **401**; while "
-          + "unset, every `/admin/` request gets **403**. A secret: never in a file in the repository.");
+      .describe("The admin credential of the admin API (`/admin/v1/…`, see [admin-console.md](admin-console.md)), "
+          + "on the gateway port and on the monitoring server: `Authorization: Bearer <token>` (constant-time "
+          + "comparison). API tokens (JWT) whose `roles` claim holds `admin` are admitted too; any other caller gets "
+          + "**401** (no or a refused credential) or **403** (a valid token without the role). While unset, only "
+          + "admin-role tokens are admitted. A secret: never in a file in the repository.");
 
   static final List<Setting> SETTINGS = List.of(TOKEN);
 

@@ -36,7 +36,9 @@ public record TtsConfig(String provider, String qualityTier, int sampleRate, boo
           + "`false`, espeak uses neutral prosody (`speed` still applies) and advertises only `neutral`. Requests "
           + "that name another emotion are still accepted.");
   static final Setting ENABLE_CLONING = bool("tts.enableCloning", "ENABLE_CLONING", false)
-      .describe("*Reserved: validated now, used by voice cloning (not implemented yet).*");
+      .describe("Turns the voice-profile workflow on: each gateway node opens the profile store (PostgreSQL with "
+          + "`cloning.databaseUrl`, else the directory `cloning.dir`) and reports it as component `voice-profiles` in "
+          + "`/health`; see [Voice profiles](voice-profiles.md#on-a-node).");
   static final Setting ENABLE_PROVIDER_SWITCHING = bool("tts.enableProviderSwitching", "ENABLE_PROVIDER_SWITCHING",
       true)
       .describe("For `provider: \"auto\"`, when `tts.provider` is not running or does not offer the requested voice, "

@@ -7,6 +7,7 @@ import com.ervc.protocol.ErrorCode;
 import com.ervc.protocol.SpeechException;
 import com.ervc.security.AccessPolicy;
 import com.ervc.security.AuthException;
+import com.ervc.security.BearerToken;
 import com.ervc.security.ClientAddress;
 import com.ervc.security.ConnectionLeases;
 import com.ervc.security.LocalRateLimiter;
@@ -102,8 +103,7 @@ final class GatewayGuard {
 
   /** API routes: a bearer token of type "api", then the per-IP and per-user request rate. */
   void apiAccess(RoutingContext rc) {
-    String header = rc.request().getHeader("Authorization");
-    String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+    String token = BearerToken.from(rc.request());
     tokens.verify(token, TokenService.API)
         .onFailure(failure -> refuse(rc, failure))
         .onSuccess(principal -> {

@@ -12,8 +12,13 @@ import com.ervc.config.TtsConfig;
 import com.ervc.health.HealthService;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.monitoring.MonitoringRoutes;
+import com.ervc.protocol.AdminMessage;
+import com.ervc.protocol.Addresses;
+import com.ervc.protocol.BusProtocol;
 import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.SpeechException;
 import com.ervc.redis.SharedRedis;
+import com.ervc.security.ClientAddress;
 import com.ervc.security.LocalConnectionLeases;
 import com.ervc.security.LocalRateLimiter;
 import com.ervc.security.Principal;
@@ -27,6 +32,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -63,6 +70,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
   private static final int MAX_WS_MESSAGE_BYTES = 1024 * 1024;
 
   private final NodeState node;
+  private final AdminRoutes admin;
   private final Set<WebSocketSession> sessions = new HashSet<>();
   /** Upgraded sockets still being admitted; they count toward the connection cap. */
   private int admitting;
@@ -82,8 +90,9 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
 
   /** @param redis the node's Redis client for cluster-wide limits, or null when {@code cache.redisUrl} is not set */
   public GatewayVerticle(NodeState node, ServiceMetrics metrics, HealthService health, ServiceConfig config,
-                         SharedRedis redis) {
+                         SharedRedis redis, AdminRoutes admin) {
     this.config = config;
+    this.admin = admin;
     this.node = node;
     this.metrics = metrics;
     this.health = health;
@@ -138,7 +147,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     }
     MonitoringRoutes.mount(router, health, metrics, config.metrics(), this::healthFigures,
         !config.metrics().separatePort());
-    AdminRoutes.mount(router, node, config.admin());
+    Future<Void> adminView = admin.mount(vertx, router);
     if (guard.tokens().devMode()) {
       endpoint(router, HttpMethod.POST, "/api/v1/auth/dev-token").handler(BodyHandler.create(false).setBodyLimit(8192))
           .handler(guard::devTokenRate)
@@ -171,7 +180,8 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     router.route().handler(rc -> rc.fail(404));
     router.route().failureHandler(GatewayVerticle::onFailure);
 
-    return sink.start().compose(v -> loads.listen(vertx))
+    return sink.start().compose(v -> loads.listen(vertx)).compose(v -> adminView)
+        .compose(v -> vertx.eventBus().consumer(Addresses.adminGateway(node.nodeId()), this::handleAdmin).completion())
         .compose(v -> vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketMessageSize(MAX_WS_MESSAGE_BYTES)
                 .setMaxWebSocketFrameSize(MAX_WS_MESSAGE_BYTES).setCompressionSupported(true)
                 // Clients that send their token as a subprotocol also offer this one, which the server echoes.
@@ -183,6 +193,41 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
           server = s;
           LOG.info("gateway listening on http://{}:{}", http.host(), s.actualPort());
         });
+  }
+
+  /** The admin sessions view and an operator's disconnect ({@code admin.gateway.<nodeId>}); no text leaves. */
+  private void handleAdmin(Message<Object> msg) {
+    if (!BusProtocol.accepts(msg)) {
+      return;
+    }
+    String type = msg.headers().get(BusProtocol.H_TYPE);
+    Future<Void> done;
+    if (AdminMessage.SessionsRequest.TYPE.equals(type)) {
+      done = Future.succeededFuture();
+    } else if (AdminMessage.Disconnect.TYPE.equals(type)) {
+      String id;
+      try {
+        id = AdminMessage.Disconnect.from(msg.body()).session();
+      } catch (SpeechException e) {
+        msg.fail(e.code().status(), e.getMessage());
+        return;
+      }
+      WebSocketSession target = sessions.stream().filter(s -> s.id().equals(id)).findFirst().orElse(null);
+      if (target == null) {
+        msg.fail(404, "no session '" + id + "' on this gateway");
+        return;
+      }
+      done = target.disconnect();
+    } else {
+      msg.fail(ErrorCode.INVALID_REQUEST.status(), "unknown message type '" + type + "' on " + msg.address());
+      return;
+    }
+    done.onComplete(ar -> {
+      JsonArray list = new JsonArray();
+      sessions.forEach(s -> list.add(s.adminView()));
+      AdminMessage.Sessions reply = new AdminMessage.Sessions(list);
+      msg.reply(reply.body(), BusProtocol.options(reply));
+    });
   }
 
   /** A route for one method; any other method on the same path gets 405 instead of falling through to 404. */
@@ -256,7 +301,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
           return;
         }
         WebSocketSession session = new WebSocketSession(vertx, ws, speech, limits, metrics,
-            guard.forSession(connection, principal));
+            guard.forSession(connection, principal), ClientAddress.masked(ip));
         sessions.add(session);
         session.open(() -> {
           sessions.remove(session);
@@ -297,6 +342,15 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     return Drainable.onContext(context, () -> {
       List.copyOf(sessions).forEach(WebSocketSession::drain);
       api.drain();
+      return Future.succeededFuture();
+    });
+  }
+
+  /** New connections and HTTP synthesis are taken again; sessions told to drain still close once idle. */
+  @Override
+  public Future<Void> resumeIntake() {
+    return Drainable.onContext(context, () -> {
+      api.resume();
       return Future.succeededFuture();
     });
   }

@@ -76,6 +76,11 @@ final class HttpApi {
     }
   }
 
+  /** Takes synthesis requests again (an operator's undrain). */
+  void resume() {
+    draining = false;
+  }
+
   /** Refuses new synthesis from now on (shutdown); running responses finish. */
   void drain() {
     draining = true;

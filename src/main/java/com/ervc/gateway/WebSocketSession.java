@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,6 +32,8 @@ final class WebSocketSession {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketSession.class);
   /** Largest accepted client message: room for 5,000 characters even if every one is escaped as \\uXXXX. */
   static final int MAX_MESSAGE_BYTES = 64 * 1024;
+  /** Close code of an operator's disconnect (policy violation: the operator's policy). */
+  static final short OPERATOR_CLOSE = 1008;
 
   /** The admission limits and credentials of one session (see GatewayGuard). */
   interface Guard {
@@ -64,6 +67,11 @@ final class WebSocketSession {
   private long nextStream;
   private boolean draining;
   private final AdaptiveQuality adaptive;
+  /** For the admin sessions view: the masked client address, when it connected, what it asked and was sent. */
+  private final String maskedClient;
+  private final long openedAtMs = System.currentTimeMillis();
+  private long requests;
+  private long bytesSent;
 
   /** A request in flight. */
   private final class Active implements StreamListener {
@@ -123,6 +131,7 @@ final class WebSocketSession {
         trace.audio(provider);
       }
       samples += pcm.length() / 2;
+      bytesSent += pcm.length();
       return ws.writeBinaryMessage(ServerMessages.audioFrame(streamNumber, chunks++, pcm));
     }
 
@@ -170,8 +179,10 @@ final class WebSocketSession {
     }
   }
 
+  /** @param maskedClient the client's address with its host part hidden ({@code ClientAddress.masked}) */
   WebSocketSession(Vertx vertx, ServerWebSocket ws, SpeechClient speech, Limits limits, ServiceMetrics metrics,
-                   Guard guard) {
+                   Guard guard, String maskedClient) {
+    this.maskedClient = maskedClient;
     this.vertx = vertx;
     this.guard = guard;
     this.metrics = metrics;
@@ -309,6 +320,7 @@ final class WebSocketSession {
     }
     Active pending = new Active(requestId, request, requested);
     active.put(requestId, pending);
+    requests++;
     guard.chargeCharacters(request.text().length()).onComplete(ar -> {
       if (active.get(requestId) != pending) {
         return; // cancelled or closed meanwhile
@@ -363,9 +375,36 @@ final class WebSocketSession {
     }
   }
 
+  /**
+   * The admin sessions view of this session, without any text: id, subject, masked client address, since when,
+   * synthesis requests, bytes sent, and the replies in flight (request id and provider).
+   */
+  JsonObject adminView() {
+    JsonArray current = new JsonArray();
+    active.values().forEach(a -> current.add(new JsonObject().put("id", a.requestId).put("provider", a.provider)));
+    return new JsonObject().put("session", id).put("subject", guard.principal().subject()).put("client", maskedClient)
+        .put("since", Instant.ofEpochMilli(openedAtMs).toString()).put("requests", requests)
+        .put("bytesSent", bytesSent).put("current", current);
+  }
+
+  String id() {
+    return id;
+  }
+
+  /** An operator's disconnect: running requests are cancelled and the socket closes with 1008. */
+  Future<Void> disconnect() {
+    for (Active request : List.copyOf(active.values())) {
+      request.stopStream();
+      request.onError(ErrorCode.PROVIDER_UNAVAILABLE, "disconnected by an operator");
+    }
+    return ws.isClosed() ? Future.succeededFuture() : ws.close(OPERATOR_CLOSE, "disconnected by an operator");
+  }
+
   private void send(JsonObject message) {
     if (!ws.isClosed()) {
-      ws.writeTextMessage(message.encode());
+      String text = message.encode();
+      bytesSent += text.length();
+      ws.writeTextMessage(text);
     }
   }
 }

@@ -53,6 +53,11 @@ public final class HealthService {
     this.directory = new ProviderDirectory(vertx);
   }
 
+  /** CPU, memory and disk use as last sampled (ratios 0-1, negative while unknown). */
+  public JsonObject systemUsage() {
+    return usage.toJson();
+  }
+
   /** Starts the periodic probes; completes after the first round, so a new node reports measured facts. */
   public Future<Void> start() {
     long intervalMs = settings.probeIntervalSeconds() * 1000L;

@@ -9,8 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** CPU, memory and disk use of this node as ratios 0-1 (negative when the platform cannot tell). */
-record SystemUsage(double cpu, double memory, double disk) {
-  static SystemUsage measure() {
+public record SystemUsage(double cpu, double memory, double disk) {
+  public static SystemUsage measure() {
     double cpu = -1;
     if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
       cpu = os.getCpuLoad();
@@ -32,7 +32,7 @@ record SystemUsage(double cpu, double memory, double disk) {
     return memory > 0.95 || disk > 0.95;
   }
 
-  JsonObject toJson() {
+  public JsonObject toJson() {
     return new JsonObject().put("cpu_usage", round(cpu)).put("memory_usage", round(memory)).put("disk_usage", round(disk));
   }
 

@@ -143,6 +143,12 @@ public final class ServiceMetrics {
     Counter.builder("tts.rate.limited").description("Requests or connections refused by a limit, by kind").tag("kind", kind).register(registry).increment();
   }
 
+  /** One operator action of the admin API, by kind (a closed set, docs/operations.md) and outcome. */
+  public void adminAction(String action, String outcome) {
+    Counter.builder("admin.actions").description("Admin API actions by kind and outcome (ok, failed, refused)")
+        .tag("action", action).tag("outcome", outcome).register(registry).increment();
+  }
+
   public void authFailure(String reason) {
     String label = AUTH_REASONS.contains(reason) ? reason : OTHER;
     Counter.builder("tts.auth.failures").description("Refused credentials by reason").tag("reason", label)

@@ -1,7 +1,6 @@
 package com.ervc.monitoring;
 
 import com.ervc.admin.AdminRoutes;
-import com.ervc.cluster.NodeState;
 import com.ervc.config.ServiceConfig;
 import com.ervc.health.HealthService;
 import com.ervc.metrics.ServiceMetrics;
@@ -13,21 +12,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A small HTTP server for /metrics, /health, /ready, /live and the admin drain endpoint: on {@code metrics.port} when set, else on
+ * A small HTTP server for /metrics, /health, /ready, /live and the admin API: on {@code metrics.port} when set, else on
  * {@code http.port} of a node that has no gateway (worker nodes must be scrapable and probeable too).
  */
 public final class MonitoringVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MonitoringVerticle.class);
 
-  private final NodeState node;
+  private final AdminRoutes admin;
   private final HealthService health;
   private final ServiceMetrics metrics;
   private final ServiceConfig config;
   private HttpServer server;
 
-  public MonitoringVerticle(NodeState node, HealthService health, ServiceMetrics metrics, ServiceConfig config) {
+  public MonitoringVerticle(AdminRoutes admin, HealthService health, ServiceMetrics metrics, ServiceConfig config) {
     this.config = config;
-    this.node = node;
+    this.admin = admin;
     this.health = health;
     this.metrics = metrics;
   }
@@ -39,12 +38,13 @@ public final class MonitoringVerticle extends VerticleBase {
     String host = config.http().host();
     Router router = Router.router(vertx);
     MonitoringRoutes.mount(router, health, metrics, config.metrics(), null, true);
-    AdminRoutes.mount(router, node, config.admin());
+    Future<Void> adminView = admin.mount(vertx, router);
     router.route().handler(rc -> rc.response().setStatusCode(404).end());
-    return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> {
+    return adminView.compose(v -> vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> {
       server = s;
-      LOG.info("monitoring endpoints on http://{}:{} (/metrics, /health, /ready, /live)", host, s.actualPort());
-    });
+      LOG.info("monitoring endpoints on http://{}:{} (/metrics, /health, /ready, /live, /admin/v1)", host,
+          s.actualPort());
+    }));
   }
 
   public int port() {

@@ -1,17 +1,24 @@
 package com.ervc.node;
 
+import com.ervc.admin.AdminRoutes;
+import com.ervc.admin.AuditLog;
+import com.ervc.admin.NodeAgent;
 import com.ervc.cache.CacheVerticle;
 import com.ervc.cluster.ClusterBootstrap;
 import com.ervc.cluster.Drainable;
 import com.ervc.cluster.LoadRegistry;
 import com.ervc.cluster.NodeState;
 import com.ervc.config.CacheConfig;
+import com.ervc.config.CloningConfig;
 import com.ervc.config.ServiceConfig;
 import com.ervc.gateway.GatewayVerticle;
 import com.ervc.health.HealthService;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.monitoring.MonitoringVerticle;
 import com.ervc.pipeline.PipelineVerticle;
+import com.ervc.profile.DirectoryProfileStore;
+import com.ervc.profile.PostgresProfileStore;
+import com.ervc.profile.VoiceProfileStore;
 import com.ervc.provider.azure.AzureVerticle;
 import com.ervc.provider.elevenlabs.ElevenLabsVerticle;
 import com.ervc.provider.espeak.EspeakVerticle;
@@ -22,6 +29,7 @@ import com.ervc.redis.SharedRedis;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
@@ -29,8 +37,10 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -41,6 +51,7 @@ import java.util.concurrent.TimeUnit;
 public final class Node {
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
   private static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
+  static final String VOICE_PROFILES = "voice-profiles";
 
   private final Vertx vertx;
   private final NodeState state;
@@ -53,13 +64,17 @@ public final class Node {
    * and closes with Vert.x.
    */
   private final SharedRedis redis;
+  private final AdminRoutes admin;
   private GatewayVerticle gateway;
   private MonitoringVerticle monitoring;
   private String gatewayDeployment;
+  /** The voice-profile store of a gateway node with {@code tts.enableCloning}, or null (off, or it did not open). */
+  private VoiceProfileStore profiles;
 
   private Node(Vertx vertx, NodeState state, ServiceMetrics metrics, HealthService health, ServiceConfig config,
-               OnnxNode onnx) {
+               OnnxNode onnx, AdminRoutes admin) {
     this.onnx = onnx;
+    this.admin = admin;
     this.vertx = vertx;
     this.config = config;
     this.state = state;
@@ -101,6 +116,11 @@ public final class Node {
     return monitoring == null ? -1 : monitoring.port();
   }
 
+  /** The open voice-profile store, empty unless cloning is on, this node has the gateway role and the store opened. */
+  public Optional<VoiceProfileStore> voiceProfiles() {
+    return Optional.ofNullable(profiles);
+  }
+
   public static Future<Node> start(ServiceConfig config, Map<String, String> env) {
     String name = config.node().name() != null ? config.node().name() : defaultName(env);
     ServiceMetrics metrics = ServiceMetrics.create(name);
@@ -124,12 +144,18 @@ public final class Node {
       }
       HealthService health = new HealthService(clustered.vertx(), state, nodeConfig.health(), nodeConfig.tts(),
           () -> clustered.clusterManager().getNodes().size());
-      Node node = new Node(clustered.vertx(), state, metrics, health, nodeConfig, onnx);
+      HazelcastClusterManager manager = clustered.clusterManager();
+      AdminRoutes admin = new AdminRoutes(state, nodeConfig.admin(), nodeConfig.auth(),
+          new AuditLog(metrics, System::currentTimeMillis), manager::getNodes);
+      Node node = new Node(clustered.vertx(), state, metrics, health, nodeConfig, onnx, admin);
       reportDepartures(clustered);
+      NodeAgent agent = new NodeAgent(state, new JsonObject().put("name", name)
+          .put("host", manager.getNodeInfo().host()).put("version", HealthService.VERSION), health::systemUsage);
       metrics.registerNodeMeters(roles, onnx != null && onnx.cuda().available());
       LOG.info("node {} ({}) joined cluster '{}' with roles {}", name, nodeId,
           config.cluster().name(), roles);
-      return node.deployRoles(roles, nodeConfig)
+      return agent.listen(clustered.vertx())
+          .compose(v -> node.deployRoles(roles, nodeConfig))
           .compose(v -> health.start())
           .map(v -> {
             state.markStarted();
@@ -197,20 +223,47 @@ public final class Node {
           false));
     }
     boolean separateMetricsPort = config.metrics().separatePort();
+    if (roles.contains("gateway") && config.tts().enableCloning()) {
+      chain = chain.compose(v -> openVoiceProfiles(config.cloning()));
+    }
     if (roles.contains("gateway")) {
       // Without its HTTP listener a gateway node is useless, so that failure stops the node.
       chain = chain.compose(v -> {
-        gateway = new GatewayVerticle(state, metrics, health, config, redis);
+        gateway = new GatewayVerticle(state, metrics, health, config, redis, admin);
         return deploy("gateway", gateway, true);
       });
     }
     if (separateMetricsPort || !roles.contains("gateway")) {
       chain = chain.compose(v -> {
-        monitoring = new MonitoringVerticle(state, health, metrics, config);
+        monitoring = new MonitoringVerticle(admin, health, metrics, config);
         return deploy("monitoring", monitoring, true);
       });
     }
     return chain;
+  }
+
+  /**
+   * PostgreSQL when {@code cloning.databaseUrl} is set, else the directory store (opened on a worker thread). A store
+   * that does not open leaves the node running with component "voice-profiles" down and cloning unavailable.
+   */
+  private Future<Void> openVoiceProfiles(CloningConfig cloning) {
+    Future<VoiceProfileStore> opened = cloning.databaseUrl() != null
+        ? PostgresProfileStore.open(vertx, cloning.databaseUrl())
+        : DirectoryProfileStore.open(vertx, Path.of(cloning.dir()));
+    String where = cloning.databaseUrl() != null ? "the PostgreSQL database (cloning.databaseUrl)"
+        : "directory " + cloning.dir() + " (cloning.dir)";
+    return opened
+        .<Void>map(store -> {
+          profiles = store;
+          state.up(VOICE_PROFILES);
+          return null;
+        })
+        .otherwise(failure -> {
+          String detail = "voice profile store in " + where + " did not open: " + failure.getMessage();
+          LOG.error(detail);
+          state.down(VOICE_PROFILES, detail);
+          return null;
+        });
   }
 
   /**
@@ -266,11 +319,15 @@ public final class Node {
    * once its event loops are gone.
    */
   public void stop(long timeout, TimeUnit unit) throws Exception {
-    state.markDraining();
+    state.markStopping();
     health.stop();
     try {
       if (gatewayDeployment != null) {
         vertx.undeploy(gatewayDeployment).otherwiseEmpty().await(timeout, unit);
+      }
+      if (profiles != null) {
+        // After the gateway, which serves the profiles; before Vert.x, whose threads the store uses.
+        profiles.close().otherwiseEmpty().await(timeout, unit);
       }
     } finally {
       // Even when draining overran, the node must still leave the cluster.

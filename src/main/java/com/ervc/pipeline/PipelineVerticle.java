@@ -77,6 +77,17 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
   }
 
   @Override
+  public Future<Void> resumeIntake() {
+    return Drainable.onContext(context, () -> {
+      if (intake.isRegistered()) {
+        return Future.succeededFuture();
+      }
+      intake = vertx.eventBus().consumer(Addresses.PIPELINE_SYNTHESIZE, this::handle);
+      return intake.completion();
+    });
+  }
+
+  @Override
   public int inFlight() {
     return running;
   }

@@ -52,7 +52,7 @@ public final class Router {
    * before it has one): requests waiting for a worker each add about one synthesis, the share of capacity in use
    * stands for contention, and a failing instance costs retries.
    */
-  static double score(ProviderLoad load) {
+  public static double score(ProviderLoad load) {
     double ttfa = load.ttfaEwmaMs() < 0 ? UNMEASURED_TTFA_MS : load.ttfaEwmaMs();
     double used = load.capacity() <= 0 ? 1 : load.inFlight() / (double) load.capacity();
     return ttfa * (1 + load.queueDepth()) * (1 + used) / (1 - Math.min(load.errorRate(), 0.9));

@@ -37,6 +37,21 @@ public final class Addresses {
     return "tts.pipeline.receiver." + pipelineId;
   }
 
+  /** Each node's own admin agent: status, drain and undrain ({@link AdminMessage}). */
+  public static String adminNode(String nodeId) {
+    return "admin.node." + nodeId;
+  }
+
+  /** One provider instance's admin controls: circuit, capacity, re-probe ({@link AdminMessage}). */
+  public static String adminInstance(String instanceId) {
+    return "admin.instance." + instanceId;
+  }
+
+  /** One gateway's admin end: its WebSocket sessions and their disconnect ({@link AdminMessage}). */
+  public static String adminGateway(String nodeId) {
+    return "admin.gateway." + nodeId;
+  }
+
   /** One sink per gateway node: streams are told apart by the {@link #H_STREAM} header, not by address. */
   public static String sink(String nodeId) {
     return "tts.sink." + nodeId;

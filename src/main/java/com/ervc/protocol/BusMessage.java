@@ -1,6 +1,7 @@
 package com.ervc.protocol;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
@@ -114,7 +115,52 @@ public enum BusMessage {
   DIRECTORY_ENTRY(Addresses.PROVIDER_DIRECTORY, ProviderInfo.TYPE, ProviderInfo.class,
       "every instance → every node (AsyncMap value, JSON text)", "—",
       "What a provider offers on a node; key `<name>@<nodeId>`, with the protocol version as field `protocol`.",
-      BusMessage::exampleInfo);
+      BusMessage::exampleInfo),
+  ADMIN_STATUS(Addresses.adminNode("<nodeId>"), AdminMessage.StatusRequest.TYPE, AdminMessage.StatusRequest.class,
+      "admin API node → one node", "`admin-node-status`",
+      "Asks the node for its status; no body.", AdminMessage.StatusRequest::new),
+  ADMIN_DRAIN(Addresses.adminNode("<nodeId>"), AdminMessage.Drain.TYPE, AdminMessage.Drain.class,
+      "admin API node → one node", "`admin-node-status`",
+      "The node stops taking new work; running work finishes. Idempotent; no body.", AdminMessage.Drain::new),
+  ADMIN_UNDRAIN(Addresses.adminNode("<nodeId>"), AdminMessage.Undrain.TYPE, AdminMessage.Undrain.class,
+      "admin API node → one node", "`admin-node-status` or failure 409",
+      "The node takes new work again (409 while it shuts down). Idempotent; no body.", AdminMessage.Undrain::new),
+  ADMIN_NODE_STATUS(Addresses.adminNode("<nodeId>"), AdminMessage.NodeStatus.TYPE, AdminMessage.NodeStatus.class,
+      "node → admin API node (reply)", "—",
+      "What the node is and whether it drains (fields in admin-console.md).",
+      () -> new AdminMessage.NodeStatus(new JsonObject().put("node", "7f8d5479-f684-49aa-93b6-d214b3d00760")
+          .put("name", "provider-1").put("roles", new JsonArray().add("providers"))
+          .put("draining", false).put("inFlight", 0))),
+  ADMIN_CIRCUIT(Addresses.adminInstance("<instanceId>"), AdminMessage.Circuit.TYPE, AdminMessage.Circuit.class,
+      "admin API node → one instance", "`admin-instance-status` or failure 400",
+      "`open` holds the circuit open (no requests, no probes) until `close`; `reset` also forgets the error rate.",
+      () -> new AdminMessage.Circuit("open")),
+  ADMIN_CAPACITY(Addresses.adminInstance("<instanceId>"), AdminMessage.Capacity.TYPE, AdminMessage.Capacity.class,
+      "admin API node → one instance", "`admin-instance-status` or failure 400",
+      "Replies taken at once from now on (1 to 10000), until the instance restarts.",
+      () -> new AdminMessage.Capacity(8)),
+  ADMIN_REPROBE(Addresses.adminInstance("<instanceId>"), AdminMessage.Reprobe.TYPE, AdminMessage.Reprobe.class,
+      "admin API node → one instance", "`admin-instance-status` or failure 503",
+      "One real synthesis now; success closes the circuit (unless held open), failure counts as one.",
+      AdminMessage.Reprobe::new),
+  ADMIN_INSTANCE_STATUS(Addresses.adminInstance("<instanceId>"), AdminMessage.InstanceStatus.TYPE,
+      AdminMessage.InstanceStatus.class, "instance → admin API node (reply)", "—",
+      "The instance's load report after the command (fields of `load`).",
+      () -> new AdminMessage.InstanceStatus(new ProviderLoad("5d1…", Addresses.providerInstance("espeak", "5d1…"),
+          exampleInfo(), 0, 8, 0, 41.5, 77, 0.0, "open", false).toJson())),
+  ADMIN_SESSIONS(Addresses.adminGateway("<nodeId>"), AdminMessage.SessionsRequest.TYPE,
+      AdminMessage.SessionsRequest.class, "admin API node → one gateway", "`admin-session-list`",
+      "Asks the gateway for its live WebSocket sessions; no body.", AdminMessage.SessionsRequest::new),
+  ADMIN_DISCONNECT(Addresses.adminGateway("<nodeId>"), AdminMessage.Disconnect.TYPE, AdminMessage.Disconnect.class,
+      "admin API node → one gateway", "`admin-session-list` or failure 404",
+      "Closes the session with 1008 \"disconnected by an operator\"; its running replies end.",
+      () -> new AdminMessage.Disconnect("0b7c1f0e-3f0e-4a53-9d55-1d2f3c0f6a11")),
+  ADMIN_SESSION_LIST(Addresses.adminGateway("<nodeId>"), AdminMessage.Sessions.TYPE, AdminMessage.Sessions.class,
+      "gateway → admin API node (reply)", "—",
+      "The gateway's sessions without any text (fields in admin-console.md).",
+      () -> new AdminMessage.Sessions(new JsonArray().add(new JsonObject().put("session", "0b7c…")
+          .put("subject", "dev-1a2b3c4d").put("client", "203.0.113.x").put("since", "2026-12-02T08:00:00Z")
+          .put("requests", 3).put("bytesSent", 288000).put("current", new JsonArray()))));
 
   /** docs/event-bus.md's example key (its canonical string is shown there). */
   private static final String EXAMPLE_KEY = "72fc47e4b41de18eca49958ed5b468486e3195eead52e78ea29af9ed86d7d460";

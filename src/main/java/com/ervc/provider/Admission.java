@@ -14,6 +14,8 @@ import java.util.function.LongSupplier;
  */
 public final class Admission {
   static final long IDLE_RELEASE_MS = 10_000;
+  /** The highest capacity an operator may set at run time. */
+  static final int MAX_CAPACITY = 10_000;
 
   private static final class Reply {
     int sentences;
@@ -21,7 +23,7 @@ public final class Admission {
     boolean done;
   }
 
-  private final int capacity;
+  private int capacity;
   private final int maxSentences;
   private final LongSupplier clockMs;
   private final Map<String, Reply> replies = new HashMap<>();
@@ -80,8 +82,20 @@ public final class Admission {
     return sentences;
   }
 
-  public int capacity() {
+  public synchronized int capacity() {
     return capacity;
+  }
+
+  /**
+   * Changes how many replies are admitted at once (an operator's change at run time), 1 to {@link #MAX_CAPACITY};
+   * the queue's sentence limit still applies. Replies already admitted keep their slots; a lower capacity only
+   * refuses new ones.
+   */
+  public synchronized void capacity(int replies) {
+    if (replies < 1 || replies > MAX_CAPACITY) {
+      throw new IllegalArgumentException("capacity must be between 1 and " + MAX_CAPACITY);
+    }
+    capacity = replies;
   }
 
   private void expireIdle() {

@@ -32,6 +32,8 @@ public final class CircuitBreaker {
   private int failures;
   private long openedAtMs = -1;
   private boolean probing;
+  /** Opened by an operator: stays open, without probes, until an operator closes it. */
+  private boolean held;
 
   public CircuitBreaker(int threshold, long openMs, LongSupplier clockMs) {
     this.threshold = threshold;
@@ -40,6 +42,9 @@ public final class CircuitBreaker {
   }
 
   public synchronized State state() {
+    if (held) {
+      return State.OPEN;
+    }
     if (openedAtMs < 0) {
       return State.CLOSED;
     }
@@ -49,6 +54,17 @@ public final class CircuitBreaker {
   /** Whether requests may be sent: only while closed. */
   public boolean allows() {
     return state() == State.CLOSED;
+  }
+
+  /** An operator opens the circuit: no request is sent and no probe runs until {@link #close()}. */
+  public synchronized void hold() {
+    held = true;
+  }
+
+  /** An operator closes the circuit (also one they held open): requests flow again, the failure count restarts. */
+  public synchronized void close() {
+    held = false;
+    success();
   }
 
   public synchronized void success() {

@@ -28,6 +28,11 @@ public final class InstanceStats {
     errorRate += ERROR_ALPHA * ((failed ? 1 : 0) - errorRate);
   }
 
+  /** Forgets the failures seen so far (an operator's circuit reset); the latency measurements stay. */
+  public synchronized void forgetErrors() {
+    errorRate = 0;
+  }
+
   /** EWMA of time to first audio in ms, or -1 before the first measurement. */
   public synchronized double ttfaEwmaMs() {
     return ttfaEwmaMs;

@@ -5,8 +5,10 @@ import com.ervc.cluster.StreamSender;
 import com.ervc.config.ServiceConfig;
 import com.ervc.config.TtsConfig;
 import com.ervc.metrics.ServiceMetrics;
+import com.ervc.protocol.AdminMessage;
 import com.ervc.protocol.Addresses;
 import com.ervc.protocol.BusProtocol;
+import com.ervc.protocol.ErrorCode;
 import com.ervc.protocol.ProviderInfo;
 import com.ervc.protocol.ProviderLoad;
 import com.ervc.protocol.ProviderMessage;
@@ -50,6 +52,7 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
   private Function<TtsRequest, Future<Void>> probeCheck;
   private LoadReporter reporter;
   private DirectoryAnnouncer announcer;
+  private InstanceControl control;
   private int streamWindow;
   private long streamStallMs;
   /** The name-level and the instance consumer, registered only while the instance is available. */
@@ -118,7 +121,9 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
             "provider '" + name() + "' is unavailable on this node: " + failure.getMessage(), failure)))
         .compose(described -> {
           info = described;
-          return Future.all(serve(described.available()), reporter.listen());
+          control = new InstanceControl(breaker, admission, stats, this::probeNow);
+          return Future.all(serve(described.available()), reporter.listen(),
+              vertx.eventBus().consumer(Addresses.adminInstance(instanceId), this::handleAdmin).completion());
         })
         .compose(v -> announcer.announce())
         .onSuccess(v -> {
@@ -134,8 +139,13 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
 
   /** This instance's current load report, or null once it stops or drains. */
   private ProviderLoad load() {
+    return draining ? null : report();
+  }
+
+  /** The load report as it stands (also while draining), or null once it stops. */
+  private ProviderLoad report() {
     ProviderInfo serving = info;
-    if (serving == null || draining) {
+    if (serving == null) {
       return null;
     }
     return new ProviderLoad(instanceId, instanceAddress(), serving, admission.replies(), admission.capacity(),
@@ -261,15 +271,22 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
 
   /** Half-open: one real synthesis, outside admission, decides whether the instance takes requests again. */
   private void probeIfHalfOpen() {
+    if (info != null && breaker.tryProbe()) {
+      probeNow();
+    }
+  }
+
+  /** One real synthesis of the probe sentence: success closes the circuit (unless an operator holds it open). */
+  private Future<Void> probeNow() {
     ProviderInfo serving = info;
-    if (serving == null || !breaker.tryProbe()) {
-      return;
+    if (serving == null) {
+      return Future.failedFuture(new IllegalStateException("the instance is stopping"));
     }
     TtsConfig tts = config.tts();
     TtsRequest probe = TtsRequest.parse(new JsonObject().put("text", CircuitBreaker.PROBE_TEXT), Integer.MAX_VALUE,
         tts.sampleRate()).withProvider(name(), serving.defaultVoice());
-    HalfOpenProbe.run(vertx, tts.providerTimeoutMs(), tts.providerStallTimeoutMs(), out -> synthesize(probe, out))
-        .onComplete(ar -> {
+    return HalfOpenProbe.run(vertx, tts.providerTimeoutMs(), tts.providerStallTimeoutMs(), out -> synthesize(probe, out))
+        .andThen(ar -> {
           if (ar.succeeded()) {
             breaker.success();
             LOG.info("provider '{}' instance {}: probe succeeded, circuit breaker closed", name(), instanceId);
@@ -277,6 +294,33 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
             countFailure(String.valueOf(ar.cause().getMessage()));
           }
         });
+  }
+
+  /** An operator's command (circuit, capacity, re-probe); the answer is the load report after it. */
+  private void handleAdmin(Message<Object> msg) {
+    if (!BusProtocol.accepts(msg)) {
+      return;
+    }
+    AdminMessage command;
+    try {
+      command = AdminMessage.instanceCommand(msg.headers().get(BusProtocol.H_TYPE), msg.body());
+    } catch (SpeechException e) {
+      msg.fail(e.code().status(), e.getMessage());
+      return;
+    }
+    control.apply(command).onComplete(ar -> {
+      reporter.publish();
+      ProviderLoad now = report();
+      if (ar.failed()) {
+        msg.fail(ar.cause() instanceof SpeechException e ? e.code().status() : ErrorCode.PROVIDER_UNAVAILABLE.status(),
+            String.valueOf(ar.cause().getMessage()));
+      } else if (now == null) {
+        msg.fail(ErrorCode.PROVIDER_UNAVAILABLE.status(), "the instance is stopping");
+      } else {
+        AdminMessage.InstanceStatus status = new AdminMessage.InstanceStatus(now.toJson());
+        msg.reply(status.body(), BusProtocol.options(status));
+      }
+    });
   }
 
   /**
@@ -291,6 +335,20 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
       draining = true;
       reporter.leave(last);
       return announcer.withdraw();
+    });
+  }
+
+  /** Joins the directory and the load view again; the addresses never left. */
+  @Override
+  public Future<Void> resumeIntake() {
+    return Drainable.onContext(context, () -> {
+      if (!draining || info == null) {
+        return Future.succeededFuture();
+      }
+      draining = false;
+      announcer.keepFresh();
+      reporter.start(this::probeIfHalfOpen);
+      return announcer.announce();
     });
   }
 

@@ -3,6 +3,8 @@ package com.ervc.security;
 import io.vertx.core.http.HttpServerRequest;
 
 import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
 
 /**
@@ -77,6 +79,34 @@ public final class ClientAddress {
   }
 
   /** Whether the request reached us over TLS, directly or via a trusted proxy that says so. */
+  /**
+   * The address with its host part hidden, for views that must not identify a client: an IPv4 address keeps its
+   * first three octets ({@code 203.0.113.x}), an IPv6 address its first three groups ({@code 2001:db8:85a3:x}).
+   */
+  public static String masked(String ip) {
+    if (ip == null) {
+      return "unknown";
+    }
+    if (ip.indexOf(':') < 0) {
+      int last = ip.lastIndexOf('.');
+      return last < 0 ? "x" : ip.substring(0, last) + ".x";
+    }
+    if (!ip.matches("[0-9A-Fa-f:.]+")) {
+      return "x";
+    }
+    try {
+      // An IPv6 literal is parsed, never looked up; expanding it keeps "::1" from showing its host part.
+      byte[] bytes = InetAddress.getByName(ip).getAddress();
+      return bytes.length != 16 ? "x" : String.format("%x:%x:%x:x", group(bytes, 0), group(bytes, 2), group(bytes, 4));
+    } catch (UnknownHostException e) {
+      return "x";
+    }
+  }
+
+  private static int group(byte[] bytes, int at) {
+    return (bytes[at] & 0xff) << 8 | (bytes[at + 1] & 0xff);
+  }
+
   public static boolean secure(HttpServerRequest request, List<String> trustedProxies) {
     if (request.isSSL()) {
       return true;

@@ -92,6 +92,7 @@ class ConfigLoaderTest {
       "[A-Za-z0-9._\\-]{1,63}", "node-7",
       "[A-Za-z0-9._\\-]{1,64}", "cluster-7",
       "(redis|rediss|unix)://.+", "redis://cache.example.test:6379/1",
+      "(postgres|postgresql)://.+", "postgresql://ervc:secret@db.example.test:5432/ervc",
       "[a-z0-9]+", "westeurope");
 
   /** For each setting: a raw environment value other than its default that every check accepts. */
@@ -291,8 +292,8 @@ class ConfigLoaderTest {
         case INT -> "twelve";
         case BOOL -> "perhaps";
         // The directory patterns only refuse blank paths; every other pattern refuses this free text.
-        case STRING -> setting.path().equals("http.webroot") || setting.path().equals("providers.onnx.modelDir")
-            || setting.path().equals("openaiApi.ffmpeg") ? " "
+        case STRING -> List.of("http.webroot", "providers.onnx.modelDir", "openaiApi.ffmpeg", "cloning.dir")
+            .contains(setting.path()) ? " "
             : !setting.allowed().isEmpty() || setting.pattern() != null ? "no such value!" : null;
         case STRING_LIST -> setting.path().equals("node.roles") ? "gateway,nobody"
             : setting.path().startsWith("openaiApi.") ? "tts-1=no such value!" : null;
@@ -356,8 +357,8 @@ class ConfigLoaderTest {
     Set<String> secrets = Settings.ALL.stream().filter(Setting::credential).map(Setting::path)
         .collect(Collectors.toCollection(TreeSet::new));
 
-    assertEquals(new TreeSet<>(List.of("admin.token", "auth.jwtSecret", "cache.redisUrl", "metrics.token",
-        "providers.azure.key", "providers.elevenlabs.apiKey", "providers.openai.apiKey")), secrets);
+    assertEquals(new TreeSet<>(List.of("admin.token", "auth.jwtSecret", "cache.redisUrl", "cloning.databaseUrl",
+        "metrics.token", "providers.azure.key", "providers.elevenlabs.apiKey", "providers.openai.apiKey")), secrets);
   }
 
   @Test
@@ -379,7 +380,7 @@ class ConfigLoaderTest {
     assertEquals(new NodeConfig("node-id-1", "cache-a", List.of("cache"), 9), joined.node());
     assertEquals(new ServiceConfig(joined.node(), loaded.cluster(), loaded.http(), loaded.tts(), loaded.cache(),
         loaded.limits(), loaded.auth(), loaded.providers(), loaded.metrics(), loaded.admin(), loaded.health(),
-        loaded.logging(), loaded.openaiApi()), joined);
+        loaded.logging(), loaded.openaiApi(), loaded.cloning()), joined);
   }
 
   @Test
@@ -396,7 +397,7 @@ class ConfigLoaderTest {
     ConfigException ports = assertThrows(ConfigException.class, () -> new ServiceConfig(defaults.node(),
         defaults.cluster(), defaults.http(), defaults.tts(), defaults.cache(), defaults.limits(), defaults.auth(),
         defaults.providers(), new MetricsConfig(true, defaults.http().port(), null), defaults.admin(),
-        defaults.health(), defaults.logging(), defaults.openaiApi()));
+        defaults.health(), defaults.logging(), defaults.openaiApi(), defaults.cloning()));
     assertEquals("config: METRICS_PORT (metrics.port) = '8000' is not allowed; expected a port other than HTTP_PORT"
         + " (8000)", ports.getMessage());
   }

@@ -54,7 +54,7 @@ class OpsScriptsTest {
   private static final Path ROLLING_UPDATE = SCRIPTS.resolve("rolling-update.sh");
   /** Variables the scripts read; removed from the inherited environment so that a developer's shell cannot leak in. */
   private static final List<String> SCRIPT_VARIABLES = List.of("REDIS_URL", "REDIS_CLI", "BACKUP_DIR", "RETENTION_DAYS",
-      "VOICE_PROFILES_DIR", "CLUSTER_CONFIG_DIR", "RESTORE_DIR", "KUBECTL", "NAMESPACE", "ROLLOUT_TIMEOUT");
+      "VOICE_CLONING_DIR", "CLUSTER_CONFIG_DIR", "RESTORE_DIR", "KUBECTL", "NAMESPACE", "ROLLOUT_TIMEOUT");
   private static final int KEYS = 200;
 
   record Result(int exitCode, String output) {
@@ -89,7 +89,8 @@ class OpsScriptsTest {
 
   @Test
   void helpOfEachOpsScript() throws Exception {
-    for (Path script : List.of(BACKUP, RESTORE, ROLLING_UPDATE, SCRIPTS.resolve("drain-node.sh"))) {
+    for (Path script : List.of(BACKUP, RESTORE, ROLLING_UPDATE, SCRIPTS.resolve("drain-node.sh"),
+        SCRIPTS.resolve("admin.sh"))) {
       assertTrue(Files.isExecutable(script), script + " must be executable");
       Result result = run(Map.of(), script.toString(), "--help");
       assertEquals(0, result.exitCode(), script + " --help\n" + result.output());
@@ -142,7 +143,7 @@ class OpsScriptsTest {
 
       String url = "redis://:s3cret%40pass@127.0.0.1:" + source.port + "/0";
       Result backup = run(Map.of("BACKUP_DIR", backups.toString(), "REDIS_URL", url,
-              "VOICE_PROFILES_DIR", voices.toString()),
+              "VOICE_CLONING_DIR", voices.toString()),
           BACKUP.toString(), "--config", config.toString(), "--cluster-config", cluster.toString());
       assertEquals(0, backup.exitCode(), backup.output());
       assertTrue(backup.output().contains("voice profiles: 4 file(s)"), backup.output());
@@ -189,7 +190,7 @@ class OpsScriptsTest {
     Result restore = run(restoreEnv, RESTORE.toString(), "--redis-target", redisTarget.toString(), archive.toString());
     assertEquals(0, restore.exitCode(), restore.output());
     assertSameTree(cluster, restored.resolve("cluster-config"));
-    assertSameTree(voices, restored.resolve("data/voices"));
+    assertSameTree(voices, restored.resolve("data/voice_profiles"));
     assertArrayEquals(Files.readAllBytes(config), Files.readAllBytes(restored.resolve("config/node.json")));
 
     // A second restore over the first one is refused without --force, and changes nothing.
@@ -240,7 +241,7 @@ class OpsScriptsTest {
     write(cluster.resolve("cluster.xml"), "<hazelcast/>".getBytes(StandardCharsets.UTF_8));
 
     Result backup = run(Map.of("BACKUP_DIR", backups.toString(), "RETENTION_DAYS", "30",
-            "VOICE_PROFILES_DIR", tmp.resolve("no-such-voices").toString()),
+            "VOICE_CLONING_DIR", tmp.resolve("no-such-voices").toString()),
         BACKUP.toString(), "--cluster-config", cluster.toString());
     assertEquals(0, backup.exitCode(), backup.output());
     assertFalse(Files.exists(oldArchive), "a backup older than RETENTION_DAYS is pruned\n" + backup.output());
@@ -330,7 +331,7 @@ class OpsScriptsTest {
     Path config = write(tmp.resolve("node.json"), "{\"http\":{\"port\":8000}}".getBytes(StandardCharsets.UTF_8));
     Path voices = tmp.resolve("voices");
     write(voices.resolve("v/profile.bin"), randomBytes(new Random(7), 2048));
-    Map<String, String> env = Map.of("VOICE_PROFILES_DIR", voices.toString());
+    Map<String, String> env = Map.of("VOICE_CLONING_DIR", voices.toString());
 
     // A directory backup with one byte changed.
     Path dirBackups = tmp.resolve("dir-backups");

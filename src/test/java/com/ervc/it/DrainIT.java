@@ -78,7 +78,7 @@ class DrainIT {
   void withoutAnAdminTokenTheAdminApiIsOff() throws Exception {
     int port = TestNodes.single().httpPort();
     HttpResponse<Buffer> refused = admin(port, HttpMethod.POST, ADMIN_TOKEN);
-    assertEquals(403, refused.statusCode());
+    assertEquals(401, refused.statusCode(), "without ADMIN_TOKEN the bearer is checked as a JWT, and refused");
     assertEquals("unauthorized", refused.bodyAsJsonObject().getJsonObject("error").getString("code"));
     assertEquals(200, http.get(port, "127.0.0.1", "/ready").send().await(10, TimeUnit.SECONDS).statusCode(),
         "the refused drain changed nothing");

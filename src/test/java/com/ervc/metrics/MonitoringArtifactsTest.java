@@ -57,6 +57,7 @@ class MonitoringArtifactsTest {
       "tts_cache_requests_total",
       "tts_rate_limited_total",
       "tts_auth_failures_total",
+      "admin_actions_total",
       "websocket_close_total",
       "tts_node_info",
       "vertx_http_server_requests_total",

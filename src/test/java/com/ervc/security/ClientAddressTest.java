@@ -28,4 +28,10 @@ class ClientAddressTest {
   void cidrRangesMatchOnlyIpLiterals(String ip, boolean trusted) {
     assertEquals(trusted, ClientAddress.trusted(ip, List.of("10.0.0.0/8")));
   }
+
+  @ParameterizedTest
+  @CsvSource({"203.0.113.7,203.0.113.x", "2001:db8:85a3:0:0:8a2e:370:7334,2001:db8:85a3:x", "::1,0:0:0:x", "2001:db8::1,2001:db8:0:x", "fe80::1%eth0,x", "localhost,x"})
+  void maskedAddressesHideTheHost(String ip, String masked) {
+    assertEquals(masked, ClientAddress.masked(ip));
+  }
 }

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# A terminal client of the admin API (/admin/v1/…): lists the cluster's nodes, provider instances and the audit
+# log, and drains or undrains a node. docs/admin-console.md describes the API.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF_USAGE'
+Usage: scripts/admin.sh [options] COMMAND [NODE_ID]
+
+Talks to the admin API of one node (its gateway port, or its monitoring port); that node answers for the whole
+cluster. Prints the JSON answer on stdout.
+
+Commands:
+  nodes              every node of the cluster: name, roles, host, version, uptime, CPU, heap, draining, work left
+  providers          every provider instance: load, capacity, TTFA, error rate, circuit, router score
+  sessions           every WebSocket session of every gateway (no text)
+  cache              the sentence cache's figures (backend, entries, bytes, hits, misses, evictions, hit ratio)
+  audit              the last admin actions served by this node (who, what, target, outcome, when)
+  drain NODE_ID      the node stops taking new work; running work finishes (asks for confirmation)
+  undrain NODE_ID    a drained node takes new work again (asks for confirmation)
+
+Options:
+  --url URL          the node to talk to (default: $ADMIN_URL or http://127.0.0.1:8000)
+  --yes              do not ask for confirmation (scripts); the request still names the node to confirm it
+  -h, --help         show this help
+
+Environment:
+  ADMIN_TOKEN        the admin credential, or an API token with the admin role (required), sent as
+                     Authorization: Bearer; kept off the command line
+  CURL               curl binary (default: curl)
+Exit status: 0 on success, 1 when the API refuses or fails (its error is printed), 2 on a usage error.
+EOF_USAGE
+}
+
+fail_usage() {
+  echo "admin: error: $*" >&2
+  usage >&2
+  exit 2
+}
+
+url=${ADMIN_URL:-http://127.0.0.1:8000}
+yes=false
+command=""
+node=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --url) [ $# -ge 2 ] || fail_usage "--url needs a URL"; url=${2%/}; shift 2 ;;
+    --yes) yes=true; shift ;;
+    -h|--help) usage; exit 0 ;;
+    -*) fail_usage "unknown option: $1" ;;
+    *)
+      if [ -z "$command" ]; then command=$1
+      elif [ -z "$node" ]; then node=$1
+      else fail_usage "unexpected argument: $1"
+      fi
+      shift ;;
+  esac
+done
+[ -n "$command" ] || fail_usage "COMMAND missing"
+case "$command" in
+  nodes|providers|sessions|cache|audit) [ -z "$node" ] || fail_usage "$command takes no NODE_ID" ;;
+  drain|undrain)
+    [ -n "$node" ] || fail_usage "$command needs a NODE_ID (see: scripts/admin.sh nodes)"
+    case "$node" in *[!A-Za-z0-9._-]*) fail_usage "NODE_ID may hold only letters, digits, '.', '_' and '-'" ;; esac ;;
+  *) fail_usage "unknown command: $command" ;;
+esac
+[ -n "${ADMIN_TOKEN:-}" ] || { echo "admin: error: ADMIN_TOKEN is not set" >&2; exit 1; }
+curl_bin=${CURL:-curl}
+command -v "$curl_bin" >/dev/null 2>&1 || { echo "admin: error: curl not found: '$curl_bin'" >&2; exit 1; }
+
+# call METHOD PATH [BODY]: prints the body; exits 1 on a status other than 2xx. The token goes through a header
+# file descriptor so that it never appears in the process list.
+call() {
+  local response code
+  local body=()
+  if [ $# -ge 3 ]; then
+    body=(-H 'Content-Type: application/json' --data "$3")
+  fi
+  # The process substitution must be on curl's own command line: its descriptor lives only for that command.
+  response=$("$curl_bin" -sS --max-time 30 -X "$1" -H @<(printf 'Authorization: Bearer %s\n' "$ADMIN_TOKEN") \
+    -w '\n%{http_code}' "${body[@]}" "$url$2") || { echo "admin: error: cannot reach $url" >&2; exit 1; }
+  code=$(printf '%s\n' "$response" | tail -n 1)
+  printf '%s\n' "$response" | sed '$d'
+  case "$code" in
+    2??) ;;
+    *) echo "admin: error: HTTP $code from $1 $2" >&2; exit 1 ;;
+  esac
+}
+
+case "$command" in
+  nodes|providers|sessions|cache|audit) call GET "/admin/v1/$command" ;;
+  drain|undrain)
+    if [ "$yes" != true ]; then
+      read -r -p "$command node $node? Type the node id again to confirm: " answer
+      [ "$answer" = "$node" ] || { echo "admin: not confirmed; nothing done" >&2; exit 1; }
+    fi
+    call POST "/admin/v1/nodes/$node/$command" "{\"confirm\":\"$node\"}" ;;
+esac

@@ -1,0 +1,195 @@
+package com.ervc.eval;
+
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The evaluation command line (scripts/eval.sh): runs the matrix against a running service, writes the report
+ * and, with {@code --baseline}, gates the run. Exit status 0: done (and no regression); 1: the gate found a
+ * regression; 2: bad arguments or the run could not be done.
+ */
+public final class EvalMain {
+  /** The --help text (a resource: one long string literal would only make the source harder to scan). */
+  static final String USAGE = usage();
+  private static final Set<String> FLAGS = Set.of("--report-only", "--help");
+  private static final Set<String> OPTIONS = Set.of("--url", "--token", "--api-token", "--corpus", "--categories",
+      "--limit", "--providers", "--voices", "--emotions", "--intensities", "--tiers", "--concurrency", "--timeout",
+      "--recogniser", "--out", "--baseline", "--threshold");
+
+  private EvalMain() {
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the command with {@code args}; returns the exit status (the same as the CLI's). */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    Map<String, List<String>> a;
+    try {
+      a = parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      err.print(USAGE);
+      return 2;
+    }
+    if (a.containsKey("--help")) {
+      out.print(USAGE);
+      return 0;
+    }
+    try {
+      Path dir = Path.of(one(a, "--out", "eval-out"));
+      Gate gate = Gate.withOverrides(a.getOrDefault("--threshold", List.of()));
+      String corpusName = one(a, "--corpus", "built-in");
+      String recogniser = one(a, "--recogniser", "pocketsphinx_continuous");
+      Transcriber transcriber = recogniser.equals("none") ? null : new PocketsphinxTranscriber(recogniser);
+      List<ClipResult> results;
+      if (a.containsKey("--report-only")) {
+        results = List.copyOf(ResultsFile.read(dir.resolve(EvalRunner.RESULTS)).values());
+        if (results.isEmpty()) {
+          throw new IllegalArgumentException("no results in " + dir.resolve(EvalRunner.RESULTS));
+        }
+      } else {
+        results = evaluate(a, dir, transcriber, corpusName, out);
+      }
+      Report.write(dir, results, transcriber == null ? "none" : transcriber.name(), corpusName);
+      JsonObject report = new JsonObject(Files.readString(dir.resolve(Report.JSON), StandardCharsets.UTF_8));
+      printSummary(report, out);
+      out.println("report: " + dir.resolve(Report.HTML) + " and " + dir.resolve(Report.JSON));
+      if (!a.containsKey("--baseline")) {
+        return 0;
+      }
+      Path baselineFile = Path.of(one(a, "--baseline", null));
+      JsonObject baseline = new JsonObject(Files.readString(baselineFile, StandardCharsets.UTF_8));
+      List<String> regressions = gate.regressions(Report.summaries(baseline), Report.summaries(report));
+      if (regressions.isEmpty()) {
+        out.println("gate: no regression against " + baselineFile);
+        return 0;
+      }
+      err.println("gate: " + regressions.size() + " regression(s) against " + baselineFile + ":");
+      regressions.forEach(r -> err.println("  " + r));
+      return 1;
+    } catch (IllegalArgumentException | IOException e) {
+      err.println("eval: " + e.getMessage());
+      return 2;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err.println("eval: interrupted");
+      return 2;
+    }
+  }
+
+  private static List<ClipResult> evaluate(Map<String, List<String>> a, Path dir, Transcriber transcriber,
+      String corpusName, PrintStream out) throws IOException, InterruptedException {
+    List<CorpusLine> corpus = corpusName.equals("built-in") ? Corpus.builtIn() : Corpus.read(Path.of(corpusName));
+    List<String> categories = list(a, "--categories", List.of());
+    if (!categories.isEmpty()) {
+      corpus = corpus.stream().filter(l -> categories.contains(l.category())).toList();
+    }
+    int limit = integer(one(a, "--limit", String.valueOf(Integer.MAX_VALUE)), "--limit");
+    corpus = corpus.stream().limit(limit).toList();
+    if (corpus.isEmpty()) {
+      throw new IllegalArgumentException("no corpus lines left after --categories and --limit");
+    }
+    ServiceClient service = new ServiceClient(URI.create(one(a, "--url", "http://127.0.0.1:8000")),
+        one(a, "--token", null), one(a, "--api-token", null));
+    List<Double> intensities = new ArrayList<>();
+    for (String i : list(a, "--intensities", List.of("0.5"))) {
+      double v = Double.parseDouble(i);
+      if (v < 0 || v > 1) {
+        throw new IllegalArgumentException("--intensities must be between 0 and 1: " + i);
+      }
+      intensities.add(v);
+    }
+    List<MatrixCell> cells = Matrix.cells(service.offer(), list(a, "--providers", List.of()),
+        list(a, "--voices", List.of()), list(a, "--emotions", List.of()),
+        intensities, list(a, "--tiers", List.of("balanced")));
+    List<EvalRunner.Job> jobs = EvalRunner.jobs(cells, corpus);
+    out.println(cells.size() + " cells x corpus lines in their voices' languages = " + jobs.size() + " clips");
+    EvalRunner runner = new EvalRunner(service, transcriber, dir,
+        integer(one(a, "--concurrency", "2"), "--concurrency"),
+        Duration.ofSeconds(integer(one(a, "--timeout", "60"), "--timeout")), out);
+    return runner.run(jobs);
+  }
+
+  private static void printSummary(JsonObject report, PrintStream out) {
+    out.printf("%-48s %6s %6s %6s %8s %8s %6s %7s %6s %6s%n", "cell", "clips", "failed", "WER", "TTFAp50", "TTFAp95",
+        "RTF", "LUFS", "clicks", "joins");
+    report.getJsonArray("cells").stream().map(JsonObject.class::cast).forEach(c -> {
+      JsonObject s = c.getJsonObject("summary");
+      out.printf(java.util.Locale.ROOT, "%-48s %6d %6d %6s %8s %8s %6s %7s %6d %6d%n", c.getString("key"),
+          s.getInteger("clips"), s.getInteger("failed"), f(s, "wer", "%.3f"), f(s, "ttfaP50Ms", "%.0f"),
+          f(s, "ttfaP95Ms", "%.0f"), f(s, "realTimeFactor", "%.3f"), f(s, "loudnessLufs", "%.1f"),
+          s.getInteger("clicks"), s.getInteger("joinClicks"));
+    });
+  }
+
+  private static String f(JsonObject s, String key, String format) {
+    Double v = s.getDouble(key);
+    return v == null ? "-" : String.format(java.util.Locale.ROOT, format, v);
+  }
+
+  static Map<String, List<String>> parse(String[] args) {
+    Map<String, List<String>> a = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String name = args[i];
+      if (FLAGS.contains(name)) {
+        a.put(name, List.of());
+      } else if (OPTIONS.contains(name)) {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException(name + " needs a value");
+        }
+        a.computeIfAbsent(name, k -> new ArrayList<>()).add(args[++i]);
+      } else {
+        throw new IllegalArgumentException("unknown argument '" + name + "'");
+      }
+    }
+    return a;
+  }
+
+  private static String usage() {
+    try (var in = EvalMain.class.getResourceAsStream("/eval/usage.txt")) {
+      if (in == null) {
+        throw new IllegalStateException("the usage text /eval/usage.txt is missing from the class path");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static String one(Map<String, List<String>> a, String name, String fallback) {
+    List<String> v = a.get(name);
+    return v == null ? fallback : v.get(v.size() - 1);
+  }
+
+  private static List<String> list(Map<String, List<String>> a, String name, List<String> fallback) {
+    String v = one(a, name, null);
+    return v == null ? fallback : Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+  }
+
+  private static int integer(String v, String name) {
+    try {
+      int n = Integer.parseInt(v);
+      if (n < 1) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a whole number >= 1: " + v);
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package com.ervc.protocol;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The admin console's messages. On {@code admin.node.<nodeId>}, which every node serves for itself: a status
+ * request, a drain and an undrain, each answered with the node's {@link NodeStatus}. On
+ * {@code admin.instance.<instanceId>}, which every provider instance serves: circuit, capacity and re-probe
+ * commands, answered with its {@link InstanceStatus}. Only the node serving the admin API sends them, after it has
+ * checked the caller's admin rights.
+ */
+public sealed interface AdminMessage extends BusBody {
+  @Override
+  default Object body() {
+    return null;
+  }
+
+  /** Reads a provider instance's command by its type header; an unknown type or a bad body is invalid_request. */
+  static AdminMessage instanceCommand(String type, Object body) {
+    if (Circuit.TYPE.equals(type)) {
+      return Circuit.from(body);
+    }
+    if (Capacity.TYPE.equals(type)) {
+      return Capacity.from(body);
+    }
+    if (Reprobe.TYPE.equals(type)) {
+      return new Reprobe();
+    }
+    throw new SpeechException(ErrorCode.INVALID_REQUEST, "unknown instance command type '" + type + "'");
+  }
+
+  /** Asks a node for its status; no body. */
+  record StatusRequest() implements AdminMessage {
+    public static final String TYPE = "admin-status";
+  }
+
+  /** Makes a node stop taking new work while its running work finishes (idempotent); no body. */
+  record Drain() implements AdminMessage {
+    public static final String TYPE = "admin-drain";
+  }
+
+  /** Makes a drained node take new work again (idempotent; refused while it shuts down); no body. */
+  record Undrain() implements AdminMessage {
+    public static final String TYPE = "admin-undrain";
+  }
+
+  /** Opens (held until closed), closes, or resets (closes and forgets the error rate) an instance's circuit. */
+  record Circuit(String action) implements AdminMessage {
+    public static final String TYPE = "admin-circuit";
+
+    @Override
+    public JsonObject body() {
+      return new JsonObject().put("action", action);
+    }
+
+    public static Circuit from(Object body) {
+      if (!(body instanceof JsonObject json) || !(json.getValue("action") instanceof String action)) {
+        throw new SpeechException(ErrorCode.INVALID_REQUEST, "a circuit command needs 'action'");
+      }
+      return new Circuit(action);
+    }
+  }
+
+  /** Sets how many replies an instance takes at once, at run time (until it restarts). */
+  record Capacity(int replies) implements AdminMessage {
+    public static final String TYPE = "admin-capacity";
+
+    @Override
+    public JsonObject body() {
+      return new JsonObject().put("capacity", replies);
+    }
+
+    public static Capacity from(Object body) {
+      if (!(body instanceof JsonObject json) || !(json.getValue("capacity") instanceof Integer replies)) {
+        throw new SpeechException(ErrorCode.INVALID_REQUEST, "a capacity command needs an integer 'capacity'");
+      }
+      return new Capacity(replies);
+    }
+  }
+
+  /** Probes an instance now with one real synthesis; success closes its circuit, failure counts as one. */
+  record Reprobe() implements AdminMessage {
+    public static final String TYPE = "admin-reprobe";
+  }
+
+  /** Asks a gateway for its live WebSocket sessions; no body. */
+  record SessionsRequest() implements AdminMessage {
+    public static final String TYPE = "admin-sessions";
+  }
+
+  /** Closes one WebSocket session of a gateway (1008, "disconnected by an operator"); its running replies end. */
+  record Disconnect(String session) implements AdminMessage {
+    public static final String TYPE = "admin-disconnect";
+
+    @Override
+    public JsonObject body() {
+      return new JsonObject().put("session", session);
+    }
+
+    public static Disconnect from(Object body) {
+      if (!(body instanceof JsonObject json) || !(json.getValue("session") instanceof String session)) {
+        throw new SpeechException(ErrorCode.INVALID_REQUEST, "a disconnect needs 'session'");
+      }
+      return new Disconnect(session);
+    }
+  }
+
+  /** A gateway's sessions, without any text (the reply to {@link SessionsRequest} and {@link Disconnect}). */
+  record Sessions(JsonArray sessions) implements AdminMessage {
+    public static final String TYPE = "admin-session-list";
+
+    @Override
+    public JsonObject body() {
+      return new JsonObject().put("sessions", sessions);
+    }
+  }
+
+  /** The reply to an instance command: the instance's load report after it ({@code ProviderLoad} fields). */
+  record InstanceStatus(JsonObject load) implements AdminMessage {
+    public static final String TYPE = "admin-instance-status";
+
+    @Override
+    public JsonObject body() {
+      return load;
+    }
+  }
+
+  /**
+   * The reply: what a node is (id, name, roles, host, version, uptime, CPU and heap, GPU capabilities) and whether
+   * it drains, with the work each component still has. docs/admin-console.md lists the fields.
+   */
+  record NodeStatus(JsonObject status) implements AdminMessage {
+    public static final String TYPE = "admin-node-status";
+
+    @Override
+    public JsonObject body() {
+      return status;
+    }
+
+    public static NodeStatus from(Object body) {
+      if (!(body instanceof JsonObject json) || json.getString("node") == null) {
+        throw new SpeechException(ErrorCode.INVALID_REQUEST, "a node status needs a JSON body with 'node'");
+      }
+      return new NodeStatus(json);
+    }
+  }
+}
