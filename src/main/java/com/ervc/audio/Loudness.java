@@ -17,7 +17,16 @@ public final class Loudness {
   }
 
   public static double integratedLufs(float[] mono, int sampleRate) {
-    double[] weighted = kWeighted(mono, sampleRate);
+    double[] samples = new double[mono.length];
+    for (int i = 0; i < mono.length; i++) {
+      samples[i] = mono[i];
+    }
+    return integratedLufs(samples, sampleRate);
+  }
+
+  /** The same for samples in [-1, 1] as doubles; {@code mono} is not changed. */
+  public static double integratedLufs(double[] mono, int sampleRate) {
+    double[] weighted = kWeighted(mono.clone(), sampleRate);
     int block = (int) Math.round(0.4 * sampleRate);
     int step = block / 4;
     if (weighted.length < block) {
@@ -56,7 +65,8 @@ public final class Loudness {
     return -0.691 + 10 * Math.log10(meanSquare);
   }
 
-  private static double[] kWeighted(float[] mono, int rate) {
+  /** Filters {@code out} in place and returns it. */
+  private static double[] kWeighted(double[] out, int rate) {
     // Stage 1: high shelf, about +4 dB above 1.5 kHz (the head's acoustic effect).
     double f0 = 1681.974450955533;
     double gain = 3.999843853973347;
@@ -74,10 +84,6 @@ public final class Loudness {
     a0 = 1 + k / q + k * k;
     double[] passB = {1, -2, 1};
     double[] passA = {2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0};
-    double[] out = new double[mono.length];
-    for (int i = 0; i < mono.length; i++) {
-      out[i] = mono[i];
-    }
     biquad(out, shelfB, shelfA);
     biquad(out, passB, passA);
     return out;

@@ -1,5 +1,6 @@
 package com.ervc.eval;
 
+import com.ervc.audio.Loudness;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -73,7 +74,7 @@ public final class SignalAnalysis {
     double[] f0 = Pitch.track(x, rate, silenceRms);
     int speechFrames = (int) Math.max(1, Math.round(speechSec * 100));
     return new SignalStats(rate, pcm.length / (double) rate, speechSec, 20 * Math.log10(peak),
-        10 * Math.log10(squares / n), Loudness.integrated(x, rate), clipped / (double) n, sum / n,
+        10 * Math.log10(squares / n), Loudness.integratedLufs(x, rate), clipped / (double) n, sum / n,
         silent.length == 0 ? 0 : silentCount / (double) silent.length, longest * (double) window / rate,
         clicks, joinClicks, repeatedWindows(x, rate, silenceRms), mean(f0), std(f0), rangeSemitones(f0),
         Math.min(1, f0.length / (double) speechFrames));

@@ -1,5 +1,7 @@
 package com.ervc.eval;
 
+import com.ervc.audio.Loudness;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -31,8 +33,8 @@ class SignalAnalysisTest {
   void integratedLoudnessFollowsBs1770() {
     assertEquals(-3.01, SignalAnalysis.analyse(tone(997, 1.0, 3), RATE, List.of()).loudnessLufs(), 0.1);
     assertEquals(-23.01, SignalAnalysis.analyse(tone(997, 0.1, 3), RATE, List.of()).loudnessLufs(), 0.1);
-    assertEquals(Double.NEGATIVE_INFINITY, SignalAnalysis.analyse(new short[RATE * 2], RATE, List.of())
-        .loudnessLufs());
+    assertEquals(Loudness.SILENT_LUFS, SignalAnalysis.analyse(new short[RATE * 2], RATE, List.of()).loudnessLufs(),
+        "silence reads as the absolute gate");
   }
 
   @Test
