@@ -100,6 +100,13 @@ class RoutingIT {
       b.fastTiers.clear();
     }
     awaitCircuits("closed", "closed"); // an earlier test may have left a circuit open
+    awaitIdle(); // and a slot held by a reply that is still ending
+  }
+
+  /** Waits until no instance holds a request: a reply frees its slot only once the pipeline's replyDone arrives. */
+  private static void awaitIdle() throws Exception {
+    Await.until(() -> "every instance idle: " + instances(), Duration.ofSeconds(10),
+        () -> instances().stream().map(JsonObject.class::cast).allMatch(i -> i.getInteger("inFlight") == 0));
   }
 
   @AfterEach
@@ -253,6 +260,7 @@ class RoutingIT {
       ws.collect("hw2");
       Await.until(() -> "load reports carry both p95 times to first audio: " + instances(), Duration.ofSeconds(10),
           () -> p95Of(nodeA) >= 0 && p95Of(nodeB) >= 0);
+      awaitIdle(); // a hedge never waits for capacity: the warm-up replies must have freed both slots
       double sent = hedges("sent");
       double won = hedges("won");
       // Whichever instance gets the sentence is slow (beyond its hedge time, at least the 500 ms floor); the other
@@ -279,8 +287,7 @@ class RoutingIT {
       assertTrue(other.texts.contains(text), "the other instance spoke it");
     }
     // The cancelled sentence holds the late instance until its delayed first write: not into the next test.
-    Await.until(() -> "both instances idle again: " + instances(), Duration.ofSeconds(10),
-        () -> instances().stream().map(JsonObject.class::cast).allMatch(i -> i.getInteger("inFlight") == 0));
+    awaitIdle();
   }
 
   private static double hedges(String outcome) {
