@@ -35,6 +35,14 @@ public sealed interface AdminMessage extends BusBody {
     public static final String TYPE = "admin-status";
   }
 
+  /** The one field a command body must hold, of its type; anything else is the command's clear refusal. */
+  private static <T> T field(Object body, String key, Class<T> type, String refusal) {
+    if (body instanceof JsonObject json && type.isInstance(json.getValue(key))) {
+      return type.cast(json.getValue(key));
+    }
+    throw new SpeechException(ErrorCode.INVALID_REQUEST, refusal);
+  }
+
   /** Makes a node stop taking new work while its running work finishes (idempotent); no body. */
   record Drain() implements AdminMessage {
     public static final String TYPE = "admin-drain";
@@ -55,10 +63,7 @@ public sealed interface AdminMessage extends BusBody {
     }
 
     public static Circuit from(Object body) {
-      if (!(body instanceof JsonObject json) || !(json.getValue("action") instanceof String action)) {
-        throw new SpeechException(ErrorCode.INVALID_REQUEST, "a circuit command needs 'action'");
-      }
-      return new Circuit(action);
+      return new Circuit(field(body, "action", String.class, "a circuit command needs 'action'"));
     }
   }
 
@@ -72,10 +77,7 @@ public sealed interface AdminMessage extends BusBody {
     }
 
     public static Capacity from(Object body) {
-      if (!(body instanceof JsonObject json) || !(json.getValue("capacity") instanceof Integer replies)) {
-        throw new SpeechException(ErrorCode.INVALID_REQUEST, "a capacity command needs an integer 'capacity'");
-      }
-      return new Capacity(replies);
+      return new Capacity(field(body, "capacity", Integer.class, "a capacity command needs an integer 'capacity'"));
     }
   }
 
@@ -99,10 +101,7 @@ public sealed interface AdminMessage extends BusBody {
     }
 
     public static Disconnect from(Object body) {
-      if (!(body instanceof JsonObject json) || !(json.getValue("session") instanceof String session)) {
-        throw new SpeechException(ErrorCode.INVALID_REQUEST, "a disconnect needs 'session'");
-      }
-      return new Disconnect(session);
+      return new Disconnect(field(body, "session", String.class, "a disconnect needs 'session'"));
     }
   }
 
