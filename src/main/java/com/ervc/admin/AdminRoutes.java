@@ -11,14 +11,13 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
-import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * The admin API under {@code /admin/v1/}, for callers {@link AdminAccess} admits (docs/admin-console.md): the
@@ -38,23 +37,23 @@ public final class AdminRoutes {
   private final AdminConfig admin;
   private final AuthConfig auth;
   private final AuditLog audit;
-  private final Supplier<List<String>> members;
+  private final ClusterManager manager;
 
-  /** @param members the ids of the cluster's current members (the cluster manager's view) */
-  public AdminRoutes(NodeState node, AdminConfig admin, AuthConfig auth, AuditLog audit,
-                     Supplier<List<String>> members) {
+  /** @param manager the cluster manager: the current members and the handlers registered per address */
+  public AdminRoutes(NodeState node, AdminConfig admin, AuthConfig auth, AuditLog audit, ClusterManager manager) {
     this.node = node;
     this.admin = admin;
     this.auth = auth;
     this.audit = audit;
-    this.members = members;
+    this.manager = manager;
   }
 
   /** Adds the admin routes to {@code router}; completes once its cluster view listens. Call on the verticle's context. */
   public Future<Void> mount(Vertx vertx, Router router) {
     AdminAccess access = new AdminAccess(admin.token(), TokenService.create(vertx, auth));
-    ClusterAdmin cluster = new ClusterAdmin(vertx, members, audit);
-    router.route("/admin/*").handler(rc -> access.actor(rc.request().getHeader("Authorization")).onComplete(ar -> {
+    ClusterAdmin cluster = new ClusterAdmin(vertx, manager, audit);
+    // Only the API is gated: the page /admin/ (static code, no data) must load before it can ask for a token.
+    router.route(PREFIX + "/*").handler(rc -> access.actor(rc.request().getHeader("Authorization")).onComplete(ar -> {
       if (ar.succeeded()) {
         rc.put(ACTOR, ar.result());
         rc.next();
@@ -71,6 +70,9 @@ public final class AdminRoutes {
     get(router, PREFIX + "/audit", rc -> rc.json(cluster.audit()));
     get(router, PREFIX + "/cache", rc -> cluster.cache().onSuccess(rc::json)
         .onFailure(failure -> refuse(rc, 503, "no cache node answered: " + failure.getMessage())));
+    get(router, PREFIX + "/eventbus", rc -> cluster.eventBus().onSuccess(rc::json).onFailure(rc::fail));
+    action(router, "/cache/:target/evict", body -> "cache-evict",
+        (actor, target, body) -> cluster.evict(actor, target));
     get(router, PREFIX + "/sessions", rc -> cluster.sessions().onSuccess(rc::json).onFailure(rc::fail));
     action(router, "/nodes/:target/drain", body -> "drain", (actor, target, body) -> cluster.drain(actor, target));
     action(router, "/nodes/:target/undrain", body -> "undrain",

@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 /**
@@ -18,22 +19,54 @@ import java.util.function.Supplier;
  * traffic between nodes is the cluster's trusted network (docs/security.md).
  */
 public final class NodeAgent {
+  static final long MEMBERSHIP_PERIOD_MS = 1_000;
   private final NodeState state;
   private final JsonObject identity;
   private final Supplier<JsonObject> systemUsage;
+  private final EventLoopDelay delay;
+  private final BusTraffic traffic;
+  private final Callable<JsonObject> membership;
+  /** The last membership sample; Hazelcast's partition checks may wait on other members, so never on a request. */
+  private volatile JsonObject lastMembership = new JsonObject().put("error", "not sampled yet");
+  private volatile boolean sampling;
 
   /**
    * @param identity    fixed facts published with the status: name, host, version
    * @param systemUsage the node's last sampled CPU, memory and disk use (sampled off the event loop)
+   * @param delay       the node's event-loop delay (started here)
+   * @param traffic     the node's event-bus traffic (its interceptor installed here)
+   * @param membership  the cluster membership as this node's Hazelcast member sees it; may block (it is called on
+   *                    a worker thread)
    */
-  public NodeAgent(NodeState state, JsonObject identity, Supplier<JsonObject> systemUsage) {
+  public NodeAgent(NodeState state, JsonObject identity, Supplier<JsonObject> systemUsage, EventLoopDelay delay,
+                   BusTraffic traffic, Callable<JsonObject> membership) {
     this.state = state;
     this.identity = identity.copy();
     this.systemUsage = systemUsage;
+    this.delay = delay;
+    this.traffic = traffic;
+    this.membership = membership;
   }
 
   public Future<Void> listen(Vertx vertx) {
+    delay.start(vertx);
+    vertx.setPeriodic(0, MEMBERSHIP_PERIOD_MS, id -> sampleMembership(vertx));
+    traffic.install(vertx.eventBus());
     return vertx.eventBus().consumer(Addresses.adminNode(state.nodeId()), this::handle).completion();
+  }
+
+  /** One sample at a time on a worker thread; a slow check skips periods instead of piling up. */
+  private void sampleMembership(Vertx vertx) {
+    if (sampling) {
+      return;
+    }
+    sampling = true;
+    vertx.executeBlocking(membership, false)
+        .otherwise(failure -> new JsonObject().put("error", String.valueOf(failure.getMessage())))
+        .onComplete(ar -> {
+          lastMembership = ar.result();
+          sampling = false;
+        });
   }
 
   private void handle(Message<Object> msg) {
@@ -61,7 +94,10 @@ public final class NodeAgent {
     });
   }
 
-  /** The node's identity, its state (roles, uptime, components), its remaining work, CPU and heap, GPU. */
+  /**
+   * The node's identity, its state (roles, uptime, components), its remaining work, CPU and heap, GPU, event-loop
+   * delay and event-bus traffic.
+   */
   JsonObject status(JsonObject drainStatus) {
     Runtime rt = Runtime.getRuntime();
     return state.toJson().mergeIn(identity)
@@ -69,6 +105,9 @@ public final class NodeAgent {
         .put("work", drainStatus.getJsonObject("components"))
         .put("capabilities", state.capabilities())
         .put("system", systemUsage.get()
-            .put("heap_used_bytes", rt.totalMemory() - rt.freeMemory()).put("heap_max_bytes", rt.maxMemory()));
+            .put("heap_used_bytes", rt.totalMemory() - rt.freeMemory()).put("heap_max_bytes", rt.maxMemory()))
+        .put("eventLoopDelay", delay.snapshot())
+        .put("hazelcast", lastMembership)
+        .put("eventBus", traffic.snapshot());
   }
 }

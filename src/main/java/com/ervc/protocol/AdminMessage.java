@@ -105,6 +105,43 @@ public sealed interface AdminMessage extends BusBody {
     }
   }
 
+  /**
+   * Evicts cache entries on one cache node: the entry stored under {@code key} (a cache key, 64 hex digits), or
+   * every entry when {@code key} is {@value #ALL}.
+   */
+  record EvictCache(String key) implements AdminMessage {
+    public static final String TYPE = "admin-cache-evict";
+    public static final String ALL = "all";
+
+    @Override
+    public JsonObject body() {
+      return new JsonObject().put("key", key);
+    }
+
+    /** True for {@value #ALL} or a cache key (64 lower-case hex digits). */
+    public static boolean validKey(String key) {
+      return ALL.equals(key) || key != null && key.matches("[0-9a-f]{64}");
+    }
+
+    public static EvictCache from(Object body) {
+      String key = field(body, "key", String.class, "an eviction needs 'key'");
+      if (!validKey(key)) {
+        throw new SpeechException(ErrorCode.INVALID_REQUEST, "'key' must be 'all' or a cache key (64 hex digits)");
+      }
+      return new EvictCache(key);
+    }
+  }
+
+  /** The reply to {@link EvictCache}: how many entries the node removed, and its cache figures after. */
+  record CacheEvicted(long evicted, JsonObject stats) implements AdminMessage {
+    public static final String TYPE = "admin-cache-evicted";
+
+    @Override
+    public JsonObject body() {
+      return new JsonObject().put("evicted", evicted).put("stats", stats);
+    }
+  }
+
   /** A gateway's sessions, without any text (the reply to {@link SessionsRequest} and {@link Disconnect}). */
   record Sessions(JsonArray sessions) implements AdminMessage {
     public static final String TYPE = "admin-session-list";
