@@ -38,14 +38,16 @@ function table(columns, rows) {
     if (row.state) tr.dataset.state = row.state;
     row.cells.forEach((c) => tr.append(el('td', null, c)));
     if (row.actions.length) {
-      const cell = el('td', 'row-actions');
+      const buttons = el('div', 'row-actions');
       for (const action of row.actions) {
         const button = el('button', null, action.label);
         button.type = 'button';
         button.dataset.action = action.label;
         button.addEventListener('click', () => confirmAndRun(action));
-        cell.append(button);
+        buttons.append(button);
       }
+      const cell = el('td');
+      cell.append(buttons);
       tr.append(cell);
     }
     body.append(tr);
