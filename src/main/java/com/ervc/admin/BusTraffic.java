@@ -17,21 +17,34 @@ import java.util.concurrent.atomic.LongAdder;
  * One node's event-bus traffic for the admin console: messages received per catalogue address (counted by an
  * inbound interceptor, the address folded by {@link BusMessage#fold} so the count stays bounded), plus the
  * messages pending and the reply failures by kind that Vert.x's own meters count for the node. Vert.x's meters
- * carry no address label here (it would grow with every stream's reply address), hence the interceptor.
+ * carry no address label here (it would grow with every stream's reply address), hence the interceptor. The same
+ * interceptor feeds the node's {@link BusTail}.
  */
 public final class BusTraffic {
   private final Map<String, LongAdder> received = new ConcurrentHashMap<>();
   private final MeterRegistry registry;
+  private final BusTail tail;
 
-  public BusTraffic(MeterRegistry registry) {
+  /** @param tail the node's live tail, offered every delivered message */
+  public BusTraffic(MeterRegistry registry, BusTail tail) {
     this.registry = registry;
+    this.tail = tail;
   }
 
-  /** Counts every message delivered to this node's handlers from now on. */
+  public BusTail tail() {
+    return tail;
+  }
+
+  /** Counts every message delivered to this node's handlers from now on, and offers it to the live tail. */
   public void install(EventBus bus) {
     bus.addInboundInterceptor(delivery -> {
-      count(delivery.message().address());
-      delivery.next();
+      try {
+        String address = delivery.message().address();
+        count(address);
+        tail.offer(address, delivery.message().headers(), delivery::body);
+      } finally {
+        delivery.next();
+      }
     });
   }
 

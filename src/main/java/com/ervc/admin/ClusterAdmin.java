@@ -246,6 +246,58 @@ public final class ClusterAdmin {
     return audited(actor, "cache-evict", "cache", key, done, result -> "evicted=" + result.getLong("evicted"));
   }
 
+  /**
+   * Turns the live tail on for {@code addresses} on every node, audited as {@code tail-start}, or as
+   * {@code tail-show-text} when text fields are to be shown; the reply is every node's tail state.
+   */
+  public Future<JsonObject> tailStart(String actor, AdminMessage.TailStart command) {
+    String action = command.showText() ? "tail-show-text" : "tail-start";
+    return audited(actor, action, "tail", String.join(",", command.addresses()), onEveryNode(command),
+        state -> "seconds=" + command.seconds() + " nodes=" + state.getJsonArray("nodes").size());
+  }
+
+  /** Turns the live tail off on every node, audited. */
+  public Future<JsonObject> tailStop(String actor) {
+    return audited(actor, "tail-stop", "tail", "all", onEveryNode(new AdminMessage.TailStop()),
+        state -> "nodes=" + state.getJsonArray("nodes").size());
+  }
+
+  /** Every node's tail state ({@code nodes}, without samples) and all samples ({@code samples}, oldest first). */
+  public Future<JsonObject> tail() {
+    return onEveryNode(new AdminMessage.TailRead());
+  }
+
+  private Future<JsonObject> onEveryNode(AdminMessage message) {
+    List<String> ids = members.get();
+    List<Future<JsonObject>> answers = ids.stream()
+        .map(id -> vertx.eventBus().request(Addresses.adminNode(id), message.body(),
+                BusProtocol.options(message).setSendTimeout(NODE_TIMEOUT_MS))
+            .map(reply -> ((JsonObject) reply.body()).put("node", id)))
+        .toList();
+    return Future.join(answers).transform(ignored -> {
+      JsonArray nodes = new JsonArray();
+      List<JsonObject> samples = new ArrayList<>();
+      for (int i = 0; i < ids.size(); i++) {
+        Future<JsonObject> answer = answers.get(i);
+        if (answer.failed()) {
+          if (answer.cause() instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+            return Future.failedFuture(new Refusal(r.failureCode() == 400 ? 400 : 502, r.getMessage()));
+          }
+          nodes.add(new JsonObject().put("node", ids.get(i)).put("error", String.valueOf(answer.cause().getMessage())));
+          continue;
+        }
+        JsonObject state = answer.result();
+        String node = ids.get(i);
+        JsonArray kept = (JsonArray) state.remove("samples");
+        kept.forEach(sample -> samples.add(((JsonObject) sample).put("node", node)));
+        nodes.add(state);
+      }
+      samples.sort(Comparator.comparing((JsonObject sample) -> sample.getString("at")));
+      return Future.succeededFuture(new JsonObject().put("nodes", nodes).put("samples", new JsonArray(
+          new ArrayList<>(samples))));
+    });
+  }
+
   public JsonArray audit() {
     return audit.recent();
   }

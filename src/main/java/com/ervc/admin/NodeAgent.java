@@ -5,6 +5,7 @@ import com.ervc.protocol.AdminMessage;
 import com.ervc.protocol.Addresses;
 import com.ervc.protocol.BusProtocol;
 import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.SpeechException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -14,7 +15,8 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 /**
- * Every node's own end of the admin console: serves {@code admin.node.<nodeId>} (status, drain, undrain), so the
+ * Every node's own end of the admin console: serves {@code admin.node.<nodeId>} (status, drain, undrain, live
+ * tail), so the
  * node that serves the admin API can see and steer the whole cluster. Rights are checked by that node; event-bus
  * traffic between nodes is the cluster's trusted network (docs/security.md).
  */
@@ -74,6 +76,9 @@ public final class NodeAgent {
       return;
     }
     String type = msg.headers().get(BusProtocol.H_TYPE);
+    if (tail(type, msg)) {
+      return;
+    }
     Future<JsonObject> done = switch (type == null ? "" : type) {
       case AdminMessage.StatusRequest.TYPE -> Future.succeededFuture(state.drainStatus());
       case AdminMessage.Drain.TYPE -> state.drain();
@@ -92,6 +97,28 @@ public final class NodeAgent {
         msg.fail(409, ar.cause().getMessage());
       }
     });
+  }
+
+  /** Serves the live tail's messages (start, stop, read), each answered with the tail's state; false for others. */
+  private boolean tail(String type, Message<Object> msg) {
+    BusTail tail = traffic.tail();
+    if (AdminMessage.TailStart.TYPE.equals(type)) {
+      AdminMessage.TailStart start;
+      try {
+        start = AdminMessage.TailStart.from(msg.body());
+      } catch (SpeechException e) {
+        msg.fail(e.code().status(), e.getMessage());
+        return true;
+      }
+      tail.start(start.addresses(), start.showText(), start.seconds() * 1000L);
+    } else if (AdminMessage.TailStop.TYPE.equals(type)) {
+      tail.stop();
+    } else if (!AdminMessage.TailRead.TYPE.equals(type)) {
+      return false;
+    }
+    AdminMessage.TailState reply = new AdminMessage.TailState(tail.snapshot());
+    msg.reply(reply.body(), BusProtocol.options(reply));
+    return true;
   }
 
   /**

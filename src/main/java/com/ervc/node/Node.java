@@ -2,6 +2,7 @@ package com.ervc.node;
 
 import com.ervc.admin.AdminRoutes;
 import com.ervc.admin.AuditLog;
+import com.ervc.admin.BusTail;
 import com.ervc.admin.BusTraffic;
 import com.ervc.admin.EventLoopDelay;
 import com.ervc.admin.NodeAgent;
@@ -155,7 +156,8 @@ public final class Node {
       reportDepartures(clustered);
       NodeAgent agent = new NodeAgent(state, new JsonObject().put("name", name)
           .put("host", manager.getNodeInfo().host()).put("version", HealthService.VERSION), health::systemUsage,
-          new EventLoopDelay(), new BusTraffic(metrics.registry()), () -> membership(manager.getHazelcastInstance()));
+          new EventLoopDelay(), new BusTraffic(metrics.registry(),
+              new BusTail(System::currentTimeMillis, metrics::adminTail)), () -> membership(manager.getHazelcastInstance()));
       metrics.registerNodeMeters(roles, onnx != null && onnx.cuda().available());
       LOG.info("node {} ({}) joined cluster '{}' with roles {}", name, nodeId,
           config.cluster().name(), roles);

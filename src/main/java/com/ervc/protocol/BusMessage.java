@@ -135,6 +135,22 @@ public enum BusMessage {
       () -> new AdminMessage.NodeStatus(new JsonObject().put("node", "7f8d5479-f684-49aa-93b6-d214b3d00760")
           .put("name", "provider-1").put("roles", new JsonArray().add("providers"))
           .put("draining", false).put("inFlight", 0))),
+  ADMIN_TAIL_START(Addresses.adminNode("<nodeId>"), AdminMessage.TailStart.TYPE, AdminMessage.TailStart.class,
+      "admin API node → every node", "`admin-tail-state` or failure 400",
+      "Samples messages delivered on the node to these catalogue addresses for `seconds` (at most 20 a second, "
+          + "200 kept); text fields only with `showText`, binary bodies never.",
+      () -> new AdminMessage.TailStart(List.of(Addresses.PROVIDER_LOAD), false, 300)),
+  ADMIN_TAIL_STOP(Addresses.adminNode("<nodeId>"), AdminMessage.TailStop.TYPE, AdminMessage.TailStop.class,
+      "admin API node → every node", "`admin-tail-state`", "Turns the node's tail off and empties it; no body.",
+      AdminMessage.TailStop::new),
+  ADMIN_TAIL_READ(Addresses.adminNode("<nodeId>"), AdminMessage.TailRead.TYPE, AdminMessage.TailRead.class,
+      "admin API node → every node", "`admin-tail-state`", "Asks for the node's tail; no body.",
+      AdminMessage.TailRead::new),
+  ADMIN_TAIL_STATE(Addresses.adminNode("<nodeId>"), AdminMessage.TailState.TYPE, AdminMessage.TailState.class,
+      "node → admin API node (reply)", "—",
+      "`on`, `addresses`, `showText`, `until`, `kept`, `dropped` and the `samples` (fields in admin-console.md).",
+      () -> new AdminMessage.TailState(new JsonObject().put("on", false).put("kept", 0).put("dropped", 0)
+          .put("samples", new JsonArray()))),
   ADMIN_CIRCUIT(Addresses.adminInstance("<instanceId>"), AdminMessage.Circuit.TYPE, AdminMessage.Circuit.class,
       "admin API node → one instance", "`admin-instance-status` or failure 400",
       "`open` holds the circuit open (no requests, no probes) until `close`; `reset` also forgets the error rate.",
