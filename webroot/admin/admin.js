@@ -5,12 +5,13 @@ import { createApi } from './api.js';
 import { createConsole } from './console.js';
 import {
   AUDIT_COLUMNS, BUS_COLUMNS, BUS_NODE_COLUMNS, NODE_COLUMNS, PROVIDER_COLUMNS, SESSION_COLUMNS, auditRows, busNodeRows,
-  busRates, busRows, cacheFacts, evictAction, nodeNames, nodeRows, providerRows, sessionRows,
+  busRates, busRows, cacheFacts, evictAction, nodeNames, nodeRows, providerRows, sessionRows, TAIL_COLUMNS, TAIL_STOP,
+  tailRows, tailStartAction, tailSummary,
 } from './views.js';
 
 const STORAGE_KEY = 'ervc.admin.token';
 const TITLES = { cluster: 'Cluster', providers: 'Providers', eventbus: 'Event bus', sessions: 'Sessions',
-  cache: 'Cache', audit: 'Audit log' };
+  cache: 'Cache', tail: 'Live tail', audit: 'Audit log' };
 
 const $ = (id) => document.getElementById(id);
 let console_ = null;
@@ -103,6 +104,45 @@ function cacheView(cache) {
   return [facts, form];
 }
 
+/** The tail's controls: addresses to sample (from the catalogue), show text, start and stop; then the samples. */
+function tailView(tail, bus) {
+  const form = el('form', 'evict');
+  const field = el('div', 'field');
+  const label = el('label', null, 'Addresses');
+  const select = el('select');
+  select.id = 'tail-addresses';
+  select.multiple = true;
+  select.size = 6;
+  for (const a of bus.addresses) {
+    const opt = el('option', null, a.address);
+    opt.value = a.address;
+    select.append(opt);
+  }
+  label.htmlFor = select.id;
+  field.append(label, select);
+  const textLabel = el('label', null, ' Show text (audited)');
+  const showText = el('input');
+  showText.type = 'checkbox';
+  showText.id = 'tail-show-text';
+  textLabel.prepend(showText);
+  const start = el('button', null, 'Start…');
+  start.type = 'submit';
+  const stop = el('button', null, 'Stop…');
+  stop.type = 'button';
+  stop.addEventListener('click', () => confirmAndRun(TAIL_STOP));
+  form.append(field, textLabel, start, stop);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const action = tailStartAction([...select.selectedOptions].map((o) => o.value), showText.checked);
+    if (action) confirmAndRun(action);
+    else showError('Choose at least one address to tail.');
+  });
+  const names = Object.fromEntries(bus.nodes.map((n) => [n.node, n.name]));
+  const summary = el('p', 'muted small', tailSummary(tail));
+  summary.id = 'tail-summary';
+  return [form, summary, table(TAIL_COLUMNS, tailRows(tail, names))];
+}
+
 function render(view, answers, at) {
   let parts;
   const names = answers['/nodes'] ? nodeNames(answers['/nodes']) : {};
@@ -121,12 +161,21 @@ function render(view, answers, at) {
     parts = [table(SESSION_COLUMNS, sessionRows(answers['/sessions'], names))];
   } else if (view === 'cache') {
     parts = cacheView(answers['/cache']);
+  } else if (view === 'tail') {
+    parts = tailView(answers['/tail'], answers['/eventbus']);
   } else {
     parts = [table(AUDIT_COLUMNS, auditRows(answers['/audit']))];
   }
   $('view-updated').textContent = `Updated ${new Date(at).toLocaleTimeString()}`;
-  // Only a change is drawn: the cache view's form keeps what the operator types, and buttons stay put.
-  const key = view + JSON.stringify(answers);
+  // Only a change is drawn: the cache and tail forms keep what the operator types, and buttons stay put. The
+  // tail's form depends only on the catalogue, so its samples are drawn apart from it.
+  const key = view + JSON.stringify(view === 'tail' ? answers['/eventbus'].addresses.map((a) => a.address) : answers);
+  if (view === 'tail' && key === rendered) {
+    const [, summary, samples] = parts;
+    $('view-body').children[1].replaceWith(summary);
+    $('view-body').children[2].replaceWith(samples);
+    return;
+  }
   if (key === rendered) return;
   rendered = key;
   $('view-title').textContent = TITLES[view];

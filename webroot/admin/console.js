@@ -12,6 +12,7 @@ export const VIEWS = {
   sessions: ['/sessions', '/nodes'],
   cache: ['/cache'],
   audit: ['/audit'],
+  tail: ['/tail', '/eventbus'],
 };
 
 /**

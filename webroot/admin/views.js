@@ -199,3 +199,36 @@ export function auditRows(entries) {
 export function nodeNames(nodes) {
   return Object.fromEntries(nodes.filter((n) => n.name).map((n) => [n.node, n.name]));
 }
+
+export const TAIL_COLUMNS = ['When', 'Node', 'Address', 'Type', 'Body'];
+
+/** The live tail's samples, newest first (the server redacts them: text only after an audited "show text"). */
+export function tailRows(tail, nodeNames = {}) {
+  return [...tail.samples].reverse().map((s) => ({
+    key: `${s.node}-${s.seq}`,
+    cells: [s.at, nodeNames[s.node] ?? shortId(s.node), s.address, s.type ?? dash, JSON.stringify(s.body)],
+    actions: [],
+  }));
+}
+
+/** One line on the tail's state across nodes: on or off, for what, kept and dropped. */
+export function tailSummary(tail) {
+  const on = tail.nodes.filter((n) => n.on);
+  const kept = tail.nodes.reduce((s, n) => s + (n.kept ?? 0), 0);
+  const dropped = tail.nodes.reduce((s, n) => s + (n.dropped ?? 0), 0);
+  if (!on.length) return `Off. ${kept} kept, ${dropped} dropped (rate cap) since the nodes started.`;
+  const first = on[0];
+  return `On for ${first.addresses.join(', ')} on ${on.length} of ${tail.nodes.length} nodes until ${first.until}`
+    + `${first.showText ? ', showing text' : ', text hidden'}. ${kept} kept, ${dropped} dropped (rate cap).`;
+}
+
+/** Starting a tail: the chosen catalogue addresses; null when none is chosen. */
+export function tailStartAction(addresses, showText) {
+  if (!addresses.length) return null;
+  return { label: 'Start tail', path: '/tail/start', target: 'start', values: { addresses, showText },
+    confirm: showText
+      ? `Show the TEXT of messages on ${addresses.join(', ')}? This is written to the audit log.`
+      : `Tail ${addresses.join(', ')} (bodies redacted, at most 20 messages a second per node, 5 minutes)?` };
+}
+
+export const TAIL_STOP = { label: 'Stop tail', path: '/tail/stop', target: 'stop', confirm: 'Stop the live tail on every node?' };

@@ -172,3 +172,22 @@ test('formatting', () => {
   assert.equal(fmtUptime(59), '0m 59s');
   assert.equal(fmtUptime(90061), '1d 1h');
 });
+
+test('the live tail: samples newest first, a summary of every node, and a start that names what it shows', async () => {
+  const { tailRows, tailStartAction, tailSummary, TAIL_STOP } = await import('../../../webroot/admin/views.js');
+  const tail = { nodes: [{ node: 'n1', on: true, addresses: ['tts.providers.load'], showText: false,
+    until: '2026-12-02T09:05:00Z', kept: 40, dropped: 960 }, { node: 'n2', on: false, kept: 0, dropped: 0 }],
+  samples: [{ node: 'n1', seq: 1, at: 'a', address: 'tts.providers.load', type: 'load', body: { inFlight: 0 } },
+    { node: 'n1', seq: 2, at: 'b', address: 'tts.providers.load', type: 'load', body: '[text, 5 chars]' }] };
+  assert.deepEqual(tailRows(tail, { n1: 'gw' }).map((r) => r.cells),
+    [['b', 'gw', 'tts.providers.load', 'load', '"[text, 5 chars]"'], ['a', 'gw', 'tts.providers.load', 'load', '{"inFlight":0}']]);
+  assert.equal(tailSummary(tail), 'On for tts.providers.load on 1 of 2 nodes until 2026-12-02T09:05:00Z, text hidden. '
+    + '40 kept, 960 dropped (rate cap).');
+  assert.match(tailSummary({ nodes: [{ node: 'n1', on: false, kept: 1, dropped: 0 }], samples: [] }), /^Off\./);
+  assert.equal(tailStartAction([], false), null);
+  const start = tailStartAction(['tts.cache.get'], true);
+  assert.deepEqual([start.path, start.target, start.values], ['/tail/start', 'start',
+    { addresses: ['tts.cache.get'], showText: true }]);
+  assert.match(start.confirm, /TEXT.*audit log/);
+  assert.deepEqual([TAIL_STOP.path, TAIL_STOP.target], ['/tail/stop', 'stop']);
+});

@@ -146,7 +146,8 @@ class AdminConsoleIT {
   }
 
   @Test
-  void theEventBusAndCacheViewsShowTheClusterAndEvictionIsAudited() throws Exception {
+  @SuppressWarnings("unchecked")
+  void theEventBusCacheAndTailViewsShowTheClusterAndTheirActionsAreAudited() throws Exception {
     signIn(ADMIN_TOKEN);
     Await.until("signed in", VIEW, () -> rows() == 2);
     tab("eventbus");
@@ -171,6 +172,35 @@ class AdminConsoleIT {
     Await.until("the eviction in the audit log", VIEW, () -> (Boolean) browser.js(
         "return [...document.querySelectorAll('#view-body tbody tr')].some(r => r.cells[2].textContent === "
             + "'cache-evict' && r.cells[3].textContent === 'all' && r.cells[4].textContent === 'ok');"));
+
+    tab("tail");
+    Await.until("the tail's address list", VIEW, () -> (Boolean) browser.js(
+        "const o = [...document.querySelectorAll('#tail-addresses option')].find(o => o.value === 'tts.providers.load');"
+            + "if (o) { o.selected = true; } return !!o;"));
+    browser.js("document.querySelector('#view-body form.evict').requestSubmit();");
+    Await.until("the confirmation dialog opens", VIEW, () -> (Boolean) browser.js(
+        "return document.getElementById('confirm').open;"));
+    browser.js("document.getElementById('confirm-ok').click();");
+    Await.until("load reports sampled on both nodes, redacted", VIEW, () -> {
+      List<String> nodes = (List<String>) browser.js("return [...document.querySelectorAll('#view-body tbody tr')]"
+          + ".filter(r => r.cells[2].textContent === 'tts.providers.load' && r.cells[3].textContent === 'load')"
+          + ".map(r => r.cells[1].textContent);");
+      return nodes.contains("gw") && nodes.contains("p1");
+    });
+    Await.until("the tail on on both nodes", VIEW, () -> String.valueOf(text("#tail-summary"))
+        .startsWith("On for tts.providers.load on 2 of 2 nodes"));
+    assertTrue(text("#tail-summary").contains("text hidden"), text("#tail-summary"));
+    browser.js("[...document.querySelectorAll('#view-body form.evict button')].find(b => b.textContent === 'Stop…')"
+        + ".click();");
+    Await.until("the confirmation dialog opens", VIEW, () -> (Boolean) browser.js(
+        "return document.getElementById('confirm').open;"));
+    browser.js("document.getElementById('confirm-ok').click();");
+    Await.until("the tail is off", VIEW, () -> String.valueOf(text("#tail-summary")).startsWith("Off."));
+    tab("audit");
+    Await.until("the tail's start and stop in the audit log", VIEW, () -> (Boolean) browser.js(
+        "const a = [...document.querySelectorAll('#view-body tbody tr')].map(r => r.cells[2].textContent"
+            + " + ' ' + r.cells[3].textContent + ' ' + r.cells[4].textContent);"
+            + "return a.includes('tail-start tts.providers.load ok') && a.includes('tail-stop all ok');"));
     assertEquals(List.of(), browser.consoleErrors(), "no errors or CSP violations");
   }
 
