@@ -187,11 +187,12 @@ class AdminConsoleIT {
           + ".map(r => r.cells[1].textContent);");
       return nodes.contains("gw") && nodes.contains("p1");
     });
-    Await.until("the tail on on both nodes", VIEW, () -> String.valueOf(text("#tail-summary"))
-        .startsWith("On for tts.providers.load on 2 of 2 nodes"));
-    assertTrue(text("#tail-summary").contains("text hidden"), text("#tail-summary"));
-    browser.js("[...document.querySelectorAll('#view-body form.evict button')].find(b => b.textContent === 'Stop…')"
-        + ".click();");
+    Await.until("the tail on on both nodes, text hidden", VIEW, () -> {
+      String summary = String.valueOf(text("#tail-summary"));
+      return summary.startsWith("On for tts.providers.load on 2 of 2 nodes") && summary.contains("text hidden");
+    });
+    Await.until("Stop offered", VIEW, () -> (Boolean) browser.js("const b = [...document.querySelectorAll("
+        + "'#view-body form.evict button')].find(b => b.textContent === 'Stop…'); if (b) b.click(); return !!b;"));
     Await.until("the confirmation dialog opens", VIEW, () -> (Boolean) browser.js(
         "return document.getElementById('confirm').open;"));
     browser.js("document.getElementById('confirm-ok').click();");
