@@ -108,7 +108,10 @@ public final class ElevenLabsRequests {
   public record CatalogueVoice(ProviderInfo.Voice voice, String languageCode) {
   }
 
-  /** Reads {@code {"voices":[…]}} leniently: entries without a voice_id are skipped. */
+  /**
+   * Reads {@code {"voices":[…]}} leniently: entries without a voice_id are skipped, and so are the voices cloned for
+   * voice profiles (labelled {@value ElevenLabsCloner#PROFILE_LABEL}), which belong to their profiles' owners.
+   */
   public static List<CatalogueVoice> voices(JsonObject answer) {
     List<CatalogueVoice> voices = new ArrayList<>();
     JsonArray list = answer.getJsonArray("voices", new JsonArray());
@@ -117,6 +120,9 @@ public final class ElevenLabsRequests {
         continue;
       }
       JsonObject labels = v.getValue("labels") instanceof JsonObject l ? l : new JsonObject();
+      if (labels.containsKey(ElevenLabsCloner.PROFILE_LABEL)) {
+        continue; // a user's cloned voice: only its profile may use it
+      }
       String language = labels.getValue("language") instanceof String s ? s : null;
       if (language == null && v.getValue("verified_languages") instanceof JsonArray verified && !verified.isEmpty()
           && verified.getValue(0) instanceof JsonObject first && first.getValue("language") instanceof String s) {

@@ -1,0 +1,177 @@
+package com.ervc.provider.cloud;
+
+import com.ervc.audio.Pcm16;
+import com.ervc.audio.WavCodec;
+import com.ervc.config.ConfigLoader;
+import com.ervc.config.ServiceConfig;
+import com.ervc.profile.Consent;
+import com.ervc.profile.ProfileSettings;
+import com.ervc.profile.ReferenceClip;
+import com.ervc.profile.Registration;
+import com.ervc.profile.VoiceCloner;
+import com.ervc.profile.VoiceProfile;
+import com.ervc.profile.VoiceProfileStore;
+import com.ervc.protocol.SpeechException;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What every vendor's voice cloner does, run against the vendor's strict fake: the profile's audio reaches the
+ * vendor in its wire format and the vendor's voice id comes back as a ready registration, a remote voice can be
+ * deleted (twice), refusals for good are failed registrations with the vendor's reason and never the key, and
+ * transient failures are retryable errors for the registrar.
+ */
+public abstract class VoiceClonerContract {
+  protected static final String KEY = "sk-clone-S3CRET-key-0123456789abcdef";
+
+  protected Vertx vertx;
+  protected FakeCloudServer fake;
+
+  protected abstract FakeCloudServer newFake(Vertx vertx, String key);
+
+  protected abstract VoiceCloner cloner(Vertx vertx, ServiceConfig config);
+
+  /** The settings that point the vendor at {@code url} with {@code key}. */
+  protected abstract Map<String, String> env(String url, String key);
+
+  /** Whether the fake holds a voice with this id (usable for synthesis). */
+  protected abstract boolean fakeHasVoice(String remoteId);
+
+  /** The audio files the fake received for the voice, in the order sent (consent recordings excluded). */
+  protected abstract List<byte[]> uploadedSamples();
+
+  /** A word of the vendor's own quota message, which a failed registration's detail must carry. */
+  protected abstract String quotaWords();
+
+  @BeforeEach
+  void startFake() throws Exception {
+    vertx = Vertx.vertx();
+    fake = newFake(vertx, KEY).start();
+  }
+
+  @AfterEach
+  void stopFake() throws Exception {
+    fake.close();
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  protected VoiceCloner cloner(String key) {
+    Map<String, String> env = new HashMap<>(env(fake.url(), key));
+    env.put("CLOUD_CONNECT_TIMEOUT_MS", "1000");
+    return cloner(vertx, ConfigLoader.load(null, env));
+  }
+
+  /** 1.5 s of a 220 Hz tone at 24 kHz as 16-bit WAV, different per clip. */
+  protected static byte[] wav(int clip) {
+    float[] samples = new float[36_000];
+    for (int i = 0; i < samples.length; i++) {
+      samples[i] = (float) (0.3 * Math.sin(2 * Math.PI * (220 + 40 * clip) * i / 24_000.0));
+    }
+    return WavCodec.encode(Pcm16.toLittleEndian(Pcm16.fromFloat(samples)), 24_000, 1);
+  }
+
+  /** A profile with sample c0, sample c1 and the consent recording c2, based on {@code provider}. */
+  protected static VoiceProfile profile(String provider, String voice) {
+    String id = VoiceProfile.newId();
+    Instant now = Instant.now();
+    List<ReferenceClip> clips = List.of(clip("c0", wav(0)), clip("c1", wav(1)), clip("c2", wav(2)));
+    Consent consent = new Consent("Ada Lovelace", "en-US", "I Ada Lovelace am aware that recordings of my voice will "
+        + "be used by Example Ltd to create and use a synthetic version of my voice.", "c2", "user-1", now);
+    return new VoiceProfile(id, "user-1", 1, "Ada's voice", "warm and slow", "en-US", provider, voice,
+        ProfileSettings.NEUTRAL, clips, consent, List.of(), now, now);
+  }
+
+  protected static Map<String, byte[]> audio() {
+    return Map.of("c0", wav(0), "c1", wav(1), "c2", wav(2));
+  }
+
+  private static ReferenceClip clip(String id, byte[] audio) {
+    return new ReferenceClip(id, VoiceProfileStore.sha256(audio), audio.length, new JsonObject());
+  }
+
+  protected abstract VoiceProfile sampleProfile();
+
+  protected Registration register(VoiceCloner cloner, VoiceProfile profile, Map<String, byte[]> audio)
+      throws Exception {
+    return cloner.register(profile, audio).await(60, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void theSamplesReachTheVendorAndItsVoiceIdComesBackReady() throws Exception {
+    Registration registration = register(cloner(KEY), sampleProfile(), audio());
+    assertEquals(Registration.Status.READY, registration.status(), registration.detail());
+    assertNotNull(registration.remoteId());
+    assertTrue(fakeHasVoice(registration.remoteId()));
+    List<byte[]> sent = uploadedSamples();
+    assertEquals(2, sent.size(), "the two samples, not the consent recording");
+    assertArrayEquals(wav(0), sent.get(0));
+    assertArrayEquals(wav(1), sent.get(1));
+  }
+
+  @Test
+  void aDeletedVoiceIsGoneAndDeletingItAgainSucceeds() throws Exception {
+    VoiceCloner cloner = cloner(KEY);
+    Registration registration = register(cloner, sampleProfile(), audio());
+    cloner.delete(registration.remoteId()).await(30, TimeUnit.SECONDS);
+    assertFalse(fakeHasVoice(registration.remoteId()));
+    cloner.delete(registration.remoteId()).await(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aRefusedKeyIsAFailedRegistrationThatNeverShowsTheKey() throws Exception {
+    String wrongKey = "sk-wrong-S3CRET-0123456789";
+    Registration registration = register(cloner(wrongKey), sampleProfile(), audio());
+    assertEquals(Registration.Status.FAILED, registration.status());
+    assertNull(registration.remoteId());
+    assertTrue(registration.detail().contains("rejected the configured credentials"), registration.detail());
+    assertFalse(registration.detail().contains(wrongKey), registration.detail());
+    assertFalse(registration.detail().contains("S3CRET"), registration.detail());
+  }
+
+  @Test
+  void exceededQuotaIsAFailedRegistrationWithTheVendorsReason() throws Exception {
+    fake.failNext(FakeCloudServer.Fault.QUOTA);
+    Registration registration = register(cloner(KEY), sampleProfile(), audio());
+    assertEquals(Registration.Status.FAILED, registration.status());
+    assertTrue(registration.detail().contains("out of quota"), registration.detail());
+    assertTrue(registration.detail().contains(quotaWords()), registration.detail());
+  }
+
+  @Test
+  void audioTheVendorRejectsIsAFailedRegistrationWithTheVendorsReason() throws Exception {
+    Map<String, byte[]> notAudio = new HashMap<>(audio());
+    notAudio.put("c0", "this is not audio at all".repeat(20).getBytes());
+    Registration registration = register(cloner(KEY), sampleProfile(), notAudio);
+    assertEquals(Registration.Status.FAILED, registration.status());
+    assertTrue(registration.detail().contains("refused the request"), registration.detail());
+  }
+
+  @Test
+  void aServerThatKeepsFailingIsARetryableError() throws Exception {
+    // The client's own policy retries once; both attempts fail.
+    fake.failNext(FakeCloudServer.Fault.SERVER_ERROR);
+    fake.failNext(FakeCloudServer.Fault.SERVER_ERROR);
+    Throwable failure = assertThrows(Throwable.class, () -> register(cloner(KEY), sampleProfile(), audio()));
+    SpeechException error = assertInstanceOf(SpeechException.class,
+        failure instanceof SpeechException ? failure : failure.getCause());
+    assertTrue(error.retryable(), error.getMessage());
+  }
+}
