@@ -1,24 +1,16 @@
 package com.ervc.provider.cloud;
 
-import com.ervc.audio.Pcm16;
-import com.ervc.audio.WavCodec;
 import com.ervc.config.ConfigLoader;
 import com.ervc.config.ServiceConfig;
-import com.ervc.profile.Consent;
-import com.ervc.profile.ProfileSettings;
-import com.ervc.profile.ReferenceClip;
 import com.ervc.profile.Registration;
 import com.ervc.profile.VoiceCloner;
 import com.ervc.profile.VoiceProfile;
-import com.ervc.profile.VoiceProfileStore;
 import com.ervc.protocol.SpeechException;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,32 +71,16 @@ public abstract class VoiceClonerContract {
     return cloner(vertx, ConfigLoader.load(null, env));
   }
 
-  /** 1.5 s of a 220 Hz tone at 24 kHz as 16-bit WAV, different per clip. */
   protected static byte[] wav(int clip) {
-    float[] samples = new float[36_000];
-    for (int i = 0; i < samples.length; i++) {
-      samples[i] = (float) (0.3 * Math.sin(2 * Math.PI * (220 + 40 * clip) * i / 24_000.0));
-    }
-    return WavCodec.encode(Pcm16.toLittleEndian(Pcm16.fromFloat(samples)), 24_000, 1);
+    return CloningSamples.wav(clip);
   }
 
-  /** A profile with sample c0, sample c1 and the consent recording c2, based on {@code provider}. */
   protected static VoiceProfile profile(String provider, String voice) {
-    String id = VoiceProfile.newId();
-    Instant now = Instant.now();
-    List<ReferenceClip> clips = List.of(clip("c0", wav(0)), clip("c1", wav(1)), clip("c2", wav(2)));
-    Consent consent = new Consent("Ada Lovelace", "en-US", "I Ada Lovelace am aware that recordings of my voice will "
-        + "be used by Example Ltd to create and use a synthetic version of my voice.", "c2", "user-1", now);
-    return new VoiceProfile(id, "user-1", 1, "Ada's voice", "warm and slow", "en-US", provider, voice,
-        ProfileSettings.NEUTRAL, clips, consent, List.of(), now, now);
+    return CloningSamples.profile(provider, voice);
   }
 
   protected static Map<String, byte[]> audio() {
-    return Map.of("c0", wav(0), "c1", wav(1), "c2", wav(2));
-  }
-
-  private static ReferenceClip clip(String id, byte[] audio) {
-    return new ReferenceClip(id, VoiceProfileStore.sha256(audio), audio.length, new JsonObject());
+    return CloningSamples.audio();
   }
 
   protected abstract VoiceProfile sampleProfile();

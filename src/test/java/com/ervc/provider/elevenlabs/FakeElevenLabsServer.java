@@ -70,10 +70,13 @@ public final class FakeElevenLabsServer extends FakeCloudServer {
     }
     Matcher voicePath = VOICE_PATH.matcher(r.path());
     if (r.method().equals("DELETE") && voicePath.matches()) {
-      if (clonedVoices.remove(voicePath.group(1)) == null) {
+      if (!clonedVoices.containsKey(voicePath.group(1))) {
         detail(response, 404, "voice_not_found", "A voice with voice_id '" + voicePath.group(1) + "' was not found.");
-      } else {
-        answerJson(response, new JsonObject().put("status", "ok").encode());
+        return;
+      }
+      answerJson(response, new JsonObject().put("status", "ok").encode());
+      if (response.getStatusCode() == 200) {
+        clonedVoices.remove(voicePath.group(1));
       }
       return;
     }
