@@ -23,6 +23,9 @@ public interface VoiceCloner {
    */
   Future<Registration> register(VoiceProfile profile, Map<String, byte[]> clipAudio);
 
-  /** Deletes the remote voice; a voice the vendor no longer has counts as deleted. */
-  Future<Void> delete(String remoteId);
+  /**
+   * Deletes what {@code registration} made at the vendor (the voice, and the consent where the vendor keeps one);
+   * what the vendor no longer has counts as deleted.
+   */
+  Future<Void> delete(Registration registration);
 }

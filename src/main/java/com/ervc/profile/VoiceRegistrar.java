@@ -115,7 +115,7 @@ public final class VoiceRegistrar {
       }
       List<Future<Void>> remote = new ArrayList<>();
       for (Registration registration : found.get().registrations()) {
-        if (registration.remoteId() != null) {
+        if (registration.remoteId() != null || registration.consentId() != null) {
           remote.add(deleteRemote(registration));
         }
       }
@@ -130,7 +130,7 @@ public final class VoiceRegistrar {
           + registration.provider() + " cannot be deleted: cloning at " + registration.provider()
           + " is not set up on this node; nothing was deleted", true));
     }
-    return cloner.delete(registration.remoteId()).recover(e -> Future.failedFuture(new SpeechException(
+    return cloner.delete(registration).recover(e -> Future.failedFuture(new SpeechException(
         ErrorCode.PROVIDER_UNAVAILABLE, "the voice at " + registration.provider() + " could not be deleted ("
         + e.getMessage() + "); nothing was deleted, try again", true)));
   }
@@ -169,12 +169,12 @@ public final class VoiceRegistrar {
   private Future<VoiceProfile> finish(String profileId, VoiceCloner cloner, Registration result) {
     metrics.registration(cloner.provider(), result.status().wire());
     LOG.info("profile {} at {}: {} {}", profileId, cloner.provider(), result.status().wire(), result.detail());
-    boolean made = result.remoteId() != null;
+    boolean made = result.remoteId() != null || result.consentId() != null;
     return record(profileId, result, MAX_RECORD_ROUNDS)
-        .recover(failure -> made ? cloner.delete(result.remoteId()).transform(ar -> Future.failedFuture(failure))
+        .recover(failure -> made ? cloner.delete(result).transform(ar -> Future.failedFuture(failure))
             : Future.failedFuture(failure))
         .compose(stored -> stored == null && made
-            ? cloner.delete(result.remoteId()).map((VoiceProfile) null)
+            ? cloner.delete(result).map((VoiceProfile) null)
             : Future.succeededFuture(stored));
   }
 

@@ -193,8 +193,8 @@ class VoiceRegistrarTest {
       }
 
       @Override
-      public Future<Void> delete(String remoteId) {
-        return cloner.delete(remoteId);
+      public Future<Void> delete(Registration registration) {
+        return cloner.delete(registration);
       }
     };
     VoiceProfile done = registrar(deletingFirst, 3).register(profile.id()).await(10, TimeUnit.SECONDS).done()

@@ -69,8 +69,8 @@ public final class ElevenLabsCloner implements VoiceCloner {
   }
 
   @Override
-  public Future<Void> delete(String remoteId) {
-    String path = "/v1/voices/" + URLEncoder.encode(remoteId, StandardCharsets.UTF_8).replace("+", "%20");
+  public Future<Void> delete(Registration registration) {
+    String path = "/v1/voices/" + URLEncoder.encode(registration.remoteId(), StandardCharsets.UTF_8).replace("+", "%20");
     CloudHttp.Call call = new CloudHttp.Call(HttpMethod.DELETE, baseUrl() + path,
         Map.of("xi-api-key", settings.apiKey()), null);
     return CloneCalls.deleted(http.fetch(() -> Future.succeededFuture(call)));

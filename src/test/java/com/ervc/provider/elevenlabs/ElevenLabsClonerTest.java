@@ -52,11 +52,21 @@ class ElevenLabsClonerTest extends VoiceClonerContract {
   }
 
   @Override
+  protected boolean fakeStillHolds(Registration registration) {
+    return elevenLabs().clonedVoices.containsKey(registration.remoteId());
+  }
+
+  @Override
   protected List<byte[]> uploadedSamples() {
     List<FakeCloudServer.Received> adds = fake.received("/v1/voices/add");
     FakeCloudServer.Received last = adds.get(adds.size() - 1);
     return MultipartForm.parse(last.headers().get("Content-Type"), last.body()).files("files").stream()
         .map(MultipartForm.Part::data).toList();
+  }
+
+  @Override
+  protected List<String> expectedSampleClips() {
+    return List.of("c0", "c1");
   }
 
   @Override
