@@ -3,6 +3,7 @@ package com.ervc.provider.elevenlabs;
 import com.ervc.protocol.Emotion;
 import com.ervc.protocol.ProviderInfo;
 import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.RemoteVoice;
 import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.cloud.CloudProviderVerticle;
 import com.ervc.provider.cloud.EmotionScale;
@@ -63,7 +64,9 @@ public final class ElevenLabsRequests {
     if (sentence.nextText() != null) {
       body.put("next_text", sentence.nextText());
     }
-    String path = "/v1/text-to-speech/" + URLEncoder.encode(sentence.voice(), StandardCharsets.UTF_8).replace("+", "%20")
+    // A profile's cloned voice is spoken by its voice_id like any other (docs/providers/elevenlabs.md#instant-voice-cloning).
+    String voiceId = RemoteVoice.is(sentence.voice()) ? RemoteVoice.id(sentence.voice()) : sentence.voice();
+    String path = "/v1/text-to-speech/" + URLEncoder.encode(voiceId, StandardCharsets.UTF_8).replace("+", "%20")
         + "/stream?output_format=pcm_24000";
     return new Call(path, body);
   }

@@ -1,6 +1,9 @@
 package com.ervc.provider.azure;
 
 import com.ervc.config.ServiceConfig;
+import com.ervc.metrics.ServiceMetrics;
+import com.ervc.provider.ProviderVerticle;
+import java.util.function.BiFunction;
 import com.ervc.profile.Registration;
 import com.ervc.profile.VoiceCloner;
 import com.ervc.profile.VoiceProfile;
@@ -38,6 +41,23 @@ class AzureClonerTest extends VoiceClonerContract {
   protected Map<String, String> env(String url, String key) {
     return Map.of("AZURE_SPEECH_KEY", key, "AZURE_CUSTOM_VOICE_ENDPOINT", url,
         "AZURE_PERSONAL_VOICE_PROJECT", FakeAzureSpeechServer.PROJECT, "AZURE_PERSONAL_VOICE_COMPANY", COMPANY);
+  }
+
+  @Override
+  protected BiFunction<ServiceMetrics, ServiceConfig, ProviderVerticle> providerFactory() {
+    return AzureVerticle::new;
+  }
+
+  @Override
+  protected Map<String, String> providerEnv(String url) {
+    return Map.of("AZURE_TTS_ENDPOINT", url);
+  }
+
+  @Override
+  protected void assertSpokeWith(String remoteId) {
+    FakeAzureSpeechServer.Spoken spoken = azure().spoken().get(azure().spoken().size() - 1);
+    assertEquals(remoteId, spoken.speakerProfileId());
+    assertEquals("DragonLatestNeural", spoken.voice());
   }
 
   @Override

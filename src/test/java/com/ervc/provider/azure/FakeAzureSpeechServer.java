@@ -52,9 +52,11 @@ public final class FakeAzureSpeechServer extends FakeCloudServer {
 
   /** What one synthesis asked for, read from its SSML. */
   public record Spoken(String lang, String voice, String style, String styleDegree, String rate, String pitch,
-                       String volume, String text, int voiceElements) {
+                       String volume, String text, int voiceElements, String speakerProfileId) {
   }
 
+  /** #personal-voice: base model voices that speak personal voices. */
+  private static final Set<String> BASE_MODELS = Set.of("DragonLatestNeural", "PhoenixLatestNeural", "PhoenixV2Neural");
   /** #personal-voice: the api-versions of the custom voice API's pages. */
   private static final Set<String> API_VERSIONS = Set.of("2023-12-01-preview", "2024-02-01-preview", "2026-01-01");
   private static final Pattern RESOURCE = Pattern.compile("/customvoice/(consents|personalvoices)/([A-Za-z0-9._-]{1,250})");
@@ -150,7 +152,7 @@ public final class FakeAzureSpeechServer extends FakeCloudServer {
   }
 
   /** #ssml checks with a real XML parser; null when the service would answer 400. */
-  private static Spoken parse(Buffer body) {
+  private Spoken parse(Buffer body) {
     Document doc;
     try {
       DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
@@ -186,7 +188,19 @@ public final class FakeAzureSpeechServer extends FakeCloudServer {
     }
     Element voice = voices.get(0);
     String name = voice.getAttribute("name");
-    if (!VOICES.containsKey(name)) {
+    String speaker = null;
+    if (BASE_MODELS.contains(name)) {
+      // #personal-voice: a base model speaks a personal voice, named by its speakerProfileId in mstts:ttsembedding.
+      Element embedding = first(voice, "ttsembedding");
+      if (embedding == null || !MSTTS_NS.contains(embedding.getNamespaceURI())) {
+        return null;
+      }
+      speaker = embedding.getAttribute("speakerProfileId");
+      String wanted = speaker;
+      if (personalVoices.values().stream().noneMatch(v -> wanted.equals(v.getString("speakerProfileId")))) {
+        return null;
+      }
+    } else if (!VOICES.containsKey(name)) {
       return null; // #what-the-fake-server-checks (not confirmed by the vendor): an unknown voice is a 400
     }
     Element express = first(voice, "express-as");
@@ -195,12 +209,12 @@ public final class FakeAzureSpeechServer extends FakeCloudServer {
     }
     Element prosody = first(voice, "prosody");
     // #ssml: an unknown style is no error, the voice speaks neutrally; so the fake reports what it would use.
-    String style = express == null || !VOICES.get(name).contains(express.getAttribute("style")) ? null
+    String style = express == null || !VOICES.getOrDefault(name, List.of()).contains(express.getAttribute("style")) ? null
         : express.getAttribute("style");
     return new Spoken(speak.getAttributeNS(XMLConstants.XML_NS_URI, "lang"), name, style,
         express == null ? null : attr(express, "styledegree"),
         prosody == null ? null : attr(prosody, "rate"), prosody == null ? null : attr(prosody, "pitch"),
-        prosody == null ? null : attr(prosody, "volume"), voice.getTextContent(), voiceTags.getLength());
+        prosody == null ? null : attr(prosody, "volume"), voice.getTextContent(), voiceTags.getLength(), speaker);
   }
 
   private static Element first(Element within, String localName) {

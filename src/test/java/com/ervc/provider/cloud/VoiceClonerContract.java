@@ -6,7 +6,15 @@ import com.ervc.profile.Registration;
 import com.ervc.profile.VoiceCloner;
 import com.ervc.profile.VoiceProfile;
 import com.ervc.protocol.SpeechException;
+import com.ervc.metrics.ServiceMetrics;
+import com.ervc.protocol.Emotion;
+import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.RemoteVoice;
+import com.ervc.protocol.TtsRequest;
+import com.ervc.provider.ProviderHarness;
+import com.ervc.provider.ProviderVerticle;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,6 +67,15 @@ public abstract class VoiceClonerContract {
 
   /** The clips of {@link #sampleProfile()} the vendor takes as samples of the voice. */
   protected abstract List<String> expectedSampleClips();
+
+  /** The provider verticle that speaks the vendor's voices. */
+  protected abstract BiFunction<ServiceMetrics, ServiceConfig, ProviderVerticle> providerFactory();
+
+  /** Settings the provider needs beyond {@link #env}. */
+  protected abstract Map<String, String> providerEnv(String url);
+
+  /** Asserts that the fake's last synthesis used the vendor voice {@code remoteId} in the vendor's wire format. */
+  protected abstract void assertSpokeWith(String remoteId);
 
   /** A word of the vendor's own quota message, which a failed registration's detail must carry. */
   protected abstract String quotaWords();
@@ -110,6 +128,24 @@ public abstract class VoiceClonerContract {
     assertEquals(expected.size(), sent.size(), "the samples, not the consent recording");
     for (int i = 0; i < expected.size(); i++) {
       assertArrayEquals(audio().get(expected.get(i)), sent.get(i));
+    }
+  }
+
+  @Test
+  void theProviderSpeaksWithTheRegisteredVoice() throws Exception {
+    VoiceProfile profile = sampleProfile();
+    Registration registration = register(cloner(KEY), profile, audio());
+    Map<String, String> env = new HashMap<>(env(fake.url(), KEY));
+    env.putAll(providerEnv(fake.url()));
+    try (ProviderHarness provider = ProviderHarness.deploy(providerFactory(), env)) {
+      String voice = RemoteVoice.of(profile.provider(), registration.remoteId());
+      assertTrue(provider.info().hasVoice(voice));
+      assertFalse(provider.info().voices().stream().anyMatch(v -> v.id().contains(registration.remoteId())),
+          "a profile's voice is not in the public voice list");
+      List<Buffer> audio = provider.chunks(new TtsRequest("Hello in my own voice.", profile.provider(), voice,
+          Emotion.NEUTRAL, 0.5, QualityTier.BALANCED, 1.0, 0, 24_000));
+      assertEquals(FakeCloudServer.pcmFor("Hello in my own voice.").length(), ProviderHarness.joined(audio).length());
+      assertSpokeWith(registration.remoteId());
     }
   }
 

@@ -1,6 +1,9 @@
 package com.ervc.provider.elevenlabs;
 
 import com.ervc.config.ServiceConfig;
+import com.ervc.metrics.ServiceMetrics;
+import com.ervc.provider.ProviderVerticle;
+import java.util.function.BiFunction;
 import com.ervc.profile.Registration;
 import com.ervc.profile.VoiceCloner;
 import com.ervc.profile.VoiceProfile;
@@ -44,6 +47,22 @@ class ElevenLabsClonerTest extends VoiceClonerContract {
   @Override
   protected Map<String, String> env(String url, String key) {
     return Map.of("ELEVENLABS_BASE_URL", url, "ELEVENLABS_API_KEY", key);
+  }
+
+  @Override
+  protected BiFunction<ServiceMetrics, ServiceConfig, ProviderVerticle> providerFactory() {
+    return ElevenLabsVerticle::new;
+  }
+
+  @Override
+  protected Map<String, String> providerEnv(String url) {
+    return Map.of();
+  }
+
+  @Override
+  protected void assertSpokeWith(String remoteId) {
+    assertTrue(fake.received().stream().anyMatch(r -> r.method().equals("POST")
+        && r.path().equals("/v1/text-to-speech/" + remoteId + "/stream")), "voice_id in the path");
   }
 
   @Override

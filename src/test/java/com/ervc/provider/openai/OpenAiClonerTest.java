@@ -1,6 +1,9 @@
 package com.ervc.provider.openai;
 
 import com.ervc.config.ServiceConfig;
+import com.ervc.metrics.ServiceMetrics;
+import com.ervc.provider.ProviderVerticle;
+import java.util.function.BiFunction;
 import com.ervc.profile.Consent;
 import com.ervc.profile.Registration;
 import com.ervc.profile.VoiceCloner;
@@ -39,6 +42,23 @@ class OpenAiClonerTest extends VoiceClonerContract {
   @Override
   protected Map<String, String> env(String url, String key) {
     return Map.of("OPENAI_BASE_URL", url + "/v1", "OPENAI_API_KEY", key);
+  }
+
+  @Override
+  protected BiFunction<ServiceMetrics, ServiceConfig, ProviderVerticle> providerFactory() {
+    return OpenAiVerticle::new;
+  }
+
+  @Override
+  protected Map<String, String> providerEnv(String url) {
+    return Map.of("OPENAI_TTS_API", "speech");
+  }
+
+  @Override
+  protected void assertSpokeWith(String remoteId) {
+    List<FakeCloudServer.Received> speech = fake.received("/v1/audio/speech");
+    assertEquals(new io.vertx.core.json.JsonObject().put("id", remoteId),
+        speech.get(speech.size() - 1).json().getJsonObject("voice"));
   }
 
   @Override
