@@ -48,11 +48,11 @@ public record AzureConfig(String key, String region, String endpoint, String tok
       .documented("`http://` or `https://` URL without query")
       .describe("Where the custom voice API is, for personal voice registration: `null` means "
           + "`https://{region}.api.cognitive.microsoft.com`; `/customvoice/…` is appended. See "
-          + "[Voice profiles](voice-profiles.md#azure-personal-voice).");
+          + "[Azure personal voice](providers/azure.md#personal-voice).");
   static final Setting PERSONAL_VOICE_PROJECT = string("providers.azure.personalVoiceProject",
       "AZURE_PERSONAL_VOICE_PROJECT", null)
       .orNull()
-      .matching("[A-Za-z0-9][A-Za-z0-9._-]{0,63}", "a project id of letters, digits, dot, dash or underscore")
+      .matching("[A-Za-z0-9._\\-]{1,64}", "a project id of 1-64 letters, digits, dot, dash or underscore")
       .documented("a project id")
       .describe("The personal voice project (kind `PersonalVoice`, created once by the operator) that consents and "
           + "personal voices are made in. With `providers.azure.personalVoiceCompany` and the key it turns on "
@@ -65,7 +65,6 @@ public record AzureConfig(String key, String region, String endpoint, String tok
           + "recording matches it.");
   static final Setting PERSONAL_VOICE_BASE_MODEL = string("providers.azure.personalVoiceBaseModel",
       "AZURE_PERSONAL_VOICE_BASE_MODEL", "DragonLatestNeural")
-      .matching("[A-Za-z0-9:]+Neural", "a base model voice name such as DragonLatestNeural")
       .documented("a base model voice name, e.g. `DragonLatestNeural`, `PhoenixLatestNeural`")
       .describe("The base model a personal voice speaks with: the `<voice name>` around "
           + "`<mstts:ttsembedding speakerProfileId>`.");
