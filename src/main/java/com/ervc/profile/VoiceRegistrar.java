@@ -39,7 +39,8 @@ public final class VoiceRegistrar {
   private final ServiceMetrics metrics;
   private final int maxAttempts;
   private final long firstRetryMs;
-  private final Map<String, Registering> running = new ConcurrentHashMap<>();
+  /** Registrations starting or running, by profile id: one at a time per profile. */
+  private final Map<String, Future<Registering>> running = new ConcurrentHashMap<>();
 
   public VoiceRegistrar(Vertx vertx, VoiceProfileStore store, List<VoiceCloner> cloners, ServiceMetrics metrics,
                         int maxAttempts, long firstRetryMs) {
@@ -67,10 +68,22 @@ public final class VoiceRegistrar {
    * returned instead of a second one.
    */
   public Future<Registering> register(String profileId) {
-    Registering already = running.get(profileId);
+    Promise<Registering> starting = Promise.promise();
+    Future<Registering> already = running.putIfAbsent(profileId, starting.future());
     if (already != null) {
-      return Future.succeededFuture(already);
+      return already;
     }
+    start(profileId).onComplete(started -> {
+      if (started.failed()) {
+        running.remove(profileId);
+      } else {
+        started.result().done().onComplete(ended -> running.remove(profileId));
+      }
+    }).onComplete(starting);
+    return starting.future();
+  }
+
+  private Future<Registering> start(String profileId) {
     return store.get(profileId).compose(found -> {
       VoiceProfile profile = found.orElseThrow(() -> new SpeechException(ErrorCode.INVALID_REQUEST,
           "voice profile " + profileId + " does not exist"));
@@ -91,14 +104,11 @@ public final class VoiceRegistrar {
           throw new SpeechException(ErrorCode.INVALID_REQUEST, "voice profile " + profileId + " does not exist");
         }
         metrics.registration(cloner.provider(), Registration.Status.PENDING.wire());
-        Registering registering = new Registering(stored, done.future());
-        running.put(profileId, registering);
         clips(stored)
             .compose(audio -> attempt(cloner, stored, audio, 1))
             .compose(result -> finish(profileId, cloner, result))
-            .onComplete(ar -> running.remove(profileId))
             .onComplete(done);
-        return registering;
+        return new Registering(stored, done.future());
       });
     });
   }

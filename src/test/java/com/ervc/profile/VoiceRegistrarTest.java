@@ -104,6 +104,19 @@ class VoiceRegistrarTest {
   }
 
   @Test
+  void aSecondRegistrationOfTheSameProfileJoinsTheRunningOne() throws Exception {
+    VoiceProfile profile = stored();
+    VoiceRegistrar registrar = registrar(cloner, 3);
+    Future<VoiceRegistrar.Registering> first = registrar.register(profile.id());
+    Future<VoiceRegistrar.Registering> second = registrar.register(profile.id());
+    VoiceProfile done = first.await(10, TimeUnit.SECONDS).done().await(30, TimeUnit.SECONDS);
+    assertEquals(done, second.await(10, TimeUnit.SECONDS).done().await(30, TimeUnit.SECONDS));
+    assertEquals(1, fake.received("/v1/voices/add").size());
+    assertEquals(1, fake.clonedVoices.size());
+    assertEquals(3, read(profile.id()).version());
+  }
+
+  @Test
   void transientVendorFailuresAreRetriedUpToTheBound() throws Exception {
     VoiceProfile profile = stored();
     // Each cloner attempt is two HTTP requests (the client's own retry); the third attempt gets through.

@@ -81,7 +81,7 @@ public final class OpenAiVerticle extends CloudProviderVerticle {
     return realtime().check(OpenAiRequests.DEFAULT_VOICE).map(v -> new ProviderInfo(NAME, nodeId, true,
         OpenAiRequests.DEFAULT_VOICE, RealtimeRequests.voices(), Emotion.wireNames(), QualityTier.wireNames(), true,
         false, NATIVE_RATE, "OpenAI Realtime API " + RealtimeRequests.MODEL
-            + "; emotion as instructions; speed 0.25-1.5; transcript checked against the text; cloning not exposed"));
+            + "; emotion as instructions; speed 0.25-1.5; transcript checked against the text; custom voices only on the speech transport"));
   }
 
   /** On Realtime a probe opens and configures a session for its voice instead of a billed response. */
