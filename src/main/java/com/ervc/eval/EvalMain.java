@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The evaluation command line (scripts/eval.sh): runs the matrix against a running service, writes the report
+ * The evaluation command line (scripts/evaluate.sh): runs the matrix against a running service, writes the report
  * and, with {@code --baseline}, gates the run. Exit status 0: done (and no regression); 1: the gate found a
  * regression; 2: bad arguments or the run could not be done.
  */
