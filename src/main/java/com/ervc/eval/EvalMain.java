@@ -26,7 +26,7 @@ public final class EvalMain {
   static final String USAGE = usage();
   private static final Set<String> FLAGS = Set.of("--report-only", "--help");
   private static final Set<String> OPTIONS = Set.of("--url", "--token", "--api-token", "--corpus", "--categories",
-      "--limit", "--providers", "--voices", "--emotions", "--intensities", "--tiers", "--concurrency", "--timeout",
+      "--limit", "--providers", "--voices", "--emotions", "--intensities", "--tiers", "--speeds", "--pitches", "--pitch-semitones", "--concurrency", "--timeout",
       "--recogniser", "--out", "--baseline", "--threshold");
 
   private EvalMain() {
@@ -65,7 +65,8 @@ public final class EvalMain {
       } else {
         results = evaluate(a, dir, transcriber, corpusName, out);
       }
-      Report.write(dir, results, transcriber == null ? "none" : transcriber.name(), corpusName);
+      Report.write(dir, results, transcriber == null ? "none" : transcriber.name(), corpusName,
+          number(one(a, "--pitch-semitones", "4"), "--pitch-semitones", -48, 48));
       JsonObject report = new JsonObject(Files.readString(dir.resolve(Report.JSON), StandardCharsets.UTF_8));
       printSummary(report, out);
       out.println("report: " + dir.resolve(Report.HTML) + " and " + dir.resolve(Report.JSON));
@@ -106,17 +107,10 @@ public final class EvalMain {
     }
     ServiceClient service = new ServiceClient(URI.create(one(a, "--url", "http://127.0.0.1:8000")),
         one(a, "--token", null), one(a, "--api-token", null));
-    List<Double> intensities = new ArrayList<>();
-    for (String i : list(a, "--intensities", List.of("0.5"))) {
-      double v = Double.parseDouble(i);
-      if (v < 0 || v > 1) {
-        throw new IllegalArgumentException("--intensities must be between 0 and 1: " + i);
-      }
-      intensities.add(v);
-    }
     List<MatrixCell> cells = Matrix.cells(service.offer(), list(a, "--providers", List.of()),
         list(a, "--voices", List.of()), list(a, "--emotions", List.of()),
-        intensities, list(a, "--tiers", List.of("balanced")));
+        numbers(a, "--intensities", "0.5", 0, 1), list(a, "--tiers", List.of("balanced")),
+        numbers(a, "--speeds", "1", 0.25, 4), numbers(a, "--pitches", "0", -1, 1));
     List<EvalRunner.Job> jobs = EvalRunner.jobs(cells, corpus);
     out.println(cells.size() + " cells x corpus lines in their voices' languages = " + jobs.size() + " clips");
     EvalRunner runner = new EvalRunner(service, transcriber, dir,
@@ -179,6 +173,24 @@ public final class EvalMain {
   private static List<String> list(Map<String, List<String>> a, String name, List<String> fallback) {
     String v = one(a, name, null);
     return v == null ? fallback : Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+  }
+
+  /** The comma-separated numbers of option {@code name}, each checked against the protocol's range. */
+  private static List<Double> numbers(Map<String, List<String>> a, String name, String fallback, double min,
+      double max) {
+    return list(a, name, List.of(fallback)).stream().map(v -> number(v, name, min, max)).toList();
+  }
+
+  private static double number(String v, String name, double min, double max) {
+    try {
+      double n = Double.parseDouble(v);
+      if (!(n >= min && n <= max)) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ": " + v);
+    }
   }
 
   private static int integer(String v, String name) {

@@ -151,9 +151,11 @@ final class EvalRunner {
 
   private static JsonObject request(Job job, int n) {
     MatrixCell cell = job.cell();
-    return new JsonObject().put("type", "synthesize").put("id", "eval-" + n).put("text", job.line().text())
-        .put("provider", cell.provider()).put("voice", cell.voice()).put("emotion", cell.emotion())
-        .put("intensity", cell.intensity()).put("quality", cell.tier());
+    JsonObject request = new JsonObject().put("type", "synthesize").put("id", "eval-" + n)
+        .put("text", job.line().text()).put("provider", cell.provider()).put("voice", cell.voice())
+        .put("emotion", cell.emotion()).put("intensity", cell.intensity()).put("quality", cell.tier());
+    // Left out at the defaults, so such a request is the same as any client's that never sets them.
+    return cell.ownSpeedAndPitch() ? request : request.put("speed", cell.speed()).put("pitch", cell.pitch());
   }
 
   /** One line per finished clip with a bar, the count and the clip's headline figures. */

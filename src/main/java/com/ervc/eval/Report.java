@@ -26,25 +26,34 @@ final class Report {
   private Report() {
   }
 
-  static JsonObject json(List<ClipResult> results, String transcriber, String corpus) {
+  /** @param semitonesPerPitchUnit the F0 shift a request of pitch 1.0 is expected to make (SettingShift) */
+  static JsonObject json(List<ClipResult> results, String transcriber, String corpus, double semitonesPerPitchUnit) {
     Map<MatrixCell, List<ClipResult>> byCell = byCell(results);
     Map<String, ClipResult> byKey = new LinkedHashMap<>();
     results.forEach(r -> byKey.put(r.key(), r));
     JsonArray cells = new JsonArray();
     JsonArray emotions = new JsonArray();
+    JsonArray settings = new JsonArray();
     byCell.forEach((cell, clips) -> {
-      cells.add(new JsonObject().put("key", cell.key()).put("cell", cell.toJson())
-          .put("summary", CellSummary.of(clips).toJson()));
+      CellSummary summary = CellSummary.of(clips);
+      if (!cell.ownSpeedAndPitch() && byCell.containsKey(cell.neutral())) {
+        SettingShift shift = SettingShift.of(cell, clips, byKey, semitonesPerPitchUnit);
+        settings.add(shift.toJson());
+        summary = summary.with(shift);
+      }
+      cells.add(new JsonObject().put("key", cell.key()).put("cell", cell.toJson()).put("summary", summary.toJson()));
       if (!cell.emotion().equals("neutral") && byCell.containsKey(cell.neutral())) {
         emotions.add(EmotionShift.of(cell, clips, byKey).toJson());
       }
     });
     return new JsonObject().put("generated", Instant.now().toString()).put("transcriber", transcriber)
-        .put("corpus", corpus).put("clips", results.size()).put("cells", cells).put("emotionShifts", emotions);
+        .put("corpus", corpus).put("clips", results.size()).put("cells", cells).put("emotionShifts", emotions)
+        .put("semitonesPerPitchUnit", semitonesPerPitchUnit).put("settingShifts", settings);
   }
 
-  static void write(Path dir, List<ClipResult> results, String transcriber, String corpus) throws IOException {
-    JsonObject report = json(results, transcriber, corpus);
+  static void write(Path dir, List<ClipResult> results, String transcriber, String corpus,
+      double semitonesPerPitchUnit) throws IOException {
+    JsonObject report = json(results, transcriber, corpus, semitonesPerPitchUnit);
     Files.writeString(dir.resolve(JSON), report.encodePrettily(), StandardCharsets.UTF_8);
     Files.writeString(dir.resolve(HTML), html(report, results), StandardCharsets.UTF_8);
   }
@@ -101,6 +110,16 @@ final class Report {
           .append(e.getInteger("pairs")).append("</td>").append(shift(e, "f0Semitones"))
           .append(shift(e, "f0RangeSemitones")).append(shift(e, "loudnessLu")).append(shift(e, "ratePercent"))
           .append("</tr>");
+    }
+    h.append("</table><h2>Speed and pitch: requested against measured</h2><table><tr><th class=t>cell</th>")
+        .append("<th>pairs</th><th>speed asked</th><th>speed measured</th><th>speed error %</th><th>pitch asked</th>")
+        .append("<th>expected st</th><th>F0 shift st (d<sub>z</sub>)</th><th>pitch error %</th></tr>");
+    for (JsonObject e : objects(report.getJsonArray("settingShifts"))) {
+      h.append("<tr><td class=t>").append(esc(MatrixCell.fromJson(e.getJsonObject("cell")).key())).append("</td><td>")
+          .append(e.getInteger("pairs")).append("</td>").append(td(e, "speedRequested", "%.2f"))
+          .append(td(e, "speedMeasured", "%.2f")).append(td(e, "speedErrorPercent", "%+.1f"))
+          .append(td(e, "pitchRequested", "%+.2f")).append(td(e, "pitchExpectedSemitones", "%+.2f"))
+          .append(shift(e, "f0Semitones")).append(td(e, "pitchErrorPercent", "%+.1f")).append("</tr>");
     }
     h.append("</table>");
     listening(h, results);
