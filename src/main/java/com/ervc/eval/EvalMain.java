@@ -27,17 +27,23 @@ public final class EvalMain {
   private static final Set<String> FLAGS = Set.of("--report-only", "--help");
   private static final Set<String> OPTIONS = Set.of("--url", "--token", "--api-token", "--corpus", "--categories",
       "--limit", "--providers", "--voices", "--emotions", "--intensities", "--tiers", "--speeds", "--pitches", "--pitch-semitones", "--concurrency", "--timeout",
-      "--recogniser", "--out", "--baseline", "--threshold");
+      "--recogniser", "--recogniser-command", "--recogniser-url", "--recogniser-model", "--recogniser-language",
+      "--recogniser-rate", "--out", "--baseline", "--threshold");
 
   private EvalMain() {
   }
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+    System.exit(run(args, System.out, System.err, System.getenv()));
   }
 
   /** Runs the command with {@code args}; returns the exit status (the same as the CLI's). */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, out, err, Map.of());
+  }
+
+  /** As {@link #run(String[], PrintStream, PrintStream)}, with {@code env} for the recogniser's API key. */
+  static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
     Map<String, List<String>> a;
     try {
       a = parse(args);
@@ -54,8 +60,7 @@ public final class EvalMain {
       Path dir = Path.of(one(a, "--out", "eval-out"));
       Gate gate = Gate.withOverrides(a.getOrDefault("--threshold", List.of()));
       String corpusName = one(a, "--corpus", "built-in");
-      String recogniser = one(a, "--recogniser", "pocketsphinx_continuous");
-      Transcriber transcriber = recogniser.equals("none") ? null : new PocketsphinxTranscriber(recogniser);
+      Transcriber transcriber = transcriber(a, env);
       List<ClipResult> results;
       if (a.containsKey("--report-only")) {
         results = List.copyOf(ResultsFile.read(dir.resolve(EvalRunner.RESULTS)).values());
@@ -117,6 +122,41 @@ public final class EvalMain {
         integer(one(a, "--concurrency", "2"), "--concurrency"),
         Duration.ofSeconds(integer(one(a, "--timeout", "60"), "--timeout")), out);
     return runner.run(jobs);
+  }
+
+  /**
+   * The recogniser {@code --recogniser} names (pocketsphinx, command, openai or none), set up from the other
+   * {@code --recogniser-*} options; null for none. The openai one's key is {@code EVAL_RECOGNISER_API_KEY}, else
+   * {@code OPENAI_API_KEY}, from {@code env} (a key on the command line would show in the process list).
+   */
+  static Transcriber transcriber(Map<String, List<String>> a, Map<String, String> env) {
+    String language = one(a, "--recogniser-language", "en");
+    if (!language.matches("[a-z]{2,3}")) {
+      throw new IllegalArgumentException("--recogniser-language is a primary language subtag such as en: " + language);
+    }
+    String kind = one(a, "--recogniser", "pocketsphinx");
+    return switch (kind) {
+      case "none" -> null;
+      case "pocketsphinx" -> new PocketsphinxTranscriber("pocketsphinx_continuous");
+      case "command" -> {
+        String command = one(a, "--recogniser-command", null);
+        if (command == null) {
+          throw new IllegalArgumentException("--recogniser command needs --recogniser-command, e.g. "
+              + "'whisper-cli -m ggml-base.en.bin -nt -f {wav}'");
+        }
+        yield CommandTranscriber.of(command, language,
+            (int) number(one(a, "--recogniser-rate", "16000"), "--recogniser-rate", 8_000, 48_000));
+      }
+      case "openai" -> {
+        String key = env.getOrDefault("EVAL_RECOGNISER_API_KEY", env.get("OPENAI_API_KEY"));
+        URI url = URI.create(one(a, "--recogniser-url", "https://api.openai.com/v1"));
+        if (url.getScheme() == null || !url.getScheme().matches("https?")) {
+          throw new IllegalArgumentException("--recogniser-url must be an http(s) URL: " + url);
+        }
+        yield new OpenAiTranscriber(url, key, one(a, "--recogniser-model", "whisper-1"), language);
+      }
+      default -> throw new IllegalArgumentException("--recogniser is pocketsphinx, command, openai or none: " + kind);
+    };
   }
 
   private static void printSummary(JsonObject report, PrintStream out) {
