@@ -28,7 +28,7 @@ public final class EvalMain {
   private static final Set<String> OPTIONS = Set.of("--url", "--token", "--api-token", "--corpus", "--categories",
       "--limit", "--providers", "--voices", "--emotions", "--intensities", "--tiers", "--speeds", "--pitches", "--pitch-semitones", "--concurrency", "--timeout",
       "--recogniser", "--recogniser-command", "--recogniser-url", "--recogniser-model", "--recogniser-language",
-      "--recogniser-rate", "--out", "--baseline", "--threshold");
+      "--recogniser-rate", "--listen", "--out", "--baseline", "--threshold");
 
   private EvalMain() {
   }
@@ -62,6 +62,9 @@ public final class EvalMain {
       String corpusName = one(a, "--corpus", "built-in");
       Transcriber transcriber = transcriber(a, env);
       List<ClipResult> results;
+      if (a.containsKey("--listen")) {
+        return listen(dir, (int) number(one(a, "--listen", null), "--listen", 0, 65_535), out);
+      }
       if (a.containsKey("--report-only")) {
         results = List.copyOf(ResultsFile.read(dir.resolve(EvalRunner.RESULTS)).values());
         if (results.isEmpty()) {
@@ -95,6 +98,27 @@ public final class EvalMain {
       Thread.currentThread().interrupt();
       err.println("eval: interrupted");
       return 2;
+    }
+  }
+
+  /** Serves the blind A/B page of the run in {@code dir} on 127.0.0.1 until the process is stopped. */
+  private static int listen(Path dir, int port, PrintStream out) throws IOException, InterruptedException {
+    List<ClipResult> results = List.copyOf(ResultsFile.read(dir.resolve(EvalRunner.RESULTS)).values());
+    if (results.isEmpty()) {
+      throw new IllegalArgumentException("no results in " + dir.resolve(EvalRunner.RESULTS) + " to listen to");
+    }
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      io.vertx.core.http.HttpServer server = AbServer.start(vertx, dir, results, "127.0.0.1", port)
+          .await(30, java.util.concurrent.TimeUnit.SECONDS);
+      out.println("blind A/B listening page: http://127.0.0.1:" + server.actualPort() + "/ab/ (votes go to "
+          + dir.resolve(VotesFile.NAME) + "; Ctrl-C to stop, then --report-only to put the ratings in the report)");
+      new java.util.concurrent.CountDownLatch(1).await();
+      return 0;
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IOException("the listening page did not start in 30 s", e);
+    } finally {
+      vertx.close();
     }
   }
 

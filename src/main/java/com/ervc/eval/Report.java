@@ -28,6 +28,12 @@ final class Report {
 
   /** @param semitonesPerPitchUnit the F0 shift a request of pitch 1.0 is expected to make (SettingShift) */
   static JsonObject json(List<ClipResult> results, String transcriber, String corpus, double semitonesPerPitchUnit) {
+    return json(results, transcriber, corpus, semitonesPerPitchUnit, List.of());
+  }
+
+  /** @param votes the blind A/B votes of the run (ab-votes.jsonl), rated in {@code listening} */
+  static JsonObject json(List<ClipResult> results, String transcriber, String corpus, double semitonesPerPitchUnit,
+      List<BradleyTerry.Vote> votes) {
     Map<MatrixCell, List<ClipResult>> byCell = byCell(results);
     Map<String, ClipResult> byKey = new LinkedHashMap<>();
     results.forEach(r -> byKey.put(r.key(), r));
@@ -48,12 +54,14 @@ final class Report {
     });
     return new JsonObject().put("generated", Instant.now().toString()).put("transcriber", transcriber)
         .put("corpus", corpus).put("clips", results.size()).put("cells", cells).put("emotionShifts", emotions)
-        .put("semitonesPerPitchUnit", semitonesPerPitchUnit).put("settingShifts", settings);
+        .put("semitonesPerPitchUnit", semitonesPerPitchUnit).put("settingShifts", settings)
+        .put("listening", BradleyTerry.toJson(votes));
   }
 
   static void write(Path dir, List<ClipResult> results, String transcriber, String corpus,
       double semitonesPerPitchUnit) throws IOException {
-    JsonObject report = json(results, transcriber, corpus, semitonesPerPitchUnit);
+    JsonObject report = json(results, transcriber, corpus, semitonesPerPitchUnit,
+        VotesFile.read(dir.resolve(VotesFile.NAME)));
     Files.writeString(dir.resolve(JSON), report.encodePrettily(), StandardCharsets.UTF_8);
     Files.writeString(dir.resolve(HTML), html(report, results), StandardCharsets.UTF_8);
   }
@@ -122,6 +130,7 @@ final class Report {
           .append(shift(e, "f0Semitones")).append(td(e, "pitchErrorPercent", "%+.1f")).append("</tr>");
     }
     h.append("</table>");
+    ratings(h, report.getJsonObject("listening"));
     listening(h, results);
     return h.append("</body></html>\n").toString();
   }
@@ -155,6 +164,25 @@ final class Report {
       }
       h.append("</tr>");
     });
+    h.append("</table>");
+  }
+
+  /** The blind A/B rating table, when the run has votes. */
+  private static void ratings(StringBuilder h, JsonObject listening) {
+    h.append("<h2>Blind A/B ratings (Bradley&ndash;Terry, Elo scale)</h2>");
+    if (listening.getInteger("votes") == 0) {
+      h.append("<p>No votes yet: <code>scripts/evaluate.sh --out DIR --listen 8090</code> serves the blind ")
+          .append("listening page for this run.</p>");
+      return;
+    }
+    h.append("<p>").append(listening.getInteger("votes")).append(" votes</p><table><tr><th class=t>cell</th>")
+        .append("<th>rating</th><th>95 % interval</th><th>wins</th><th>losses</th><th>ties</th></tr>");
+    for (JsonObject r : objects(listening.getJsonArray("ratings"))) {
+      h.append("<tr><td class=t>").append(esc(r.getString("system"))).append("</td>").append(td(r, "rating", "%.0f"))
+          .append("<td>").append(fmt("%.0f", r.getDouble("low"))).append(" &ndash; ")
+          .append(fmt("%.0f", r.getDouble("high"))).append("</td>").append(td(r, "wins", "%.0f"))
+          .append(td(r, "losses", "%.0f")).append(td(r, "ties", "%.0f")).append("</tr>");
+    }
     h.append("</table>");
   }
 
