@@ -78,7 +78,7 @@ final class Report {
         .append("body{font:14px system-ui,sans-serif;margin:1.5em}table{border-collapse:collapse;margin:1em 0}")
         .append("td,th{border:1px solid #ccc;padding:3px 6px;text-align:right;vertical-align:top}")
         .append("td.t,th.t{text-align:left}.bar{background:#69c;height:8px}.bad{background:#fcc}")
-        .append("audio{width:200px;height:28px}</style></head><body>")
+        .append("audio{width:200px;height:28px}svg.chart{display:block;margin:1em 0}</style></head><body>")
         .append("<h1>TTS evaluation</h1><p>").append(esc(report.getString("generated"))).append(" &middot; ")
         .append(report.getInteger("clips")).append(" clips &middot; corpus: ").append(esc(report.getString("corpus")))
         .append(" &middot; recogniser: ").append(esc(report.getString("transcriber"))).append("</p>");
@@ -101,7 +101,9 @@ final class Report {
           .append(td(s, "repeatedWindows", "%.0f")).append(td(s, "f0MeanHz", "%.1f"))
           .append(td(s, "wordsPerMinute", "%.0f")).append("</tr>");
     }
-    h.append("</table><h2>WER by category</h2><table><tr><th class=t>cell</th><th class=t>category: WER</th></tr>");
+    h.append("</table>");
+    charts(h, report, results);
+    h.append("<h2>WER by category</h2><table><tr><th class=t>cell</th><th class=t>category: WER</th></tr>");
     for (JsonObject cell : objects(report.getJsonArray("cells"))) {
       StringBuilder cats = new StringBuilder();
       cell.getJsonObject("summary").getJsonObject("werByCategory").forEach(e -> cats.append(esc(e.getKey()))
@@ -165,6 +167,42 @@ final class Report {
       h.append("</tr>");
     });
     h.append("</table>");
+  }
+
+  /** TTFA distribution, WER, loudness, clicks per cell; the emotions' F0 and rate shifts. */
+  private static void charts(StringBuilder h, JsonObject report, List<ClipResult> results) {
+    List<JsonObject> cells = objects(report.getJsonArray("cells"));
+    Map<MatrixCell, List<ClipResult>> byCell = byCell(results);
+    h.append("<h2>Charts</h2><div class=charts>");
+    h.append(Charts.strips("Time to first audio per clip; black: median, red: 95th percentile", "ms",
+        byCell.entrySet().stream().map(e -> new Charts.Strip(e.getKey().key(), e.getValue().stream()
+            .filter(ClipResult::ok).mapToDouble(ClipResult::ttfaMs).toArray())).toList()));
+    h.append(Charts.bars("Word error rate", "0-1, lower is better", "%.3f", cells.stream().map(c -> new Charts.Bar(
+        c.getString("key"), value(c, "wer"), false)).toList()));
+    h.append(Charts.bars("Integrated loudness", "LUFS", "%.1f", cells.stream().map(c -> new Charts.Bar(
+        c.getString("key"), value(c, "loudnessLufs"), false)).toList()));
+    h.append(Charts.bars("Clicks; red: at chunk or sentence joins", "count", "%.0f", cells.stream()
+        .map(c -> new Charts.Bar(c.getString("key"), value(c, "clicks"), value(c, "joinClicks") > 0)).toList()));
+    List<JsonObject> shifts = objects(report.getJsonArray("emotionShifts"));
+    if (!shifts.isEmpty()) {
+      h.append(Charts.bars("Emotion against neutral: mean F0 shift", "semitones", "%+.2f", shifts.stream()
+          .map(e -> new Charts.Bar(MatrixCell.fromJson(e.getJsonObject("cell")).key(),
+              mean(e, "f0Semitones"), false)).toList()));
+      h.append(Charts.bars("Emotion against neutral: speaking-rate change", "%", "%+.1f", shifts.stream()
+          .map(e -> new Charts.Bar(MatrixCell.fromJson(e.getJsonObject("cell")).key(),
+              mean(e, "ratePercent"), false)).toList()));
+    }
+    h.append("</div>");
+  }
+
+  private static double value(JsonObject cell, String key) {
+    Double v = cell.getJsonObject("summary").getDouble(key);
+    return v == null ? Double.NaN : v;
+  }
+
+  private static double mean(JsonObject shift, String key) {
+    Double v = shift.getJsonObject(key).getDouble("mean");
+    return v == null ? Double.NaN : v;
   }
 
   /** The blind A/B rating table, when the run has votes. */
