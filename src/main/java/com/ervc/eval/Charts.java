@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The report's charts as inline SVG written here, so that report.html stays one self-contained file with no script
- * and nothing fetched (no charting library or CDN). Two kinds: horizontal bars from a zero line (negative values,
+ * The report's charts as inline SVG written here (inside HTML, so without a namespace declaration), so that
+ * report.html stays one self-contained file with no script and nothing fetched (no charting library or CDN). Two kinds: horizontal bars from a zero line (negative values,
  * such as loudness or a downward shift, extend to the left) and a dot strip per row for distributions.
  */
 final class Charts {
@@ -87,7 +87,7 @@ final class Charts {
     int width = LABEL + PLOT + VALUE + 20;
     int height = TOP + rows * ROW + 24;
     StringBuilder s = new StringBuilder();
-    s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"%d\" "
+    s.append(String.format(Locale.ROOT, "<svg class=\"chart\" width=\"%d\" "
         + "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\" font-family=\"sans-serif\" "
         + "font-size=\"11\">", width, height, width, height, Report.esc(title)));
     text(s, 0, 14, "start", title + " (" + unit + ")");
