@@ -6,8 +6,9 @@ import java.util.Locale;
 
 /**
  * The report's charts as inline SVG written here (inside HTML, so without a namespace declaration), so that
- * report.html stays one self-contained file with no script and nothing fetched (no charting library or CDN). Two kinds: horizontal bars from a zero line (negative values,
- * such as loudness or a downward shift, extend to the left) and a dot strip per row for distributions.
+ * report.html stays one self-contained file with no script and nothing fetched (no charting library or CDN). Two
+ * kinds: horizontal bars from a zero line (negative values, such as loudness or a downward shift, extend to the
+ * left) and a dot strip per row for distributions.
  */
 final class Charts {
   /** One row: a label and its value (NaN: no bar, shown as "–"); {@code flagged} draws it in the warning colour. */

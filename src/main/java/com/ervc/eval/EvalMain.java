@@ -26,7 +26,8 @@ public final class EvalMain {
   static final String USAGE = usage();
   private static final Set<String> FLAGS = Set.of("--report-only", "--help");
   private static final Set<String> OPTIONS = Set.of("--url", "--token", "--api-token", "--corpus", "--categories",
-      "--limit", "--providers", "--voices", "--emotions", "--intensities", "--tiers", "--speeds", "--pitches", "--pitch-semitones", "--concurrency", "--timeout",
+      "--limit", "--providers", "--voices", "--emotions", "--intensities", "--tiers", "--speeds", "--pitches",
+      "--pitch-semitones", "--concurrency", "--timeout",
       "--recogniser", "--recogniser-command", "--recogniser-url", "--recogniser-model", "--recogniser-language",
       "--recogniser-rate", "--listen", "--out", "--baseline", "--threshold");
 
@@ -61,6 +62,7 @@ public final class EvalMain {
       Gate gate = Gate.withOverrides(a.getOrDefault("--threshold", List.of()));
       String corpusName = one(a, "--corpus", "built-in");
       Transcriber transcriber = transcriber(a, env);
+      String recogniserName = transcriber == null ? "none" : transcriber.name();
       List<ClipResult> results;
       if (a.containsKey("--listen")) {
         return listen(dir, (int) number(one(a, "--listen", null), "--listen", 0, 65_535), out);
@@ -70,10 +72,17 @@ public final class EvalMain {
         if (results.isEmpty()) {
           throw new IllegalArgumentException("no results in " + dir.resolve(EvalRunner.RESULTS));
         }
+        // The clips were recognised when they were made: keep the earlier report's recogniser name unless one is
+        // named.
+        Path earlier = dir.resolve(Report.JSON);
+        if (!a.containsKey("--recogniser") && Files.exists(earlier)) {
+          recogniserName = new JsonObject(Files.readString(earlier, StandardCharsets.UTF_8))
+              .getString("transcriber", recogniserName);
+        }
       } else {
         results = evaluate(a, dir, transcriber, corpusName, out);
       }
-      Report.write(dir, results, transcriber == null ? "none" : transcriber.name(), corpusName,
+      Report.write(dir, results, recogniserName, corpusName,
           number(one(a, "--pitch-semitones", "4"), "--pitch-semitones", -48, 48));
       JsonObject report = new JsonObject(Files.readString(dir.resolve(Report.JSON), StandardCharsets.UTF_8));
       printSummary(report, out);

@@ -13,10 +13,10 @@ import static com.ervc.eval.JsonNumbers.finite;
  * same sentence read at the voice's own speed and pitch (same provider, voice and tier, neutral). The measured
  * speed factor is the mean ratio of speaking rates (words per minute of speech); the measured pitch shift the mean
  * F0 difference in semitones. The errors compare them with what was asked: {@code speedErrorPercent} =
- * 100 × (measured factor / requested speed − 1); {@code pitchErrorPercent} = 100 × (measured / expected semitones − 1)
- * (so +30 overshoots and -30 falls short, upwards or downwards), where a request of pitch 1.0 is expected to move F0 by {@code semitonesPerPitchUnit} (the protocol's
- * pitch is a -1..1 offset that each provider maps its own way). With pitch 0 there is no pitch error (null), only the
- * shift, which should stay near 0.
+ * 100 × (measured factor / requested speed − 1); {@code pitchErrorPercent} = 100 × (measured / expected semitones
+ * − 1), so +30 overshoots and -30 falls short, upwards or downwards. A request of pitch 1.0 is expected to move F0
+ * by {@code semitonesPerPitchUnit} (the protocol's pitch is a -1..1 offset that each provider maps its own way).
+ * With pitch 0 there is no pitch error (null), only the shift, which should stay near 0.
  */
 public record SettingShift(MatrixCell cell, int pairs, double expectedSemitones, double speedFactor,
     EmotionShift.Shift f0Semitones, double speedErrorPercent, double pitchErrorPercent) {
