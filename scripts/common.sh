@@ -9,6 +9,10 @@ HAZELCAST_JVM_FLAGS="--add-modules java.se --add-exports java.base/jdk.internal.
 --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
 export HAZELCAST_JVM_FLAGS
 
+# The heap and GC settings of scripts/run.sh when JAVA_OPTS is not set (docs/performance.md#jvm-settings).
+ERVC_DEFAULT_JAVA_OPTS=""
+export ERVC_DEFAULT_JAVA_OPTS
+
 # ensure_packages CMD:PACKAGE ... — installs PACKAGE with apt-get when CMD is not on PATH.
 ensure_packages() {
   local missing=()
