@@ -7,6 +7,7 @@ import com.ervc.cache.CacheVerticle;
 import com.ervc.cluster.ClusterBootstrap;
 import com.ervc.cluster.Drainable;
 import com.ervc.cluster.LoadRegistry;
+import com.ervc.cluster.LocalSinks;
 import com.ervc.cluster.NodeState;
 import com.ervc.config.CacheConfig;
 import com.ervc.config.CloningConfig;
@@ -65,6 +66,8 @@ public final class Node {
    */
   private final SharedRedis redis;
   private final AdminRoutes admin;
+  /** This node's stream sinks, for its pipeline to reach its gateway without the event bus. */
+  private final LocalSinks localSinks = new LocalSinks();
   private GatewayVerticle gateway;
   private MonitoringVerticle monitoring;
   private String gatewayDeployment;
@@ -219,7 +222,7 @@ public final class Node {
           deploy("provider.openai", new OpenAiVerticle(metrics, config), false)).mapEmpty());
     }
     if (roles.contains("pipeline")) {
-      chain = chain.compose(v -> deploy("pipeline", new PipelineVerticle(metrics, config.tts(), config.cache()),
+      chain = chain.compose(v -> deploy("pipeline", new PipelineVerticle(metrics, config.tts(), config.cache(), localSinks),
           false));
     }
     boolean separateMetricsPort = config.metrics().separatePort();
@@ -229,7 +232,7 @@ public final class Node {
     if (roles.contains("gateway")) {
       // Without its HTTP listener a gateway node is useless, so that failure stops the node.
       chain = chain.compose(v -> {
-        gateway = new GatewayVerticle(state, metrics, health, config, redis, admin);
+        gateway = new GatewayVerticle(state, metrics, health, config, redis, admin, localSinks);
         return deploy("gateway", gateway, true);
       });
     }

@@ -2,6 +2,7 @@ package com.ervc.pipeline;
 
 import com.ervc.cluster.Drainable;
 import com.ervc.cluster.LoadRegistry;
+import com.ervc.cluster.LocalSinks;
 import com.ervc.cluster.StreamSender;
 import com.ervc.config.CacheConfig;
 import com.ervc.config.TtsConfig;
@@ -42,11 +43,14 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
   private final TtsConfig tts;
   private final CacheConfig cache;
   private final ServiceMetrics metrics;
+  /** Sinks of this node, reached without the event bus. */
+  private final LocalSinks localSinks;
   private MessageConsumer<Object> intake;
   /** Written on this verticle's event loop, read by drain status requests from other threads. */
   private volatile int running;
 
-  public PipelineVerticle(ServiceMetrics metrics, TtsConfig tts, CacheConfig cache) {
+  public PipelineVerticle(ServiceMetrics metrics, TtsConfig tts, CacheConfig cache, LocalSinks localSinks) {
+    this.localSinks = localSinks;
     this.metrics = metrics;
     this.tts = tts;
     this.cache = cache;
@@ -121,7 +125,7 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
         .onSuccess(route -> {
           PipelineStart.Accepted accepted = new PipelineStart.Accepted(route.provider(), route.voice());
           msg.reply(accepted.body(), BusProtocol.options(accepted));
-          StreamSender out = new StreamSender(vertx.eventBus(), start.sink(), stream, tts.streamWindow(),
+          StreamSender out = localSinks.open(vertx.eventBus(), context, start.sink(), stream, tts.streamWindow(),
               tts.streamStallTimeoutMs());
           List<Route> used = new ArrayList<>(List.of(route));
           SpeechJob.Rerouter rerouter = tts.enableProviderSwitching()

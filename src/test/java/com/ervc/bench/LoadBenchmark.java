@@ -50,6 +50,8 @@ import java.util.regex.Pattern;
 public final class LoadBenchmark {
   /** One sentence whose audio is 13 frames of 100 ms at 24 kHz, the frame count the figures use. */
   static final String CACHED_TEXT = "Have a lovely day.";
+  /** USER_HZ of /proc/PID/stat, 100 on Linux. */
+  private static final long CLOCK_TICKS = 100;
   private static final Pattern PAUSE = Pattern.compile("Pause.*?([0-9]+\\.[0-9]+)ms\\s*$");
 
   private LoadBenchmark() {
@@ -112,11 +114,12 @@ public final class LoadBenchmark {
       List<Double> gcFloor = new ArrayList<>();
       long[] peak = {0, 0};
       long[] outage = {0, 0};
+      long[] cpu = {0, 0};
       for (int round = 0; round < rounds; round++) {
-        floorParts.add(measure(vertx, floor, floorLoad, gcFloor, peak, 1, null));
+        floorParts.add(measure(vertx, floor, floorLoad, gcFloor, peak, cpu, 1, null));
         Runnable fault = redis != null && round == rounds - 1 ? () -> outage(redis, serviceLoad.durationMs(),
             outageMs, outage) : null;
-        serviceParts.add(measure(vertx, service, serviceLoad, gcService, peak, 0, fault));
+        serviceParts.add(measure(vertx, service, serviceLoad, gcService, peak, cpu, 0, fault));
       }
       LoadGenerator.Result s = LoadGenerator.Result.merge(serviceParts);
       LoadGenerator.Result f = LoadGenerator.Result.merge(floorParts);
@@ -131,6 +134,8 @@ public final class LoadBenchmark {
         row(p == 100 ? "TTFA max ms" : "TTFA p" + (int) p + " ms", s.ttfaMs(p), f.ttfaMs(p));
       }
       row("replies/s", s.repliesPerSecond(), f.repliesPerSecond());
+      // CPU per reply holds still on a shared machine, where the wall-clock figures move with the neighbours.
+      row("server CPU ms per reply", (double) cpu[0] / Math.max(1, s.replies), (double) cpu[1] / Math.max(1, f.replies));
       row("late chunks %", 100 * s.lateShare(), 100 * f.lateShare());
       row("RSS idle MB", serviceIdleRss / 1024.0, floorIdleRss / 1024.0);
       row("RSS peak under load MB", peak[0] / 1024.0, peak[1] / 1024.0);
@@ -167,9 +172,11 @@ public final class LoadBenchmark {
 
   /** One measured run against {@code server}, sampling its RSS (peak into {@code peak[slot]}) and its GC pauses. */
   private static LoadGenerator.Result measure(Vertx vertx, Server server, LoadGenerator.Options load,
-                                              List<Double> pauses, long[] peak, int slot, Runnable fault)
+                                              List<Double> pauses, long[] peak, long[] cpu, int slot,
+                                              Runnable fault)
       throws Exception {
     long gcFrom = server.gcLogLength();
+    long cpuFrom = server.cpuMs();
     AtomicLong max = new AtomicLong();
     Thread sampler = new Thread(() -> {
       while (!Thread.currentThread().isInterrupted()) {
@@ -196,6 +203,7 @@ public final class LoadBenchmark {
     }
     peak[slot] = Math.max(peak[slot], max.get());
     pauses.addAll(server.gcPausesSince(gcFrom));
+    cpu[slot] += server.cpuMs() - cpuFrom;
     return result;
   }
 
@@ -434,6 +442,20 @@ public final class LoadBenchmark {
         return log == null ? "" : Files.readString(log);
       } catch (IOException e) {
         return "(unreadable)";
+      }
+    }
+
+    /** CPU time (user + system) the process used so far, in ms; 0 when unknown. */
+    long cpuMs() {
+      if (pid < 0) {
+        return 0;
+      }
+      try {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 1000 / CLOCK_TICKS;
+      } catch (IOException | RuntimeException e) {
+        return 0;
       }
     }
 
