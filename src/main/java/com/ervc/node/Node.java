@@ -204,8 +204,9 @@ public final class Node {
   /** Cache and providers first, the gateway last, so nothing is accepted before it can be served. */
   private Future<Void> deployRoles(List<String> roles, ServiceConfig config) {
     Future<Void> chain = Future.succeededFuture();
-    if (roles.contains("cache")) {
-      chain = chain.compose(v -> deploy("cache", new CacheVerticle(config.cache(), redis), false));
+    CacheVerticle cache = roles.contains("cache") ? new CacheVerticle(config.cache(), redis) : null;
+    if (cache != null) {
+      chain = chain.compose(v -> deploy("cache", cache, false));
     }
     if (roles.contains("providers") && config.providers().espeak().enabled()) {
       chain = chain.compose(v -> deploy("provider.espeak", new EspeakVerticle(metrics, config), false));
@@ -222,7 +223,8 @@ public final class Node {
           deploy("provider.openai", new OpenAiVerticle(metrics, config), false)).mapEmpty());
     }
     if (roles.contains("pipeline")) {
-      chain = chain.compose(v -> deploy("pipeline", new PipelineVerticle(metrics, config.tts(), config.cache(), localSinks),
+      chain = chain.compose(v -> deploy("pipeline", new PipelineVerticle(metrics, config.tts(), config.cache(), localSinks,
+          cache == null ? null : cache.cache()),
           false));
     }
     boolean separateMetricsPort = config.metrics().separatePort();

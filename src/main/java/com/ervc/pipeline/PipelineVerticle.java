@@ -1,5 +1,6 @@
 package com.ervc.pipeline;
 
+import com.ervc.cache.AudioCache;
 import com.ervc.cluster.Drainable;
 import com.ervc.cluster.LoadRegistry;
 import com.ervc.cluster.LocalSinks;
@@ -45,12 +46,19 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
   private final ServiceMetrics metrics;
   /** Sinks of this node, reached without the event bus. */
   private final LocalSinks localSinks;
+  private final AudioCache localCache;
   private MessageConsumer<Object> intake;
   /** Written on this verticle's event loop, read by drain status requests from other threads. */
   private volatile int running;
 
-  public PipelineVerticle(ServiceMetrics metrics, TtsConfig tts, CacheConfig cache, LocalSinks localSinks) {
+  /**
+   * @param localCache this node's audio cache when it has the cache role (asked directly), else null (asked over
+   *                   the event bus)
+   */
+  public PipelineVerticle(ServiceMetrics metrics, TtsConfig tts, CacheConfig cache, LocalSinks localSinks,
+                          AudioCache localCache) {
     this.localSinks = localSinks;
+    this.localCache = localCache;
     this.metrics = metrics;
     this.tts = tts;
     this.cache = cache;
@@ -65,7 +73,7 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
     NodeDeaths deaths = new NodeDeaths(registry, receiver, metrics);
     deaths.listen(vertx);
     audioSource = new SentenceAudioSource(vertx.eventBus(), receiver, cache.timeoutMs(), tts.providerTimeoutMs(),
-        metrics, r -> deadlines.of(r.provider(), r.instanceId(), registry.get(r.instanceId())), deaths);
+        metrics, r -> deadlines.of(r.provider(), r.instanceId(), registry.get(r.instanceId())), deaths, localCache);
     return registry.listen(vertx)
         .compose(v -> receiver.start())
         .compose(v -> {
