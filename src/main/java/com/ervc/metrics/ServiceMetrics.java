@@ -208,10 +208,24 @@ public final class ServiceMetrics {
         .tag("from", provider(from)).tag("to", provider(to)).register(registry).increment();
   }
 
-  /** The client's silence from its last audio before a failover to the first audio after it. */
-  public void failoverGap(long nanos) {
+  /**
+   * One failover's silence, each part from the client's last audio before it: to the first audio after it ({@code
+   * gapNanos}), to the failure known ({@code failedNanos}), to the replacement's request ({@code requestedNanos}) and
+   * to the replacement's first audio at the pipeline ({@code firstAudioNanos}).
+   */
+  public void failoverGap(long gapNanos, long failedNanos, long requestedNanos, long firstAudioNanos) {
     Timer.builder("tts.failover.gap").description("Client silence from the last good audio before a failover to the "
             + "first audio after the switch").serviceLevelObjectives(FAILOVER_BUCKETS).register(registry)
+        .record(gapNanos, TimeUnit.NANOSECONDS);
+    failoverPhase("failed", failedNanos);
+    failoverPhase("requested", requestedNanos);
+    failoverPhase("first_audio", firstAudioNanos);
+  }
+
+  private void failoverPhase(String phase, long nanos) {
+    Timer.builder("tts.failover.phase").description("From the last good audio before a failover to a step of it: the "
+            + "failure known, the replacement requested, its first audio at the pipeline")
+        .tag("phase", phase).serviceLevelObjectives(FAILOVER_BUCKETS).register(registry)
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 

@@ -61,7 +61,7 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
     NodeDeaths deaths = new NodeDeaths(registry, receiver, metrics);
     deaths.listen(vertx);
     audioSource = new SentenceAudioSource(vertx.eventBus(), receiver, cache.timeoutMs(), tts.providerTimeoutMs(),
-        metrics, r -> deadlines.of(r.provider(), r.instanceId(), registry.get(r.instanceId())), deaths);
+        metrics, r -> deadlines.of(r.provider(), r.instanceId(), registry.get(r.instanceId())));
     return registry.listen(vertx)
         .compose(v -> receiver.start())
         .compose(v -> {

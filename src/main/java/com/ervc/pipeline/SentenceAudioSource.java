@@ -33,18 +33,16 @@ final class SentenceAudioSource {
   private final long acceptTimeoutMs;
   private final ServiceMetrics metrics;
   private final Function<Route, Deadlines> deadlines;
-  private final NodeDeaths deaths;
   private boolean cacheReachable = true;
 
   SentenceAudioSource(EventBus bus, ProviderReceiver receiver, long cacheTimeoutMs, long acceptTimeoutMs,
-                      ServiceMetrics metrics, Function<Route, Deadlines> deadlines, NodeDeaths deaths) {
+                      ServiceMetrics metrics, Function<Route, Deadlines> deadlines) {
     this.bus = bus;
     this.receiver = receiver;
     this.cacheTimeoutMs = cacheTimeoutMs;
     this.acceptTimeoutMs = acceptTimeoutMs;
     this.metrics = metrics;
     this.deadlines = deadlines;
-    this.deaths = deaths;
   }
 
   /** The sentence's audio; {@code sentence} names the route's provider and voice, {@code reply} its reply. */
@@ -90,12 +88,7 @@ final class SentenceAudioSource {
     ProviderMessage.Sentence request = new ProviderMessage.Sentence(sentence, receiver.address(), id, reply);
     bus.request(route.address(), request.body(),
             BusProtocol.stamp(new DeliveryOptions().setSendTimeout(acceptTimeoutMs), request))
-        .onFailure(refused -> {
-          if (NodeDeaths.unreachable(refused)) {
-            deaths.died(route.nodeId(), NodeDeaths.SEND);
-          }
-          stream.fail(SpeechException.from(refused));
-        });
+        .onFailure(refused -> stream.fail(SpeechException.from(refused)));
     stream.whole()
         .onSuccess(pcm -> {
           CacheMessage.Put put = new CacheMessage.Put(key, new CachedAudio(sentence.sampleRate(), 1, pcm).encode());

@@ -35,13 +35,69 @@ public final class FailoverCluster implements AutoCloseable {
   private static final String SLOW_ESPEAK = TestNodes.script("sleep 0.2\nexec espeak-ng \"$@\"");
 
   /**
-   * What the client got: the audio, the sentences announced, the last message, the longest and the 95th
-   * percentile gap between two audio frames (ms, at arrival), and the node killed during the reply (or null).
+   * What the client got: the audio, the sentences announced, the last message, each audio frame's arrival time and
+   * length, and the node killed during the reply (or null) with the time of the kill ({@link System#nanoTime()}, the
+   * pipeline's clock too, since it runs in this JVM).
    */
-  public record Round(Buffer pcm, List<String> sentences, JsonObject end, double longestGapMs, double p95GapMs,
-                      String killedNode) {
+  public record Round(Buffer pcm, List<String> sentences, JsonObject end, long[] arrivals, int[] frameBytes,
+                      String killedNode, long killedAtNanos) {
+    /** The client's jitter buffer: a player starts this long after the first frame (docs/routing.md). */
+    public static final double JITTER_BUFFER_MS = 80;
+
     public int switches() {
       return end.getJsonArray("switches", new io.vertx.core.json.JsonArray()).size();
+    }
+
+    /** The longest gap between two audio frames at arrival (ms): a client that plays what it gets as it gets it. */
+    public double longestGapMs() {
+      return gaps().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    }
+
+    /** The 95th percentile of the gaps between two audio frames at arrival (ms). */
+    public double p95GapMs() {
+      List<Double> gaps = gaps();
+      gaps.sort(Double::compare);
+      return gaps.isEmpty() ? 0 : gaps.get((int) Math.ceil(0.95 * gaps.size()) - 1);
+    }
+
+    /**
+     * The longest gap between two audio frames that ends after the kill, as {start, end} arrival times (nanos), or
+     * null: the silence the failover caused.
+     */
+    public long[] gapAfterKill() {
+      long[] longest = null;
+      for (int i = 1; i < arrivals.length; i++) {
+        if (arrivals[i] > killedAtNanos && (longest == null || arrivals[i] - arrivals[i - 1] > longest[1] - longest[0])) {
+          longest = new long[] {arrivals[i - 1], arrivals[i]};
+        }
+      }
+      return longest;
+    }
+
+    /**
+     * The longest silence a player hears (ms) that starts {@link #JITTER_BUFFER_MS} after the first frame arrives and
+     * plays each frame in real time ({@code sampleRate}, 16-bit mono) as soon as it has it and the previous one ended.
+     */
+    public double heardSilenceMs(int sampleRate) {
+      if (arrivals.length == 0) {
+        return 0;
+      }
+      double playedUntil = arrivals[0] / 1e6 + JITTER_BUFFER_MS;
+      double longest = 0;
+      for (int i = 0; i < arrivals.length; i++) {
+        double arrived = arrivals[i] / 1e6;
+        longest = Math.max(longest, arrived - playedUntil);
+        playedUntil = Math.max(playedUntil, arrived) + frameBytes[i] / 2 * 1000.0 / sampleRate;
+      }
+      return longest;
+    }
+
+    private List<Double> gaps() {
+      List<Double> gaps = new ArrayList<>();
+      for (int i = 1; i < arrivals.length; i++) {
+        gaps.add((arrivals[i] - arrivals[i - 1]) / 1e6);
+      }
+      return gaps;
     }
   }
 
@@ -52,6 +108,7 @@ public final class FailoverCluster implements AutoCloseable {
   /** Provider instance address → node id, from the load reports. */
   private final Map<String, String> instanceNodes = new ConcurrentHashMap<>();
   private volatile String lastSentenceAddress;
+  private long killedAtNanos;
   private int replies;
 
   private FailoverCluster() throws Exception {
@@ -130,7 +187,7 @@ public final class FailoverCluster implements AutoCloseable {
           break;
         }
       }
-      return round(frames, killed);
+      return round(frames, killed, killed == null ? -1 : killedAtNanos);
     }
   }
 
@@ -141,6 +198,7 @@ public final class FailoverCluster implements AutoCloseable {
     String node = instanceNodes.get(address);
     for (int i = 0; i < providers.length; i++) {
       if (providerNodes[i].equals(node)) {
+        killedAtNanos = System.nanoTime();
         providers[i].kill();
         return node;
       }
@@ -148,30 +206,24 @@ public final class FailoverCluster implements AutoCloseable {
     throw new AssertionError("the serving instance " + address + " is on no provider JVM: " + instanceNodes);
   }
 
-  private static Round round(List<Frame> frames, String killed) {
+  private static Round round(List<Frame> frames, String killed, long killedAt) {
     Buffer pcm = Buffer.buffer();
     List<String> sentences = new ArrayList<>();
-    List<Double> gaps = new ArrayList<>();
-    long previous = -1;
-    long seq = 0;
+    List<Frame> audio = new ArrayList<>();
     for (Frame f : frames) {
       if (f.binary() != null) {
-        if (f.seq() != seq++) {
-          throw new AssertionError("frame " + f.seq() + " where " + (seq - 1) + " was due");
+        if (f.seq() != audio.size()) {
+          throw new AssertionError("frame " + f.seq() + " where " + audio.size() + " was due");
         }
         pcm.appendBuffer(f.pcm());
-        if (previous >= 0) {
-          gaps.add((f.receivedNanos() - previous) / 1e6);
-        }
-        previous = f.receivedNanos();
+        audio.add(f);
       } else if (f.isType("sentence")) {
         sentences.add(f.json().getString("text"));
       }
     }
-    gaps.sort(Double::compare);
-    double longest = gaps.isEmpty() ? 0 : gaps.get(gaps.size() - 1);
-    double p95 = gaps.isEmpty() ? 0 : gaps.get((int) Math.ceil(0.95 * gaps.size()) - 1);
-    return new Round(pcm, sentences, frames.get(frames.size() - 1).json(), longest, p95, killed);
+    return new Round(pcm, sentences, frames.get(frames.size() - 1).json(),
+        audio.stream().mapToLong(Frame::receivedNanos).toArray(), audio.stream().mapToInt(f -> f.pcm().length()).toArray(),
+        killed, killedAt);
   }
 
   /** The pipeline node's own metrics (failover gap, hedges, node deaths). */
