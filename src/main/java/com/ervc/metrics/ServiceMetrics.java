@@ -28,7 +28,7 @@ public final class ServiceMetrics {
   private static final Duration[] FAILOVER_BUCKETS = seconds(0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10, 30);
   private static final Duration[] SYNTHESIS_BUCKETS = seconds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 30);
   private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "WS");
-  private static final List<String> DEATH_SOURCES = List.of("membership", "send");
+  private static final List<String> DEATH_SOURCES = List.of("membership", "connection");
   private static final Set<String> TIERS = Set.of("fast", "balanced", "high");
   private static final Set<Integer> CLOSE_CODES = Set.of(1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1011,
       4001, 4008);

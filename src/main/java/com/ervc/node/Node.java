@@ -31,6 +31,9 @@ import com.hazelcast.cluster.MembershipListener;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.spi.cluster.NodeInfo;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -42,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -65,6 +69,8 @@ public final class Node {
    */
   private final SharedRedis redis;
   private final AdminRoutes admin;
+  /** Where a cluster node's event bus listens, from the cluster manager (for the pipeline's death watch). */
+  private final Function<String, Future<SocketAddress>> eventBusOfNode;
   private GatewayVerticle gateway;
   private MonitoringVerticle monitoring;
   private String gatewayDeployment;
@@ -72,8 +78,9 @@ public final class Node {
   private VoiceProfileStore profiles;
 
   private Node(Vertx vertx, NodeState state, ServiceMetrics metrics, HealthService health, ServiceConfig config,
-               OnnxNode onnx, AdminRoutes admin) {
+               OnnxNode onnx, AdminRoutes admin, Function<String, Future<SocketAddress>> eventBusOfNode) {
     this.onnx = onnx;
+    this.eventBusOfNode = eventBusOfNode;
     this.admin = admin;
     this.vertx = vertx;
     this.config = config;
@@ -147,7 +154,11 @@ public final class Node {
       HazelcastClusterManager manager = clustered.clusterManager();
       AdminRoutes admin = new AdminRoutes(state, nodeConfig.admin(), nodeConfig.auth(),
           new AuditLog(metrics, System::currentTimeMillis), manager::getNodes);
-      Node node = new Node(clustered.vertx(), state, metrics, health, nodeConfig, onnx, admin);
+      Node node = new Node(clustered.vertx(), state, metrics, health, nodeConfig, onnx, admin, id -> {
+        Promise<NodeInfo> info = Promise.promise();
+        manager.getNodeInfo(id, info);
+        return info.future().map(found -> SocketAddress.inetSocketAddress(found.port(), found.host()));
+      });
       reportDepartures(clustered);
       NodeAgent agent = new NodeAgent(state, new JsonObject().put("name", name)
           .put("host", manager.getNodeInfo().host()).put("version", HealthService.VERSION), health::systemUsage);
@@ -219,8 +230,8 @@ public final class Node {
           deploy("provider.openai", new OpenAiVerticle(metrics, config), false)).mapEmpty());
     }
     if (roles.contains("pipeline")) {
-      chain = chain.compose(v -> deploy("pipeline", new PipelineVerticle(metrics, config.tts(), config.cache()),
-          false));
+      chain = chain.compose(v -> deploy("pipeline", new PipelineVerticle(metrics, config.tts(), config.cache(),
+          eventBusOfNode), false));
     }
     boolean separateMetricsPort = config.metrics().separatePort();
     if (roles.contains("gateway") && config.tts().enableCloning()) {

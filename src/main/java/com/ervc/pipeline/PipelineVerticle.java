@@ -19,12 +19,14 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Serves {@code tts.pipeline.synthesize}: validates the request, routes it to a provider instance, accepts, then
@@ -42,12 +44,16 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
   private final TtsConfig tts;
   private final CacheConfig cache;
   private final ServiceMetrics metrics;
+  private final Function<String, Future<SocketAddress>> eventBusOfNode;
   private MessageConsumer<Object> intake;
   /** Written on this verticle's event loop, read by drain status requests from other threads. */
   private volatile int running;
 
-  public PipelineVerticle(ServiceMetrics metrics, TtsConfig tts, CacheConfig cache) {
+  /** {@code eventBusOfNode}: where a cluster node's event bus listens (to watch provider nodes, {@link NodeDeaths}). */
+  public PipelineVerticle(ServiceMetrics metrics, TtsConfig tts, CacheConfig cache,
+                          Function<String, Future<SocketAddress>> eventBusOfNode) {
     this.metrics = metrics;
+    this.eventBusOfNode = eventBusOfNode;
     this.tts = tts;
     this.cache = cache;
   }
@@ -58,10 +64,10 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
     splitter = new SentenceSplitter(tts.firstChunkMaxChars(), tts.maxChunkChars());
     DeadlinePolicy deadlines = new DeadlinePolicy(tts);
     ProviderReceiver receiver = new ProviderReceiver(vertx, deadlines);
-    NodeDeaths deaths = new NodeDeaths(registry, receiver, metrics);
+    NodeDeaths deaths = new NodeDeaths(registry, receiver, metrics, eventBusOfNode);
     deaths.listen(vertx);
     audioSource = new SentenceAudioSource(vertx.eventBus(), receiver, cache.timeoutMs(), tts.providerTimeoutMs(),
-        metrics, r -> deadlines.of(r.provider(), r.instanceId(), registry.get(r.instanceId())));
+        metrics, r -> deadlines.of(r.provider(), r.instanceId(), registry.get(r.instanceId())), deaths);
     return registry.listen(vertx)
         .compose(v -> receiver.start())
         .compose(v -> {

@@ -124,20 +124,6 @@ final class ProviderReceiver {
   }
 
   /**
-   * The nodes with a stream silent for more than {@code silenceNanos} at {@code nowNanos}, each with the address of
-   * one of its instances serving such a stream.
-   */
-  Map<String, String> silentNodes(long nowNanos, long silenceNanos) {
-    Map<String, String> silent = new HashMap<>();
-    for (Entry entry : streams.values()) {
-      if (entry.stream.silenceNanos(nowNanos) > silenceNanos) {
-        silent.putIfAbsent(entry.stream.route().nodeId(), entry.stream.route().address());
-      }
-    }
-    return silent;
-  }
-
-  /**
    * Node {@code nodeId} is gone ({@code how}): every stream from it fails now, so each reply fails over at once
    * instead of waiting out a deadline. Returns how many streams failed.
    */

@@ -33,16 +33,18 @@ final class SentenceAudioSource {
   private final long acceptTimeoutMs;
   private final ServiceMetrics metrics;
   private final Function<Route, Deadlines> deadlines;
+  private final NodeDeaths deaths;
   private boolean cacheReachable = true;
 
   SentenceAudioSource(EventBus bus, ProviderReceiver receiver, long cacheTimeoutMs, long acceptTimeoutMs,
-                      ServiceMetrics metrics, Function<Route, Deadlines> deadlines) {
+                      ServiceMetrics metrics, Function<Route, Deadlines> deadlines, NodeDeaths deaths) {
     this.bus = bus;
     this.receiver = receiver;
     this.cacheTimeoutMs = cacheTimeoutMs;
     this.acceptTimeoutMs = acceptTimeoutMs;
     this.metrics = metrics;
     this.deadlines = deadlines;
+    this.deaths = deaths;
   }
 
   /** The sentence's audio; {@code sentence} names the route's provider and voice, {@code reply} its reply. */
@@ -85,6 +87,7 @@ final class SentenceAudioSource {
     SentenceStream stream = new SentenceStream(route, deadlines.apply(route), false, System.nanoTime());
     String id = UUID.randomUUID().toString();
     receiver.register(id, stream);
+    deaths.watch(route.nodeId());
     ProviderMessage.Sentence request = new ProviderMessage.Sentence(sentence, receiver.address(), id, reply);
     bus.request(route.address(), request.body(),
             BusProtocol.stamp(new DeliveryOptions().setSendTimeout(acceptTimeoutMs), request))

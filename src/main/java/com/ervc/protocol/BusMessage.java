@@ -61,11 +61,6 @@ public enum BusMessage {
       ProviderMessage.Cancel.class, "pipeline → one instance", "none",
       "Stop a sentence stream now; `deadlineMissed` counts it as an engine failure.",
       () -> new ProviderMessage.Cancel("9a1e…", false)),
-  PROVIDER_PING(Addresses.providerInstance("<name>", "<instanceId>"), ProviderMessage.Ping.TYPE,
-      ProviderMessage.Ping.class, "pipeline → one instance", "none",
-      "Is the instance's node there? Sent while a stream from the node is silent; the sender watches whether the "
-          + "message could be written: a failure in transport (the connection refused or closed) means the node is "
-          + "gone. No body.", ProviderMessage.Ping::new),
   PROVIDER_PROBE(Addresses.provider("<name>"), ProviderMessage.Probe.TYPE, ProviderMessage.Probe.class,
       "health service → any available instance", "`pcm`, `checked-without-audio` or failure",
       "One sentence answered with its whole audio (the body is a bare `TtsRequest`).",

@@ -80,20 +80,6 @@ public sealed interface ProviderMessage extends BusBody {
     }
   }
 
-  /**
-   * Is the instance's node still there? The pipeline sends it to a node whose streams are silent and watches whether
-   * it could be written: a failure in transport (the node's port refuses the connection, or the connection closed)
-   * means the node is gone. No reply expected; the instance ignores it in every state.
-   */
-  record Ping() implements ProviderMessage {
-    public static final String TYPE = "ping";
-
-    @Override
-    public Object body() {
-      return null;
-    }
-  }
-
   /** One sentence answered with its whole audio (health probes): the body is the bare request. */
   record Probe(TtsRequest request) implements ProviderMessage {
     public static final String TYPE = "probe";

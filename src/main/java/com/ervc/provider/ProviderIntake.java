@@ -9,7 +9,7 @@ import java.util.UUID;
 
 /**
  * What a provider instance does with a message on its addresses, decided from the message type header and the
- * body alone (no Vert.x): ignore a ping, free a reply's slot, cancel a stream, refuse (with the failure code and reason), or run
+ * body alone (no Vert.x): free a reply's slot, cancel a stream, refuse (with the failure code and reason), or run
  * an admitted sentence, streamed or answered whole, or check a provider that answers probes without audio. Checks, in this order: stopping, message type, availability,
  * the request itself and the voice, the circuit breaker, admission. Admitting takes the slot; docs/event-bus.md
  * lists the failures.
@@ -24,10 +24,6 @@ final class ProviderIntake {
 
   /** A reply's slot was freed ({@code reply-done}). */
   record SlotFreed() implements Decision {
-  }
-
-  /** A ping: nothing to do, the message reaching the node was its point. */
-  record Alive() implements Decision {
   }
 
   /** Stop the stream the pipeline gave up. */
@@ -60,9 +56,6 @@ final class ProviderIntake {
 
   /** {@code serving} is the instance's current directory entry, null once it stops. */
   Decision decide(ProviderInfo serving, String type, Object body) {
-    if (ProviderMessage.Ping.TYPE.equals(type)) {
-      return new Alive(); // a stopping instance's node is there too
-    }
     if (serving == null) {
       return new Refuse(ErrorCode.PROVIDER_UNAVAILABLE, "provider '" + name + "' is stopping");
     }

@@ -80,7 +80,7 @@ public final class FailoverBenchmark {
         System.out.printf(Locale.ROOT, "pipeline tts_failover_gap_seconds: %d failovers, mean %.1f ms, max %.1f ms%n",
             gap.count(), gap.mean(TimeUnit.MILLISECONDS), gap.max(TimeUnit.MILLISECONDS));
       }
-      for (String source : List.of("membership", "send")) {
+      for (String source : List.of("membership", "connection")) {
         Counter deaths = metrics.find("tts.node.deaths").tag("source", source).counter();
         System.out.printf(Locale.ROOT, "node deaths detected first by %s: %.0f%n", source,
             deaths == null ? 0 : deaths.count());
@@ -105,7 +105,7 @@ public final class FailoverBenchmark {
       JsonObject sw = (JsonObject) o;
       if (sw.getString("fromNode").equals(round.killedNode())) {
         String reason = sw.getString("reason");
-        return reason.contains("node gone (send)") ? "send" : reason.contains("node gone (membership)")
+        return reason.contains("node gone (connection)") ? "connection" : reason.contains("node gone (membership)")
             ? "membership" : reason.contains("first-byte") ? "first-byte" : reason.contains("stalled") ? "stall"
             : "other";
       }

@@ -121,13 +121,4 @@ class ProviderIntakeTest {
     assertEquals(new ProviderMessage.Cancel("s-r1", true), cancel.cancel());
     assertEquals("malformed 'cancel' message", refused(SERVING, ProviderMessage.Cancel.TYPE, "s-r1").message());
   }
-
-  @Test
-  void aPingIsAnsweredWhateverTheInstancesStateAndTakesNoSlot() {
-    assertInstanceOf(ProviderIntake.Alive.class, intake.decide(SERVING, ProviderMessage.Ping.TYPE, null));
-    assertInstanceOf(ProviderIntake.Alive.class, intake.decide(null, ProviderMessage.Ping.TYPE, null));
-    breaker.failure();
-    assertInstanceOf(ProviderIntake.Alive.class, intake.decide(SERVING, ProviderMessage.Ping.TYPE, null));
-    assertEquals(0, admission.replies());
-  }
 }

@@ -132,10 +132,15 @@ public final class FailoverCluster implements AutoCloseable {
       }
       ctx.next();
     });
-    for (int i = 0; i < providers.length; i++) {
-      startProvider(i);
+    try {
+      for (int i = 0; i < providers.length; i++) {
+        startProvider(i);
+      }
+      awaitProviders();
+    } catch (Exception | AssertionError e) {
+      close(); // no provider JVM outlives a cluster that failed to start
+      throw e;
     }
-    awaitProviders();
   }
 
   public static FailoverCluster start() throws Exception {
