@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A provider JVM killed with SIGKILL (it tells nobody) at several points of a multi-sentence reply: the reply
  * completes with every sentence once and audio byte-identical to an undisturbed reply, and it left the killed node
- * because the pipeline learnt that the node was gone (its connection closed, or the cluster's membership), not because a
- * deadline ran out. How long the silence lasts is measured by scripts/bench-failover.sh (goal ≤ 500 ms on loopback);
+ * because the pipeline learnt that the node was gone (its connection closed, or the cluster's membership), not
+ * because a deadline ran out. How long the silence lasts is measured by scripts/bench-failover.sh (goal ≤ 500 ms on loopback);
  * each figure is printed here, but not asserted: a shared test machine's timing proves nothing.
  */
 class FailoverIT {

@@ -69,7 +69,8 @@ public final class FailoverCluster implements AutoCloseable {
     public long[] gapAfterKill() {
       long[] longest = null;
       for (int i = 1; i < arrivals.length; i++) {
-        if (arrivals[i] > killedAtNanos && (longest == null || arrivals[i] - arrivals[i - 1] > longest[1] - longest[0])) {
+        boolean longer = longest == null || arrivals[i] - arrivals[i - 1] > longest[1] - longest[0];
+        if (arrivals[i] > killedAtNanos && longer) {
           longest = new long[] {arrivals[i - 1], arrivals[i]};
         }
       }
@@ -152,7 +153,8 @@ public final class FailoverCluster implements AutoCloseable {
     // Hazelcast tries by default (5701-5703), and a provider that finds nobody starts a cluster of its own.
     HazelcastClusterManager manager = (HazelcastClusterManager) ((VertxInternal) front.vertx()).clusterManager();
     String members = "127.0.0.1:" + manager.getHazelcastInstance().getCluster().getLocalMember().getAddress().getPort();
-    providers[i] = NodeJvm.start(cluster, "providers", Map.of("ESPEAK_BINARY", SLOW_ESPEAK, "CLUSTER_MEMBERS", members));
+    providers[i] = NodeJvm.start(cluster, "providers",
+        Map.of("ESPEAK_BINARY", SLOW_ESPEAK, "CLUSTER_MEMBERS", members));
     providerNodes[i] = providers[i].nodeId(JOIN_TIMEOUT);
   }
 
@@ -233,8 +235,8 @@ public final class FailoverCluster implements AutoCloseable {
       }
     }
     return new Round(pcm, sentences, frames.get(frames.size() - 1).json(),
-        audio.stream().mapToLong(Frame::receivedNanos).toArray(), audio.stream().mapToInt(f -> f.pcm().length()).toArray(),
-        killed, killedAt);
+        audio.stream().mapToLong(Frame::receivedNanos).toArray(),
+        audio.stream().mapToInt(f -> f.pcm().length()).toArray(), killed, killedAt);
   }
 
   /** The pipeline node's own metrics (failover gap, hedges, node deaths). */
