@@ -92,6 +92,14 @@ final class NodeDeaths {
     });
   }
 
+  /**
+   * Whether node {@code nodeId} is known to be gone: nothing more is sent to it (a message to a node whose connection
+   * just closed can make Vert.x 5.0 throw from inside the sender's own callbacks, which would break the failover).
+   */
+  boolean gone(String nodeId) {
+    return counted.contains(nodeId);
+  }
+
   /** Node {@code nodeId} is gone, as {@code source} tells. */
   void died(String nodeId, String source) {
     NetSocket watch = watches.remove(nodeId);

@@ -41,6 +41,7 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
   private Router router;
   private SentenceSplitter splitter;
   private SentenceAudioSource audioSource;
+  private NodeDeaths deaths;
   private final TtsConfig tts;
   private final CacheConfig cache;
   private final ServiceMetrics metrics;
@@ -64,7 +65,7 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
     splitter = new SentenceSplitter(tts.firstChunkMaxChars(), tts.maxChunkChars());
     DeadlinePolicy deadlines = new DeadlinePolicy(tts);
     ProviderReceiver receiver = new ProviderReceiver(vertx, deadlines);
-    NodeDeaths deaths = new NodeDeaths(registry, receiver, metrics, eventBusOfNode);
+    deaths = new NodeDeaths(registry, receiver, metrics, eventBusOfNode);
     deaths.listen(vertx);
     audioSource = new SentenceAudioSource(vertx.eventBus(), receiver, cache.timeoutMs(), tts.providerTimeoutMs(),
         metrics, r -> deadlines.of(r.provider(), r.instanceId(), registry.get(r.instanceId())), deaths);
@@ -168,8 +169,10 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
   /** The reply no longer uses {@code route}: its load correction ends and the instance frees the reply's slot. */
   private void release(Route route, String reply) {
     registry.released(route.instanceId());
-    ProviderMessage.ReplyDone done = new ProviderMessage.ReplyDone(reply);
-    vertx.eventBus().send(route.address(), done.body(), BusProtocol.options(done));
+    if (!deaths.gone(route.nodeId())) {
+      ProviderMessage.ReplyDone done = new ProviderMessage.ReplyDone(reply);
+      vertx.eventBus().send(route.address(), done.body(), BusProtocol.options(done));
+    }
   }
 
   /** Routes with the router; while every capable instance is at capacity, waits up to {@code queueMs}. */

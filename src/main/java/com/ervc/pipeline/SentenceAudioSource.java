@@ -100,8 +100,10 @@ final class SentenceAudioSource {
         })
         // Tell the provider at once, so it skips work it has not started (a no-op if it already ended).
         .onFailure(failure -> {
-          ProviderMessage.Cancel cancel = new ProviderMessage.Cancel(id, stream.deadlineMissed());
-          bus.send(route.address(), cancel.body(), BusProtocol.options(cancel));
+          if (!deaths.gone(route.nodeId())) {
+            ProviderMessage.Cancel cancel = new ProviderMessage.Cancel(id, stream.deadlineMissed());
+            bus.send(route.address(), cancel.body(), BusProtocol.options(cancel));
+          }
         });
     return stream;
   }

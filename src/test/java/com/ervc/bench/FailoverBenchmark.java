@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FailoverBenchmark {
   private static final int SAMPLE_RATE = 24_000;
-  private static final List<String> PHASES = List.of("failed", "requested", "first_audio");
+  /** The pipeline's failover phases, then its whole gap. */
+  private static final List<String> PHASES = List.of("failed", "requested", "first_audio", "gap");
 
   private FailoverBenchmark() {
   }
@@ -51,8 +52,8 @@ public final class FailoverBenchmark {
       System.out.printf(Locale.ROOT, "failover benchmark: %d rounds, %d sentences (%d frames), seed %d; load average "
           + "before: %s%n", rounds, sentences, frames, seed, loadBefore);
       System.out.printf(Locale.ROOT, "%-9s %-6s %-5s %-3s %-11s %8s %6s %6s | %s%n", "round", "kill@", "exact", "sw",
-          "detected by", "gap ms", "p95", "heard", "from the kill (ms): last audio, failed, requested, "
-              + "1st audio at pipeline, at client");
+          "detected by", "gap ms", "p95", "heard", "from the kill (ms): client's last audio, death counted, "
+              + "client's next audio | pipeline, from its last frame (ms): failed, requested, 1st audio, 1st frame sent");
       print("baseline", "-", baseline, baseline, "-", "");
       int completed = 0;
       List<Double> longest = new ArrayList<>();
@@ -67,6 +68,9 @@ public final class FailoverBenchmark {
         heard.add(round.heardSilenceMs(SAMPLE_RATE));
         print(Integer.toString(r), Integer.toString(killAt), round, baseline, detectedBy(round),
             breakdown(round, before, phaseTotals(metrics)));
+        if (!complete(round, baseline)) {
+          System.out.println("  round " + r + " ended with " + round.end().encode());
+        }
         cluster.replaceKilled();
       }
       System.out.printf(Locale.ROOT, "completed byte-exact: %d/%d%n", completed, rounds);
@@ -117,7 +121,8 @@ public final class FailoverBenchmark {
   private static Map<String, double[]> phaseTotals(PrometheusMeterRegistry metrics) {
     Map<String, double[]> totals = new HashMap<>();
     for (String phase : PHASES) {
-      Timer timer = metrics.find("tts.failover.phase").tag("phase", phase).timer();
+      Timer timer = phase.equals("gap") ? metrics.find("tts.failover.gap").timer()
+          : metrics.find("tts.failover.phase").tag("phase", phase).timer();
       totals.put(phase, timer == null ? new double[2]
           : new double[] {timer.totalTime(TimeUnit.MILLISECONDS), timer.count()});
     }
@@ -125,23 +130,26 @@ public final class FailoverBenchmark {
   }
 
   /**
-   * Where the round's failover time went, each from the kill: the client's last audio before the silence the kill
-   * caused, then the pipeline's phases (measured from its last audio before the failover, which is the client's
-   * within a millisecond on loopback; the mean when a round had several failovers), then the client's first audio.
+   * Where the round's failover time went. From the kill: the client's last audio before the silence the kill caused,
+   * the pipeline counting the node dead, the client's first audio after that silence. Then the pipeline's own clock
+   * (the mean over the round's failovers), from its last audio frame sent before the failover: the failure known, the
+   * replacement requested, its first audio at the pipeline, the first frame sent on ({@code tts_failover_gap_seconds}).
+   * The two clocks start apart: the pipeline may be up to {@code STREAM_WINDOW} frames ahead of the client.
    */
   private static String breakdown(Round round, Map<String, double[]> before, Map<String, double[]> after) {
     long[] gap = round.gapAfterKill();
     if (gap == null) {
       return "no silence after the kill";
     }
-    double silenceFromKill = (gap[0] - round.killedAtNanos()) / 1e6;
-    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%.0f", silenceFromKill));
-    double failovers = after.get("failed")[1] - before.get("failed")[1];
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%.0f, %s, %.0f |",
+        (gap[0] - round.killedAtNanos()) / 1e6, round.deathCountedAtNanos() < 0 ? "-"
+            : String.format(Locale.ROOT, "%.0f", (round.deathCountedAtNanos() - round.killedAtNanos()) / 1e6),
+        (gap[1] - round.killedAtNanos()) / 1e6));
+    double failovers = after.get("gap")[1] - before.get("gap")[1];
     for (String phase : PHASES) {
-      line.append(failovers == 0 ? ", -" : String.format(Locale.ROOT, ", %.0f", silenceFromKill
-          + (after.get(phase)[0] - before.get(phase)[0]) / failovers));
+      line.append(failovers == 0 ? " -" : String.format(Locale.ROOT, " %.0f",
+          (after.get(phase)[0] - before.get(phase)[0]) / failovers));
     }
-    line.append(String.format(Locale.ROOT, ", %.0f", (gap[1] - round.killedAtNanos()) / 1e6));
     if (failovers > 1) {
       line.append(String.format(Locale.ROOT, " (mean of %.0f failovers)", failovers));
     }

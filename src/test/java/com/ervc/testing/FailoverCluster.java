@@ -6,6 +6,7 @@ import com.ervc.protocol.BusProtocol;
 import com.ervc.protocol.ProviderLoad;
 import com.ervc.protocol.ProviderMessage;
 import com.ervc.testing.WsProbe.Frame;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -38,11 +40,12 @@ public final class FailoverCluster implements AutoCloseable {
 
   /**
    * What the client got: the audio, the sentences announced, the last message, each audio frame's arrival time and
-   * length, and the node killed during the reply (or null) with the time of the kill ({@link System#nanoTime()}, the
+   * length, and the node killed during the reply (or null) with the time of the kill and the time the pipeline
+   * counted the node's death (within a millisecond; -1 if not during the reply) ({@link System#nanoTime()}, the
    * pipeline's clock too, since it runs in this JVM).
    */
   public record Round(Buffer pcm, List<String> sentences, JsonObject end, long[] arrivals, int[] frameBytes,
-                      String killedNode, long killedAtNanos) {
+                      String killedNode, long killedAtNanos, long deathCountedAtNanos) {
     /** The client's jitter buffer: a player starts this long after the first frame (docs/routing.md). */
     public static final double JITTER_BUFFER_MS = 80;
 
@@ -166,7 +169,11 @@ public final class FailoverCluster implements AutoCloseable {
         () -> Set.copyOf(instanceNodes.values()).containsAll(expected));
   }
 
-  /** Replaces the provider JVM that was killed with a new one, and waits until it serves. */
+  /**
+   * Replaces the provider JVM that was killed with a new one, waits until it serves, and warms it up with a short
+   * reply (the router tries an instance without measurements first): a cold JVM's first synthesis on a loaded machine
+   * can miss its first-byte deadline, which is not what the next kill should measure.
+   */
   public void replaceKilled() throws Exception {
     for (int i = 0; i < providers.length; i++) {
       if (!providers[i].process().isAlive()) {
@@ -176,6 +183,7 @@ public final class FailoverCluster implements AutoCloseable {
       }
     }
     awaitProviders();
+    reply("The new node warms up. It speaks two sentences.", null);
   }
 
   /**
@@ -190,17 +198,27 @@ public final class FailoverCluster implements AutoCloseable {
       ws.send(new JsonObject().put("type", "synthesize").put("id", id).put("text", text).put("provider", PROVIDER));
       List<Frame> frames = new ArrayList<>();
       String killed = null;
+      AtomicLong deathCountedAt = new AtomicLong(-1);
+      long watch = -1;
       while (true) {
         Frame frame = ws.next();
         frames.add(frame);
         if (killWhen != null && killed == null && killWhen.test(frames)) {
+          double deathsBefore = deathsCounted();
+          // Looks every millisecond (on an event loop of this JVM) for the pipeline's count of dead nodes to move.
+          watch = front.vertx().setPeriodic(1, t -> {
+            if (deathCountedAt.get() < 0 && deathsCounted() > deathsBefore) {
+              deathCountedAt.set(System.nanoTime());
+            }
+          });
           killed = killServing();
         }
         if (frame.isType("audio_end") || frame.isType("error")) {
           break;
         }
       }
-      return round(frames, killed, killed == null ? -1 : killedAtNanos);
+      front.vertx().cancelTimer(watch);
+      return round(frames, killed, killed == null ? -1 : killedAtNanos, deathCountedAt.get());
     }
   }
 
@@ -219,7 +237,11 @@ public final class FailoverCluster implements AutoCloseable {
     throw new AssertionError("the serving instance " + address + " is on no provider JVM: " + instanceNodes);
   }
 
-  private static Round round(List<Frame> frames, String killed, long killedAt) {
+  private double deathsCounted() {
+    return front.metrics().registry().find("tts.node.deaths").counters().stream().mapToDouble(Counter::count).sum();
+  }
+
+  private static Round round(List<Frame> frames, String killed, long killedAt, long deathCountedAt) {
     Buffer pcm = Buffer.buffer();
     List<String> sentences = new ArrayList<>();
     List<Frame> audio = new ArrayList<>();
@@ -236,7 +258,7 @@ public final class FailoverCluster implements AutoCloseable {
     }
     return new Round(pcm, sentences, frames.get(frames.size() - 1).json(),
         audio.stream().mapToLong(Frame::receivedNanos).toArray(),
-        audio.stream().mapToInt(f -> f.pcm().length()).toArray(), killed, killedAt);
+        audio.stream().mapToInt(f -> f.pcm().length()).toArray(), killed, killedAt, deathCountedAt);
   }
 
   /** The pipeline node's own metrics (failover gap, hedges, node deaths). */
