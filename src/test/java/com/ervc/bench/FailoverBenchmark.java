@@ -47,12 +47,15 @@ public final class FailoverBenchmark {
     String loadBefore = loadAverage();
     try (FailoverCluster cluster = FailoverCluster.start()) {
       PrometheusMeterRegistry metrics = cluster.front().metrics().registry();
+      // Both provider JVMs' first syntheses (the router tries an instance without measurements first).
+      cluster.reply("The cluster warms up. Its first node speaks.", null);
+      cluster.reply("The cluster warms up. Its second node speaks.", null);
       Round baseline = cluster.reply(text.toString().strip(), null);
       int frames = baseline.arrivals().length;
       System.out.printf(Locale.ROOT, "failover benchmark: %d rounds, %d sentences (%d frames), seed %d; load average "
           + "before: %s%n", rounds, sentences, frames, seed, loadBefore);
       System.out.printf(Locale.ROOT, "%-9s %-6s %-5s %-3s %-11s %8s %6s %6s | %s%n", "round", "kill@", "exact", "sw",
-          "detected by", "gap ms", "p95", "heard", "from the kill (ms): client's last audio, death counted, "
+          "detected by", "gap ms", "p95", "heard", "from the kill (ms): client's last audio, process gone, death counted, "
               + "client's next audio | pipeline, from its last frame (ms): failed, requested, 1st audio, 1st frame sent");
       print("baseline", "-", baseline, baseline, "-", "");
       int completed = 0;
@@ -131,7 +134,8 @@ public final class FailoverBenchmark {
 
   /**
    * Where the round's failover time went. From the kill: the client's last audio before the silence the kill caused,
-   * the pipeline counting the node dead, the client's first audio after that silence. Then the pipeline's own clock
+   * the killed process reaped (its kernel closed its sockets by then), the pipeline counting the node dead, the
+   * client's first audio after that silence. Then the pipeline's own clock
    * (the mean over the round's failovers), from its last audio frame sent before the failover: the failure known, the
    * replacement requested, its first audio at the pipeline, the first frame sent on ({@code tts_failover_gap_seconds}).
    * The two clocks start apart: the pipeline may be up to {@code STREAM_WINDOW} frames ahead of the client.
@@ -141,8 +145,9 @@ public final class FailoverBenchmark {
     if (gap == null) {
       return "no silence after the kill";
     }
-    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%.0f, %s, %.0f |",
-        (gap[0] - round.killedAtNanos()) / 1e6, round.deathCountedAtNanos() < 0 ? "-"
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%.0f, %.0f, %s, %.0f |",
+        (gap[0] - round.killedAtNanos()) / 1e6, (round.goneAtNanos() - round.killedAtNanos()) / 1e6,
+        round.deathCountedAtNanos() < 0 ? "-"
             : String.format(Locale.ROOT, "%.0f", (round.deathCountedAtNanos() - round.killedAtNanos()) / 1e6),
         (gap[1] - round.killedAtNanos()) / 1e6));
     double failovers = after.get("gap")[1] - before.get("gap")[1];

@@ -40,12 +40,12 @@ public final class FailoverCluster implements AutoCloseable {
 
   /**
    * What the client got: the audio, the sentences announced, the last message, each audio frame's arrival time and
-   * length, and the node killed during the reply (or null) with the time of the kill and the time the pipeline
-   * counted the node's death (within a millisecond; -1 if not during the reply) ({@link System#nanoTime()}, the
-   * pipeline's clock too, since it runs in this JVM).
+   * length, and the node killed during the reply (or null) with the time of the kill, the time its process was gone
+   * (reaped), and the time the pipeline counted the node's death (within a millisecond; -1 if not during the reply)
+   * ({@link System#nanoTime()}, the pipeline's clock too, since it runs in this JVM).
    */
   public record Round(Buffer pcm, List<String> sentences, JsonObject end, long[] arrivals, int[] frameBytes,
-                      String killedNode, long killedAtNanos, long deathCountedAtNanos) {
+                      String killedNode, long killedAtNanos, long goneAtNanos, long deathCountedAtNanos) {
     /** The client's jitter buffer: a player starts this long after the first frame (docs/routing.md). */
     public static final double JITTER_BUFFER_MS = 80;
 
@@ -115,6 +115,7 @@ public final class FailoverCluster implements AutoCloseable {
   private final Map<String, String> instanceNodes = new ConcurrentHashMap<>();
   private volatile String lastSentenceAddress;
   private long killedAtNanos;
+  private long goneAtNanos;
   private int replies;
 
   private FailoverCluster() throws Exception {
@@ -218,7 +219,8 @@ public final class FailoverCluster implements AutoCloseable {
         }
       }
       front.vertx().cancelTimer(watch);
-      return round(frames, killed, killed == null ? -1 : killedAtNanos, deathCountedAt.get());
+      return round(frames, killed, killed == null ? -1 : killedAtNanos, killed == null ? -1 : goneAtNanos,
+          deathCountedAt.get());
     }
   }
 
@@ -231,6 +233,7 @@ public final class FailoverCluster implements AutoCloseable {
       if (providerNodes[i].equals(node)) {
         killedAtNanos = System.nanoTime();
         providers[i].kill();
+        goneAtNanos = System.nanoTime();
         return node;
       }
     }
@@ -241,7 +244,7 @@ public final class FailoverCluster implements AutoCloseable {
     return front.metrics().registry().find("tts.node.deaths").counters().stream().mapToDouble(Counter::count).sum();
   }
 
-  private static Round round(List<Frame> frames, String killed, long killedAt, long deathCountedAt) {
+  private static Round round(List<Frame> frames, String killed, long killedAt, long goneAt, long deathCountedAt) {
     Buffer pcm = Buffer.buffer();
     List<String> sentences = new ArrayList<>();
     List<Frame> audio = new ArrayList<>();
@@ -258,7 +261,8 @@ public final class FailoverCluster implements AutoCloseable {
     }
     return new Round(pcm, sentences, frames.get(frames.size() - 1).json(),
         audio.stream().mapToLong(Frame::receivedNanos).toArray(),
-        audio.stream().mapToInt(f -> f.pcm().length()).toArray(), killed, killedAt, deathCountedAt);
+        audio.stream().mapToInt(f -> f.pcm().length()).toArray(), killed, killedAt, goneAt,
+        deathCountedAt);
   }
 
   /** The pipeline node's own metrics (failover gap, hedges, node deaths). */
