@@ -209,7 +209,7 @@ public final class ServiceMetrics {
   }
 
   /**
-   * One failover's silence, each part from the client's last audio before it: to the first audio after it ({@code
+   * One failover's silence, each part from the reply's last audio frame before it: to the first frame after it ({@code
    * gapNanos}), to the failure known ({@code failedNanos}), to the replacement's request ({@code requestedNanos}) and
    * to the replacement's first audio at the pipeline ({@code firstAudioNanos}).
    */
