@@ -3,6 +3,7 @@ package com.ervc.it;
 import com.ervc.testing.FailoverCluster;
 import com.ervc.testing.FailoverCluster.Round;
 import com.ervc.testing.WsProbe.Frame;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,13 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A provider JVM killed with SIGKILL (it tells nobody) at several points of a multi-sentence reply: the reply
- * completes with every sentence once and audio byte-identical to an undisturbed reply, and the client's longest
- * silence stays under a budget. The budget is generous for a loaded test machine; the goal (≤ 500 ms on loopback)
- * is measured by scripts/bench-failover.sh, and each figure is printed here.
+ * completes with every sentence once and audio byte-identical to an undisturbed reply, and it left the killed node
+ * because the pipeline learnt that the node was gone (its connection closed, or the cluster's membership), not
+ * because a deadline ran out. How long the silence lasts is measured by scripts/bench-failover.sh (goal ≤ 500 ms on loopback);
+ * each figure is printed here, but not asserted: a shared test machine's timing proves nothing.
  */
 class FailoverIT {
-  /** Far above the 500 ms goal: CI machines are slow and shared; the printed figures show the real value. */
-  private static final double GAP_BUDGET_MS = 3_000;
   private static final String TEXT = "The first sentence starts the reply. A second sentence follows right after it. "
       + "Here comes the third one, a little longer than the others. The fourth sentence is short. "
       + "Sentence five keeps the voice going. Number six is here too. The seventh sentence nears the end. "
@@ -82,9 +82,14 @@ class FailoverIT {
       assertEquals(undisturbed.sentences(), round.sentences(), point.getKey() + ": every sentence once, in order");
       assertEquals(undisturbed.pcm(), round.pcm(), point.getKey() + ": byte-identical to the undisturbed reply");
       assertTrue(round.switches() >= 1, point.getKey() + ": the reply left the killed node " + round.end());
-      assertEquals(round.killedNode(), round.end().getJsonArray("switches").getJsonObject(0).getString("fromNode"));
-      assertTrue(round.longestGapMs() < GAP_BUDGET_MS, point.getKey() + ": longest gap " + round.longestGapMs()
-          + " ms");
+      // A freshly started replacement JVM on a loaded machine may miss a deadline before the kill: that switch is not
+      // the one under test.
+      JsonObject left = round.end().getJsonArray("switches").stream().map(JsonObject.class::cast)
+          .filter(sw -> round.killedNode().equals(sw.getString("fromNode"))).findFirst()
+          .orElseThrow(() -> new AssertionError(point.getKey() + ": no switch from the killed node " + round.end()));
+      assertTrue(left.getString("reason").contains("node gone (connection)")
+              || left.getString("reason").contains("node gone (membership)"),
+          point.getKey() + ": the node's death was learnt, not waited out: " + left.getString("reason"));
       cluster.replaceKilled();
     }
   }
