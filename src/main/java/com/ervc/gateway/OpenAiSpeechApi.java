@@ -119,7 +119,7 @@ final class OpenAiSpeechApi {
     }
   }
 
-  /** The pipeline request: mapped model and voice, emotion from the instructions, OpenAI's 24 kHz. */
+  /** The pipeline request: mapped model and voice, emotion from the instructions and the instructions, 24 kHz. */
   private TtsRequest toTts(SpeechRequest request) {
     SpeechModels.Choice choice = models.resolve(request.model(), request.voiceName(), request.voiceId());
     JsonObject fields = TtsRequest.layered(serverDefaults, new JsonObject().put("text", request.input())
@@ -128,7 +128,8 @@ final class OpenAiSpeechApi {
     SpeechInstructions.read(request.instructions()).ifPresent(reading ->
         fields.put("emotion", reading.emotion().wire()).put("intensity", reading.intensity()));
     try {
-      return TtsRequest.parse(fields, Integer.MAX_VALUE, SAMPLE_RATE);
+      // The text itself goes on too, for providers that take instructions (docs/openai-compatible.md#instructions).
+      return TtsRequest.parse(fields, Integer.MAX_VALUE, SAMPLE_RATE).withInstructions(request.instructions());
     } catch (SpeechException e) {
       throw OpenAiError.invalid(e.getMessage().startsWith("'voice'") ? "voice" : "input", "invalid_value",
           e.getMessage());

@@ -1,5 +1,6 @@
 package com.ervc.audio;
 
+import com.ervc.testing.Correlation;
 import com.ervc.testing.Ffmpeg;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -66,7 +67,7 @@ class StreamEncodersTest {
       if (format.equals("flac")) {
         assertArrayEquals(input, decoded, "flac is lossless");
       }
-      double correlation = bestCorrelation(input, decoded, 1500);
+      double correlation = Correlation.best(input, decoded, 1500);
       assertTrue(correlation >= minCorrelation, format + " correlation with the input: " + correlation);
     } finally {
       Files.delete(file);
@@ -97,24 +98,5 @@ class StreamEncodersTest {
       case "flac" -> new FlacEncoder(RATE);
       default -> throw new IllegalArgumentException(format);
     };
-  }
-
-  /** The highest normalised cross-correlation of the decoded signal with the input, over lags up to maxLag. */
-  static double bestCorrelation(short[] input, short[] decoded, int maxLag) {
-    double best = -1;
-    for (int lag = 0; lag <= maxLag; lag++) {
-      double dot = 0;
-      double a = 0;
-      double b = 0;
-      for (int i = 0; i < input.length && i + lag < decoded.length; i++) {
-        dot += (double) input[i] * decoded[i + lag];
-        a += (double) input[i] * input[i];
-        b += (double) decoded[i + lag] * decoded[i + lag];
-      }
-      if (a > 0 && b > 0) {
-        best = Math.max(best, dot / Math.sqrt(a * b));
-      }
-    }
-    return best;
   }
 }
