@@ -1,5 +1,6 @@
 package com.ervc.audio;
 
+import net.sourceforge.javaflacencoder.EncodingConfiguration;
 import net.sourceforge.javaflacencoder.FLACEncoder;
 import net.sourceforge.javaflacencoder.FLACOutputStream;
 import net.sourceforge.javaflacencoder.StreamConfiguration;
@@ -23,6 +24,11 @@ public final class FlacEncoder implements StreamEncoder {
     if (!flac.setStreamConfiguration(new StreamConfiguration(1, BLOCK_SAMPLES, BLOCK_SAMPLES, sampleRate, 16))) {
       throw new IllegalArgumentException("FLAC cannot be written at " + sampleRate + " Hz");
     }
+    // LPC subframes only: the default exhaustive search prints "Running verbatim" to stderr whenever it picks a
+    // verbatim subframe (noise-like blocks), which would flood the service log; LPC costs a few bytes more there.
+    EncodingConfiguration encoding = new EncodingConfiguration();
+    encoding.setSubframeType(EncodingConfiguration.SubframeType.LPC);
+    flac.setEncodingConfiguration(encoding);
     flac.setOutputStream(new Sink());
     try {
       flac.openFLACStream();

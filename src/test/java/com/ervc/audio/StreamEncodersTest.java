@@ -76,7 +76,7 @@ class StreamEncodersTest {
 
   @ParameterizedTest
   @CsvSource({"mp3", "opus", "flac"})
-  void silenceEncodesToSilenceAndNoInputToAValidEmptyStream(String format) throws Exception {
+  void noInputIsStillAStreamThatDecodes(String format) throws Exception {
     assumeTrue(Ffmpeg.present(), "ffmpeg is not installed (scripts/test.sh installs it)");
     StreamEncoder empty = encoder(format);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
