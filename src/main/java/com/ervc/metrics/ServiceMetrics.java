@@ -140,7 +140,7 @@ public final class ServiceMetrics {
     }
   }
 
-  /** CPU time one response of the OpenAI-compatible endpoint spent in a Java encoder (mp3, opus, flac). */
+  /** Time one response of the OpenAI-compatible endpoint spent in a Java encoder (mp3, opus, flac). */
   public void encoded(String format, long nanos) {
     Timer.builder("tts.encode.duration").description("Time one response spent encoding its audio in Java, by format")
         .tag("format", format).serviceLevelObjectives(ENCODE_BUCKETS).register(registry)
@@ -152,6 +152,15 @@ public final class ServiceMetrics {
   public void ffmpegFailure(String reason) {
     Counter.builder("tts.ffmpeg.failures").description("ffmpeg encoder processes that failed, by reason")
         .tag("reason", Set.of("start", "exit", "io").contains(reason) ? reason : OTHER).register(registry).increment();
+  }
+
+  /**
+   * A voice registration at a cloning vendor reached {@code status} ({@code pending} when it starts, then
+   * {@code ready} or {@code failed}); docs/voice-profiles.md#registration-at-the-vendors.
+   */
+  public void registration(String provider, String status) {
+    Counter.builder("voice.registrations").description("Voice registrations at cloning vendors by provider and status")
+        .tag("provider", provider).tag("status", status).register(registry).increment();
   }
 
   public void rateLimited(String kind) {
