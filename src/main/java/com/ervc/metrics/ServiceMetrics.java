@@ -27,6 +27,7 @@ public final class ServiceMetrics {
   private static final Duration[] TTFA_BUCKETS = seconds(0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5);
   private static final Duration[] FAILOVER_BUCKETS = seconds(0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10, 30);
   private static final Duration[] SYNTHESIS_BUCKETS = seconds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 30);
+  private static final Duration[] ENCODE_BUCKETS = seconds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5);
   private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "WS");
   private static final List<String> DEATH_SOURCES = List.of("membership", "connection");
   private static final Set<String> TIERS = Set.of("fast", "balanced", "high");
@@ -137,6 +138,20 @@ public final class ServiceMetrics {
     if (OK.equals(outcome)) {
       Counter.builder("tts.characters").description("Characters of text spoken (completed requests)").tag("provider", p).register(registry).increment(characters);
     }
+  }
+
+  /** Time one response of the OpenAI-compatible endpoint spent in a Java encoder (mp3, opus, flac). */
+  public void encoded(String format, long nanos) {
+    Timer.builder("tts.encode.duration").description("Time one response spent encoding its audio in Java, by format")
+        .tag("format", format).serviceLevelObjectives(ENCODE_BUCKETS).register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** An ffmpeg encoder process that could not start ({@code start}), exited non-zero ({@code exit}) or broke off
+   * ({@code io}). */
+  public void ffmpegFailure(String reason) {
+    Counter.builder("tts.ffmpeg.failures").description("ffmpeg encoder processes that failed, by reason")
+        .tag("reason", Set.of("start", "exit", "io").contains(reason) ? reason : OTHER).register(registry).increment();
   }
 
   /**
