@@ -18,7 +18,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -114,6 +117,10 @@ public final class FailoverCluster implements AutoCloseable {
   /** Provider instance address → node id, from the load reports. */
   private final Map<String, String> instanceNodes = new ConcurrentHashMap<>();
   private volatile String lastSentenceAddress;
+  /** Sentence requests seen in the current reply, and the one whose instance is to be killed as it leaves (0: none). */
+  private final AtomicInteger sentenceRequests = new AtomicInteger();
+  private volatile int killAtRequest;
+  private volatile CompletableFuture<String> killedOnRequest = new CompletableFuture<>();
   private long killedAtNanos;
   private long goneAtNanos;
   private int replies;
@@ -134,6 +141,19 @@ public final class FailoverCluster implements AutoCloseable {
       if (ProviderMessage.Sentence.TYPE.equals(ctx.message().headers().get(BusProtocol.H_TYPE))
           && instanceNodes.containsKey(ctx.message().address())) {
         lastSentenceAddress = ctx.message().address();
+        if (sentenceRequests.incrementAndGet() == killAtRequest) {
+          // The request is on its way to the instance: killing its JVM now leaves exactly that request pending.
+          String address = ctx.message().address();
+          CompletableFuture<String> killed = killedOnRequest;
+          front.vertx().executeBlocking(() -> killNodeOf(address))
+              .onComplete(done -> {
+                if (done.succeeded()) {
+                  killed.complete(done.result());
+                } else {
+                  killed.completeExceptionally(done.cause());
+                }
+              });
+        }
       }
       ctx.next();
     });
@@ -192,10 +212,26 @@ public final class FailoverCluster implements AutoCloseable {
    * JVM serving the reply is killed. Null: no kill.
    */
   public Round reply(String text, Predicate<List<Frame>> killWhen) throws Exception {
+    return reply(text, killWhen, 0);
+  }
+
+  /**
+   * Speaks {@code text}, killing the provider JVM that the reply's {@code request}-th sentence request (1-based,
+   * lookahead and failover requests included) goes to, as it leaves: a kill with a request certainly pending, whatever
+   * the machine's speed.
+   */
+  public Round replyKillingAtRequest(String text, int request) throws Exception {
+    return reply(text, null, request);
+  }
+
+  private Round reply(String text, Predicate<List<Frame>> killWhen, int killRequest) throws Exception {
     try (WsProbe ws = new WsProbe(front.vertx(), front.httpPort())) {
       ws.nextOfType("ready");
       String id = "r" + ++replies;
       lastSentenceAddress = null;
+      killedOnRequest = new CompletableFuture<>();
+      sentenceRequests.set(0);
+      killAtRequest = killRequest;
       ws.send(new JsonObject().put("type", "synthesize").put("id", id).put("text", text).put("provider", PROVIDER));
       List<Frame> frames = new ArrayList<>();
       String killed = null;
@@ -214,9 +250,16 @@ public final class FailoverCluster implements AutoCloseable {
           });
           killed = killServing();
         }
+        if (killRequest > 0 && killed == null && killedOnRequest.isDone()) {
+          killed = killedOnRequest.get();
+        }
         if (frame.isType("audio_end") || frame.isType("error")) {
           break;
         }
+      }
+      killAtRequest = 0;
+      if (killRequest > 0 && killed == null) {
+        killed = killedOnRequest.get(10, TimeUnit.SECONDS);
       }
       front.vertx().cancelTimer(watch);
       return round(frames, killed, killed == null ? -1 : killedAtNanos, killed == null ? -1 : goneAtNanos,
@@ -228,6 +271,10 @@ public final class FailoverCluster implements AutoCloseable {
     // audio_start may reach the client before the pipeline asked for the first sentence.
     String address = Await.result(() -> "the reply's first sentence request", Duration.ofSeconds(10),
         () -> lastSentenceAddress);
+    return killNodeOf(address);
+  }
+
+  private String killNodeOf(String address) throws Exception {
     String node = instanceNodes.get(address);
     for (int i = 0; i < providers.length; i++) {
       if (providerNodes[i].equals(node)) {
