@@ -9,15 +9,29 @@ import java.util.regex.Pattern;
  * What to say and how. Used for a whole client request (gateway → pipeline) and for one sentence
  * (pipeline → provider). {@code voice} may be null, meaning the provider's default voice.
  * {@code previousText}/{@code nextText} (nullable) are the neighbouring sentences of the same reply, which some
- * providers use for continuous prosody; they are not spoken.
+ * providers use for continuous prosody; they are not spoken. {@code profile} (nullable) names the voice profile
+ * and version the gateway resolved {@code voice: "profile:<id>"} from, as {@code <id>@<version>}: it is part of
+ * the audio cache key, so a changed profile never gets audio made from an older version.
  */
 public record TtsRequest(String text, String provider, String voice, Emotion emotion, double intensity,
                          QualityTier quality, double speed, double pitch, int sampleRate,
-                         String previousText, String nextText) {
+                         String previousText, String nextText, String profile) {
+
+  public TtsRequest {
+    if (profile != null && !PROFILE.matcher(profile).matches()) {
+      throw invalid("'profile' must be <profile id>@<version>");
+    }
+  }
+
+  public TtsRequest(String text, String provider, String voice, Emotion emotion, double intensity,
+                    QualityTier quality, double speed, double pitch, int sampleRate,
+                    String previousText, String nextText) {
+    this(text, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate, previousText, nextText, null);
+  }
 
   public TtsRequest(String text, String provider, String voice, Emotion emotion, double intensity,
                     QualityTier quality, double speed, double pitch, int sampleRate) {
-    this(text, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate, null, null);
+    this(text, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate, null, null, null);
   }
 
   public static final String AUTO = "auto";
@@ -30,6 +44,7 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
   private static final Pattern VOICE = Pattern.compile("[A-Za-z0-9_+\\-./:]{1,64}");
   private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]");
   private static final Pattern PROVIDER = Pattern.compile("[a-z][a-z0-9_\\-]{0,31}");
+  private static final Pattern PROFILE = Pattern.compile("vp_[a-z0-9]{20}@[1-9][0-9]{0,8}");
 
   /**
    * Parses a client request. {@code fields} already has session and server defaults merged beneath the
@@ -122,22 +137,23 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
 
   public TtsRequest withText(String newText) {
     return new TtsRequest(newText, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate,
-        previousText, nextText);
+        previousText, nextText, profile);
   }
 
   /** The same sentence with its neighbours in the reply (null where there is none). */
   public TtsRequest withNeighbours(String previous, String next) {
-    return new TtsRequest(text, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate, previous, next);
+    return new TtsRequest(text, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate, previous, next,
+        profile);
   }
 
   public TtsRequest withQuality(QualityTier newQuality) {
     return new TtsRequest(text, provider, voice, emotion, intensity, newQuality, speed, pitch, sampleRate,
-        previousText, nextText);
+        previousText, nextText, profile);
   }
 
   public TtsRequest withProvider(String newProvider, String newVoice) {
     return new TtsRequest(text, newProvider, newVoice, emotion, intensity, quality, speed, pitch, sampleRate,
-        previousText, nextText);
+        previousText, nextText, profile);
   }
 
   public JsonObject toJson() {
@@ -152,7 +168,19 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
         .put("pitch", pitch)
         .put("sampleRate", sampleRate)
         .put("previousText", previousText)
-        .put("nextText", nextText);
+        .put("nextText", nextText)
+        .put("profile", profile);
+  }
+
+  /**
+   * This request spoken with a voice profile: its provider, voice and the given settings, tagged
+   * {@code <profileId>@<version>} for the cache key.
+   */
+  public TtsRequest withProfile(String profileId, int version, String newProvider, String newVoice,
+                                Emotion newEmotion, double newIntensity, QualityTier newQuality, double newSpeed,
+                                double newPitch) {
+    return new TtsRequest(text, newProvider, newVoice, newEmotion, newIntensity, newQuality, newSpeed, newPitch,
+        sampleRate, previousText, nextText, profileId + "@" + version);
   }
 
   /** Reads a request produced by {@link #toJson()} on another node; still validated, nodes trust no input. */
@@ -161,8 +189,10 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
     if (!(rate instanceof Number n) || n.intValue() < 8000 || n.intValue() > 48000) {
       throw invalid("'sampleRate' must be 8000-48000");
     }
-    return parse(json, Integer.MAX_VALUE, n.intValue())
-        .withNeighbours(optionalText(json, "previousText"), optionalText(json, "nextText"));
+    TtsRequest parsed = parse(json, Integer.MAX_VALUE, n.intValue());
+    return new TtsRequest(parsed.text, parsed.provider, parsed.voice, parsed.emotion, parsed.intensity, parsed.quality,
+        parsed.speed, parsed.pitch, parsed.sampleRate, optionalText(json, "previousText"),
+        optionalText(json, "nextText"), optionalText(json, "profile"));
   }
 
   private static String optionalText(JsonObject json, String name) {
