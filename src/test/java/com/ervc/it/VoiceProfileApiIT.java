@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * WebSocket and the OpenAI-compatible endpoint (docs/http-api.md#voice-profiles, docs/voice-profiles.md).
  */
 class VoiceProfileApiIT {
-  private static final String SECRET = "voice-profile-it-jwt-secret-0123456789";
+  static final String SECRET = "voice-profile-it-jwt-secret-0123456789";
   private static final String PATH = "/api/v1/voice-profiles";
   private static final int RATE = 44_100;
   private static Path dir;
@@ -77,12 +77,13 @@ class VoiceProfileApiIT {
             .put("statement", ConsentStatement.text("en-GB", speaker)));
   }
 
-  static HttpResponse<Buffer> create(int port, String token, JsonObject metadata, byte[]... clips) throws Exception {
+  static HttpResponse<Buffer> create(WebClient client, int port, String token, JsonObject metadata, byte[]... clips)
+      throws Exception {
     MultipartForm form = MultipartForm.create().attribute("metadata", metadata.encode());
     for (int i = 0; i < clips.length; i++) {
       form.binaryFileUpload("clips", "clip" + i + ".wav", Buffer.buffer(clips[i]), "audio/wav");
     }
-    return WebClient.create(node.vertx()).post(port, "127.0.0.1", PATH).bearerTokenAuthentication(token)
+    return client.post(port, "127.0.0.1", PATH).bearerTokenAuthentication(token)
         .sendMultipartForm(form).await(60, TimeUnit.SECONDS);
   }
 
@@ -112,7 +113,7 @@ class VoiceProfileApiIT {
   void aProfileIsCreatedReadListedAndKeptFromOtherSubjects() throws Exception {
     String alice = apiToken("alice-crud");
     byte[] clip = speech(3);
-    HttpResponse<Buffer> created = create(node.httpPort(), alice, metadata("Alice's voice", "Alice Example"), clip);
+    HttpResponse<Buffer> created = create(http, node.httpPort(), alice, metadata("Alice's voice", "Alice Example"), clip);
     assertEquals(201, created.statusCode(), created.bodyAsString());
     JsonObject profile = created.bodyAsJsonObject();
     String id = profile.getString("id");
@@ -191,25 +192,25 @@ class VoiceProfileApiIT {
 
     JsonObject noConsent = metadata("x", "Carol");
     noConsent.remove("consent");
-    HttpResponse<Buffer> refused = create(node.httpPort(), carol, noConsent, speech(2));
+    HttpResponse<Buffer> refused = create(http, node.httpPort(), carol, noConsent, speech(2));
     assertEquals(400, refused.statusCode());
     assertTrue(refused.bodyAsString().contains("consent"), refused.bodyAsString());
 
     JsonObject wrongStatement = metadata("x", "Carol");
     wrongStatement.getJsonObject("consent").put("statement", "I agree to everything.");
-    assertEquals(400, create(node.httpPort(), carol, wrongStatement, speech(2)).statusCode());
+    assertEquals(400, create(http, node.httpPort(), carol, wrongStatement, speech(2)).statusCode());
 
     JsonObject unconfirmed = metadata("x", "Carol");
     unconfirmed.getJsonObject("consent").put("confirmed", false);
-    assertEquals(400, create(node.httpPort(), carol, unconfirmed, speech(2)).statusCode());
+    assertEquals(400, create(http, node.httpPort(), carol, unconfirmed, speech(2)).statusCode());
 
     JsonObject azure = metadata("x", "Carol").put("provider", "azure");
-    HttpResponse<Buffer> noRecording = create(node.httpPort(), carol, azure, speech(6));
+    HttpResponse<Buffer> noRecording = create(http, node.httpPort(), carol, azure, speech(6));
     assertEquals(400, noRecording.statusCode());
     assertTrue(noRecording.bodyAsString().contains("consentRecording"), noRecording.bodyAsString());
 
     // The quality gate answers 422 with every clip's report; a silent second clip fails, the first passes.
-    HttpResponse<Buffer> gated = create(node.httpPort(), carol, metadata("x", "Carol"), speech(2),
+    HttpResponse<Buffer> gated = create(http, node.httpPort(), carol, metadata("x", "Carol"), speech(2),
         Signals.wav16(new float[RATE * 2], RATE));
     assertEquals(422, gated.statusCode(), gated.bodyAsString());
     JsonObject error = gated.bodyAsJsonObject().getJsonObject("error");
@@ -221,13 +222,13 @@ class VoiceProfileApiIT {
     assertTrue(clips.getJsonObject(1).getJsonObject("report").getJsonArray("failures").stream()
         .anyMatch(f -> "too_short".equals(((JsonObject) f).getString("code"))));
 
-    HttpResponse<Buffer> notAudio = create(node.httpPort(), carol, metadata("x", "Carol"),
+    HttpResponse<Buffer> notAudio = create(http, node.httpPort(), carol, metadata("x", "Carol"),
         "hello, not a wav".getBytes());
     assertEquals(400, notAudio.statusCode());
     assertTrue(notAudio.bodyAsString().contains("not an audio file"), notAudio.bodyAsString());
 
     byte[] small = speech(1.5);
-    HttpResponse<Buffer> tooMany = create(node.httpPort(), carol, metadata("x", "Carol"), small, small, small, small,
+    HttpResponse<Buffer> tooMany = create(http, node.httpPort(), carol, metadata("x", "Carol"), small, small, small, small,
         small, small);
     assertEquals(413, tooMany.statusCode(), tooMany.bodyAsString());
 
@@ -246,7 +247,7 @@ class VoiceProfileApiIT {
   @Test
   void speakingWithAProfileUsesItsVoiceAndSettingsForItsOwnerOnly() throws Exception {
     String dana = apiToken("dana-speak");
-    JsonObject created = create(node.httpPort(), dana, metadata("Dana", "Dana Example"), speech(3))
+    JsonObject created = create(http, node.httpPort(), dana, metadata("Dana", "Dana Example"), speech(3))
         .bodyAsJsonObject();
     String voice = created.getString("voiceId");
     String text = "Voice profiles speak with their own settings.";
