@@ -3,6 +3,7 @@ package com.ervc.it;
 import com.ervc.node.Node;
 import com.ervc.profile.ConsentStatement;
 import com.ervc.testing.Jwt;
+import com.ervc.testing.ProfileUploads;
 import com.ervc.testing.Scrape;
 import com.ervc.testing.Signals;
 import com.ervc.testing.TestNodes;
@@ -14,7 +15,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.multipart.MultipartForm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,6 +27,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static com.ervc.testing.ProfileUploads.create;
+import static com.ervc.testing.ProfileUploads.metadata;
+import static com.ervc.testing.ProfileUploads.speech;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -39,8 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class VoiceProfileApiIT {
   static final String SECRET = "voice-profile-it-jwt-secret-0123456789";
-  private static final String PATH = "/api/v1/voice-profiles";
-  private static final int RATE = 44_100;
+  private static final String PATH = ProfileUploads.PATH;
+  private static final int RATE = ProfileUploads.RATE;
   private static Path dir;
   private static Node node;
   private static WebClient http;
@@ -63,28 +66,6 @@ class VoiceProfileApiIT {
 
   static String apiToken(String subject, String... roles) {
     return Jwt.sign("HS256", Jwt.claims(subject, "api", 600).put("roles", new JsonArray(List.of(roles))), SECRET);
-  }
-
-  static byte[] speech(double seconds) {
-    return Signals.wav16(Signals.speechLike(0.3, seconds, RATE), RATE);
-  }
-
-  static JsonObject metadata(String name, String speaker) {
-    return new JsonObject().put("name", name).put("description", "test voice").put("language", "en-GB")
-        .put("provider", "espeak").put("voice", "en-gb")
-        .put("settings", new JsonObject().put("speed", 1.25).put("emotion", "calm"))
-        .put("consent", new JsonObject().put("speakerName", speaker).put("confirmed", true)
-            .put("statement", ConsentStatement.text("en-GB", speaker)));
-  }
-
-  static HttpResponse<Buffer> create(WebClient client, int port, String token, JsonObject metadata, byte[]... clips)
-      throws Exception {
-    MultipartForm form = MultipartForm.create().attribute("metadata", metadata.encode());
-    for (int i = 0; i < clips.length; i++) {
-      form.binaryFileUpload("clips", "clip" + i + ".wav", Buffer.buffer(clips[i]), "audio/wav");
-    }
-    return client.post(port, "127.0.0.1", PATH).bearerTokenAuthentication(token)
-        .sendMultipartForm(form).await(60, TimeUnit.SECONDS);
   }
 
   private static HttpResponse<Buffer> call(HttpMethod method, String path, String token, JsonObject body)

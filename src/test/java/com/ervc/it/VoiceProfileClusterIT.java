@@ -3,6 +3,7 @@ package com.ervc.it;
 import com.ervc.node.Node;
 import com.ervc.testing.Await;
 import com.ervc.testing.PostgresServer;
+import com.ervc.testing.ProfileUploads;
 import com.ervc.testing.TestNodes;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -59,8 +60,8 @@ class VoiceProfileClusterIT {
                 "127.0.0.1", "/health").send().await(10, TimeUnit.SECONDS).bodyAsJsonObject()
             .getJsonObject("services").getJsonObject("cluster").getInteger("members") == 2);
         String token = VoiceProfileApiIT.apiToken("grace-cluster");
-        HttpResponse<Buffer> created = VoiceProfileApiIT.create(http, first.httpPort(), token,
-            VoiceProfileApiIT.metadata("Grace", "Grace Example"), VoiceProfileApiIT.speech(3));
+        HttpResponse<Buffer> created = ProfileUploads.create(http, first.httpPort(), token,
+            ProfileUploads.metadata("Grace", "Grace Example"), ProfileUploads.speech(3));
         assertEquals(201, created.statusCode(), created.bodyAsString());
         String id = created.bodyAsJsonObject().getString("id");
         String voice = "profile:" + id;
