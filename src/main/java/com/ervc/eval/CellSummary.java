@@ -14,19 +14,23 @@ import java.util.function.ToDoubleFunction;
  * The figures of one matrix cell over its clips: error rates pooled over all recognised words (not an average of
  * per-clip rates, so long sentences weigh more), latency percentiles, mean clip duration, and the worst or summed
  * artifact counts.
- * Missing values (no clip recognised, nothing voiced) are NaN and written as null.
+ * Missing values (no clip recognised, nothing voiced) are NaN and written as null. {@code speedErrorPercent} and
+ * {@code pitchErrorPercent} are those of the cell's {@link SettingShift} (NaN for cells without a speed or pitch
+ * setting); the gate compares their absolute values.
  */
 public record CellSummary(int clips, int failed, double wer, double cer, Map<String, Double> werByCategory,
     double ttfaP50Ms, double ttfaP95Ms, double realTimeFactor, double durationSec, double loudnessLufs,
     double peakDbfs, double clippedRatio, double dcOffset, double longestSilenceSec, int clicks, int joinClicks,
-    int repeatedWindows, double f0MeanHz, double wordsPerMinute) {
+    int repeatedWindows, double f0MeanHz, double wordsPerMinute, double speedErrorPercent,
+    double pitchErrorPercent) {
 
   /** The measures the regression gate knows, each with whether a larger value is worse. */
   public static final Map<String, Boolean> GATED = Map.ofEntries(Map.entry("failed", true), Map.entry("wer", true),
       Map.entry("cer", true), Map.entry("ttfaP95Ms", true), Map.entry("realTimeFactor", true),
       Map.entry("clippedRatio", true), Map.entry("dcOffset", true), Map.entry("longestSilenceSec", true),
       Map.entry("clicks", true), Map.entry("joinClicks", true), Map.entry("repeatedWindows", true),
-      Map.entry("loudnessLufs", false), Map.entry("durationSec", false));
+      Map.entry("loudnessLufs", false), Map.entry("durationSec", false), Map.entry("speedErrorPercent", true),
+      Map.entry("pitchErrorPercent", true));
 
   static CellSummary of(List<ClipResult> results) {
     List<ClipResult> ok = results.stream().filter(ClipResult::ok).toList();
@@ -44,7 +48,14 @@ public record CellSummary(int clips, int failed, double wer, double cer, Map<Str
         max(ok, r -> r.signal().clippedRatio()), max(ok, r -> Math.abs(r.signal().dcOffset())),
         max(ok, r -> r.signal().longestSilenceSec()), sum(ok, r -> r.signal().clicks().size()),
         sum(ok, r -> r.signal().joinClicks().size()), sum(ok, r -> r.signal().repeatedWindows()),
-        mean(ok, r -> r.signal().f0MeanHz()), mean(ok, ClipResult::wordsPerMinute));
+        mean(ok, r -> r.signal().f0MeanHz()), mean(ok, ClipResult::wordsPerMinute), Double.NaN, Double.NaN);
+  }
+
+  /** This summary with the errors of the cell's requested against measured speed and pitch. */
+  CellSummary with(SettingShift shift) {
+    return new CellSummary(clips, failed, wer, cer, werByCategory, ttfaP50Ms, ttfaP95Ms, realTimeFactor, durationSec,
+        loudnessLufs, peakDbfs, clippedRatio, dcOffset, longestSilenceSec, clicks, joinClicks, repeatedWindows,
+        f0MeanHz, wordsPerMinute, shift.speedErrorPercent(), shift.pitchErrorPercent());
   }
 
   static double pooled(List<ErrorRate> rates) {
@@ -90,6 +101,8 @@ public record CellSummary(int clips, int failed, double wer, double cer, Map<Str
       case "repeatedWindows" -> repeatedWindows;
       case "loudnessLufs" -> loudnessLufs;
       case "durationSec" -> durationSec;
+      case "speedErrorPercent" -> Math.abs(speedErrorPercent);
+      case "pitchErrorPercent" -> Math.abs(pitchErrorPercent);
       default -> throw new IllegalArgumentException("unknown measure '" + name + "'; known: " + GATED.keySet());
     };
   }
@@ -104,7 +117,8 @@ public record CellSummary(int clips, int failed, double wer, double cer, Map<Str
         .put("peakDbfs", finite(peakDbfs)).put("clippedRatio", finite(clippedRatio)).put("dcOffset", finite(dcOffset))
         .put("longestSilenceSec", finite(longestSilenceSec)).put("clicks", clicks).put("joinClicks", joinClicks)
         .put("repeatedWindows", repeatedWindows).put("f0MeanHz", finite(f0MeanHz))
-        .put("wordsPerMinute", finite(wordsPerMinute));
+        .put("wordsPerMinute", finite(wordsPerMinute)).put("speedErrorPercent", finite(speedErrorPercent))
+        .put("pitchErrorPercent", finite(pitchErrorPercent));
   }
 
   public static CellSummary fromJson(JsonObject j) {
@@ -116,6 +130,6 @@ public record CellSummary(int clips, int failed, double wer, double cer, Map<Str
         number(j, "durationSec"), number(j, "loudnessLufs"), number(j, "peakDbfs"), number(j, "clippedRatio"),
         number(j, "dcOffset"), number(j, "longestSilenceSec"),
         j.getInteger("clicks"), j.getInteger("joinClicks"), j.getInteger("repeatedWindows"), number(j, "f0MeanHz"),
-        number(j, "wordsPerMinute"));
+        number(j, "wordsPerMinute"), number(j, "speedErrorPercent"), number(j, "pitchErrorPercent"));
   }
 }

@@ -9,11 +9,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.LongAdder;
 
 /** Turns one reply of the service into a {@link ClipResult}: writes the WAV, analyses it, recognises it. */
 final class ClipEvaluator {
   private final Transcriber transcriber;
   private final Path outputDir;
+  /** Time spent so far, summed over the threads that call evaluate: writing and analysing, recognising. */
+  final LongAdder analysisNanos = new LongAdder();
+  final LongAdder recognitionNanos = new LongAdder();
 
   /** @param transcriber null to skip the round-trip recognition */
   ClipEvaluator(Transcriber transcriber, Path outputDir) {
@@ -31,12 +35,15 @@ final class ClipEvaluator {
     if (pcm.length == 0) {
       return ClipResult.failed(cell, line, "no audio");
     }
+    long started = System.nanoTime();
     String wav = "clips/" + cell.key() + "/" + line.id() + ".wav";
     Path file = outputDir.resolve(wav);
     Files.createDirectories(file.getParent());
     Files.write(file, WavCodec.encode(Pcm16.toLittleEndian(pcm), rate, 1));
     List<Integer> joins = new ArrayList<>(new TreeSet<>(concat(reply.chunkJoins(), reply.sentenceJoins())));
     SignalStats signal = SignalAnalysis.analyse(pcm, rate, joins);
+    long analysed = System.nanoTime();
+    analysisNanos.add(analysed - started);
     String transcript = null;
     ErrorRate wer = null;
     ErrorRate cer = null;
@@ -44,6 +51,7 @@ final class ClipEvaluator {
       transcript = transcriber.transcribe(pcm, rate);
       wer = ErrorRate.words(line.text(), transcript);
       cer = ErrorRate.characters(line.text(), transcript);
+      recognitionNanos.add(System.nanoTime() - analysed);
     }
     double wordsPerMinute = signal.speechSec() == 0 ? Double.NaN
         : TextNormalizer.words(line.text()).size() / signal.speechSec() * 60;

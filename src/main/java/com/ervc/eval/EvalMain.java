@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The evaluation command line (scripts/eval.sh): runs the matrix against a running service, writes the report
+ * The evaluation command line (scripts/evaluate.sh): runs the matrix against a running service, writes the report
  * and, with {@code --baseline}, gates the run. Exit status 0: done (and no regression); 1: the gate found a
  * regression; 2: bad arguments or the run could not be done.
  */
@@ -26,18 +26,25 @@ public final class EvalMain {
   static final String USAGE = usage();
   private static final Set<String> FLAGS = Set.of("--report-only", "--help");
   private static final Set<String> OPTIONS = Set.of("--url", "--token", "--api-token", "--corpus", "--categories",
-      "--limit", "--providers", "--voices", "--emotions", "--intensities", "--tiers", "--concurrency", "--timeout",
-      "--recogniser", "--out", "--baseline", "--threshold");
+      "--limit", "--providers", "--voices", "--emotions", "--intensities", "--tiers", "--speeds", "--pitches",
+      "--pitch-semitones", "--concurrency", "--timeout",
+      "--recogniser", "--recogniser-command", "--recogniser-url", "--recogniser-model", "--recogniser-language",
+      "--recogniser-rate", "--listen", "--out", "--baseline", "--threshold");
 
   private EvalMain() {
   }
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+    System.exit(run(args, System.out, System.err, System.getenv()));
   }
 
   /** Runs the command with {@code args}; returns the exit status (the same as the CLI's). */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, out, err, Map.of());
+  }
+
+  /** As {@link #run(String[], PrintStream, PrintStream)}, with {@code env} for the recogniser's API key. */
+  static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
     Map<String, List<String>> a;
     try {
       a = parse(args);
@@ -54,18 +61,29 @@ public final class EvalMain {
       Path dir = Path.of(one(a, "--out", "eval-out"));
       Gate gate = Gate.withOverrides(a.getOrDefault("--threshold", List.of()));
       String corpusName = one(a, "--corpus", "built-in");
-      String recogniser = one(a, "--recogniser", "pocketsphinx_continuous");
-      Transcriber transcriber = recogniser.equals("none") ? null : new PocketsphinxTranscriber(recogniser);
+      Transcriber transcriber = transcriber(a, env);
+      String recogniserName = transcriber == null ? "none" : transcriber.name();
       List<ClipResult> results;
+      if (a.containsKey("--listen")) {
+        return listen(dir, (int) number(one(a, "--listen", null), "--listen", 0, 65_535), out);
+      }
       if (a.containsKey("--report-only")) {
         results = List.copyOf(ResultsFile.read(dir.resolve(EvalRunner.RESULTS)).values());
         if (results.isEmpty()) {
           throw new IllegalArgumentException("no results in " + dir.resolve(EvalRunner.RESULTS));
         }
+        // The clips were recognised when they were made: keep the earlier report's recogniser name unless one is
+        // named.
+        Path earlier = dir.resolve(Report.JSON);
+        if (!a.containsKey("--recogniser") && Files.exists(earlier)) {
+          recogniserName = new JsonObject(Files.readString(earlier, StandardCharsets.UTF_8))
+              .getString("transcriber", recogniserName);
+        }
       } else {
         results = evaluate(a, dir, transcriber, corpusName, out);
       }
-      Report.write(dir, results, transcriber == null ? "none" : transcriber.name(), corpusName);
+      Report.write(dir, results, recogniserName, corpusName,
+          number(one(a, "--pitch-semitones", "4"), "--pitch-semitones", -48, 48));
       JsonObject report = new JsonObject(Files.readString(dir.resolve(Report.JSON), StandardCharsets.UTF_8));
       printSummary(report, out);
       out.println("report: " + dir.resolve(Report.HTML) + " and " + dir.resolve(Report.JSON));
@@ -92,6 +110,27 @@ public final class EvalMain {
     }
   }
 
+  /** Serves the blind A/B page of the run in {@code dir} on 127.0.0.1 until the process is stopped. */
+  private static int listen(Path dir, int port, PrintStream out) throws IOException, InterruptedException {
+    List<ClipResult> results = List.copyOf(ResultsFile.read(dir.resolve(EvalRunner.RESULTS)).values());
+    if (results.isEmpty()) {
+      throw new IllegalArgumentException("no results in " + dir.resolve(EvalRunner.RESULTS) + " to listen to");
+    }
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      io.vertx.core.http.HttpServer server = AbServer.start(vertx, dir, results, "127.0.0.1", port)
+          .await(30, java.util.concurrent.TimeUnit.SECONDS);
+      out.println("blind A/B listening page: http://127.0.0.1:" + server.actualPort() + "/ab/ (votes go to "
+          + dir.resolve(VotesFile.NAME) + "; Ctrl-C to stop, then --report-only to put the ratings in the report)");
+      new java.util.concurrent.CountDownLatch(1).await();
+      return 0;
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IOException("the listening page did not start in 30 s", e);
+    } finally {
+      vertx.close();
+    }
+  }
+
   private static List<ClipResult> evaluate(Map<String, List<String>> a, Path dir, Transcriber transcriber,
       String corpusName, PrintStream out) throws IOException, InterruptedException {
     List<CorpusLine> corpus = corpusName.equals("built-in") ? Corpus.builtIn() : Corpus.read(Path.of(corpusName));
@@ -106,23 +145,51 @@ public final class EvalMain {
     }
     ServiceClient service = new ServiceClient(URI.create(one(a, "--url", "http://127.0.0.1:8000")),
         one(a, "--token", null), one(a, "--api-token", null));
-    List<Double> intensities = new ArrayList<>();
-    for (String i : list(a, "--intensities", List.of("0.5"))) {
-      double v = Double.parseDouble(i);
-      if (v < 0 || v > 1) {
-        throw new IllegalArgumentException("--intensities must be between 0 and 1: " + i);
-      }
-      intensities.add(v);
-    }
     List<MatrixCell> cells = Matrix.cells(service.offer(), list(a, "--providers", List.of()),
         list(a, "--voices", List.of()), list(a, "--emotions", List.of()),
-        intensities, list(a, "--tiers", List.of("balanced")));
+        numbers(a, "--intensities", "0.5", 0, 1), list(a, "--tiers", List.of("balanced")),
+        numbers(a, "--speeds", "1", 0.25, 4), numbers(a, "--pitches", "0", -1, 1));
     List<EvalRunner.Job> jobs = EvalRunner.jobs(cells, corpus);
     out.println(cells.size() + " cells x corpus lines in their voices' languages = " + jobs.size() + " clips");
     EvalRunner runner = new EvalRunner(service, transcriber, dir,
         integer(one(a, "--concurrency", "2"), "--concurrency"),
         Duration.ofSeconds(integer(one(a, "--timeout", "60"), "--timeout")), out);
     return runner.run(jobs);
+  }
+
+  /**
+   * The recogniser {@code --recogniser} names (pocketsphinx, command, openai or none), set up from the other
+   * {@code --recogniser-*} options; null for none. The openai one's key is {@code EVAL_RECOGNISER_API_KEY}, else
+   * {@code OPENAI_API_KEY}, from {@code env} (a key on the command line would show in the process list).
+   */
+  static Transcriber transcriber(Map<String, List<String>> a, Map<String, String> env) {
+    String language = one(a, "--recogniser-language", "en");
+    if (!language.matches("[a-z]{2,3}")) {
+      throw new IllegalArgumentException("--recogniser-language is a primary language subtag such as en: " + language);
+    }
+    String kind = one(a, "--recogniser", "pocketsphinx");
+    return switch (kind) {
+      case "none" -> null;
+      case "pocketsphinx" -> new PocketsphinxTranscriber("pocketsphinx_continuous");
+      case "command" -> {
+        String command = one(a, "--recogniser-command", null);
+        if (command == null) {
+          throw new IllegalArgumentException("--recogniser command needs --recogniser-command, e.g. "
+              + "'whisper-cli -m ggml-base.en.bin -nt -f {wav}'");
+        }
+        yield CommandTranscriber.of(command, language,
+            (int) number(one(a, "--recogniser-rate", "16000"), "--recogniser-rate", 8_000, 48_000));
+      }
+      case "openai" -> {
+        String key = env.getOrDefault("EVAL_RECOGNISER_API_KEY", env.get("OPENAI_API_KEY"));
+        URI url = URI.create(one(a, "--recogniser-url", "https://api.openai.com/v1"));
+        if (url.getScheme() == null || !url.getScheme().matches("https?")) {
+          throw new IllegalArgumentException("--recogniser-url must be an http(s) URL: " + url);
+        }
+        yield new OpenAiTranscriber(url, key, one(a, "--recogniser-model", "whisper-1"), language);
+      }
+      default -> throw new IllegalArgumentException("--recogniser is pocketsphinx, command, openai or none: " + kind);
+    };
   }
 
   private static void printSummary(JsonObject report, PrintStream out) {
@@ -179,6 +246,24 @@ public final class EvalMain {
   private static List<String> list(Map<String, List<String>> a, String name, List<String> fallback) {
     String v = one(a, name, null);
     return v == null ? fallback : Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+  }
+
+  /** The comma-separated numbers of option {@code name}, each checked against the protocol's range. */
+  private static List<Double> numbers(Map<String, List<String>> a, String name, String fallback, double min,
+      double max) {
+    return list(a, name, List.of(fallback)).stream().map(v -> number(v, name, min, max)).toList();
+  }
+
+  private static double number(String v, String name, double min, double max) {
+    try {
+      double n = Double.parseDouble(v);
+      if (!(n >= min && n <= max)) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ": " + v);
+    }
   }
 
   private static int integer(String v, String name) {

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,6 +45,7 @@ final class EvalRunner {
   private final int concurrency;
   private final Duration requestTimeout;
   private final PrintStream progress;
+  private final LongAdder synthesisNanos = new LongAdder();
 
   EvalRunner(ServiceClient service, Transcriber transcriber, Path outputDir, int concurrency, Duration requestTimeout,
       PrintStream progress) {
@@ -76,6 +78,8 @@ final class EvalRunner {
     ConcurrentLinkedQueue<Job> todo = new ConcurrentLinkedQueue<>();
     jobs.stream().filter(j -> done.get(j.key()) == null || !done.get(j.key()).ok()).forEach(todo::add);
     Progress bar = new Progress(progress, jobs.size(), jobs.size() - todo.size());
+    int toRun = todo.size();
+    long started = System.nanoTime();
     try (ResultsFile results = ResultsFile.append(file)) {
       ExecutorService workers = Executors.newFixedThreadPool(concurrency);
       try {
@@ -97,6 +101,7 @@ final class EvalRunner {
         workers.shutdownNow();
       }
     }
+    printThroughput(toRun, System.nanoTime() - started);
     return jobs.stream().map(j -> done.get(j.key())).toList();
   }
 
@@ -112,7 +117,9 @@ final class EvalRunner {
           if (session == null) {
             session = new SpeechSession(service.http(), service.webSocketUri(), requestTimeout);
           }
+          long asked = System.nanoTime();
           SpeechSession.Reply reply = session.synthesize(request(job, ++n));
+          synthesisNanos.add(System.nanoTime() - asked);
           JsonObject error = reply.error();
           String code = error == null ? "" : error.getString("code", "");
           boolean retry = attempt < ATTEMPTS && (code.equals("rate_limited") || code.equals(SpeechSession.CLOSED));
@@ -139,6 +146,26 @@ final class EvalRunner {
     }
   }
 
+  /**
+   * Clips per minute of this run, and where the workers' time went: waiting for synthesis (request to
+   * {@code audio_end}, retries included), recognition, and writing plus analysing the audio. Summed over the
+   * workers, so with concurrency above 1 the stages add up to more than the wall time.
+   */
+  private void printThroughput(int clips, long wallNanos) {
+    if (clips == 0) {
+      return;
+    }
+    double wall = wallNanos / 1e9;
+    double synthesis = synthesisNanos.sum() / 1e9;
+    double recognition = evaluator.recognitionNanos.sum() / 1e9;
+    double analysis = evaluator.analysisNanos.sum() / 1e9;
+    double stages = Math.max(1e-9, synthesis + recognition + analysis);
+    progress.printf(Locale.ROOT, "throughput: %d clips in %.1f s = %.1f clips/min with %d connection(s); worker "
+        + "time: synthesis %.1f s (%.0f %%), recognition %.1f s (%.0f %%), analysis %.1f s (%.0f %%)%n", clips, wall,
+        clips / wall * 60, concurrency, synthesis, 100 * synthesis / stages, recognition, 100 * recognition / stages,
+        analysis, 100 * analysis / stages);
+  }
+
   /** The wait a rate_limited message names (at least a second), else 5 s times the attempt. */
   static long retryDelayMillis(String message, int attempt) {
     Matcher m = RETRY.matcher(message);
@@ -151,9 +178,11 @@ final class EvalRunner {
 
   private static JsonObject request(Job job, int n) {
     MatrixCell cell = job.cell();
-    return new JsonObject().put("type", "synthesize").put("id", "eval-" + n).put("text", job.line().text())
-        .put("provider", cell.provider()).put("voice", cell.voice()).put("emotion", cell.emotion())
-        .put("intensity", cell.intensity()).put("quality", cell.tier());
+    JsonObject request = new JsonObject().put("type", "synthesize").put("id", "eval-" + n)
+        .put("text", job.line().text()).put("provider", cell.provider()).put("voice", cell.voice())
+        .put("emotion", cell.emotion()).put("intensity", cell.intensity()).put("quality", cell.tier());
+    // Left out at the defaults, so such a request is the same as any client's that never sets them.
+    return cell.ownSpeedAndPitch() ? request : request.put("speed", cell.speed()).put("pitch", cell.pitch());
   }
 
   /** One line per finished clip with a bar, the count and the clip's headline figures. */

@@ -104,6 +104,8 @@ public final class Gate {
     d.put("repeatedWindows", new Tolerance(0, false));
     d.put("loudnessLufs", new Tolerance(3, false));
     d.put("durationSec", new Tolerance(0.2, true));
+    d.put("speedErrorPercent", new Tolerance(5, false));
+    d.put("pitchErrorPercent", new Tolerance(10, false));
     return d;
   }
 

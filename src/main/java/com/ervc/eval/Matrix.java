@@ -11,7 +11,9 @@ import java.util.Set;
  * defaults: every provider that offers voices; for each its default voice (else its first English voice, else its
  * first voice); and of the default emotions those the provider supports. A voice is named {@code provider:voice},
  * or by id alone for every chosen provider that offers it. Neutral is spoken once per voice and tier (intensity
- * does not apply to it); each other emotion once per intensity.
+ * does not apply to it); each other emotion once per intensity. The speed and pitch axis is spoken in neutral
+ * only: one more neutral cell per combination of {@code speeds} and {@code pitches} other than (1, 0), pitches
+ * other than 0 only for providers that support pitch ({@code pitch} in {@code GET /api/v1/providers}).
  */
 final class Matrix {
   private Matrix() {
@@ -21,7 +23,8 @@ final class Matrix {
 
   /** @param emotions empty for the defaults each provider supports */
   static List<MatrixCell> cells(ServiceClient.Offer offer, List<String> providers, List<String> voices,
-      List<String> emotions, List<Double> intensities, List<String> tiers) {
+      List<String> emotions, List<Double> intensities, List<String> tiers, List<Double> speeds,
+      List<Double> pitches) {
     List<ServiceClient.Voice> offered = offer.voices();
     Set<String> chosenProviders = new LinkedHashSet<>(providers);
     if (chosenProviders.isEmpty()) {
@@ -67,6 +70,14 @@ final class Matrix {
           String e = emotion.toLowerCase(Locale.ROOT);
           if (e.equals("neutral")) {
             cells.add(new MatrixCell(voice.provider(), voice.id(), voice.language(), e, 0, tier));
+            for (double speed : speeds) {
+              for (double pitch : pitches) {
+                boolean pitchOffered = pitch == 0 || offer.pitchProviders().contains(voice.provider());
+                if ((speed != 1 || pitch != 0) && pitchOffered) {
+                  cells.add(new MatrixCell(voice.provider(), voice.id(), voice.language(), e, 0, tier, speed, pitch));
+                }
+              }
+            }
             continue;
           }
           for (double intensity : intensities) {

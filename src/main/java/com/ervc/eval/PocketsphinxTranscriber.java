@@ -1,16 +1,10 @@
 package com.ervc.eval;
 
-import com.ervc.audio.Pcm16;
 import com.ervc.audio.Resampler;
-import com.ervc.audio.WavCodec;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 /**
  * CMU PocketSphinx through Debian's {@code pocketsphinx_continuous} (packages pocketsphinx and pocketsphinx-en-us:
@@ -23,48 +17,29 @@ public final class PocketsphinxTranscriber implements Transcriber {
   static final int MODEL_RATE = 16_000;
   private static final double TARGET_RMS = 1000;
   private static final double NOISE_RMS = 10;
-  private static final long TIMEOUT_SECONDS = 120;
 
-  private final String command;
+  private final CommandTranscriber decoder;
 
   /** @param command the decoder executable, normally {@code pocketsphinx_continuous} on the PATH */
   public PocketsphinxTranscriber(String command) {
-    this.command = command;
+    this.decoder = new CommandTranscriber(List.of(command, "-infile", CommandTranscriber.WAV, "-logfn", "/dev/null"),
+        "en", MODEL_RATE, "pocketsphinx en-us (" + command + ")");
   }
 
   @Override
   public String name() {
-    return "pocketsphinx en-us (" + command + ")";
+    return decoder.name();
   }
 
   @Override
   public String language() {
-    return "en";
+    return decoder.language();
   }
 
   @Override
   public String transcribe(short[] pcm, int sampleRate) throws IOException, InterruptedException {
-    Path wav = Files.createTempFile("ervc-eval-", ".wav");
-    Path text = Files.createTempFile("ervc-eval-", ".txt");
-    try {
-      Files.write(wav, WavCodec.encode(Pcm16.toLittleEndian(prepare(pcm, sampleRate)), MODEL_RATE, 1));
-      // Output to a file, so a decoder that hangs cannot block this thread past the timeout.
-      Process process = new ProcessBuilder(List.of(command, "-infile", wav.toString(), "-logfn", "/dev/null"))
-          .redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(text.toFile()).start();
-      if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IOException(command + " ran longer than " + TIMEOUT_SECONDS + " s");
-      }
-      if (process.exitValue() != 0) {
-        throw new IOException(command + " exited with " + process.exitValue());
-      }
-      return String.join(" ", Files.readString(text, StandardCharsets.UTF_8).strip().split("\\s+")).strip();
-    } finally {
-      Files.deleteIfExists(wav);
-      Files.deleteIfExists(text);
-    }
+    return decoder.transcribe(prepare(pcm, sampleRate), MODEL_RATE);
   }
-
   static short[] prepare(short[] pcm, int sampleRate) {
     short[] resampled = sampleRate == MODEL_RATE ? pcm : Resampler.resample(pcm, sampleRate, MODEL_RATE);
     double squares = 0;

@@ -12,8 +12,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The HTTP side of a running service, as docs/http-api.md describes it: tokens (given by the operator, or from
@@ -24,8 +26,8 @@ final class ServiceClient {
   record Voice(String provider, String id, String language, boolean isDefault) {
   }
 
-  /** What the cluster offers: voices, and the emotions each provider supports. */
-  record Offer(List<Voice> voices, Map<String, List<String>> emotions) {
+  /** What the cluster offers: voices, the emotions each provider supports, the providers that support pitch. */
+  record Offer(List<Voice> voices, Map<String, List<String>> emotions, Set<String> pitchProviders) {
   }
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -57,6 +59,7 @@ final class ServiceClient {
     String token = apiToken != null ? apiToken : devTokens().getString("apiToken");
     Map<String, String> defaults = new HashMap<>();
     Map<String, List<String>> emotions = new HashMap<>();
+    Set<String> pitch = new HashSet<>();
     for (Object o : get("/api/v1/providers", token).getJsonArray("providers")) {
       JsonObject p = (JsonObject) o;
       if (p.getString("defaultVoice") != null) {
@@ -64,11 +67,14 @@ final class ServiceClient {
       }
       emotions.put(p.getString("name"), p.getJsonArray("emotions", new JsonArray()).stream()
           .map(String::valueOf).toList());
+      if (p.getBoolean("pitch", false)) {
+        pitch.add(p.getString("name"));
+      }
     }
     List<Voice> voices = get("/api/v1/voices", token).getJsonArray("voices").stream().map(JsonObject.class::cast)
         .map(v -> new Voice(v.getString("provider"), v.getString("id"), v.getString("language", ""),
             v.getString("id").equals(defaults.get(v.getString("provider"))))).toList();
-    return new Offer(voices, emotions);
+    return new Offer(voices, emotions, pitch);
   }
 
   private JsonObject get(String path, String token) throws IOException, InterruptedException {

@@ -145,6 +145,15 @@ public final class ServiceMetrics {
     }
   }
 
+  /**
+   * A voice registration at a cloning vendor reached {@code status} ({@code pending} when it starts, then
+   * {@code ready} or {@code failed}); docs/voice-profiles.md#registration-at-the-vendors.
+   */
+  public void registration(String provider, String status) {
+    Counter.builder("voice.registrations").description("Voice registrations at cloning vendors by provider and status")
+        .tag("provider", provider).tag("status", status).register(registry).increment();
+  }
+
   public void rateLimited(String kind) {
     Counter.builder("tts.rate.limited").description("Requests or connections refused by a limit, by kind").tag("kind", kind).register(registry).increment();
   }

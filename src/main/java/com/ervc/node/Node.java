@@ -10,6 +10,7 @@ import com.ervc.cluster.LoadRegistry;
 import com.ervc.cluster.NodeState;
 import com.ervc.config.CacheConfig;
 import com.ervc.config.CloningConfig;
+import com.ervc.config.ProvidersConfig;
 import com.ervc.config.ServiceConfig;
 import com.ervc.gateway.GatewayVerticle;
 import com.ervc.health.HealthService;
@@ -18,7 +19,12 @@ import com.ervc.monitoring.MonitoringVerticle;
 import com.ervc.pipeline.PipelineVerticle;
 import com.ervc.profile.DirectoryProfileStore;
 import com.ervc.profile.PostgresProfileStore;
+import com.ervc.profile.VoiceCloner;
 import com.ervc.profile.VoiceProfileStore;
+import com.ervc.profile.VoiceRegistrar;
+import com.ervc.provider.azure.AzureCloner;
+import com.ervc.provider.elevenlabs.ElevenLabsCloner;
+import com.ervc.provider.openai.OpenAiCloner;
 import com.ervc.provider.azure.AzureVerticle;
 import com.ervc.provider.elevenlabs.ElevenLabsVerticle;
 import com.ervc.provider.espeak.EspeakVerticle;
@@ -38,6 +44,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,6 +77,14 @@ public final class Node {
   private String gatewayDeployment;
   /** The voice-profile store of a gateway node with {@code tts.enableCloning}, or null (off, or it did not open). */
   private VoiceProfileStore profiles;
+  /** Registers profiles at the configured cloning vendors; null without a store or without a vendor. */
+  private VoiceRegistrar registrar;
+  /** Registration attempts per profile and vendor, and the wait before the first retry (doubling after it). */
+  static final int REGISTRATION_ATTEMPTS = 3;
+  static final long REGISTRATION_FIRST_RETRY_MS = 2000;
+  /** Azure personal voice: status reads every 2 s, for at most 5 minutes per consent or voice. */
+  static final long AZURE_POLL_MS = 2000;
+  static final int AZURE_MAX_POLLS = 150;
 
   private Node(Vertx vertx, NodeState state, ServiceMetrics metrics, HealthService health, ServiceConfig config,
                OnnxNode onnx, AdminRoutes admin) {
@@ -119,6 +134,14 @@ public final class Node {
   /** The open voice-profile store, empty unless cloning is on, this node has the gateway role and the store opened. */
   public Optional<VoiceProfileStore> voiceProfiles() {
     return Optional.ofNullable(profiles);
+  }
+
+  /**
+   * The registrar of voice profiles at the cloning vendors this node has credentials for (ElevenLabs, OpenAI, Azure
+   * personal voice); empty unless the profile store is open and at least one vendor is set up.
+   */
+  public Optional<VoiceRegistrar> voiceRegistrar() {
+    return Optional.ofNullable(registrar);
   }
 
   public static Future<Node> start(ServiceConfig config, Map<String, String> env) {
@@ -242,6 +265,22 @@ public final class Node {
     return chain;
   }
 
+  /** A cloner for each vendor whose credentials (and, for Azure, personal voice project) are configured. */
+  private List<VoiceCloner> cloners() {
+    ProvidersConfig providers = config.providers();
+    List<VoiceCloner> cloners = new ArrayList<>();
+    if (providers.elevenlabs().apiKey() != null && !providers.elevenlabs().apiKey().isBlank()) {
+      cloners.add(new ElevenLabsCloner(vertx, providers.elevenlabs(), providers.cloud()));
+    }
+    if (providers.azure().personalVoiceConfigured()) {
+      cloners.add(new AzureCloner(vertx, providers.azure(), providers.cloud(), AZURE_POLL_MS, AZURE_MAX_POLLS));
+    }
+    if (providers.openai().apiKey() != null && !providers.openai().apiKey().isBlank()) {
+      cloners.add(new OpenAiCloner(vertx, providers.openai(), providers.cloud()));
+    }
+    return cloners;
+  }
+
   /**
    * PostgreSQL when {@code cloning.databaseUrl} is set, else the directory store (opened on a worker thread). A store
    * that does not open leaves the node running with component "voice-profiles" down and cloning unavailable.
@@ -255,6 +294,12 @@ public final class Node {
     return opened
         .<Void>map(store -> {
           profiles = store;
+          List<VoiceCloner> cloners = cloners();
+          if (!cloners.isEmpty()) {
+            registrar = new VoiceRegistrar(vertx, store, cloners, metrics, REGISTRATION_ATTEMPTS,
+                REGISTRATION_FIRST_RETRY_MS);
+            LOG.info("voice profiles can be registered at {}", registrar.providers());
+          }
           state.up(VOICE_PROFILES);
           return null;
         })

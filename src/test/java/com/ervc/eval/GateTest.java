@@ -14,7 +14,28 @@ class GateTest {
 
   private static CellSummary summary(int failed, double wer, double ttfaP95, int joinClicks, double lufs) {
     return new CellSummary(10, failed, wer, wer / 2, Map.of("harvard", wer), ttfaP95 / 2, ttfaP95, 0.1, 2.5, lufs, -3,
-        0, 0.001, 0.4, joinClicks, joinClicks, 0, 120, 170);
+        0, 0.001, 0.4, joinClicks, joinClicks, 0, 120, 170, Double.NaN, Double.NaN);
+  }
+
+  private static CellSummary withSettingErrors(double speedErrorPercent, double pitchErrorPercent) {
+    CellSummary s = summary(0, 0.3, 100, 0, -20);
+    return new CellSummary(s.clips(), s.failed(), s.wer(), s.cer(), s.werByCategory(), s.ttfaP50Ms(), s.ttfaP95Ms(),
+        s.realTimeFactor(), s.durationSec(), s.loudnessLufs(), s.peakDbfs(), s.clippedRatio(), s.dcOffset(),
+        s.longestSilenceSec(), s.clicks(), s.joinClicks(), s.repeatedWindows(), s.f0MeanHz(), s.wordsPerMinute(),
+        speedErrorPercent, pitchErrorPercent);
+  }
+
+  /** A speed or pitch setting that drifts further from what was asked, in either direction, regresses. */
+  @Test
+  void speedAndPitchErrorsAreGatedByTheirSize() {
+    Map<String, CellSummary> before = Map.of("espeak_s1.50", withSettingErrors(-2, 8));
+    assertEquals(List.of(), DEFAULT.regressions(before, Map.of("espeak_s1.50", withSettingErrors(2.5, -12))));
+    List<String> found = DEFAULT.regressions(before, Map.of("espeak_s1.50", withSettingErrors(-9, 30)));
+    assertEquals(2, found.size(), found.toString());
+    assertTrue(found.contains("espeak_s1.50: speedErrorPercent 2.000 -> 9.000 (tolerance 5.000)"), found.toString());
+    assertTrue(found.contains("espeak_s1.50: pitchErrorPercent 8.000 -> 30.00 (tolerance 10.00)"), found.toString());
+    CellSummary roundTrip = CellSummary.fromJson(withSettingErrors(-9, 30).toJson());
+    assertEquals(-9, roundTrip.speedErrorPercent());
   }
 
   @Test

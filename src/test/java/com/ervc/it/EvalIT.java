@@ -1,6 +1,7 @@
 package com.ervc.it;
 
 import com.ervc.eval.EvalMain;
+import com.ervc.eval.MatrixCell;
 import com.ervc.node.Node;
 import com.ervc.testing.TestNodes;
 import io.vertx.core.json.JsonArray;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,6 +61,7 @@ class EvalIT {
     assertEquals(0, first.exit(), first.stderr());
     assertTrue(first.stdout().contains("2 cells x corpus lines in their voices' languages = 10 clips"), first.stdout());
     assertTrue(first.stdout().contains("] 10/10 "), "progress reaches the end: " + first.stdout());
+    assertTrue(first.stdout().contains("throughput: 10 clips in "), first.stdout());
 
     JsonObject report = new JsonObject(Files.readString(out.resolve("report.json")));
     assertEquals(2, report.getJsonArray("cells").size());
@@ -113,5 +116,27 @@ class EvalIT {
     Run regressed = eval("--baseline", baseline.toString());
     assertEquals(1, regressed.exit(), regressed.stdout());
     assertTrue(regressed.stderr().contains(NEUTRAL + ": wer "), regressed.stderr());
+  }
+
+  /** Speed 2 and pitch +0.5 in espeak: measured against speed 1 and pitch 0 of the same sentences. */
+  @Test
+  void speedAndPitchAreMeasuredAgainstTheRequest() throws Exception {
+    Run run = eval("--emotions", "neutral", "--limit", "3", "--speeds", "1,2", "--pitches", "0,0.5",
+        "--recogniser", "none");
+    assertEquals(0, run.exit(), run.stderr());
+    assertTrue(run.stdout().contains("4 cells x corpus lines in their voices' languages = 12 clips"), run.stdout());
+    JsonObject report = new JsonObject(Files.readString(out.resolve("report.json")));
+    Map<String, JsonObject> shifts = report.getJsonArray("settingShifts").stream().map(JsonObject.class::cast)
+        .collect(java.util.stream.Collectors.toMap(s -> MatrixCell.fromJson(s.getJsonObject("cell")).key(), s -> s));
+    assertEquals(3, shifts.size(), shifts.keySet().toString());
+    JsonObject fast = shifts.get(NEUTRAL + "_s2.00_p+0.00");
+    assertEquals(2.0, fast.getDouble("speedMeasured"), 0.5, "espeak speaks twice as fast: " + fast);
+    assertEquals(0, fast.getJsonObject("f0Semitones").getDouble("mean"), 1.5, "at its own pitch: " + fast);
+    JsonObject high = shifts.get(NEUTRAL + "_s1.00_p+0.50");
+    assertEquals(1.0, high.getDouble("speedMeasured"), 0.15, "at its own speed: " + high);
+    assertTrue(high.getJsonObject("f0Semitones").getDouble("mean") > 1, "pitch +0.5 is higher: " + high);
+    assertEquals(2.0, high.getDouble("pitchExpectedSemitones"));
+    assertEquals(cell(report, NEUTRAL + "_s1.00_p+0.50").getDouble("pitchErrorPercent"),
+        high.getDouble("pitchErrorPercent"));
   }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The TTS evaluation (docs/evaluation.md): speaks a corpus through a running service's WebSocket API, measures
 # every clip, writes report.json + report.html, and with --baseline gates against an earlier report.
-# Usage: scripts/eval.sh [--local] [options]   (scripts/eval.sh --help lists the options)
+# Usage: scripts/evaluate.sh [--local] [options]   (scripts/evaluate.sh --help lists the options)
 #   --local   first start a node of this checkout on 127.0.0.1:${EVAL_PORT:-18800} (dev mode, espeak-ng), evaluate
 #             it, and stop it afterwards; otherwise --url names the service (default http://127.0.0.1:8000).
 # Exit status: 0 done, 1 the gate found a regression, 2 bad arguments or the run failed.
