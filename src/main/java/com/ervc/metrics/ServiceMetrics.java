@@ -164,6 +164,12 @@ public final class ServiceMetrics {
         .tag("action", action).tag("outcome", outcome).register(registry).increment();
   }
 
+  /** Messages the admin console's live tail sampled ({@code kept}) or skipped for its rate cap ({@code dropped}). */
+  public void adminTail(String outcome, long messages) {
+    Counter.builder("admin.tail.messages").description("Messages the admin console's live tail kept or dropped")
+        .tag("outcome", outcome).register(registry).increment(messages);
+  }
+
   public void authFailure(String reason) {
     String label = AUTH_REASONS.contains(reason) ? reason : OTHER;
     Counter.builder("tts.auth.failures").description("Refused credentials by reason").tag("reason", label)

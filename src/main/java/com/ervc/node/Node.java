@@ -2,6 +2,9 @@ package com.ervc.node;
 
 import com.ervc.admin.AdminRoutes;
 import com.ervc.admin.AuditLog;
+import com.ervc.admin.BusTail;
+import com.ervc.admin.BusTraffic;
+import com.ervc.admin.EventLoopDelay;
 import com.ervc.admin.NodeAgent;
 import com.ervc.cache.CacheVerticle;
 import com.ervc.cluster.ClusterBootstrap;
@@ -34,6 +37,8 @@ import com.ervc.provider.openai.OpenAiVerticle;
 import com.ervc.redis.SharedRedis;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.partition.PartitionService;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.core.Future;
@@ -169,11 +174,13 @@ public final class Node {
           () -> clustered.clusterManager().getNodes().size());
       HazelcastClusterManager manager = clustered.clusterManager();
       AdminRoutes admin = new AdminRoutes(state, nodeConfig.admin(), nodeConfig.auth(),
-          new AuditLog(metrics, System::currentTimeMillis), manager::getNodes);
+          new AuditLog(metrics, System::currentTimeMillis), manager);
       Node node = new Node(clustered.vertx(), state, metrics, health, nodeConfig, onnx, admin);
       reportDepartures(clustered);
       NodeAgent agent = new NodeAgent(state, new JsonObject().put("name", name)
-          .put("host", manager.getNodeInfo().host()).put("version", HealthService.VERSION), health::systemUsage);
+          .put("host", manager.getNodeInfo().host()).put("version", HealthService.VERSION), health::systemUsage,
+          new EventLoopDelay(), new BusTraffic(metrics.registry(),
+              new BusTail(System::currentTimeMillis, metrics::adminTail)), () -> membership(manager.getHazelcastInstance()));
       metrics.registerNodeMeters(roles, onnx != null && onnx.cuda().available());
       LOG.info("node {} ({}) joined cluster '{}' with roles {}", name, nodeId,
           config.cluster().name(), roles);
@@ -189,6 +196,18 @@ public final class Node {
             return Future.failedFuture(failure);
           }));
     }));
+  }
+
+  /**
+   * What this node's Hazelcast member sees: the member count, the cluster state, and whether every partition has
+   * its backups in sync (cluster-wide and for this member's own partitions); may wait on other members.
+   */
+  private static JsonObject membership(HazelcastInstance hazelcast) {
+    PartitionService partitions = hazelcast.getPartitionService();
+    return new JsonObject().put("members", hazelcast.getCluster().getMembers().size())
+        .put("state", hazelcast.getCluster().getClusterState().name())
+        .put("clusterSafe", partitions.isClusterSafe())
+        .put("localMemberSafe", partitions.isLocalMemberSafe());
   }
 
   private static void closeQuietly(OnnxNode onnx) {
@@ -225,7 +244,7 @@ public final class Node {
   private Future<Void> deployRoles(List<String> roles, ServiceConfig config) {
     Future<Void> chain = Future.succeededFuture();
     if (roles.contains("cache")) {
-      chain = chain.compose(v -> deploy("cache", new CacheVerticle(config.cache(), redis), false));
+      chain = chain.compose(v -> deploy("cache", new CacheVerticle(config.cache(), redis, config.node().id()), false));
     }
     if (roles.contains("providers") && config.providers().espeak().enabled()) {
       chain = chain.compose(v -> deploy("provider.espeak", new EspeakVerticle(metrics, config), false));
