@@ -43,6 +43,11 @@ public final class CacheVerticle extends VerticleBase {
         bus.consumer(Addresses.adminCache(nodeId), this::evict).completion());
   }
 
+  /** The cache this verticle serves, once started: a pipeline on this node asks it directly. */
+  public AudioCache cache() {
+    return cache;
+  }
+
   private void get(Message<Object> msg) {
     if (!BusProtocol.accepts(msg, CacheMessage.Get.TYPE)) {
       return;

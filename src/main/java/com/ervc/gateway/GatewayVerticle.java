@@ -4,6 +4,7 @@ import com.ervc.admin.AdminRoutes;
 import com.ervc.audio.AudioFileDecoder;
 import com.ervc.cluster.Drainable;
 import com.ervc.cluster.LoadRegistry;
+import com.ervc.cluster.LocalSinks;
 import com.ervc.cluster.NodeState;
 import com.ervc.cluster.ProviderDirectory;
 import com.ervc.config.HttpConfig;
@@ -80,6 +81,9 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
 
   private final NodeState node;
   private final AdminRoutes admin;
+  /** Where this node's pipelines find the sink without the event bus. */
+  private final LocalSinks localSinks;
+  private SinkRouter sink;
   private final Set<WebSocketSession> sessions = new HashSet<>();
   /** Upgraded sockets still being admitted; they count toward the connection cap. */
   private int admitting;
@@ -105,7 +109,9 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
    * @param profileStore the open voice-profile store, or null (cloning off, or the store did not open)
    */
   public GatewayVerticle(NodeState node, ServiceMetrics metrics, HealthService health, ServiceConfig config,
-                         SharedRedis redis, AdminRoutes admin, VoiceProfileStore profileStore) {
+                         SharedRedis redis, AdminRoutes admin, LocalSinks localSinks,
+                         VoiceProfileStore profileStore) {
+    this.localSinks = localSinks;
     this.profileStore = profileStore;
     this.config = config;
     this.admin = admin;
@@ -119,7 +125,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
   public Future<?> start() {
     HttpConfig http = config.http();
     TtsConfig tts = config.tts();
-    SinkRouter sink = new SinkRouter(vertx, node.nodeId(), tts.streamStallTimeoutMs());
+    sink = new SinkRouter(vertx, node.nodeId(), tts.streamStallTimeoutMs());
     speech = new SpeechClient(vertx.eventBus(), sink);
     WebSocketSession.Limits limits = new WebSocketSession.Limits(tts.maxTextChars(),
         tts.maxInFlightPerConnection(), tts.sampleRate(), serverDefaults(tts),
@@ -203,7 +209,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     router.route().handler(rc -> rc.fail(404));
     router.route().failureHandler(GatewayVerticle::onFailure);
 
-    return sink.start().compose(v -> loads.listen(vertx)).compose(v -> adminView)
+    return sink.start(localSinks).compose(v -> loads.listen(vertx)).compose(v -> adminView)
         .compose(v -> vertx.eventBus().consumer(Addresses.adminGateway(node.nodeId()), this::handleAdmin).completion())
         .compose(v -> profiles == null ? Future.succeededFuture()
             : vertx.eventBus().consumer(Addresses.VOICE_PROFILE_CHANGED, this::profileChanged).completion())
@@ -445,6 +451,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
             .timeout(CLOSE_HANDSHAKE_MS, TimeUnit.MILLISECONDS).otherwiseEmpty())
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
         .andThen(ar -> {
+          localSinks.unregister(sink.address());
           encoders.close();
           encoderIo.shutdownNow();
           if (redisLeases != null) {

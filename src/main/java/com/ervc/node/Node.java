@@ -10,6 +10,7 @@ import com.ervc.cache.CacheVerticle;
 import com.ervc.cluster.ClusterBootstrap;
 import com.ervc.cluster.Drainable;
 import com.ervc.cluster.LoadRegistry;
+import com.ervc.cluster.LocalSinks;
 import com.ervc.cluster.NodeState;
 import com.ervc.config.CacheConfig;
 import com.ervc.config.CloningConfig;
@@ -77,6 +78,8 @@ public final class Node {
    */
   private final SharedRedis redis;
   private final AdminRoutes admin;
+  /** This node's stream sinks, for its pipeline to reach its gateway without the event bus. */
+  private final LocalSinks localSinks = new LocalSinks();
   private GatewayVerticle gateway;
   private MonitoringVerticle monitoring;
   private String gatewayDeployment;
@@ -243,8 +246,9 @@ public final class Node {
   /** Cache and providers first, the gateway last, so nothing is accepted before it can be served. */
   private Future<Void> deployRoles(List<String> roles, ServiceConfig config) {
     Future<Void> chain = Future.succeededFuture();
-    if (roles.contains("cache")) {
-      chain = chain.compose(v -> deploy("cache", new CacheVerticle(config.cache(), redis, config.node().id()), false));
+    CacheVerticle cache = roles.contains("cache") ? new CacheVerticle(config.cache(), redis, config.node().id()) : null;
+    if (cache != null) {
+      chain = chain.compose(v -> deploy("cache", cache, false));
     }
     if (roles.contains("providers") && config.providers().espeak().enabled()) {
       chain = chain.compose(v -> deploy("provider.espeak", new EspeakVerticle(metrics, config), false));
@@ -261,7 +265,8 @@ public final class Node {
           deploy("provider.openai", new OpenAiVerticle(metrics, config), false)).mapEmpty());
     }
     if (roles.contains("pipeline")) {
-      chain = chain.compose(v -> deploy("pipeline", new PipelineVerticle(metrics, config.tts(), config.cache()),
+      chain = chain.compose(v -> deploy("pipeline", new PipelineVerticle(metrics, config.tts(), config.cache(), localSinks,
+          cache == null ? null : cache.cache()),
           false));
     }
     boolean separateMetricsPort = config.metrics().separatePort();
@@ -271,7 +276,7 @@ public final class Node {
     if (roles.contains("gateway")) {
       // Without its HTTP listener a gateway node is useless, so that failure stops the node.
       chain = chain.compose(v -> {
-        gateway = new GatewayVerticle(state, metrics, health, config, redis, admin, profiles);
+        gateway = new GatewayVerticle(state, metrics, health, config, redis, admin, localSinks, profiles);
         return deploy("gateway", gateway, true);
       });
     }
