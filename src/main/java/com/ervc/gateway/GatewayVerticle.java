@@ -17,6 +17,7 @@ import com.ervc.monitoring.MonitoringRoutes;
 import com.ervc.profile.ClipIntake;
 import com.ervc.profile.ProfileResolver;
 import com.ervc.profile.VoiceProfileStore;
+import com.ervc.profile.VoiceRegistrar;
 import com.ervc.protocol.AdminMessage;
 import com.ervc.protocol.Addresses;
 import com.ervc.protocol.BusProtocol;
@@ -101,18 +102,22 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
   private final SharedRedis redis;
   private RedisConnectionLeases redisLeases;
   private final VoiceProfileStore profileStore;
+  /** Registers profiles at the cloning vendors; null without a store or without a vendor set up. */
+  private final VoiceRegistrar registrar;
   /** This gateway's view of the voice profiles, or null without cloning or without an open store. */
   private ProfileResolver profiles;
 
   /**
    * @param redis        the node's Redis client for cluster-wide limits, or null when {@code cache.redisUrl} is not set
    * @param profileStore the open voice-profile store, or null (cloning off, or the store did not open)
+   * @param registrar    the registrar at the cloning vendors, or null (no store, or no vendor set up)
    */
   public GatewayVerticle(NodeState node, ServiceMetrics metrics, HealthService health, ServiceConfig config,
                          SharedRedis redis, AdminRoutes admin, LocalSinks localSinks,
-                         VoiceProfileStore profileStore) {
+                         VoiceProfileStore profileStore, VoiceRegistrar registrar) {
     this.localSinks = localSinks;
     this.profileStore = profileStore;
+    this.registrar = registrar;
     this.config = config;
     this.admin = admin;
     this.node = node;
@@ -232,7 +237,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
    */
   private void mountVoiceProfiles(Router router) {
     var cloning = config.cloning();
-    VoiceProfileApi profilesApi = new VoiceProfileApi(vertx, profileStore, profiles,
+    VoiceProfileApi profilesApi = new VoiceProfileApi(vertx, profileStore, profiles, registrar,
         new ClipIntake(new AudioFileDecoder(config.openaiApi().ffmpeg()), cloning.maxClipBytes(), cloning.maxClips()),
         metrics);
     String path = VoiceProfileApi.PATH;

@@ -9,6 +9,7 @@ import com.ervc.profile.ProfileResolver;
 import com.ervc.profile.QualityGate;
 import com.ervc.profile.VoiceProfile;
 import com.ervc.profile.VoiceProfileStore;
+import com.ervc.profile.VoiceRegistrar;
 import com.ervc.protocol.Addresses;
 import com.ervc.protocol.BusProtocol;
 import com.ervc.protocol.ErrorCode;
@@ -23,6 +24,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,9 +40,12 @@ import java.util.Optional;
  * {@code /api/v1/voice-profiles}: a token subject's voice profiles (docs/http-api.md#voice-profiles). A profile
  * belongs to the subject that created it; anyone else's reads as not found, whoever asks, except that the
  * {@code admin} role may read (not change) every profile. Store calls are asynchronous (the directory store works
- * on worker threads, PostgreSQL is asynchronous); decoding and analysing uploads runs on a worker thread.
+ * on worker threads, PostgreSQL is asynchronous); decoding and analysing uploads runs on a worker thread. Where the
+ * node can clone at a profile's base provider, creating the profile (or moving it to that provider) starts its
+ * registration there, and deleting it deletes the vendor's voices first (docs/voice-profiles.md#the-http-api).
  */
 final class VoiceProfileApi {
+  private static final Logger LOG = LoggerFactory.getLogger(VoiceProfileApi.class);
   static final String PATH = "/api/v1/voice-profiles";
   static final String CLIPS_FIELD = "clips";
   static final String CONSENT_RECORDING_FIELD = "consentRecording";
@@ -49,15 +55,20 @@ final class VoiceProfileApi {
   private final Vertx vertx;
   private final VoiceProfileStore store;
   private final ProfileResolver resolver;
+  private final VoiceRegistrar registrar;
   private final ClipIntake intake;
   private final ServiceMetrics metrics;
 
-  /** @param store the open store, or null when it did not open (every call then answers 503) */
-  VoiceProfileApi(Vertx vertx, VoiceProfileStore store, ProfileResolver resolver, ClipIntake intake,
-                  ServiceMetrics metrics) {
+  /**
+   * @param store     the open store, or null when it did not open (every call then answers 503)
+   * @param registrar the registrar at the cloning vendors, or null when the node has none set up
+   */
+  VoiceProfileApi(Vertx vertx, VoiceProfileStore store, ProfileResolver resolver, VoiceRegistrar registrar,
+                  ClipIntake intake, ServiceMetrics metrics) {
     this.vertx = vertx;
     this.store = store;
     this.resolver = resolver;
+    this.registrar = registrar;
     this.intake = intake;
     this.metrics = metrics;
   }
@@ -138,10 +149,9 @@ final class VoiceProfileApi {
       VoiceProfile profile = ProfileRequests.newProfile(principal.subject(), metadata, prepared, withConsentRecording,
           Instant.now(), audio);
       return store.create(profile, audio).map(profile);
-    }).onComplete(ar -> {
-      metrics.cloningAttempt(ar.succeeded());
+    }).onComplete(ar -> metrics.cloningAttempt(ar.succeeded())).compose(this::register).onComplete(ar -> {
       if (ar.succeeded()) {
-        changed(ar.result().id(), 1);
+        changed(ar.result().id(), ar.result().version());
         rc.response().setStatusCode(201).putHeader("Location", PATH + "/" + ar.result().id());
         rc.json(view(ar.result()));
       } else if (ar.cause() instanceof QualityRefused refused) {
@@ -254,11 +264,14 @@ final class VoiceProfileApi {
         return Future.succeededFuture(Optional.<VoiceProfile>empty());
       }
       VoiceProfile next = ProfileRequests.changed(found.get(), body, Instant.now());
+      boolean moved = !next.provider().equals(found.get().provider());
       // A change that lost a race with another reads the stored version again: a newer one is a 409.
-      return store.update(next).map(Optional.of(next)).recover(failure -> store.get(next.id()).transform(reread ->
+      return store.update(next).map(next).recover(failure -> store.get(next.id()).transform(reread ->
           reread.succeeded() && reread.result().isPresent() && reread.result().get().version() >= next.version()
               ? Future.failedFuture(ProfileRequests.staleVersion(reread.result().get(), found.get().version()))
-              : Future.failedFuture(failure)));
+              : Future.failedFuture(failure)))
+          .compose(stored -> moved ? register(stored) : Future.succeededFuture(stored))
+          .map(Optional::of);
     }).onComplete(ar -> {
       if (ar.failed()) {
         fail(rc, ar.cause());
@@ -273,10 +286,12 @@ final class VoiceProfileApi {
 
   /**
    * Deleting a profile withdraws its consent: the profile and its stored audio are gone, and every gateway stops
-   * speaking with it at once (a reply already running finishes).
+   * speaking with it at once (a reply already running finishes). With a registrar the vendors' voices are deleted
+   * first; when one cannot be, nothing is deleted and the answer is a retryable 503.
    */
   void delete(RoutingContext rc) {
-    owned(rc).compose(found -> found.isEmpty() ? Future.succeededFuture(false) : store.delete(found.get().id()))
+    owned(rc).compose(found -> found.isEmpty() ? Future.succeededFuture(false)
+            : registrar != null ? registrar.delete(found.get().id()) : store.delete(found.get().id()))
         .onComplete(ar -> {
           if (ar.failed()) {
             fail(rc, ar.cause());
@@ -287,6 +302,33 @@ final class VoiceProfileApi {
             notFound(rc);
           }
         });
+  }
+
+  /**
+   * Starts registering the stored {@code profile} at its base provider when this node can clone there, and gives
+   * the profile as stored with its {@code pending} registration without waiting for the vendor. The registration's
+   * end ({@code ready} or {@code failed}) is a new version, announced like any change so that every gateway's view
+   * picks up the cloned voice. Where it cannot start (no vendor there, or the store failed just then) the profile
+   * is given as it is: it speaks with its base voice.
+   */
+  private Future<VoiceProfile> register(VoiceProfile profile) {
+    if (registrar == null || !registrar.providers().contains(profile.provider())) {
+      return Future.succeededFuture(profile);
+    }
+    return registrar.register(profile.id()).map(registering -> {
+      registering.done().onComplete(ended -> {
+        if (ended.failed()) {
+          LOG.warn("the registration of voice profile {} did not end: {}", profile.id(), ended.cause().getMessage());
+        } else if (ended.result() != null) {
+          changed(profile.id(), ended.result().version());
+        }
+      });
+      return registering.pending();
+    }).otherwise(failure -> {
+      LOG.warn("voice profile {} could not be registered at {}: {}", profile.id(), profile.provider(),
+          failure.getMessage());
+      return profile;
+    });
   }
 
   /** The profile of the path when the caller owns it; empty otherwise, whether it exists or not. */

@@ -286,7 +286,8 @@ public final class Node {
     if (roles.contains("gateway")) {
       // Without its HTTP listener a gateway node is useless, so that failure stops the node.
       chain = chain.compose(v -> {
-        gateway = new GatewayVerticle(state, metrics, health, config, redis, admin, localSinks, profiles);
+        gateway = new GatewayVerticle(state, metrics, health, config, redis, admin, localSinks, profiles,
+            registrar);
         return deploy("gateway", gateway, true);
       });
     }

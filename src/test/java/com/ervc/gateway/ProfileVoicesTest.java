@@ -2,6 +2,7 @@ package com.ervc.gateway;
 
 import com.ervc.profile.Consent;
 import com.ervc.profile.ProfileSettings;
+import com.ervc.profile.Registration;
 import com.ervc.profile.VoiceProfile;
 import com.ervc.protocol.Emotion;
 import com.ervc.protocol.QualityTier;
@@ -49,6 +50,29 @@ class ProfileVoicesTest {
     assertEquals(QualityTier.FAST, spoken.quality());
     assertEquals(0.1, spoken.intensity());
     assertEquals("en-gb", spoken.voice(), "the voice is the profile's whatever else was given");
+  }
+
+  @Test
+  void aReadyRegistrationAtTheBaseProviderSpeaksWithTheClonedVoice() {
+    VoiceProfile cloned = new VoiceProfile(PROFILE.id(), "alice", 1, "Ada", "", "en-GB", "elevenlabs",
+        "21m00Tcm4TlvDq8ikWAM", PROFILE.settings(), List.of(), PROFILE.consent(), List.of(), T, T);
+    Registration pending = new Registration("elevenlabs", null, Registration.Status.PENDING, "registering", T);
+    Registration failed = new Registration("elevenlabs", null, Registration.Status.FAILED, "quota", T);
+    Registration ready = new Registration("elevenlabs", "c38kUX8pkfYO2kHyqfFy", Registration.Status.READY, "", T);
+    Registration readyElsewhere = new Registration("openai", "voice_123", Registration.Status.READY, "", T);
+    Set<String> given = Set.of("voice", "text");
+
+    assertEquals("21m00Tcm4TlvDq8ikWAM", ProfileVoices.withProfile(request(new JsonObject()),
+        cloned.withRegistration(pending, T), given).voice(), "pending: the base voice");
+    assertEquals("21m00Tcm4TlvDq8ikWAM", ProfileVoices.withProfile(request(new JsonObject()),
+        cloned.withRegistration(failed, T), given).voice(), "failed: the base voice");
+    assertEquals("21m00Tcm4TlvDq8ikWAM", ProfileVoices.withProfile(request(new JsonObject()),
+        cloned.withRegistration(readyElsewhere, T), given).voice(), "ready at another provider than the base one");
+    VoiceProfile registered = cloned.withRegistration(ready, T);
+    TtsRequest spoken = ProfileVoices.withProfile(request(new JsonObject()), registered, given);
+    assertEquals("elevenlabs", spoken.provider());
+    assertEquals("remote:elevenlabs:c38kUX8pkfYO2kHyqfFy", spoken.voice());
+    assertEquals(PROFILE.id() + "@2", spoken.profile(), "the registration is a new version of the profile");
   }
 
   @Test

@@ -1,0 +1,132 @@
+package com.ervc.it;
+
+import com.ervc.node.Node;
+import com.ervc.protocol.RemoteVoice;
+import com.ervc.provider.cloud.FakeCloudServer;
+import com.ervc.provider.elevenlabs.FakeElevenLabsServer;
+import com.ervc.testing.Await;
+import com.ervc.testing.ProfileUploads;
+import com.ervc.testing.TestNodes;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static com.ervc.testing.ProfileUploads.create;
+import static com.ervc.testing.ProfileUploads.metadata;
+import static com.ervc.testing.ProfileUploads.speech;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The voice-profile API wired to the registrar on a real node with an ElevenLabs key, against the strict ElevenLabs
+ * fake: creating a profile registers it (pending, then ready), speaking with {@code profile:<id>} then uses the
+ * cloned voice, and deleting removes it at the vendor first (docs/voice-profiles.md#the-http-api).
+ */
+class VoiceProfileCloningIT {
+  private static final String KEY = "xi-key-cloning-it";
+
+  @Test
+  void aProfileIsClonedAtItsVendorSpokenWithTheClonedVoiceAndDeletedThere(@TempDir Path dir) throws Exception {
+    Vertx fakeVertx = Vertx.vertx();
+    try (FakeElevenLabsServer elevenLabs = (FakeElevenLabsServer) new FakeElevenLabsServer(fakeVertx, KEY).start()) {
+      Map<String, String> env = new HashMap<>(TestNodes.env(TestNodes.uniqueClusterName()));
+      env.putAll(Map.of("ENABLE_CLONING", "true", "VOICE_CLONING_DIR", dir.toString(), "AUTH_MODE", "jwt",
+          "JWT_SECRET", VoiceProfileApiIT.SECRET, "ELEVENLABS_API_KEY", KEY, "ELEVENLABS_BASE_URL",
+          elevenLabs.url()));
+      Node node = TestNodes.start(env);
+      WebClient http = WebClient.create(node.vertx());
+      try {
+        String alice = VoiceProfileApiIT.apiToken("alice-cloning");
+        JsonObject metadata = metadata("Alice's cloned voice", "Alice Example").put("provider", "elevenlabs")
+            .put("voice", FakeElevenLabsServer.VOICE);
+        HttpResponse<Buffer> created = create(http, node.httpPort(), alice, metadata, speech(3));
+        assertEquals(201, created.statusCode(), created.bodyAsString());
+        JsonObject answered = created.bodyAsJsonObject();
+        String id = answered.getString("id");
+        // Answered at once: the pending registration is stored (version 2), the vendor is called meanwhile.
+        assertEquals(2, answered.getInteger("version"));
+        JsonObject pending = answered.getJsonArray("registrations").getJsonObject(0);
+        assertEquals("elevenlabs", pending.getString("provider"));
+        assertEquals("pending", pending.getString("status"));
+        assertNull(pending.getString("remoteId"));
+
+        String path = ProfileUploads.PATH + "/" + id;
+        JsonObject ready = Await.result(() -> "the registration of " + id + " is ready", Duration.ofSeconds(60),
+            () -> {
+              JsonObject read = call(http, node, HttpMethod.GET, path, alice, null).bodyAsJsonObject();
+              JsonObject registration = read.getJsonArray("registrations").getJsonObject(0);
+              assertFalse("failed".equals(registration.getString("status")), registration.encode());
+              return "ready".equals(registration.getString("status")) ? read : null;
+            });
+        assertEquals(3, ready.getInteger("version"));
+        String remoteId = ready.getJsonArray("registrations").getJsonObject(0).getString("remoteId");
+        assertTrue(elevenLabs.clonedVoices.containsKey(remoteId), "the vendor made voice " + remoteId);
+        // The samples sent were the profile's stored clip.
+        assertEquals(1, elevenLabs.received("/v1/voices/add").size());
+
+        String basePath = "/v1/text-to-speech/" + FakeElevenLabsServer.VOICE + "/stream";
+        int baseSpoken = elevenLabs.received(basePath).size();
+        HttpResponse<Buffer> spoken = call(http, node, HttpMethod.POST, "/api/v1/tts", alice,
+            new JsonObject().put("text", "Hello from my cloned voice.").put("voice", "profile:" + id));
+        assertEquals(200, spoken.statusCode(), spoken.bodyAsString());
+        assertTrue(spoken.body().length() > 44, "audio came back");
+        String clonedPath = "/v1/text-to-speech/" + remoteId + "/stream";
+        assertEquals(1, elevenLabs.received(clonedPath).size(), "the cloned voice spoke");
+        assertEquals(baseSpoken, elevenLabs.received(basePath).size(), "the base voice did not speak once the registration was ready");
+
+        // A client cannot name the cloned voice itself, only the profile.
+        HttpResponse<Buffer> direct = call(http, node, HttpMethod.POST, "/api/v1/tts", alice,
+            new JsonObject().put("text", "Hello.").put("voice", RemoteVoice.of("elevenlabs", remoteId)));
+        assertEquals(400, direct.statusCode(), direct.bodyAsString());
+
+        // The vendor failing (twice: the cloud client retries once) keeps everything: a retryable 503.
+        elevenLabs.failNext(FakeCloudServer.Fault.SERVER_ERROR);
+        elevenLabs.failNext(FakeCloudServer.Fault.SERVER_ERROR);
+        HttpResponse<Buffer> refused = call(http, node, HttpMethod.DELETE, path, alice, null);
+        assertEquals(503, refused.statusCode(), refused.bodyAsString());
+        JsonObject error = refused.bodyAsJsonObject().getJsonObject("error");
+        assertEquals("provider_unavailable", error.getString("code"));
+        assertTrue(error.getString("message").contains("nothing was deleted"), error.encode());
+        assertTrue(elevenLabs.clonedVoices.containsKey(remoteId));
+        assertEquals(200, call(http, node, HttpMethod.GET, path, alice, null).statusCode());
+        assertTrue(Files.exists(dir.resolve(id).resolve("profile.json")));
+
+        HttpResponse<Buffer> deleted = call(http, node, HttpMethod.DELETE, path, alice, null);
+        assertEquals(204, deleted.statusCode(), deleted.bodyAsString());
+        assertFalse(elevenLabs.clonedVoices.containsKey(remoteId), "the vendor's voice is gone");
+        assertFalse(Files.exists(dir.resolve(id)), "the profile and its audio are gone");
+        assertEquals(404, call(http, node, HttpMethod.GET, path, alice, null).statusCode());
+        HttpResponse<Buffer> after = call(http, node, HttpMethod.POST, "/api/v1/tts", alice,
+            new JsonObject().put("text", "Hello again.").put("voice", "profile:" + id));
+        assertEquals(400, after.statusCode(), after.bodyAsString());
+        assertEquals(1, elevenLabs.received(clonedPath).size(), "nothing more was spoken with the deleted voice");
+      } finally {
+        http.close();
+        TestNodes.stop(node);
+      }
+    } finally {
+      fakeVertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static HttpResponse<Buffer> call(WebClient http, Node node, HttpMethod method, String path, String token,
+                                           JsonObject body) throws Exception {
+    var request = http.request(method, node.httpPort(), "127.0.0.1", path).bearerTokenAuthentication(token)
+        .putHeader("Accept", "audio/wav");
+    return (body == null ? request.send() : request.sendJsonObject(body)).await(60, TimeUnit.SECONDS);
+  }
+}
