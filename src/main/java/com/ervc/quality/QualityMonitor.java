@@ -148,8 +148,12 @@ public final class QualityMonitor {
         return Future.succeededFuture(); // answers probes without audio (a billed provider): nothing to measure
       }
       return vertx.executeBlocking(() -> QualityFigures.measure(done, transcriber), false)
-          .onSuccess(figures -> metrics.qualityRun(provider.name(), voice, figures.loudnessLufs(), figures.clicks(),
-              figures.clippingRatio(), figures.wordErrorRate(), System.currentTimeMillis() / 1000));
+          .onSuccess(figures -> {
+            metrics.qualityRun(provider.name(), voice, figures.loudnessLufs(), figures.clicks(),
+                figures.clippingRatio(), figures.wordErrorRate(), System.currentTimeMillis() / 1000);
+            LOG.info("quality check of provider '{}' voice '{}' ({} lines): {}", provider.name(), voice, done.size(),
+                figures);
+          });
     }).onFailure(failure -> LOG.warn("quality check of provider '{}' voice '{}' failed: {}", provider.name(), voice,
         failure.getMessage())).mapEmpty();
   }
