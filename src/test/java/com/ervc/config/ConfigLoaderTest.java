@@ -111,6 +111,7 @@ class ConfigLoaderTest {
           case "node.roles" -> "cache";
           case "openaiApi.models" -> "kokoro=onnx:high";
           case "openaiApi.voices" -> "alloy=onnx:kokoro:af_heart";
+          case "quality.lines" -> "h03";
           default -> "10.0.0.0/8";
         };
       };
