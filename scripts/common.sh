@@ -9,6 +9,11 @@ HAZELCAST_JVM_FLAGS="--add-modules java.se --add-exports java.base/jdk.internal.
 --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
 export HAZELCAST_JVM_FLAGS
 
+# The heap and GC settings of scripts/run.sh (and both servers of bench-load.sh) when JAVA_OPTS is not set: a
+# bounded heap instead of the JVM's default of a quarter of the machine's memory (docs/performance.md#jvm-settings).
+ERVC_DEFAULT_JAVA_OPTS="-Xms96m -Xmx320m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError"
+export ERVC_DEFAULT_JAVA_OPTS
+
 # ensure_packages CMD:PACKAGE ... — installs PACKAGE with apt-get when CMD is not on PATH.
 ensure_packages() {
   local missing=()

@@ -47,3 +47,37 @@ test('no eval or string-compiled code anywhere in the client', () => {
     assert.doesNotMatch(source, /\.innerHTML\s*=|insertAdjacentHTML|document\.write/, `${name}: builds DOM, not HTML strings`);
   }
 });
+
+// The admin console (/admin/) is a second page of the same client: same rules, its modules under webroot/admin/.
+test('admin/index.html loads admin.js as a module, no inline script, handler or style, and uses the shared look', () => {
+  const html = read('admin/index.html');
+  const tags = [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)];
+  assert.deepEqual(tags.map((m) => m[0]), ['<script type="module" src="admin.js"></script>']);
+  assert.doesNotMatch(html, /\son[a-z]+\s*=/i, 'no inline event handlers');
+  assert.doesNotMatch(html, /\sstyle\s*=/i, 'no inline styles');
+  assert.match(html, /<link rel="stylesheet" href="\.\.\/style\.css">/);
+});
+
+test('every module the admin page refers to exists, every script in webroot/admin/ is used, none uses eval or HTML strings', () => {
+  const adminScripts = readdirSync(new URL('admin/', WEBROOT)).filter((f) => f.endsWith('.js'));
+  const reached = new Set();
+  const queue = ['admin/admin.js'];
+  const shared = new Set();
+  while (queue.length) {
+    const name = queue.shift();
+    if (reached.has(name)) continue;
+    reached.add(name);
+    const source = read(name);
+    assert.doesNotMatch(source, /\beval\s*\(|new\s+Function\s*\(|set(?:Timeout|Interval)\(\s*['"`]/, name);
+    assert.doesNotMatch(source, /\.innerHTML\s*=|insertAdjacentHTML|document\.write/, name);
+    for (const m of source.matchAll(/\bfrom\s+'(\.\.?\/[^']+)'/g)) {
+      const target = new URL(m[1], new URL(name, WEBROOT)).pathname.slice(WEBROOT.pathname.length);
+      assert.ok(readdirSync(new URL(target.includes('/') ? target.replace(/[^/]+$/, '') : '.', WEBROOT))
+        .includes(target.replace(/^.*\//, '')), `${name} refers to ${target}, which is not in webroot/`);
+      if (target.startsWith('admin/')) queue.push(target);
+      else shared.add(target);
+    }
+  }
+  assert.deepEqual([...reached].sort(), adminScripts.map((f) => `admin/${f}`).sort());
+  assert.deepEqual([...shared], ['dom.js'], 'the page shares only stateless helpers with the voice client');
+});

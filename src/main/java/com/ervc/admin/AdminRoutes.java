@@ -11,14 +11,13 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
-import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
-import java.util.function.Supplier;
+import java.util.function.BiFunction;
 
 /**
  * The admin API under {@code /admin/v1/}, for callers {@link AdminAccess} admits (docs/admin-console.md): the
@@ -38,23 +37,23 @@ public final class AdminRoutes {
   private final AdminConfig admin;
   private final AuthConfig auth;
   private final AuditLog audit;
-  private final Supplier<List<String>> members;
+  private final ClusterManager manager;
 
-  /** @param members the ids of the cluster's current members (the cluster manager's view) */
-  public AdminRoutes(NodeState node, AdminConfig admin, AuthConfig auth, AuditLog audit,
-                     Supplier<List<String>> members) {
+  /** @param manager the cluster manager: the current members and the handlers registered per address */
+  public AdminRoutes(NodeState node, AdminConfig admin, AuthConfig auth, AuditLog audit, ClusterManager manager) {
     this.node = node;
     this.admin = admin;
     this.auth = auth;
     this.audit = audit;
-    this.members = members;
+    this.manager = manager;
   }
 
   /** Adds the admin routes to {@code router}; completes once its cluster view listens. Call on the verticle's context. */
   public Future<Void> mount(Vertx vertx, Router router) {
     AdminAccess access = new AdminAccess(admin.token(), TokenService.create(vertx, auth));
-    ClusterAdmin cluster = new ClusterAdmin(vertx, members, audit);
-    router.route("/admin/*").handler(rc -> access.actor(rc.request().getHeader("Authorization")).onComplete(ar -> {
+    ClusterAdmin cluster = new ClusterAdmin(vertx, manager, audit);
+    // Only the API is gated: the page /admin/ (static code, no data) must load before it can ask for a token.
+    router.route(PREFIX + "/*").handler(rc -> access.actor(rc.request().getHeader("Authorization")).onComplete(ar -> {
       if (ar.succeeded()) {
         rc.put(ACTOR, ar.result());
         rc.next();
@@ -71,20 +70,31 @@ public final class AdminRoutes {
     get(router, PREFIX + "/audit", rc -> rc.json(cluster.audit()));
     get(router, PREFIX + "/cache", rc -> cluster.cache().onSuccess(rc::json)
         .onFailure(failure -> refuse(rc, 503, "no cache node answered: " + failure.getMessage())));
+    get(router, PREFIX + "/eventbus", rc -> cluster.eventBus().onSuccess(rc::json).onFailure(rc::fail));
+    action(router, "/cache/:target/evict", (target, body) -> "cache-evict",
+        (actor, target, body) -> cluster.evict(actor, target));
+    get(router, PREFIX + "/tail", rc -> cluster.tail().onSuccess(rc::json).onFailure(rc::fail));
+    action(router, "/tail/:target", (target, body) -> switch (target) {
+      case "start" -> tailStart(body) == null ? null : "tail-start";
+      case "stop" -> "tail-stop";
+      default -> null;
+    }, (actor, target, body) -> "start".equals(target) ? cluster.tailStart(actor, tailStart(body))
+        : cluster.tailStop(actor));
     get(router, PREFIX + "/sessions", rc -> cluster.sessions().onSuccess(rc::json).onFailure(rc::fail));
-    action(router, "/nodes/:target/drain", body -> "drain", (actor, target, body) -> cluster.drain(actor, target));
-    action(router, "/nodes/:target/undrain", body -> "undrain",
+    action(router, "/nodes/:target/drain", (target, body) -> "drain",
+        (actor, target, body) -> cluster.drain(actor, target));
+    action(router, "/nodes/:target/undrain", (target, body) -> "undrain",
         (actor, target, body) -> cluster.undrain(actor, target));
     action(router, "/instances/:target/circuit",
-        body -> circuitAction(body) == null ? null : "circuit-" + circuitAction(body),
+        (target, body) -> circuitAction(body) == null ? null : "circuit-" + circuitAction(body),
         (actor, target, body) -> cluster.onInstance(actor, "circuit-" + circuitAction(body), target,
             new AdminMessage.Circuit(circuitAction(body))));
-    action(router, "/instances/:target/capacity", body -> capacity(body) == null ? null : "capacity",
+    action(router, "/instances/:target/capacity", (target, body) -> capacity(body) == null ? null : "capacity",
         (actor, target, body) -> cluster.onInstance(actor, "capacity", target,
             new AdminMessage.Capacity(capacity(body))));
-    action(router, "/sessions/:target/disconnect", body -> "disconnect",
+    action(router, "/sessions/:target/disconnect", (target, body) -> "disconnect",
         (actor, target, body) -> cluster.disconnect(actor, target));
-    action(router, "/instances/:target/reprobe", body -> "reprobe",
+    action(router, "/instances/:target/reprobe", (target, body) -> "reprobe",
         (actor, target, body) -> cluster.onInstance(actor, "reprobe", target, new AdminMessage.Reprobe()));
     router.route(DRAIN).handler(rc -> {
       HttpMethod method = rc.request().method();
@@ -118,11 +128,11 @@ public final class AdminRoutes {
    * the wrong target by a slip of the hand; repeating an action is harmless. {@code kind} names the action for the
    * audit log and the metric from the body, or null when the body's values are invalid (400, nothing done).
    */
-  private void action(Router router, String path, Function<JsonObject, String> kind, Action run) {
+  private void action(Router router, String path, BiFunction<String, JsonObject, String> kind, Action run) {
     router.post(PREFIX + path).handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES)).handler(rc -> {
       String target = rc.pathParam("target");
       JsonObject body = jsonBody(rc);
-      String action = kind.apply(body);
+      String action = kind.apply(target, body);
       if (action == null) {
         refuse(rc, 400, "invalid values in the body; see docs/admin-console.md#actions");
         return;
@@ -157,6 +167,15 @@ public final class AdminRoutes {
   private static String circuitAction(JsonObject body) {
     Object action = body.getValue("action");
     return CIRCUIT_ACTIONS.contains(action) ? (String) action : null;
+  }
+
+  /** A tail's settings from the body ({@code addresses}, {@code showText}, {@code seconds}, default 300), or null. */
+  private static AdminMessage.TailStart tailStart(JsonObject body) {
+    try {
+      return AdminMessage.TailStart.from(body.copy().put("seconds", body.getValue("seconds", 300)));
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private static Integer capacity(JsonObject body) {

@@ -8,16 +8,24 @@ import com.ervc.protocol.BusBody;
 import com.ervc.protocol.BusProtocol;
 import com.ervc.protocol.CacheMessage;
 import com.ervc.protocol.ProviderLoad;
+import com.ervc.protocol.BusMessage;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.core.spi.cluster.RegistrationInfo;
 
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -39,14 +47,27 @@ public final class ClusterAdmin {
     }
   }
 
+  /** A request the serving node refuses itself, with its HTTP status (a bad value, no node to act). */
+  public static final class Refusal extends RuntimeException {
+    final int status;
+
+    Refusal(int status, String message) {
+      super(message, null, false, false);
+      this.status = status;
+    }
+  }
+
   private final Vertx vertx;
+  private final ClusterManager manager;
   private final Supplier<List<String>> members;
   private final AuditLog audit;
   private final LoadRegistry loads = new LoadRegistry();
 
-  public ClusterAdmin(Vertx vertx, Supplier<List<String>> members, AuditLog audit) {
+  /** @param manager the cluster manager: its members and the handlers registered per address */
+  public ClusterAdmin(Vertx vertx, ClusterManager manager, AuditLog audit) {
     this.vertx = vertx;
-    this.members = members;
+    this.manager = manager;
+    this.members = manager::getNodes;
     this.audit = audit;
   }
 
@@ -133,6 +154,150 @@ public final class ClusterAdmin {
         });
   }
 
+  /**
+   * The event bus by catalogue address ({@link BusMessage#fold}): for each, the handlers registered per node (the
+   * cluster manager's registrations of every concrete address the serving node knows: templates filled in with
+   * the members' ids and the live instances) and the messages each node received since it started; and per node
+   * its pending messages and reply failures by kind. Rates are differences between two calls.
+   */
+  public Future<JsonObject> eventBus() {
+    List<String> ids = members.get();
+    List<ProviderLoad> instances = loads.live(System.currentTimeMillis());
+    Map<String, Future<List<RegistrationInfo>>> registrations = new TreeMap<>();
+    for (String template : BusMessage.addresses()) {
+      for (String address : concrete(template, ids, instances)) {
+        Promise<List<RegistrationInfo>> found = Promise.promise();
+        manager.getRegistrations(address, found);
+        registrations.put(address, found.future());
+      }
+    }
+    Future<JsonArray> nodes = nodes();
+    return Future.join(new ArrayList<Future<?>>(registrations.values())).transform(ignored -> nodes)
+        .map(status -> {
+          Map<String, JsonObject> rows = new LinkedHashMap<>();
+          BusMessage.addresses().forEach(template -> rows.put(template, row(template)));
+          registrations.forEach((address, found) -> {
+            JsonObject handlers = rows.get(BusMessage.fold(address)).getJsonObject("handlers");
+            (found.succeeded() ? found.result() : List.<RegistrationInfo>of()).forEach(r ->
+                handlers.put(r.nodeId(), handlers.getInteger(r.nodeId(), 0) + 1));
+          });
+          JsonArray perNode = new JsonArray();
+          status.stream().map(JsonObject.class::cast).filter(n -> n.getJsonObject("eventBus") != null).forEach(n -> {
+            JsonObject traffic = n.getJsonObject("eventBus");
+            traffic.getJsonObject("received").forEach(count -> rows.computeIfAbsent(count.getKey(), ClusterAdmin::row)
+                .getJsonObject("received").put(n.getString("node"), count.getValue()));
+            perNode.add(new JsonObject().put("node", n.getString("node")).put("name", n.getString("name"))
+                .put("pending", traffic.getLong("pending")).put("replyFailures", traffic.getJsonObject("replyFailures")));
+          });
+          return new JsonObject().put("addresses", new JsonArray(new ArrayList<>(rows.values())))
+              .put("nodes", perNode);
+        });
+  }
+
+  private static JsonObject row(String address) {
+    return new JsonObject().put("address", address).put("handlers", new JsonObject()).put("received", new JsonObject());
+  }
+
+  /** The addresses a catalogue template stands for now; none for a template whose ids the serving node cannot know. */
+  private static List<String> concrete(String template, List<String> nodeIds, List<ProviderLoad> instances) {
+    if (!template.contains("<")) {
+      return List.of(template);
+    }
+    List<String> out = new ArrayList<>();
+    if (template.contains("<nodeId>")) {
+      nodeIds.forEach(id -> out.add(template.replace("<nodeId>", id)));
+    } else if (template.contains("<instanceId>")) {
+      instances.forEach(load -> out.add(template.replace("<name>", load.info().name())
+          .replace("<instanceId>", load.instanceId())));
+    } else if (template.contains("<name>")) {
+      instances.stream().map(load -> template.replace("<name>", load.info().name())).distinct().forEach(out::add);
+    }
+    return out;
+  }
+
+  /**
+   * Evicts the cache entry under {@code key}, or every entry with {@code all}, on every cache node (each has its
+   * own store in-process; with Redis the first removes the shared entries and the others find nothing), audited.
+   */
+  public Future<JsonObject> evict(String actor, String key) {
+    if (!AdminMessage.EvictCache.validKey(key)) {
+      audit.record(actor, "cache-evict", key, "refused", "not a cache key");
+      return Future.failedFuture(new Refusal(400, "the target must be 'all' or a cache key (64 hex digits)"));
+    }
+    AdminMessage.EvictCache command = new AdminMessage.EvictCache(key);
+    List<String> ids = members.get();
+    List<Future<JsonObject>> answers = ids.stream()
+        .map(id -> vertx.eventBus().request(Addresses.adminCache(id), command.body(),
+                BusProtocol.options(command).setSendTimeout(ACTION_TIMEOUT_MS))
+            .map(reply -> ((JsonObject) reply.body()).put("node", id))
+            // Members without the cache role have no handler.
+            .recover(failure -> failure instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS
+                ? Future.succeededFuture(null) : Future.failedFuture(failure)))
+        .toList();
+    Future<JsonObject> done = Future.all(answers).compose(all -> {
+      JsonArray nodes = new JsonArray();
+      answers.stream().map(Future::result).filter(java.util.Objects::nonNull).forEach(nodes::add);
+      if (nodes.isEmpty()) {
+        return Future.failedFuture(new Refusal(503, "no cache node in the cluster"));
+      }
+      long evicted = nodes.stream().mapToLong(n -> ((JsonObject) n).getLong("evicted")).sum();
+      return Future.succeededFuture(new JsonObject().put("evicted", evicted).put("nodes", nodes));
+    });
+    return audited(actor, "cache-evict", "cache", key, done, result -> "evicted=" + result.getLong("evicted"));
+  }
+
+  /**
+   * Turns the live tail on for {@code addresses} on every node, audited as {@code tail-start}, or as
+   * {@code tail-show-text} when text fields are to be shown; the reply is every node's tail state.
+   */
+  public Future<JsonObject> tailStart(String actor, AdminMessage.TailStart command) {
+    String action = command.showText() ? "tail-show-text" : "tail-start";
+    return audited(actor, action, "tail", String.join(",", command.addresses()), onEveryNode(command),
+        state -> "seconds=" + command.seconds() + " nodes=" + state.getJsonArray("nodes").size());
+  }
+
+  /** Turns the live tail off on every node, audited. */
+  public Future<JsonObject> tailStop(String actor) {
+    return audited(actor, "tail-stop", "tail", "all", onEveryNode(new AdminMessage.TailStop()),
+        state -> "nodes=" + state.getJsonArray("nodes").size());
+  }
+
+  /** Every node's tail state ({@code nodes}, without samples) and all samples ({@code samples}, oldest first). */
+  public Future<JsonObject> tail() {
+    return onEveryNode(new AdminMessage.TailRead());
+  }
+
+  private Future<JsonObject> onEveryNode(AdminMessage message) {
+    List<String> ids = members.get();
+    List<Future<JsonObject>> answers = ids.stream()
+        .map(id -> vertx.eventBus().request(Addresses.adminNode(id), message.body(),
+                BusProtocol.options(message).setSendTimeout(NODE_TIMEOUT_MS))
+            .map(reply -> ((JsonObject) reply.body()).put("node", id)))
+        .toList();
+    return Future.join(answers).transform(ignored -> {
+      JsonArray nodes = new JsonArray();
+      List<JsonObject> samples = new ArrayList<>();
+      for (int i = 0; i < ids.size(); i++) {
+        Future<JsonObject> answer = answers.get(i);
+        if (answer.failed()) {
+          if (answer.cause() instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+            return Future.failedFuture(new Refusal(r.failureCode() == 400 ? 400 : 502, r.getMessage()));
+          }
+          nodes.add(new JsonObject().put("node", ids.get(i)).put("error", String.valueOf(answer.cause().getMessage())));
+          continue;
+        }
+        JsonObject state = answer.result();
+        String node = ids.get(i);
+        JsonArray kept = (JsonArray) state.remove("samples");
+        kept.forEach(sample -> samples.add(((JsonObject) sample).put("node", node)));
+        nodes.add(state);
+      }
+      samples.sort(Comparator.comparing((JsonObject sample) -> sample.getString("at")));
+      return Future.succeededFuture(new JsonObject().put("nodes", nodes).put("samples", new JsonArray(
+          new ArrayList<>(samples))));
+    });
+  }
+
   public JsonArray audit() {
     return audit.recent();
   }
@@ -193,6 +358,9 @@ public final class ClusterAdmin {
    * a state that forbids it), 502 any other failure of the target, 504 no answer.
    */
   public static int status(Throwable failure) {
+    if (failure instanceof Refusal refusal) {
+      return refusal.status;
+    }
     if (failure instanceof UnknownTarget) {
       return 404;
     }

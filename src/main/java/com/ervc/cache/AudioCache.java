@@ -12,5 +12,11 @@ public interface AudioCache {
   /** Stores an entry; never fails (a store that is down just does not keep it). */
   Future<Void> put(String key, Buffer entry);
 
+  /**
+   * Removes the entry under {@code key}, or every entry when {@code key} is null; the count of entries removed.
+   * Idempotent: removing what is not there removes nothing.
+   */
+  Future<Long> evict(String key);
+
   JsonObject stats();
 }

@@ -1,6 +1,7 @@
 package com.ervc.cache;
 
 import com.ervc.config.CacheConfig;
+import com.ervc.protocol.AdminMessage;
 import com.ervc.protocol.Addresses;
 import com.ervc.protocol.BusBody;
 import com.ervc.protocol.BusProtocol;
@@ -15,12 +16,17 @@ import io.vertx.core.eventbus.Message;
 public final class CacheVerticle extends VerticleBase {
   private final CacheConfig settings;
   private final SharedRedis redis;
+  private final String nodeId;
   private AudioCache cache;
 
-  /** @param redis the node's Redis client, or null when {@code cache.redisUrl} is not set */
-  public CacheVerticle(CacheConfig settings, SharedRedis redis) {
+  /**
+   * @param redis  the node's Redis client, or null when {@code cache.redisUrl} is not set
+   * @param nodeId this node's id: the cache serves operators' evictions on {@code admin.cache.<nodeId>}
+   */
+  public CacheVerticle(CacheConfig settings, SharedRedis redis, String nodeId) {
     this.settings = settings;
     this.redis = redis;
+    this.nodeId = nodeId;
   }
 
   @Override
@@ -33,7 +39,13 @@ public final class CacheVerticle extends VerticleBase {
     return Future.all(
         bus.consumer(Addresses.CACHE_GET, this::get).completion(),
         bus.consumer(Addresses.CACHE_PUT, this::put).completion(),
-        bus.consumer(Addresses.CACHE_STATS, this::stats).completion());
+        bus.consumer(Addresses.CACHE_STATS, this::stats).completion(),
+        bus.consumer(Addresses.adminCache(nodeId), this::evict).completion());
+  }
+
+  /** The cache this verticle serves, once started: a pipeline on this node asks it directly. */
+  public AudioCache cache() {
+    return cache;
   }
 
   private void get(Message<Object> msg) {
@@ -68,6 +80,27 @@ public final class CacheVerticle extends VerticleBase {
     if (BusProtocol.accepts(msg, CacheMessage.StatsRequest.TYPE)) {
       reply(msg, new CacheMessage.Stats(cache.stats()));
     }
+  }
+
+  /** An operator's eviction; rights were checked by the node serving the admin API. */
+  private void evict(Message<Object> msg) {
+    if (!BusProtocol.accepts(msg, AdminMessage.EvictCache.TYPE)) {
+      return;
+    }
+    AdminMessage.EvictCache evict;
+    try {
+      evict = AdminMessage.EvictCache.from(msg.body());
+    } catch (SpeechException e) {
+      msg.fail(e.code().status(), e.getMessage());
+      return;
+    }
+    cache.evict(AdminMessage.EvictCache.ALL.equals(evict.key()) ? null : evict.key()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        reply(msg, new AdminMessage.CacheEvicted(ar.result(), cache.stats()));
+      } else {
+        msg.fail(502, "eviction failed: " + ar.cause().getMessage());
+      }
+    });
   }
 
   private static void reply(Message<Object> msg, BusBody answer) {

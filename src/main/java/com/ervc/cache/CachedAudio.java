@@ -27,6 +27,7 @@ public record CachedAudio(int sampleRate, int channels, Buffer pcm) {
     if (entry.getByte(4) != VERSION || entry.getByte(5) != PCM_S16LE) {
       throw new IllegalArgumentException("unsupported cache entry version/encoding " + entry.getByte(4) + "/" + entry.getByte(5));
     }
-    return new CachedAudio(entry.getInt(8), entry.getByte(6), entry.getBuffer(HEADER_BYTES, entry.length()));
+    // A slice, not a copy: entries are read, never written to.
+    return new CachedAudio(entry.getInt(8), entry.getByte(6), entry.slice(HEADER_BYTES, entry.length()));
   }
 }

@@ -59,6 +59,16 @@ public final class MemoryAudioCache implements AudioCache {
     return Future.succeededFuture();
   }
 
+  @Override
+  public Future<Long> evict(String key) {
+    if (key != null) {
+      return Future.succeededFuture(entries.asMap().remove(key) == null ? 0L : 1L);
+    }
+    long before = entries.asMap().size();
+    entries.invalidateAll();
+    return Future.succeededFuture(before);
+  }
+
   /** {@code evictions} counts entries dropped for size or age. */
   @Override
   public JsonObject stats() {

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RedisAudioCache implements AudioCache {
   private static final String PREFIX = "ervc:audio:";
+  private static final int SCAN_COUNT = 500;
 
   private final SharedRedis redis;
   private final long ttlMs;
@@ -46,6 +47,27 @@ public final class RedisAudioCache implements AudioCache {
   public Future<Void> put(String key, Buffer entry) {
     return redis.send(Request.cmd(Command.SET).arg(PREFIX + key).arg(entry).arg("PX").arg(ttlMs))
         .<Void>mapEmpty().otherwiseEmpty();
+  }
+
+  /** Removes one key, or every key under the cache's prefix by SCAN (never KEYS, which blocks Redis) and UNLINK. */
+  @Override
+  public Future<Long> evict(String key) {
+    if (key != null) {
+      return redis.send(Request.cmd(Command.UNLINK).arg(PREFIX + key)).map(response -> response.toLong());
+    }
+    return evictFrom("0", 0);
+  }
+
+  private Future<Long> evictFrom(String cursor, long removed) {
+    return redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(PREFIX + "*").arg("COUNT").arg(SCAN_COUNT))
+        .compose(page -> {
+          String next = page.get(0).toString();
+          Request unlink = Request.cmd(Command.UNLINK);
+          page.get(1).forEach(found -> unlink.arg(found.toBuffer()));
+          Future<Long> done = page.get(1).size() == 0 ? Future.succeededFuture(0L)
+              : redis.send(unlink).map(response -> response.toLong());
+          return done.compose(n -> "0".equals(next) ? Future.succeededFuture(removed + n) : evictFrom(next, removed + n));
+        });
   }
 
   /** {@code available} and {@code errors} are the node's shared Redis state (cache, rate limits and leases). */

@@ -3,10 +3,13 @@ package com.ervc.cluster;
 import com.ervc.protocol.Addresses;
 import com.ervc.protocol.BusProtocol;
 import com.ervc.protocol.StreamMessage;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -16,26 +19,50 @@ import java.util.Deque;
  * receiver acknowledges once it has handed the data on, and at most {@code window} may be unacknowledged.
  * A slow consumer therefore slows the producer down instead of growing memory. The first failed acknowledgement
  * (consumer gone, stream cancelled, stall timeout) breaks the stream for good.
- * Used for pipeline → gateway sink and provider → pipeline receiver streams (docs/event-bus.md).
+ * Used for pipeline → gateway sink and provider → pipeline receiver streams (docs/event-bus.md); a sink on the
+ * sender's own node is reached without the event bus, with the same window and stall rule ({@link LocalSinks}).
  * Not thread-safe: used from one verticle's event loop.
  */
 public final class StreamSender implements StreamOutput {
-  private final EventBus bus;
-  private final String sink;
-  private final String stream;
+  /** Hands message {@code seq} over; the future is its acknowledgement (completed on the sender's context). */
+  interface Delivery {
+    Future<Void> deliver(long seq, StreamMessage message);
+  }
+
+  private final Delivery delivery;
   private final int window;
-  private final long stallTimeoutMs;
   private final Deque<Promise<Void>> waiting = new ArrayDeque<>();
+  /** Null over the event bus, whose requests time out by themselves. */
+  private final StallClock stall;
   private int outstanding;
   private long seq;
+  private Promise<Void> lastAcked;
   private Throwable broken;
 
+  /** A stream over the event bus: each message a request with a send timeout of {@code stallTimeoutMs}. */
   public StreamSender(EventBus bus, String sink, String stream, int window, long stallTimeoutMs) {
-    this.bus = bus;
-    this.sink = sink;
-    this.stream = stream;
     this.window = window;
-    this.stallTimeoutMs = stallTimeoutMs;
+    this.stall = null;
+    this.delivery = (n, message) -> {
+      DeliveryOptions options = BusProtocol.stamp(new DeliveryOptions().setSendTimeout(stallTimeoutMs)
+          .addHeader(Addresses.H_STREAM, stream)
+          .addHeader(Addresses.H_SEQ, Long.toString(n)), message);
+      if (message.last()) {
+        options.addHeader(Addresses.H_END, "true");
+      }
+      return bus.request(sink, message.body(), options).mapEmpty();
+    };
+  }
+
+  /**
+   * A stream handed over by {@code delivery}, used on the current context of {@code vertx}: while the sender waits,
+   * no acknowledgement for {@code stallTimeoutMs} breaks it, as the event bus's send timeout would.
+   */
+  StreamSender(Vertx vertx, String stream, int window, long stallTimeoutMs, Delivery delivery) {
+    this.window = window;
+    this.delivery = delivery;
+    this.stall = new StallClock(vertx, stallTimeoutMs, () -> abort(new ReplyException(ReplyFailure.TIMEOUT,
+        "stream " + stream + ": no acknowledgement for " + stallTimeoutMs + " ms")));
   }
 
   @Override
@@ -50,24 +77,25 @@ public final class StreamSender implements StreamOutput {
       return Future.failedFuture(broken);
     }
     boolean end = message.last();
-    DeliveryOptions options = BusProtocol.stamp(new DeliveryOptions().setSendTimeout(stallTimeoutMs)
-        .addHeader(Addresses.H_STREAM, stream)
-        .addHeader(Addresses.H_SEQ, Long.toString(seq++)), message);
-    if (end) {
-      options.addHeader(Addresses.H_END, "true");
-    }
     outstanding++;
     Promise<Void> acked = Promise.promise();
-    bus.request(sink, message.body(), options).onComplete(ar -> {
+    if (end) {
+      lastAcked = acked;
+    }
+    delivery.deliver(seq++, message).onComplete(ar -> {
       outstanding--;
       if (ar.failed() && broken == null) {
         broken = ar.cause();
       }
-      acked.complete();
+      if (stall != null) {
+        stall.progress();
+      }
+      acked.tryComplete();
       releaseWaiting();
     });
     if (end) {
       // The last message: report whether the client really got it.
+      waitingStarted();
       return acked.future().compose(v -> broken == null ? Future.succeededFuture() : Future.failedFuture(broken));
     }
     if (outstanding < window) {
@@ -75,6 +103,7 @@ public final class StreamSender implements StreamOutput {
     }
     Promise<Void> room = Promise.promise();
     waiting.add(room);
+    waitingStarted();
     return room.future();
   }
 
@@ -83,7 +112,16 @@ public final class StreamSender implements StreamOutput {
     if (broken == null) {
       broken = why;
     }
+    if (lastAcked != null) {
+      lastAcked.tryComplete();
+    }
     releaseWaiting();
+  }
+
+  private void waitingStarted() {
+    if (stall != null) {
+      stall.waiting();
+    }
   }
 
   private void releaseWaiting() {
@@ -94,6 +132,9 @@ public final class StreamSender implements StreamOutput {
       } else {
         next.complete();
       }
+    }
+    if (stall != null && waiting.isEmpty() && (lastAcked == null || lastAcked.future().isComplete())) {
+      stall.idle();
     }
   }
 }

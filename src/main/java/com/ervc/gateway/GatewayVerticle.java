@@ -3,6 +3,7 @@ package com.ervc.gateway;
 import com.ervc.admin.AdminRoutes;
 import com.ervc.cluster.Drainable;
 import com.ervc.cluster.LoadRegistry;
+import com.ervc.cluster.LocalSinks;
 import com.ervc.cluster.NodeState;
 import com.ervc.cluster.ProviderDirectory;
 import com.ervc.config.HttpConfig;
@@ -71,6 +72,9 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
 
   private final NodeState node;
   private final AdminRoutes admin;
+  /** Where this node's pipelines find the sink without the event bus. */
+  private final LocalSinks localSinks;
+  private SinkRouter sink;
   private final Set<WebSocketSession> sessions = new HashSet<>();
   /** Upgraded sockets still being admitted; they count toward the connection cap. */
   private int admitting;
@@ -90,7 +94,8 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
 
   /** @param redis the node's Redis client for cluster-wide limits, or null when {@code cache.redisUrl} is not set */
   public GatewayVerticle(NodeState node, ServiceMetrics metrics, HealthService health, ServiceConfig config,
-                         SharedRedis redis, AdminRoutes admin) {
+                         SharedRedis redis, AdminRoutes admin, LocalSinks localSinks) {
+    this.localSinks = localSinks;
     this.config = config;
     this.admin = admin;
     this.node = node;
@@ -103,7 +108,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
   public Future<?> start() {
     HttpConfig http = config.http();
     TtsConfig tts = config.tts();
-    SinkRouter sink = new SinkRouter(vertx, node.nodeId(), tts.streamStallTimeoutMs());
+    sink = new SinkRouter(vertx, node.nodeId(), tts.streamStallTimeoutMs());
     speech = new SpeechClient(vertx.eventBus(), sink);
     WebSocketSession.Limits limits = new WebSocketSession.Limits(tts.maxTextChars(),
         tts.maxInFlightPerConnection(), tts.sampleRate(), serverDefaults(tts),
@@ -180,7 +185,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     router.route().handler(rc -> rc.fail(404));
     router.route().failureHandler(GatewayVerticle::onFailure);
 
-    return sink.start().compose(v -> loads.listen(vertx)).compose(v -> adminView)
+    return sink.start(localSinks).compose(v -> loads.listen(vertx)).compose(v -> adminView)
         .compose(v -> vertx.eventBus().consumer(Addresses.adminGateway(node.nodeId()), this::handleAdmin).completion())
         .compose(v -> vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketMessageSize(MAX_WS_MESSAGE_BYTES)
                 .setMaxWebSocketFrameSize(MAX_WS_MESSAGE_BYTES).setCompressionSupported(true)
@@ -378,6 +383,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
             .timeout(CLOSE_HANDSHAKE_MS, TimeUnit.MILLISECONDS).otherwiseEmpty())
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
         .andThen(ar -> {
+          localSinks.unregister(sink.address());
           encoders.close();
           encoderIo.shutdownNow();
           if (redisLeases != null) {

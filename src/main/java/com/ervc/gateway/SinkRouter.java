@@ -1,5 +1,6 @@
 package com.ervc.gateway;
 
+import com.ervc.cluster.LocalSinks;
 import com.ervc.protocol.Addresses;
 import com.ervc.protocol.BusProtocol;
 import com.ervc.protocol.ErrorCode;
@@ -8,6 +9,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +47,10 @@ final class SinkRouter {
     return address;
   }
 
-  Future<Void> start() {
+  /** Listens on the event bus, and for pipelines of this node in {@code localSinks}; call on the gateway's context. */
+  Future<Void> start(LocalSinks localSinks) {
     vertx.setPeriodic(Math.min(1000, stallTimeoutMs), id -> expireStalled());
+    localSinks.register(address, vertx.getOrCreateContext(), this::deliver);
     return vertx.eventBus().<Object>consumer(address, this::route).completion();
   }
 
@@ -62,6 +67,7 @@ final class SinkRouter {
     return routes.remove(stream) != null;
   }
 
+  /** A message from a pipeline on another node: checked, decoded, delivered, then acknowledged or refused. */
   private void route(Message<Object> msg) {
     String stream = msg.headers().get(Addresses.H_STREAM);
     Route route = stream == null ? null : routes.get(stream);
@@ -69,65 +75,95 @@ final class SinkRouter {
       msg.fail(GONE, "stream is closed");
       return;
     }
-    route.lastSeenNanos[0] = System.nanoTime();
     if (!BusProtocol.accepts(msg)) {
       // Refused with 426: the pipeline stops, and the client learns at once instead of at the stall timeout.
       routes.remove(stream);
       route.listener.onError(ErrorCode.INTERNAL, "the server could not deliver this stream");
       return;
     }
-    long seq = parseSeq(msg.headers().get(Addresses.H_SEQ));
-    if (seq != route.expectedSeq[0]++) {
-      // Event-bus order is guaranteed per sender; a gap means messages were lost, so the audio would be wrong.
-      routes.remove(stream);
-      msg.fail(GONE, "stream message out of order");
-      route.listener.onError(ErrorCode.INTERNAL, "stream messages arrived out of order");
-      return;
-    }
+    String type = String.valueOf(msg.headers().get(BusProtocol.H_TYPE));
+    StreamMessage message;
     try {
-      dispatch(stream, route.listener, msg);
+      message = decode(type, msg.body());
     } catch (RuntimeException e) {
-      LOG.error("stream {}: delivering a '{}' message failed", stream, msg.headers().get(BusProtocol.H_TYPE), e);
+      LOG.error("stream {}: an unreadable '{}' message", stream, type, e);
       routes.remove(stream);
       msg.fail(GONE, "stream delivery failed");
       route.listener.onError(ErrorCode.INTERNAL, "the server could not deliver this stream");
+      return;
+    }
+    deliver(stream, parseSeq(msg.headers().get(Addresses.H_SEQ)), message).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(null);
+      } else {
+        msg.fail(GONE, ar.cause().getMessage());
+      }
+    });
+  }
+
+  private static StreamMessage decode(String type, Object body) {
+    return switch (type) {
+      case StreamMessage.Start.TYPE -> StreamMessage.Start.from(body);
+      case StreamMessage.Sentence.TYPE -> StreamMessage.Sentence.from(body);
+      case StreamMessage.Audio.TYPE -> new StreamMessage.Audio((Buffer) body);
+      case StreamMessage.Summary.TYPE -> StreamMessage.Summary.from(body);
+      case StreamMessage.Failure.TYPE -> StreamMessage.Failure.from(body);
+      default -> throw new IllegalArgumentException("unknown stream message type " + type);
+    };
+  }
+
+  /**
+   * Hands message {@code seq} of {@code stream} to its listener, from the event bus or from a pipeline on this node
+   * ({@link LocalSinks}). The future completes when it may be acknowledged (audio: once written to the client) and
+   * fails with 410 when the stream is closed, out of order or its client gone, which stops the pipeline.
+   */
+  Future<Void> deliver(String stream, long seq, StreamMessage message) {
+    Route route = routes.get(stream);
+    if (route == null) {
+      return gone("stream is closed");
+    }
+    route.lastSeenNanos[0] = System.nanoTime();
+    if (seq != route.expectedSeq[0]++) {
+      // Order is guaranteed per sender; a gap means messages were lost, so the audio would be wrong.
+      routes.remove(stream);
+      route.listener.onError(ErrorCode.INTERNAL, "stream messages arrived out of order");
+      return gone("stream message out of order");
+    }
+    try {
+      return dispatch(stream, route.listener, message);
+    } catch (RuntimeException e) {
+      LOG.error("stream {}: delivering a '{}' message failed", stream, message.type(), e);
+      routes.remove(stream);
+      route.listener.onError(ErrorCode.INTERNAL, "the server could not deliver this stream");
+      return gone("stream delivery failed");
     }
   }
 
-  private void dispatch(String stream, StreamListener listener, Message<Object> msg) {
-    String type = String.valueOf(msg.headers().get(BusProtocol.H_TYPE));
-    switch (type) {
-      case StreamMessage.Start.TYPE -> {
-        listener.onStart(StreamMessage.Start.from(msg.body()));
-        msg.reply(null);
-      }
-      case StreamMessage.Sentence.TYPE -> {
-        StreamMessage.Sentence sentence = StreamMessage.Sentence.from(msg.body());
-        listener.onSentence(sentence.index(), sentence.text());
-        msg.reply(null);
-      }
-      case StreamMessage.Audio.TYPE -> listener.onAudio((Buffer) msg.body()).onComplete(ar -> {
-        if (ar.succeeded()) {
-          msg.reply(null);
-        } else {
-          routes.remove(stream);
-          msg.fail(GONE, "client is gone");
-        }
+  private Future<Void> dispatch(String stream, StreamListener listener, StreamMessage message) {
+    if (message instanceof StreamMessage.Audio audio) {
+      return listener.onAudio(audio.pcm()).recover(failure -> {
+        routes.remove(stream);
+        return gone("client is gone");
       });
-      case StreamMessage.Summary.TYPE -> {
-        StreamMessage.Summary summary = StreamMessage.Summary.from(msg.body());
-        routes.remove(stream);
-        listener.onEnd(summary);
-        msg.reply(null);
-      }
-      case StreamMessage.Failure.TYPE -> {
-        StreamMessage.Failure failure = StreamMessage.Failure.from(msg.body());
-        routes.remove(stream);
-        listener.onError(failure.code(), failure.message());
-        msg.reply(null);
-      }
-      default -> throw new IllegalArgumentException("unknown stream message type " + type);
     }
+    if (message instanceof StreamMessage.Start start) {
+      listener.onStart(start);
+    } else if (message instanceof StreamMessage.Sentence sentence) {
+      listener.onSentence(sentence.index(), sentence.text());
+    } else if (message instanceof StreamMessage.Summary summary) {
+      routes.remove(stream);
+      listener.onEnd(summary);
+    } else if (message instanceof StreamMessage.Failure failure) {
+      routes.remove(stream);
+      listener.onError(failure.code(), failure.message());
+    } else {
+      throw new IllegalArgumentException("a '" + message.type() + "' message is not sent to a sink");
+    }
+    return Future.succeededFuture();
+  }
+
+  private static Future<Void> gone(String why) {
+    return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, GONE, why));
   }
 
   private void expireStalled() {

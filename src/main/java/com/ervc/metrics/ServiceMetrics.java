@@ -143,6 +143,15 @@ public final class ServiceMetrics {
     }
   }
 
+  /**
+   * A voice registration at a cloning vendor reached {@code status} ({@code pending} when it starts, then
+   * {@code ready} or {@code failed}); docs/voice-profiles.md#registration-at-the-vendors.
+   */
+  public void registration(String provider, String status) {
+    Counter.builder("voice.registrations").description("Voice registrations at cloning vendors by provider and status")
+        .tag("provider", provider).tag("status", status).register(registry).increment();
+  }
+
   public void rateLimited(String kind) {
     Counter.builder("tts.rate.limited").description("Requests or connections refused by a limit, by kind").tag("kind", kind).register(registry).increment();
   }
@@ -151,6 +160,12 @@ public final class ServiceMetrics {
   public void adminAction(String action, String outcome) {
     Counter.builder("admin.actions").description("Admin API actions by kind and outcome (ok, failed, refused)")
         .tag("action", action).tag("outcome", outcome).register(registry).increment();
+  }
+
+  /** Messages the admin console's live tail sampled ({@code kept}) or skipped for its rate cap ({@code dropped}). */
+  public void adminTail(String outcome, long messages) {
+    Counter.builder("admin.tail.messages").description("Messages the admin console's live tail kept or dropped")
+        .tag("outcome", outcome).register(registry).increment(messages);
   }
 
   public void authFailure(String reason) {

@@ -2,14 +2,19 @@ package com.ervc.node;
 
 import com.ervc.admin.AdminRoutes;
 import com.ervc.admin.AuditLog;
+import com.ervc.admin.BusTail;
+import com.ervc.admin.BusTraffic;
+import com.ervc.admin.EventLoopDelay;
 import com.ervc.admin.NodeAgent;
 import com.ervc.cache.CacheVerticle;
 import com.ervc.cluster.ClusterBootstrap;
 import com.ervc.cluster.Drainable;
 import com.ervc.cluster.LoadRegistry;
+import com.ervc.cluster.LocalSinks;
 import com.ervc.cluster.NodeState;
 import com.ervc.config.CacheConfig;
 import com.ervc.config.CloningConfig;
+import com.ervc.config.ProvidersConfig;
 import com.ervc.config.ServiceConfig;
 import com.ervc.gateway.GatewayVerticle;
 import com.ervc.health.HealthService;
@@ -18,7 +23,12 @@ import com.ervc.monitoring.MonitoringVerticle;
 import com.ervc.pipeline.PipelineVerticle;
 import com.ervc.profile.DirectoryProfileStore;
 import com.ervc.profile.PostgresProfileStore;
+import com.ervc.profile.VoiceCloner;
 import com.ervc.profile.VoiceProfileStore;
+import com.ervc.profile.VoiceRegistrar;
+import com.ervc.provider.azure.AzureCloner;
+import com.ervc.provider.elevenlabs.ElevenLabsCloner;
+import com.ervc.provider.openai.OpenAiCloner;
 import com.ervc.provider.azure.AzureVerticle;
 import com.ervc.provider.elevenlabs.ElevenLabsVerticle;
 import com.ervc.provider.espeak.EspeakVerticle;
@@ -29,6 +39,8 @@ import com.ervc.quality.QualityMonitor;
 import com.ervc.redis.SharedRedis;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.partition.PartitionService;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.core.Future;
@@ -39,6 +51,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,6 +79,8 @@ public final class Node {
    */
   private final SharedRedis redis;
   private final AdminRoutes admin;
+  /** This node's stream sinks, for its pipeline to reach its gateway without the event bus. */
+  private final LocalSinks localSinks = new LocalSinks();
   private GatewayVerticle gateway;
   private MonitoringVerticle monitoring;
   /** The periodic quality check, or null when {@code quality.enabled} is false or the node has no providers. */
@@ -73,6 +88,14 @@ public final class Node {
   private String gatewayDeployment;
   /** The voice-profile store of a gateway node with {@code tts.enableCloning}, or null (off, or it did not open). */
   private VoiceProfileStore profiles;
+  /** Registers profiles at the configured cloning vendors; null without a store or without a vendor. */
+  private VoiceRegistrar registrar;
+  /** Registration attempts per profile and vendor, and the wait before the first retry (doubling after it). */
+  static final int REGISTRATION_ATTEMPTS = 3;
+  static final long REGISTRATION_FIRST_RETRY_MS = 2000;
+  /** Azure personal voice: status reads every 2 s, for at most 5 minutes per consent or voice. */
+  static final long AZURE_POLL_MS = 2000;
+  static final int AZURE_MAX_POLLS = 150;
 
   private Node(Vertx vertx, NodeState state, ServiceMetrics metrics, HealthService health, ServiceConfig config,
                OnnxNode onnx, AdminRoutes admin) {
@@ -124,6 +147,14 @@ public final class Node {
     return Optional.ofNullable(profiles);
   }
 
+  /**
+   * The registrar of voice profiles at the cloning vendors this node has credentials for (ElevenLabs, OpenAI, Azure
+   * personal voice); empty unless the profile store is open and at least one vendor is set up.
+   */
+  public Optional<VoiceRegistrar> voiceRegistrar() {
+    return Optional.ofNullable(registrar);
+  }
+
   public static Future<Node> start(ServiceConfig config, Map<String, String> env) {
     String name = config.node().name() != null ? config.node().name() : defaultName(env);
     ServiceMetrics metrics = ServiceMetrics.create(name);
@@ -149,11 +180,13 @@ public final class Node {
           () -> clustered.clusterManager().getNodes().size());
       HazelcastClusterManager manager = clustered.clusterManager();
       AdminRoutes admin = new AdminRoutes(state, nodeConfig.admin(), nodeConfig.auth(),
-          new AuditLog(metrics, System::currentTimeMillis), manager::getNodes);
+          new AuditLog(metrics, System::currentTimeMillis), manager);
       Node node = new Node(clustered.vertx(), state, metrics, health, nodeConfig, onnx, admin);
       reportDepartures(clustered);
       NodeAgent agent = new NodeAgent(state, new JsonObject().put("name", name)
-          .put("host", manager.getNodeInfo().host()).put("version", HealthService.VERSION), health::systemUsage);
+          .put("host", manager.getNodeInfo().host()).put("version", HealthService.VERSION), health::systemUsage,
+          new EventLoopDelay(), new BusTraffic(metrics.registry(),
+              new BusTail(System::currentTimeMillis, metrics::adminTail)), () -> membership(manager.getHazelcastInstance()));
       metrics.registerNodeMeters(roles, onnx != null && onnx.cuda().available());
       LOG.info("node {} ({}) joined cluster '{}' with roles {}", name, nodeId,
           config.cluster().name(), roles);
@@ -178,6 +211,18 @@ public final class Node {
       quality = QualityMonitor.create(vertx, state.nodeId(), config.quality(), config.tts(), metrics);
       quality.start();
     }
+  }
+
+  /**
+   * What this node's Hazelcast member sees: the member count, the cluster state, and whether every partition has
+   * its backups in sync (cluster-wide and for this member's own partitions); may wait on other members.
+   */
+  private static JsonObject membership(HazelcastInstance hazelcast) {
+    PartitionService partitions = hazelcast.getPartitionService();
+    return new JsonObject().put("members", hazelcast.getCluster().getMembers().size())
+        .put("state", hazelcast.getCluster().getClusterState().name())
+        .put("clusterSafe", partitions.isClusterSafe())
+        .put("localMemberSafe", partitions.isLocalMemberSafe());
   }
 
   private static void closeQuietly(OnnxNode onnx) {
@@ -213,8 +258,9 @@ public final class Node {
   /** Cache and providers first, the gateway last, so nothing is accepted before it can be served. */
   private Future<Void> deployRoles(List<String> roles, ServiceConfig config) {
     Future<Void> chain = Future.succeededFuture();
-    if (roles.contains("cache")) {
-      chain = chain.compose(v -> deploy("cache", new CacheVerticle(config.cache(), redis), false));
+    CacheVerticle cache = roles.contains("cache") ? new CacheVerticle(config.cache(), redis, config.node().id()) : null;
+    if (cache != null) {
+      chain = chain.compose(v -> deploy("cache", cache, false));
     }
     if (roles.contains("providers") && config.providers().espeak().enabled()) {
       chain = chain.compose(v -> deploy("provider.espeak", new EspeakVerticle(metrics, config), false));
@@ -231,7 +277,8 @@ public final class Node {
           deploy("provider.openai", new OpenAiVerticle(metrics, config), false)).mapEmpty());
     }
     if (roles.contains("pipeline")) {
-      chain = chain.compose(v -> deploy("pipeline", new PipelineVerticle(metrics, config.tts(), config.cache()),
+      chain = chain.compose(v -> deploy("pipeline", new PipelineVerticle(metrics, config.tts(), config.cache(), localSinks,
+          cache == null ? null : cache.cache()),
           false));
     }
     boolean separateMetricsPort = config.metrics().separatePort();
@@ -241,7 +288,7 @@ public final class Node {
     if (roles.contains("gateway")) {
       // Without its HTTP listener a gateway node is useless, so that failure stops the node.
       chain = chain.compose(v -> {
-        gateway = new GatewayVerticle(state, metrics, health, config, redis, admin);
+        gateway = new GatewayVerticle(state, metrics, health, config, redis, admin, localSinks);
         return deploy("gateway", gateway, true);
       });
     }
@@ -252,6 +299,22 @@ public final class Node {
       });
     }
     return chain;
+  }
+
+  /** A cloner for each vendor whose credentials (and, for Azure, personal voice project) are configured. */
+  private List<VoiceCloner> cloners() {
+    ProvidersConfig providers = config.providers();
+    List<VoiceCloner> cloners = new ArrayList<>();
+    if (providers.elevenlabs().apiKey() != null && !providers.elevenlabs().apiKey().isBlank()) {
+      cloners.add(new ElevenLabsCloner(vertx, providers.elevenlabs(), providers.cloud()));
+    }
+    if (providers.azure().personalVoiceConfigured()) {
+      cloners.add(new AzureCloner(vertx, providers.azure(), providers.cloud(), AZURE_POLL_MS, AZURE_MAX_POLLS));
+    }
+    if (providers.openai().apiKey() != null && !providers.openai().apiKey().isBlank()) {
+      cloners.add(new OpenAiCloner(vertx, providers.openai(), providers.cloud()));
+    }
+    return cloners;
   }
 
   /**
@@ -267,6 +330,12 @@ public final class Node {
     return opened
         .<Void>map(store -> {
           profiles = store;
+          List<VoiceCloner> cloners = cloners();
+          if (!cloners.isEmpty()) {
+            registrar = new VoiceRegistrar(vertx, store, cloners, metrics, REGISTRATION_ATTEMPTS,
+                REGISTRATION_FIRST_RETRY_MS);
+            LOG.info("voice profiles can be registered at {}", registrar.providers());
+          }
           state.up(VOICE_PROFILES);
           return null;
         })

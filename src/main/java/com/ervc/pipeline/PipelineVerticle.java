@@ -1,7 +1,9 @@
 package com.ervc.pipeline;
 
+import com.ervc.cache.AudioCache;
 import com.ervc.cluster.Drainable;
 import com.ervc.cluster.LoadRegistry;
+import com.ervc.cluster.LocalSinks;
 import com.ervc.cluster.StreamSender;
 import com.ervc.config.CacheConfig;
 import com.ervc.config.TtsConfig;
@@ -42,11 +44,21 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
   private final TtsConfig tts;
   private final CacheConfig cache;
   private final ServiceMetrics metrics;
+  /** Sinks of this node, reached without the event bus. */
+  private final LocalSinks localSinks;
+  private final AudioCache localCache;
   private MessageConsumer<Object> intake;
   /** Written on this verticle's event loop, read by drain status requests from other threads. */
   private volatile int running;
 
-  public PipelineVerticle(ServiceMetrics metrics, TtsConfig tts, CacheConfig cache) {
+  /**
+   * @param localCache this node's audio cache when it has the cache role (asked directly), else null (asked over
+   *                   the event bus)
+   */
+  public PipelineVerticle(ServiceMetrics metrics, TtsConfig tts, CacheConfig cache, LocalSinks localSinks,
+                          AudioCache localCache) {
+    this.localSinks = localSinks;
+    this.localCache = localCache;
     this.metrics = metrics;
     this.tts = tts;
     this.cache = cache;
@@ -61,7 +73,7 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
     NodeDeaths deaths = new NodeDeaths(registry, receiver, metrics);
     deaths.listen(vertx);
     audioSource = new SentenceAudioSource(vertx.eventBus(), receiver, cache.timeoutMs(), tts.providerTimeoutMs(),
-        metrics, r -> deadlines.of(r.provider(), r.instanceId(), registry.get(r.instanceId())), deaths);
+        metrics, r -> deadlines.of(r.provider(), r.instanceId(), registry.get(r.instanceId())), deaths, localCache);
     return registry.listen(vertx)
         .compose(v -> receiver.start())
         .compose(v -> {
@@ -121,7 +133,7 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
         .onSuccess(route -> {
           PipelineStart.Accepted accepted = new PipelineStart.Accepted(route.provider(), route.voice());
           msg.reply(accepted.body(), BusProtocol.options(accepted));
-          StreamSender out = new StreamSender(vertx.eventBus(), start.sink(), stream, tts.streamWindow(),
+          StreamSender out = localSinks.open(vertx.eventBus(), context, start.sink(), stream, tts.streamWindow(),
               tts.streamStallTimeoutMs());
           List<Route> used = new ArrayList<>(List.of(route));
           SpeechJob.Rerouter rerouter = tts.enableProviderSwitching()

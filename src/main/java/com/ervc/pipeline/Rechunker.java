@@ -20,23 +20,36 @@ final class Rechunker {
     this.skip = skipBytes;
   }
 
-  /** The complete frames available after {@code pcm}. */
+  /**
+   * The complete frames available after {@code pcm}. Frames that lie wholly within {@code pcm} are slices of it,
+   * not copies (audio is never written to after it is produced, and a cached sentence's 100 ms frames would
+   * otherwise be copied once more per reply); only a frame spanning two pieces is assembled.
+   */
   List<Buffer> push(Buffer pcm) {
     Buffer data = pcm;
     if (skip > 0) {
       int dropped = (int) Math.min(skip, data.length());
       skip -= dropped;
-      data = data.getBuffer(dropped, data.length());
+      data = data.slice(dropped, data.length());
     }
-    partial.appendBuffer(data);
     List<Buffer> frames = new ArrayList<>();
     int offset = 0;
-    while (partial.length() - offset >= frameBytes) {
-      frames.add(partial.getBuffer(offset, offset + frameBytes));
+    if (partial.length() > 0) {
+      int missing = frameBytes - partial.length();
+      if (data.length() < missing) {
+        partial.appendBuffer(data);
+        return frames;
+      }
+      frames.add(partial.appendBuffer(data, 0, missing));
+      partial = Buffer.buffer();
+      offset = missing;
+    }
+    while (data.length() - offset >= frameBytes) {
+      frames.add(data.slice(offset, offset + frameBytes));
       offset += frameBytes;
     }
-    if (offset > 0) {
-      partial = partial.getBuffer(offset, partial.length());
+    if (offset < data.length()) {
+      partial = Buffer.buffer(frameBytes).appendBuffer(data, offset, data.length() - offset);
     }
     return frames;
   }

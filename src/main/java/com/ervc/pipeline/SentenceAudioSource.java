@@ -1,5 +1,6 @@
 package com.ervc.pipeline;
 
+import com.ervc.cache.AudioCache;
 import com.ervc.cache.CacheKey;
 import com.ervc.cache.CachedAudio;
 import com.ervc.metrics.ServiceMetrics;
@@ -13,6 +14,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +24,8 @@ import java.util.function.Function;
 /**
  * Gets one sentence's audio as a {@link SentenceStream}: from the cache when it has it, else streamed from the
  * route's provider instance (and stored in the cache once complete). The cache is best effort: a cache node that
- * is down or slow counts as a miss, so speech never waits on it for long.
+ * is down or slow counts as a miss, so speech never waits on it for long. When this node runs the cache itself, it
+ * is asked directly instead of over the event bus (no request, no copy of the audio in the reply).
  */
 final class SentenceAudioSource {
   private static final Logger LOG = LoggerFactory.getLogger(SentenceAudioSource.class);
@@ -34,10 +37,14 @@ final class SentenceAudioSource {
   private final ServiceMetrics metrics;
   private final Function<Route, Deadlines> deadlines;
   private final NodeDeaths deaths;
+  /** This node's own cache, or null when the cache runs elsewhere. */
+  private final AudioCache localCache;
   private boolean cacheReachable = true;
 
   SentenceAudioSource(EventBus bus, ProviderReceiver receiver, long cacheTimeoutMs, long acceptTimeoutMs,
-                      ServiceMetrics metrics, Function<Route, Deadlines> deadlines, NodeDeaths deaths) {
+                      ServiceMetrics metrics, Function<Route, Deadlines> deadlines, NodeDeaths deaths,
+                      AudioCache localCache) {
+    this.localCache = localCache;
     this.bus = bus;
     this.receiver = receiver;
     this.cacheTimeoutMs = cacheTimeoutMs;
@@ -56,12 +63,18 @@ final class SentenceAudioSource {
   }
 
   private Future<Buffer> cached(String key, int sampleRate) {
-    CacheMessage.Get get = new CacheMessage.Get(key);
-    return bus.<Buffer>request(Addresses.CACHE_GET, get.body(),
-            BusProtocol.stamp(new DeliveryOptions().setSendTimeout(cacheTimeoutMs), get))
-        .map(reply -> {
+    Future<Buffer> entry;
+    if (localCache != null) {
+      entry = localCache.get(key);
+    } else {
+      CacheMessage.Get get = new CacheMessage.Get(key);
+      entry = bus.<Buffer>request(Addresses.CACHE_GET, get.body(),
+          BusProtocol.stamp(new DeliveryOptions().setSendTimeout(cacheTimeoutMs), get)).map(Message::body);
+    }
+    return entry
+        .map(stored -> {
           cacheUp();
-          Buffer pcm = reply.body() == null ? null : usable(reply.body(), sampleRate);
+          Buffer pcm = stored == null ? null : usable(stored, sampleRate);
           metrics.cacheRequest(pcm == null ? "miss" : "hit");
           return pcm;
         })
@@ -98,9 +111,14 @@ final class SentenceAudioSource {
         });
     stream.whole()
         .onSuccess(pcm -> {
-          CacheMessage.Put put = new CacheMessage.Put(key, new CachedAudio(sentence.sampleRate(), 1, pcm).encode());
-          bus.request(Addresses.CACHE_PUT, put.body(),
-              BusProtocol.stamp(new DeliveryOptions().setSendTimeout(cacheTimeoutMs), put));
+          Buffer entry = new CachedAudio(sentence.sampleRate(), 1, pcm).encode();
+          if (localCache != null) {
+            localCache.put(key, entry);
+          } else {
+            CacheMessage.Put put = new CacheMessage.Put(key, entry);
+            bus.request(Addresses.CACHE_PUT, put.body(),
+                BusProtocol.stamp(new DeliveryOptions().setSendTimeout(cacheTimeoutMs), put));
+          }
         })
         // Tell the provider at once, so it skips work it has not started (a no-op if it already ended).
         .onFailure(failure -> {

@@ -6,8 +6,13 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
 
-/** Where a profile is registered: a provider, the voice id the provider gave it, and how far registration got. */
-public record Registration(String provider, String remoteId, Status status, String detail, Instant created) {
+/**
+ * Where a profile is registered: a provider, the voice id the provider gave it, how far registration got, and the
+ * vendor's id of the consent the voice was made with ({@code null} where the vendor takes none), which is deleted
+ * with the voice.
+ */
+public record Registration(String provider, String remoteId, Status status, String detail, Instant created,
+                           String consentId) {
   public enum Status {
     PENDING, READY, FAILED;
 
@@ -18,6 +23,10 @@ public record Registration(String provider, String remoteId, Status status, Stri
     static Status parse(String wire) {
       return valueOf(wire.toUpperCase(Locale.ROOT));
     }
+  }
+
+  public Registration(String provider, String remoteId, Status status, String detail, Instant created) {
+    this(provider, remoteId, status, detail, created, null);
   }
 
   public Registration {
@@ -32,11 +41,12 @@ public record Registration(String provider, String remoteId, Status status, Stri
 
   public JsonObject toJson() {
     return new JsonObject().put("provider", provider).put("remoteId", remoteId).put("status", status.wire())
-        .put("detail", detail).put("created", created.toString());
+        .put("detail", detail).put("created", created.toString()).put("consentId", consentId);
   }
 
   static Registration fromJson(JsonObject json) {
     return new Registration(json.getString("provider"), json.getString("remoteId"),
-        Status.parse(json.getString("status")), json.getString("detail"), Instant.parse(json.getString("created")));
+        Status.parse(json.getString("status")), json.getString("detail"), Instant.parse(json.getString("created")),
+        json.getString("consentId"));
   }
 }

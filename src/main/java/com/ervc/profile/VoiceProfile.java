@@ -80,6 +80,28 @@ public record VoiceProfile(String id, String owner, int version, String name, St
         clips, consent, registrations, created, now);
   }
 
+  /** This profile with {@code registration} in place of any earlier one at the same provider, as its next version. */
+  public VoiceProfile withRegistration(Registration registration, Instant now) {
+    List<Registration> next = new ArrayList<>(registrations.stream()
+        .filter(r -> !r.provider().equals(registration.provider())).toList());
+    next.add(registration);
+    return new VoiceProfile(id, owner, version + 1, name, description, language, provider, voice, settings, clips,
+        consent, next, created, now);
+  }
+
+  public Optional<Registration> registration(String atProvider) {
+    return registrations.stream().filter(r -> r.provider().equals(atProvider)).findFirst();
+  }
+
+  /**
+   * The clips that are samples of the voice for a vendor: every clip but the consent recording, or the consent
+   * recording alone when it is the only clip.
+   */
+  public List<ReferenceClip> sampleClips() {
+    List<ReferenceClip> samples = clips.stream().filter(c -> !c.id().equals(consent.recordingClip())).toList();
+    return samples.isEmpty() ? clips : samples;
+  }
+
   public Optional<ReferenceClip> clip(String clipId) {
     return clips.stream().filter(c -> c.id().equals(clipId)).findFirst();
   }

@@ -52,6 +52,11 @@ public final class Addresses {
     return "admin.gateway." + nodeId;
   }
 
+  /** One cache node's admin end: eviction of its entries ({@link AdminMessage.EvictCache}). */
+  public static String adminCache(String nodeId) {
+    return "admin.cache." + nodeId;
+  }
+
   /** One sink per gateway node: streams are told apart by the {@link #H_STREAM} header, not by address. */
   public static String sink(String nodeId) {
     return "tts.sink." + nodeId;

@@ -3,6 +3,8 @@ package com.ervc.protocol;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
+
 /**
  * The admin console's messages. On {@code admin.node.<nodeId>}, which every node serves for itself: a status
  * request, a drain and an undrain, each answered with the node's {@link NodeStatus}. On
@@ -102,6 +104,90 @@ public sealed interface AdminMessage extends BusBody {
 
     public static Disconnect from(Object body) {
       return new Disconnect(field(body, "session", String.class, "a disconnect needs 'session'"));
+    }
+  }
+
+  /**
+   * Evicts cache entries on one cache node: the entry stored under {@code key} (a cache key, 64 hex digits), or
+   * every entry when {@code key} is {@value #ALL}.
+   */
+  record EvictCache(String key) implements AdminMessage {
+    public static final String TYPE = "admin-cache-evict";
+    public static final String ALL = "all";
+
+    @Override
+    public JsonObject body() {
+      return new JsonObject().put("key", key);
+    }
+
+    /** True for {@value #ALL} or a cache key (64 lower-case hex digits). */
+    public static boolean validKey(String key) {
+      return ALL.equals(key) || key != null && key.matches("[0-9a-f]{64}");
+    }
+
+    public static EvictCache from(Object body) {
+      String key = field(body, "key", String.class, "an eviction needs 'key'");
+      if (!validKey(key)) {
+        throw new SpeechException(ErrorCode.INVALID_REQUEST, "'key' must be 'all' or a cache key (64 hex digits)");
+      }
+      return new EvictCache(key);
+    }
+  }
+
+  /** The reply to {@link EvictCache}: how many entries the node removed, and its cache figures after. */
+  record CacheEvicted(long evicted, JsonObject stats) implements AdminMessage {
+    public static final String TYPE = "admin-cache-evicted";
+
+    @Override
+    public JsonObject body() {
+      return new JsonObject().put("evicted", evicted).put("stats", stats);
+    }
+  }
+
+  /**
+   * Turns a node's live tail on for catalogue addresses (as the event-bus view names them), for {@code seconds}
+   * (1 to 1800); {@code showText} lets text fields through (never audio).
+   */
+  record TailStart(List<String> addresses, boolean showText, int seconds) implements AdminMessage {
+    public static final String TYPE = "admin-tail-start";
+    public static final int MAX_SECONDS = 1800;
+
+    @Override
+    public JsonObject body() {
+      return new JsonObject().put("addresses", new JsonArray(addresses)).put("showText", showText)
+          .put("seconds", seconds);
+    }
+
+    public static TailStart from(Object body) {
+      JsonArray addresses = field(body, "addresses", JsonArray.class, "a tail needs 'addresses'");
+      int seconds = field(body, "seconds", Integer.class, "a tail needs an integer 'seconds'");
+      if (addresses.isEmpty() || addresses.size() > 50 || !addresses.stream().allMatch(String.class::isInstance)
+          || seconds < 1 || seconds > MAX_SECONDS) {
+        throw new SpeechException(ErrorCode.INVALID_REQUEST,
+            "a tail needs 1 to 50 addresses and 'seconds' from 1 to " + MAX_SECONDS);
+      }
+      return new TailStart(addresses.stream().map(String.class::cast).toList(),
+          Boolean.TRUE.equals(((JsonObject) body).getValue("showText")), seconds);
+    }
+  }
+
+  /** Turns a node's live tail off and empties its buffer; no body. */
+  record TailStop() implements AdminMessage {
+    public static final String TYPE = "admin-tail-stop";
+  }
+
+  /** Asks a node for its live tail's state and samples; no body. */
+  record TailRead() implements AdminMessage {
+    public static final String TYPE = "admin-tail-read";
+  }
+
+  /** A node's live tail: whether it is on, for what, the samples (redacted) and the kept and dropped counts. */
+  record TailState(JsonObject state) implements AdminMessage {
+    public static final String TYPE = "admin-tail-state";
+
+    @Override
+    public JsonObject body() {
+      return state;
     }
   }
 

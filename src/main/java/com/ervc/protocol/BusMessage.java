@@ -4,10 +4,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The catalogue of event-bus messages: each binds an address to the type header value, the record that maps its
@@ -131,6 +135,22 @@ public enum BusMessage {
       () -> new AdminMessage.NodeStatus(new JsonObject().put("node", "7f8d5479-f684-49aa-93b6-d214b3d00760")
           .put("name", "provider-1").put("roles", new JsonArray().add("providers"))
           .put("draining", false).put("inFlight", 0))),
+  ADMIN_TAIL_START(Addresses.adminNode("<nodeId>"), AdminMessage.TailStart.TYPE, AdminMessage.TailStart.class,
+      "admin API node → every node", "`admin-tail-state` or failure 400",
+      "Samples messages delivered on the node to these catalogue addresses for `seconds` (at most 20 a second, "
+          + "200 kept); text fields only with `showText`, binary bodies never.",
+      () -> new AdminMessage.TailStart(List.of(Addresses.PROVIDER_LOAD), false, 300)),
+  ADMIN_TAIL_STOP(Addresses.adminNode("<nodeId>"), AdminMessage.TailStop.TYPE, AdminMessage.TailStop.class,
+      "admin API node → every node", "`admin-tail-state`", "Turns the node's tail off and empties it; no body.",
+      AdminMessage.TailStop::new),
+  ADMIN_TAIL_READ(Addresses.adminNode("<nodeId>"), AdminMessage.TailRead.TYPE, AdminMessage.TailRead.class,
+      "admin API node → every node", "`admin-tail-state`", "Asks for the node's tail; no body.",
+      AdminMessage.TailRead::new),
+  ADMIN_TAIL_STATE(Addresses.adminNode("<nodeId>"), AdminMessage.TailState.TYPE, AdminMessage.TailState.class,
+      "node → admin API node (reply)", "—",
+      "`on`, `addresses`, `showText`, `until`, `kept`, `dropped` and the `samples` (fields in admin-console.md).",
+      () -> new AdminMessage.TailState(new JsonObject().put("on", false).put("kept", 0).put("dropped", 0)
+          .put("samples", new JsonArray()))),
   ADMIN_CIRCUIT(Addresses.adminInstance("<instanceId>"), AdminMessage.Circuit.TYPE, AdminMessage.Circuit.class,
       "admin API node → one instance", "`admin-instance-status` or failure 400",
       "`open` holds the circuit open (no requests, no probes) until `close`; `reset` also forgets the error rate.",
@@ -160,15 +180,29 @@ public enum BusMessage {
       "The gateway's sessions without any text (fields in admin-console.md).",
       () -> new AdminMessage.Sessions(new JsonArray().add(new JsonObject().put("session", "0b7c…")
           .put("subject", "dev-1a2b3c4d").put("client", "203.0.113.x").put("since", "2026-12-02T08:00:00Z")
-          .put("requests", 3).put("bytesSent", 288000).put("current", new JsonArray()))));
+          .put("requests", 3).put("bytesSent", 288000).put("current", new JsonArray())))),
+  ADMIN_CACHE_EVICT(Addresses.adminCache("<nodeId>"), AdminMessage.EvictCache.TYPE, AdminMessage.EvictCache.class,
+      "admin API node → every cache node", "`admin-cache-evicted` or failure 400",
+      "Removes the entry under `key` (64 hex digits) or, with `all`, every entry of the node's cache (the shared "
+          + "store with Redis). Idempotent.", () -> new AdminMessage.EvictCache(AdminMessage.EvictCache.ALL)),
+  ADMIN_CACHE_EVICTED(Addresses.adminCache("<nodeId>"), AdminMessage.CacheEvicted.TYPE,
+      AdminMessage.CacheEvicted.class, "cache node → admin API node (reply)", "—",
+      "Entries removed and the cache's figures after (fields of `stats`).",
+      () -> new AdminMessage.CacheEvicted(12, new JsonObject().put("backend", "memory").put("entries", 0)));
 
   /** docs/event-bus.md's example key (its canonical string is shown there). */
   private static final String EXAMPLE_KEY = "72fc47e4b41de18eca49958ed5b468486e3195eead52e78ea29af9ed86d7d460";
   private static final Map<Class<? extends BusBody>, String> TYPES = new HashMap<>();
 
+  /** Each catalogue address with the pattern it matches: a {@code <placeholder>} stands for one dot-free part. */
+  private static final Map<String, Pattern> TEMPLATES = new LinkedHashMap<>();
+
   static {
     for (BusMessage m : values()) {
       TYPES.putIfAbsent(m.bodyType, m.type);
+      TEMPLATES.computeIfAbsent(m.address, address -> Pattern.compile(Arrays.stream(address.split("\\.", -1))
+          .map(part -> part.startsWith("<") && part.endsWith(">") ? "[^.]+" : Pattern.quote(part))
+          .collect(Collectors.joining("\\."))));
     }
   }
 
@@ -223,6 +257,33 @@ public enum BusMessage {
         List.of(new ProviderInfo.Voice("en-us", "English (US)", "en-US", "neutral")), List.of("neutral"),
         List.of("fast", "balanced", "high"), true, true, 22_050, "eSpeak NG 1.51");
   }
+
+  /** Every distinct address of the catalogue, templates included ({@code tts.sink.<nodeId>}), in catalogue order. */
+  public static List<String> addresses() {
+    return Arrays.stream(values()).map(BusMessage::address).distinct().toList();
+  }
+
+  /**
+   * The catalogue address {@code address} belongs to: itself when it is a fixed address, the template it fits
+   * ({@code tts.sink.7f8d…} gives {@code tts.sink.<nodeId>}), {@value #REPLY} for Vert.x's reply addresses, or
+   * {@value #OTHER}. Keeps a per-address figure bounded however many streams, instances and replies come and go.
+   */
+  public static String fold(String address) {
+    if (address.startsWith("__vertx.reply.")) {
+      return REPLY;
+    }
+    for (Map.Entry<String, Pattern> template : TEMPLATES.entrySet()) {
+      if (template.getValue().matcher(address).matches()) {
+        return template.getKey();
+      }
+    }
+    return OTHER;
+  }
+
+  /** {@link #fold}'s name for every reply address. */
+  public static final String REPLY = "(reply)";
+  /** {@link #fold}'s name for an address outside the catalogue. */
+  public static final String OTHER = "(other)";
 
   /** The address table of docs/event-bus.md and one example per message. */
   public static String markdown() {

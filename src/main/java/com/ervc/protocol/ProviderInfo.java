@@ -48,7 +48,11 @@ public record ProviderInfo(String name, String nodeId, boolean available, String
     }
   }
 
+  /** A voice of the list, or a {@link RemoteVoice} made at this provider. */
   public boolean hasVoice(String id) {
+    if (RemoteVoice.is(id)) {
+      return RemoteVoice.provider(id).equals(name);
+    }
     return voices.stream().anyMatch(v -> v.id().equals(id));
   }
 

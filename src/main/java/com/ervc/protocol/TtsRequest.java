@@ -36,6 +36,11 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
    * client's own values.
    */
   public static TtsRequest parse(JsonObject given, int maxTextChars, int sampleRate) {
+    return parse(given, maxTextChars, sampleRate, false);
+  }
+
+  /** {@code internal}: a request from another node, whose voice may be a {@link RemoteVoice} a profile resolved to. */
+  private static TtsRequest parse(JsonObject given, int maxTextChars, int sampleRate, boolean internal) {
     JsonObject fields = withoutNulls(given);
     Object rawText = fields.getValue("text");
     if (!(rawText instanceof String text) || text.isBlank()) {
@@ -48,7 +53,7 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
     if (CONTROL.matcher(text).find()) {
       throw invalid("'text' contains control characters (only tab and line breaks are allowed)");
     }
-    checkVoiceFields(fields);
+    checkVoiceFields(fields, internal);
     return new TtsRequest(text,
         fields.getString("provider", AUTO),
         fields.getString("voice"),
@@ -85,9 +90,17 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
 
   /** Validates whichever voice fields are present (used for requests and for session settings). */
   public static void checkVoiceFields(JsonObject fields) {
+    checkVoiceFields(fields, false);
+  }
+
+  private static void checkVoiceFields(JsonObject fields, boolean internal) {
     Object voice = fields.getValue("voice");
     if (voice != null && !(voice instanceof String v && VOICE.matcher(v).matches())) {
       throw invalid("'voice' must be a voice id of 1-64 letters, digits or _+-./:");
+    }
+    // A vendor's voice made for someone's profile is only reached through that profile (ownership is checked there).
+    if (!internal && RemoteVoice.is((String) voice)) {
+      throw invalid("'voice' must not name a vendor's voice directly; use the voice profile's id (profile:<id>)");
     }
     Object provider = fields.getValue("provider");
     if (provider != null && !(provider instanceof String p && PROVIDER.matcher(p).matches())) {
@@ -161,7 +174,7 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
     if (!(rate instanceof Number n) || n.intValue() < 8000 || n.intValue() > 48000) {
       throw invalid("'sampleRate' must be 8000-48000");
     }
-    return parse(json, Integer.MAX_VALUE, n.intValue())
+    return parse(json, Integer.MAX_VALUE, n.intValue(), true)
         .withNeighbours(optionalText(json, "previousText"), optionalText(json, "nextText"));
   }
 

@@ -11,13 +11,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The node's one Redis client, shared by the audio cache, the rate limits and the connection leases, with the
- * one answer to "is Redis reachable?". A command that gets no answer (connection refused or lost, timeout) marks
- * Redis down (logged once); an error reply does not, since Redis answered it. While down,
+ * one answer to "is Redis reachable?". A command that gets no answer (connection refused or lost) marks Redis down
+ * (logged once); so does a timeout when nothing else was answered for a whole timeout either (a slow answer while
+ * other commands are answered means a loaded node or Redis, not an outage: marking it down would turn every cache
+ * hit into a synthesis exactly when the machine is busiest); an error reply does not, since Redis answered it. While down,
  * commands fail at once instead of each waiting for its timeout, so every user falls back to its local rule
  * without delay, and a PING every {@link #PROBE_MS} finds out when Redis is back (logged once), for all users
  * at the same moment. Thread-safe: verticles on different event loops share it.
@@ -33,6 +36,8 @@ public final class SharedRedis {
   private final AtomicBoolean available = new AtomicBoolean(true);
   private final AtomicLong errors = new AtomicLong();
   private final AtomicLong outages = new AtomicLong();
+  /** When Redis last answered a command (System.nanoTime). */
+  private volatile long lastAnswerNanos = System.nanoTime();
   private volatile boolean closed;
 
   /** {@code timeoutMs} bounds every command, including the time to (re)connect. */
@@ -56,16 +61,22 @@ public final class SharedRedis {
 
   private Future<Response> attempt(Request request) {
     return client.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS)
-        .onSuccess(response -> markAvailable())
+        .onSuccess(response -> answered())
         .onFailure(this::failed);
+  }
+
+  private void answered() {
+    lastAnswerNanos = System.nanoTime();
+    markAvailable();
   }
 
   /** An error reply (e.g. OOM, WRONGTYPE) is a failed command, but Redis answered: only silence marks it down. */
   private void failed(Throwable failure) {
     errors.incrementAndGet();
     if (failure instanceof Response) {
-      markAvailable();
-    } else {
+      answered();
+    } else if (!(failure instanceof TimeoutException)
+        || System.nanoTime() - lastAnswerNanos >= TimeUnit.MILLISECONDS.toNanos(timeoutMs)) {
       markDown(failure);
     }
   }
@@ -91,7 +102,7 @@ public final class SharedRedis {
       return;
     }
     client.send(Request.cmd(Command.PING)).timeout(timeoutMs, TimeUnit.MILLISECONDS)
-        .onSuccess(pong -> markAvailable())
+        .onSuccess(pong -> answered())
         .onFailure(failure -> vertx.setTimer(PROBE_MS, id -> probe()));
   }
 

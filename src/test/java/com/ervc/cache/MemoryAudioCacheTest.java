@@ -174,4 +174,22 @@ class MemoryAudioCacheTest {
     assertTrue(stats.getInteger("entries") <= 50, stats::encode);
     assertTrue(stats.getLong("bytes") <= 4_000, stats::encode);
   }
+
+  @Test
+  void evictRemovesOneKeyOrEverythingAndCountsWhatItRemoved() {
+    MemoryAudioCache cache = cache(10, 1_000);
+    cache.put("a", bytes(4, 1));
+    cache.put("b", bytes(4, 2));
+    cache.put("c", bytes(4, 3));
+
+    assertEquals(1L, cache.evict("b").result());
+    assertNull(get(cache, "b"));
+    assertArrayEquals(new byte[] {1, 1, 1, 1}, get(cache, "a"));
+    assertEquals(0L, cache.evict("b").result(), "evicting again removes nothing");
+    assertEquals(2L, cache.evict(null).result());
+    assertNull(get(cache, "a"));
+    assertNull(get(cache, "c"));
+    assertHolds(cache, 0, 0);
+    assertEquals(0L, cache.evict(null).result());
+  }
 }

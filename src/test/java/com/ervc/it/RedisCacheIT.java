@@ -61,6 +61,26 @@ class RedisCacheIT {
     assertNull(cache.get("b".repeat(64)).await(5, TimeUnit.SECONDS));
   }
 
+  /** More entries than one SCAN page, so the eviction follows the cursor; keys outside the cache's prefix stay. */
+  @Test
+  void evictRemovesOneKeyOrEveryCacheKeyAndNothingElse() throws Exception {
+    RedisAudioCache cache = new RedisAudioCache(new SharedRedis(vertx, redis.url(), 1000), 60_000);
+    cache.evict(null).await(30, TimeUnit.SECONDS); // what the other tests stored
+    redis.command("SET unrelated:key kept");
+    int stored = 1_200;
+    for (int i = 0; i < stored; i++) {
+      cache.put(String.format("%064x", i), Buffer.buffer(new byte[] {(byte) i})).await(5, TimeUnit.SECONDS);
+    }
+    String first = String.format("%064x", 0);
+    assertEquals(1L, cache.evict(first).await(5, TimeUnit.SECONDS));
+    assertNull(cache.get(first).await(5, TimeUnit.SECONDS));
+    assertEquals(0L, cache.evict(first).await(5, TimeUnit.SECONDS), "evicting again removes nothing");
+    assertEquals(stored - 1L, cache.evict(null).await(30, TimeUnit.SECONDS));
+    assertNull(cache.get(String.format("%064x", stored - 1)).await(5, TimeUnit.SECONDS));
+    assertEquals(":1", redis.command("EXISTS unrelated:key"));
+    assertEquals(0L, cache.evict(null).await(30, TimeUnit.SECONDS));
+  }
+
   @Test
   void speechKeepsWorkingWhileRedisIsDownAndUsesItAgainWhenBack() throws Exception {
     Map<String, String> env = TestNodes.env(TestNodes.uniqueClusterName());

@@ -1,10 +1,15 @@
 package com.ervc.it;
 
 import com.ervc.node.Node;
+import com.ervc.profile.VoiceProfile;
 import com.ervc.profile.VoiceProfileStore;
+import com.ervc.profile.VoiceRegistrar;
+import com.ervc.provider.cloud.CloningSamples;
+import com.ervc.provider.elevenlabs.FakeElevenLabsServer;
 import com.ervc.testing.Await;
 import com.ervc.testing.PostgresServer;
 import com.ervc.testing.TestNodes;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.Test;
@@ -66,12 +71,45 @@ class VoiceProfileStoreIT {
     Node node = TestNodes.start(env(Map.of("ENABLE_CLONING", "true", "VOICE_CLONING_DIR", profiles.toString())));
     try {
       VoiceProfileStore store = node.voiceProfiles().orElseThrow();
+      assertTrue(node.voiceRegistrar().isEmpty(), "no cloning vendor is configured");
       assertEquals("up", component(health(node)).getString("status"));
       assertTrue(store.listAll().await(10, TimeUnit.SECONDS).isEmpty());
       // Opening the directory store is what removes a crashed write's leftovers.
       assertFalse(Files.exists(profiles.resolve(".tmp-vp_aaaaaaaaaaaaaaaaaaaa-1")));
     } finally {
       TestNodes.stop(node);
+    }
+  }
+
+  @Test
+  void withAVendorKeyTheNodeRegistersProfilesThereAndDeletesTheRemoteVoice(@TempDir Path dir) throws Exception {
+    Vertx fakeVertx = Vertx.vertx();
+    try (FakeElevenLabsServer elevenLabs = (FakeElevenLabsServer) new FakeElevenLabsServer(fakeVertx, "xi-key-it")
+        .start()) {
+      Node node = TestNodes.start(env(Map.of("ENABLE_CLONING", "true", "VOICE_CLONING_DIR",
+          dir.resolve("profiles").toString(), "ELEVENLABS_API_KEY", "xi-key-it", "ELEVENLABS_BASE_URL",
+          elevenLabs.url())));
+      try {
+        VoiceRegistrar registrar = node.voiceRegistrar().orElseThrow();
+        assertEquals(java.util.Set.of("elevenlabs"), registrar.providers());
+        VoiceProfile profile = CloningSamples.profile("elevenlabs", FakeElevenLabsServer.VOICE);
+        VoiceProfileStore store = node.voiceProfiles().orElseThrow();
+        store.create(profile, CloningSamples.audio()).await(10, TimeUnit.SECONDS);
+        VoiceProfile registered = registrar.register(profile.id()).await(10, TimeUnit.SECONDS).done()
+            .await(60, TimeUnit.SECONDS);
+        String remote = registered.registration("elevenlabs").orElseThrow().remoteId();
+        assertTrue(elevenLabs.clonedVoices.containsKey(remote));
+        assertEquals(registered, store.get(profile.id()).await(10, TimeUnit.SECONDS).orElseThrow());
+        double ready = node.metrics().registry().find("voice.registrations")
+            .tags("provider", "elevenlabs", "status", "ready").counter().count();
+        assertEquals(1.0, ready);
+        assertTrue(registrar.delete(profile.id()).await(30, TimeUnit.SECONDS));
+        assertTrue(elevenLabs.clonedVoices.isEmpty());
+      } finally {
+        TestNodes.stop(node);
+      }
+    } finally {
+      fakeVertx.close().await(10, TimeUnit.SECONDS);
     }
   }
 

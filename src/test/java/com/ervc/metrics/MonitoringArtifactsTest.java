@@ -58,6 +58,7 @@ class MonitoringArtifactsTest {
       "tts_rate_limited_total",
       "tts_auth_failures_total",
       "admin_actions_total",
+      "admin_tail_messages_total",
       "websocket_close_total",
       "tts_node_info",
       "vertx_http_server_requests_total",

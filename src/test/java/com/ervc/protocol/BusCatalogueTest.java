@@ -62,6 +62,25 @@ class BusCatalogueTest {
         Addresses.providerInstance("<name>", "<instanceId>"), Addresses.provider("<name>"), Addresses.receiver("<id>"),
         Addresses.PROVIDER_LOAD, Addresses.PROVIDER_LOAD_REQUEST, Addresses.CACHE_GET, Addresses.CACHE_PUT,
         Addresses.CACHE_STATS, Addresses.PROVIDER_DIRECTORY, Addresses.adminNode("<nodeId>"),
-        Addresses.adminInstance("<instanceId>"), Addresses.adminGateway("<nodeId>")), catalogued);
+        Addresses.adminInstance("<instanceId>"), Addresses.adminGateway("<nodeId>"), Addresses.adminCache("<nodeId>")),
+        catalogued);
+  }
+
+  @Test
+  void addressesFoldToTheirCatalogueAddressSoPerAddressFiguresStayBounded() {
+    assertEquals(Addresses.CACHE_GET, BusMessage.fold(Addresses.CACHE_GET));
+    assertEquals(Addresses.PROVIDER_DIRECTORY, BusMessage.fold(Addresses.PROVIDER_DIRECTORY));
+    assertEquals(Addresses.PROVIDER_LOAD, BusMessage.fold(Addresses.PROVIDER_LOAD));
+    assertEquals("tts.sink.<nodeId>", BusMessage.fold(Addresses.sink("7f8d5479-f684-49aa-93b6-d214b3d00760")));
+    assertEquals("tts.provider.<name>.instance.<instanceId>",
+        BusMessage.fold(Addresses.providerInstance("espeak", "5d1e")));
+    assertEquals("tts.provider.<name>.synthesize", BusMessage.fold(Addresses.provider("onnx-gpu")));
+    assertEquals("admin.cache.<nodeId>", BusMessage.fold(Addresses.adminCache("n1")));
+    assertEquals(BusMessage.REPLY, BusMessage.fold("__vertx.reply.12345"));
+    assertEquals(BusMessage.OTHER, BusMessage.fold("tts.sink.a.b"), "a placeholder stands for one part only");
+    assertEquals(BusMessage.OTHER, BusMessage.fold("tts.cache.gets"));
+    assertEquals(BusMessage.OTHER, BusMessage.fold("some.private.address"));
+    assertEquals(BusMessage.addresses().size(), new HashSet<>(BusMessage.addresses()).size());
+    assertTrue(BusMessage.addresses().contains(Addresses.adminCache("<nodeId>")));
   }
 }

@@ -117,6 +117,26 @@ class SharedRedisTest {
     assertEquals(0, redis.outages());
   }
 
+  @Test
+  void aSlowCommandWhileOthersAreAnsweredDoesNotMarkRedisDown() throws Exception {
+    // BLPOP on an empty list blocks its own connection for 3 s, past the 1 s timeout; a PING on another connection
+    // is answered meanwhile, so Redis is busy, not gone.
+    Future<Throwable> slow = redis.send(Request.cmd(Command.BLPOP).arg("empty-list").arg(3))
+        .transform(ar -> Future.succeededFuture(ar.cause()));
+    io.vertx.core.Promise<Void> pinged = io.vertx.core.Promise.promise();
+    vertx.setTimer(TIMEOUT_MS - 200, id -> redis.send(Request.cmd(Command.PING)).<Void>mapEmpty().onComplete(pinged));
+    pinged.future().await(5, TimeUnit.SECONDS);
+
+    Throwable failure = slow.await(5, TimeUnit.SECONDS);
+    assertTrue(failure instanceof java.util.concurrent.TimeoutException, String.valueOf(failure));
+    assertTrue(redis.available(), "one slow command while others are answered is no outage");
+    assertEquals(0, redis.outages());
+
+    server.stop();
+    assertNull(cache.get(key('c')).await(5, TimeUnit.SECONDS));
+    assertFalse(redis.available(), "a refused connection still marks it down at once");
+  }
+
   // The URL is logged and shown in stats, so a password in it must never appear.
   @ParameterizedTest(name = "{0}")
   @CsvSource({

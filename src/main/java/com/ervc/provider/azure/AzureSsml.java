@@ -88,6 +88,22 @@ public final class AzureSsml {
     return ssml.append("</voice></speak>").toString();
   }
 
+  /**
+   * A personal voice (docs/providers/azure.md#personal-voice): the base model voice with the speaker profile in
+   * {@code mstts:ttsembedding}; speed as prosody. The base models detect the language per sentence, so
+   * {@code xml:lang} is only the root's required attribute; they take no {@code express-as} styles.
+   */
+  public static String personalVoice(TtsRequest sentence, String baseModel, String speakerProfileId) {
+    double rate = EmotionScale.speed(sentence, 0.5, 2.0);
+    String text = escape(sentence.text());
+    String inner = rate == 1.0 ? text
+        : "<prosody rate=\"" + String.format(Locale.ROOT, "%.2f", rate) + "\">" + text + "</prosody>";
+    return "<speak version=\"1.0\" xmlns=\"http://www.w3.org/2001/10/synthesis\" "
+        + "xmlns:mstts=\"http://www.w3.org/2001/mstts\" xml:lang=\"en-US\"><voice name=\"" + escape(baseModel) + "\">"
+        + "<mstts:ttsembedding speakerProfileId=\"" + escape(speakerProfileId) + "\">" + inner
+        + "</mstts:ttsembedding></voice></speak>";
+  }
+
   /** docs/providers/azure.md#tiers-and-emotion: {@code clamp(round(2 × intensity, 2), 0.01, 2.0)}; 0.5 gives Azure's default 1.0. */
   static double styleDegree(double intensity) {
     return Math.max(0.01, Math.min(2.0, EmotionScale.round2(2 * intensity)));

@@ -6,6 +6,7 @@ import com.ervc.metrics.ServiceMetrics;
 import com.ervc.protocol.Emotion;
 import com.ervc.protocol.ProviderInfo;
 import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.RemoteVoice;
 import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.AudioOut;
 import com.ervc.provider.cloud.CloudError;
@@ -137,14 +138,21 @@ public final class AzureVerticle extends CloudProviderVerticle {
       return new ProviderInfo(NAME, nodeId, true, voices.defaultVoice(), voices.voices(), Emotion.wireNames(),
           QualityTier.wireNames(), true, true, NATIVE_RATE,
           "Azure Speech " + CloudHttp.describeHost(endpoint()) + " (" + settings().auth() + " auth)"
-              + "; emotion via mstts:express-as where the voice has the style, else prosody; speed 0.5-2; cloning not exposed");
+              + "; emotion via mstts:express-as where the voice has the style, else prosody; speed 0.5-2; personal voices "
+              + "of registered profiles on " + settings().personalVoiceBaseModel());
     });
   }
 
   @Override
   protected Future<Void> speak(TtsRequest sentence, AudioOut out) {
-    AzureVoices.Entry voice = catalogue.forTier(sentence.voice(), sentence.quality());
-    Buffer ssml = Buffer.buffer(AzureSsml.build(sentence, voice.shortName(), voice.locale(), voice.styles()));
+    Buffer ssml;
+    if (RemoteVoice.is(sentence.voice())) {
+      ssml = Buffer.buffer(AzureSsml.personalVoice(sentence, settings().personalVoiceBaseModel(),
+          RemoteVoice.id(sentence.voice())));
+    } else {
+      AzureVoices.Entry voice = catalogue.forTier(sentence.voice(), sentence.quality());
+      ssml = Buffer.buffer(AzureSsml.build(sentence, voice.shortName(), voice.locale(), voice.styles()));
+    }
     Map<String, String> headers = Map.of("Content-Type", "application/ssml+xml", "X-Microsoft-OutputFormat", OUTPUT_FORMAT);
     return stream(() -> call(HttpMethod.POST, "/cognitiveservices/v1", headers, ssml), sentence, out);
   }

@@ -3,6 +3,7 @@ package com.ervc.provider.elevenlabs;
 import com.ervc.protocol.Emotion;
 import com.ervc.protocol.ProviderInfo;
 import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.RemoteVoice;
 import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.cloud.CloudProviderVerticle;
 import com.ervc.provider.cloud.EmotionScale;
@@ -63,7 +64,9 @@ public final class ElevenLabsRequests {
     if (sentence.nextText() != null) {
       body.put("next_text", sentence.nextText());
     }
-    String path = "/v1/text-to-speech/" + URLEncoder.encode(sentence.voice(), StandardCharsets.UTF_8).replace("+", "%20")
+    // A profile's cloned voice is spoken by its voice_id like any other (docs/providers/elevenlabs.md#instant-voice-cloning).
+    String voiceId = RemoteVoice.is(sentence.voice()) ? RemoteVoice.id(sentence.voice()) : sentence.voice();
+    String path = "/v1/text-to-speech/" + URLEncoder.encode(voiceId, StandardCharsets.UTF_8).replace("+", "%20")
         + "/stream?output_format=pcm_24000";
     return new Call(path, body);
   }
@@ -108,7 +111,10 @@ public final class ElevenLabsRequests {
   public record CatalogueVoice(ProviderInfo.Voice voice, String languageCode) {
   }
 
-  /** Reads {@code {"voices":[…]}} leniently: entries without a voice_id are skipped. */
+  /**
+   * Reads {@code {"voices":[…]}} leniently: entries without a voice_id are skipped, and so are the voices cloned for
+   * voice profiles (labelled {@value ElevenLabsCloner#PROFILE_LABEL}), which belong to their profiles' owners.
+   */
   public static List<CatalogueVoice> voices(JsonObject answer) {
     List<CatalogueVoice> voices = new ArrayList<>();
     JsonArray list = answer.getJsonArray("voices", new JsonArray());
@@ -117,6 +123,9 @@ public final class ElevenLabsRequests {
         continue;
       }
       JsonObject labels = v.getValue("labels") instanceof JsonObject l ? l : new JsonObject();
+      if (labels.containsKey(ElevenLabsCloner.PROFILE_LABEL)) {
+        continue; // a user's cloned voice: only its profile may use it
+      }
       String language = labels.getValue("language") instanceof String s ? s : null;
       if (language == null && v.getValue("verified_languages") instanceof JsonArray verified && !verified.isEmpty()
           && verified.getValue(0) instanceof JsonObject first && first.getValue("language") instanceof String s) {

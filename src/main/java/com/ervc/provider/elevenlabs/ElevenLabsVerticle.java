@@ -82,7 +82,8 @@ public final class ElevenLabsVerticle extends CloudProviderVerticle {
       return new ProviderInfo(NAME, nodeId, true, defaultVoice, voices, Emotion.wireNames(), QualityTier.wireNames(),
           true, false, NATIVE_RATE, "ElevenLabs " + ElevenLabsRequests.FLASH + "/" + ElevenLabsRequests.TURBO + "/"
           + ElevenLabsRequests.MULTILINGUAL + "/" + ElevenLabsRequests.V3
-          + "; emotion via voice settings (v3 audio tags on the high tier); speed 0.7-1.2; cloning not exposed");
+          + "; emotion via voice settings (v3 audio tags on the high tier); speed 0.7-1.2; cloned voices of registered "
+          + "profiles");
     });
   }
 

@@ -1,6 +1,7 @@
 package com.ervc.provider.openai;
 
 import com.ervc.protocol.Emotion;
+import com.ervc.protocol.RemoteVoice;
 import com.ervc.protocol.ProviderInfo;
 import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.cloud.EmotionScale;
@@ -41,13 +42,18 @@ public final class OpenAiRequests {
     };
   }
 
+  /** A built-in voice by name; a profile's custom voice as {@code {"id": "voice_…"}} (docs/providers/openai.md#custom-voices). */
+  static Object voice(String voice) {
+    return RemoteVoice.is(voice) ? new JsonObject().put("id", RemoteVoice.id(voice)) : voice;
+  }
+
   /** The JSON body for one piece of input (at most {@link #MAX_INPUT} characters). */
   public static JsonObject body(TtsRequest sentence, String input) {
     String model = model(sentence);
     JsonObject body = new JsonObject()
         .put("model", model)
         .put("input", input)
-        .put("voice", sentence.voice())
+        .put("voice", voice(sentence.voice()))
         .put("response_format", "pcm")
         .put("speed", EmotionScale.speed(sentence, 0.25, 4.0));
     String instructions = instructions(sentence);

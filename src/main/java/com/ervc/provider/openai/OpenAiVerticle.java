@@ -6,6 +6,9 @@ import com.ervc.metrics.ServiceMetrics;
 import com.ervc.protocol.Emotion;
 import com.ervc.protocol.ProviderInfo;
 import com.ervc.protocol.QualityTier;
+import com.ervc.protocol.RemoteVoice;
+import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.ErrorCode;
 import com.ervc.protocol.TtsRequest;
 import com.ervc.provider.AudioOut;
 import com.ervc.provider.cloud.CloudError;
@@ -73,12 +76,12 @@ public final class OpenAiVerticle extends CloudProviderVerticle {
       return Future.succeededFuture(new ProviderInfo(NAME, nodeId, true, OpenAiRequests.DEFAULT_VOICE,
           OpenAiRequests.voices(), Emotion.wireNames(), QualityTier.wireNames(), true, false, NATIVE_RATE,
           "OpenAI speech endpoint " + OpenAiRequests.TTS_1 + "/" + OpenAiRequests.MINI_TTS + "/"
-              + OpenAiRequests.TTS_1_HD + "; emotion as instructions (gpt-4o-mini-tts); speed 0.25-4; cloning not exposed"));
+              + OpenAiRequests.TTS_1_HD + "; emotion as instructions (gpt-4o-mini-tts); speed 0.25-4; custom voices of registered profiles"));
     }
     return realtime().check(OpenAiRequests.DEFAULT_VOICE).map(v -> new ProviderInfo(NAME, nodeId, true,
         OpenAiRequests.DEFAULT_VOICE, RealtimeRequests.voices(), Emotion.wireNames(), QualityTier.wireNames(), true,
         false, NATIVE_RATE, "OpenAI Realtime API " + RealtimeRequests.MODEL
-            + "; emotion as instructions; speed 0.25-1.5; transcript checked against the text; cloning not exposed"));
+            + "; emotion as instructions; speed 0.25-1.5; transcript checked against the text; custom voices only on the speech transport"));
   }
 
   /** On Realtime a probe opens and configures a session for its voice instead of a billed response. */
@@ -94,6 +97,11 @@ public final class OpenAiVerticle extends CloudProviderVerticle {
   @Override
   protected Future<Void> speak(TtsRequest sentence, AudioOut out) {
     if (settings().transport() == OpenAiConfig.Api.REALTIME) {
+      if (RemoteVoice.is(sentence.voice())) {
+        // Custom voices are documented for the speech endpoint only (docs/providers/openai.md#custom-voices).
+        return Future.failedFuture(new SpeechException(ErrorCode.INVALID_REQUEST, "OpenAI custom voices are spoken "
+            + "through the speech endpoint; this node uses the Realtime API (set providers.openai.api to speech)"));
+      }
       return realtime().speak(sentence, out);
     }
     return speech(sentence, out);

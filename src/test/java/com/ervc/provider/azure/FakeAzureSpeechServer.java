@@ -1,6 +1,7 @@
 package com.ervc.provider.azure;
 
 import com.ervc.provider.cloud.FakeCloudServer;
+import com.ervc.provider.cloud.MultipartForm;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -24,6 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A strict stand-in for Azure AI Speech's REST text to speech. Anchors (#…) refer to sections of
@@ -48,8 +52,24 @@ public final class FakeAzureSpeechServer extends FakeCloudServer {
 
   /** What one synthesis asked for, read from its SSML. */
   public record Spoken(String lang, String voice, String style, String styleDegree, String rate, String pitch,
-                       String volume, String text, int voiceElements) {
+                       String volume, String text, int voiceElements, String speakerProfileId) {
   }
+
+  /** #personal-voice: base model voices that speak personal voices. */
+  private static final Set<String> BASE_MODELS = Set.of("DragonLatestNeural", "PhoenixLatestNeural", "PhoenixV2Neural");
+  /** #personal-voice: the api-versions of the custom voice API's pages. */
+  private static final Set<String> API_VERSIONS = Set.of("2023-12-01-preview", "2024-02-01-preview", "2026-01-01");
+  private static final Pattern RESOURCE = Pattern.compile("/customvoice/(consents|personalvoices)/([A-Za-z0-9._-]{1,250})");
+  private static final Pattern LOCALE = Pattern.compile("[a-z]{2,3}-[A-Z]{2}");
+  /** The personal voice project the operator made (#personal-voice: projects are created once, by PUT). */
+  public static final String PROJECT = "ervc-personal-voices";
+  /** Consents and personal voices, by id, as the service shows them. */
+  public final Map<String, JsonObject> consents = new ConcurrentHashMap<>();
+  public final Map<String, JsonObject> personalVoices = new ConcurrentHashMap<>();
+  /** Status reads before a resource is Succeeded (NotStarted, then Running). */
+  public volatile int readsUntilDone = 2;
+  /** When set, the next consent ends Failed with this reason (e.g. the speaker did not read the statement). */
+  public volatile String failConsentWith;
 
   private final String apiKey;
   /** Makes synthesis refuse the tokens this fake issues (#endpoints-and-authentication: tokens are bound to the host that issued them). */
@@ -92,7 +112,9 @@ public final class FakeAzureSpeechServer extends FakeCloudServer {
       unauthorized(response);
       return;
     }
-    if (r.method().equals("GET") && r.path().equals("/cognitiveservices/voices/list")) {
+    if (r.path().startsWith("/customvoice/")) {
+      customVoice(response, r);
+    } else if (r.method().equals("GET") && r.path().equals("/cognitiveservices/voices/list")) {
       answerJson(response, voiceList().encode());
     } else if (r.method().equals("POST") && r.path().equals("/cognitiveservices/v1")) {
       synthesize(response, r);
@@ -130,7 +152,7 @@ public final class FakeAzureSpeechServer extends FakeCloudServer {
   }
 
   /** #ssml checks with a real XML parser; null when the service would answer 400. */
-  private static Spoken parse(Buffer body) {
+  private Spoken parse(Buffer body) {
     Document doc;
     try {
       DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
@@ -166,7 +188,19 @@ public final class FakeAzureSpeechServer extends FakeCloudServer {
     }
     Element voice = voices.get(0);
     String name = voice.getAttribute("name");
-    if (!VOICES.containsKey(name)) {
+    String speaker = null;
+    if (BASE_MODELS.contains(name)) {
+      // #personal-voice: a base model speaks a personal voice, named by its speakerProfileId in mstts:ttsembedding.
+      Element embedding = first(voice, "ttsembedding");
+      if (embedding == null || !MSTTS_NS.contains(embedding.getNamespaceURI())) {
+        return null;
+      }
+      speaker = embedding.getAttribute("speakerProfileId");
+      String wanted = speaker;
+      if (personalVoices.values().stream().noneMatch(v -> wanted.equals(v.getString("speakerProfileId")))) {
+        return null;
+      }
+    } else if (!VOICES.containsKey(name)) {
       return null; // #what-the-fake-server-checks (not confirmed by the vendor): an unknown voice is a 400
     }
     Element express = first(voice, "express-as");
@@ -175,12 +209,12 @@ public final class FakeAzureSpeechServer extends FakeCloudServer {
     }
     Element prosody = first(voice, "prosody");
     // #ssml: an unknown style is no error, the voice speaks neutrally; so the fake reports what it would use.
-    String style = express == null || !VOICES.get(name).contains(express.getAttribute("style")) ? null
+    String style = express == null || !VOICES.getOrDefault(name, List.of()).contains(express.getAttribute("style")) ? null
         : express.getAttribute("style");
     return new Spoken(speak.getAttributeNS(XMLConstants.XML_NS_URI, "lang"), name, style,
         express == null ? null : attr(express, "styledegree"),
         prosody == null ? null : attr(prosody, "rate"), prosody == null ? null : attr(prosody, "pitch"),
-        prosody == null ? null : attr(prosody, "volume"), voice.getTextContent(), voiceTags.getLength());
+        prosody == null ? null : attr(prosody, "volume"), voice.getTextContent(), voiceTags.getLength(), speaker);
   }
 
   private static Element first(Element within, String localName) {
@@ -207,6 +241,141 @@ public final class FakeAzureSpeechServer extends FakeCloudServer {
       list.add(voice);
     });
     return list;
+  }
+
+  /**
+   * #personal-voice: POST a consent (multipart projectId, voiceTalentName, companyName, locale, audiodata), POST a
+   * personal voice (multipart projectId, consentId, audiodata…), GET either to poll its status, DELETE either.
+   */
+  private void customVoice(HttpServerResponse response, Received r) {
+    String query = r.query() == null ? "" : r.query();
+    if (!API_VERSIONS.contains(queryParam(query, "api-version"))) {
+      customVoiceError(response, 400, "InvalidRequest", "The api-version query parameter is missing or unsupported.");
+      return;
+    }
+    Matcher path = RESOURCE.matcher(r.path());
+    if (!path.matches()) {
+      customVoiceError(response, 404, "NotFound", "Resource not found.");
+      return;
+    }
+    boolean consent = path.group(1).equals("consents");
+    Map<String, JsonObject> resources = consent ? consents : personalVoices;
+    String id = path.group(2);
+    switch (r.method()) {
+      case "GET" -> {
+        JsonObject found = resources.get(id);
+        if (found == null) {
+          customVoiceError(response, 404, "NotFound", "No " + path.group(1) + " with id " + id + ".");
+          return;
+        }
+        int reads = found.getInteger("_reads", 0) + 1;
+        found.put("_reads", reads);
+        if (!found.getString("status").equals("Failed")) {
+          found.put("status", reads >= readsUntilDone ? "Succeeded" : "Running");
+        }
+        JsonObject shown = found.copy();
+        shown.remove("_reads");
+        answerJson(response, shown.encode());
+      }
+      case "DELETE" -> {
+        if (!resources.containsKey(id)) {
+          customVoiceError(response, 404, "NotFound", "No " + path.group(1) + " with id " + id + ".");
+          return;
+        }
+        if (consent && personalVoices.values().stream().anyMatch(v -> id.equals(v.getString("consentId")))) {
+          customVoiceError(response, 400, "BadRequest", "The consent is used by a personal voice; delete it first.");
+          return;
+        }
+        resources.remove(id);
+        response.setStatusCode(204).end();
+      }
+      case "POST" -> create(response, r, consent, id);
+      default -> customVoiceError(response, 405, "MethodNotAllowed", "Method not allowed.");
+    }
+  }
+
+  private void create(HttpServerResponse response, Received r, boolean consent, String id) {
+    MultipartForm form = MultipartForm.parse(r.headers().get("Content-Type"), r.body());
+    if (form == null) {
+      customVoiceError(response, 415, "UnsupportedMediaType", "Expected multipart/form-data.");
+      return;
+    }
+    List<String> required = consent ? List.of("projectId", "voiceTalentName", "companyName", "locale")
+        : List.of("projectId", "consentId");
+    for (String field : required) {
+      if (form.field(field) == null || form.field(field).isBlank()) {
+        customVoiceError(response, 400, "BadRequest", "The " + field + " property is required.");
+        return;
+      }
+    }
+    List<MultipartForm.Part> audio = form.files("audiodata");
+    if (audio.isEmpty() || consent && audio.size() != 1) {
+      customVoiceError(response, 400, "BadRequest", consent ? "Exactly one audiodata file is required."
+          : "At least one audiodata file is required.");
+      return;
+    }
+    if (!PROJECT.equals(form.field("projectId"))) {
+      customVoiceError(response, 404, "NotFound", "No project with id " + form.field("projectId") + ".");
+      return;
+    }
+    if (consent ? consents.containsKey(id) : personalVoices.containsKey(id)) {
+      customVoiceError(response, 409, "Conflict", "A resource with id " + id + " already exists.");
+      return;
+    }
+    // #personal-voice: wav (or mp3) prompts; this fake checks for a RIFF header.
+    for (MultipartForm.Part file : audio) {
+      if (file.data().length < 4 || !new String(file.data(), 0, 4, java.nio.charset.StandardCharsets.ISO_8859_1)
+          .equals("RIFF")) {
+        customVoiceError(response, 400, "BadRequest", "The audio file " + file.filename() + " is not a supported "
+            + "format (wav or mp3 at 16, 24, 44.1 or 48 kHz).");
+        return;
+      }
+    }
+    String now = java.time.Instant.now().toString();
+    JsonObject made = new JsonObject().put("id", id).put("projectId", PROJECT).put("status", "NotStarted")
+        .put("createdDateTime", now).put("lastActionDateTime", now);
+    if (consent) {
+      if (!LOCALE.matcher(form.field("locale")).matches()) {
+        customVoiceError(response, 400, "BadRequest", "The locale " + form.field("locale") + " is not supported.");
+        return;
+      }
+      made.put("voiceTalentName", form.field("voiceTalentName")).put("companyName", form.field("companyName"))
+          .put("locale", form.field("locale"));
+      String failure = failConsentWith;
+      if (failure != null) {
+        failConsentWith = null;
+        made.put("status", "Failed").put("properties", new JsonObject().put("failureReason", failure));
+      }
+    } else {
+      JsonObject used = consents.get(form.field("consentId"));
+      if (used == null || !"Succeeded".equals(used.getString("status"))) {
+        customVoiceError(response, 400, "BadRequest", "The consent " + form.field("consentId")
+            + " does not exist or has not succeeded.");
+        return;
+      }
+      made.put("consentId", form.field("consentId")).put("speakerProfileId", UUID.randomUUID().toString());
+    }
+    response.setStatusCode(201).putHeader("Operation-Id", UUID.randomUUID().toString());
+    answerJson(response, made.encode());
+    if (response.getStatusCode() == 201) {
+      (consent ? consents : personalVoices).put(id, made);
+    }
+  }
+
+  private static String queryParam(String query, String name) {
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && pair.substring(0, eq).equals(name)) {
+        return pair.substring(eq + 1);
+      }
+    }
+    return null;
+  }
+
+  /** The custom voice API's error shape: {"error":{"code","message"}}. */
+  private static void customVoiceError(HttpServerResponse response, int status, String code, String message) {
+    response.setStatusCode(status).putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("error", new JsonObject().put("code", code).put("message", message)).encode());
   }
 
   @Override

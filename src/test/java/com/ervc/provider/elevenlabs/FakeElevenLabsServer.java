@@ -1,6 +1,7 @@
 package com.ervc.provider.elevenlabs;
 
 import com.ervc.provider.cloud.FakeCloudServer;
+import com.ervc.provider.cloud.MultipartForm;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -12,6 +13,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,6 +26,12 @@ public final class FakeElevenLabsServer extends FakeCloudServer {
   public static final String VOICE = "21m00Tcm4TlvDq8ikWAM";
   public static final String OTHER_VOICE = "JBFqnCBsd6RMkjVDRZzb";
   private static final Pattern STREAM = Pattern.compile("/v1/text-to-speech/([^/]+)/stream");
+  private static final Pattern VOICE_PATH = Pattern.compile("/v1/voices/([^/]+)");
+  private static final String ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  /** #instant-voice-cloning: the account's voice slots; one more is refused with voice_limit_reached. */
+  public volatile int voiceLimit = 30;
+  /** Voices made through /v1/voices/add and not deleted, by voice_id: the Voice object the list shows. */
+  public final Map<String, JsonObject> clonedVoices = new ConcurrentHashMap<>();
   /** #streaming-synthesis: output_format enum (the PCM subset is what this fake can produce). */
   private static final Set<String> FORMATS = Set.of("mp3_22050_32", "mp3_44100_32", "mp3_44100_64", "mp3_44100_96",
       "mp3_44100_128", "mp3_44100_192", "pcm_8000", "pcm_16000", "pcm_22050", "pcm_24000", "pcm_44100", "pcm_48000",
@@ -55,6 +64,22 @@ public final class FakeElevenLabsServer extends FakeCloudServer {
       answerJson(response, voiceList().encode());
       return;
     }
+    if (r.method().equals("POST") && r.path().equals("/v1/voices/add")) {
+      addVoice(response, r);
+      return;
+    }
+    Matcher voicePath = VOICE_PATH.matcher(r.path());
+    if (r.method().equals("DELETE") && voicePath.matches()) {
+      if (!clonedVoices.containsKey(voicePath.group(1))) {
+        detail(response, 404, "voice_not_found", "A voice with voice_id '" + voicePath.group(1) + "' was not found.");
+        return;
+      }
+      answerJson(response, new JsonObject().put("status", "ok").encode());
+      if (response.getStatusCode() == 200) {
+        clonedVoices.remove(voicePath.group(1));
+      }
+      return;
+    }
     Matcher stream = STREAM.matcher(r.path());
     if (!r.method().equals("POST") || !stream.matches()) {
       detail(response, 404, "not_found", "no route " + r.method() + " " + r.path());
@@ -65,7 +90,7 @@ public final class FakeElevenLabsServer extends FakeCloudServer {
 
   private void synthesize(HttpServerRequest request, HttpServerResponse response, String voiceId, Received r) {
     // #errors-and-concurrency: unknown voice -> 404 voice_not_found (newer responses).
-    if (!voiceId.equals(VOICE) && !voiceId.equals(OTHER_VOICE)) {
+    if (!voiceId.equals(VOICE) && !voiceId.equals(OTHER_VOICE) && !clonedVoices.containsKey(voiceId)) {
       detail(response, 404, "voice_not_found", "A voice with voice_id '" + voiceId + "' was not found.");
       return;
     }
@@ -146,6 +171,80 @@ public final class FakeElevenLabsServer extends FakeCloudServer {
     answerAudio(response, pcmFor(text), headers);
   }
 
+  /**
+   * #instant-voice-cloning: multipart with name (required), files (required, one part per file), optional
+   * description, remove_background_noise and labels (a JSON string). FastAPI's 422 for missing fields and for a
+   * field sent as text where a file is expected.
+   */
+  private void addVoice(HttpServerResponse response, Received r) {
+    MultipartForm form = MultipartForm.parse(r.headers().get("Content-Type"), r.body());
+    if (form == null) {
+      validation(response, List.of("body", "files"), "field required");
+      return;
+    }
+    if (form.fields().containsKey("files")) {
+      validation(response, List.of("body", "files", 0), "Expected UploadFile, received: <class 'str'>");
+      return;
+    }
+    String name = form.field("name");
+    if (name == null || name.isBlank()) {
+      validation(response, List.of("body", "name"), "field required");
+      return;
+    }
+    List<MultipartForm.Part> files = form.files("files");
+    if (files.isEmpty()) {
+      validation(response, List.of("body", "files"), "field required");
+      return;
+    }
+    String noise = form.field("remove_background_noise");
+    if (noise != null && !Set.of("true", "false").contains(noise)) {
+      validation(response, List.of("body", "remove_background_noise"), "value could not be parsed to a boolean");
+      return;
+    }
+    JsonObject labels = new JsonObject();
+    if (form.field("labels") != null) {
+      try {
+        labels = new JsonObject(form.field("labels"));
+      } catch (DecodeException | ClassCastException e) {
+        validation(response, List.of("body", "labels"), "labels must be a JSON object string");
+        return;
+      }
+    }
+    for (MultipartForm.Part file : files) {
+      // Assumption of this fake (the real check is not documented): a file that is not audio is refused.
+      if (!isAudio(file.data())) {
+        detail(response, 400, "invalid_audio", "File " + file.filename() + " could not be read as audio.");
+        return;
+      }
+    }
+    if (clonedVoices.size() >= voiceLimit) {
+      detail(response, 400, "voice_limit_reached", "You have reached your maximum amount of custom voices ("
+          + voiceLimit + ").");
+      return;
+    }
+    StringBuilder id = new StringBuilder();
+    for (int i = 0; i < 20; i++) {
+      id.append(ID_ALPHABET.charAt(ThreadLocalRandom.current().nextInt(ID_ALPHABET.length())));
+    }
+    JsonObject voice = new JsonObject().put("voice_id", id.toString()).put("name", name).put("category", "cloned")
+        .put("labels", labels).put("description", form.field("description"))
+        .put("available_for_tiers", new JsonArray()).put("settings", null)
+        .put("high_quality_base_model_ids", new JsonArray()).put("samples", new JsonArray()).put("is_owner", true)
+        .put("is_legacy", false);
+    String answer = new JsonObject().put("voice_id", id.toString()).put("requires_verification", false).encode();
+    answerJson(response, answer);
+    if (response.getStatusCode() == 200) {
+      clonedVoices.put(id.toString(), voice);
+    }
+  }
+
+  /** RIFF/WAVE, an ID3 tag or an MPEG frame sync, OggS, fLaC: what the upload formats start with. */
+  private static boolean isAudio(byte[] data) {
+    String head = new String(data, 0, Math.min(12, data.length), java.nio.charset.StandardCharsets.ISO_8859_1);
+    return head.startsWith("RIFF") && head.startsWith("WAVE", 8) || head.startsWith("ID3") || head.startsWith("OggS")
+        || head.startsWith("fLaC") || data.length > 1 && (data[0] & 0xff) == 0xff && (data[1] & 0xe0) == 0xe0;
+  }
+
   /** #voice-settings: stability/similarity_boost/style 0-1, speed 0.7-1.2; v3 stability only 0, 0.5, 1. */
   private static String checkVoiceSettings(Object value, String model) {
     if (value == null) {
@@ -176,10 +275,12 @@ public final class FakeElevenLabsServer extends FakeCloudServer {
   }
 
   /** #voices: the voice list, with the required fields. */
-  private static JsonObject voiceList() {
-    return new JsonObject().put("voices", new JsonArray()
+  private JsonObject voiceList() {
+    JsonArray voices = new JsonArray()
         .add(voice(VOICE, "Rachel", "female", null))
-        .add(voice(OTHER_VOICE, "George", "male", "en")));
+        .add(voice(OTHER_VOICE, "George", "male", "en"));
+    clonedVoices.values().forEach(voices::add);
+    return new JsonObject().put("voices", voices);
   }
 
   private static JsonObject voice(String id, String name, String gender, String language) {
@@ -200,7 +301,7 @@ public final class FakeElevenLabsServer extends FakeCloudServer {
   }
 
   /** #errors-and-concurrency: FastAPI 422 detail array. */
-  private static void validation(HttpServerResponse response, List<String> loc, String msg) {
+  private static void validation(HttpServerResponse response, List<?> loc, String msg) {
     response.setStatusCode(422).putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("detail", new JsonArray().add(new JsonObject()
             .put("loc", new JsonArray(List.copyOf(loc))).put("msg", msg).put("type", "value_error"))).encode());

@@ -1,6 +1,7 @@
 package com.ervc.provider.openai;
 
 import com.ervc.provider.cloud.FakeCloudServer;
+import com.ervc.provider.cloud.MultipartForm;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -8,7 +9,13 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A strict stand-in for OpenAI's {@code POST /v1/audio/speech}. Every vendor fact it relies on is in
@@ -32,6 +39,22 @@ public final class FakeOpenAiServer extends FakeCloudServer {
    */
   public volatile boolean rejectInstructionsForLegacyModels = true;
 
+  /** #custom-voices: uploads of at most 10 MiB; the organisation's limit of 20 custom voices. */
+  static final int MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+  public volatile int voiceLimit = 20;
+  /**
+   * Custom voices are limited to eligible customers. How OpenAI refuses others is not documented; this fake answers
+   * 403 in the common error shape (its assumption).
+   */
+  public volatile boolean customVoicesAllowed = true;
+  private static final Pattern CONSENT_PATH = Pattern.compile("/v1/audio/voice_consents/([^/]+)");
+  private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})*");
+  /** Consents and custom voices made and not deleted, by id, as OpenAI answers them. */
+  public final Map<String, JsonObject> consents = new ConcurrentHashMap<>();
+  public final Map<String, JsonObject> voices = new ConcurrentHashMap<>();
+  /** The audio of each custom voice's sample, by voice id. */
+  public final Map<String, byte[]> samples = new ConcurrentHashMap<>();
+
   private final String apiKey;
 
   public FakeOpenAiServer(Vertx vertx, String apiKey) {
@@ -45,6 +68,10 @@ public final class FakeOpenAiServer extends FakeCloudServer {
     // HTTP bearer auth; 401 with the JSON error otherwise.
     if (!("Bearer " + apiKey).equals(r.headers().get("Authorization"))) {
       unauthorized(response);
+      return;
+    }
+    if (r.path().startsWith("/v1/audio/voice")) {
+      customVoices(response, r);
       return;
     }
     if (!r.method().equals("POST") || !r.path().equals("/v1/audio/speech")) {
@@ -104,7 +131,12 @@ public final class FakeOpenAiServer extends FakeCloudServer {
       if (!VOICES.contains(name) || (legacy && !LEGACY_VOICES.contains(name))) {
         return "voice: voice '" + name + "' is not supported by " + model;
       }
-    } else if (!(voice instanceof JsonObject custom && custom.getValue("id") instanceof String)) {
+    } else if (voice instanceof JsonObject custom && custom.getValue("id") instanceof String id) {
+      // #custom-voices: {"id": "voice_…"} names a custom voice of the organisation.
+      if (custom.size() != 1 || !voices.containsKey(id)) {
+        return "voice: custom voice '" + id + "' was not found";
+      }
+    } else {
       return "voice: voice is required";
     }
     Object instructions = body.getValue("instructions");
@@ -133,6 +165,103 @@ public final class FakeOpenAiServer extends FakeCloudServer {
       return "stream_format: not supported for " + model;
     }
     return null;
+  }
+
+  /**
+   * #custom-voices: POST /v1/audio/voice_consents (multipart name, language, recording), POST /v1/audio/voices
+   * (multipart name, consent, audio_sample), DELETE /v1/audio/voice_consents/{id}.
+   */
+  private void customVoices(HttpServerResponse response, Received r) {
+    if (!customVoicesAllowed) {
+      error(response, 403, "Custom voices are not available for this organization.", "invalid_request_error", null,
+          null);
+      return;
+    }
+    Matcher consentPath = CONSENT_PATH.matcher(r.path());
+    if (r.method().equals("DELETE") && consentPath.matches()) {
+      String id = consentPath.group(1);
+      if (!consents.containsKey(id)) {
+        error(response, 404, "No voice consent found with id '" + id + "'.", "invalid_request_error", null, null);
+        return;
+      }
+      answerJson(response, new JsonObject().put("id", id).put("object", "audio.voice_consent").put("deleted", true)
+          .encode());
+      if (response.getStatusCode() == 200) {
+        consents.remove(id);
+      }
+      return;
+    }
+    boolean consent = r.path().equals("/v1/audio/voice_consents");
+    if (!r.method().equals("POST") || !consent && !r.path().equals("/v1/audio/voices")) {
+      error(response, 404, "Invalid URL (" + r.method() + " " + r.path() + ")", "invalid_request_error", null, null);
+      return;
+    }
+    MultipartForm form = MultipartForm.parse(r.headers().get("Content-Type"), r.body());
+    if (form == null) {
+      error(response, 400, "Invalid Content-Type header, expected multipart/form-data.", "invalid_request_error",
+          null, null);
+      return;
+    }
+    String fileField = consent ? "recording" : "audio_sample";
+    for (String field : consent ? List.of("name", "language") : List.of("name", "consent")) {
+      if (form.field(field) == null || form.field(field).isBlank()) {
+        error(response, 400, "Missing required parameter: '" + field + "'.", "invalid_request_error", field,
+            "missing_required_parameter");
+        return;
+      }
+    }
+    List<MultipartForm.Part> files = form.files(fileField);
+    if (files.size() != 1) {
+      error(response, 400, files.isEmpty() ? "Missing required parameter: '" + fileField + "'."
+          : "Expected one file for '" + fileField + "'.", "invalid_request_error", fileField,
+          files.isEmpty() ? "missing_required_parameter" : null);
+      return;
+    }
+    MultipartForm.Part file = files.get(0);
+    if (file.data().length > MAX_UPLOAD_BYTES) {
+      error(response, 400, fileField + " is larger than 10 MiB.", "invalid_request_error", fileField, null);
+      return;
+    }
+    // Assumption of this fake: audio it cannot read is refused (the real check is not documented).
+    if (!new String(file.data(), 0, Math.min(4, file.data().length), java.nio.charset.StandardCharsets.ISO_8859_1)
+        .equals("RIFF")) {
+      error(response, 400, "The audio file could not be decoded or its format is not supported.",
+          "invalid_request_error", fileField, null);
+      return;
+    }
+    long now = System.currentTimeMillis() / 1000;
+    if (consent) {
+      if (!LANGUAGE.matcher(form.field("language")).matches()) {
+        error(response, 400, "Invalid language: expected a BCP 47 tag.", "invalid_request_error", "language", null);
+        return;
+      }
+      String id = "cons_" + UUID.randomUUID().toString().replace("-", "");
+      JsonObject made = new JsonObject().put("object", "audio.voice_consent").put("id", id)
+          .put("name", form.field("name")).put("language", form.field("language")).put("created_at", now);
+      answerJson(response, made.encode());
+      if (response.getStatusCode() == 200) {
+        consents.put(id, made);
+      }
+      return;
+    }
+    if (!consents.containsKey(form.field("consent"))) {
+      error(response, 400, "Voice consent '" + form.field("consent") + "' was not found.", "invalid_request_error",
+          "consent", null);
+      return;
+    }
+    if (voices.size() >= voiceLimit) {
+      error(response, 400, "Your organization has reached its limit of " + voiceLimit + " custom voices.",
+          "invalid_request_error", null, null);
+      return;
+    }
+    String id = "voice_" + UUID.randomUUID().toString().replace("-", "");
+    JsonObject made = new JsonObject().put("object", "audio.voice").put("id", id).put("name", form.field("name"))
+        .put("created_at", now);
+    answerJson(response, made.encode());
+    if (response.getStatusCode() == 200) {
+      voices.put(id, made);
+      samples.put(id, file.data());
+    }
   }
 
   /** {"error":{"message","type","param","code"}}, all four keys present. */

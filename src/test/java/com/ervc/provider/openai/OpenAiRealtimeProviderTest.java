@@ -341,6 +341,18 @@ class OpenAiRealtimeProviderTest extends CloudProviderContract {
   }
 
   @Test
+  void aProfilesCustomVoiceIsRefusedOnRealtimeWithTheSettingToChange() throws Exception {
+    TtsRequest custom = new TtsRequest(TEXT, "openai", com.ervc.protocol.RemoteVoice.of("openai", "voice_123abc"),
+        Emotion.NEUTRAL, 0.5, QualityTier.BALANCED, 1, 0, 24_000);
+
+    SpeechException error = failure(custom);
+
+    assertEquals(ErrorCode.INVALID_REQUEST, error.code());
+    assertTrue(error.getMessage().contains("providers.openai.api"), error.getMessage());
+    assertEquals(0, synthesisRequests());
+  }
+
+  @Test
   void aRateLimitedResponseWithALongWaitFailsRetryably() throws Exception {
     fake.retryAfterSeconds = 30;
     realtime().failNext(FakeRealtimeServer.RealtimeFault.RATE_LIMITED_RESPONSE);
