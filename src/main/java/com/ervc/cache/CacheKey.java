@@ -18,10 +18,15 @@ public final class CacheKey {
   private CacheKey() {
   }
 
+  /**
+   * {@code instructions} are free text (null: none). They are hashed only when present, so keys of requests without them
+   * stay what they were and existing entries keep being found.
+   */
   public static String of(String provider, String voice, String emotion, double intensity, String quality,
-                          double speed, double pitch, int sampleRate, String text) {
+                          double speed, double pitch, int sampleRate, String text, String instructions) {
     String canonical = String.join(String.valueOf(SEP), VERSION, provider, voice, emotion, decimal(intensity), quality,
-        decimal(speed), decimal(pitch), Integer.toString(sampleRate), text);
+        decimal(speed), decimal(pitch), Integer.toString(sampleRate), text)
+        + (instructions == null ? "" : SEP + "instructions" + SEP + instructions);
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);
@@ -37,6 +42,7 @@ public final class CacheKey {
   /** Key of a single-sentence request whose provider and voice are already resolved. */
   public static String of(TtsRequest sentence) {
     return of(sentence.provider(), sentence.voice(), sentence.emotion().wire(), sentence.intensity(),
-        sentence.quality().wire(), sentence.speed(), sentence.pitch(), sentence.sampleRate(), sentence.text());
+        sentence.quality().wire(), sentence.speed(), sentence.pitch(), sentence.sampleRate(), sentence.text(),
+        sentence.instructions());
   }
 }

@@ -9,8 +9,8 @@ import static com.ervc.config.Setting.string;
 
 /**
  * The {@code openaiApi.*} keys: how the gateway's OpenAI-compatible {@code POST /v1/audio/speech} maps OpenAI's
- * model and voice names onto this cluster's providers, voices and tiers, and which ffmpeg encodes its compressed
- * formats (docs/openai-compatible.md).
+ * model and voice names onto this cluster's providers, voices and tiers, and which ffmpeg encodes its {@code aac}
+ * (docs/openai-compatible.md).
  */
 public record OpenAiApiConfig(List<String> models, List<String> voices, String ffmpeg) {
   /** {@code model=provider:tier}; the tier may be left out (then {@code tts.qualityTier} applies). */
@@ -36,9 +36,9 @@ public record OpenAiApiConfig(List<String> models, List<String> voices, String f
           + "(or `profile:...`) passed through unchanged.");
   static final Setting FFMPEG = string("openaiApi.ffmpeg", "OPENAI_API_FFMPEG", "ffmpeg")
       .matching("\\S.*", "a command name or path")
-      .describe("The ffmpeg command that encodes `mp3`, `opus`, `aac` and `flac` (a streaming subprocess per "
-          + "request). When it cannot be started those formats get **400** naming the fix; `wav` and `pcm` are "
-          + "encoded in Java and always work.");
+      .describe("The ffmpeg command that encodes `aac` (a streaming subprocess per request). When it cannot be "
+          + "started `aac` gets **400** naming the fix; `mp3`, `opus`, `flac`, `wav` and `pcm` are encoded in Java "
+          + "and always work.");
 
   static final List<Setting> SETTINGS = List.of(MODELS, VOICES, FFMPEG);
 

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
 
 /**
  * Encodes through an ffmpeg subprocess: PCM goes to its stdin, encoded bytes come from its stdout as ffmpeg emits
@@ -30,26 +31,30 @@ final class FfmpegEncoder implements AudioEncoder {
   private final Context context;
   private final Process process;
   private final Output output;
+  private final Consumer<String> failures;
   private final BlockingQueue<Chunk> input = new LinkedBlockingQueue<>();
   private volatile boolean aborted;
 
-  private FfmpegEncoder(Context context, Process process, Output output) {
+  private FfmpegEncoder(Context context, Process process, Output output, Consumer<String> failures) {
     this.context = context;
     this.process = process;
     this.output = output;
+    this.failures = failures;
   }
 
   /**
    * Starts ffmpeg on a pool thread. Fails with an {@link IOException} when the command cannot be run (not
-   * installed), before any output exists, so the caller can still answer with an error.
+   * installed), before any output exists, so the caller can still answer with an error. {@code failures} hears of
+   * every process that fails after it started: {@code exit} (a non-zero exit) or {@code io} (its output broke off).
    */
-  static Future<AudioEncoder> start(Context context, FfmpegProcesses processes, List<String> command, Output output) {
+  static Future<AudioEncoder> start(Context context, FfmpegProcesses processes, List<String> command, Output output,
+                                    Consumer<String> failures) {
     Promise<AudioEncoder> started = Promise.promise();
     ExecutorService io = processes.io();
     io.execute(() -> {
       try {
         Process process = processes.take(command);
-        FfmpegEncoder encoder = new FfmpegEncoder(context, process, output);
+        FfmpegEncoder encoder = new FfmpegEncoder(context, process, output, failures);
         io.execute(encoder::pumpInput);
         io.execute(encoder::pumpOutput);
         context.runOnContext(v -> started.complete(encoder));
@@ -119,12 +124,14 @@ final class FfmpegEncoder implements AudioEncoder {
         if (exit == 0) {
           output.end();
         } else {
+          failures.accept("exit");
           output.failed("ffmpeg exited with " + exit + (errors.isEmpty() ? "" : ": " + errors));
         }
       });
     } catch (IOException | InterruptedException e) {
       context.runOnContext(v -> {
         if (!aborted) {
+          failures.accept("io");
           output.failed("reading from ffmpeg failed: " + e.getMessage());
         }
       });

@@ -119,7 +119,7 @@ final class OpenAiSpeechApi {
     }
   }
 
-  /** The pipeline request: mapped model and voice, emotion from the instructions, OpenAI's 24 kHz. */
+  /** The pipeline request: mapped model and voice, emotion from the instructions and the instructions, 24 kHz. */
   private TtsRequest toTts(SpeechRequest request) {
     SpeechModels.Choice choice = models.resolve(request.model(), request.voiceName(), request.voiceId());
     JsonObject fields = TtsRequest.layered(serverDefaults, new JsonObject().put("text", request.input())
@@ -128,7 +128,8 @@ final class OpenAiSpeechApi {
     SpeechInstructions.read(request.instructions()).ifPresent(reading ->
         fields.put("emotion", reading.emotion().wire()).put("intensity", reading.intensity()));
     try {
-      return TtsRequest.parse(fields, Integer.MAX_VALUE, SAMPLE_RATE);
+      // The text itself goes on too, for providers that take instructions (docs/openai-compatible.md#instructions).
+      return TtsRequest.parse(fields, Integer.MAX_VALUE, SAMPLE_RATE).withInstructions(request.instructions());
     } catch (SpeechException e) {
       throw OpenAiError.invalid(e.getMessage().startsWith("'voice'") ? "voice" : "input", "invalid_value",
           e.getMessage());
@@ -137,17 +138,28 @@ final class OpenAiSpeechApi {
 
   private Future<SpeechResponse> openEncoder(RoutingContext rc, SpeechRequest request) {
     SpeechResponse response = new SpeechResponse(rc, request);
-    if (!request.format().needsFfmpeg()) {
-      response.encoder = AudioEncoder.direct(request.format(), SAMPLE_RATE, response);
+    SpeechFormat format = request.format();
+    if (format.hasJavaEncoder()) {
+      response.encoder = new JavaEncoder(rc.vertx().getOrCreateContext(), format.javaEncoder(SAMPLE_RATE), response,
+          nanos -> metrics.encoded(format.wire(), nanos));
       return Future.succeededFuture(response);
     }
-    return FfmpegEncoder.start(rc.vertx().getOrCreateContext(), encoders,
-            request.format().ffmpegCommand(ffmpeg, SAMPLE_RATE), response)
-        .recover(failure -> Future.failedFuture(failure instanceof IOException
-            ? OpenAiError.invalid("response_format", "unsupported_response_format", "response_format '"
-                + request.format().wire() + "' needs ffmpeg, which this node cannot run ('" + ffmpeg + "'): install "
-                + "it (Debian: apt-get install ffmpeg) or set OPENAI_API_FFMPEG to its path; wav and pcm work without it")
-            : failure))
+    if (!format.needsFfmpeg()) {
+      response.encoder = AudioEncoder.direct(format, SAMPLE_RATE, response);
+      return Future.succeededFuture(response);
+    }
+    return FfmpegEncoder.start(rc.vertx().getOrCreateContext(), encoders, format.ffmpegCommand(ffmpeg, SAMPLE_RATE),
+            response, metrics::ffmpegFailure)
+        .recover(failure -> {
+          if (!(failure instanceof IOException)) {
+            return Future.failedFuture(failure);
+          }
+          metrics.ffmpegFailure("start");
+          return Future.failedFuture(OpenAiError.invalid("response_format", "unsupported_response_format",
+              "response_format '" + format.wire() + "' needs ffmpeg, which this node cannot run ('" + ffmpeg
+                  + "'): install it (Debian: apt-get install ffmpeg) or set OPENAI_API_FFMPEG to its path; mp3, "
+                  + "opus, flac, wav and pcm work without it"));
+        })
         .map(encoder -> {
           response.encoder = encoder;
           return response;

@@ -1,29 +1,39 @@
 package com.ervc.gateway;
 
+import com.ervc.audio.FlacEncoder;
+import com.ervc.audio.Mp3Encoder;
+import com.ervc.audio.OggOpusEncoder;
+import com.ervc.audio.StreamEncoder;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntFunction;
 
 /**
- * The {@code response_format}s of {@code POST /v1/audio/speech}. {@code wav} and {@code pcm} are written in Java;
- * the compressed ones are encoded by an ffmpeg subprocess with the arguments here (streaming-friendly: no MP3 Xing
- * header, which a pipe cannot patch afterwards, and short Ogg pages so Opus leaves in small pieces).
+ * The {@code response_format}s of {@code POST /v1/audio/speech}. {@code wav} and {@code pcm} are written directly,
+ * {@code mp3}, {@code opus} and {@code flac} by Java encoders, and {@code aac}, for which no Java encoder exists, by
+ * an ffmpeg subprocess with the arguments here.
  */
 enum SpeechFormat {
-  MP3("audio/mpeg", List.of("-c:a", "libmp3lame", "-b:a", "128k", "-write_xing", "0", "-f", "mp3")),
-  OPUS("audio/opus", List.of("-c:a", "libopus", "-b:a", "64k", "-page_duration", "100000", "-f", "ogg")),
-  AAC("audio/aac", List.of("-c:a", "aac", "-b:a", "128k", "-f", "adts")),
-  FLAC("audio/flac", List.of("-c:a", "flac", "-f", "flac")),
+  /** 128 kbit/s constant bitrate, no Xing/LAME info frame (it would need seeking back). */
+  MP3("audio/mpeg", rate -> new Mp3Encoder(rate, 128), List.of()),
+  /** Opus in Ogg, 64 kbit/s, one Ogg page per pipeline chunk. */
+  OPUS("audio/opus", rate -> new OggOpusEncoder(rate, 64_000), List.of()),
+  AAC("audio/aac", null, List.of("-c:a", "aac", "-b:a", "128k", "-f", "adts")),
+  FLAC("audio/flac", FlacEncoder::new, List.of()),
   /** RIFF WAV whose size fields say "unknown length" (0xFFFFFFFF), as streamed WAV must. */
-  WAV("audio/wav", List.of()),
+  WAV("audio/wav", null, List.of()),
   /** Raw 16-bit signed little-endian mono PCM, no header. */
-  PCM("audio/pcm", List.of());
+  PCM("audio/pcm", null, List.of());
 
   private final String contentType;
+  private final IntFunction<StreamEncoder> javaEncoder;
   private final List<String> ffmpegArguments;
 
-  SpeechFormat(String contentType, List<String> ffmpegArguments) {
+  SpeechFormat(String contentType, IntFunction<StreamEncoder> javaEncoder, List<String> ffmpegArguments) {
     this.contentType = contentType;
+    this.javaEncoder = javaEncoder;
     this.ffmpegArguments = ffmpegArguments;
   }
 
@@ -35,7 +45,17 @@ enum SpeechFormat {
     return contentType;
   }
 
-  /** Whether ffmpeg encodes this format (else it is written in Java). */
+  /** Whether a Java encoder writes this format ({@link #javaEncoder}). */
+  boolean hasJavaEncoder() {
+    return javaEncoder != null;
+  }
+
+  /** A new encoder of this format for mono PCM at {@code sampleRate}. */
+  StreamEncoder javaEncoder(int sampleRate) {
+    return javaEncoder.apply(sampleRate);
+  }
+
+  /** Whether ffmpeg encodes this format. */
   boolean needsFfmpeg() {
     return !ffmpegArguments.isEmpty();
   }

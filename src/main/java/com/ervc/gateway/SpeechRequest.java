@@ -50,8 +50,9 @@ record SpeechRequest(String model, String input, String voiceName, String voiceI
       throw OpenAiError.invalid("instructions", "string_too_long",
           "'instructions' has " + text.length() + " characters; the limit is " + OPENAI_MAX_CHARS);
     }
-    return new SpeechRequest(model, input, voiceName, voiceId, (String) instructions, format(body), speed(body),
-        sse(body));
+    // Blank instructions are none: they neither pick a model that takes instructions nor split the cache.
+    String given = instructions instanceof String text && !text.isBlank() ? text : null;
+    return new SpeechRequest(model, input, voiceName, voiceId, given, format(body), speed(body), sse(body));
   }
 
   private static String requiredString(JsonObject body, String field) {

@@ -30,8 +30,9 @@ public final class ServiceMetrics {
   private static final Duration[] TTFA_BUCKETS = seconds(0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5);
   private static final Duration[] FAILOVER_BUCKETS = seconds(0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10, 30);
   private static final Duration[] SYNTHESIS_BUCKETS = seconds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 30);
+  private static final Duration[] ENCODE_BUCKETS = seconds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5);
   private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "WS");
-  private static final List<String> DEATH_SOURCES = List.of("membership", "send");
+  private static final List<String> DEATH_SOURCES = List.of("membership", "connection");
   private static final Set<String> TIERS = Set.of("fast", "balanced", "high");
   private static final Set<Integer> CLOSE_CODES = Set.of(1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1011,
       4001, 4008);
@@ -141,6 +142,20 @@ public final class ServiceMetrics {
     if (OK.equals(outcome)) {
       Counter.builder("tts.characters").description("Characters of text spoken (completed requests)").tag("provider", p).register(registry).increment(characters);
     }
+  }
+
+  /** Time one response of the OpenAI-compatible endpoint spent in a Java encoder (mp3, opus, flac). */
+  public void encoded(String format, long nanos) {
+    Timer.builder("tts.encode.duration").description("Time one response spent encoding its audio in Java, by format")
+        .tag("format", format).serviceLevelObjectives(ENCODE_BUCKETS).register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** An ffmpeg encoder process that could not start ({@code start}), exited non-zero ({@code exit}) or broke off
+   * ({@code io}). */
+  public void ffmpegFailure(String reason) {
+    Counter.builder("tts.ffmpeg.failures").description("ffmpeg encoder processes that failed, by reason")
+        .tag("reason", Set.of("start", "exit", "io").contains(reason) ? reason : OTHER).register(registry).increment();
   }
 
   /**
@@ -271,10 +286,24 @@ public final class ServiceMetrics {
         .tag("from", provider(from)).tag("to", provider(to)).register(registry).increment();
   }
 
-  /** The client's silence from its last audio before a failover to the first audio after it. */
-  public void failoverGap(long nanos) {
+  /**
+   * One failover's silence, each part from the reply's last audio frame before it: to the first frame after it ({@code
+   * gapNanos}), to the failure known ({@code failedNanos}), to the replacement's request ({@code requestedNanos}) and
+   * to the replacement's first audio at the pipeline ({@code firstAudioNanos}).
+   */
+  public void failoverGap(long gapNanos, long failedNanos, long requestedNanos, long firstAudioNanos) {
     Timer.builder("tts.failover.gap").description("Client silence from the last good audio before a failover to the "
             + "first audio after the switch").serviceLevelObjectives(FAILOVER_BUCKETS).register(registry)
+        .record(gapNanos, TimeUnit.NANOSECONDS);
+    failoverPhase("failed", failedNanos);
+    failoverPhase("requested", requestedNanos);
+    failoverPhase("first_audio", firstAudioNanos);
+  }
+
+  private void failoverPhase(String phase, long nanos) {
+    Timer.builder("tts.failover.phase").description("From the last good audio before a failover to a step of it: the "
+            + "failure known, the replacement requested, its first audio at the pipeline")
+        .tag("phase", phase).serviceLevelObjectives(FAILOVER_BUCKETS).register(registry)
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 

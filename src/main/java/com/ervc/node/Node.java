@@ -44,6 +44,9 @@ import com.hazelcast.partition.PartitionService;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.spi.cluster.NodeInfo;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -56,6 +59,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -81,6 +85,8 @@ public final class Node {
   private final AdminRoutes admin;
   /** This node's stream sinks, for its pipeline to reach its gateway without the event bus. */
   private final LocalSinks localSinks = new LocalSinks();
+  /** Where a cluster node's event bus listens, from the cluster manager (for the pipeline's death watch). */
+  private final Function<String, Future<SocketAddress>> eventBusOfNode;
   private GatewayVerticle gateway;
   private MonitoringVerticle monitoring;
   /** The periodic quality check, or null when {@code quality.enabled} is false or the node has no providers. */
@@ -98,8 +104,9 @@ public final class Node {
   static final int AZURE_MAX_POLLS = 150;
 
   private Node(Vertx vertx, NodeState state, ServiceMetrics metrics, HealthService health, ServiceConfig config,
-               OnnxNode onnx, AdminRoutes admin) {
+               OnnxNode onnx, AdminRoutes admin, Function<String, Future<SocketAddress>> eventBusOfNode) {
     this.onnx = onnx;
+    this.eventBusOfNode = eventBusOfNode;
     this.admin = admin;
     this.vertx = vertx;
     this.config = config;
@@ -181,7 +188,11 @@ public final class Node {
       HazelcastClusterManager manager = clustered.clusterManager();
       AdminRoutes admin = new AdminRoutes(state, nodeConfig.admin(), nodeConfig.auth(),
           new AuditLog(metrics, System::currentTimeMillis), manager);
-      Node node = new Node(clustered.vertx(), state, metrics, health, nodeConfig, onnx, admin);
+      Node node = new Node(clustered.vertx(), state, metrics, health, nodeConfig, onnx, admin, id -> {
+        Promise<NodeInfo> info = Promise.promise();
+        manager.getNodeInfo(id, info);
+        return info.future().map(found -> SocketAddress.inetSocketAddress(found.port(), found.host()));
+      });
       reportDepartures(clustered);
       NodeAgent agent = new NodeAgent(state, new JsonObject().put("name", name)
           .put("host", manager.getNodeInfo().host()).put("version", HealthService.VERSION), health::systemUsage,
@@ -278,8 +289,7 @@ public final class Node {
     }
     if (roles.contains("pipeline")) {
       chain = chain.compose(v -> deploy("pipeline", new PipelineVerticle(metrics, config.tts(), config.cache(), localSinks,
-          cache == null ? null : cache.cache()),
-          false));
+          cache == null ? null : cache.cache(), eventBusOfNode), false));
     }
     boolean separateMetricsPort = config.metrics().separatePort();
     if (roles.contains("gateway") && config.tts().enableCloning()) {

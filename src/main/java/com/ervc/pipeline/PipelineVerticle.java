@@ -21,12 +21,14 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Serves {@code tts.pipeline.synthesize}: validates the request, routes it to a provider instance, accepts, then
@@ -41,25 +43,29 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
   private Router router;
   private SentenceSplitter splitter;
   private SentenceAudioSource audioSource;
+  private NodeDeaths deaths;
   private final TtsConfig tts;
   private final CacheConfig cache;
   private final ServiceMetrics metrics;
   /** Sinks of this node, reached without the event bus. */
   private final LocalSinks localSinks;
   private final AudioCache localCache;
+  private final Function<String, Future<SocketAddress>> eventBusOfNode;
   private MessageConsumer<Object> intake;
   /** Written on this verticle's event loop, read by drain status requests from other threads. */
   private volatile int running;
 
   /**
-   * @param localCache this node's audio cache when it has the cache role (asked directly), else null (asked over
-   *                   the event bus)
+   * @param localCache     this node's audio cache when it has the cache role (asked directly), else null (asked over
+   *                       the event bus)
+   * @param eventBusOfNode where a cluster node's event bus listens (to watch provider nodes, {@link NodeDeaths})
    */
   public PipelineVerticle(ServiceMetrics metrics, TtsConfig tts, CacheConfig cache, LocalSinks localSinks,
-                          AudioCache localCache) {
+                          AudioCache localCache, Function<String, Future<SocketAddress>> eventBusOfNode) {
     this.localSinks = localSinks;
     this.localCache = localCache;
     this.metrics = metrics;
+    this.eventBusOfNode = eventBusOfNode;
     this.tts = tts;
     this.cache = cache;
   }
@@ -70,7 +76,7 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
     splitter = new SentenceSplitter(tts.firstChunkMaxChars(), tts.maxChunkChars());
     DeadlinePolicy deadlines = new DeadlinePolicy(tts);
     ProviderReceiver receiver = new ProviderReceiver(vertx, deadlines);
-    NodeDeaths deaths = new NodeDeaths(registry, receiver, metrics);
+    deaths = new NodeDeaths(registry, receiver, metrics, eventBusOfNode);
     deaths.listen(vertx);
     audioSource = new SentenceAudioSource(vertx.eventBus(), receiver, cache.timeoutMs(), tts.providerTimeoutMs(),
         metrics, r -> deadlines.of(r.provider(), r.instanceId(), registry.get(r.instanceId())), deaths, localCache);
@@ -174,8 +180,10 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
   /** The reply no longer uses {@code route}: its load correction ends and the instance frees the reply's slot. */
   private void release(Route route, String reply) {
     registry.released(route.instanceId());
-    ProviderMessage.ReplyDone done = new ProviderMessage.ReplyDone(reply);
-    vertx.eventBus().send(route.address(), done.body(), BusProtocol.options(done));
+    if (!deaths.gone(route.nodeId())) {
+      ProviderMessage.ReplyDone done = new ProviderMessage.ReplyDone(reply);
+      vertx.eventBus().send(route.address(), done.body(), BusProtocol.options(done));
+    }
   }
 
   /** Routes with the router; while every capable instance is at capacity, waits up to {@code queueMs}. */

@@ -100,15 +100,11 @@ final class SentenceAudioSource {
     SentenceStream stream = new SentenceStream(route, deadlines.apply(route), false, System.nanoTime());
     String id = UUID.randomUUID().toString();
     receiver.register(id, stream);
+    deaths.watch(route.nodeId());
     ProviderMessage.Sentence request = new ProviderMessage.Sentence(sentence, receiver.address(), id, reply);
     bus.request(route.address(), request.body(),
             BusProtocol.stamp(new DeliveryOptions().setSendTimeout(acceptTimeoutMs), request))
-        .onFailure(refused -> {
-          if (NodeDeaths.unreachable(refused)) {
-            deaths.died(route.nodeId(), NodeDeaths.SEND);
-          }
-          stream.fail(SpeechException.from(refused));
-        });
+        .onFailure(refused -> stream.fail(SpeechException.from(refused)));
     stream.whole()
         .onSuccess(pcm -> {
           Buffer entry = new CachedAudio(sentence.sampleRate(), 1, pcm).encode();
@@ -122,8 +118,10 @@ final class SentenceAudioSource {
         })
         // Tell the provider at once, so it skips work it has not started (a no-op if it already ended).
         .onFailure(failure -> {
-          ProviderMessage.Cancel cancel = new ProviderMessage.Cancel(id, stream.deadlineMissed());
-          bus.send(route.address(), cancel.body(), BusProtocol.options(cancel));
+          if (!deaths.gone(route.nodeId())) {
+            ProviderMessage.Cancel cancel = new ProviderMessage.Cancel(id, stream.deadlineMissed());
+            bus.send(route.address(), cancel.body(), BusProtocol.options(cancel));
+          }
         });
     return stream;
   }

@@ -30,6 +30,7 @@ final class SentenceStream {
   private Future<Void> tail = Future.succeededFuture();
   private int unacknowledged;
   private long lastActivityNanos = -1;
+  private long firstAudioNanos = -1;
   private boolean deadlineMissed;
 
   SentenceStream(Route route, Deadlines deadlines, boolean cached, long nowNanos) {
@@ -72,6 +73,11 @@ final class SentenceStream {
     return startNanos;
   }
 
+  /** When the first audio arrived (for a cache hit: when the stream was made), -1 before. */
+  long firstAudioNanos() {
+    return firstAudioNanos;
+  }
+
   /** The whole sentence's PCM once the provider ended it; fails when it failed or was cancelled. */
   Future<Buffer> whole() {
     return ended.future();
@@ -81,6 +87,9 @@ final class SentenceStream {
   Future<Void> audio(Buffer pcm, long nowNanos) {
     if (done()) {
       return Future.failedFuture("the sentence stream is closed");
+    }
+    if (firstAudioNanos < 0) {
+      firstAudioNanos = nowNanos;
     }
     lastActivityNanos = nowNanos;
     whole.appendBuffer(pcm);
@@ -159,20 +168,28 @@ final class SentenceStream {
   }
 
   /**
+   * How long the provider has sent nothing at {@code nowNanos}: since the request or its last audio; 0 once the stream
+   * is over and while the consumer holds audio of it back (a slow client is not a silent provider).
+   */
+  long silenceNanos(long nowNanos) {
+    if (done() || unacknowledged > 0) {
+      return 0;
+    }
+    return nowNanos - (lastActivityNanos < 0 ? startNanos : lastActivityNanos);
+  }
+
+  /**
    * Why this stream missed one of its {@link #deadlines()} at {@code nowNanos}, or null: no first audio in time, or
    * no audio for the stall deadline while nothing of it waits on the consumer (a slow client is not a stall).
    */
   String overdue(long nowNanos) {
     long firstByteNanos = deadlines.firstByteMs() * 1_000_000;
     long stallNanos = deadlines.stallMs() * 1_000_000;
-    if (done()) {
-      return null;
-    }
+    long silence = silenceNanos(nowNanos);
     if (lastActivityNanos < 0) {
-      return nowNanos - startNanos > firstByteNanos
+      return silence > firstByteNanos
           ? "no audio within " + firstByteNanos / 1_000_000 + " ms (first-byte deadline)" : null;
     }
-    return unacknowledged == 0 && nowNanos - lastActivityNanos > stallNanos
-        ? "the audio stalled for more than " + stallNanos / 1_000_000 + " ms" : null;
+    return silence > stallNanos ? "the audio stalled for more than " + stallNanos / 1_000_000 + " ms" : null;
   }
 }

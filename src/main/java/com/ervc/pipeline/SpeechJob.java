@@ -77,6 +77,10 @@ final class SpeechJob {
   private int current;
   /** The client's last audio before the current sentence's failover, or -1: the failover clock. */
   private long silentSinceNanos = -1;
+  /** When that failover's failure was known. */
+  private long failedAtNanos;
+  /** The stream whose audio is being sent. */
+  private SentenceStream playing;
   private long lastAudioNanos = -1;
   private long chunks;
   private long samples;
@@ -167,6 +171,7 @@ final class SpeechJob {
         .compose(stream -> {
           from[0] = stream.route();
           allCached &= stream.cached();
+          playing = stream;
           return stream.forwardTo(pcm -> sendFrames(frames.push(pcm), 0, sent))
               .compose(v -> sendFrames(List.of(frames.flush()), 0, sent))
               .onSuccess(v -> synthMs += (System.nanoTime() - stream.startNanos()) / 1_000_000);
@@ -221,6 +226,7 @@ final class SpeechJob {
     }
     if (silentSinceNanos < 0) {
       silentSinceNanos = lastAudioNanos >= 0 ? lastAudioNanos : startNanos;
+      failedAtNanos = System.nanoTime();
     }
     if (failed.equals(route)) {
       return reroute(failed, index, sent[0] / 2, failure).compose(v -> streamSentence(index, sent));
@@ -275,7 +281,10 @@ final class SpeechJob {
       firstAudioMs = (now - startNanos) / 1_000_000;
     }
     if (silentSinceNanos >= 0) {
-      metrics.failoverGap(now - silentSinceNanos);
+      // The replacement may have been asked, and even have answered, before the silence began (sentences ahead).
+      metrics.failoverGap(now - silentSinceNanos, failedAtNanos - silentSinceNanos,
+          Math.max(0, playing.startNanos() - silentSinceNanos),
+          Math.max(0, playing.firstAudioNanos() - silentSinceNanos));
       silentSinceNanos = -1;
     }
     lastAudioNanos = now;

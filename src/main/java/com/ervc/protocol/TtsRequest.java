@@ -9,20 +9,24 @@ import java.util.regex.Pattern;
  * What to say and how. Used for a whole client request (gateway → pipeline) and for one sentence
  * (pipeline → provider). {@code voice} may be null, meaning the provider's default voice.
  * {@code previousText}/{@code nextText} (nullable) are the neighbouring sentences of the same reply, which some
- * providers use for continuous prosody; they are not spoken.
+ * providers use for continuous prosody; they are not spoken. {@code instructions} (nullable, at most
+ * {@link #MAX_INSTRUCTIONS} characters) is free-text direction for providers that take it (OpenAI's
+ * {@code instructions}); the OpenAI-compatible endpoint sets it, others ignore it.
  */
 public record TtsRequest(String text, String provider, String voice, Emotion emotion, double intensity,
                          QualityTier quality, double speed, double pitch, int sampleRate,
-                         String previousText, String nextText) {
+                         String previousText, String nextText, String instructions) {
 
   public TtsRequest(String text, String provider, String voice, Emotion emotion, double intensity,
                     QualityTier quality, double speed, double pitch, int sampleRate) {
-    this(text, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate, null, null);
+    this(text, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate, null, null, null);
   }
 
   public static final String AUTO = "auto";
   public static final double MIN_SPEED = 0.25;
   public static final double MAX_SPEED = 4.0;
+  /** OpenAI's limit for {@code instructions}. */
+  public static final int MAX_INSTRUCTIONS = 4096;
   /** Fields a client may set per request or as session defaults. */
   public static final List<String> VOICE_FIELDS =
       List.of("voice", "provider", "emotion", "intensity", "quality", "speed", "pitch");
@@ -135,22 +139,29 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
 
   public TtsRequest withText(String newText) {
     return new TtsRequest(newText, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate,
-        previousText, nextText);
+        previousText, nextText, instructions);
   }
 
   /** The same sentence with its neighbours in the reply (null where there is none). */
   public TtsRequest withNeighbours(String previous, String next) {
-    return new TtsRequest(text, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate, previous, next);
+    return new TtsRequest(text, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate, previous, next,
+        instructions);
+  }
+
+  /** The same request with free-text instructions for providers that take them (null: none). */
+  public TtsRequest withInstructions(String newInstructions) {
+    return new TtsRequest(text, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate, previousText,
+        nextText, newInstructions);
   }
 
   public TtsRequest withQuality(QualityTier newQuality) {
     return new TtsRequest(text, provider, voice, emotion, intensity, newQuality, speed, pitch, sampleRate,
-        previousText, nextText);
+        previousText, nextText, instructions);
   }
 
   public TtsRequest withProvider(String newProvider, String newVoice) {
     return new TtsRequest(text, newProvider, newVoice, emotion, intensity, quality, speed, pitch, sampleRate,
-        previousText, nextText);
+        previousText, nextText, instructions);
   }
 
   public JsonObject toJson() {
@@ -165,7 +176,8 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
         .put("pitch", pitch)
         .put("sampleRate", sampleRate)
         .put("previousText", previousText)
-        .put("nextText", nextText);
+        .put("nextText", nextText)
+        .put("instructions", instructions);
   }
 
   /** Reads a request produced by {@link #toJson()} on another node; still validated, nodes trust no input. */
@@ -174,8 +186,13 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
     if (!(rate instanceof Number n) || n.intValue() < 8000 || n.intValue() > 48000) {
       throw invalid("'sampleRate' must be 8000-48000");
     }
+    String instructions = optionalText(json, "instructions");
+    if (instructions != null && instructions.length() > MAX_INSTRUCTIONS) {
+      throw invalid("'instructions' has more than " + MAX_INSTRUCTIONS + " characters");
+    }
     return parse(json, Integer.MAX_VALUE, n.intValue(), true)
-        .withNeighbours(optionalText(json, "previousText"), optionalText(json, "nextText"));
+        .withNeighbours(optionalText(json, "previousText"), optionalText(json, "nextText"))
+        .withInstructions(instructions);
   }
 
   private static String optionalText(JsonObject json, String name) {

@@ -33,7 +33,7 @@ class CacheKeyTest {
   private static final String PINNED = "b2bf6f5a77ce262b144018f1b2d853c078e67e16545f030b6b3c6e11059c8891";
 
   private static String baseKey() {
-    return CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, SPEED, 0.0, RATE, TEXT);
+    return CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, SPEED, 0.0, RATE, TEXT, null);
   }
 
   @Test
@@ -58,17 +58,28 @@ class CacheKeyTest {
 
   static Stream<Arguments> oneFieldChanged() {
     return Stream.of(
-        arguments("provider", CacheKey.of("onnx", VOICE, EMOTION, INTENSITY, QUALITY, SPEED, 0.0, RATE, TEXT)),
-        arguments("voice", CacheKey.of(PROVIDER, "en-gb", EMOTION, INTENSITY, QUALITY, SPEED, 0.0, RATE, TEXT)),
-        arguments("emotion", CacheKey.of(PROVIDER, VOICE, "sad", INTENSITY, QUALITY, SPEED, 0.0, RATE, TEXT)),
-        arguments("intensity", CacheKey.of(PROVIDER, VOICE, EMOTION, 0.751, QUALITY, SPEED, 0.0, RATE, TEXT)),
-        arguments("quality", CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, "high", SPEED, 0.0, RATE, TEXT)),
-        arguments("speed", CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, 1.251, 0.0, RATE, TEXT)),
-        arguments("pitch", CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, SPEED, -0.5, RATE, TEXT)),
-        arguments("sampleRate", CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, SPEED, 0.0, 16000, TEXT)),
-        arguments("text", CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, SPEED, 0.0, RATE, "Grüße, Welt!")),
+        arguments("provider", CacheKey.of("onnx", VOICE, EMOTION, INTENSITY, QUALITY, SPEED, 0.0, RATE, TEXT, null)),
+        arguments("voice", CacheKey.of(PROVIDER, "en-gb", EMOTION, INTENSITY, QUALITY, SPEED, 0.0, RATE, TEXT, null)),
+        arguments("emotion", CacheKey.of(PROVIDER, VOICE, "sad", INTENSITY, QUALITY, SPEED, 0.0, RATE, TEXT, null)),
+        arguments("intensity", CacheKey.of(PROVIDER, VOICE, EMOTION, 0.751, QUALITY, SPEED, 0.0, RATE, TEXT, null)),
+        arguments("quality", CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, "high", SPEED, 0.0, RATE, TEXT, null)),
+        arguments("speed", CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, 1.251, 0.0, RATE, TEXT, null)),
+        arguments("pitch", CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, SPEED, -0.5, RATE, TEXT, null)),
+        arguments("sampleRate", CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, SPEED, 0.0, 16000, TEXT, null)),
+        arguments("text", CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, SPEED, 0.0, RATE, "Grüße, Welt!", null)),
         // The separator keeps field boundaries: moving a character between neighbours is a different key.
-        arguments("field boundary", CacheKey.of("espea", "ken-us", EMOTION, INTENSITY, QUALITY, SPEED, 0.0, RATE, TEXT)));
+        arguments("field boundary", CacheKey.of("espea", "ken-us", EMOTION, INTENSITY, QUALITY, SPEED, 0.0, RATE, TEXT, null)));
+  }
+
+  @Test
+  void instructionsChangeTheKeyOnlyWhenPresent() {
+    TtsRequest request = new TtsRequest(TEXT, PROVIDER, VOICE, Emotion.HAPPY, INTENSITY, QualityTier.BALANCED, SPEED, 0.0,
+        RATE);
+    assertEquals(PINNED, CacheKey.of(request.withInstructions(null)), "no instructions: the key of before");
+    String british = CacheKey.of(request.withInstructions("Speak with a British accent."));
+    assertNotEquals(PINNED, british);
+    assertNotEquals(british, CacheKey.of(request.withInstructions("Speak with an Irish accent.")));
+    assertEquals(british, CacheKey.of(request.withInstructions("Speak with a British accent.")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -79,10 +90,10 @@ class CacheKeyTest {
 
   @Test
   void numbersAreComparedAtThreeDecimals() {
-    assertEquals(CacheKey.of(PROVIDER, VOICE, EMOTION, 0.5, QUALITY, SPEED, 0.0, RATE, TEXT),
-        CacheKey.of(PROVIDER, VOICE, EMOTION, 0.5000001, QUALITY, SPEED, 0.0, RATE, TEXT));
-    assertEquals(CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, 1.0, 0.0, RATE, TEXT),
-        CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, 1.0000004, 0.0, RATE, TEXT));
+    assertEquals(CacheKey.of(PROVIDER, VOICE, EMOTION, 0.5, QUALITY, SPEED, 0.0, RATE, TEXT, null),
+        CacheKey.of(PROVIDER, VOICE, EMOTION, 0.5000001, QUALITY, SPEED, 0.0, RATE, TEXT, null));
+    assertEquals(CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, 1.0, 0.0, RATE, TEXT, null),
+        CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, 1.0000004, 0.0, RATE, TEXT, null));
   }
 
   @Test

@@ -1,5 +1,7 @@
 package com.ervc.gateway;
 
+import com.ervc.audio.Pcm16;
+import com.ervc.audio.StreamEncoder;
 import com.ervc.bench.TtfaBenchmark;
 import com.ervc.node.Node;
 import com.ervc.testing.TestNodes;
@@ -13,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +27,8 @@ import static com.ervc.bench.TtfaBenchmark.percentile;
 /**
  * The OpenAI-compatible endpoint side by side in one run (docs/benchmarks.md): time to first byte and total time of
  * each response_format against pcm and against the WebSocket's time to first audio, every request on a cache miss
- * (each its own text of the same shape), interleaved round by round; then ffmpeg's encoder cost per second of audio.
+ * (each its own text of the same shape), interleaved round by round; then each encoder's cost per second of audio
+ * (the Java encoders in this JVM, ffmpeg as a process).
  * Run with scripts/bench-openai.sh [rounds].
  */
 public final class OpenAiSpeechBenchmark {
@@ -104,19 +108,32 @@ public final class OpenAiSpeechBenchmark {
           median(f) / pcmFirst, median(t) / pcmTotal, median(f) / wsMedian);
     }
     double seconds = pcm.length / 2.0 / RATE;
-    System.out.printf(Locale.ROOT, "%nffmpeg encoder cost for %.2f s of audio (one process, median of %d)%n", seconds,
-        rounds);
+    System.out.printf(Locale.ROOT, "%nencoder cost for %.2f s of audio (median of %d; Java: in this JVM, fed 100 ms "
+        + "chunks; ffmpeg: one process, start included)%n", seconds, Math.max(3, rounds));
     for (SpeechFormat format : SpeechFormat.values()) {
-      if (format.needsFfmpeg()) {
+      if (format.hasJavaEncoder() || format.needsFfmpeg()) {
         List<Double> ms = new ArrayList<>();
         for (int i = 0; i < Math.max(3, rounds); i++) {
-          ms.add(encodeMs(format, pcm));
+          ms.add(format.hasJavaEncoder() ? javaEncodeMs(format, pcm) : encodeMs(format, pcm));
         }
-        System.out.printf(Locale.ROOT, "%-6s %7.1f ms  = %6.1f ms per second of audio%n", format.wire(), median(ms),
-            median(ms) / seconds);
+        System.out.printf(Locale.ROOT, "%-6s %-6s %7.1f ms  = %6.1f ms per second of audio%n", format.wire(),
+            format.hasJavaEncoder() ? "Java" : "ffmpeg", median(ms), median(ms) / seconds);
       }
     }
     System.exit(0);
+  }
+
+  /** Time the endpoint's Java encoder of {@code format} takes for {@code pcm} in the endpoint's 100 ms chunks. */
+  private static double javaEncodeMs(SpeechFormat format, byte[] pcm) {
+    short[] samples = Pcm16.fromLittleEndian(pcm);
+    int chunk = RATE / 10;
+    long start = System.nanoTime();
+    StreamEncoder encoder = format.javaEncoder(RATE);
+    for (int offset = 0; offset < samples.length; offset += chunk) {
+      encoder.encode(Arrays.copyOfRange(samples, offset, Math.min(samples.length, offset + chunk)));
+    }
+    encoder.finish();
+    return (System.nanoTime() - start) / 1e6;
   }
 
   /** Wall time of the endpoint's own ffmpeg command line encoding {@code pcm}, process start included. */

@@ -3,6 +3,7 @@ package com.ervc.it;
 import com.ervc.testing.FailoverCluster;
 import com.ervc.testing.FailoverCluster.Round;
 import com.ervc.testing.WsProbe.Frame;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
+import java.util.concurrent.Callable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -18,13 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A provider JVM killed with SIGKILL (it tells nobody) at several points of a multi-sentence reply: the reply
- * completes with every sentence once and audio byte-identical to an undisturbed reply, and the client's longest
- * silence stays under a budget. The budget is generous for a loaded test machine; the goal (≤ 500 ms on loopback)
- * is measured by scripts/bench-failover.sh, and each figure is printed here.
+ * completes with every sentence once and audio byte-identical to an undisturbed reply, and it left the killed node
+ * because the pipeline learnt that the node was gone (its connection closed, or the cluster's membership), not
+ * because a deadline ran out. How long the silence lasts is measured by scripts/bench-failover.sh (goal ≤ 500 ms on loopback);
+ * each figure is printed here, but not asserted: a shared test machine's timing proves nothing.
  */
 class FailoverIT {
-  /** Far above the 500 ms goal: CI machines are slow and shared; the printed figures show the real value. */
-  private static final double GAP_BUDGET_MS = 3_000;
   private static final String TEXT = "The first sentence starts the reply. A second sentence follows right after it. "
       + "Here comes the third one, a little longer than the others. The fourth sentence is short. "
       + "Sentence five keeps the voice going. Number six is here too. The seventh sentence nears the end. "
@@ -63,18 +63,18 @@ class FailoverIT {
 
   @Test
   void aProviderJvmKilledAtAnyPointOfAReplyLosesNothingAndTheClientHearsNoLongGap() throws Exception {
-    Map<String, Predicate<List<Frame>>> points = new LinkedHashMap<>();
+    Map<String, Callable<Round>> points = new LinkedHashMap<>();
     // audio_start: the reply was routed and its first sentences requested; no audio has reached the client.
-    points.put("before the first byte", frames -> isType(last(frames), "audio_start"));
-    points.put("mid-stream (third frame of sentence 0)", frames -> audioFrames(frames) == 3);
-    points.put("between sentences (sentence 3 announced)",
-        frames -> isType(last(frames), "sentence") && last(frames).json().getInteger("index") == 3);
-    // Sentence 4's first frame: starting it asked for sentence 6 ahead, still in synthesis (0.2 s at least).
-    points.put("while a look-ahead request is pending (first frame of sentence 4)", frames -> frames.size() > 1
-        && last(frames).binary() != null && isType(frames.get(frames.size() - 2), "sentence")
-        && frames.get(frames.size() - 2).json().getInteger("index") == 4);
-    for (Map.Entry<String, Predicate<List<Frame>>> point : points.entrySet()) {
-      Round round = cluster.reply(TEXT, point.getValue());
+    points.put("before the first byte", () -> cluster.reply(TEXT, frames -> isType(last(frames), "audio_start")));
+    points.put("mid-stream (third frame of sentence 0)", () -> cluster.reply(TEXT, frames -> audioFrames(frames) == 3));
+    points.put("between sentences (sentence 3 announced)", () -> cluster.reply(TEXT,
+        frames -> isType(last(frames), "sentence") && last(frames).json().getInteger("index") == 3));
+    // Killed as the seventh sentence request (a lookahead one) leaves: a request is pending however fast the machine
+    // synthesizes (a kill chosen by the frames the client saw may find every later sentence already done).
+    points.put("while a look-ahead request is pending (seventh sentence request)",
+        () -> cluster.replyKillingAtRequest(TEXT, 7));
+    for (Map.Entry<String, Callable<Round>> point : points.entrySet()) {
+      Round round = point.getValue().call();
       System.out.printf("FailoverIT kill %s: longest gap %.1f ms, p95 %.1f ms, switches %s%n", point.getKey(),
           round.longestGapMs(), round.p95GapMs(), round.end().getJsonArray("switches"));
       assertNotNull(round.killedNode(), "a provider JVM was killed " + point.getKey());
@@ -82,9 +82,14 @@ class FailoverIT {
       assertEquals(undisturbed.sentences(), round.sentences(), point.getKey() + ": every sentence once, in order");
       assertEquals(undisturbed.pcm(), round.pcm(), point.getKey() + ": byte-identical to the undisturbed reply");
       assertTrue(round.switches() >= 1, point.getKey() + ": the reply left the killed node " + round.end());
-      assertEquals(round.killedNode(), round.end().getJsonArray("switches").getJsonObject(0).getString("fromNode"));
-      assertTrue(round.longestGapMs() < GAP_BUDGET_MS, point.getKey() + ": longest gap " + round.longestGapMs()
-          + " ms");
+      // A freshly started replacement JVM on a loaded machine may miss a deadline before the kill: that switch is not
+      // the one under test.
+      JsonObject left = round.end().getJsonArray("switches").stream().map(JsonObject.class::cast)
+          .filter(sw -> round.killedNode().equals(sw.getString("fromNode"))).findFirst()
+          .orElseThrow(() -> new AssertionError(point.getKey() + ": no switch from the killed node " + round.end()));
+      assertTrue(left.getString("reason").contains("node gone (connection)")
+              || left.getString("reason").contains("node gone (membership)"),
+          point.getKey() + ": the node's death was learnt, not waited out: " + left.getString("reason"));
       cluster.replaceKilled();
     }
   }

@@ -1,8 +1,10 @@
 package com.ervc.it;
 
+import com.ervc.audio.Pcm16;
 import com.ervc.audio.WavAudio;
 import com.ervc.audio.WavCodec;
 import com.ervc.node.Node;
+import com.ervc.testing.Correlation;
 import com.ervc.testing.Ffmpeg;
 import com.ervc.testing.TestNodes;
 import com.ervc.testing.WsProbe;
@@ -44,6 +46,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class OpenAiSpeechIT {
   private static final String TEXT = "The quick brown fox. It jumps over the lazy dog.";
   private static final int RATE = 24_000;
+  private static final Path SDK = Path.of("src", "test", "openai-sdk");
   private static Node node;
   private static WebClient http;
   private static String apiToken;
@@ -136,6 +139,10 @@ class OpenAiSpeechIT {
       if (format.equals("flac")) {
         assertArrayEquals(referencePcm, decoded, "flac is lossless");
       }
+      // The same speech, not just as long: the waveform survives encoding (delayed by the codec's look-ahead).
+      double correlation = Correlation.best(Pcm16.fromLittleEndian(referencePcm), Pcm16.fromLittleEndian(decoded),
+          RATE / 10);
+      assertTrue(correlation > 0.8, format + " decoded signal against the pcm: correlation " + correlation);
     } finally {
       Files.delete(file);
     }
@@ -147,19 +154,10 @@ class OpenAiSpeechIT {
    */
   @Test
   void theOfficialOpenAiSdkGetsEveryFormatAndItsOwnErrorClasses() throws Exception {
-    Path sdk = Path.of("src", "test", "openai-sdk");
-    assumeTrue(Files.isDirectory(sdk.resolve("node_modules/openai")) && Ffmpeg.present(),
+    assumeTrue(sdkInstalled() && Ffmpeg.present(),
         "the openai SDK (npm ci in src/test/openai-sdk) and ffmpeg are installed by scripts/test.sh");
     Path out = Files.createTempDirectory("openai-sdk-");
-    ProcessBuilder builder = new ProcessBuilder("node", "speech.mjs").directory(sdk.toFile())
-        .redirectError(ProcessBuilder.Redirect.INHERIT);
-    builder.environment().putAll(Map.of("OPENAI_BASE_URL", "http://127.0.0.1:" + node.httpPort() + "/v1",
-        "OPENAI_API_KEY", apiToken, "OUT", out.toString(), "TEXT", TEXT));
-    Process process = builder.start();
-    String stdout = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the SDK script finished");
-    assertEquals(0, process.exitValue(), stdout);
-    JsonObject report = new JsonObject(stdout.strip());
+    JsonObject report = runSdk(node, apiToken, out, "formats");
 
     assertArrayEquals(referencePcm, Files.readAllBytes(out.resolve("pcm")));
     assertArrayEquals(referencePcm, WavCodec.decode(Files.readAllBytes(out.resolve("wav"))).pcm());
@@ -175,14 +173,37 @@ class OpenAiSpeechIT {
 
     JsonObject errors = report.getJsonObject("errors");
     assertEquals(new JsonObject().put("class", "NotFoundError").put("status", 404).put("code", "model_not_found")
-        .put("param", "model").put("type", "invalid_request_error"), errors.getJsonObject("model"));
+        .put("param", "model").put("type", "invalid_request_error").put("apiError", true).putNull("retryAfter"),
+        errors.getJsonObject("model"));
     assertEquals("BadRequestError", errors.getJsonObject("format").getString("class"));
     assertEquals("response_format", errors.getJsonObject("format").getString("param"));
     assertEquals("BadRequestError", errors.getJsonObject("speed").getString("class"));
     assertEquals("AuthenticationError", errors.getJsonObject("key").getString("class"));
     assertEquals(401, errors.getJsonObject("key").getInteger("status"));
     assertEquals("NotFoundError", errors.getJsonObject("models").getString("class"));
+    JsonObject unavailable = errors.getJsonObject("unavailable");
+    assertEquals("InternalServerError", unavailable.getString("class"), unavailable.encode());
+    assertEquals(503, unavailable.getInteger("status"));
+    assertEquals("service_unavailable", unavailable.getString("code"));
+    assertTrue(unavailable.getBoolean("apiError"), "every SDK error is an APIError");
     assertTrue(report.getJsonArray("models").contains("tts-1"), report.encode());
+  }
+
+  /** Runs src/test/openai-sdk/speech.mjs in {@code mode} against {@code on}; its JSON report. */
+  private static JsonObject runSdk(Node on, String token, Path out, String mode) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder("node", "speech.mjs").directory(SDK.toFile())
+        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    builder.environment().putAll(Map.of("OPENAI_BASE_URL", "http://127.0.0.1:" + on.httpPort() + "/v1",
+        "OPENAI_API_KEY", token, "OUT", out.toString(), "TEXT", TEXT, "MODE", mode));
+    Process process = builder.start();
+    String stdout = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the SDK script finished");
+    assertEquals(0, process.exitValue(), stdout);
+    return new JsonObject(stdout.strip());
+  }
+
+  private static boolean sdkInstalled() {
+    return Files.isDirectory(SDK.resolve("node_modules/openai"));
   }
 
   @Test
@@ -207,8 +228,9 @@ class OpenAiSpeechIT {
     assertArrayEquals(referencePcm, audio.toByteArray());
   }
 
-  @Test
-  void theFirstBytesLeaveLongBeforeTheReplyIsDone() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"pcm", "mp3", "opus", "flac"})
+  void theFirstBytesLeaveLongBeforeTheReplyIsDone(String format) throws Exception {
     StringBuilder text = new StringBuilder("Streaming test " + UUID.randomUUID() + ".");
     for (int i = 0; i < 12; i++) {
       text.append(" This is sentence number ").append(i).append(" of a reply long enough to take a while.");
@@ -221,16 +243,16 @@ class OpenAiSpeechIT {
               .setHost("127.0.0.1").setPort(node.httpPort()).setURI("/v1/audio/speech")
               .putHeader("Authorization", "Bearer " + apiToken).putHeader("Content-Type", "application/json"))
           .compose(r -> r.send(new JsonObject().put("model", "espeak").put("input", text.toString())
-              .put("voice", "en-us").put("response_format", "pcm").toBuffer()))
+              .put("voice", "en-us").put("response_format", format).toBuffer()))
           .await(30, TimeUnit.SECONDS);
       assertEquals(200, response.statusCode());
       response.handler(chunk -> arrivals.add(System.nanoTime()));
       response.end().await(60, TimeUnit.SECONDS);
       long done = System.nanoTime();
-      assertTrue(arrivals.size() > 12, "many chunks, not one body: " + arrivals.size());
+      assertTrue(arrivals.size() > 12, format + ": many chunks, not one body: " + arrivals.size());
       long firstByte = arrivals.get(0) - sent;
       long total = done - sent;
-      assertTrue(firstByte < total / 2, "first bytes after " + firstByte / 1_000_000 + " ms of "
+      assertTrue(firstByte < total / 2, format + ": first bytes after " + firstByte / 1_000_000 + " ms of "
           + total / 1_000_000 + " ms");
     } finally {
       client.close();
@@ -371,30 +393,44 @@ class OpenAiSpeechIT {
     }
   }
 
+  /**
+   * A node that cannot run ffmpeg still serves mp3, opus and flac (Java encoders) and refuses aac naming the fix; then
+   * both limits answer 429 with Retry-After, and the official SDK raises its RateLimitError after honouring it.
+   */
   @Test
-  void withoutFfmpegCompressedFormatsNameTheFixRawFormatsWorkAndBothLimitsGive429WithRetryAfter() throws Exception {
+  void withoutFfmpegOnlyAacNamesTheFixAndBothLimitsGive429WithRetryAfterThatTheSdkHonours() throws Exception {
     Map<String, String> env = TestNodes.env(TestNodes.uniqueClusterName());
     env.put("OPENAI_API_FFMPEG", "/nonexistent/ffmpeg");
-    env.put("API_RATE_LIMIT", "5");
-    // Two requests of TEXT fit, a third does not.
-    env.put("CHARACTERS_PER_USER_PER_MINUTE", String.valueOf(TEXT.length() * 2 + 1));
+    env.put("API_RATE_LIMIT", "8");
+    // Five requests of TEXT fit (aac is charged before its format is refused); one of 3 x TEXT never fits after them.
+    env.put("CHARACTERS_PER_USER_PER_MINUTE", String.valueOf(TEXT.length() * 5 + 1));
     Node bare = TestNodes.start(env);
     try {
       String token = TestNodes.devTokens(bare.vertx(), bare.httpPort()).getString("apiToken");
-      HttpResponse<Buffer> mp3 = post(bare, token, "application/json", request("mp3").toBuffer());
-      assertEquals(400, mp3.statusCode());
-      JsonObject error = error(mp3);
+      String[][] javaFormats = {{"mp3", "mp3", "24000"}, {"opus", "opus", "48000"}, {"flac", "flac", "24000"}};
+      List<byte[]> encoded = new ArrayList<>();
+      for (String[] f : javaFormats) {
+        HttpResponse<Buffer> response = post(bare, token, "application/json", request(f[0]).toBuffer());
+        assertEquals(200, response.statusCode(), f[0] + ": " + response.bodyAsString());
+        encoded.add(response.body().getBytes());
+      }
+      HttpResponse<Buffer> aac = post(bare, token, "application/json", request("aac").toBuffer());
+      assertEquals(400, aac.statusCode());
+      JsonObject error = error(aac);
       assertEquals("response_format", error.getString("param"));
+      assertEquals("unsupported_response_format", error.getString("code"));
       assertTrue(error.getString("message").contains("apt-get install ffmpeg"), error.getString("message"));
       HttpResponse<Buffer> wav = post(bare, token, "application/json", request("wav").toBuffer());
       assertEquals(200, wav.statusCode());
       assertArrayEquals(referencePcm, WavCodec.decode(wav.body().getBytes()).pcm());
-      HttpResponse<Buffer> characters = post(bare, token, "application/json", request("pcm").toBuffer());
+      // Three times TEXT: the quota's refill during this test can never have made room for it.
+      HttpResponse<Buffer> characters = post(bare, token, "application/json",
+          request("pcm").put("input", TEXT.repeat(3)).toBuffer());
       assertEquals(429, characters.statusCode());
       assertTrue(Long.parseLong(characters.getHeader("Retry-After")) >= 1);
       assertTrue(error(characters).getString("message").startsWith("character quota"), characters.bodyAsString());
       HttpResponse<Buffer> requests = null;
-      for (int i = 0; i < 3 && (requests == null || requests.statusCode() != 429
+      for (int i = 0; i < 5 && (requests == null || requests.statusCode() != 429
           || error(requests).getString("message").startsWith("character quota")); i++) {
         requests = post(bare, token, "application/json", request("pcm").toBuffer());
       }
@@ -403,6 +439,28 @@ class OpenAiSpeechIT {
       assertTrue(Long.parseLong(requests.getHeader("Retry-After")) >= 1);
       assertEquals("rate_limit_exceeded", error(requests).getString("code"));
       assertEquals("requests", error(requests).getString("type"));
+
+      if (sdkInstalled()) {
+        JsonObject report = runSdk(bare, token, Files.createTempDirectory("openai-sdk-"), "limits");
+        JsonObject limited = report.getJsonObject("errors").getJsonObject("limited");
+        assertEquals("RateLimitError", limited.getString("class"), report.encode());
+        assertEquals(429, limited.getInteger("status"));
+        assertEquals("rate_limit_exceeded", limited.getString("code"));
+        assertTrue(Long.parseLong(limited.getString("retryAfter")) >= 1, report.encode());
+        // Refused by the request rate, retried once the Retry-After had passed, and then served.
+        JsonArray attempts = report.getJsonArray("attempts");
+        assertEquals(2, attempts.size(), report.encode());
+        assertEquals(429, attempts.getJsonObject(0).getInteger("status"), report.encode());
+        assertEquals(200, attempts.getJsonObject(1).getInteger("status"), report.encode());
+        long retryAfter = Long.parseLong(attempts.getJsonObject(0).getString("retryAfter"));
+        long waited = attempts.getJsonObject(1).getLong("at") - attempts.getJsonObject(0).getLong("at");
+        assertTrue(waited >= retryAfter * 1000, "the SDK retried after " + waited + " ms, Retry-After " + retryAfter);
+        assertTrue(report.getJsonObject("retried").getInteger("bytes") > RATE / 10, report.encode());
+      }
+      for (int i = 0; i < javaFormats.length && Ffmpeg.present(); i++) { // the test's own decoder, not the node's
+        assertDecodesLikeTheReference(javaFormats[i][0], encoded.get(i), javaFormats[i][1],
+            Integer.parseInt(javaFormats[i][2]));
+      }
     } finally {
       TestNodes.stop(bare);
     }

@@ -66,6 +66,8 @@ class MonitoringArtifactsTest {
       "admin_tail_messages_total",
       "websocket_close_total",
       "tts_node_info",
+      "tts_encode_duration_seconds",
+      "tts_ffmpeg_failures_total",
       "vertx_http_server_requests_total",
       "vertx_http_server_response_time_seconds",
       "vertx_http_server_active_connections",

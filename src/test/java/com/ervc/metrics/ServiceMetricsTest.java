@@ -33,6 +33,25 @@ class ServiceMetricsTest {
   }
 
   @Test
+  void encodeTimesArePerFormatAndFfmpegFailureReasonsAreClosed() {
+    ServiceMetrics metrics = ServiceMetrics.create("n1");
+    metrics.encoded("opus", 30_000_000);
+    metrics.encoded("opus", 10_000_000);
+    metrics.encoded("mp3", 5_000_000);
+    metrics.ffmpegFailure("exit");
+    metrics.ffmpegFailure("start");
+    metrics.ffmpegFailure("anything{else}");
+    Scrape scrape = new Scrape(metrics.registry().scrape());
+
+    assertEquals(2, scrape.sum("tts_encode_duration_seconds_count", "format", "opus"));
+    assertEquals(0.04, scrape.sum("tts_encode_duration_seconds_sum", "format", "opus"), 1e-9);
+    assertEquals(0.005, scrape.sum("tts_encode_duration_seconds_sum", "format", "mp3"), 1e-9);
+    assertEquals(1, scrape.sum("tts_ffmpeg_failures_total", "reason", "exit"));
+    assertEquals(1, scrape.sum("tts_ffmpeg_failures_total", "reason", "start"));
+    assertEquals(1, scrape.sum("tts_ffmpeg_failures_total", "reason", "other"));
+  }
+
+  @Test
   void aTraceCountsOneOutcomeAndTheFirstAudioOnce() {
     ServiceMetrics metrics = ServiceMetrics.create("n1");
     RequestTrace trace = metrics.request("high", 42, true);

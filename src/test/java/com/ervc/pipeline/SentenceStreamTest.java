@@ -100,6 +100,20 @@ class SentenceStreamTest {
   }
 
   @Test
+  void silenceCountsFromTheRequestOrTheLastAudioUntilTheStreamEnds() {
+    SentenceStream stream = new SentenceStream(ROUTE, DEADLINES, false, 10 * MS);
+    assertEquals(30 * MS, stream.silenceNanos(40 * MS), "no audio yet: silent since the request");
+    assertEquals(-1, stream.firstAudioNanos());
+    stream.audio(bytes(1, 2), 50 * MS);
+    assertEquals(50 * MS, stream.firstAudioNanos());
+    stream.audio(bytes(3, 4), 70 * MS);
+    assertEquals(50 * MS, stream.firstAudioNanos(), "the first audio's time stays");
+    assertEquals(5 * MS, stream.silenceNanos(75 * MS), "silent since its last audio");
+    stream.end();
+    assertEquals(0, stream.silenceNanos(1000 * MS), "a finished stream is not silent");
+  }
+
+  @Test
   void firstAudioCompletesWithTheFirstChunkOrFailsWithTheStream() {
     SentenceStream answered = new SentenceStream(ROUTE, DEADLINES, false, 0);
     assertFalse(answered.firstAudio().isComplete());
@@ -116,5 +130,6 @@ class SentenceStreamTest {
     stream.forwardTo(pcm -> Promise.<Void>promise().future());
     stream.audio(bytes(1, 2), 10 * MS);
     assertNull(stream.overdue(System.nanoTime() + 10_000 * MS));
+    assertEquals(0, stream.silenceNanos(System.nanoTime() + 10_000 * MS), "nor silent");
   }
 }

@@ -7,6 +7,7 @@ import com.ervc.protocol.SpeechException;
 import com.ervc.protocol.StreamMessage;
 import com.ervc.protocol.TtsRequest;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -278,12 +279,24 @@ class SpeechJobTest {
   void theSilenceOfAFailoverIsMeasuredFromTheLastAudioToTheFirstAfterTheSwitch() {
     Recorded out = new Recorded();
     long before = METRICS.registry().get("tts.failover.gap").timer().count();
+    Map<String, Long> phasesBefore = new HashMap<>();
+    for (String phase : List.of("failed", "requested", "first_audio")) {
+      phasesBefore.put(phase, phaseCount(phase));
+    }
     job(List.of("one"), (failed, excluded) -> Future.succeededFuture(B), out).run();
     opened.get("one@a").audio(pcm("one", 0, 20), 1);
     opened.get("one@a").fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "node gone"));
     assertEquals(before, METRICS.registry().get("tts.failover.gap").timer().count(), "nothing played since");
     opened.get("one@b").audio(pcm("one", 0, 40), 1);
     assertEquals(before + 1, METRICS.registry().get("tts.failover.gap").timer().count());
+    phasesBefore.forEach((phase, count) -> assertEquals(count + 1, phaseCount(phase), "each part is measured once: "
+        + phase));
+  }
+
+  private static long phaseCount(String phase) {
+    Timer timer = METRICS.registry().find("tts.failover.phase").tag("phase", phase)
+        .timer();
+    return timer == null ? 0 : timer.count();
   }
 
   private static double hedges(String outcome) {

@@ -98,7 +98,22 @@ class TtsRequestTest {
         new TtsRequest("Hi.", "auto", null, Emotion.NEUTRAL, 0.5, QualityTier.BALANCED, 1.0, 0.0, 24000),
         new TtsRequest("x".repeat(20_000), "espeak", "en-gb", Emotion.FEARFUL, 0.125, QualityTier.FAST, 3.75, 0.0, 8000),
         new TtsRequest("Middle.", "elevenlabs", "v1", Emotion.SAD, 0.5, QualityTier.HIGH, 1.0, 0.0, 24000)
-            .withNeighbours("Before.", "After."));
+            .withNeighbours("Before.", "After."),
+        new TtsRequest("Hi.", "openai", "coral", Emotion.SAD, 0.9, QualityTier.BALANCED, 1.0, 0.0, 24000)
+            .withInstructions("Read this very sadly, with a soft British accent."));
+  }
+
+  @Test
+  void instructionsAreTextWithinOpenAisLimitAndSurviveSplittingIntoSentences() {
+    TtsRequest request = new TtsRequest("Hi.", "openai", null, Emotion.NEUTRAL, 0.5, QualityTier.BALANCED, 1.0, 0.0,
+        24000).withInstructions("Whisper.");
+    assertEquals("Whisper.", request.withText("Next.").withNeighbours("Hi.", null).withQuality(QualityTier.FAST)
+        .withProvider("openai", "marin").instructions());
+    JsonObject json = request.toJson();
+    assertEquals("'instructions' must be a string",
+        assertThrows(SpeechException.class, () -> TtsRequest.fromJson(json.copy().put("instructions", 5))).getMessage());
+    assertEquals("'instructions' has more than 4096 characters", assertThrows(SpeechException.class,
+        () -> TtsRequest.fromJson(json.copy().put("instructions", "a".repeat(4097)))).getMessage());
   }
 
   @Test

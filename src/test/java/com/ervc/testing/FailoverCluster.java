@@ -6,8 +6,11 @@ import com.ervc.protocol.BusProtocol;
 import com.ervc.protocol.ProviderLoad;
 import com.ervc.protocol.ProviderMessage;
 import com.ervc.testing.WsProbe.Frame;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +18,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -35,13 +42,71 @@ public final class FailoverCluster implements AutoCloseable {
   private static final String SLOW_ESPEAK = TestNodes.script("sleep 0.2\nexec espeak-ng \"$@\"");
 
   /**
-   * What the client got: the audio, the sentences announced, the last message, the longest and the 95th
-   * percentile gap between two audio frames (ms, at arrival), and the node killed during the reply (or null).
+   * What the client got: the audio, the sentences announced, the last message, each audio frame's arrival time and
+   * length, and the node killed during the reply (or null) with the time of the kill, the time its process was gone
+   * (reaped), and the time the pipeline counted the node's death (within a millisecond; -1 if not during the reply)
+   * ({@link System#nanoTime()}, the pipeline's clock too, since it runs in this JVM).
    */
-  public record Round(Buffer pcm, List<String> sentences, JsonObject end, double longestGapMs, double p95GapMs,
-                      String killedNode) {
+  public record Round(Buffer pcm, List<String> sentences, JsonObject end, long[] arrivals, int[] frameBytes,
+                      String killedNode, long killedAtNanos, long goneAtNanos, long deathCountedAtNanos) {
+    /** The client's jitter buffer: a player starts this long after the first frame (docs/routing.md). */
+    public static final double JITTER_BUFFER_MS = 80;
+
     public int switches() {
       return end.getJsonArray("switches", new io.vertx.core.json.JsonArray()).size();
+    }
+
+    /** The longest gap between two audio frames at arrival (ms): a client that plays what it gets as it gets it. */
+    public double longestGapMs() {
+      return gaps().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    }
+
+    /** The 95th percentile of the gaps between two audio frames at arrival (ms). */
+    public double p95GapMs() {
+      List<Double> gaps = gaps();
+      gaps.sort(Double::compare);
+      return gaps.isEmpty() ? 0 : gaps.get((int) Math.ceil(0.95 * gaps.size()) - 1);
+    }
+
+    /**
+     * The longest gap between two audio frames that ends after the kill, as {start, end} arrival times (nanos), or
+     * null: the silence the failover caused.
+     */
+    public long[] gapAfterKill() {
+      long[] longest = null;
+      for (int i = 1; i < arrivals.length; i++) {
+        boolean longer = longest == null || arrivals[i] - arrivals[i - 1] > longest[1] - longest[0];
+        if (arrivals[i] > killedAtNanos && longer) {
+          longest = new long[] {arrivals[i - 1], arrivals[i]};
+        }
+      }
+      return longest;
+    }
+
+    /**
+     * The longest silence a player hears (ms) that starts {@link #JITTER_BUFFER_MS} after the first frame arrives and
+     * plays each frame in real time ({@code sampleRate}, 16-bit mono) as soon as it has it and the previous one ended.
+     */
+    public double heardSilenceMs(int sampleRate) {
+      if (arrivals.length == 0) {
+        return 0;
+      }
+      double playedUntil = arrivals[0] / 1e6 + JITTER_BUFFER_MS;
+      double longest = 0;
+      for (int i = 0; i < arrivals.length; i++) {
+        double arrived = arrivals[i] / 1e6;
+        longest = Math.max(longest, arrived - playedUntil);
+        playedUntil = Math.max(playedUntil, arrived) + frameBytes[i] / 2 * 1000.0 / sampleRate;
+      }
+      return longest;
+    }
+
+    private List<Double> gaps() {
+      List<Double> gaps = new ArrayList<>();
+      for (int i = 1; i < arrivals.length; i++) {
+        gaps.add((arrivals[i] - arrivals[i - 1]) / 1e6);
+      }
+      return gaps;
     }
   }
 
@@ -52,6 +117,12 @@ public final class FailoverCluster implements AutoCloseable {
   /** Provider instance address → node id, from the load reports. */
   private final Map<String, String> instanceNodes = new ConcurrentHashMap<>();
   private volatile String lastSentenceAddress;
+  /** Sentence requests seen in the current reply, and the one whose instance is to be killed as it leaves (0: none). */
+  private final AtomicInteger sentenceRequests = new AtomicInteger();
+  private volatile int killAtRequest;
+  private volatile CompletableFuture<String> killedOnRequest = new CompletableFuture<>();
+  private long killedAtNanos;
+  private long goneAtNanos;
   private int replies;
 
   private FailoverCluster() throws Exception {
@@ -70,13 +141,31 @@ public final class FailoverCluster implements AutoCloseable {
       if (ProviderMessage.Sentence.TYPE.equals(ctx.message().headers().get(BusProtocol.H_TYPE))
           && instanceNodes.containsKey(ctx.message().address())) {
         lastSentenceAddress = ctx.message().address();
+        if (sentenceRequests.incrementAndGet() == killAtRequest) {
+          // The request is on its way to the instance: killing its JVM now leaves exactly that request pending.
+          String address = ctx.message().address();
+          CompletableFuture<String> killed = killedOnRequest;
+          front.vertx().executeBlocking(() -> killNodeOf(address))
+              .onComplete(done -> {
+                if (done.succeeded()) {
+                  killed.complete(done.result());
+                } else {
+                  killed.completeExceptionally(done.cause());
+                }
+              });
+        }
       }
       ctx.next();
     });
-    for (int i = 0; i < providers.length; i++) {
-      startProvider(i);
+    try {
+      for (int i = 0; i < providers.length; i++) {
+        startProvider(i);
+      }
+      awaitProviders();
+    } catch (Exception | AssertionError e) {
+      close(); // no provider JVM outlives a cluster that failed to start
+      throw e;
     }
-    awaitProviders();
   }
 
   public static FailoverCluster start() throws Exception {
@@ -84,7 +173,12 @@ public final class FailoverCluster implements AutoCloseable {
   }
 
   private void startProvider(int i) throws Exception {
-    providers[i] = NodeJvm.start(cluster, "providers", Map.of("ESPEAK_BINARY", SLOW_ESPEAK));
+    // The front's own Hazelcast address: on a machine running other test clusters, it may sit beyond the ports
+    // Hazelcast tries by default (5701-5703), and a provider that finds nobody starts a cluster of its own.
+    HazelcastClusterManager manager = (HazelcastClusterManager) ((VertxInternal) front.vertx()).clusterManager();
+    String members = "127.0.0.1:" + manager.getHazelcastInstance().getCluster().getLocalMember().getAddress().getPort();
+    providers[i] = NodeJvm.start(cluster, "providers",
+        Map.of("ESPEAK_BINARY", SLOW_ESPEAK, "CLUSTER_MEMBERS", members));
     providerNodes[i] = providers[i].nodeId(JOIN_TIMEOUT);
   }
 
@@ -96,7 +190,11 @@ public final class FailoverCluster implements AutoCloseable {
         () -> Set.copyOf(instanceNodes.values()).containsAll(expected));
   }
 
-  /** Replaces the provider JVM that was killed with a new one, and waits until it serves. */
+  /**
+   * Replaces the provider JVM that was killed with a new one, waits until it serves, and warms it up with a short
+   * reply (the router tries an instance without measurements first): a cold JVM's first synthesis on a loaded machine
+   * can miss its first-byte deadline, which is not what the next kill should measure.
+   */
   public void replaceKilled() throws Exception {
     for (int i = 0; i < providers.length; i++) {
       if (!providers[i].process().isAlive()) {
@@ -106,6 +204,7 @@ public final class FailoverCluster implements AutoCloseable {
       }
     }
     awaitProviders();
+    reply("The new node warms up. It speaks two sentences.", null);
   }
 
   /**
@@ -113,24 +212,58 @@ public final class FailoverCluster implements AutoCloseable {
    * JVM serving the reply is killed. Null: no kill.
    */
   public Round reply(String text, Predicate<List<Frame>> killWhen) throws Exception {
+    return reply(text, killWhen, 0);
+  }
+
+  /**
+   * Speaks {@code text}, killing the provider JVM that the reply's {@code request}-th sentence request (1-based,
+   * lookahead and failover requests included) goes to, as it leaves: a kill with a request certainly pending, whatever
+   * the machine's speed.
+   */
+  public Round replyKillingAtRequest(String text, int request) throws Exception {
+    return reply(text, null, request);
+  }
+
+  private Round reply(String text, Predicate<List<Frame>> killWhen, int killRequest) throws Exception {
     try (WsProbe ws = new WsProbe(front.vertx(), front.httpPort())) {
       ws.nextOfType("ready");
       String id = "r" + ++replies;
       lastSentenceAddress = null;
+      killedOnRequest = new CompletableFuture<>();
+      sentenceRequests.set(0);
+      killAtRequest = killRequest;
       ws.send(new JsonObject().put("type", "synthesize").put("id", id).put("text", text).put("provider", PROVIDER));
       List<Frame> frames = new ArrayList<>();
       String killed = null;
+      AtomicLong deathCountedAt = new AtomicLong(-1);
+      long watch = -1;
       while (true) {
         Frame frame = ws.next();
         frames.add(frame);
         if (killWhen != null && killed == null && killWhen.test(frames)) {
+          double deathsBefore = deathsCounted();
+          // Looks every millisecond (on an event loop of this JVM) for the pipeline's count of dead nodes to move.
+          watch = front.vertx().setPeriodic(1, t -> {
+            if (deathCountedAt.get() < 0 && deathsCounted() > deathsBefore) {
+              deathCountedAt.set(System.nanoTime());
+            }
+          });
           killed = killServing();
+        }
+        if (killRequest > 0 && killed == null && killedOnRequest.isDone()) {
+          killed = killedOnRequest.get();
         }
         if (frame.isType("audio_end") || frame.isType("error")) {
           break;
         }
       }
-      return round(frames, killed);
+      killAtRequest = 0;
+      if (killRequest > 0 && killed == null) {
+        killed = killedOnRequest.get(10, TimeUnit.SECONDS);
+      }
+      front.vertx().cancelTimer(watch);
+      return round(frames, killed, killed == null ? -1 : killedAtNanos, killed == null ? -1 : goneAtNanos,
+          deathCountedAt.get());
     }
   }
 
@@ -138,40 +271,45 @@ public final class FailoverCluster implements AutoCloseable {
     // audio_start may reach the client before the pipeline asked for the first sentence.
     String address = Await.result(() -> "the reply's first sentence request", Duration.ofSeconds(10),
         () -> lastSentenceAddress);
+    return killNodeOf(address);
+  }
+
+  private String killNodeOf(String address) throws Exception {
     String node = instanceNodes.get(address);
     for (int i = 0; i < providers.length; i++) {
       if (providerNodes[i].equals(node)) {
+        killedAtNanos = System.nanoTime();
         providers[i].kill();
+        goneAtNanos = System.nanoTime();
         return node;
       }
     }
     throw new AssertionError("the serving instance " + address + " is on no provider JVM: " + instanceNodes);
   }
 
-  private static Round round(List<Frame> frames, String killed) {
+  private double deathsCounted() {
+    return front.metrics().registry().find("tts.node.deaths").counters().stream().mapToDouble(Counter::count).sum();
+  }
+
+  private static Round round(List<Frame> frames, String killed, long killedAt, long goneAt, long deathCountedAt) {
     Buffer pcm = Buffer.buffer();
     List<String> sentences = new ArrayList<>();
-    List<Double> gaps = new ArrayList<>();
-    long previous = -1;
-    long seq = 0;
+    List<Frame> audio = new ArrayList<>();
     for (Frame f : frames) {
       if (f.binary() != null) {
-        if (f.seq() != seq++) {
-          throw new AssertionError("frame " + f.seq() + " where " + (seq - 1) + " was due");
+        if (f.seq() != audio.size()) {
+          throw new AssertionError("frame " + f.seq() + " where " + audio.size() + " was due");
         }
         pcm.appendBuffer(f.pcm());
-        if (previous >= 0) {
-          gaps.add((f.receivedNanos() - previous) / 1e6);
-        }
-        previous = f.receivedNanos();
+        audio.add(f);
       } else if (f.isType("sentence")) {
         sentences.add(f.json().getString("text"));
       }
     }
-    gaps.sort(Double::compare);
-    double longest = gaps.isEmpty() ? 0 : gaps.get(gaps.size() - 1);
-    double p95 = gaps.isEmpty() ? 0 : gaps.get((int) Math.ceil(0.95 * gaps.size()) - 1);
-    return new Round(pcm, sentences, frames.get(frames.size() - 1).json(), longest, p95, killed);
+    return new Round(pcm, sentences, frames.get(frames.size() - 1).json(),
+        audio.stream().mapToLong(Frame::receivedNanos).toArray(),
+        audio.stream().mapToInt(f -> f.pcm().length()).toArray(), killed, killedAt, goneAt,
+        deathCountedAt);
   }
 
   /** The pipeline node's own metrics (failover gap, hedges, node deaths). */

@@ -30,11 +30,12 @@ public final class OpenAiRequests {
 
   /**
    * docs/providers/openai.md: the legacy models are used only where they can do the job: neutral speech in one of their voices
-   * (tts-1 on the fast tier, tts-1-hd on the high tier); emotion needs gpt-4o-mini-tts, the only model taking
-   * {@code instructions}.
+   * (tts-1 on the fast tier, tts-1-hd on the high tier); emotion and a client's instructions need gpt-4o-mini-tts,
+   * the only model taking {@code instructions}.
    */
   public static String model(TtsRequest sentence) {
-    boolean legacyOk = sentence.emotion() == Emotion.NEUTRAL && LEGACY_VOICES.contains(sentence.voice());
+    boolean legacyOk = sentence.emotion() == Emotion.NEUTRAL && sentence.instructions() == null
+        && LEGACY_VOICES.contains(sentence.voice());
     return switch (sentence.quality()) {
       case FAST -> legacyOk ? TTS_1 : MINI_TTS;
       case BALANCED -> MINI_TTS;
@@ -56,11 +57,19 @@ public final class OpenAiRequests {
         .put("voice", voice(sentence.voice()))
         .put("response_format", "pcm")
         .put("speed", EmotionScale.speed(sentence, 0.25, 4.0));
-    String instructions = instructions(sentence);
+    String instructions = direction(sentence);
     if (MINI_TTS.equals(model) && instructions != null) {
       body.put("instructions", instructions);
     }
     return body;
+  }
+
+  /**
+   * What the model is told about delivery: the client's own instructions verbatim where the request has them (they
+   * already say whatever emotion was read from them, and more), else the emotion's affect sentence; null for neither.
+   */
+  static String direction(TtsRequest sentence) {
+    return sentence.instructions() != null ? sentence.instructions() : instructions(sentence);
   }
 
   /** docs/providers/openai.md: "Voice affect: {adverb} {core phrase}. Keep pronunciation clear."; none for neutral. */

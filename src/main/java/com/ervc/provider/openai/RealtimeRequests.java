@@ -84,9 +84,9 @@ public final class RealtimeRequests {
             .put("content", new JsonArray().add(new JsonObject().put("type", "input_text").put("text", envelope))))));
   }
 
-  /** The reader's standing order plus the emotion, in the words the speech endpoint's instructions use. */
+  /** The reader's standing order plus the delivery the speech endpoint's instructions would carry. */
   static String instructions(TtsRequest sentence) {
-    String affect = OpenAiRequests.instructions(sentence);
+    String affect = OpenAiRequests.direction(sentence);
     return affect == null ? READER : READER + " " + affect;
   }
 

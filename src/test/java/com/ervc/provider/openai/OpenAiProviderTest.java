@@ -105,6 +105,22 @@ class OpenAiProviderTest extends CloudProviderContract {
     assertEquals(0.91, sent.get(1).json().getDouble("speed"), 1e-9, "speed x (1 + (0.90 - 1) x 0.9)");
   }
 
+  /** The OpenAI-compatible endpoint's instructions arrive verbatim, on the one model that reads them. */
+  @Test
+  void aClientsInstructionsGoVerbatimToTheModelThatTakesThem() throws Exception {
+    String given = "Speak with a soft British accent, like a bedtime story.";
+    provider.chunks(new TtsRequest(TEXT, "openai", "coral", Emotion.NEUTRAL, 0.5, QualityTier.FAST, 1, 0, 24_000)
+        .withInstructions(given));
+    provider.chunks(new TtsRequest(TEXT, "openai", "coral", Emotion.SAD, 0.9, QualityTier.HIGH, 1, 0, 24_000)
+        .withInstructions("Read this very sadly."));
+
+    List<FakeCloudServer.Received> sent = fake.received(PATH);
+    assertEquals("gpt-4o-mini-tts", sent.get(0).json().getString("model"), "tts-1 ignores instructions");
+    assertEquals(given, sent.get(0).json().getString("instructions"));
+    assertEquals("Read this very sadly.", sent.get(1).json().getString("instructions"),
+        "the client's words, not the affect sentence of the emotion read from them");
+  }
+
   @Test
   void aVoiceTheLegacyModelsLackUsesTheNewModelOnTheFastTier() throws Exception {
     provider.chunks(new TtsRequest(TEXT, "openai", "marin", Emotion.NEUTRAL, 0.5, QualityTier.FAST, 1, 0, 24_000));

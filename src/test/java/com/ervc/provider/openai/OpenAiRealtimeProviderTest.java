@@ -187,6 +187,17 @@ class OpenAiRealtimeProviderTest extends CloudProviderContract {
   }
 
   @Test
+  void aClientsInstructionsFollowTheReadersStandingOrder() throws Exception {
+    String given = "Speak with a soft British accent, like a bedtime story.";
+    provider.chunks(plain(TEXT).withInstructions(given));
+
+    String instructions = fake.received(FakeRealtimeServer.RESPONSE_CREATE).get(0).json().getJsonObject("response")
+        .getString("instructions");
+    assertTrue(instructions.startsWith("You are a text-to-speech engine, not an assistant."), instructions);
+    assertTrue(instructions.endsWith(" " + given), instructions);
+  }
+
+  @Test
   void speedIsClampedToTheRealtimeRange() throws Exception {
     provider.chunks(new TtsRequest(TEXT, "openai", "coral", Emotion.EXCITED, 1.0, QualityTier.BALANCED, 4.0, 0, 24_000));
 
