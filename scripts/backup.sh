@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Backs up what a node needs besides its image: configuration files, voice profiles (when the directory exists)
-# and a Redis snapshot (when REDIS_URL is set), into BACKUP_DIR/ervc-backup-<UTC timestamp>.tar.gz with a
+# Backs up what a node needs besides its image: configuration files, voice profiles (the directory when it exists,
+# a pg_dump of their tables when DATABASE_URL is set) and a Redis snapshot (when REDIS_URL is set), into BACKUP_DIR/ervc-backup-<UTC timestamp>.tar.gz with a
 # MANIFEST.sha256 inside and a .sha256 file next to it; then deletes backups older than RETENTION_DAYS.
 # scripts/restore.sh verifies and restores such a backup. docs/deployment.md describes the procedure.
 set -euo pipefail
@@ -12,9 +12,10 @@ Usage: scripts/backup.sh [options]
 Backs up, into BACKUP_DIR/ervc-backup-<UTC timestamp>.tar.gz (or a directory with --format dir):
   config/          the node configuration file(s) given with --config
   cluster-config/  the Hazelcast configuration directory
-  voices/          the embedded voice-profile store (VOICE_CLONING_DIR), when it exists; with DATABASE_URL
-                   set the profiles are in PostgreSQL instead (back that up with pg_dump; the backup
-                   says whether the directory was included)
+  voices/          the embedded voice-profile store (VOICE_CLONING_DIR), when it exists
+  postgres/voice_profiles.dump
+                   the voice-profile tables (schema_migrations, voice_profiles, voice_profile_clips) of the
+                   PostgreSQL store, dumped with `pg_dump --format=custom`, only when DATABASE_URL is set
   redis/dump.rdb   a Redis snapshot taken with `redis-cli --rdb`, only when REDIS_URL is set (or the file
                    given with --redis-rdb)
   backup-info.txt  what was backed up, from where, when
@@ -35,6 +36,7 @@ Options:
                             docker-compose -f deploy/docker-compose.yml --env-file deploy/.env \
                               exec -T redis redis-cli --rdb - >/tmp/ervc-redis.rdb
   --no-redis              no Redis snapshot, even when REDIS_URL is set
+  --no-database           no pg_dump, even when DATABASE_URL is set
   -h, --help              show this help
 
 Environment:
@@ -42,6 +44,9 @@ Environment:
                           the snapshot covers the whole server (every database). The password goes to
                           redis-cli through REDISCLI_AUTH (never on its command line) and is shown as ***
   REDIS_CLI               redis-cli binary (default: redis-cli)
+  DATABASE_URL            postgresql://user:password@host:port/database of the voice-profile store (as the
+                          nodes use it); the password goes to pg_dump through PGPASSWORD and is shown as ***
+  PG_DUMP                 pg_dump binary (default: pg_dump; Debian package postgresql-client)
   BACKUP_DIR, RETENTION_DAYS, VOICE_CLONING_DIR, CLUSTER_CONFIG_DIR  defaults of the options above
 
 Backups contain secrets when the configuration does (API keys, tokens): they are created with mode 0600/0700.
@@ -57,13 +62,8 @@ note() {
   echo "backup: $*"
 }
 
-# %XX escapes of a URL part, decoded (as redis-cli and the Redis client of the service do).
-percent_decode() {
-  case "$1" in
-    *%*) printf '%b' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/%\([0-9A-Fa-f][0-9A-Fa-f]\)/\\x\1/g')" ;;
-    *) printf '%s' "$1" ;;
-  esac
-}
+# shellcheck source=scripts/postgres-url.sh
+source "$(dirname -- "$0")/postgres-url.sh"
 
 # Redis URL without its password, for messages.
 redact_url() {
@@ -77,6 +77,7 @@ backup_dir=${BACKUP_DIR:-./backups}
 retention_days=${RETENTION_DAYS:-30}
 format=tar
 use_redis=true
+use_database=true
 redis_rdb=""
 
 while [ $# -gt 0 ]; do
@@ -89,6 +90,7 @@ while [ $# -gt 0 ]; do
     --format) [ $# -ge 2 ] || die "--format needs tar or dir"; format=$2; shift 2 ;;
     --redis-rdb) [ $# -ge 2 ] || die "--redis-rdb needs a file"; redis_rdb=$2; shift 2 ;;
     --no-redis) use_redis=false; shift ;;
+    --no-database) use_database=false; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "backup: error: unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -114,6 +116,14 @@ if [ "$use_redis" = true ] && [ -n "$redis_rdb" ]; then
 elif [ "$use_redis" = true ] && [ -n "$redis_url" ]; then
   command -v "$redis_cli" >/dev/null 2>&1 \
     || die "REDIS_URL is set but '$redis_cli' was not found (install redis-tools, or set REDIS_CLI, or pass --no-redis)"
+fi
+
+database_url=${DATABASE_URL:-}
+pg_dump=${PG_DUMP:-pg_dump}
+if [ "$use_database" = true ] && [ -n "$database_url" ]; then
+  postgres_url "$database_url" || die "DATABASE_URL must start with postgresql:// or postgres://"
+  command -v "$pg_dump" >/dev/null 2>&1 \
+    || die "DATABASE_URL is set but '$pg_dump' was not found (install postgresql-client, or set PG_DUMP, or pass --no-database)"
 fi
 
 # Check every source before writing anything.
@@ -194,6 +204,29 @@ if [ -d "$voices_dir" ]; then
 else
   echo "voices=absent" >>"$info"
   note "voice profiles: $voices_dir does not exist, nothing to back up (none made yet, or they are in PostgreSQL)"
+fi
+
+# (b2) voice profiles in PostgreSQL: their tables only, so that restoring them leaves the rest of the database alone
+if [ "$use_database" = true ] && [ -n "$database_url" ]; then
+  mkdir -p -- "$stage/postgres"
+  tables=()
+  for table in "${PROFILE_TABLES[@]}"; do
+    tables+=(--table "public.$table")
+  done
+  if ! PGPASSWORD=$PG_PASSWORD "$pg_dump" --format=custom --no-owner --no-privileges "${tables[@]}" \
+      --file "$stage/postgres/voice_profiles.dump" --dbname "$PG_CONNINFO" >"$work/pg_dump.log" 2>&1; then
+    cat "$work/pg_dump.log" >&2
+    die "pg_dump of the voice profiles in $PG_SHOWN failed"
+  fi
+  echo "database=$PG_SHOWN" >>"$info"
+  note "database: voice-profile tables of $PG_SHOWN ($(wc -c <"$stage/postgres/voice_profiles.dump") bytes)"
+else
+  echo "database=none" >>"$info"
+  if [ -n "$database_url" ]; then
+    note "database: skipped (--no-database)"
+  else
+    note "database: DATABASE_URL not set, no pg_dump"
+  fi
 fi
 
 # (c) Redis snapshot

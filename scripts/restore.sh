@@ -15,8 +15,12 @@ Then, below RESTORE_DIR:
   cluster-config/   the Hazelcast configuration         -> RESTORE_DIR/cluster-config/
   voices/           the voice profiles, when backed up  -> RESTORE_DIR/data/voice_profiles/ (or --voices-target DIR)
   redis/dump.rdb    the Redis snapshot, when backed up  -> --redis-target DIR/dump.rdb, else RESTORE_DIR/redis/dump.rdb
-An existing file is never overwritten without --force (then the whole restore is refused before writing);
-files that exist only in the target are left alone.
+  postgres/voice_profiles.dump
+                    the voice-profile tables, when backed up -> the database at DATABASE_URL (pg_restore, in one
+                    transaction; only those tables are replaced), else RESTORE_DIR/postgres/voice_profiles.dump
+An existing file is never overwritten, and voice-profile tables that exist in the database are never replaced,
+without --force (then the whole restore is refused before writing); files that exist only in the target are
+left alone. Restore the database while the nodes that use it are stopped.
 
 Options:
   --restore-dir DIR     target directory (default: $RESTORE_DIR or .)
@@ -25,6 +29,9 @@ Options:
                         yet): `redis-server --dir DIR --dbfilename dump.rdb` loads it when it starts
   --force               overwrite existing files
   --verify-only         check the checksums and exit
+  DATABASE_URL          (environment) postgresql://user:password@host:port/database to restore the voice
+                        profiles into; the password goes through PGPASSWORD. PG_RESTORE and PSQL name the binaries
+                        (default pg_restore and psql; Debian package postgresql-client)
   -h, --help            show this help
 
 Restoring Redis on a real server (it holds the audio cache: skipping it only costs re-synthesis):
@@ -42,6 +49,9 @@ Restoring Redis on a real server (it holds the audio cache: skipping it only cos
 docs/deployment.md has the same for docker-compose and Kubernetes.
 EOF
 }
+
+# shellcheck source=scripts/postgres-url.sh
+source "$(dirname -- "$0")/postgres-url.sh"
 
 die() {
   echo "restore: error: $*" >&2
@@ -153,6 +163,27 @@ elif [ -n "$redis_target" ]; then
   die "--redis-target given, but $backup holds no Redis snapshot (REDIS_URL was not set when it was made)"
 fi
 [ -d "$root/voices" ] || note "voice profiles: not in this backup (the directory did not exist when it was made)"
+database_url=${DATABASE_URL:-}
+dump="$root/postgres/voice_profiles.dump"
+restore_database=false
+if [ -f "$dump" ] && [ -n "$database_url" ]; then
+  postgres_url "$database_url" || die "DATABASE_URL must start with postgresql:// or postgres://"
+  pg_restore=${PG_RESTORE:-pg_restore}
+  psql=${PSQL:-psql}
+  for tool in "$pg_restore" "$psql"; do
+    command -v "$tool" >/dev/null 2>&1 || die "'$tool' not found (install postgresql-client, or set PG_RESTORE/PSQL)"
+  done
+  names=$(printf "'%s'," "${PROFILE_TABLES[@]}")
+  existing=$(PGPASSWORD=$PG_PASSWORD "$psql" --no-psqlrc --tuples-only --no-align --dbname "$PG_CONNINFO" \
+      --command "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename IN (${names%,})" 2>&1) \
+    || die "cannot reach the database $PG_SHOWN: $existing"
+  if [ "$existing" != 0 ] && [ "$force" != true ]; then
+    die "the database $PG_SHOWN already has voice-profile tables; nothing was restored. Pass --force to replace them."
+  fi
+  restore_database=true
+elif [ -f "$dump" ]; then
+  add postgres "$restore_dir/postgres"
+fi
 
 # Refuse before writing anything when a target file exists (unless --force).
 conflicts=()
@@ -180,6 +211,18 @@ for i in "${!plan_src[@]}"; do
   done < <(cd -- "$src" && find . -type f -printf '%P\0')
   note "restored ${plan_src[$i]}/ -> $dst/"
 done
+
+if [ "$restore_database" = true ]; then
+  output=$(PGPASSWORD=$PG_PASSWORD "$pg_restore" --clean --if-exists --single-transaction --no-owner \
+      --no-privileges --dbname "$PG_CONNINFO" "$dump" 2>&1) || {
+    printf '%s\n' "$output" >&2
+    die "pg_restore into $PG_SHOWN failed; the transaction was rolled back, the database is as it was"
+  }
+  note "restored postgres/voice_profiles.dump -> $PG_SHOWN"
+elif [ -f "$dump" ]; then
+  note "database: DATABASE_URL not set; the dump is in $restore_dir/postgres/voice_profiles.dump (load it with"
+  note "  pg_restore --clean --if-exists --single-transaction --no-owner --dbname <url> $restore_dir/postgres/voice_profiles.dump)"
+fi
 
 if [ -f "$root/redis/dump.rdb" ]; then
   dump="${redis_target:-$restore_dir/redis}/dump.rdb"

@@ -39,9 +39,14 @@ public final class CacheKey {
     return String.format(Locale.ROOT, "%.3f", value);
   }
 
-  /** Key of a single-sentence request whose provider and voice are already resolved. */
+  /**
+   * Key of a single-sentence request whose provider and voice are already resolved. A sentence spoken with a voice
+   * profile adds the profile's id and version ({@code <id>@<version>}) to the voice, so an updated profile never
+   * gets audio made from an older version, and other requests keep their keys.
+   */
   public static String of(TtsRequest sentence) {
-    return of(sentence.provider(), sentence.voice(), sentence.emotion().wire(), sentence.intensity(),
+    String voice = sentence.profile() == null ? sentence.voice() : sentence.voice() + SEP + sentence.profile();
+    return of(sentence.provider(), voice, sentence.emotion().wire(), sentence.intensity(),
         sentence.quality().wire(), sentence.speed(), sentence.pitch(), sentence.sampleRate(), sentence.text(),
         sentence.instructions());
   }

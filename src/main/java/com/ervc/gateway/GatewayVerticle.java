@@ -1,6 +1,7 @@
 package com.ervc.gateway;
 
 import com.ervc.admin.AdminRoutes;
+import com.ervc.audio.AudioFileDecoder;
 import com.ervc.cluster.Drainable;
 import com.ervc.cluster.LoadRegistry;
 import com.ervc.cluster.LocalSinks;
@@ -13,10 +14,14 @@ import com.ervc.config.TtsConfig;
 import com.ervc.health.HealthService;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.monitoring.MonitoringRoutes;
+import com.ervc.profile.ClipIntake;
+import com.ervc.profile.ProfileResolver;
+import com.ervc.profile.VoiceProfileStore;
 import com.ervc.protocol.AdminMessage;
 import com.ervc.protocol.Addresses;
 import com.ervc.protocol.BusProtocol;
 import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.ProfileChanged;
 import com.ervc.protocol.SpeechException;
 import com.ervc.redis.SharedRedis;
 import com.ervc.security.ClientAddress;
@@ -49,6 +54,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -64,6 +70,9 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
   private static final int MAX_BODY_BYTES = 256 * 1024;
   private static final long CLOSE_HANDSHAKE_MS = 1000;
   static final String WEBSOCKET_SUBPROTOCOL = "ervc.v1";
+  /** Profiles a gateway keeps in memory, and how long at most it trusts one without a change announcement. */
+  private static final long PROFILE_CACHE_ENTRIES = 10_000;
+  private static final Duration PROFILE_CACHE_EXPIRY = Duration.ofMinutes(10);
   /**
    * Transport cap (1 MiB): messages over {@link WebSocketSession#MAX_MESSAGE_BYTES} (64 KiB) but under this get a
    * too_large error and the connection stays open; Vert.x discards anything larger without a reply.
@@ -91,11 +100,19 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
   private GatewayGuard guard;
   private final SharedRedis redis;
   private RedisConnectionLeases redisLeases;
+  private final VoiceProfileStore profileStore;
+  /** This gateway's view of the voice profiles, or null without cloning or without an open store. */
+  private ProfileResolver profiles;
 
-  /** @param redis the node's Redis client for cluster-wide limits, or null when {@code cache.redisUrl} is not set */
+  /**
+   * @param redis        the node's Redis client for cluster-wide limits, or null when {@code cache.redisUrl} is not set
+   * @param profileStore the open voice-profile store, or null (cloning off, or the store did not open)
+   */
   public GatewayVerticle(NodeState node, ServiceMetrics metrics, HealthService health, ServiceConfig config,
-                         SharedRedis redis, AdminRoutes admin, LocalSinks localSinks) {
+                         SharedRedis redis, AdminRoutes admin, LocalSinks localSinks,
+                         VoiceProfileStore profileStore) {
     this.localSinks = localSinks;
+    this.profileStore = profileStore;
     this.config = config;
     this.admin = admin;
     this.node = node;
@@ -113,6 +130,9 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     WebSocketSession.Limits limits = new WebSocketSession.Limits(tts.maxTextChars(),
         tts.maxInFlightPerConnection(), tts.sampleRate(), serverDefaults(tts),
         tts.adaptiveQuality(), tts.latencyTargetMs());
+    profiles = profileStore == null ? null
+        : new ProfileResolver(profileStore, PROFILE_CACHE_ENTRIES, PROFILE_CACHE_EXPIRY);
+    ProfileVoices profileVoices = new ProfileVoices(tts.enableCloning(), profiles, metrics);
     LocalRateLimiter local = new LocalRateLimiter(System::currentTimeMillis);
     LocalConnectionLeases localLeases = new LocalConnectionLeases();
     redisLeases = redis == null ? null : new RedisConnectionLeases(vertx, redis, localLeases);
@@ -121,7 +141,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
         redisLeases != null ? redisLeases : localLeases, http, config.limits(), metrics);
     LoadRegistry loads = new LoadRegistry();
     ProviderDirectory directory = new ProviderDirectory(vertx);
-    api = new HttpApi(speech, directory, loads, limits, metrics, guard::chargeCharacters);
+    api = new HttpApi(speech, directory, loads, limits, metrics, guard::chargeCharacters, profileVoices);
     encoderIo = Executors.newCachedThreadPool(runnable -> {
       Thread thread = new Thread(runnable, "ffmpeg-io");
       thread.setDaemon(true);
@@ -130,7 +150,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     encoders = new FfmpegProcesses(encoderIo);
     OpenAiSpeechApi openAi = new OpenAiSpeechApi(speech, directory,
         new SpeechModels(config.openaiApi(), Settings.PROVIDERS), config.openaiApi().ffmpeg(), encoders, limits,
-        metrics, guard, node::draining);
+        metrics, guard, node::draining, profileVoices);
     int maxSessions = http.maxWebSocketConnections();
     metrics.webSocketCapacity(sessions::size, maxSessions);
 
@@ -144,7 +164,8 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     List<String> origins = http.corsOrigins();
     if (!origins.isEmpty()) {
       CorsHandler cors = CorsHandler.create().addOrigins(origins)
-          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
+          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PATCH, HttpMethod.DELETE,
+              HttpMethod.OPTIONS))
           .allowedHeader("Content-Type").allowedHeader("Accept").allowedHeader("Authorization")
           .exposedHeaders(Set.of("X-TTS-Provider", "X-TTS-Voice", "X-TTS-Cached"));
       router.route("/api/*").handler(cors);
@@ -174,19 +195,24 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     endpoint(router, HttpMethod.GET, "/api/v1/providers").handler(api::providers);
     endpoint(router, HttpMethod.POST, "/api/v1/tts").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
         .handler(api::synthesize);
+    if (tts.enableCloning()) {
+      mountVoiceProfiles(router);
+    }
     router.route(OpenAiSpeechApi.PREFIX + "*").handler(guard::apiAccess);
     endpoint(router, HttpMethod.POST, "/v1/audio/speech").handler(BodyHandler.create(false)
         .setBodyLimit(MAX_BODY_BYTES)).handler(openAi::speech);
     endpoint(router, HttpMethod.GET, "/v1/models").handler(openAi::models);
     endpoint(router, HttpMethod.GET, "/v1/models/:model").handler(openAi::model);
     endpoint(router, HttpMethod.GET, "/v1/audio/voices").handler(openAi::voices);
-    endpoint(router, HttpMethod.GET, "/ws").handler(rc -> upgrade(rc, limits, maxSessions));
+    endpoint(router, HttpMethod.GET, "/ws").handler(rc -> upgrade(rc, limits, maxSessions, profileVoices));
     router.route("/*").handler(staticFiles(http.webroot()));
     router.route().handler(rc -> rc.fail(404));
     router.route().failureHandler(GatewayVerticle::onFailure);
 
     return sink.start(localSinks).compose(v -> loads.listen(vertx)).compose(v -> adminView)
         .compose(v -> vertx.eventBus().consumer(Addresses.adminGateway(node.nodeId()), this::handleAdmin).completion())
+        .compose(v -> profiles == null ? Future.succeededFuture()
+            : vertx.eventBus().consumer(Addresses.VOICE_PROFILE_CHANGED, this::profileChanged).completion())
         .compose(v -> vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketMessageSize(MAX_WS_MESSAGE_BYTES)
                 .setMaxWebSocketFrameSize(MAX_WS_MESSAGE_BYTES).setCompressionSupported(true)
                 // Clients that send their token as a subprotocol also offer this one, which the server echoes.
@@ -198,6 +224,47 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
           server = s;
           LOG.info("gateway listening on http://{}:{}", http.host(), s.actualPort());
         });
+  }
+
+  /**
+   * {@code /api/v1/voice-profiles} (only with {@code tts.enableCloning}; without it every path is a 404). Uploads
+   * are written to a temporary directory by the body handler and removed when the request ends.
+   */
+  private void mountVoiceProfiles(Router router) {
+    var cloning = config.cloning();
+    VoiceProfileApi profilesApi = new VoiceProfileApi(vertx, profileStore, profiles,
+        new ClipIntake(new AudioFileDecoder(config.openaiApi().ffmpeg()), cloning.maxClipBytes(), cloning.maxClips()),
+        metrics);
+    String path = VoiceProfileApi.PATH;
+    router.route(path).handler(profilesApi::available);
+    router.route(path + "/*").handler(profilesApi::available);
+    // Every clip at its largest, plus room for the metadata and the multipart framing.
+    long uploadLimit = cloning.maxClipBytes() * cloning.maxClips() + 64 * 1024;
+    String uploads = Path.of(System.getProperty("java.io.tmpdir"), "ervc-voice-uploads").toString();
+    router.get(path + "/consent-statement").handler(profilesApi::consentStatement);
+    router.route(path + "/consent-statement").handler(rc -> rc.fail(405));
+    router.get(path).handler(profilesApi::list);
+    router.post(path).handler(BodyHandler.create(uploads).setBodyLimit(uploadLimit)
+        .setDeleteUploadedFilesOnEnd(true)).handler(profilesApi::create);
+    router.route(path).handler(rc -> rc.fail(405));
+    router.get(path + "/:id").handler(profilesApi::get);
+    router.patch(path + "/:id").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+        .handler(profilesApi::update);
+    router.delete(path + "/:id").handler(profilesApi::delete);
+    router.route(path + "/:id").handler(rc -> rc.fail(405));
+    endpoint(router, HttpMethod.GET, path + "/:id/clips/:clip").handler(profilesApi::clip);
+  }
+
+  /** Another gateway (or this one) changed a profile: the cached copy goes, the next use reads the store. */
+  private void profileChanged(Message<Object> msg) {
+    if (!BusProtocol.accepts(msg, ProfileChanged.TYPE)) {
+      return;
+    }
+    try {
+      profiles.evict(ProfileChanged.from(msg.body()).id());
+    } catch (SpeechException e) {
+      LOG.warn("ignored a malformed voice-profile change: {}", e.getMessage());
+    }
   }
 
   /** The admin sessions view and an operator's disconnect ({@code admin.gateway.<nodeId>}); no text leaves. */
@@ -263,7 +330,8 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     return new JsonObject().put("activeStreams", speech.activeStreams()).put("webSocketSessions", sessions.size());
   }
 
-  private void upgrade(RoutingContext rc, WebSocketSession.Limits limits, int maxSessions) {
+  private void upgrade(RoutingContext rc, WebSocketSession.Limits limits, int maxSessions,
+                       ProfileVoices profileVoices) {
     if (node.draining()) {
       HttpApi.fail(rc, ErrorCode.PROVIDER_UNAVAILABLE, "the server is draining; connect again to reach another node");
       return;
@@ -306,7 +374,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
           return;
         }
         WebSocketSession session = new WebSocketSession(vertx, ws, speech, limits, metrics,
-            guard.forSession(connection, principal), ClientAddress.masked(ip));
+            guard.forSession(connection, principal), ClientAddress.masked(ip), profileVoices);
         sessions.add(session);
         session.open(() -> {
           sessions.remove(session);

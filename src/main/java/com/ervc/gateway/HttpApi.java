@@ -35,10 +35,12 @@ final class HttpApi {
   private final WebSocketSession.Limits limits;
   private final ServiceMetrics metrics;
   private final BiFunction<String, Integer, Future<Void>> characterQuota;
+  private final ProfileVoices profiles;
   private boolean draining;
 
   HttpApi(SpeechClient speech, ProviderDirectory directory, LoadRegistry loads, WebSocketSession.Limits limits, ServiceMetrics metrics,
-          BiFunction<String, Integer, Future<Void>> characterQuota) {
+          BiFunction<String, Integer, Future<Void>> characterQuota, ProfileVoices profiles) {
+    this.profiles = profiles;
     this.characterQuota = characterQuota;
     this.speech = speech;
     this.directory = directory;
@@ -97,8 +99,9 @@ final class HttpApi {
       return;
     }
     TtsRequest request;
+    JsonObject body;
     try {
-      JsonObject body = rc.body().asJsonObject();
+      body = rc.body().asJsonObject();
       if (body == null) {
         throw new SpeechException(ErrorCode.INVALID_REQUEST, "the body must be a JSON object with at least 'text'");
       }
@@ -114,26 +117,28 @@ final class HttpApi {
       return;
     }
     Principal principal = rc.get(GatewayGuard.PRINCIPAL);
-    TtsRequest accepted = request;
-    characterQuota.apply(principal.subject(), request.text().length()).onComplete(quota -> {
-      if (quota.failed()) {
-        SpeechException refused = SpeechException.from(quota.cause());
-        metrics.rejected(refused.code(), false);
-        fail(rc, refused.code(), refused.getMessage());
-        return;
-      }
-      if (rc.response().closed()) {
-        return; // the client left during the quota check
-      }
-      RequestTrace trace = metrics.request(accepted.quality().wire(), accepted.text().length(), false);
-      HttpAudioListener listener = new HttpAudioListener(rc, format, trace);
-      String stream = speech.start(accepted, listener);
-      rc.response().closeHandler(v -> {
-        if (speech.cancel(stream)) {
-          listener.cancelled();
-        }
-      });
-    });
+    profiles.apply(request, body.fieldNames(), principal.subject(), rc.vertx().getOrCreateContext())
+        .compose(resolved -> characterQuota.apply(principal.subject(), resolved.text().length()).map(resolved))
+        .onComplete(ready -> {
+          if (ready.failed()) {
+            SpeechException refused = SpeechException.from(ready.cause());
+            metrics.rejected(refused.code(), false);
+            fail(rc, refused.code(), refused.getMessage());
+            return;
+          }
+          if (rc.response().closed()) {
+            return; // the client left during the profile lookup or the quota check
+          }
+          TtsRequest accepted = ready.result();
+          RequestTrace trace = metrics.request(accepted.quality().wire(), accepted.text().length(), false);
+          HttpAudioListener listener = new HttpAudioListener(rc, format, trace);
+          String stream = speech.start(accepted, listener);
+          rc.response().closeHandler(v -> {
+            if (speech.cancel(stream)) {
+              listener.cancelled();
+            }
+          });
+        });
   }
 
   /** Streams raw formats as produced; collects WAV to send it whole with its exact length. */

@@ -18,6 +18,8 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.io.IOException;
 import java.util.Base64;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -32,6 +34,7 @@ final class OpenAiSpeechApi {
   private static final long CREATED = 0;
 
   private final SpeechClient speech;
+  private final ProfileVoices profiles;
   private final ProviderDirectory directory;
   private final SpeechModels models;
   private final String ffmpeg;
@@ -44,7 +47,8 @@ final class OpenAiSpeechApi {
 
   OpenAiSpeechApi(SpeechClient speech, ProviderDirectory directory, SpeechModels models, String ffmpeg,
                   FfmpegProcesses encoders, WebSocketSession.Limits limits, ServiceMetrics metrics,
-                  GatewayGuard quota, BooleanSupplier draining) {
+                  GatewayGuard quota, BooleanSupplier draining, ProfileVoices profiles) {
+    this.profiles = profiles;
     this.speech = speech;
     this.directory = directory;
     this.models = models;
@@ -63,17 +67,34 @@ final class OpenAiSpeechApi {
       return;
     }
     SpeechRequest request;
-    TtsRequest tts;
+    JsonObject tts;
+    Set<String> given;
     try {
-      request = SpeechRequest.parse(jsonBody(rc), maxTextChars);
+      JsonObject body = jsonBody(rc);
+      request = SpeechRequest.parse(body, maxTextChars);
       tts = toTts(request);
+      // What the client chose itself wins over a voice profile's settings; OpenAI's default speed does not.
+      given = new HashSet<>(tts.fieldNames());
+      if (!body.containsKey("speed")) {
+        given.remove("speed");
+      }
     } catch (OpenAiError e) {
       metrics.rejected(ErrorCode.INVALID_REQUEST, false);
       HttpApi.fail(rc, e);
       return;
     }
     Principal principal = rc.get(GatewayGuard.PRINCIPAL);
-    quota.characterWait(principal.subject(), tts.text().length())
+    TtsRequest[] spoken = new TtsRequest[1];
+    // The instructions' text goes on too, for providers that take it (docs/openai-compatible.md#instructions).
+    profiles.apply(parsed(tts).withInstructions(request.instructions()), given, principal.subject(),
+            rc.vertx().getOrCreateContext())
+        .recover(failure -> Future.failedFuture(failure instanceof SpeechException e
+            && e.code() == ErrorCode.INVALID_REQUEST ? OpenAiError.invalid("voice", "voice_not_found", e.getMessage())
+            : failure))
+        .compose(resolved -> {
+          spoken[0] = resolved;
+          return quota.characterWait(principal.subject(), resolved.text().length());
+        })
         .compose(wait -> {
           if (wait > 0) {
             rc.response().putHeader("Retry-After", Long.toString(GatewayGuard.retryAfterSeconds(wait)));
@@ -93,8 +114,8 @@ final class OpenAiSpeechApi {
             response.encoder.abort(); // the client left during the quota check
             return;
           }
-          response.trace = metrics.request(tts.quality().wire(), tts.text().length(), false);
-          String stream = speech.start(tts, response);
+          response.trace = metrics.request(spoken[0].quality().wire(), spoken[0].text().length(), false);
+          String stream = speech.start(spoken[0], response);
           rc.response().closeHandler(v -> {
             if (speech.cancel(stream)) {
               response.cancelled();
@@ -119,17 +140,22 @@ final class OpenAiSpeechApi {
     }
   }
 
-  /** The pipeline request: mapped model and voice, emotion from the instructions and the instructions, 24 kHz. */
-  private TtsRequest toTts(SpeechRequest request) {
+  /** The pipeline request's fields: mapped model and voice, emotion from the instructions (server defaults apart). */
+  private JsonObject toTts(SpeechRequest request) {
     SpeechModels.Choice choice = models.resolve(request.model(), request.voiceName(), request.voiceId());
-    JsonObject fields = TtsRequest.layered(serverDefaults, new JsonObject().put("text", request.input())
+    JsonObject fields = TtsRequest.layered(new JsonObject().put("text", request.input())
         .put("provider", choice.provider()).put("voice", choice.voice()).put("speed", request.speed())
         .put("quality", choice.quality() == null ? null : choice.quality().wire()));
     SpeechInstructions.read(request.instructions()).ifPresent(reading ->
         fields.put("emotion", reading.emotion().wire()).put("intensity", reading.intensity()));
+    parsed(fields);
+    return fields;
+  }
+
+  /** The pipeline request, at OpenAI's 24 kHz: {@code fields} over the server's defaults. */
+  private TtsRequest parsed(JsonObject fields) {
     try {
-      // The text itself goes on too, for providers that take instructions (docs/openai-compatible.md#instructions).
-      return TtsRequest.parse(fields, Integer.MAX_VALUE, SAMPLE_RATE).withInstructions(request.instructions());
+      return TtsRequest.parse(TtsRequest.layered(serverDefaults, fields), Integer.MAX_VALUE, SAMPLE_RATE);
     } catch (SpeechException e) {
       throw OpenAiError.invalid(e.getMessage().startsWith("'voice'") ? "voice" : "input", "invalid_value",
           e.getMessage());

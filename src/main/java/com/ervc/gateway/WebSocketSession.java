@@ -59,6 +59,7 @@ final class WebSocketSession {
   private final Limits limits;
   private final ServiceMetrics metrics;
   private final Guard guard;
+  private final ProfileVoices profiles;
   private final Vertx vertx;
   private long expiryTimer = -1;
   private final String id = UUID.randomUUID().toString();
@@ -87,7 +88,8 @@ final class WebSocketSession {
     long ttfaMs = -1;
     JsonArray switches = new JsonArray();
     String quality;
-    final QualityTier requested;
+    /** The tier asked for (adaptive quality may serve another); a voice profile's when the client set none. */
+    QualityTier requested;
 
     Active(String requestId, TtsRequest request, QualityTier requested) {
       this.requestId = requestId;
@@ -181,7 +183,8 @@ final class WebSocketSession {
 
   /** @param maskedClient the client's address with its host part hidden ({@code ClientAddress.masked}) */
   WebSocketSession(Vertx vertx, ServerWebSocket ws, SpeechClient speech, Limits limits, ServiceMetrics metrics,
-                   Guard guard, String maskedClient) {
+                   Guard guard, String maskedClient, ProfileVoices profiles) {
+    this.profiles = profiles;
     this.maskedClient = maskedClient;
     this.vertx = vertx;
     this.guard = guard;
@@ -307,31 +310,36 @@ final class WebSocketSession {
           "at most " + limits.maxInFlight() + " requests may be in flight per connection");
       return;
     }
-    TtsRequest request;
-    QualityTier requested;
+    TtsRequest parsed;
+    JsonObject given;
     try {
-      JsonObject fields = TtsRequest.layered(limits.serverDefaults(), sessionDefaults, command.fields());
-      TtsRequest parsed = TtsRequest.parse(fields, limits.maxTextChars(), limits.sampleRate());
-      requested = parsed.quality();
-      request = parsed.withQuality(adaptive.tierFor(requested));
+      given = TtsRequest.layered(sessionDefaults, command.fields());
+      parsed = TtsRequest.parse(TtsRequest.layered(limits.serverDefaults(), given), limits.maxTextChars(),
+          limits.sampleRate());
     } catch (SpeechException e) {
       reject(requestId, e.code(), e.getMessage());
       return;
     }
-    Active pending = new Active(requestId, request, requested);
+    Active pending = new Active(requestId, parsed, parsed.quality());
     active.put(requestId, pending);
     requests++;
-    guard.chargeCharacters(request.text().length()).onComplete(ar -> {
-      if (active.get(requestId) != pending) {
-        return; // cancelled or closed meanwhile
-      }
-      if (ar.failed()) {
-        SpeechException refused = SpeechException.from(ar.cause());
-        pending.onError(refused.code(), refused.getMessage());
-      } else {
-        pending.stream = speech.start(request, pending);
-      }
-    });
+    profiles.apply(parsed, given.fieldNames(), guard.principal().subject(), vertx.getOrCreateContext())
+        .compose(resolved -> {
+          pending.requested = resolved.quality();
+          TtsRequest request = resolved.withQuality(adaptive.tierFor(resolved.quality()));
+          return guard.chargeCharacters(request.text().length()).map(request);
+        })
+        .onComplete(ar -> {
+          if (active.get(requestId) != pending) {
+            return; // cancelled or closed meanwhile
+          }
+          if (ar.failed()) {
+            SpeechException refused = SpeechException.from(ar.cause());
+            pending.onError(refused.code(), refused.getMessage());
+          } else {
+            pending.stream = speech.start(ar.result(), pending);
+          }
+        });
   }
 
   private void reject(String requestId, ErrorCode code, String message) {

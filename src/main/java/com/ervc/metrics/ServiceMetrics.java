@@ -29,6 +29,12 @@ import java.util.function.IntSupplier;
 public final class ServiceMetrics {
   private static final Duration[] TTFA_BUCKETS = seconds(0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5);
   private static final Duration[] FAILOVER_BUCKETS = seconds(0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10, 30);
+  private static final Duration[] RESOLUTION_BUCKETS = seconds(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+      0.05, 0.25);
+  /** The checks of the reference-audio quality gate (profile.QualityGate). */
+  private static final List<String> QUALITY_CHECKS = List.of("low_sample_rate", "too_short", "too_long", "clipping",
+      "mostly_silence", "too_quiet", "noisy", "dc_offset");
+  private static final List<String> RESOLUTIONS = List.of("hit", "miss", "unknown", "unavailable");
   private static final Duration[] SYNTHESIS_BUCKETS = seconds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 30);
   private static final Duration[] ENCODE_BUCKETS = seconds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5);
   private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "WS");
@@ -64,13 +70,13 @@ public final class ServiceMetrics {
   public void registerNodeMeters(List<String> roles, boolean cuda) {
     Gauge.builder("tts.node.info", () -> 1).description("1 per node, labelled with its roles and CUDA availability")
         .tag("node", node).tag("roles", String.join(",", roles)).tag("cuda", Boolean.toString(cuda)).register(registry);
-    // Counters over small closed label sets start at 0, so rate() and alerts work before the first event (cloning
-    // is not built yet); tts_failovers_total{from,to} appears with the first failover.
+    // Counters over small closed label sets start at 0, so rate() and alerts work before the first event;
+    // tts_failovers_total{from,to} appears with the first failover.
     for (String success : List.of("true", "false")) {
-      Counter.builder("voice.cloning.attempts")
-          .description("Voice cloning attempts by success (0 until voice cloning ships)").tag("success", success)
-          .register(registry);
+      cloningAttempts(success);
     }
+    QUALITY_CHECKS.forEach(this::qualityFailures);
+    RESOLUTIONS.forEach(this::profileResolutions);
     for (String direction : List.of("up", "down")) {
       qualityChanges(direction);
     }
@@ -325,6 +331,43 @@ public final class ServiceMetrics {
   private Counter nodeDeaths(String source) {
     return Counter.builder("tts.node.deaths").description("Provider nodes found gone, by the source that told first")
         .tag("source", source).register(registry);
+  }
+
+  private Counter cloningAttempts(String success) {
+    return Counter.builder("voice.cloning.attempts")
+        .description("Voice profiles asked for (created, or refused by consent, limits or the quality gate)")
+        .tag("success", success).register(registry);
+  }
+
+  /** A request to create a voice profile ended: stored, or refused. */
+  public void cloningAttempt(boolean success) {
+    cloningAttempts(Boolean.toString(success)).increment();
+  }
+
+  private Counter qualityFailures(String check) {
+    return Counter.builder("voice.cloning.quality.failures")
+        .description("Reference clips refused by the quality gate, by failed check").tag("check", check)
+        .register(registry);
+  }
+
+  /** A reference clip failed quality check {@code check} (one clip may fail several). */
+  public void qualityFailure(String check) {
+    qualityFailures(QUALITY_CHECKS.contains(check) ? check : OTHER).increment();
+  }
+
+  private Counter profileResolutions(String result) {
+    return Counter.builder("voice.profile.resolutions")
+        .description("Requests spoken with voice: profile:<id>, by how the profile was found (hit: in memory, miss: "
+            + "read from the store, unknown: no such profile of the caller, unavailable: the store failed)")
+        .tag("result", result).register(registry);
+  }
+
+  /** One {@code profile:} voice resolved (or not) in {@code nanos}; {@code result} as in {@link #RESOLUTIONS}. */
+  public void profileResolution(String result, long nanos) {
+    profileResolutions(RESOLUTIONS.contains(result) ? result : OTHER).increment();
+    Timer.builder("voice.profile.resolution").description("Time to resolve a profile: voice into its provider, voice "
+            + "and settings").serviceLevelObjectives(RESOLUTION_BUCKETS).tag("cached", Boolean.toString("hit".equals(result)))
+        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public void cacheRequest(String result) {

@@ -298,7 +298,7 @@ public final class Node {
     if (roles.contains("gateway")) {
       // Without its HTTP listener a gateway node is useless, so that failure stops the node.
       chain = chain.compose(v -> {
-        gateway = new GatewayVerticle(state, metrics, health, config, redis, admin, localSinks);
+        gateway = new GatewayVerticle(state, metrics, health, config, redis, admin, localSinks, profiles);
         return deploy("gateway", gateway, true);
       });
     }

@@ -12,6 +12,8 @@ public final class Addresses {
   public static final String PROVIDER_LOAD_REQUEST = "tts.providers.load.request";
   /** The cluster-wide AsyncMap of provider directory entries ({@code <name>@<nodeId>} → {@link ProviderInfo}). */
   public static final String PROVIDER_DIRECTORY = "tts.providers";
+  /** Published (to every gateway) when a voice profile was created, changed or deleted: {@link ProfileChanged}. */
+  public static final String VOICE_PROFILE_CHANGED = "tts.voice-profiles.changed";
 
   /** Header names on stream messages (pipeline → gateway sink, provider → pipeline receiver); type and version: {@link BusProtocol}. */
   public static final String H_STREAM = "stream";

@@ -120,6 +120,11 @@ public enum BusMessage {
       "every instance → every node (AsyncMap value, JSON text)", "—",
       "What a provider offers on a node; key `<name>@<nodeId>`, with the protocol version as field `protocol`.",
       BusMessage::exampleInfo),
+  VOICE_PROFILE_CHANGED(Addresses.VOICE_PROFILE_CHANGED, ProfileChanged.TYPE, ProfileChanged.class,
+      "the gateway that stored a change → every gateway (published)", "none",
+      "A voice profile was created, updated (new `version`) or deleted (`version` 0): every gateway drops its "
+          + "cached copy, so the next request with `profile:<id>` reads the stored version.",
+      () -> new ProfileChanged("vp_3k9x0q2m7c1v8b4n6z5a", 4)),
   ADMIN_STATUS(Addresses.adminNode("<nodeId>"), AdminMessage.StatusRequest.TYPE, AdminMessage.StatusRequest.class,
       "admin API node → one node", "`admin-node-status`",
       "Asks the node for its status; no body.", AdminMessage.StatusRequest::new),

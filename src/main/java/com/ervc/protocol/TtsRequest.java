@@ -11,15 +11,23 @@ import java.util.regex.Pattern;
  * {@code previousText}/{@code nextText} (nullable) are the neighbouring sentences of the same reply, which some
  * providers use for continuous prosody; they are not spoken. {@code instructions} (nullable, at most
  * {@link #MAX_INSTRUCTIONS} characters) is free-text direction for providers that take it (OpenAI's
- * {@code instructions}); the OpenAI-compatible endpoint sets it, others ignore it.
+ * {@code instructions}); the OpenAI-compatible endpoint sets it, others ignore it. {@code profile} (nullable) names
+ * the voice profile and version the gateway resolved {@code voice: "profile:<id>"} from, as {@code <id>@<version>}:
+ * it is part of the audio cache key, so a changed profile never gets audio made from an older version.
  */
 public record TtsRequest(String text, String provider, String voice, Emotion emotion, double intensity,
                          QualityTier quality, double speed, double pitch, int sampleRate,
-                         String previousText, String nextText, String instructions) {
+                         String previousText, String nextText, String instructions, String profile) {
+
+  public TtsRequest {
+    if (profile != null && !PROFILE.matcher(profile).matches()) {
+      throw invalid("'profile' must be <profile id>@<version>");
+    }
+  }
 
   public TtsRequest(String text, String provider, String voice, Emotion emotion, double intensity,
                     QualityTier quality, double speed, double pitch, int sampleRate) {
-    this(text, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate, null, null, null);
+    this(text, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate, null, null, null, null);
   }
 
   public static final String AUTO = "auto";
@@ -34,6 +42,7 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
   private static final Pattern VOICE = Pattern.compile("[A-Za-z0-9_+\\-./:]{1,64}");
   private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]");
   private static final Pattern PROVIDER = Pattern.compile("[a-z][a-z0-9_\\-]{0,31}");
+  private static final Pattern PROFILE = Pattern.compile("vp_[a-z0-9]{20}@[1-9][0-9]{0,8}");
 
   /**
    * Parses a client request. {@code fields} already has session and server defaults merged beneath the
@@ -139,29 +148,29 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
 
   public TtsRequest withText(String newText) {
     return new TtsRequest(newText, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate,
-        previousText, nextText, instructions);
+        previousText, nextText, instructions, profile);
   }
 
   /** The same sentence with its neighbours in the reply (null where there is none). */
   public TtsRequest withNeighbours(String previous, String next) {
     return new TtsRequest(text, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate, previous, next,
-        instructions);
+        instructions, profile);
   }
 
   /** The same request with free-text instructions for providers that take them (null: none). */
   public TtsRequest withInstructions(String newInstructions) {
     return new TtsRequest(text, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate, previousText,
-        nextText, newInstructions);
+        nextText, newInstructions, profile);
   }
 
   public TtsRequest withQuality(QualityTier newQuality) {
     return new TtsRequest(text, provider, voice, emotion, intensity, newQuality, speed, pitch, sampleRate,
-        previousText, nextText, instructions);
+        previousText, nextText, instructions, profile);
   }
 
   public TtsRequest withProvider(String newProvider, String newVoice) {
     return new TtsRequest(text, newProvider, newVoice, emotion, intensity, quality, speed, pitch, sampleRate,
-        previousText, nextText, instructions);
+        previousText, nextText, instructions, profile);
   }
 
   public JsonObject toJson() {
@@ -177,7 +186,19 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
         .put("sampleRate", sampleRate)
         .put("previousText", previousText)
         .put("nextText", nextText)
-        .put("instructions", instructions);
+        .put("instructions", instructions)
+        .put("profile", profile);
+  }
+
+  /**
+   * This request spoken with a voice profile: its provider, voice and the given settings, tagged
+   * {@code <profileId>@<version>} for the cache key.
+   */
+  public TtsRequest withProfile(String profileId, int version, String newProvider, String newVoice,
+                                Emotion newEmotion, double newIntensity, QualityTier newQuality, double newSpeed,
+                                double newPitch) {
+    return new TtsRequest(text, newProvider, newVoice, newEmotion, newIntensity, newQuality, newSpeed, newPitch,
+        sampleRate, previousText, nextText, instructions, profileId + "@" + version);
   }
 
   /** Reads a request produced by {@link #toJson()} on another node; still validated, nodes trust no input. */
@@ -190,9 +211,10 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
     if (instructions != null && instructions.length() > MAX_INSTRUCTIONS) {
       throw invalid("'instructions' has more than " + MAX_INSTRUCTIONS + " characters");
     }
-    return parse(json, Integer.MAX_VALUE, n.intValue(), true)
-        .withNeighbours(optionalText(json, "previousText"), optionalText(json, "nextText"))
-        .withInstructions(instructions);
+    TtsRequest parsed = parse(json, Integer.MAX_VALUE, n.intValue(), true);
+    return new TtsRequest(parsed.text, parsed.provider, parsed.voice, parsed.emotion, parsed.intensity, parsed.quality,
+        parsed.speed, parsed.pitch, parsed.sampleRate, optionalText(json, "previousText"),
+        optionalText(json, "nextText"), instructions, optionalText(json, "profile"));
   }
 
   private static String optionalText(JsonObject json, String name) {

@@ -56,6 +56,24 @@ class CacheKeyTest {
     assertEquals(PINNED, CacheKey.of(request));
   }
 
+  @Test
+  void aProfileVersionIsPartOfTheKeyAndOtherRequestsKeepTheirs() {
+    TtsRequest plain = new TtsRequest(TEXT, PROVIDER, VOICE, Emotion.HAPPY, INTENSITY, QualityTier.BALANCED, SPEED, 0.0,
+        RATE);
+    String id = "vp_abcdefghij0123456789";
+    TtsRequest v1 = plain.withProfile(id, 1, PROVIDER, VOICE, Emotion.HAPPY, INTENSITY, QualityTier.BALANCED, SPEED,
+        0.0);
+    TtsRequest v2 = plain.withProfile(id, 2, PROVIDER, VOICE, Emotion.HAPPY, INTENSITY, QualityTier.BALANCED, SPEED,
+        0.0);
+    assertEquals(PINNED, CacheKey.of(plain));
+    assertNotEquals(PINNED, CacheKey.of(v1), "the same base voice through a profile is another entry");
+    assertNotEquals(CacheKey.of(v1), CacheKey.of(v2), "a new profile version never reads the old version's audio");
+    // The profile survives every per-sentence derivation and the hop over the bus.
+    TtsRequest sentence = TtsRequest.fromJson(v2.withText("Hallo.").withNeighbours("a", "b").toJson());
+    assertEquals(id + "@2", sentence.profile());
+    assertEquals(CacheKey.of(v2.withText("Hallo.")), CacheKey.of(sentence));
+  }
+
   static Stream<Arguments> oneFieldChanged() {
     return Stream.of(
         arguments("provider", CacheKey.of("onnx", VOICE, EMOTION, INTENSITY, QUALITY, SPEED, 0.0, RATE, TEXT, null)),

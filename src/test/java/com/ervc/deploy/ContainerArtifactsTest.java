@@ -68,7 +68,7 @@ class ContainerArtifactsTest {
   private static final Path COMMON_SH = ROOT.resolve("scripts/common.sh");
 
   /** Services that are not built from this repository. */
-  private static final Set<String> THIRD_PARTY = Set.of("redis", "nginx", "prometheus", "grafana");
+  private static final Set<String> THIRD_PARTY = Set.of("redis", "nginx", "prometheus", "grafana", "postgres");
   /** JVM service -> the Dockerfile it must be built from. */
   private static final Map<String, String> JVM_SERVICES = Map.of(
       "gateway", "deploy/Dockerfile", "worker", "deploy/Dockerfile", "worker-gpu", "deploy/Dockerfile.gpu");
@@ -92,6 +92,8 @@ class ContainerArtifactsTest {
     assertTrue(plain.ok(), "docker-compose config -q: " + plain);
     Result gpu = compose(env, "--profile", "gpu", "config", "-q");
     assertTrue(gpu.ok(), "docker-compose --profile gpu config -q: " + gpu);
+    Result postgres = compose(env, "--profile", "postgres", "config", "-q");
+    assertTrue(postgres.ok(), "docker-compose --profile postgres config -q: " + postgres);
   }
 
   @ParameterizedTest
@@ -133,12 +135,12 @@ class ContainerArtifactsTest {
   void composeServicesAreWiredAsDocumented() throws Exception {
     Path env = envFileFromExample(Map.of("GRAFANA_ADMIN_PASSWORD", "dummy-grafana-password",
         "JWT_SECRET", "dummy-jwt-secret-of-at-least-32-bytes"));
-    Result config = compose(env, "--profile", "gpu", "config");
+    Result config = compose(env, "--profile", "gpu", "--profile", "postgres", "config");
     assertTrue(config.ok(), config.toString());
     JsonObject resolved = yamlToJson(config.stdout());
     JsonObject services = resolved.getJsonObject("services");
-    assertEquals(new TreeSet<>(List.of("gateway", "worker", "worker-gpu", "redis", "nginx", "prometheus", "grafana")),
-        new TreeSet<>(services.fieldNames()));
+    assertEquals(new TreeSet<>(List.of("gateway", "worker", "worker-gpu", "redis", "nginx", "prometheus", "grafana",
+        "postgres")), new TreeSet<>(services.fieldNames()));
 
     // Every service except the third-party ones is built from this repository's Dockerfiles, context = root.
     for (String name : services.fieldNames()) {
@@ -207,11 +209,14 @@ class ContainerArtifactsTest {
       assertTrue(networks == null || networks.fieldNames().equals(Set.of("default")), name + ": one network only");
     }
 
-    // worker-gpu: only with the gpu profile, with an NVIDIA device reservation; no other service has a profile.
+    // worker-gpu: only with the gpu profile, with an NVIDIA device reservation; postgres only with its own
+    // profile; no other service has a profile.
     for (String name : services.fieldNames()) {
       JsonArray profiles = services.getJsonObject(name).getJsonArray("profiles");
       if (name.equals("worker-gpu")) {
         assertEquals(new JsonArray().add("gpu"), profiles);
+      } else if (name.equals("postgres")) {
+        assertEquals(new JsonArray().add("postgres"), profiles);
       } else {
         assertNull(profiles, name + " must run without a profile");
       }
@@ -237,6 +242,18 @@ class ContainerArtifactsTest {
       assertEquals("service_healthy", services.getJsonObject(worker).getJsonObject("depends_on")
           .getJsonObject("redis").getString("condition"), worker);
     }
+
+    // PostgreSQL for voice profiles: a pinned major version, health-checked, a volume for its data, not published;
+    // the gateway is pointed at it through DATABASE_URL and has cloning switchable.
+    JsonObject postgres = services.getJsonObject("postgres");
+    assertTrue(postgres.getString("image").startsWith("postgres:15"), postgres.getString("image"));
+    assertNull(postgres.getJsonArray("ports"), "postgres must not be published");
+    assertTrue(strings(postgres.getJsonArray("volumes")).stream()
+        .anyMatch(v -> v.startsWith("postgres-data:/var/lib/postgresql/data")));
+    assertTrue(String.join(" ", strings(postgres.getJsonObject("healthcheck").getJsonArray("test")))
+        .contains("pg_isready"));
+    JsonObject gatewayEnvironment = services.getJsonObject("gateway").getJsonObject("environment");
+    assertTrue(gatewayEnvironment.containsKey("DATABASE_URL") && gatewayEnvironment.containsKey("ENABLE_CLONING"));
 
     // nginx: the only published service (80, 443), with this repository's configuration and the certificates.
     JsonObject nginx = services.getJsonObject("nginx");

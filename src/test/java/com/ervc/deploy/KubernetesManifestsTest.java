@@ -84,7 +84,8 @@ class KubernetesManifestsTest {
   private static final Map<String, String> SAMPLE_SECRETS = Map.of(
       "REDIS_URL", "redis://:sample-password@redis-master.redis.svc.cluster.local:6379/0",
       "METRICS_TOKEN", "sample-metrics-token-0123456789",
-      "JWT_SECRET", "sample-jwt-secret-0123456789abcdef0123456789abcdef");
+      "JWT_SECRET", "sample-jwt-secret-0123456789abcdef0123456789abcdef",
+      "DATABASE_URL", "postgresql://ervc:sample-password@ervc-postgres-rw.ervc.svc.cluster.local:5432/ervc");
 
   private static final Pattern VAR_REF = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
   private static final Pattern PLACEHOLDER = Pattern.compile("(?i).*change[-_]?me.*");
@@ -632,6 +633,11 @@ class KubernetesManifestsTest {
         assertEquals("$(POD_IP)", literal(c, "CLUSTER_PUBLIC_HOST"), where);
         assertTrue(obj(envEntry(c, "REDIS_URL"), "valueFrom").containsKey("secretKeyRef"),
             where + ": REDIS_URL comes from a Secret");
+        if (config.node().roles().contains("gateway")) {
+          assertTrue(obj(envEntry(c, "DATABASE_URL"), "valueFrom").containsKey("secretKeyRef"),
+              where + ": the gateways' voice-profile store (DATABASE_URL) comes from a Secret");
+          assertEquals(SAMPLE_SECRETS.get("DATABASE_URL"), config.cloning().databaseUrl(), where);
+        }
 
         Config hazelcast = ClusterBootstrap.hazelcastConfig(cluster, env);
         KubernetesConfig k8s = hazelcast.getNetworkConfig().getJoin().getKubernetesConfig();

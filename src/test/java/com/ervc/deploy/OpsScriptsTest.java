@@ -1,6 +1,7 @@
 package com.ervc.deploy;
 
 import com.ervc.testing.Await;
+import com.ervc.testing.PostgresServer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -54,7 +55,8 @@ class OpsScriptsTest {
   private static final Path ROLLING_UPDATE = SCRIPTS.resolve("rolling-update.sh");
   /** Variables the scripts read; removed from the inherited environment so that a developer's shell cannot leak in. */
   private static final List<String> SCRIPT_VARIABLES = List.of("REDIS_URL", "REDIS_CLI", "BACKUP_DIR", "RETENTION_DAYS",
-      "VOICE_CLONING_DIR", "CLUSTER_CONFIG_DIR", "RESTORE_DIR", "KUBECTL", "NAMESPACE", "ROLLOUT_TIMEOUT");
+      "VOICE_CLONING_DIR", "CLUSTER_CONFIG_DIR", "RESTORE_DIR", "KUBECTL", "NAMESPACE", "ROLLOUT_TIMEOUT",
+      "DATABASE_URL", "PG_DUMP", "PG_RESTORE", "PSQL");
   private static final int KEYS = 200;
 
   record Result(int exitCode, String output) {
@@ -322,6 +324,61 @@ class OpsScriptsTest {
         "--redis-target", target.toString(), backupDir.toString());
     assertEquals(0, restore.exitCode(), restore.output());
     assertArrayEquals(rdb, Files.readAllBytes(target.resolve("dump.rdb")));
+  }
+
+  @Test
+  void voiceProfilesInPostgresAreDumpedAndRestored(@TempDir Path tmp) throws Exception {
+    requireTool("pg_dump");
+    requireTool("pg_restore");
+    requireTool("psql");
+    Path cluster = tmp.resolve("cluster-config");
+    write(cluster.resolve("cluster.xml"), "<hazelcast/>".getBytes(StandardCharsets.UTF_8));
+    try (PostgresServer database = new PostgresServer().start()) {
+      database.sql(Files.readString(ROOT.resolve("src/main/resources/db/migrations/V1__voice_profiles.sql")));
+      database.sql("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL);"
+          + "INSERT INTO schema_migrations VALUES (1, now());"
+          + "INSERT INTO voice_profiles VALUES ('vp_aaaaaaaaaaaaaaaaaaaa', 'alice', 'Alice', 'espeak', 3, "
+          + "'{\"voice\":\"en-gb\"}', now(), now());"
+          + "INSERT INTO voice_profile_clips SELECT 'vp_aaaaaaaaaaaaaaaaaaaa', 'c0', 'x', "
+          + "decode(string_agg(lpad(to_hex(i % 256), 2, '0'), ''), 'hex') FROM generate_series(1, 70000) i;"
+          + "CREATE TABLE unrelated (note TEXT); INSERT INTO unrelated VALUES ('kept');");
+      String rows = "SELECT md5(string_agg(p.id || p.user_id || p.version || p.voice_config::text || "
+          + "encode(c.audio, 'hex'), ',')) FROM voice_profiles p JOIN voice_profile_clips c ON c.profile_id = p.id";
+      String before = database.sql(rows);
+      // The password is ignored by the test server (trust), but must never be shown or put on a command line.
+      String url = database.url().replace("test@", "test:s3cr%40t@");
+      Path backups = tmp.resolve("backups");
+      Result backup = run(Map.of("BACKUP_DIR", backups.toString(), "DATABASE_URL", url), BACKUP.toString(),
+          "--cluster-config", cluster.toString(), "--format", "dir");
+      assertEquals(0, backup.exitCode(), backup.output());
+      assertFalse(backup.output().contains("s3cr"), backup.output());
+      Path backupDir = list(backups, "ervc-backup-*").get(0);
+      assertTrue(readManifest(backupDir.resolve("MANIFEST.sha256")).containsKey("postgres/voice_profiles.dump"));
+      assertTrue(Files.readString(backupDir.resolve("backup-info.txt")).contains("database=postgresql://test:***@"));
+
+      // The tables exist: refused without --force, nothing changed.
+      database.sql("UPDATE voice_profiles SET version = 4; UPDATE unrelated SET note = 'changed later'");
+      Map<String, String> env = Map.of("DATABASE_URL", url, "RESTORE_DIR", tmp.resolve("restored").toString());
+      Result refused = run(env, RESTORE.toString(), backupDir.toString());
+      assertNotEquals(0, refused.exitCode(), refused.output());
+      assertTrue(refused.output().contains("already has voice-profile tables"), refused.output());
+      assertEquals("4", database.sql("SELECT version FROM voice_profiles"));
+
+      Result restored = run(env, RESTORE.toString(), "--force", backupDir.toString());
+      assertEquals(0, restored.exitCode(), restored.output());
+      assertFalse(restored.output().contains("s3cr"), restored.output());
+      assertEquals(before, database.sql(rows), "every profile row and clip byte comes back");
+      assertEquals("3", database.sql("SELECT version FROM voice_profiles"));
+      assertEquals("changed later", database.sql("SELECT note FROM unrelated"), "other tables are left alone");
+
+      // Without DATABASE_URL the dump is restored as a file, with the command that loads it.
+      Result asFile = run(Map.of("RESTORE_DIR", tmp.resolve("as-file").toString()), RESTORE.toString(),
+          backupDir.toString());
+      assertEquals(0, asFile.exitCode(), asFile.output());
+      assertArrayEquals(Files.readAllBytes(backupDir.resolve("postgres/voice_profiles.dump")),
+          Files.readAllBytes(tmp.resolve("as-file/postgres/voice_profiles.dump")));
+      assertTrue(asFile.output().contains("pg_restore --clean"), asFile.output());
+    }
   }
 
   @Test

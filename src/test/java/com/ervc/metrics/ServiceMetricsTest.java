@@ -110,6 +110,8 @@ class ServiceMetricsTest {
     new io.micrometer.core.instrument.binder.jvm.JvmCompilationMetrics().bindTo(metrics.registry());
     Scrape scrape = new Scrape(metrics.registry().scrape());
     assertTrue(scrape.has("voice_cloning_attempts_total", "success", "false"));
+    assertTrue(scrape.has("voice_cloning_quality_failures_total", "check", "noisy"));
+    assertTrue(scrape.has("voice_profile_resolutions_total", "result", "unknown"));
     assertTrue(scrape.has("tts_quality_changes_total", "direction", "up"));
     assertTrue(scrape.has("tts_auth_failures_total", "reason", "expired"));
     assertFalse(scrape.hasFamily("jvm_compilation_time"));
