@@ -9,7 +9,7 @@ import io.vertx.core.json.JsonObject;
 public record ServiceConfig(NodeConfig node, ClusterConfig cluster, HttpConfig http, TtsConfig tts, CacheConfig cache,
                             LimitsConfig limits, AuthConfig auth, ProvidersConfig providers, MetricsConfig metrics,
                             AdminConfig admin, HealthConfig health, LoggingConfig logging,
-                            OpenAiApiConfig openaiApi, CloningConfig cloning) {
+                            OpenAiApiConfig openaiApi, CloningConfig cloning, QualityConfig quality) {
 
   public ServiceConfig {
     Integer metricsPort = metrics.port();
@@ -26,7 +26,7 @@ public record ServiceConfig(NodeConfig node, ClusterConfig cluster, HttpConfig h
   /** This configuration as the node that joined the cluster as {@code nodeId} sees it ({@link NodeConfig#joined}). */
   public ServiceConfig joined(String nodeId, String nodeName) {
     return new ServiceConfig(node.joined(nodeId, nodeName), cluster, http, tts, cache, limits, auth, providers, metrics,
-        admin, health, logging, openaiApi, cloning);
+        admin, health, logging, openaiApi, cloning, quality);
   }
 
   /** How many replies one instance of {@code provider} works on at once: its own maxLoad where it has one. */
@@ -41,6 +41,7 @@ public record ServiceConfig(NodeConfig node, ClusterConfig cluster, HttpConfig h
     return new ServiceConfig(NodeConfig.from(config), ClusterConfig.from(config), http, TtsConfig.from(config),
         CacheConfig.from(config), LimitsConfig.from(config), AuthConfig.from(config, http.host()),
         ProvidersConfig.from(config), MetricsConfig.from(config), AdminConfig.from(config), HealthConfig.from(config),
-        LoggingConfig.from(config), OpenAiApiConfig.from(config), CloningConfig.from(config));
+        LoggingConfig.from(config), OpenAiApiConfig.from(config), CloningConfig.from(config),
+        QualityConfig.from(config));
   }
 }

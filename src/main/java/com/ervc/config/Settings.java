@@ -28,7 +28,8 @@ public final class Settings {
           TtsConfig.SETTINGS, CacheConfig.SETTINGS, LimitsConfig.SETTINGS, AuthConfig.SETTINGS, EspeakConfig.SETTINGS,
           OnnxConfig.SETTINGS, ElevenLabsConfig.SETTINGS, AzureConfig.SETTINGS, OpenAiConfig.SETTINGS,
           CloudConfig.SETTINGS, MetricsConfig.SETTINGS, AdminConfig.SETTINGS, HealthConfig.SETTINGS,
-          LoggingConfig.SETTINGS, OpenAiApiConfig.SETTINGS, CloningConfig.SETTINGS)
+          LoggingConfig.SETTINGS, OpenAiApiConfig.SETTINGS, CloningConfig.SETTINGS,
+          QualityConfig.SETTINGS)
       .flatMap(List::stream).toList();
 
   private Settings() {

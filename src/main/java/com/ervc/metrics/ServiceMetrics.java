@@ -13,8 +13,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
@@ -53,6 +56,7 @@ public final class ServiceMetrics {
   private final String node;
   private final AtomicLong cacheHits = new AtomicLong();
   private final AtomicLong cacheMisses = new AtomicLong();
+  private final Map<String, QualityReading> quality = new ConcurrentHashMap<>();
 
   public ServiceMetrics(PrometheusMeterRegistry registry, String node) {
     this.registry = registry;
@@ -216,6 +220,50 @@ public final class ServiceMetrics {
     Gauge.builder("tts.provider.load", load::getAsDouble)
         .description("In-flight requests per worker of the provider on this node (1 = saturated)").tag("provider", provider(provider)).tag("node", node)
         .register(registry);
+  }
+
+  /**
+   * Publishes the latest periodic quality run of one provider voice on this node: mean integrated loudness (LUFS),
+   * clicks found, share of clipped samples, and the word error rate when a recogniser ran ({@code NaN}: no WER
+   * gauge). The gauges appear with the first run and keep the last values between runs.
+   */
+  public void qualityRun(String provider, String voice, double loudnessLufs, int clicks, double clippingRatio,
+      double wordErrorRate, long epochSeconds) {
+    QualityReading reading = quality.computeIfAbsent(provider(provider) + "\n" + voice(voice),
+        key -> registerQuality(provider(provider), voice(voice)));
+    reading.values = new double[] {loudnessLufs, clicks, clippingRatio, wordErrorRate, epochSeconds};
+    if (!Double.isNaN(wordErrorRate) && reading.werRegistered.compareAndSet(false, true)) {
+      qualityGauge("tts.quality.wer", "Word error rate of the round-trip recognition in the last quality run",
+          reading, 3);
+    }
+  }
+
+  private QualityReading registerQuality(String provider, String voice) {
+    QualityReading reading = new QualityReading(provider, voice);
+    qualityGauge("tts.quality.loudness.lufs", "Mean integrated loudness (ITU-R BS.1770) of the last quality run",
+        reading, 0);
+    qualityGauge("tts.quality.clicks", "Clicks (isolated sample jumps) found in the last quality run", reading, 1);
+    qualityGauge("tts.quality.clipping.ratio", "Share of clipped samples in the last quality run (0-1)", reading, 2);
+    qualityGauge("tts.quality.last.run.timestamp.seconds", "Unix time the last quality run finished", reading, 4);
+    return reading;
+  }
+
+  private void qualityGauge(String name, String description, QualityReading reading, int index) {
+    Gauge.builder(name, reading, r -> r.values[index]).strongReference(true).description(description)
+        .tag("provider", reading.provider).tag("voice", reading.voice).tag("node", node).register(registry);
+  }
+
+  /** The figures of one provider voice's last quality run, read by its gauges. */
+  private static final class QualityReading {
+    final String provider;
+    final String voice;
+    final AtomicBoolean werRegistered = new AtomicBoolean();
+    volatile double[] values = {Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+
+    QualityReading(String provider, String voice) {
+      this.provider = provider;
+      this.voice = voice;
+    }
   }
 
   /**

@@ -35,6 +35,7 @@ import com.ervc.provider.espeak.EspeakVerticle;
 import com.ervc.provider.onnx.OnnxNode;
 import com.ervc.provider.onnx.OnnxVerticle;
 import com.ervc.provider.openai.OpenAiVerticle;
+import com.ervc.quality.QualityMonitor;
 import com.ervc.redis.SharedRedis;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
@@ -88,6 +89,8 @@ public final class Node {
   private final Function<String, Future<SocketAddress>> eventBusOfNode;
   private GatewayVerticle gateway;
   private MonitoringVerticle monitoring;
+  /** The periodic quality check, or null when {@code quality.enabled} is false or the node has no providers. */
+  private QualityMonitor quality;
   private String gatewayDeployment;
   /** The voice-profile store of a gateway node with {@code tts.enableCloning}, or null (off, or it did not open). */
   private VoiceProfileStore profiles;
@@ -202,6 +205,7 @@ public final class Node {
           .compose(v -> node.deployRoles(roles, nodeConfig))
           .compose(v -> health.start())
           .map(v -> {
+            node.startQualityMonitor(roles);
             state.markStarted();
             return node;
           })
@@ -210,6 +214,14 @@ public final class Node {
             return Future.failedFuture(failure);
           }));
     }));
+  }
+
+  /** The periodic quality check of this node's providers, when {@code quality.enabled} (docs/evaluation.md). */
+  private void startQualityMonitor(List<String> roles) {
+    if (roles.contains("providers") && config.quality().enabled()) {
+      quality = QualityMonitor.create(vertx, state.nodeId(), config.quality(), config.tts(), metrics);
+      quality.start();
+    }
   }
 
   /**
@@ -401,6 +413,9 @@ public final class Node {
   public void stop(long timeout, TimeUnit unit) throws Exception {
     state.markStopping();
     health.stop();
+    if (quality != null) {
+      quality.stop();
+    }
     try {
       if (gatewayDeployment != null) {
         vertx.undeploy(gatewayDeployment).otherwiseEmpty().await(timeout, unit);

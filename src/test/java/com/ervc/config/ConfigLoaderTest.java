@@ -111,6 +111,7 @@ class ConfigLoaderTest {
           case "node.roles" -> "cache";
           case "openaiApi.models" -> "kokoro=onnx:high";
           case "openaiApi.voices" -> "alloy=onnx:kokoro:af_heart";
+          case "quality.lines" -> "h03";
           default -> "10.0.0.0/8";
         };
       };
@@ -380,7 +381,7 @@ class ConfigLoaderTest {
     assertEquals(new NodeConfig("node-id-1", "cache-a", List.of("cache"), 9), joined.node());
     assertEquals(new ServiceConfig(joined.node(), loaded.cluster(), loaded.http(), loaded.tts(), loaded.cache(),
         loaded.limits(), loaded.auth(), loaded.providers(), loaded.metrics(), loaded.admin(), loaded.health(),
-        loaded.logging(), loaded.openaiApi(), loaded.cloning()), joined);
+        loaded.logging(), loaded.openaiApi(), loaded.cloning(), loaded.quality()), joined);
   }
 
   @Test
@@ -397,7 +398,7 @@ class ConfigLoaderTest {
     ConfigException ports = assertThrows(ConfigException.class, () -> new ServiceConfig(defaults.node(),
         defaults.cluster(), defaults.http(), defaults.tts(), defaults.cache(), defaults.limits(), defaults.auth(),
         defaults.providers(), new MetricsConfig(true, defaults.http().port(), null), defaults.admin(),
-        defaults.health(), defaults.logging(), defaults.openaiApi(), defaults.cloning()));
+        defaults.health(), defaults.logging(), defaults.openaiApi(), defaults.cloning(), defaults.quality()));
     assertEquals("config: METRICS_PORT (metrics.port) = '8000' is not allowed; expected a port other than HTTP_PORT"
         + " (8000)", ports.getMessage());
   }

@@ -8,12 +8,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,35 +60,46 @@ class FailoverIT {
     return frames.get(frames.size() - 1);
   }
 
+  /** A moment to kill the serving provider JVM at; {@code pendingWork}: it certainly has a sentence in synthesis. */
+  private record KillPoint(String name, boolean pendingWork, Callable<Round> round) {
+  }
+
   @Test
   void aProviderJvmKilledAtAnyPointOfAReplyLosesNothingAndTheClientHearsNoLongGap() throws Exception {
-    Map<String, Callable<Round>> points = new LinkedHashMap<>();
-    // audio_start: the reply was routed and its first sentences requested; no audio has reached the client.
-    points.put("before the first byte", () -> cluster.reply(TEXT, frames -> isType(last(frames), "audio_start")));
-    points.put("mid-stream (third frame of sentence 0)", () -> cluster.reply(TEXT, frames -> audioFrames(frames) == 3));
-    points.put("between sentences (sentence 3 announced)", () -> cluster.reply(TEXT,
-        frames -> isType(last(frames), "sentence") && last(frames).json().getInteger("index") == 3));
-    // Killed as the seventh sentence request (a lookahead one) leaves: a request is pending however fast the machine
-    // synthesizes (a kill chosen by the frames the client saw may find every later sentence already done).
-    points.put("while a look-ahead request is pending (seventh sentence request)",
-        () -> cluster.replyKillingAtRequest(TEXT, 7));
-    for (Map.Entry<String, Callable<Round>> point : points.entrySet()) {
-      Round round = point.getValue().call();
-      System.out.printf("FailoverIT kill %s: longest gap %.1f ms, p95 %.1f ms, switches %s%n", point.getKey(),
+    // Where the killed node certainly had a sentence in synthesis, the reply must leave it; elsewhere (the node may
+    // have finished every sentence it was asked for) it must not wait on it. Either way, no deadline decides.
+    List<KillPoint> points = List.of(
+        // audio_start: the reply was routed and its first sentence requested (0.2 s of synthesis at least).
+        new KillPoint("before the first byte", true, () -> cluster.reply(TEXT, frames -> isType(last(frames),
+            "audio_start"))),
+        new KillPoint("mid-stream (third frame of sentence 0)", false,
+            () -> cluster.reply(TEXT, frames -> audioFrames(frames) == 3)),
+        new KillPoint("between sentences (sentence 3 announced)", false, () -> cluster.reply(TEXT,
+            frames -> isType(last(frames), "sentence") && last(frames).json().getInteger("index") == 3)),
+        // Killed as the seventh sentence request (a lookahead one) leaves: a request is pending however fast the
+        // machine synthesizes.
+        new KillPoint("while a look-ahead request is pending (seventh sentence request)", true,
+            () -> cluster.replyKillingAtRequest(TEXT, 7)));
+    for (KillPoint point : points) {
+      Round round = point.round().call();
+      System.out.printf("FailoverIT kill %s: longest gap %.1f ms, p95 %.1f ms, switches %s%n", point.name(),
           round.longestGapMs(), round.p95GapMs(), round.end().getJsonArray("switches"));
-      assertNotNull(round.killedNode(), "a provider JVM was killed " + point.getKey());
-      assertEquals("audio_end", round.end().getString("type"), point.getKey() + ": " + round.end().encode());
-      assertEquals(undisturbed.sentences(), round.sentences(), point.getKey() + ": every sentence once, in order");
-      assertEquals(undisturbed.pcm(), round.pcm(), point.getKey() + ": byte-identical to the undisturbed reply");
-      assertTrue(round.switches() >= 1, point.getKey() + ": the reply left the killed node " + round.end());
+      assertNotNull(round.killedNode(), "a provider JVM was killed " + point.name());
+      assertEquals("audio_end", round.end().getString("type"), point.name() + ": " + round.end().encode());
+      assertEquals(undisturbed.sentences(), round.sentences(), point.name() + ": every sentence once, in order");
+      assertEquals(undisturbed.pcm(), round.pcm(), point.name() + ": byte-identical to the undisturbed reply");
       // A freshly started replacement JVM on a loaded machine may miss a deadline before the kill: that switch is not
       // the one under test.
-      JsonObject left = round.end().getJsonArray("switches").stream().map(JsonObject.class::cast)
-          .filter(sw -> round.killedNode().equals(sw.getString("fromNode"))).findFirst()
-          .orElseThrow(() -> new AssertionError(point.getKey() + ": no switch from the killed node " + round.end()));
-      assertTrue(left.getString("reason").contains("node gone (connection)")
-              || left.getString("reason").contains("node gone (membership)"),
-          point.getKey() + ": the node's death was learnt, not waited out: " + left.getString("reason"));
+      List<JsonObject> left = round.end().getJsonArray("switches").stream().map(JsonObject.class::cast)
+          .filter(sw -> round.killedNode().equals(sw.getString("fromNode"))).toList();
+      if (point.pendingWork()) {
+        assertFalse(left.isEmpty(), point.name() + ": no switch from the killed node " + round.end());
+      }
+      for (JsonObject sw : left) {
+        assertTrue(sw.getString("reason").contains("node gone (connection)")
+                || sw.getString("reason").contains("node gone (membership)"),
+            point.name() + ": the node's death was learnt, not waited out: " + sw.getString("reason"));
+      }
       cluster.replaceKilled();
     }
   }
