@@ -150,10 +150,12 @@ class HttpApiIT {
     assertTrue(page.getHeader("Content-Type").startsWith("text/html"));
     assertTrue(page.bodyAsString().contains("id=\"speak\""));
     // The client's ES modules load each other by name: every file of webroot/ is served, scripts with a JavaScript
-    // type (browsers refuse a module script of any other type).
-    try (Stream<Path> files = Files.list(Path.of("webroot"))) {
-      for (Path file : files.toList()) {
-        String name = file.getFileName().toString();
+    // type (browsers refuse a module script of any other type). Sub-folders too: the admin console lives in
+    // webroot/admin/.
+    Path root = Path.of("webroot");
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        String name = root.relativize(file).toString().replace('\\', '/');
         HttpResponse<Buffer> served = get("/" + name);
         assertEquals(200, served.statusCode(), name);
         assertEquals(Files.size(file), served.body().length(), name);
