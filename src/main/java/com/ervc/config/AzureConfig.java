@@ -10,6 +10,11 @@ import static com.ervc.config.Setting.string;
 public record AzureConfig(String key, String region, String endpoint, String tokenEndpoint, String auth,
                           String customVoiceEndpoint, String personalVoiceProject, String personalVoiceCompany,
                           String personalVoiceBaseModel) {
+  public AzureConfig {
+    endpoint = BaseUrls.trimmed(endpoint);
+    customVoiceEndpoint = BaseUrls.trimmed(customVoiceEndpoint);
+  }
+
   static final Setting KEY = string("providers.azure.key", "AZURE_SPEECH_KEY", null).orNull()
       .asCredential()
       .documented("any string")
@@ -80,7 +85,7 @@ public record AzureConfig(String key, String region, String endpoint, String tok
 
   /** The custom voice API's host: {@code providers.azure.customVoiceEndpoint}, else the regional one. */
   public String customVoiceBase() {
-    return customVoiceEndpoint != null ? customVoiceEndpoint.replaceAll("/+$", "")
+    return customVoiceEndpoint != null ? customVoiceEndpoint
         : "https://" + region + ".api.cognitive.microsoft.com";
   }
 

@@ -8,6 +8,10 @@ import static com.ervc.config.Setting.string;
 
 /** The {@code providers.elevenlabs.*} keys: the ElevenLabs cloud provider. */
 public record ElevenLabsConfig(String apiKey, String baseUrl) {
+  public ElevenLabsConfig {
+    baseUrl = BaseUrls.trimmed(baseUrl);
+  }
+
   static final Setting API_KEY = string("providers.elevenlabs.apiKey", "ELEVENLABS_API_KEY", null).orNull()
       .asCredential()
       .documented("any string")

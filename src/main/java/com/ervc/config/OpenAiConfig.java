@@ -10,6 +10,10 @@ import static com.ervc.config.Setting.string;
 
 /** The {@code providers.openai.*} keys: the OpenAI cloud provider (docs/providers/openai.md). */
 public record OpenAiConfig(String apiKey, String baseUrl, String realtimeUrl, String api, String verbatimMismatch) {
+  public OpenAiConfig {
+    baseUrl = BaseUrls.trimmed(baseUrl);
+  }
+
   /** Which OpenAI API speaks: {@link #api()} with {@code auto} resolved ({@link #transport()}). */
   public enum Api { REALTIME, SPEECH }
 

@@ -59,7 +59,7 @@ public final class AzureVerticle extends CloudProviderVerticle {
   /** AZURE_TTS_ENDPOINT, else the regional host (docs/providers/azure.md#endpoints-and-authentication). */
   private String endpoint() {
     String endpoint = settings().endpoint();
-    return endpoint != null ? endpoint.replaceAll("/+$", "")
+    return endpoint != null ? endpoint
         : "https://" + settings().region() + ".tts.speech.microsoft.com";
   }
 

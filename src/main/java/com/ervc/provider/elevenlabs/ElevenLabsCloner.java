@@ -41,10 +41,6 @@ public final class ElevenLabsCloner implements VoiceCloner {
     return ElevenLabsVerticle.NAME;
   }
 
-  private String baseUrl() {
-    return settings.baseUrl().replaceAll("/+$", "");
-  }
-
   @Override
   public Future<Registration> register(VoiceProfile profile, Map<String, byte[]> clipAudio) {
     Multipart form = new Multipart().field("name", profile.name());
@@ -57,7 +53,7 @@ public final class ElevenLabsCloner implements VoiceCloner {
     // The stored clips are already trimmed and loudness-normalised; ElevenLabs' noise removal can make clean audio worse.
     form.field("remove_background_noise", "false");
     form.field("labels", new JsonObject().put("language", profile.language()).put(PROFILE_LABEL, profile.id()).encode());
-    CloudHttp.Call call = new CloudHttp.Call(HttpMethod.POST, baseUrl() + "/v1/voices/add",
+    CloudHttp.Call call = new CloudHttp.Call(HttpMethod.POST, settings.baseUrl() + "/v1/voices/add",
         Map.of("xi-api-key", settings.apiKey(), "Content-Type", form.contentType()), form.body());
     return CloneCalls.outcome(provider(), http.fetch(() -> Future.succeededFuture(call)).map(body -> {
       Object id = new JsonObject(body).getValue("voice_id");
@@ -71,7 +67,7 @@ public final class ElevenLabsCloner implements VoiceCloner {
   @Override
   public Future<Void> delete(Registration registration) {
     String path = "/v1/voices/" + URLEncoder.encode(registration.remoteId(), StandardCharsets.UTF_8).replace("+", "%20");
-    CloudHttp.Call call = new CloudHttp.Call(HttpMethod.DELETE, baseUrl() + path,
+    CloudHttp.Call call = new CloudHttp.Call(HttpMethod.DELETE, settings.baseUrl() + path,
         Map.of("xi-api-key", settings.apiKey()), null);
     return CloneCalls.deleted(http.fetch(() -> Future.succeededFuture(call)));
   }

@@ -45,10 +45,6 @@ public final class ElevenLabsVerticle extends CloudProviderVerticle {
     return settings().apiKey();
   }
 
-  private String baseUrl() {
-    return settings().baseUrl().replaceAll("/+$", "");
-  }
-
   @Override
   protected List<String> missingSettings() {
     return apiKey() == null || apiKey().isBlank() ? List.of("ELEVENLABS_API_KEY") : List.of();
@@ -65,7 +61,8 @@ public final class ElevenLabsVerticle extends CloudProviderVerticle {
 
   @Override
   protected Future<ProviderInfo> describe(String nodeId) {
-    CloudHttp.Call call = new CloudHttp.Call(HttpMethod.GET, baseUrl() + "/v1/voices?show_legacy=false", headers(), null);
+    CloudHttp.Call call = new CloudHttp.Call(HttpMethod.GET, settings().baseUrl() + "/v1/voices?show_legacy=false",
+        headers(), null);
     return http().fetch(() -> Future.succeededFuture(call)).map(body -> {
       List<ElevenLabsRequests.CatalogueVoice> catalogue = ElevenLabsRequests.voices(new JsonObject(body));
       if (catalogue.isEmpty()) {
@@ -92,7 +89,8 @@ public final class ElevenLabsVerticle extends CloudProviderVerticle {
     ElevenLabsRequests.Call call = ElevenLabsRequests.synthesis(sentence, languages.get(sentence.voice()));
     Map<String, String> headers = new HashMap<>(headers());
     headers.put("Content-Type", "application/json");
-    CloudHttp.Call http = new CloudHttp.Call(HttpMethod.POST, baseUrl() + call.pathAndQuery(), headers, call.body().toBuffer());
+    CloudHttp.Call http = new CloudHttp.Call(HttpMethod.POST, settings().baseUrl() + call.pathAndQuery(), headers,
+        call.body().toBuffer());
     return stream(() -> Future.succeededFuture(http), sentence, out);
   }
 }

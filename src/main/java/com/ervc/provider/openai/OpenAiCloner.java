@@ -45,12 +45,8 @@ public final class OpenAiCloner implements VoiceCloner {
     return OpenAiVerticle.NAME;
   }
 
-  private String baseUrl() {
-    return settings.baseUrl().replaceAll("/+$", "");
-  }
-
   private Future<JsonObject> post(String path, Multipart form) {
-    CloudHttp.Call call = new CloudHttp.Call(HttpMethod.POST, baseUrl() + path,
+    CloudHttp.Call call = new CloudHttp.Call(HttpMethod.POST, settings.baseUrl() + path,
         Map.of("Authorization", "Bearer " + settings.apiKey(), "Content-Type", form.contentType()), form.body());
     return http.fetch(() -> Future.succeededFuture(call)).map(OpenAiCloner::idOf);
   }
@@ -111,7 +107,7 @@ public final class OpenAiCloner implements VoiceCloner {
       return Future.succeededFuture();
     }
     String path = "/audio/voice_consents/" + URLEncoder.encode(consentId, StandardCharsets.UTF_8);
-    CloudHttp.Call call = new CloudHttp.Call(HttpMethod.DELETE, baseUrl() + path,
+    CloudHttp.Call call = new CloudHttp.Call(HttpMethod.DELETE, settings.baseUrl() + path,
         Map.of("Authorization", "Bearer " + settings.apiKey()), null);
     return CloneCalls.deleted(http.fetch(() -> Future.succeededFuture(call)));
   }

@@ -109,7 +109,7 @@ public final class OpenAiVerticle extends CloudProviderVerticle {
 
   /** Input beyond the model's limit is sent as consecutive requests into the same audio stream. */
   private Future<Void> speech(TtsRequest sentence, AudioOut out) {
-    String url = settings().baseUrl().replaceAll("/+$", "") + "/audio/speech";
+    String url = settings().baseUrl() + "/audio/speech";
     Map<String, String> headers = Map.of("Authorization", "Bearer " + settings().apiKey(), "Content-Type",
         "application/json", "Accept", "application/octet-stream");
     Future<Void> chain = Future.succeededFuture();
