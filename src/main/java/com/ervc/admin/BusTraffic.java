@@ -1,6 +1,8 @@
 package com.ervc.admin;
 
 import com.ervc.protocol.BusMessage;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -22,6 +24,11 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class BusTraffic {
   private final Map<String, LongAdder> received = new ConcurrentHashMap<>();
+  /**
+   * Concrete address → its folded counter: folding matches the address against every catalogue pattern, too much to
+   * repeat for each audio chunk of a stream. Bounded, since stream and reply addresses are new for every reply.
+   */
+  private final Cache<String, LongAdder> counterOf = Caffeine.newBuilder().maximumSize(4096).build();
   private final MeterRegistry registry;
   private final BusTail tail;
 
@@ -49,7 +56,7 @@ public final class BusTraffic {
   }
 
   void count(String address) {
-    received.computeIfAbsent(BusMessage.fold(address), a -> new LongAdder()).increment();
+    counterOf.get(address, a -> received.computeIfAbsent(BusMessage.fold(a), folded -> new LongAdder())).increment();
   }
 
   /**
