@@ -236,6 +236,10 @@ public final class ServiceMetrics {
       qualityGauge("tts.quality.wer", "Word error rate of the round-trip recognition in the last quality run",
           reading, 3);
     }
+    // Last, so a scrape that sees a run's time also sees every figure of that run.
+    if (reading.timestampRegistered.compareAndSet(false, true)) {
+      qualityGauge("tts.quality.last.run.timestamp.seconds", "Unix time the last quality run finished", reading, 4);
+    }
   }
 
   private QualityReading registerQuality(String provider, String voice) {
@@ -244,7 +248,6 @@ public final class ServiceMetrics {
         reading, 0);
     qualityGauge("tts.quality.clicks", "Clicks (isolated sample jumps) found in the last quality run", reading, 1);
     qualityGauge("tts.quality.clipping.ratio", "Share of clipped samples in the last quality run (0-1)", reading, 2);
-    qualityGauge("tts.quality.last.run.timestamp.seconds", "Unix time the last quality run finished", reading, 4);
     return reading;
   }
 
@@ -258,6 +261,7 @@ public final class ServiceMetrics {
     final String provider;
     final String voice;
     final AtomicBoolean werRegistered = new AtomicBoolean();
+    final AtomicBoolean timestampRegistered = new AtomicBoolean();
     volatile double[] values = {Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN};
 
     QualityReading(String provider, String voice) {
