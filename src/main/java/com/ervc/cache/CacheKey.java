@@ -1,6 +1,8 @@
 package com.ervc.cache;
 
 import com.ervc.protocol.TtsRequest;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,6 +16,7 @@ import java.util.Locale;
 public final class CacheKey {
   private static final String VERSION = "v2";
   private static final char SEP = '\u001f';
+  private static final Cache<Double, String> DECIMALS = Caffeine.newBuilder().maximumSize(1024).build();
 
   private CacheKey() {
   }
@@ -35,8 +38,13 @@ public final class CacheKey {
     }
   }
 
+  /**
+   * {@code value} with three decimals. The formatter parses its pattern and looks up the locale's symbols on every
+   * call, which showed in the cache-hit profile (docs/performance.md); requests use a handful of values (speed,
+   * pitch, intensity), so each one's text is kept, exactly as the formatter printed it, in a bounded cache.
+   */
   private static String decimal(double value) {
-    return String.format(Locale.ROOT, "%.3f", value);
+    return DECIMALS.get(value, v -> String.format(Locale.ROOT, "%.3f", v));
   }
 
   /**
