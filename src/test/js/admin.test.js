@@ -154,7 +154,7 @@ test('sessions show who, the masked address and the current reply, never any tex
   assert.equal(rows[0].actions[0].path, '/sessions/0b7c1f0e-aaaa/disconnect');
 });
 
-test('cache figures and eviction: only all or a 64-hex key is ever sent', () => {
+test('cache figures and eviction: only all, a 64-hex key, a provider or a provider/voice is ever sent', () => {
   assert.deepEqual(cacheFacts({ backend: 'memory', available: true, hitRatio: 0.686, hits: 9, misses: 4, entries: 2,
     bytes: 2048, evictions: 0 }).map(([k, v]) => `${k}=${v}`),
   ['Backend=memory', 'Available=yes', 'Hit ratio=69%', 'Hits=9', 'Misses=4', 'Entries=2', 'Bytes=2.0 KiB', 'Evictions=0']);
@@ -162,7 +162,16 @@ test('cache figures and eviction: only all or a 64-hex key is ever sent', () => 
   const key = 'ab'.repeat(32);
   assert.deepEqual([evictAction(key).path, evictAction(key).target], [`/cache/${key}/evict`, key]);
   assert.equal(evictAction('../nodes/x/drain'), null);
-  assert.equal(evictAction('abc'), null);
+  assert.deepEqual([evictAction('piper').path, evictAction('piper').target], ['/cache/providers/piper/evict', 'piper']);
+  assert.deepEqual([evictAction(' espeak/en-gb ').path, evictAction('espeak/en-gb').target],
+    ['/cache/providers/espeak/voices/en-gb/evict', 'espeak/en-gb']);
+  assert.match(evictAction('espeak/en-gb').confirm, /voice en-gb of provider espeak/);
+  assert.equal(evictAction('espeak/en gb'), null);
+  assert.equal(evictAction('espeak/en-gb/x'), null);
+  assert.equal(evictAction('Piper'), null);
+  assert.equal(evictAction('espeak/'), null);
+  assert.equal(evictAction('abc').path, '/cache/providers/abc/evict', 'a provider name');
+  assert.equal(evictAction('ab'.repeat(20)), null, 'neither a key nor a provider');
 });
 
 test('formatting', () => {

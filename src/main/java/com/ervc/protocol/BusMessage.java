@@ -188,8 +188,9 @@ public enum BusMessage {
           .put("requests", 3).put("bytesSent", 288000).put("current", new JsonArray())))),
   ADMIN_CACHE_EVICT(Addresses.adminCache("<nodeId>"), AdminMessage.EvictCache.TYPE, AdminMessage.EvictCache.class,
       "admin API node → every cache node", "`admin-cache-evicted` or failure 400",
-      "Removes the entry under `key` (64 hex digits) or, with `all`, every entry of the node's cache (the shared "
-          + "store with Redis). Idempotent.", () -> new AdminMessage.EvictCache(AdminMessage.EvictCache.ALL)),
+      "Removes the entry under `key` (64 hex digits), with `all` every entry of the node's cache (the shared "
+          + "store with Redis), or without `key` every entry of `provider` (only of its `voice` when given). "
+          + "Idempotent.", () -> AdminMessage.EvictCache.ofVoice("espeak", "en-us")),
   ADMIN_CACHE_EVICTED(Addresses.adminCache("<nodeId>"), AdminMessage.CacheEvicted.TYPE,
       AdminMessage.CacheEvicted.class, "cache node → admin API node (reply)", "—",
       "Entries removed and the cache's figures after (fields of `stats`).",

@@ -306,6 +306,53 @@ class AdminIT {
     }
   }
 
+  /** Sends the text in the voice (WAV) and tells whether it came from the cache. */
+  private static boolean spokenFromCache(String text, String voice) throws Exception {
+    HttpResponse<Buffer> spoken = call(HttpMethod.POST, "/api/v1/tts", apiToken("carol"),
+        new JsonObject().put("text", text).put("provider", "espeak").put("voice", voice));
+    assertEquals(200, spoken.statusCode(), spoken.bodyAsString());
+    return Boolean.parseBoolean(spoken.getHeader("X-TTS-Cached"));
+  }
+
+  @Test
+  void cacheEntriesAreEvictedByVoiceAndByProviderAndTheOthersStay() throws Exception {
+    String text = "Evict me " + UUID.randomUUID() + ".";
+    assertFalse(spokenFromCache(text, "en-us"));
+    assertFalse(spokenFromCache(text, "en-gb"));
+    assertTrue(spokenFromCache(text, "en-us"));
+    assertTrue(spokenFromCache(text, "en-gb"));
+
+    String voicePath = "/admin/v1/cache/providers/espeak/voices/en-us/evict";
+    assertEquals(400, call(HttpMethod.POST, voicePath, ADMIN_TOKEN, new JsonObject().put("confirm", "en-us"))
+        .statusCode(), "the target is the provider and the voice");
+    assertEquals(400, call(HttpMethod.POST, "/admin/v1/cache/providers/Bad*Name/evict", ADMIN_TOKEN,
+        new JsonObject().put("confirm", "Bad*Name")).statusCode());
+    assertEquals(403, call(HttpMethod.POST, voicePath, apiToken("bob", "user"),
+        new JsonObject().put("confirm", "espeak/en-us")).statusCode());
+    HttpResponse<Buffer> byVoice = call(HttpMethod.POST, voicePath, ADMIN_TOKEN,
+        new JsonObject().put("confirm", "espeak/en-us"));
+    assertEquals(200, byVoice.statusCode(), byVoice.bodyAsString());
+    assertTrue(byVoice.bodyAsJsonObject().getLong("evicted") >= 1, byVoice.bodyAsString());
+    assertEquals(gateway.state().nodeId(),
+        byVoice.bodyAsJsonObject().getJsonArray("nodes").getJsonObject(0).getString("node"), "the cache node");
+    assertFalse(spokenFromCache(text, "en-us"), "the voice's entry is gone");
+    assertTrue(spokenFromCache(text, "en-gb"), "another voice's entry stays");
+
+    JsonObject byProvider = new JsonObject(adminScript("--yes", "evict-provider", "espeak"));
+    assertTrue(byProvider.getLong("evicted") >= 2, byProvider.encode());
+    assertFalse(spokenFromCache(text, "en-gb"), "every voice of the provider is gone");
+    JsonObject again = new JsonObject(adminScript("--yes", "evict-voice", "espeak", "en-fr"));
+    assertEquals(0L, again.getLong("evicted"), "nothing cached in that voice");
+
+    List<String> audited = view("/admin/v1/audit").stream().map(JsonObject.class::cast)
+        .filter(e -> e.getString("action").equals("cache-evict") && e.getString("target").startsWith("espeak"))
+        .map(e -> e.getString("target") + ":" + e.getString("outcome")).toList();
+    assertEquals(List.of("espeak/en-fr:ok", "espeak:ok", "espeak/en-us:ok", "espeak/en-us:refused"), audited);
+    String metrics = http.get(gateway.httpPort(), "127.0.0.1", "/metrics").send().await(10, TimeUnit.SECONDS)
+        .bodyAsString();
+    assertTrue(new Scrape(metrics).sum("admin_actions_total", "action", "cache-evict", "outcome", "ok") >= 3, metrics);
+  }
+
   @Test
   void aStoppedNodeLeavesTheView() throws Exception {
     Node leaving = TestNodes.start(env(gateway.config().cluster().name(), "p3", "providers"));
