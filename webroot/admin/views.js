@@ -44,6 +44,12 @@ function partitions(hz) {
   return `${hz.members} members, ${hz.state}, partitions ${safe ? 'safe' : 'NOT safe'}`;
 }
 
+/** The node's mean and worst delay, then each event loop's maximum (ms) in the loops' order. */
+function loopDelay(d) {
+  const loops = d.loops?.length ? `; per loop max ${d.loops.map((l) => l.maxMs).join(' · ')}` : '';
+  return `${d.meanMs} ms (max ${d.maxMs}${loops})`;
+}
+
 export const NODE_COLUMNS = ['Name', 'Node', 'Roles', 'Host', 'Version', 'Uptime', 'CPU', 'Heap', 'Event-loop delay',
   'State', 'CUDA', 'Hazelcast'];
 
@@ -55,7 +61,7 @@ export function nodeRows(nodes) {
         dash, `unreachable: ${n.error ?? ''}`, dash, dash], actions: [] };
     }
     const heap = n.system ? `${fmtBytes(n.system.heap_used_bytes)} / ${fmtBytes(n.system.heap_max_bytes)}` : dash;
-    const delay = n.eventLoopDelay ? `${n.eventLoopDelay.meanMs} ms (max ${n.eventLoopDelay.maxMs})` : dash;
+    const delay = n.eventLoopDelay ? loopDelay(n.eventLoopDelay) : dash;
     const name = n.name ?? shortId(n.node);
     const action = n.draining
       ? { label: 'Undrain', path: `/nodes/${n.node}/undrain`, target: n.node,

@@ -103,14 +103,14 @@ test('the cluster view shows each node with its figures and the action that appl
     { node: 'aaaaaaaa-1', name: 'gw', roles: ['gateway', 'cache'], host: '10.0.0.5', version: '1.4.0',
       uptimeSeconds: 3725, draining: false, inFlight: 2, capabilities: { cuda: true, gpuName: 'H200', gpuMemoryMb: 143000 },
       system: { cpu_usage: 0.21, heap_used_bytes: 1048576, heap_max_bytes: 2147483648 },
-      eventLoopDelay: { meanMs: 0.4, maxMs: 3.1 },
+      eventLoopDelay: { meanMs: 0.4, maxMs: 3.1, loops: [{ loop: 0, maxMs: 0.2 }, { loop: 1, maxMs: 3.1 }] },
       hazelcast: { members: 2, state: 'ACTIVE', clusterSafe: true, localMemberSafe: true }, reachable: true },
     { node: 'bbbbbbbb-2', name: 'p1', roles: ['providers'], draining: true, inFlight: 0, reachable: true,
       hazelcast: { members: 2, state: 'ACTIVE', clusterSafe: false, localMemberSafe: true } },
     { node: 'cccccccc-3', reachable: false, error: 'timeout' },
   ]);
   assert.deepEqual(rows[0].cells, ['gw', 'aaaaaaaa', 'gateway, cache', '10.0.0.5', '1.4.0', '1h 2m', '21%',
-    '1.0 MiB / 2.0 GiB', '0.4 ms (max 3.1)', 'up (2 in flight)', 'H200 (143000 MiB)',
+    '1.0 MiB / 2.0 GiB', '0.4 ms (max 3.1; per loop max 0.2 · 3.1)', 'up (2 in flight)', 'H200 (143000 MiB)',
     '2 members, ACTIVE, partitions safe']);
   assert.deepEqual(rows[0].actions.map((a) => [a.label, a.path, a.target]), [['Drain', '/nodes/aaaaaaaa-1/drain', 'aaaaaaaa-1']]);
   assert.equal(rows[1].state, 'warn');
@@ -119,6 +119,8 @@ test('the cluster view shows each node with its figures and the action that appl
   assert.equal(rows[2].state, 'bad');
   assert.equal(rows[2].cells[9], 'unreachable: timeout');
   assert.deepEqual(rows[2].actions, []);
+  assert.equal(nodeRows([{ node: 'd', reachable: true, eventLoopDelay: { meanMs: 0.1, maxMs: 0.3 } }])[0].cells[8],
+    '0.1 ms (max 0.3)', 'an older node without per-loop figures');
 });
 
 test('providers are listed best score first, with circuit controls that fit the circuit', () => {

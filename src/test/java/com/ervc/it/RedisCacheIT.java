@@ -86,7 +86,8 @@ class RedisCacheIT {
   /** By provider and by voice: a SCAN with the key prefix across pages; other providers' and voices' entries stay. */
   @Test
   void evictByProviderOrVoiceRemovesOnlyTheirEntries() throws Exception {
-    RedisAudioCache cache = new RedisAudioCache(new SharedRedis(vertx, redis.url(), 1000), 60_000);
+    // A generous command timeout: a loaded test machine may take over a second to connect.
+    RedisAudioCache cache = new RedisAudioCache(new SharedRedis(vertx, redis.url(), 10_000), 60_000);
     cache.evictStartingWith("").await(30, TimeUnit.SECONDS);
     int perVoice = 600;
     for (int i = 0; i < perVoice; i++) {
