@@ -31,7 +31,10 @@ public final class CacheKey {
     return key(provider, voice, voice, emotion, intensity, quality, speed, pitch, sampleRate, text, instructions);
   }
 
-  /** {@code voice} is what the audio is made with (a voice profile's id and version included), {@code baseVoice} its tag's voice. */
+  /**
+   * {@code voice} is what the audio is made with (a voice profile's id and version included); {@code baseVoice} is
+   * the voice of the key's tag.
+   */
   private static String key(String provider, String baseVoice, String voice, String emotion, double intensity,
                             String quality, double speed, double pitch, int sampleRate, String text,
                             String instructions) {
@@ -46,7 +49,7 @@ public final class CacheKey {
     return sha256Hex("provider" + SEP + provider).substring(0, TAG_HEX_DIGITS);
   }
 
-  /** The first digits of every key of audio in {@code voice} of {@code provider}, voice profiles of that voice included. */
+  /** The first digits of every key of audio in {@code voice} of {@code provider}, its voice profiles' included. */
   public static String voicePrefix(String provider, String voice) {
     return providerPrefix(provider) + sha256Hex(provider + SEP + voice).substring(0, TAG_HEX_DIGITS);
   }

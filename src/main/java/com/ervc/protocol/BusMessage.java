@@ -197,7 +197,7 @@ public enum BusMessage {
       () -> new AdminMessage.CacheEvicted(12, new JsonObject().put("backend", "memory").put("entries", 0)));
 
   /** docs/event-bus.md's example key (its canonical string is shown there). */
-  private static final String EXAMPLE_KEY = "72fc47e4b41de18eca49958ed5b468486e3195eead52e78ea29af9ed86d7d460";
+  private static final String EXAMPLE_KEY = "e4c0ec460dd05f9c93ad6b106479228fcc8c65f2a25eceaff5fc54609b0e367c";
   private static final Map<Class<? extends BusBody>, String> TYPES = new HashMap<>();
 
   /** Each catalogue address with the pattern it matches: a {@code <placeholder>} stands for one dot-free part. */
