@@ -19,7 +19,9 @@ export async function startRecording({ onLevel, onLimit, maxSeconds }) {
   });
   let ctx = null;
   try {
-    ctx = new AudioContext();
+    // At the microphone's own rate where the browser says it, so nothing is resampled before the upload.
+    const micRate = stream.getAudioTracks()[0]?.getSettings?.().sampleRate;
+    ctx = micRate ? new AudioContext({ sampleRate: micRate }) : new AudioContext();
     await ctx.audioWorklet.addModule(new URL('./recorder.worklet.js', import.meta.url));
     if (ctx.state === 'suspended') await ctx.resume();
   } catch (err) {

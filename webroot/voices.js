@@ -206,8 +206,9 @@ export function createVoices({ ui, api, catalog, onProfiles, clock = globalThis 
     if (recording) {
       const r = recording;
       recording = null;
+      const result = await (await r).stop(); // detaches the level updates before the meter is reset
       showRecording(false);
-      addClip(await (await r).stop());
+      addClip(result);
       return;
     }
     showRecording(true);
@@ -237,10 +238,11 @@ export function createVoices({ ui, api, catalog, onProfiles, clock = globalThis 
     if (on) ui.recordTime.textContent = '0.0 s';
   }
 
-  function addClip({ wav, seconds }) {
+  function addClip({ wav, seconds, sampleRate }) {
     const id = nextClip++;
     const blob = new Blob([wav], { type: 'audio/wav' });
-    clips.push({ id, blob, fileName: `recording-${id}.wav`, seconds, url: URL.createObjectURL(blob), recorded: true });
+    clips.push({ id, blob, fileName: `recording-${id}.wav`, seconds, sampleRate, url: URL.createObjectURL(blob),
+      recorded: true });
     say(`Recorded ${seconds.toFixed(1)} s.`, 'ok');
     renderClips();
   }
@@ -273,7 +275,9 @@ export function createVoices({ ui, api, catalog, onProfiles, clock = globalThis 
     ui.clipList.replaceChildren(...clips.map((c) => {
       const li = el('li', 'clip');
       li.dataset.id = String(c.id);
-      li.append(el('span', 'clip-name', c.seconds == null ? c.fileName : `${c.fileName} · ${c.seconds.toFixed(1)} s`));
+      li.append(el('span', 'clip-name', c.recorded
+        ? `${c.fileName} · ${c.seconds.toFixed(1)} s · ${c.sampleRate} Hz` : c.fileName));
+      li.dataset.sampleRate = String(c.sampleRate ?? '');
       const audio = el('audio');
       audio.controls = true;
       audio.src = c.url;
