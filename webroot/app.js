@@ -103,6 +103,7 @@ const state = {
   pitchSupported: false,
   providers: [],
   voices: 0,
+  cloning: null,            // whether the server has voice cloning on (`ready.voiceProfiles`; null until then)
   profiles: [],             // the caller's voice profiles as voice ids (profile:<id>)
 };
 
@@ -155,6 +156,7 @@ const voices = createVoices({
   ui: voicesUi,
   api: createProfilesApi(tokens.request),
   catalog: () => catalog.known(),
+  isEnabled: () => state.cloning,
   onProfiles: (list) => {
     const voiceBefore = settings.voice;
     catalog.setProfiles(list);
@@ -216,6 +218,7 @@ function onServerMessage(msg) {
     case 'ready':
       state.session = msg.session;
       state.sessionRate = msg.sampleRate;
+      state.cloning = msg.voiceProfiles;
       rvc.debug.sessionRate = msg.sampleRate;
       settingsSync.sendNow();
       loadCatalog();

@@ -17,9 +17,10 @@ const PENDING_POLL_MS = 3000;
 /**
  * `ui` holds the section's elements (see index.html, ids `voices`, `profile-*`, `consent-*`, `record*`, `clip-*`,
  * `quality-report`, `delete-*`); `api` the voice-profile client; `catalog()` the known `{providers, voices}`;
- * `onProfiles(list)` hands the profiles to the voice picker (an empty list while cloning is off).
+ * `onProfiles(list)` hands the profiles to the voice picker (an empty list while cloning is off);
+ * `isEnabled()` is whether the server has cloning on (the session's `ready`; null until known).
  */
-export function createVoices({ ui, api, catalog, onProfiles, clock = globalThis }) {
+export function createVoices({ ui, api, catalog, onProfiles, isEnabled, clock = globalThis }) {
   let profiles = [];
   let clips = [];            // {id, blob, fileName, seconds, url, recorded}
   let consentClipId = null;  // the clip sent as the consent recording (azure, openai)
@@ -38,6 +39,11 @@ export function createVoices({ ui, api, catalog, onProfiles, clock = globalThis 
   // ---- the profiles ----
 
   async function load() {
+    if (isEnabled() !== true) {
+      // Cloning off (the session's `ready` says so): no request that would fail, no section, no profiles.
+      if (isEnabled() === false) finishLoad(null);
+      return;
+    }
     let list;
     try {
       list = await api.list();
@@ -45,6 +51,11 @@ export function createVoices({ ui, api, catalog, onProfiles, clock = globalThis 
       if (!ui.section.hidden) say(`Could not load your voices: ${err.message}`, 'bad');
       return;
     }
+    finishLoad(list);
+  }
+
+  /** Shows `list` (null: cloning is off after all, the API answered 404). */
+  function finishLoad(list) {
     ui.section.hidden = list === null;
     profiles = list || [];
     onProfiles(profiles);
