@@ -4,6 +4,8 @@
 
 import { createLevelMeter, durationSeconds, encodeWav } from './recording.js';
 
+const LEVEL_UPDATE_S = 0.05;
+
 /** Whether this page may record at all: the browser offers getUserMedia (https or localhost only). */
 export function canRecord() {
   return Boolean(globalThis.navigator?.mediaDevices?.getUserMedia && globalThis.AudioWorkletNode);
@@ -38,7 +40,9 @@ export async function startRecording({ onLevel, onLimit, maxSeconds }) {
 
   const blocks = [];
   const meter = createLevelMeter();
+  const shownEvery = Math.round(rate * LEVEL_UPDATE_S); // the meter sees every block; the page is told 20 times a second
   let samples = 0;
+  let shownAt = 0;
   let done = null;
 
   function finish() {
@@ -57,7 +61,11 @@ export async function startRecording({ onLevel, onLimit, maxSeconds }) {
     const block = event.data;
     blocks.push(block);
     samples += block.length;
-    onLevel({ ...meter.update(block, rate), seconds: samples / rate });
+    const level = meter.update(block, rate);
+    if (samples - shownAt >= shownEvery) {
+      shownAt = samples;
+      onLevel({ ...level, seconds: samples / rate });
+    }
     if (samples / rate >= maxSeconds) {
       finish();
       onLimit();

@@ -223,6 +223,7 @@ export function createVoices({ ui, api, catalog, onProfiles, isEnabled, clock = 
       return;
     }
     showRecording(true);
+    say('Recording… read the statement, then speak naturally. Press Stop recording when done.');
     recording = startRecording({
       maxSeconds: MAX_RECORD_SECONDS,
       onLevel: ({ db, clipped, seconds }) => {
