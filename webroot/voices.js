@@ -92,7 +92,8 @@ export function createVoices({ ui, api, catalog, onProfiles, isEnabled, clock = 
       () => api.rename(p, nameInput.value.trim())));
     actions.append(nameInput, rename);
 
-    const vendors = availableVendors().filter((v) => !isReady(p, v));
+    // Not the vendor it is based on already: its registration there ran (a failed one is not retried by the API).
+    const vendors = availableVendors().filter((v) => v !== p.provider && !isReady(p, v));
     if (vendors.length) {
       const select = el('select');
       select.setAttribute('aria-label', `Cloning service to register ${p.name} at`);
