@@ -133,13 +133,21 @@ final class SpeechJob {
   private Future<SentenceStream> audioOf(int index) {
     while (audio.size() <= Math.min(index + LOOKAHEAD, sentences.size() - 1) && !out.isBroken()) {
       int i = audio.size();
-      Future<SentenceStream> requested = hedgeOnRouteOrAsk(i);
-      audio.add(requested);
       if (i > index) {
-        requested.onSuccess(stream -> stream.whole().onFailure(failure -> aheadFailed(i, requested, failure)));
+        audio.add(null);
+        askAhead(i);
+      } else {
+        audio.add(hedgeOnRouteOrAsk(i));
       }
     }
     return audio.get(index);
+  }
+
+  /** Asks lookahead sentence {@code i} of the current route, watching it for a failure before its turn. */
+  private void askAhead(int i) {
+    Future<SentenceStream> requested = ask(i, route);
+    audio.set(i, requested);
+    requested.onSuccess(stream -> stream.whole().onFailure(failure -> aheadFailed(i, requested, failure)));
   }
 
   /**
@@ -171,17 +179,20 @@ final class SpeechJob {
 
   /**
    * Lookahead sentence {@code i} failed before its turn (not cancelled by this job: it would no longer be listed).
-   * Its route is left now and the sentences from {@code i} on are asked of the next one.
+   * Its route is left now and the sentences from {@code i} on are asked of the next one. When the reply has left
+   * that route already (a dead node fails all its streams, and another sentence's failure told first), the sentence
+   * is asked of the current route at once, not when its turn comes.
    */
   private void aheadFailed(int i, Future<SentenceStream> requested, Throwable failure) {
     if (i <= current || i >= audio.size() || audio.get(i) != requested) {
       return;
     }
     Route failed = requested.result().route();
-    if (!failed.equals(route)) {
-      return;
+    if (failed.equals(route)) {
+      reroute(failed, i, 0, failure).onSuccess(v -> audioOf(current));
+    } else if (!out.isBroken()) {
+      askAhead(i);
     }
-    reroute(failed, i, 0, failure).onSuccess(v -> audioOf(current));
   }
 
   private Future<Void> streamFrom(int index) {

@@ -386,4 +386,30 @@ class SpeechJobTest {
     assertEquals(wonBefore + 1, hedges("won"));
     assertEquals(0, out.last().getJsonArray("switches").getJsonObject(0).getInteger("sentence"));
   }
+
+  @Test
+  void everyLookaheadSentenceOfADeadNodeIsAskedAgainAtOnceWhicheverFailureTellsFirst() {
+    Recorded out = new Recorded();
+    List<Route> reroutedFrom = new ArrayList<>();
+    Future<Void> done = job(List.of("one", "two", "three"), (failed, excluded) -> {
+      reroutedFrom.add(failed);
+      return Future.succeededFuture(B);
+    }, out).run();
+    opened.get("one@a").audio(pcm("one", 0, 20), 1);
+    // The node's streams fail in no particular order: here the later sentence's first.
+    opened.get("three@a").fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "node gone (connection)"));
+    opened.get("two@a").fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "node gone (connection)"));
+    assertEquals(List.of(A), reroutedFrom, "one switch");
+    assertTrue(requests.containsAll(List.of("two@b", "three@b")),
+        "both asked again while sentence one still plays: " + requests);
+    opened.get("one@a").end();
+    opened.get("three@b").audio(pcm("three", 0, 10), 1);
+    opened.get("three@b").end();
+    opened.get("two@b").audio(pcm("two", 0, 10), 1);
+    opened.get("two@b").end();
+    assertTrue(done.succeeded());
+    assertEquals(pcm("one", 0, 20).appendBuffer(pcm("two", 0, 10)).appendBuffer(pcm("three", 0, 10)), out.audio());
+    assertEquals(3, out.types.stream().filter("sentence"::equals).count(), "no sentence announced twice");
+    assertEquals(5, requests.size(), "the three first requests and each lookahead once more, nothing else: " + requests);
+  }
 }
