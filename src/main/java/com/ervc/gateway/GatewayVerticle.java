@@ -7,6 +7,7 @@ import com.ervc.cluster.LoadRegistry;
 import com.ervc.cluster.LocalSinks;
 import com.ervc.cluster.NodeState;
 import com.ervc.cluster.ProviderDirectory;
+import com.ervc.cluster.QualityResults;
 import com.ervc.config.HttpConfig;
 import com.ervc.config.ServiceConfig;
 import com.ervc.config.Settings;
@@ -146,7 +147,8 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
         redisLeases != null ? redisLeases : localLeases, http, config.limits(), metrics);
     LoadRegistry loads = new LoadRegistry();
     ProviderDirectory directory = new ProviderDirectory(vertx);
-    api = new HttpApi(speech, directory, loads, limits, metrics, guard::chargeCharacters, profileVoices);
+    api = new HttpApi(speech, directory, loads, new QualityResults(vertx), limits, metrics, guard::chargeCharacters,
+        profileVoices);
     encoderIo = Executors.newCachedThreadPool(runnable -> {
       Thread thread = new Thread(runnable, "ffmpeg-io");
       thread.setDaemon(true);
