@@ -54,6 +54,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -230,6 +231,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
         .onSuccess(s -> {
           server = s;
           LOG.info("gateway listening on http://{}:{}", http.host(), s.actualPort());
+          admin.evaluationTarget(selfUrl(http.host(), s.actualPort()));
         });
   }
 
@@ -325,6 +327,13 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
   }
 
   /** The port actually bound (differs from config when configured as 0). */
+  /** How this node reaches its own gateway (evaluations from the admin API): the loopback for a wildcard host. */
+  static URI selfUrl(String host, int port) {
+    String reachable = host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1"
+        : host.contains(":") ? "[" + host + "]" : host;
+    return URI.create("http://" + reachable + ":" + port);
+  }
+
   public int port() {
     return server.actualPort();
   }
