@@ -5,7 +5,7 @@ set -euo pipefail
 
 usage() {
   cat <<'EOF_USAGE'
-Usage: scripts/admin.sh [options] COMMAND [NODE_ID]
+Usage: scripts/admin.sh [options] COMMAND [NODE_ID | EVALUATION_ID] [OPTIONS_JSON]
 
 Talks to the admin API of one node (its gateway port, or its monitoring port); that node answers for the whole
 cluster. Prints the JSON answer on stdout.
@@ -18,6 +18,14 @@ Commands:
   audit              the last admin actions served by this node (who, what, target, outcome, when)
   drain NODE_ID      the node stops taking new work; running work finishes (asks for confirmation)
   undrain NODE_ID    a drained node takes new work again (asks for confirmation)
+  evaluate NODE_ID [OPTIONS_JSON]
+                     start a TTS evaluation on that node, the one --url names (asks for confirmation);
+                     OPTIONS_JSON e.g. '{"providers":["espeak"],"emotions":["neutral"],"limit":5}'
+                     (docs/evaluation.md#from-the-admin-api)
+  evaluations        the evaluations kept on the --url node: state, progress, report
+  evaluation ID      one evaluation: progress, log tail, and its report.json once done
+  evaluation-report ID   its report.html (self-contained; the audio players need the clips, not served)
+  evaluation-cancel ID   stop a running evaluation (asks for confirmation)
 
 Options:
   --url URL          the node to talk to (default: $ADMIN_URL or http://127.0.0.1:8000)
@@ -42,6 +50,7 @@ url=${ADMIN_URL:-http://127.0.0.1:8000}
 yes=false
 command=""
 node=""
+options=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --url) [ $# -ge 2 ] || fail_usage "--url needs a URL"; url=${2%/}; shift 2 ;;
@@ -51,6 +60,7 @@ while [ $# -gt 0 ]; do
     *)
       if [ -z "$command" ]; then command=$1
       elif [ -z "$node" ]; then node=$1
+      elif [ -z "$options" ] && [ "$command" = evaluate ]; then options=$1
       else fail_usage "unexpected argument: $1"
       fi
       shift ;;
@@ -58,8 +68,8 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$command" ] || fail_usage "COMMAND missing"
 case "$command" in
-  nodes|providers|sessions|cache|audit) [ -z "$node" ] || fail_usage "$command takes no NODE_ID" ;;
-  drain|undrain)
+  nodes|providers|sessions|cache|audit|evaluations) [ -z "$node" ] || fail_usage "$command takes no NODE_ID" ;;
+  drain|undrain|evaluate|evaluation|evaluation-report|evaluation-cancel)
     [ -n "$node" ] || fail_usage "$command needs a NODE_ID (see: scripts/admin.sh nodes)"
     case "$node" in *[!A-Za-z0-9._-]*) fail_usage "NODE_ID may hold only letters, digits, '.', '_' and '-'" ;; esac ;;
   *) fail_usage "unknown command: $command" ;;
@@ -88,7 +98,28 @@ call() {
 }
 
 case "$command" in
-  nodes|providers|sessions|cache|audit) call GET "/admin/v1/$command" ;;
+  nodes|providers|sessions|cache|audit|evaluations) call GET "/admin/v1/$command" ;;
+  evaluation) call GET "/admin/v1/evaluations/$node" ;;
+  evaluation-report) call GET "/admin/v1/evaluations/$node/report.html" ;;
+  evaluate|evaluation-cancel)
+    if [ "$yes" != true ]; then
+      read -r -p "$command $node? Type the id again to confirm: " answer
+      [ "$answer" = "$node" ] || { echo "admin: not confirmed; nothing done" >&2; exit 1; }
+    fi
+    if [ "$command" = evaluate ]; then
+      options=${options:-"{}"}
+      case "$options" in "{"*"}") ;; *) fail_usage "OPTIONS_JSON must be a JSON object" ;; esac
+      # The node's id goes first as the confirmation; the object's own fields follow.
+      rest=${options#\{}
+      rest=${rest#"${rest%%[![:space:]]*}"}
+      if [ "$rest" = "}" ]; then
+        call POST /admin/v1/evaluations "{\"confirm\":\"$node\"}"
+      else
+        call POST /admin/v1/evaluations "{\"confirm\":\"$node\",$rest"
+      fi
+    else
+      call POST "/admin/v1/evaluations/$node/cancel" "{\"confirm\":\"$node\"}"
+    fi ;;
   drain|undrain)
     if [ "$yes" != true ]; then
       read -r -p "$command node $node? Type the node id again to confirm: " answer

@@ -39,7 +39,7 @@ class QualityConfigTest {
         List.of("*"), 3));
     ConfigException voice = assertThrows(ConfigException.class,
         () -> ConfigLoader.load(null, Map.of("QUALITY_MONITOR_VOICES", "en-gb")));
-    assertEquals("config: QUALITY_MONITOR_VOICES (quality.voices) = [\"en-gb\"] is not allowed; expected *, default,"
+    assertEquals("config: QUALITY_MONITOR_VOICES (quality.voices) = 'en-gb' is not allowed; expected *, default,"
         + " <provider>:* or <provider>:<voice>", voice.getMessage());
     assertThrows(ConfigException.class, () -> new QualityConfig(true, 60, List.of("h01"), "none", List.of(), 3));
     assertThrows(ConfigException.class,
