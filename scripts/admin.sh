@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # A terminal client of the admin API (/admin/v1/…): lists the cluster's nodes, provider instances and the audit
-# log, and drains or undrains a node. docs/admin-console.md describes the API.
+# log, drains or undrains a node, evicts cache entries and runs TTS evaluations. docs/admin-console.md describes the
+# API.
 set -euo pipefail
 
 usage() {
   cat <<'EOF_USAGE'
-Usage: scripts/admin.sh [options] COMMAND [NODE_ID | EVALUATION_ID] [OPTIONS_JSON]
+Usage: scripts/admin.sh [options] COMMAND [ARGUMENTS]
 
 Talks to the admin API of one node (its gateway port, or its monitoring port); that node answers for the whole
 cluster. Prints the JSON answer on stdout.
@@ -18,18 +19,25 @@ Commands:
   audit              the last admin actions served by this node (who, what, target, outcome, when)
   drain NODE_ID      the node stops taking new work; running work finishes (asks for confirmation)
   undrain NODE_ID    a drained node takes new work again (asks for confirmation)
+  evict KEY          removes the cache entry under KEY (64 hex digits), or every entry with KEY 'all', on every
+                     cache node (asks for confirmation)
+  evict-provider PROVIDER
+                     removes every cache entry of PROVIDER's audio, e.g. piper (asks for confirmation)
+  evict-voice PROVIDER VOICE
+                     removes every cache entry in VOICE of PROVIDER, e.g. espeak en-gb (asks for confirmation)
   evaluate NODE_ID [OPTIONS_JSON]
-                     start a TTS evaluation on that node, the one --url names (asks for confirmation);
-                     OPTIONS_JSON e.g. '{"providers":["espeak"],"emotions":["neutral"],"limit":5}'
-                     (docs/evaluation.md#from-the-admin-api)
+                     starts a TTS evaluation on NODE_ID, the node --url names (asks for confirmation); OPTIONS_JSON
+                     e.g. '{"providers":["espeak"],"emotions":["neutral"],"limit":5}' (docs/evaluation.md)
   evaluations        the evaluations kept on the --url node: state, progress, report
   evaluation ID      one evaluation: progress, log tail, and its report.json once done
-  evaluation-report ID   its report.html (self-contained; the audio players need the clips, not served)
-  evaluation-cancel ID   stop a running evaluation (asks for confirmation)
+  evaluation-report ID
+                     its report.html (self-contained; its audio players need the clips, which are not served)
+  evaluation-cancel ID
+                     stops a running evaluation (asks for confirmation)
 
 Options:
   --url URL          the node to talk to (default: $ADMIN_URL or http://127.0.0.1:8000)
-  --yes              do not ask for confirmation (scripts); the request still names the node to confirm it
+  --yes              do not ask for confirmation (scripts); the request still names the target to confirm it
   -h, --help         show this help
 
 Environment:
@@ -49,8 +57,7 @@ fail_usage() {
 url=${ADMIN_URL:-http://127.0.0.1:8000}
 yes=false
 command=""
-node=""
-options=""
+args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --url) [ $# -ge 2 ] || fail_usage "--url needs a URL"; url=${2%/}; shift 2 ;;
@@ -58,20 +65,50 @@ while [ $# -gt 0 ]; do
     -h|--help) usage; exit 0 ;;
     -*) fail_usage "unknown option: $1" ;;
     *)
-      if [ -z "$command" ]; then command=$1
-      elif [ -z "$node" ]; then node=$1
-      elif [ -z "$options" ] && [ "$command" = evaluate ]; then options=$1
-      else fail_usage "unexpected argument: $1"
-      fi
+      if [ -z "$command" ]; then command=$1; else args+=("$1"); fi
       shift ;;
   esac
 done
 [ -n "$command" ] || fail_usage "COMMAND missing"
+# expect COUNT NAMES...: the command takes exactly these arguments.
+expect() {
+  local count=$1
+  shift
+  [ "${#args[@]}" -eq "$count" ] || fail_usage "$command takes ${*:-no arguments}"
+}
 case "$command" in
-  nodes|providers|sessions|cache|audit|evaluations) [ -z "$node" ] || fail_usage "$command takes no NODE_ID" ;;
-  drain|undrain|evaluate|evaluation|evaluation-report|evaluation-cancel)
-    [ -n "$node" ] || fail_usage "$command needs a NODE_ID (see: scripts/admin.sh nodes)"
-    case "$node" in *[!A-Za-z0-9._-]*) fail_usage "NODE_ID may hold only letters, digits, '.', '_' and '-'" ;; esac ;;
+  nodes|providers|sessions|cache|audit|evaluations) expect 0 ;;
+  evaluation|evaluation-report|evaluation-cancel)
+    expect 1 "an EVALUATION_ID (see: scripts/admin.sh evaluations)"
+    case "${args[0]}" in *[!A-Za-z0-9-]*|'') fail_usage "EVALUATION_ID may hold only letters, digits and '-'" ;; esac
+    target=${args[0]}; path="/admin/v1/evaluations/${args[0]}/cancel" ;;
+  evaluate)
+    [ "${#args[@]}" -ge 1 ] && [ "${#args[@]}" -le 2 ] || fail_usage "evaluate takes a NODE_ID and an optional OPTIONS_JSON"
+    case "${args[0]}" in *[!A-Za-z0-9._-]*) fail_usage "NODE_ID may hold only letters, digits, '.', '_' and '-'" ;; esac
+    target=${args[0]}; path=/admin/v1/evaluations
+    options=${args[1]:-"{}"}
+    case "$options" in "{"*"}") ;; *) fail_usage "OPTIONS_JSON must be a JSON object" ;; esac
+    # The node's id goes first as the confirmation; the object's own fields follow it.
+    rest=${options#\{}
+    rest=${rest#"${rest%%[![:space:]]*}"}
+    [ "$rest" = "}" ] || body="{\"confirm\":\"$target\",$rest" ;;
+  drain|undrain)
+    expect 1 "a NODE_ID (see: scripts/admin.sh nodes)"
+    case "${args[0]}" in *[!A-Za-z0-9._-]*) fail_usage "NODE_ID may hold only letters, digits, '.', '_' and '-'" ;; esac
+    target=${args[0]}; path="/admin/v1/nodes/${args[0]}/$command" ;;
+  evict)
+    expect 1 "a cache KEY (64 hex digits) or 'all'"
+    case "${args[0]}" in all) ;; *[!0-9a-f]*|'') fail_usage "KEY is 'all' or 64 hex digits" ;; esac
+    target=${args[0]}; path="/admin/v1/cache/${args[0]}/evict" ;;
+  evict-provider)
+    expect 1 "a PROVIDER"
+    case "${args[0]}" in *[!a-z0-9_-]*) fail_usage "PROVIDER may hold only a-z, digits, '_' and '-'" ;; esac
+    target=${args[0]}; path="/admin/v1/cache/providers/${args[0]}/evict" ;;
+  evict-voice)
+    expect 2 "a PROVIDER and a VOICE"
+    case "${args[0]}" in *[!a-z0-9_-]*) fail_usage "PROVIDER may hold only a-z, digits, '_' and '-'" ;; esac
+    case "${args[1]}" in *[!A-Za-z0-9_+.:-]*) fail_usage "VOICE may hold only letters, digits and '_+.:-'" ;; esac
+    target="${args[0]}/${args[1]}"; path="/admin/v1/cache/providers/${args[0]}/voices/${args[1]}/evict" ;;
   *) fail_usage "unknown command: $command" ;;
 esac
 [ -n "${ADMIN_TOKEN:-}" ] || { echo "admin: error: ADMIN_TOKEN is not set" >&2; exit 1; }
@@ -99,31 +136,12 @@ call() {
 
 case "$command" in
   nodes|providers|sessions|cache|audit|evaluations) call GET "/admin/v1/$command" ;;
-  evaluation) call GET "/admin/v1/evaluations/$node" ;;
-  evaluation-report) call GET "/admin/v1/evaluations/$node/report.html" ;;
-  evaluate|evaluation-cancel)
+  evaluation) call GET "/admin/v1/evaluations/$target" ;;
+  evaluation-report) call GET "/admin/v1/evaluations/$target/report.html" ;;
+  *)
     if [ "$yes" != true ]; then
-      read -r -p "$command $node? Type the id again to confirm: " answer
-      [ "$answer" = "$node" ] || { echo "admin: not confirmed; nothing done" >&2; exit 1; }
+      read -r -p "$command $target? Type '$target' again to confirm: " answer
+      [ "$answer" = "$target" ] || { echo "admin: not confirmed; nothing done" >&2; exit 1; }
     fi
-    if [ "$command" = evaluate ]; then
-      options=${options:-"{}"}
-      case "$options" in "{"*"}") ;; *) fail_usage "OPTIONS_JSON must be a JSON object" ;; esac
-      # The node's id goes first as the confirmation; the object's own fields follow.
-      rest=${options#\{}
-      rest=${rest#"${rest%%[![:space:]]*}"}
-      if [ "$rest" = "}" ]; then
-        call POST /admin/v1/evaluations "{\"confirm\":\"$node\"}"
-      else
-        call POST /admin/v1/evaluations "{\"confirm\":\"$node\",$rest"
-      fi
-    else
-      call POST "/admin/v1/evaluations/$node/cancel" "{\"confirm\":\"$node\"}"
-    fi ;;
-  drain|undrain)
-    if [ "$yes" != true ]; then
-      read -r -p "$command node $node? Type the node id again to confirm: " answer
-      [ "$answer" = "$node" ] || { echo "admin: not confirmed; nothing done" >&2; exit 1; }
-    fi
-    call POST "/admin/v1/nodes/$node/$command" "{\"confirm\":\"$node\"}" ;;
+    call POST "$path" "${body:-"{\"confirm\":\"$target\"}"}" ;;
 esac
