@@ -258,6 +258,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     router.delete(path + "/:id").handler(profilesApi::delete);
     router.route(path + "/:id").handler(rc -> rc.fail(405));
     endpoint(router, HttpMethod.GET, path + "/:id/clips/:clip").handler(profilesApi::clip);
+    endpoint(router, HttpMethod.POST, path + "/:id/registrations/:provider").handler(profilesApi::registerAgain);
   }
 
   /** Another gateway (or this one) changed a profile: the cached copy goes, the next use reads the store. */

@@ -8,6 +8,7 @@ import com.ervc.profile.ConsentStatement;
 import com.ervc.profile.ProfileRequests;
 import com.ervc.profile.ProfileResolver;
 import com.ervc.profile.QualityGate;
+import com.ervc.profile.Registration;
 import com.ervc.profile.VoiceProfile;
 import com.ervc.profile.VoiceProfileStore;
 import com.ervc.profile.VoiceRegistrar;
@@ -322,16 +323,7 @@ final class VoiceProfileApi {
     if (registrar == null || !registrar.providers().contains(profile.provider())) {
       return Future.succeededFuture(profile);
     }
-    return registrar.register(profile.id()).map(registering -> {
-      registering.done().onComplete(ended -> {
-        if (ended.failed()) {
-          LOG.warn("the registration of voice profile {} did not end: {}", profile.id(), ended.cause().getMessage());
-        } else if (ended.result() != null) {
-          changed(profile.id(), ended.result().version());
-        }
-      });
-      return registering.pending();
-    }).otherwise(failure -> {
+    return registrar.register(profile.id()).map(this::announceEnd).otherwise(failure -> {
       LOG.warn("voice profile {} could not be registered at {}: {}", profile.id(), profile.provider(),
           failure.getMessage());
       return profile;
@@ -365,6 +357,58 @@ final class VoiceProfileApi {
               .orElse("provider '" + provider + "' does not offer the voice '" + voice + "'; designed voices are "
                   + "espeak's <voice>+<variant> and onnx's Kokoro blends <voice>:<weight>+<voice>:<weight>")));
         });
+  }
+
+  /** Announces the end of a registration as a change, and gives the profile as it stands now. */
+  private VoiceProfile announceEnd(VoiceRegistrar.Registering registering) {
+    String id = registering.pending().id();
+    registering.done().onComplete(ended -> {
+      if (ended.failed()) {
+        LOG.warn("the registration of voice profile {} did not end: {}", id, ended.cause().getMessage());
+      } else if (ended.result() != null) {
+        changed(id, ended.result().version());
+      }
+    });
+    return registering.pending();
+  }
+
+  /**
+   * {@code POST /{id}/registrations/{provider}}: registers the caller's profile at its base provider again, after a
+   * {@code failed} registration or one left {@code pending} by a node that stopped. 202 with the profile as stored
+   * with its {@code pending} registration (started now, or still running on this node); 200 with the profile as
+   * it is when the voice is already {@code ready} there.
+   */
+  void registerAgain(RoutingContext rc) {
+    String provider = rc.pathParam("provider");
+    owned(rc).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.succeededFuture(Optional.<VoiceProfile>empty());
+      }
+      VoiceProfile profile = found.get();
+      if (registrar == null) {
+        return Future.failedFuture(new SpeechException(ErrorCode.INVALID_REQUEST, "no cloning vendor is set up on "
+            + "this node, so voice profiles cannot be registered"));
+      }
+      if (!provider.equals(profile.provider())) {
+        return Future.failedFuture(new SpeechException(ErrorCode.INVALID_REQUEST, "voice profile " + profile.id()
+            + " registers at its base provider '" + profile.provider() + "', not '" + provider + "'; change its "
+            + "provider first (PATCH)"));
+      }
+      return registrar.register(profile.id()).map(this::announceEnd).map(Optional::of);
+    }).onComplete(ar -> {
+      if (ar.failed()) {
+        fail(rc, ar.cause());
+      } else if (ar.result().isPresent()) {
+        VoiceProfile profile = ar.result().get();
+        boolean started = profile.registration(provider)
+            .filter(r -> r.status() == Registration.Status.PENDING).isPresent();
+        changed(profile.id(), profile.version());
+        rc.response().setStatusCode(started ? 202 : 200);
+        rc.json(view(profile));
+      } else {
+        notFound(rc);
+      }
+    });
   }
 
   /** The profile of the path when the caller owns it; empty otherwise, whether it exists or not. */
