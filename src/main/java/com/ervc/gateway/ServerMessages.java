@@ -11,9 +11,10 @@ final class ServerMessages {
   private ServerMessages() {
   }
 
-  static JsonObject ready(String session, int sampleRate) {
+  /** @param voiceProfiles whether this gateway serves voice profiles (cloning on), so a client shows them */
+  static JsonObject ready(String session, int sampleRate, boolean voiceProfiles) {
     return new JsonObject().put("type", "ready").put("session", session).put("sampleRate", sampleRate)
-        .put("channels", 1).put("format", "pcm_s16le");
+        .put("channels", 1).put("format", "pcm_s16le").put("voiceProfiles", voiceProfiles);
   }
 
   static JsonObject error(String id, ErrorCode code, String message) {
