@@ -73,6 +73,11 @@ public final class AdminRoutes {
     get(router, PREFIX + "/eventbus", rc -> cluster.eventBus().onSuccess(rc::json).onFailure(rc::fail));
     action(router, "/cache/:target/evict", (target, body) -> "cache-evict",
         (actor, target, body) -> cluster.evict(actor, target));
+    action(router, "/cache/providers/:target/evict", (target, body) -> "cache-evict",
+        (actor, target, body) -> cluster.evictVoice(actor, target, null));
+    action(router, "/cache/providers/:provider/voices/:voice/evict", (target, body) -> "cache-evict",
+        (actor, target, body) -> cluster.evictVoice(actor, target.substring(0, target.indexOf('/')),
+            target.substring(target.indexOf('/') + 1)));
     get(router, PREFIX + "/tail", rc -> cluster.tail().onSuccess(rc::json).onFailure(rc::fail));
     action(router, "/tail/:target", (target, body) -> switch (target) {
       case "start" -> tailStart(body) == null ? null : "tail-start";
@@ -130,7 +135,9 @@ public final class AdminRoutes {
    */
   private void action(Router router, String path, BiFunction<String, JsonObject, String> kind, Action run) {
     router.post(PREFIX + path).handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES)).handler(rc -> {
-      String target = rc.pathParam("target");
+      // A voice is named with its provider: its target is "<provider>/<voice>".
+      String target = rc.pathParam("voice") == null ? rc.pathParam("target")
+          : rc.pathParam("provider") + "/" + rc.pathParam("voice");
       JsonObject body = jsonBody(rc);
       String action = kind.apply(target, body);
       if (action == null) {

@@ -188,15 +188,16 @@ public enum BusMessage {
           .put("requests", 3).put("bytesSent", 288000).put("current", new JsonArray())))),
   ADMIN_CACHE_EVICT(Addresses.adminCache("<nodeId>"), AdminMessage.EvictCache.TYPE, AdminMessage.EvictCache.class,
       "admin API node → every cache node", "`admin-cache-evicted` or failure 400",
-      "Removes the entry under `key` (64 hex digits) or, with `all`, every entry of the node's cache (the shared "
-          + "store with Redis). Idempotent.", () -> new AdminMessage.EvictCache(AdminMessage.EvictCache.ALL)),
+      "Removes the entry under `key` (64 hex digits), with `all` every entry of the node's cache (the shared "
+          + "store with Redis), or without `key` every entry of `provider` (only of its `voice` when given). "
+          + "Idempotent.", () -> AdminMessage.EvictCache.ofVoice("espeak", "en-us")),
   ADMIN_CACHE_EVICTED(Addresses.adminCache("<nodeId>"), AdminMessage.CacheEvicted.TYPE,
       AdminMessage.CacheEvicted.class, "cache node → admin API node (reply)", "—",
       "Entries removed and the cache's figures after (fields of `stats`).",
       () -> new AdminMessage.CacheEvicted(12, new JsonObject().put("backend", "memory").put("entries", 0)));
 
   /** docs/event-bus.md's example key (its canonical string is shown there). */
-  private static final String EXAMPLE_KEY = "72fc47e4b41de18eca49958ed5b468486e3195eead52e78ea29af9ed86d7d460";
+  private static final String EXAMPLE_KEY = "e4c0ec460dd05f9c93ad6b106479228fcc8c65f2a25eceaff5fc54609b0e367c";
   private static final Map<Class<? extends BusBody>, String> TYPES = new HashMap<>();
 
   /** Each catalogue address with the pattern it matches: a {@code <placeholder>} stands for one dot-free part. */
