@@ -300,7 +300,7 @@ public final class LoadBenchmark {
   }
 
   /** One dev token per session (each its own subject), fetched before the load starts. */
-  private static List<String> tokens(int port, int sessions) throws Exception {
+  static List<String> tokens(int port, int sessions) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     List<String> tokens = new ArrayList<>();
     for (int i = 0; i < sessions; i++) {
