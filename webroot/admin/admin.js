@@ -197,6 +197,8 @@ function signOut(message) {
 }
 
 function signIn(token) {
+  // A token kept from earlier in this tab may have signed in already: one console per page.
+  if (console_) console_.stop();
   const api = createApi(token);
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   console_ = createConsole({

@@ -57,8 +57,15 @@ export function createConsole({ api, connect, onData, onRefused, onError, clock 
       onError(new Error(`${name}: ${message.error}`));
       return;
     }
-    latest[name] = name === 'tail' ? mergeTail(latest.tail, message.data) : message.data;
-    if (VIEWS[page].includes(name)) draw();
+    const before = latest[name];
+    const next = name === 'tail' ? mergeTail(before, message.data) : message.data;
+    const changed = name === 'tail'
+      ? message.data.samples.length > 0 || JSON.stringify(message.data.nodes) !== JSON.stringify(before?.nodes)
+      : JSON.stringify(next) !== JSON.stringify(before);
+    latest[name] = next;
+    // A page is drawn when its own view changed; the views that ride along (node names, the catalogue) only the
+    // first time. So a push round draws a page once at most, and an idle view not at all.
+    if (VIEWS[page][0] === name ? changed : before === undefined && VIEWS[page].includes(name)) draw();
   }
 
   /** Subscribes to what the page needs and drops what it no longer does. */

@@ -131,6 +131,12 @@ test('the console takes a ticket, subscribes to the shown page\'s views and draw
   assert.equal(seen.length, 1, 'nothing is drawn until every view of the page is at hand');
   bridge.push('providers', []);
   assert.deepEqual(seen.at(-1), ['providers', { '/providers': [], '/nodes': [{ node: 'n1' }] }]);
+  const drawn = seen.length;
+  bridge.push('providers', []);
+  bridge.push('nodes', [{ node: 'n1', name: 'gw' }]);
+  assert.equal(seen.length, drawn, 'an unchanged view and the node names riding along draw nothing');
+  bridge.push('providers', [{ instance: 'i1' }]);
+  assert.deepEqual(seen.at(-1)[1]['/nodes'], [{ node: 'n1', name: 'gw' }], 'but are drawn with the next change');
   live.show('audit');
   assert.deepEqual([...bridge.handlers.keys()], ['admin.view.audit'], 'views no page shows are dropped');
   bridge.handlers.get('admin.view.audit')({ view: 'audit', error: 'no answer' });
