@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # A terminal client of the admin API (/admin/v1/…): lists the cluster's nodes, provider instances and the audit
-# log, and drains or undrains a node. docs/admin-console.md describes the API.
+# log, drains or undrains a node and evicts cache entries. docs/admin-console.md describes the API.
 set -euo pipefail
 
 usage() {
   cat <<'EOF_USAGE'
-Usage: scripts/admin.sh [options] COMMAND [NODE_ID]
+Usage: scripts/admin.sh [options] COMMAND [ARGUMENTS]
 
 Talks to the admin API of one node (its gateway port, or its monitoring port); that node answers for the whole
 cluster. Prints the JSON answer on stdout.
@@ -18,10 +18,16 @@ Commands:
   audit              the last admin actions served by this node (who, what, target, outcome, when)
   drain NODE_ID      the node stops taking new work; running work finishes (asks for confirmation)
   undrain NODE_ID    a drained node takes new work again (asks for confirmation)
+  evict KEY          removes the cache entry under KEY (64 hex digits), or every entry with KEY 'all', on every
+                     cache node (asks for confirmation)
+  evict-provider PROVIDER
+                     removes every cache entry of PROVIDER's audio, e.g. piper (asks for confirmation)
+  evict-voice PROVIDER VOICE
+                     removes every cache entry in VOICE of PROVIDER, e.g. espeak en-gb (asks for confirmation)
 
 Options:
   --url URL          the node to talk to (default: $ADMIN_URL or http://127.0.0.1:8000)
-  --yes              do not ask for confirmation (scripts); the request still names the node to confirm it
+  --yes              do not ask for confirmation (scripts); the request still names the target to confirm it
   -h, --help         show this help
 
 Environment:
@@ -41,7 +47,7 @@ fail_usage() {
 url=${ADMIN_URL:-http://127.0.0.1:8000}
 yes=false
 command=""
-node=""
+args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --url) [ $# -ge 2 ] || fail_usage "--url needs a URL"; url=${2%/}; shift 2 ;;
@@ -49,19 +55,36 @@ while [ $# -gt 0 ]; do
     -h|--help) usage; exit 0 ;;
     -*) fail_usage "unknown option: $1" ;;
     *)
-      if [ -z "$command" ]; then command=$1
-      elif [ -z "$node" ]; then node=$1
-      else fail_usage "unexpected argument: $1"
-      fi
+      if [ -z "$command" ]; then command=$1; else args+=("$1"); fi
       shift ;;
   esac
 done
 [ -n "$command" ] || fail_usage "COMMAND missing"
+# expect COUNT NAMES...: the command takes exactly these arguments.
+expect() {
+  local count=$1
+  shift
+  [ "${#args[@]}" -eq "$count" ] || fail_usage "$command takes ${*:-no arguments}"
+}
 case "$command" in
-  nodes|providers|sessions|cache|audit) [ -z "$node" ] || fail_usage "$command takes no NODE_ID" ;;
+  nodes|providers|sessions|cache|audit) expect 0 ;;
   drain|undrain)
-    [ -n "$node" ] || fail_usage "$command needs a NODE_ID (see: scripts/admin.sh nodes)"
-    case "$node" in *[!A-Za-z0-9._-]*) fail_usage "NODE_ID may hold only letters, digits, '.', '_' and '-'" ;; esac ;;
+    expect 1 "a NODE_ID (see: scripts/admin.sh nodes)"
+    case "${args[0]}" in *[!A-Za-z0-9._-]*) fail_usage "NODE_ID may hold only letters, digits, '.', '_' and '-'" ;; esac
+    target=${args[0]}; path="/admin/v1/nodes/${args[0]}/$command" ;;
+  evict)
+    expect 1 "a cache KEY (64 hex digits) or 'all'"
+    case "${args[0]}" in all) ;; *[!0-9a-f]*|'') fail_usage "KEY is 'all' or 64 hex digits" ;; esac
+    target=${args[0]}; path="/admin/v1/cache/${args[0]}/evict" ;;
+  evict-provider)
+    expect 1 "a PROVIDER"
+    case "${args[0]}" in *[!a-z0-9_-]*) fail_usage "PROVIDER may hold only a-z, digits, '_' and '-'" ;; esac
+    target=${args[0]}; path="/admin/v1/cache/providers/${args[0]}/evict" ;;
+  evict-voice)
+    expect 2 "a PROVIDER and a VOICE"
+    case "${args[0]}" in *[!a-z0-9_-]*) fail_usage "PROVIDER may hold only a-z, digits, '_' and '-'" ;; esac
+    case "${args[1]}" in *[!A-Za-z0-9_+.:-]*) fail_usage "VOICE may hold only letters, digits and '_+.:-'" ;; esac
+    target="${args[0]}/${args[1]}"; path="/admin/v1/cache/providers/${args[0]}/voices/${args[1]}/evict" ;;
   *) fail_usage "unknown command: $command" ;;
 esac
 [ -n "${ADMIN_TOKEN:-}" ] || { echo "admin: error: ADMIN_TOKEN is not set" >&2; exit 1; }
@@ -89,10 +112,10 @@ call() {
 
 case "$command" in
   nodes|providers|sessions|cache|audit) call GET "/admin/v1/$command" ;;
-  drain|undrain)
+  *)
     if [ "$yes" != true ]; then
-      read -r -p "$command node $node? Type the node id again to confirm: " answer
-      [ "$answer" = "$node" ] || { echo "admin: not confirmed; nothing done" >&2; exit 1; }
+      read -r -p "$command $target? Type '$target' again to confirm: " answer
+      [ "$answer" = "$target" ] || { echo "admin: not confirmed; nothing done" >&2; exit 1; }
     fi
-    call POST "/admin/v1/nodes/$node/$command" "{\"confirm\":\"$node\"}" ;;
+    call POST "$path" "{\"confirm\":\"$target\"}" ;;
 esac

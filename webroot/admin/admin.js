@@ -87,7 +87,7 @@ function cacheView(cache) {
   for (const [label, value] of cacheFacts(cache)) facts.append(el('dt', null, label), el('dd', null, value));
   const form = el('form', 'evict');
   const field = el('div', 'field');
-  const label = el('label', null, 'Evict: all, or one cache key (64 hex digits)');
+  const label = el('label', null, 'Evict: all, a cache key (64 hex digits), a provider (piper) or a voice (espeak/en-gb)');
   const input = el('input');
   input.id = 'evict-key';
   input.value = 'all';
@@ -95,12 +95,13 @@ function cacheView(cache) {
   field.append(label, input);
   const button = el('button', null, 'Evict…');
   button.type = 'submit';
+  button.id = 'evict-submit';
   form.append(field, button);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const action = evictAction(input.value);
     if (action) confirmAndRun(action);
-    else showError('Evict takes "all" or a cache key of 64 hex digits.');
+    else showError('Evict takes "all", a cache key of 64 hex digits, a provider or provider/voice.');
   });
   return [facts, form];
 }

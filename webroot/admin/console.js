@@ -18,11 +18,18 @@ export const VIEWS = {
   tail: ['tail', 'eventbus'],
 };
 
-/** The bridge address of a view, and of an action named by its REST path (`/nodes/<id>/drain` → drain). */
+/**
+ * The bridge address of a view, and of an action named by its REST path (`/nodes/<id>/drain` → drain,
+ * `/cache/providers/<p>/evict` → evict-provider, `/cache/providers/<p>/voices/<v>/evict` → evict-voice).
+ */
 export const viewAddress = (name) => `admin.view.${name}`;
 export function actionAddress(path) {
   const parts = path.split('/').filter(Boolean);
-  return `admin.action.${parts[0] === 'tail' ? 'tail' : parts[parts.length - 1]}`;
+  if (parts[0] === 'tail') return 'admin.action.tail';
+  if (parts[0] === 'cache' && parts[1] === 'providers') {
+    return parts.includes('voices') ? 'admin.action.evict-voice' : 'admin.action.evict-provider';
+  }
+  return `admin.action.${parts[parts.length - 1]}`;
 }
 
 /** The tail as the page shows it: the nodes' latest state and the newest TAIL_KEEP samples, oldest first. */

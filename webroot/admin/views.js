@@ -44,6 +44,12 @@ function partitions(hz) {
   return `${hz.members} members, ${hz.state}, partitions ${safe ? 'safe' : 'NOT safe'}`;
 }
 
+/** The node's mean and worst delay, then each event loop's maximum (ms) in the loops' order. */
+function loopDelay(d) {
+  const loops = d.loops?.length ? `; per loop max ${d.loops.map((l) => l.maxMs).join(' · ')}` : '';
+  return `${d.meanMs} ms (max ${d.maxMs}${loops})`;
+}
+
 export const NODE_COLUMNS = ['Name', 'Node', 'Roles', 'Host', 'Version', 'Uptime', 'CPU', 'Heap', 'Event-loop delay',
   'State', 'CUDA', 'Hazelcast'];
 
@@ -55,7 +61,7 @@ export function nodeRows(nodes) {
         dash, `unreachable: ${n.error ?? ''}`, dash, dash], actions: [] };
     }
     const heap = n.system ? `${fmtBytes(n.system.heap_used_bytes)} / ${fmtBytes(n.system.heap_max_bytes)}` : dash;
-    const delay = n.eventLoopDelay ? `${n.eventLoopDelay.meanMs} ms (max ${n.eventLoopDelay.maxMs})` : dash;
+    const delay = n.eventLoopDelay ? loopDelay(n.eventLoopDelay) : dash;
     const name = n.name ?? shortId(n.node);
     const action = n.draining
       ? { label: 'Undrain', path: `/nodes/${n.node}/undrain`, target: n.node,
@@ -176,12 +182,29 @@ export function cacheFacts(cache) {
   return facts;
 }
 
-/** Evicting: `all`, or one cache key (64 hex digits); anything else is refused before it is sent. */
-export function evictAction(key) {
-  const target = String(key ?? '').trim().toLowerCase();
-  if (target !== 'all' && !/^[0-9a-f]{64}$/.test(target)) return null;
-  return { label: 'Evict', path: `/cache/${target}/evict`, target,
-    confirm: target === 'all' ? 'Evict every cache entry on every cache node?' : `Evict cache entry ${target}?` };
+const PROVIDER_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
+const VOICE_NAME = /^[A-Za-z0-9_+.:-]{1,64}$/;
+
+/**
+ * Evicting: `all`, one cache key (64 hex digits), a provider (`piper`: all its entries) or a provider's voice
+ * (`espeak/en-gb`); anything else is refused before it is sent. The target is what the API asks to confirm.
+ */
+export function evictAction(what) {
+  const target = String(what ?? '').trim();
+  const lower = target.toLowerCase();
+  if (lower === 'all' || /^[0-9a-f]{64}$/.test(lower)) {
+    return { label: 'Evict', path: `/cache/${lower}/evict`, target: lower,
+      confirm: lower === 'all' ? 'Evict every cache entry on every cache node?' : `Evict cache entry ${lower}?` };
+  }
+  const [provider, voice, ...rest] = target.split('/');
+  if (!PROVIDER_NAME.test(provider) || rest.length) return null;
+  if (voice === undefined) {
+    return { label: 'Evict', path: `/cache/providers/${provider}/evict`, target: provider,
+      confirm: `Evict every cache entry of provider ${provider} on every cache node?` };
+  }
+  if (!VOICE_NAME.test(voice)) return null;
+  return { label: 'Evict', path: `/cache/providers/${provider}/voices/${voice}/evict`, target: `${provider}/${voice}`,
+    confirm: `Evict every cache entry in voice ${voice} of provider ${provider} on every cache node?` };
 }
 
 export const AUDIT_COLUMNS = ['When', 'Who', 'Action', 'Target', 'Outcome', 'Detail'];

@@ -176,6 +176,8 @@ test('an action goes over the bridge to its admin.action address with the target
   assert.equal(actionAddress('/tail/start'), 'admin.action.tail');
   assert.equal(actionAddress(`/cache/${'a'.repeat(64)}/evict`), 'admin.action.evict');
   assert.equal(actionAddress('/sessions/s1/disconnect'), 'admin.action.disconnect');
+  assert.equal(actionAddress(evictAction('piper').path), 'admin.action.evict-provider');
+  assert.equal(actionAddress(evictAction('espeak/en-gb').path), 'admin.action.evict-voice');
 });
 
 test('the tail keeps the newest samples the node pushed, and the nodes\' latest state', () => {
@@ -193,14 +195,14 @@ test('the cluster view shows each node with its figures and the action that appl
     { node: 'aaaaaaaa-1', name: 'gw', roles: ['gateway', 'cache'], host: '10.0.0.5', version: '1.4.0',
       uptimeSeconds: 3725, draining: false, inFlight: 2, capabilities: { cuda: true, gpuName: 'H200', gpuMemoryMb: 143000 },
       system: { cpu_usage: 0.21, heap_used_bytes: 1048576, heap_max_bytes: 2147483648 },
-      eventLoopDelay: { meanMs: 0.4, maxMs: 3.1 },
+      eventLoopDelay: { meanMs: 0.4, maxMs: 3.1, loops: [{ loop: 0, maxMs: 0.2 }, { loop: 1, maxMs: 3.1 }] },
       hazelcast: { members: 2, state: 'ACTIVE', clusterSafe: true, localMemberSafe: true }, reachable: true },
     { node: 'bbbbbbbb-2', name: 'p1', roles: ['providers'], draining: true, inFlight: 0, reachable: true,
       hazelcast: { members: 2, state: 'ACTIVE', clusterSafe: false, localMemberSafe: true } },
     { node: 'cccccccc-3', reachable: false, error: 'timeout' },
   ]);
   assert.deepEqual(rows[0].cells, ['gw', 'aaaaaaaa', 'gateway, cache', '10.0.0.5', '1.4.0', '1h 2m', '21%',
-    '1.0 MiB / 2.0 GiB', '0.4 ms (max 3.1)', 'up (2 in flight)', 'H200 (143000 MiB)',
+    '1.0 MiB / 2.0 GiB', '0.4 ms (max 3.1; per loop max 0.2 · 3.1)', 'up (2 in flight)', 'H200 (143000 MiB)',
     '2 members, ACTIVE, partitions safe']);
   assert.deepEqual(rows[0].actions.map((a) => [a.label, a.path, a.target]), [['Drain', '/nodes/aaaaaaaa-1/drain', 'aaaaaaaa-1']]);
   assert.equal(rows[1].state, 'warn');
@@ -209,6 +211,8 @@ test('the cluster view shows each node with its figures and the action that appl
   assert.equal(rows[2].state, 'bad');
   assert.equal(rows[2].cells[9], 'unreachable: timeout');
   assert.deepEqual(rows[2].actions, []);
+  assert.equal(nodeRows([{ node: 'd', reachable: true, eventLoopDelay: { meanMs: 0.1, maxMs: 0.3 } }])[0].cells[8],
+    '0.1 ms (max 0.3)', 'an older node without per-loop figures');
 });
 
 test('providers are listed best score first, with circuit controls that fit the circuit', () => {
@@ -244,7 +248,7 @@ test('sessions show who, the masked address and the current reply, never any tex
   assert.equal(rows[0].actions[0].path, '/sessions/0b7c1f0e-aaaa/disconnect');
 });
 
-test('cache figures and eviction: only all or a 64-hex key is ever sent', () => {
+test('cache figures and eviction: only all, a 64-hex key, a provider or a provider/voice is ever sent', () => {
   assert.deepEqual(cacheFacts({ backend: 'memory', available: true, hitRatio: 0.686, hits: 9, misses: 4, entries: 2,
     bytes: 2048, evictions: 0 }).map(([k, v]) => `${k}=${v}`),
   ['Backend=memory', 'Available=yes', 'Hit ratio=69%', 'Hits=9', 'Misses=4', 'Entries=2', 'Bytes=2.0 KiB', 'Evictions=0']);
@@ -252,7 +256,16 @@ test('cache figures and eviction: only all or a 64-hex key is ever sent', () => 
   const key = 'ab'.repeat(32);
   assert.deepEqual([evictAction(key).path, evictAction(key).target], [`/cache/${key}/evict`, key]);
   assert.equal(evictAction('../nodes/x/drain'), null);
-  assert.equal(evictAction('abc'), null);
+  assert.deepEqual([evictAction('piper').path, evictAction('piper').target], ['/cache/providers/piper/evict', 'piper']);
+  assert.deepEqual([evictAction(' espeak/en-gb ').path, evictAction('espeak/en-gb').target],
+    ['/cache/providers/espeak/voices/en-gb/evict', 'espeak/en-gb']);
+  assert.match(evictAction('espeak/en-gb').confirm, /voice en-gb of provider espeak/);
+  assert.equal(evictAction('espeak/en gb'), null);
+  assert.equal(evictAction('espeak/en-gb/x'), null);
+  assert.equal(evictAction('Piper'), null);
+  assert.equal(evictAction('espeak/'), null);
+  assert.equal(evictAction('abc').path, '/cache/providers/abc/evict', 'a provider name');
+  assert.equal(evictAction('ab'.repeat(20)), null, 'neither a key nor a provider');
 });
 
 test('formatting', () => {

@@ -25,7 +25,7 @@ final class AdminActions {
 
   /**
    * One action: its bridge name ({@code admin.action.<name>}), its REST path under /admin/v1 ({@code :target} is the
-   * target), its kind for the audit log and the metric (null when the body's values are invalid), and what it does.
+   * target; for a voice, {@code <provider>/<voice>}), its kind for the audit log and the metric (null when the body's values are invalid), and what it does.
    */
   record Spec(String name, String path, BiFunction<String, JsonObject, String> kind, Run run) {
   }
@@ -38,6 +38,12 @@ final class AdminActions {
     this.specs = List.of(
         new Spec("evict", "/cache/:target/evict", (target, body) -> "cache-evict",
             (actor, target, body) -> cluster.evict(actor, target)),
+        new Spec("evict-provider", "/cache/providers/:target/evict", (target, body) -> "cache-evict",
+            (actor, target, body) -> cluster.evictVoice(actor, target, null)),
+        new Spec("evict-voice", "/cache/providers/:provider/voices/:voice/evict",
+            (target, body) -> target.indexOf('/') > 0 ? "cache-evict" : null,
+            (actor, target, body) -> cluster.evictVoice(actor, target.substring(0, target.indexOf('/')),
+                target.substring(target.indexOf('/') + 1))),
         new Spec("tail", "/tail/:target", (target, body) -> switch (target) {
           case "start" -> tailStart(body) == null ? null : "tail-start";
           case "stop" -> "tail-stop";

@@ -116,7 +116,9 @@ public final class AdminRoutes {
    */
   private static void action(Router router, AdminActions actions, AdminActions.Spec spec) {
     router.post(PREFIX + spec.path()).handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES)).handler(rc ->
-        actions.perform(spec, rc.get(ACTOR), rc.pathParam("target"), jsonBody(rc)).onComplete(ar -> {
+        // A voice is named with its provider: its target is "<provider>/<voice>".
+        actions.perform(spec, rc.get(ACTOR), rc.pathParam("voice") == null ? rc.pathParam("target")
+            : rc.pathParam("provider") + "/" + rc.pathParam("voice"), jsonBody(rc)).onComplete(ar -> {
           if (ar.succeeded()) {
             rc.json(ar.result());
           } else {

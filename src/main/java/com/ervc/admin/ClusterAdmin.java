@@ -6,6 +6,7 @@ import com.ervc.protocol.AdminMessage;
 import com.ervc.protocol.Addresses;
 import com.ervc.protocol.BusBody;
 import com.ervc.protocol.BusProtocol;
+import com.ervc.protocol.SpeechException;
 import com.ervc.protocol.CacheMessage;
 import com.ervc.protocol.ProviderLoad;
 import com.ervc.protocol.BusMessage;
@@ -224,7 +225,26 @@ public final class ClusterAdmin {
       audit.record(actor, "cache-evict", key, "refused", "not a cache key");
       return Future.failedFuture(new Refusal(400, "the target must be 'all' or a cache key (64 hex digits)"));
     }
-    AdminMessage.EvictCache command = new AdminMessage.EvictCache(key);
+    return evict(actor, key, AdminMessage.EvictCache.ofKey(key));
+  }
+
+  /**
+   * Evicts every cache entry of {@code provider}, or only of its {@code voice} (null: every voice), on every cache
+   * node, audited with the target {@code <provider>} or {@code <provider>/<voice>}.
+   */
+  public Future<JsonObject> evictVoice(String actor, String provider, String voice) {
+    String target = voice == null ? provider : provider + "/" + voice;
+    AdminMessage.EvictCache command;
+    try {
+      command = AdminMessage.EvictCache.ofVoice(provider, voice);
+    } catch (SpeechException e) {
+      audit.record(actor, "cache-evict", target, "refused", "not a provider or voice name");
+      return Future.failedFuture(new Refusal(400, e.getMessage()));
+    }
+    return evict(actor, target, command);
+  }
+
+  private Future<JsonObject> evict(String actor, String target, AdminMessage.EvictCache command) {
     List<String> ids = members.get();
     List<Future<JsonObject>> answers = ids.stream()
         .map(id -> vertx.eventBus().request(Addresses.adminCache(id), command.body(),
@@ -243,7 +263,7 @@ public final class ClusterAdmin {
       long evicted = nodes.stream().mapToLong(n -> ((JsonObject) n).getLong("evicted")).sum();
       return Future.succeededFuture(new JsonObject().put("evicted", evicted).put("nodes", nodes));
     });
-    return audited(actor, "cache-evict", "cache", key, done, result -> "evicted=" + result.getLong("evicted"));
+    return audited(actor, "cache-evict", "cache", target, done, result -> "evicted=" + result.getLong("evicted"));
   }
 
   /**

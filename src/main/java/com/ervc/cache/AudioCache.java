@@ -12,11 +12,15 @@ public interface AudioCache {
   /** Stores an entry; never fails (a store that is down just does not keep it). */
   Future<Void> put(String key, Buffer entry);
 
-  /**
-   * Removes the entry under {@code key}, or every entry when {@code key} is null; the count of entries removed.
-   * Idempotent: removing what is not there removes nothing.
-   */
+  /** Removes the entry under {@code key}; the count removed (0 or 1). Idempotent. */
   Future<Long> evict(String key);
+
+  /**
+   * Removes every entry whose key starts with {@code keyPrefix}: lower-case hex digits, such as a
+   * {@link CacheKey#providerPrefix} or {@link CacheKey#voicePrefix}; empty for every entry. The count removed.
+   * Idempotent.
+   */
+  Future<Long> evictStartingWith(String keyPrefix);
 
   JsonObject stats();
 }

@@ -8,12 +8,16 @@ import java.util.HexFormat;
 import java.util.Locale;
 
 /**
- * The cache key of one synthesized sentence: SHA-256 over every input that changes the audio. Numbers are
- * printed with a fixed format so the same request hashes the same on every node and JVM.
+ * The cache key of one synthesized sentence, 64 lower-case hex digits: a tag of the provider (8 digits), a tag of
+ * the provider's voice (8 digits), then the first 48 digits of a SHA-256 over every input that changes the audio.
+ * The tags let an operator evict every entry of a provider or of a voice by key prefix (Redis {@code SCAN MATCH})
+ * without an index to keep in step. Numbers are printed with a fixed format so the same request hashes the same on
+ * every node and JVM.
  */
 public final class CacheKey {
-  private static final String VERSION = "v2";
+  private static final String VERSION = "v3";
   private static final char SEP = '\u001f';
+  private static final int TAG_HEX_DIGITS = 8;
 
   private CacheKey() {
   }
@@ -24,9 +28,33 @@ public final class CacheKey {
    */
   public static String of(String provider, String voice, String emotion, double intensity, String quality,
                           double speed, double pitch, int sampleRate, String text, String instructions) {
+    return key(provider, voice, voice, emotion, intensity, quality, speed, pitch, sampleRate, text, instructions);
+  }
+
+  /**
+   * {@code voice} is what the audio is made with (a voice profile's id and version included); {@code baseVoice} is
+   * the voice of the key's tag.
+   */
+  private static String key(String provider, String baseVoice, String voice, String emotion, double intensity,
+                            String quality, double speed, double pitch, int sampleRate, String text,
+                            String instructions) {
     String canonical = String.join(String.valueOf(SEP), VERSION, provider, voice, emotion, decimal(intensity), quality,
         decimal(speed), decimal(pitch), Integer.toString(sampleRate), text)
         + (instructions == null ? "" : SEP + "instructions" + SEP + instructions);
+    return voicePrefix(provider, baseVoice) + sha256Hex(canonical).substring(0, 64 - 2 * TAG_HEX_DIGITS);
+  }
+
+  /** The first digits of every key of {@code provider}'s audio. */
+  public static String providerPrefix(String provider) {
+    return sha256Hex("provider" + SEP + provider).substring(0, TAG_HEX_DIGITS);
+  }
+
+  /** The first digits of every key of audio in {@code voice} of {@code provider}, its voice profiles' included. */
+  public static String voicePrefix(String provider, String voice) {
+    return providerPrefix(provider) + sha256Hex(provider + SEP + voice).substring(0, TAG_HEX_DIGITS);
+  }
+
+  private static String sha256Hex(String canonical) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);
@@ -42,11 +70,12 @@ public final class CacheKey {
   /**
    * Key of a single-sentence request whose provider and voice are already resolved. A sentence spoken with a voice
    * profile adds the profile's id and version ({@code <id>@<version>}) to the voice, so an updated profile never
-   * gets audio made from an older version, and other requests keep their keys.
+   * gets audio made from an older version, and other requests keep their keys. Its tag is the voice's own, so
+   * evicting a voice evicts what its profiles said too.
    */
   public static String of(TtsRequest sentence) {
     String voice = sentence.profile() == null ? sentence.voice() : sentence.voice() + SEP + sentence.profile();
-    return of(sentence.provider(), voice, sentence.emotion().wire(), sentence.intensity(),
+    return key(sentence.provider(), sentence.voice(), voice, sentence.emotion().wire(), sentence.intensity(),
         sentence.quality().wire(), sentence.speed(), sentence.pitch(), sentence.sampleRate(), sentence.text(),
         sentence.instructions());
   }

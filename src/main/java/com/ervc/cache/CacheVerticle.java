@@ -94,7 +94,11 @@ public final class CacheVerticle extends VerticleBase {
       msg.fail(e.code().status(), e.getMessage());
       return;
     }
-    cache.evict(AdminMessage.EvictCache.ALL.equals(evict.key()) ? null : evict.key()).onComplete(ar -> {
+    Future<Long> removed = evict.key() == null
+        ? cache.evictStartingWith(evict.voice() == null ? CacheKey.providerPrefix(evict.provider())
+            : CacheKey.voicePrefix(evict.provider(), evict.voice()))
+        : AdminMessage.EvictCache.ALL.equals(evict.key()) ? cache.evictStartingWith("") : cache.evict(evict.key());
+    removed.onComplete(ar -> {
       if (ar.succeeded()) {
         reply(msg, new AdminMessage.CacheEvicted(ar.result(), cache.stats()));
       } else {

@@ -61,12 +61,14 @@ public final class MemoryAudioCache implements AudioCache {
 
   @Override
   public Future<Long> evict(String key) {
-    if (key != null) {
-      return Future.succeededFuture(entries.asMap().remove(key) == null ? 0L : 1L);
-    }
-    long before = entries.asMap().size();
-    entries.invalidateAll();
-    return Future.succeededFuture(before);
+    return Future.succeededFuture(entries.asMap().remove(key) == null ? 0L : 1L);
+  }
+
+  @Override
+  public Future<Long> evictStartingWith(String keyPrefix) {
+    long removed = entries.asMap().keySet().stream().filter(key -> key.startsWith(keyPrefix))
+        .filter(key -> entries.asMap().remove(key) != null).count();
+    return Future.succeededFuture(removed);
   }
 
   /** {@code evictions} counts entries dropped for size or age. */

@@ -49,24 +49,33 @@ public final class RedisAudioCache implements AudioCache {
         .<Void>mapEmpty().otherwiseEmpty();
   }
 
-  /** Removes one key, or every key under the cache's prefix by SCAN (never KEYS, which blocks Redis) and UNLINK. */
   @Override
   public Future<Long> evict(String key) {
-    if (key != null) {
-      return redis.send(Request.cmd(Command.UNLINK).arg(PREFIX + key)).map(response -> response.toLong());
-    }
-    return evictFrom("0", 0);
+    return redis.send(Request.cmd(Command.UNLINK).arg(PREFIX + key)).map(response -> response.toLong());
   }
 
-  private Future<Long> evictFrom(String cursor, long removed) {
-    return redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(PREFIX + "*").arg("COUNT").arg(SCAN_COUNT))
+  /**
+   * SCAN with {@code MATCH ervc:audio:<keyPrefix>*} page by page (never KEYS, which blocks Redis) and UNLINK. The
+   * prefix must be hex digits: they are no glob characters, so the pattern never reaches beyond the cache's keys.
+   */
+  @Override
+  public Future<Long> evictStartingWith(String keyPrefix) {
+    if (!keyPrefix.matches("[0-9a-f]*")) {
+      return Future.failedFuture(new IllegalArgumentException("a key prefix is hex digits: " + keyPrefix));
+    }
+    return evictFrom(PREFIX + keyPrefix + "*", "0", 0);
+  }
+
+  private Future<Long> evictFrom(String pattern, String cursor, long removed) {
+    return redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(SCAN_COUNT))
         .compose(page -> {
           String next = page.get(0).toString();
           Request unlink = Request.cmd(Command.UNLINK);
           page.get(1).forEach(found -> unlink.arg(found.toBuffer()));
           Future<Long> done = page.get(1).size() == 0 ? Future.succeededFuture(0L)
               : redis.send(unlink).map(response -> response.toLong());
-          return done.compose(n -> "0".equals(next) ? Future.succeededFuture(removed + n) : evictFrom(next, removed + n));
+          return done.compose(n -> "0".equals(next) ? Future.succeededFuture(removed + n)
+              : evictFrom(pattern, next, removed + n));
         });
   }
 

@@ -111,13 +111,44 @@ public sealed interface AdminMessage extends BusBody {
    * Evicts cache entries on one cache node: the entry stored under {@code key} (a cache key, 64 hex digits), or
    * every entry when {@code key} is {@value #ALL}.
    */
-  record EvictCache(String key) implements AdminMessage {
+  /**
+   * Evicts cache entries: the one under {@code key} (64 hex digits), every entry ({@code key} = {@value #ALL}), or,
+   * with {@code key} null, every entry of {@code provider}, or of its {@code voice} when that is set.
+   */
+  record EvictCache(String key, String provider, String voice) implements AdminMessage {
     public static final String TYPE = "admin-cache-evict";
     public static final String ALL = "all";
+    private static final String PROVIDER_NAME = "[a-z][a-z0-9_-]{0,31}";
+    // A request's voice pattern without '/', which a path segment of the admin API cannot carry.
+    private static final String VOICE_NAME = "[A-Za-z0-9_+.:-]{1,64}";
+
+    /** Refuses (invalid_request) anything but a valid key, or a valid provider with or without a valid voice. */
+    public EvictCache {
+      boolean valid = key != null ? validKey(key) && provider == null && voice == null
+          : provider != null && provider.matches(PROVIDER_NAME) && (voice == null || voice.matches(VOICE_NAME));
+      if (!valid) {
+        throw new SpeechException(ErrorCode.INVALID_REQUEST, "an eviction names 'all', a cache key (64 hex digits), "
+            + "or a provider (" + PROVIDER_NAME + ") and optionally one of its voices (" + VOICE_NAME + ")");
+      }
+    }
+
+    public static EvictCache ofKey(String key) {
+      return new EvictCache(key, null, null);
+    }
+
+    /** Every entry of {@code provider}'s audio, or only of {@code voice} (null: every voice). */
+    public static EvictCache ofVoice(String provider, String voice) {
+      return new EvictCache(null, provider, voice);
+    }
 
     @Override
     public JsonObject body() {
-      return new JsonObject().put("key", key);
+      JsonObject body = new JsonObject();
+      if (key != null) {
+        return body.put("key", key);
+      }
+      body.put("provider", provider);
+      return voice == null ? body : body.put("voice", voice);
     }
 
     /** True for {@value #ALL} or a cache key (64 lower-case hex digits). */
@@ -126,11 +157,14 @@ public sealed interface AdminMessage extends BusBody {
     }
 
     public static EvictCache from(Object body) {
-      String key = field(body, "key", String.class, "an eviction needs 'key'");
-      if (!validKey(key)) {
-        throw new SpeechException(ErrorCode.INVALID_REQUEST, "'key' must be 'all' or a cache key (64 hex digits)");
+      if (!(body instanceof JsonObject json)) {
+        throw new SpeechException(ErrorCode.INVALID_REQUEST, "an eviction needs a JSON body");
       }
-      return new EvictCache(key);
+      return new EvictCache(text(json, "key"), text(json, "provider"), text(json, "voice"));
+    }
+
+    private static String text(JsonObject json, String field) {
+      return json.getValue(field) instanceof String value ? value : null;
     }
   }
 

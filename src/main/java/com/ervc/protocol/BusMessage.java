@@ -188,8 +188,9 @@ public enum BusMessage {
           .put("requests", 3).put("bytesSent", 288000).put("current", new JsonArray())))),
   ADMIN_CACHE_EVICT(Addresses.adminCache("<nodeId>"), AdminMessage.EvictCache.TYPE, AdminMessage.EvictCache.class,
       "admin API node → every cache node", "`admin-cache-evicted` or failure 400",
-      "Removes the entry under `key` (64 hex digits) or, with `all`, every entry of the node's cache (the shared "
-          + "store with Redis). Idempotent.", () -> new AdminMessage.EvictCache(AdminMessage.EvictCache.ALL)),
+      "Removes the entry under `key` (64 hex digits), with `all` every entry of the node's cache (the shared "
+          + "store with Redis), or without `key` every entry of `provider` (only of its `voice` when given). "
+          + "Idempotent.", () -> AdminMessage.EvictCache.ofVoice("espeak", "en-us")),
   ADMIN_CACHE_EVICTED(Addresses.adminCache("<nodeId>"), AdminMessage.CacheEvicted.TYPE,
       AdminMessage.CacheEvicted.class, "cache node → admin API node (reply)", "—",
       "Entries removed and the cache's figures after (fields of `stats`).",
@@ -198,7 +199,7 @@ public enum BusMessage {
       AdminMessage.ConsoleAction.class, "admin console (browser, SockJS bridge) → the node serving it (local)",
       "the REST action's answer, or failure 400/404/409/502/503/504",
       "An operator's action: `<action>` is `drain`, `undrain`, `circuit`, `capacity`, `reprobe`, `evict`, "
-          + "`disconnect` or `tail`; the body is the REST action's body with `target`. The bridge admits it only "
+          + "`evict-provider`, `evict-voice`, `disconnect` or `tail`; the body is the REST action's body with `target`. The bridge admits it only "
           + "from an authenticated console with the `admin` authority and stamps the actor; audited like REST.",
       () -> new AdminMessage.ConsoleAction(new JsonObject().put("target", "7f8d5479-f684-49aa-93b6-d214b3d00760")
           .put("confirm", "7f8d5479-f684-49aa-93b6-d214b3d00760"))),
@@ -211,7 +212,7 @@ public enum BusMessage {
           .put("backend", "memory").put("entries", 12).put("hitRatio", 0.5))));
 
   /** docs/event-bus.md's example key (its canonical string is shown there). */
-  private static final String EXAMPLE_KEY = "72fc47e4b41de18eca49958ed5b468486e3195eead52e78ea29af9ed86d7d460";
+  private static final String EXAMPLE_KEY = "e4c0ec460dd05f9c93ad6b106479228fcc8c65f2a25eceaff5fc54609b0e367c";
   private static final Map<Class<? extends BusBody>, String> TYPES = new HashMap<>();
 
   /** Each catalogue address with the pattern it matches: a {@code <placeholder>} stands for one dot-free part. */

@@ -4,6 +4,8 @@ import com.ervc.protocol.Emotion;
 import com.ervc.protocol.QualityTier;
 import com.ervc.protocol.TtsRequest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -30,22 +32,41 @@ class CacheKeyTest {
   private static final String TEXT = "Grüße, Welt.";
 
   /** Computed outside Java (Python hashlib) from the canonical string; changing it invalidates every cache. */
-  private static final String PINNED = "b2bf6f5a77ce262b144018f1b2d853c078e67e16545f030b6b3c6e11059c8891";
+  private static final String PINNED = "e4c0ec460dd05f9c2276e48d138dc3e61249f9abbc83028c7edb33d4c9ec4d2e";
 
   private static String baseKey() {
     return CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, SPEED, 0.0, RATE, TEXT, null);
   }
 
   @Test
-  void keyIsSha256OfTheDocumentedCanonicalString() throws Exception {
+  void keyIsTheTagsThenSha256OfTheDocumentedCanonicalString() throws Exception {
     // Version, then every field, joined by the ASCII unit separator; numbers with three decimals.
-    String canonical = String.join("\u001f", "v2", PROVIDER, VOICE, EMOTION, "0.750", QUALITY, "1.250", "0.000", "24000",
+    String canonical = String.join("\u001f", "v3", PROVIDER, VOICE, EMOTION, "0.750", QUALITY, "1.250", "0.000", "24000",
         TEXT);
-    String expected = HexFormat.of().formatHex(
-        MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
+    String expected = sha256Hex("provider\u001f" + PROVIDER).substring(0, 8)
+        + sha256Hex(PROVIDER + "\u001f" + VOICE).substring(0, 8) + sha256Hex(canonical).substring(0, 48);
 
     assertEquals(expected, baseKey());
     assertEquals(PINNED, baseKey());
+    assertEquals(PINNED.substring(0, 8), CacheKey.providerPrefix(PROVIDER));
+    assertEquals(PINNED.substring(0, 16), CacheKey.voicePrefix(PROVIDER, VOICE));
+  }
+
+  private static String sha256Hex(String text) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void keysStartWithTheirProviderAndVoiceTags() {
+    String other = CacheKey.of(PROVIDER, VOICE, EMOTION, INTENSITY, QUALITY, SPEED, 0.0, RATE, "Another sentence.", null);
+    assertTrue(other.startsWith(CacheKey.voicePrefix(PROVIDER, VOICE)));
+    String otherVoice = CacheKey.of(PROVIDER, "en-gb", EMOTION, INTENSITY, QUALITY, SPEED, 0.0, RATE, TEXT, null);
+    assertTrue(otherVoice.startsWith(CacheKey.providerPrefix(PROVIDER)));
+    assertFalse(otherVoice.startsWith(CacheKey.voicePrefix(PROVIDER, VOICE)));
+    assertFalse(CacheKey.of("piper", VOICE, EMOTION, INTENSITY, QUALITY, SPEED, 0.0, RATE, TEXT, null)
+        .startsWith(CacheKey.providerPrefix(PROVIDER)));
+    // The same voice name at another provider is another voice.
+    assertNotEquals(CacheKey.voicePrefix(PROVIDER, VOICE).substring(8), CacheKey.voicePrefix("piper", VOICE).substring(8));
   }
 
   @Test
@@ -68,6 +89,7 @@ class CacheKeyTest {
     assertEquals(PINNED, CacheKey.of(plain));
     assertNotEquals(PINNED, CacheKey.of(v1), "the same base voice through a profile is another entry");
     assertNotEquals(CacheKey.of(v1), CacheKey.of(v2), "a new profile version never reads the old version's audio");
+    assertTrue(CacheKey.of(v1).startsWith(CacheKey.voicePrefix(PROVIDER, VOICE)), "tagged with the profile's voice");
     // The profile survives every per-sentence derivation and the hop over the bus.
     TtsRequest sentence = TtsRequest.fromJson(v2.withText("Hallo.").withNeighbours("a", "b").toJson());
     assertEquals(id + "@2", sentence.profile());

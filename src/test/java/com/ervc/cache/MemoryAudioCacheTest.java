@@ -186,10 +186,38 @@ class MemoryAudioCacheTest {
     assertNull(get(cache, "b"));
     assertArrayEquals(new byte[] {1, 1, 1, 1}, get(cache, "a"));
     assertEquals(0L, cache.evict("b").result(), "evicting again removes nothing");
-    assertEquals(2L, cache.evict(null).result());
+    assertEquals(2L, cache.evictStartingWith("").result());
     assertNull(get(cache, "a"));
     assertNull(get(cache, "c"));
     assertHolds(cache, 0, 0);
-    assertEquals(0L, cache.evict(null).result());
+    assertEquals(0L, cache.evictStartingWith("").result());
+  }
+
+  @Test
+  void evictByProviderOrVoiceRemovesTheirEntriesAndKeepsTheOthers() {
+    MemoryAudioCache cache = cache(10, 1_000);
+    String usFirst = key("espeak", "en-us", "One.");
+    String usSecond = key("espeak", "en-us", "Two.");
+    String gb = key("espeak", "en-gb", "One.");
+    String piper = key("piper", "en-us", "One.");
+    for (String key : new String[] {usFirst, usSecond, gb, piper}) {
+      cache.put(key, bytes(4, 1));
+    }
+
+    assertEquals(2L, cache.evictStartingWith(CacheKey.voicePrefix("espeak", "en-us")).result());
+    assertNull(get(cache, usFirst));
+    assertNull(get(cache, usSecond));
+    assertArrayEquals(new byte[] {1, 1, 1, 1}, get(cache, gb), "another voice of the provider stays");
+    assertArrayEquals(new byte[] {1, 1, 1, 1}, get(cache, piper), "the same voice name at another provider stays");
+    assertEquals(0L, cache.evictStartingWith(CacheKey.voicePrefix("espeak", "en-us")).result(), "idempotent");
+
+    assertEquals(1L, cache.evictStartingWith(CacheKey.providerPrefix("espeak")).result());
+    assertNull(get(cache, gb));
+    assertArrayEquals(new byte[] {1, 1, 1, 1}, get(cache, piper), "another provider's entries stay");
+    assertHolds(cache, 1, 4);
+  }
+
+  private static String key(String provider, String voice, String text) {
+    return CacheKey.of(provider, voice, "neutral", 0.5, "balanced", 1.0, 0.0, 24000, text, null);
   }
 }

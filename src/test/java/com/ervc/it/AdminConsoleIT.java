@@ -1,14 +1,12 @@
 package com.ervc.it;
 
 import com.ervc.node.Node;
+import com.ervc.testing.AdminCluster;
 import com.ervc.testing.Await;
 import com.ervc.testing.Browser;
-import com.ervc.testing.Jwt;
-import com.ervc.testing.TestNodes;
-import io.vertx.core.Vertx;
+import com.ervc.testing.WsProbe;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,49 +14,41 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The admin console page (/admin/) in headless Chromium on a cluster of two nodes: an admin signs in and sees both
- * nodes live, drains one from the page and finds the drain in the audit log; the event-bus and cache views; a
- * caller without the admin role sees nothing. The page stays within its CSP (no console errors). Screenshot:
- * target/admin-console/.
+ * The admin console page (/admin/) in headless Chromium on a cluster of three nodes (a gateway node and two provider
+ * nodes): an admin signs in and sees the three nodes live; from the page drains a provider node (new requests of a
+ * WebSocket client then go to the other one) and undrains it, opens an instance's circuit (requests avoid it) and
+ * closes it, disconnects a live WebSocket session (its client sees the close), evicts the cache, tails the bus;
+ * a node that leaves disappears from the page; a caller without the admin role sees nothing. The page stays within
+ * its CSP (no console errors). Screenshots: target/admin-console/.
  */
 class AdminConsoleIT {
-  private static final String ADMIN_TOKEN = "admin-console-it-credential-0123456789";
-  private static final String SECRET = "admin-console-it-jwt-secret-0123456789";
+  private static final String ADMIN_TOKEN = AdminCluster.ADMIN_TOKEN;
   private static final Duration VIEW = Duration.ofSeconds(30);
   private static final Path SCREENSHOTS = Path.of("target", "admin-console");
+  private static AdminCluster cluster;
   private static Node gateway;
-  private static Node provider;
+  private static Node provider1;
+  private static Node provider2;
   private static Browser browser;
-  private static Vertx client;
 
   @BeforeAll
   static void start() throws Exception {
-    String cluster = TestNodes.uniqueClusterName();
-    gateway = TestNodes.start(env(cluster, "gw", "gateway,pipeline,cache,providers"));
-    provider = TestNodes.start(env(cluster, "p1", "providers"));
-    client = Vertx.vertx();
-    WebClient http = WebClient.create(client);
-    Await.until("the two nodes formed one cluster", Duration.ofSeconds(90), () -> http.get(gateway.httpPort(),
-            "127.0.0.1", "/health").send().await(10, TimeUnit.SECONDS).bodyAsJsonObject().getJsonObject("services")
-        .getJsonObject("cluster").getInteger("members") == 2);
+    cluster = AdminCluster.start("gw=gateway,pipeline,cache", "p1=providers", "p2=providers");
+    gateway = cluster.node("gw");
+    provider1 = cluster.node("p1");
+    provider2 = cluster.node("p2");
     browser = new Browser();
-  }
-
-  private static Map<String, String> env(String cluster, String name, String roles) {
-    Map<String, String> env = new HashMap<>(TestNodes.env(cluster));
-    env.putAll(Map.of("NODE_NAME", name, "NODE_ROLES", roles, "ADMIN_TOKEN", ADMIN_TOKEN, "AUTH_MODE", "jwt",
-        "JWT_SECRET", SECRET, "HEALTH_PROBE_INTERVAL_SECONDS", "3600"));
-    return env;
   }
 
   @AfterAll
@@ -66,10 +56,7 @@ class AdminConsoleIT {
     if (browser != null) {
       browser.close();
     }
-    client.close().await(10, TimeUnit.SECONDS);
-    for (Node node : List.of(gateway, provider)) {
-      TestNodes.stop(node);
-    }
+    cluster.close();
   }
 
   @BeforeEach
@@ -118,20 +105,31 @@ class AdminConsoleIT {
   }
 
   @Test
-  void anAdminSeesBothNodesDrainsOneAndFindsItInTheAuditLog() throws Exception {
+  void anAdminSeesTheThreeNodesAndDrainsAProviderNodeFromThePageSoNewRequestsGoToTheOther() throws Exception {
     signIn(ADMIN_TOKEN);
-    String p1 = nodeId(provider);
-    Await.until("both nodes in the cluster view", VIEW, () -> rows() == 2 && rowText(nodeId(gateway)) != null
-        && rowText(p1) != null);
+    String p1 = nodeId(provider1);
+    String p2 = nodeId(provider2);
+    Await.until("the three nodes in the cluster view", VIEW, () -> rows() == 3 && rowText(nodeId(gateway)) != null
+        && rowText(p1) != null && rowText(p2) != null);
     assertTrue(rowText(nodeId(gateway)).startsWith("gw"), rowText(nodeId(gateway)));
+    assertTrue(rowText(p1).startsWith("p1") && rowText(p2).startsWith("p2"), rowText(p1) + " / " + rowText(p2));
     assertTrue(rowText(p1).contains("up (0 in flight)"), rowText(p1));
     assertTrue(rowText(p1).contains("partitions"), "Hazelcast membership shown: " + rowText(p1));
-    assertTrue(rowText(p1).contains(" ms (max "), "event-loop delay shown: " + rowText(p1));
+    assertTrue(rowText(p1).contains(" ms (max ") && rowText(p1).contains("per loop max "),
+        "event-loop delay of the node and of each loop shown: " + rowText(p1));
+    Await.until("both provider nodes' instances routable", VIEW, () -> espeakNodes().equals(Set.of(p1, p2)));
 
     actAndConfirm(p1, "Drain");
     Await.until("p1 shows draining", VIEW, () -> String.valueOf(rowText(p1)).contains("draining"));
     assertFalse(String.valueOf(rowText(nodeId(gateway))).contains("draining"));
+    assertFalse(String.valueOf(rowText(p2)).contains("draining"));
     browser.screenshot(SCREENSHOTS.resolve("admin-console.png"));
+    Await.until("the drained node's instance left the router's view", VIEW, () -> espeakNodes().equals(Set.of(p2)));
+    long before1 = cluster.synthesized(provider1);
+    long before2 = cluster.synthesized(provider2);
+    speak("erin", 3);
+    assertEquals(before1, cluster.synthesized(provider1), "no new work on the node drained from the page");
+    assertEquals(before2 + 3, cluster.synthesized(provider2), "the other provider node took the new requests");
 
     tab("audit");
     Await.until("the drain in the audit log", VIEW, () -> (Boolean) browser.js(
@@ -142,6 +140,65 @@ class AdminConsoleIT {
     tab("cluster");
     actAndConfirm(p1, "Undrain");
     Await.until("p1 takes work again", VIEW, () -> String.valueOf(rowText(p1)).contains("up ("));
+    Await.until("the undrained node's instance is routable again", VIEW,
+        () -> espeakNodes().equals(Set.of(p1, p2)));
+    assertEquals(List.of(), browser.consoleErrors(), "no errors or CSP violations");
+  }
+
+  @Test
+  void anInstancesCircuitOpenedFromThePageIsAvoidedUntilClosed() throws Exception {
+    signIn(ADMIN_TOKEN);
+    String p1 = nodeId(provider1);
+    Await.until("both provider nodes' instances routable", VIEW, () -> espeakNodes().equals(Set.of(p1,
+        nodeId(provider2))));
+    String instance = espeakInstanceOn(p1);
+    tab("providers");
+    actAndConfirm(instance, "Circuit open");
+    Await.until("the page shows the circuit open", VIEW, () -> "bad".equals(rowState(instance))
+        && String.valueOf(rowText(instance)).contains("open"));
+    browser.screenshot(SCREENSHOTS.resolve("circuit-open.png"));
+    long before1 = cluster.synthesized(provider1);
+    long before2 = cluster.synthesized(provider2);
+    speak("frank", 3);
+    assertEquals(before1, cluster.synthesized(provider1), "no request reaches the instance held open");
+    assertEquals(before2 + 3, cluster.synthesized(provider2));
+
+    actAndConfirm(instance, "Circuit close");
+    Await.until("the page shows the circuit closed", VIEW, () -> "ok".equals(rowState(instance)));
+    tab("audit");
+    Await.until("open and close in the audit log", VIEW, () -> (Boolean) browser.js(
+        "const a = [...document.querySelectorAll('#view-body tbody tr')].map(r => r.cells[2].textContent"
+            + " + ' ' + r.cells[3].textContent + ' ' + r.cells[4].textContent);"
+            + "return a.includes('circuit-open ' + arguments[0] + ' ok')"
+            + " && a.includes('circuit-close ' + arguments[0] + ' ok');", instance));
+    assertEquals(List.of(), browser.consoleErrors(), "no errors or CSP violations");
+  }
+
+  @Test
+  void aSessionDisconnectedFromThePageIsClosedForItsClient() throws Exception {
+    signIn(ADMIN_TOKEN);
+    try (WsProbe ws = new WsProbe(cluster.client(), gateway.httpPort(), "/ws?token=" + AdminCluster.wsToken("grace"))) {
+      ws.nextOfType("ready");
+      String session = Await.result(() -> "grace's session in the API's view", VIEW, () -> api("/admin/v1/sessions")
+          .stream().map(JsonObject.class::cast).filter(s -> "grace".equals(s.getString("subject")))
+          .map(s -> s.getString("session")).findFirst().orElse(null));
+      tab("sessions");
+      Await.until("the session on the page", VIEW, () -> String.valueOf(rowText(session)).contains("grace"));
+      actAndConfirm(session, "Disconnect");
+      assertEquals(Short.valueOf((short) 1008), ws.awaitClose(10_000), "the client sees the operator's close");
+      Await.until("the session left the page", VIEW, () -> rowText(session) == null);
+    }
+    assertEquals(List.of(), browser.consoleErrors(), "no errors or CSP violations");
+  }
+
+  @Test
+  void aNodeThatLeavesDisappearsFromThePage() throws Exception {
+    signIn(ADMIN_TOKEN);
+    String p3 = cluster.join("p3", "providers").state().nodeId();
+    Await.until("p3 on the page", VIEW, () -> rows() == 4 && String.valueOf(rowText(p3)).startsWith("p3"));
+    cluster.stop("p3");
+    // The cluster manager drops a member that leaves at once; the page shows it with its next refresh.
+    Await.until("p3 gone from the page", Duration.ofSeconds(10), () -> rows() == 3 && rowText(p3) == null);
     assertEquals(List.of(), browser.consoleErrors(), "no errors or CSP violations");
   }
 
@@ -149,17 +206,17 @@ class AdminConsoleIT {
   @SuppressWarnings("unchecked")
   void theEventBusCacheAndTailViewsShowTheClusterAndTheirActionsAreAudited() throws Exception {
     signIn(ADMIN_TOKEN);
-    Await.until("signed in", VIEW, () -> rows() == 2);
+    Await.until("signed in", VIEW, () -> rows() == 3);
     tab("eventbus");
-    // Load reports are published by every provider instance about once a second and received by both nodes.
+    // Load reports are published by every provider instance about once a second and received by every node.
     // Columns: address, handlers per node, messages/s, received in total.
-    Await.until("load reports handled on both nodes, with a rate", VIEW, () -> {
+    Await.until("load reports handled on every node, with a rate", VIEW, () -> {
       List<String> row = cells("tts.providers.load");
-      return row.size() == 4 && row.get(1).contains("gw: ") && row.get(1).contains("p1: ")
+      return row.size() == 4 && row.get(1).contains("gw: ") && row.get(1).contains("p1: ") && row.get(1).contains("p2: ")
           && !row.get(2).equals("—") && Double.parseDouble(row.get(2)) > 0;
     });
     assertEquals("gw: 1", cells("tts.cache.get").get(1), "the cache handler is on the cache node only");
-    assertEquals("gw: 1, p1: 1", cells("admin.node.<nodeId>").get(1), "each node serves its own agent");
+    assertEquals("gw: 1, p1: 1, p2: 1", cells("admin.node.<nodeId>").get(1), "each node serves its own agent");
     tab("cache");
     Await.until("the cache figures", VIEW, () -> String.valueOf(text("#view-body dl")).contains("Backendmemory"));
     browser.js("document.getElementById('evict-key').value = 'all';"
@@ -168,10 +225,18 @@ class AdminConsoleIT {
         "return document.getElementById('confirm').open;"));
     assertEquals("Evict every cache entry on every cache node?", text("#confirm-text"));
     browser.js("document.getElementById('confirm-ok').click();");
+    Await.until("the dialog closed", VIEW, () -> (Boolean) browser.js("return !document.getElementById('confirm').open;"));
+    browser.js("document.getElementById('evict-key').value = 'espeak/en-us';"
+        + "document.getElementById('evict-submit').click();");
+    Await.until("the confirmation dialog opens", VIEW, () -> (Boolean) browser.js(
+        "return document.getElementById('confirm').open;"));
+    assertEquals("Evict every cache entry in voice en-us of provider espeak on every cache node?", text("#confirm-text"));
+    browser.js("document.getElementById('confirm-ok').click();");
     tab("audit");
-    Await.until("the eviction in the audit log", VIEW, () -> (Boolean) browser.js(
-        "return [...document.querySelectorAll('#view-body tbody tr')].some(r => r.cells[2].textContent === "
-            + "'cache-evict' && r.cells[3].textContent === 'all' && r.cells[4].textContent === 'ok');"));
+    Await.until("both evictions in the audit log", VIEW, () -> (Boolean) browser.js(
+        "const a = [...document.querySelectorAll('#view-body tbody tr')].map(r => r.cells[2].textContent"
+            + " + ' ' + r.cells[3].textContent + ' ' + r.cells[4].textContent);"
+            + "return a.includes('cache-evict all ok') && a.includes('cache-evict espeak/en-us ok');"));
 
     tab("tail");
     Await.until("the tail's address list", VIEW, () -> (Boolean) browser.js(
@@ -181,15 +246,15 @@ class AdminConsoleIT {
     Await.until("the confirmation dialog opens", VIEW, () -> (Boolean) browser.js(
         "return document.getElementById('confirm').open;"));
     browser.js("document.getElementById('confirm-ok').click();");
-    Await.until("load reports sampled on both nodes, redacted", VIEW, () -> {
+    Await.until("load reports sampled on every node, redacted", VIEW, () -> {
       List<String> nodes = (List<String>) browser.js("return [...document.querySelectorAll('#view-body tbody tr')]"
           + ".filter(r => r.cells[2].textContent === 'tts.providers.load' && r.cells[3].textContent === 'load')"
           + ".map(r => r.cells[1].textContent);");
-      return nodes.contains("gw") && nodes.contains("p1");
+      return nodes.containsAll(List.of("gw", "p1", "p2"));
     });
-    Await.until("the tail on on both nodes, text hidden", VIEW, () -> {
+    Await.until("the tail on on every node, text hidden", VIEW, () -> {
       String summary = String.valueOf(text("#tail-summary"));
-      return summary.startsWith("On for tts.providers.load on 2 of 2 nodes") && summary.contains("text hidden");
+      return summary.startsWith("On for tts.providers.load on 3 of 3 nodes") && summary.contains("text hidden");
     });
     Await.until("Stop offered", VIEW, () -> (Boolean) browser.js("const b = [...document.querySelectorAll("
         + "'#view-body form.evict button')].find(b => b.textContent === 'Stop…'); if (b) b.click(); return !!b;"));
@@ -207,7 +272,7 @@ class AdminConsoleIT {
 
   @Test
   void aCallerWithoutTheAdminRoleSeesNothing() throws Exception {
-    String user = Jwt.sign("HS256", Jwt.claims("bob", "api", 300).put("roles", new JsonArray().add("user")), SECRET);
+    String user = AdminCluster.apiToken("bob", "user");
     browser.driver().get("about:blank"); // a new load: a fragment change alone does not reload the page
     browser.driver().get(page() + "#token=" + user);
     Await.until("the page reports the refusal", VIEW, () -> String.valueOf(text("#error")).contains("Refused (403)"));
@@ -216,7 +281,7 @@ class AdminConsoleIT {
         + " && document.getElementById('tabs').hidden && !document.getElementById('sign-in').hidden;"));
     assertEquals(null, browser.js("return sessionStorage.getItem('ervc.admin.token');"), "a refused token is not kept");
     String html = browser.driver().getPageSource();
-    assertFalse(html.contains(nodeId(provider)), "no node id anywhere in the page");
+    assertFalse(html.contains(nodeId(provider1)), "no node id anywhere in the page");
 
     signIn("not-the-credential");
     Await.until("a wrong credential is refused", VIEW, () -> String.valueOf(text("#error")).contains("Refused (401)"));
@@ -226,6 +291,44 @@ class AdminConsoleIT {
 
   private static String nodeId(Node node) {
     return node.state().nodeId();
+  }
+
+  private static String rowState(String key) {
+    return (String) browser.js("const r = [...document.querySelectorAll('#view-body tbody tr')]"
+        + ".find(r => r.dataset.key === arguments[0]); return r ? (r.dataset.state ?? null) : null;", key);
+  }
+
+  /** A view of the admin API, read by the test itself (to learn ids the page shows only shortened). */
+  private static JsonArray api(String path) throws Exception {
+    return cluster.http().get(gateway.httpPort(), "127.0.0.1", path).bearerTokenAuthentication(ADMIN_TOKEN).send()
+        .await(10, TimeUnit.SECONDS).bodyAsJsonArray();
+  }
+
+  /** The nodes whose espeak instance the routers can choose now. */
+  private static Set<String> espeakNodes() throws Exception {
+    return api("/admin/v1/providers").stream().map(JsonObject.class::cast)
+        .filter(p -> "espeak".equals(p.getJsonObject("info").getString("name")))
+        .map(p -> p.getString("node")).collect(Collectors.toSet());
+  }
+
+  private static String espeakInstanceOn(String nodeId) throws Exception {
+    return api("/admin/v1/providers").stream().map(JsonObject.class::cast)
+        .filter(p -> nodeId.equals(p.getString("node")) && "espeak".equals(p.getJsonObject("info").getString("name")))
+        .map(p -> p.getString("instance")).findFirst().orElseThrow(() -> new AssertionError("no espeak on " + nodeId));
+  }
+
+  /** A WebSocket client of {@code subject} asks for {@code count} new sentences (never cached) and hears each. */
+  private static void speak(String subject, int count) throws Exception {
+    try (WsProbe ws = new WsProbe(cluster.client(), gateway.httpPort(), "/ws?token=" + AdminCluster.wsToken(subject))) {
+      ws.nextOfType("ready");
+      for (int i = 0; i < count; i++) {
+        String id = "r" + i;
+        ws.send(new JsonObject().put("type", "synthesize").put("id", id).put("provider", "espeak")
+            .put("text", "Console test " + UUID.randomUUID() + "."));
+        JsonObject end = ws.collect(id).last();
+        assertEquals("audio_end", end.getString("type"), end.encode());
+      }
+    }
   }
 
   /** The cells of a row of the shown view, or an empty list while it is not there. */

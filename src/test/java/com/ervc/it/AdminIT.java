@@ -1,10 +1,9 @@
 package com.ervc.it;
 
 import com.ervc.node.Node;
+import com.ervc.testing.AdminCluster;
 import com.ervc.testing.Await;
-import com.ervc.testing.Jwt;
 import com.ervc.testing.Scrape;
-import com.ervc.testing.TestNodes;
 import com.ervc.testing.WsProbe;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -21,9 +20,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -40,9 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * again), the audit log and its counter, and a stopped node leaving the view.
  */
 class AdminIT {
-  private static final String ADMIN_TOKEN = "admin-it-credential-0123456789";
-  private static final String SECRET = "admin-it-jwt-secret-0123456789-abcdef";
+  private static final String ADMIN_TOKEN = AdminCluster.ADMIN_TOKEN;
   private static final Duration VIEW = Duration.ofSeconds(20);
+  private static AdminCluster cluster;
   private static Vertx client;
   private static WebClient http;
   private static Node gateway;
@@ -51,37 +48,21 @@ class AdminIT {
 
   @BeforeAll
   static void start() throws Exception {
-    String cluster = TestNodes.uniqueClusterName();
-    gateway = TestNodes.start(env(cluster, "gw", "gateway,pipeline,cache"));
-    provider1 = TestNodes.start(env(cluster, "p1", "providers"));
-    provider2 = TestNodes.start(env(cluster, "p2", "providers"));
-    client = Vertx.vertx();
-    http = WebClient.create(client);
-    // On a busy machine a node may first form a cluster of its own and merge later: the views need one cluster.
-    Await.until("the three nodes formed one cluster", Duration.ofSeconds(90), () -> http.get(gateway.httpPort(),
-            "127.0.0.1", "/health").send().await(10, TimeUnit.SECONDS).bodyAsJsonObject().getJsonObject("services")
-        .getJsonObject("cluster").getInteger("members") == 3);
-  }
-
-  private static Map<String, String> env(String cluster, String name, String roles) {
-    Map<String, String> env = new HashMap<>(TestNodes.env(cluster));
-    env.putAll(Map.of("NODE_NAME", name, "NODE_ROLES", roles, "ADMIN_TOKEN", ADMIN_TOKEN, "AUTH_MODE", "jwt",
-        "JWT_SECRET", SECRET,
-        // Health probes also reach a drained node (its addresses stay for running replies): none during the test.
-        "HEALTH_PROBE_INTERVAL_SECONDS", "3600"));
-    return env;
+    cluster = AdminCluster.start("gw=gateway,pipeline,cache", "p1=providers", "p2=providers");
+    gateway = cluster.node("gw");
+    provider1 = cluster.node("p1");
+    provider2 = cluster.node("p2");
+    client = cluster.client();
+    http = cluster.http();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    client.close().await(10, TimeUnit.SECONDS);
-    for (Node node : List.of(gateway, provider1, provider2)) {
-      TestNodes.stop(node);
-    }
+    cluster.close();
   }
 
   private static String apiToken(String subject, String... roles) {
-    return Jwt.sign("HS256", Jwt.claims(subject, "api", 300).put("roles", new JsonArray(List.of(roles))), SECRET);
+    return AdminCluster.apiToken(subject, roles);
   }
 
   private static HttpResponse<Buffer> call(HttpMethod method, String path, String token, JsonObject body)
@@ -124,9 +105,7 @@ class AdminIT {
   }
 
   private static long synthesized(Node node) throws Exception {
-    String text = http.get(node.monitoringPort(), "127.0.0.1", "/metrics").send().await(10, TimeUnit.SECONDS)
-        .bodyAsString();
-    return (long) new Scrape(text).sum("tts_synthesis_duration_seconds_count", "provider", "espeak");
+    return cluster.synthesized(node);
   }
 
   private static void speakOnce() throws Exception {
@@ -276,7 +255,7 @@ class AdminIT {
 
   @Test
   void sessionsAreListedWithoutTextAndADisconnectClosesTheClient() throws Exception {
-    String wsToken = Jwt.sign("HS256", Jwt.claims("dave", "websocket", 300), SECRET);
+    String wsToken = AdminCluster.wsToken("dave");
     try (WsProbe ws = new WsProbe(client, gateway.httpPort(), "/ws?token=" + wsToken)) {
       ws.nextOfType("ready");
       String secret = "The secret words of dave.";
@@ -306,12 +285,58 @@ class AdminIT {
     }
   }
 
+  /** Sends the text in the voice (WAV) and tells whether it came from the cache. */
+  private static boolean spokenFromCache(String text, String voice) throws Exception {
+    HttpResponse<Buffer> spoken = call(HttpMethod.POST, "/api/v1/tts", apiToken("carol"),
+        new JsonObject().put("text", text).put("provider", "espeak").put("voice", voice));
+    assertEquals(200, spoken.statusCode(), spoken.bodyAsString());
+    return Boolean.parseBoolean(spoken.getHeader("X-TTS-Cached"));
+  }
+
+  @Test
+  void cacheEntriesAreEvictedByVoiceAndByProviderAndTheOthersStay() throws Exception {
+    String text = "Evict me " + UUID.randomUUID() + ".";
+    assertFalse(spokenFromCache(text, "en-us"));
+    assertFalse(spokenFromCache(text, "en-gb"));
+    assertTrue(spokenFromCache(text, "en-us"));
+    assertTrue(spokenFromCache(text, "en-gb"));
+
+    String voicePath = "/admin/v1/cache/providers/espeak/voices/en-us/evict";
+    assertEquals(400, call(HttpMethod.POST, voicePath, ADMIN_TOKEN, new JsonObject().put("confirm", "en-us"))
+        .statusCode(), "the target is the provider and the voice");
+    assertEquals(400, call(HttpMethod.POST, "/admin/v1/cache/providers/Bad*Name/evict", ADMIN_TOKEN,
+        new JsonObject().put("confirm", "Bad*Name")).statusCode());
+    assertEquals(403, call(HttpMethod.POST, voicePath, apiToken("bob", "user"),
+        new JsonObject().put("confirm", "espeak/en-us")).statusCode());
+    HttpResponse<Buffer> byVoice = call(HttpMethod.POST, voicePath, ADMIN_TOKEN,
+        new JsonObject().put("confirm", "espeak/en-us"));
+    assertEquals(200, byVoice.statusCode(), byVoice.bodyAsString());
+    assertTrue(byVoice.bodyAsJsonObject().getLong("evicted") >= 1, byVoice.bodyAsString());
+    assertEquals(gateway.state().nodeId(),
+        byVoice.bodyAsJsonObject().getJsonArray("nodes").getJsonObject(0).getString("node"), "the cache node");
+    assertFalse(spokenFromCache(text, "en-us"), "the voice's entry is gone");
+    assertTrue(spokenFromCache(text, "en-gb"), "another voice's entry stays");
+
+    JsonObject byProvider = new JsonObject(adminScript("--yes", "evict-provider", "espeak"));
+    assertTrue(byProvider.getLong("evicted") >= 2, byProvider.encode());
+    assertFalse(spokenFromCache(text, "en-gb"), "every voice of the provider is gone");
+    JsonObject again = new JsonObject(adminScript("--yes", "evict-voice", "espeak", "en-fr"));
+    assertEquals(0L, again.getLong("evicted"), "nothing cached in that voice");
+
+    List<String> audited = view("/admin/v1/audit").stream().map(JsonObject.class::cast)
+        .filter(e -> e.getString("action").equals("cache-evict") && e.getString("target").startsWith("espeak"))
+        .map(e -> e.getString("target") + ":" + e.getString("outcome")).toList();
+    assertEquals(List.of("espeak/en-fr:ok", "espeak:ok", "espeak/en-us:ok", "espeak/en-us:refused"), audited);
+    String metrics = http.get(gateway.httpPort(), "127.0.0.1", "/metrics").send().await(10, TimeUnit.SECONDS)
+        .bodyAsString();
+    assertTrue(new Scrape(metrics).sum("admin_actions_total", "action", "cache-evict", "outcome", "ok") >= 3, metrics);
+  }
+
   @Test
   void aStoppedNodeLeavesTheView() throws Exception {
-    Node leaving = TestNodes.start(env(gateway.config().cluster().name(), "p3", "providers"));
-    String id = leaving.state().nodeId();
+    String id = cluster.join("p3", "providers").state().nodeId();
     Await.until("p3 in the nodes view", VIEW, () -> names().contains("p3"));
-    TestNodes.stop(leaving);
+    cluster.stop("p3");
     Await.until("p3 gone from the nodes view", VIEW, () -> view("/admin/v1/nodes").stream()
         .noneMatch(n -> ((JsonObject) n).getString("node").equals(id)));
   }

@@ -1,5 +1,6 @@
 package com.ervc.it;
 
+import com.ervc.cache.CacheKey;
 import com.ervc.cache.RedisAudioCache;
 import com.ervc.node.Node;
 import com.ervc.protocol.BusProtocol;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,7 +67,7 @@ class RedisCacheIT {
   @Test
   void evictRemovesOneKeyOrEveryCacheKeyAndNothingElse() throws Exception {
     RedisAudioCache cache = new RedisAudioCache(new SharedRedis(vertx, redis.url(), 1000), 60_000);
-    cache.evict(null).await(30, TimeUnit.SECONDS); // what the other tests stored
+    cache.evictStartingWith("").await(30, TimeUnit.SECONDS); // what the other tests stored
     redis.command("SET unrelated:key kept");
     int stored = 1_200;
     for (int i = 0; i < stored; i++) {
@@ -75,10 +77,37 @@ class RedisCacheIT {
     assertEquals(1L, cache.evict(first).await(5, TimeUnit.SECONDS));
     assertNull(cache.get(first).await(5, TimeUnit.SECONDS));
     assertEquals(0L, cache.evict(first).await(5, TimeUnit.SECONDS), "evicting again removes nothing");
-    assertEquals(stored - 1L, cache.evict(null).await(30, TimeUnit.SECONDS));
+    assertEquals(stored - 1L, cache.evictStartingWith("").await(30, TimeUnit.SECONDS));
     assertNull(cache.get(String.format("%064x", stored - 1)).await(5, TimeUnit.SECONDS));
     assertEquals(":1", redis.command("EXISTS unrelated:key"));
-    assertEquals(0L, cache.evict(null).await(30, TimeUnit.SECONDS));
+    assertEquals(0L, cache.evictStartingWith("").await(30, TimeUnit.SECONDS));
+  }
+
+  /** By provider and by voice: a SCAN with the key prefix across pages; other providers' and voices' entries stay. */
+  @Test
+  void evictByProviderOrVoiceRemovesOnlyTheirEntries() throws Exception {
+    // A generous command timeout: a loaded test machine may take over a second to connect.
+    RedisAudioCache cache = new RedisAudioCache(new SharedRedis(vertx, redis.url(), 10_000), 60_000);
+    cache.evictStartingWith("").await(30, TimeUnit.SECONDS);
+    int perVoice = 600;
+    for (int i = 0; i < perVoice; i++) {
+      for (String[] voice : new String[][] {{"espeak", "en-us"}, {"espeak", "en-gb"}, {"piper", "en-us"}}) {
+        String key = CacheKey.of(voice[0], voice[1], "neutral", 0.5, "balanced", 1.0, 0.0, 24000, "Sentence " + i, null);
+        cache.put(key, Buffer.buffer(new byte[] {(byte) i})).await(5, TimeUnit.SECONDS);
+      }
+    }
+    String kept = CacheKey.of("espeak", "en-gb", "neutral", 0.5, "balanced", 1.0, 0.0, 24000, "Sentence 7", null);
+
+    assertEquals((long) perVoice, cache.evictStartingWith(CacheKey.voicePrefix("espeak", "en-us")).await(30, TimeUnit.SECONDS));
+    assertEquals(0L, cache.evictStartingWith(CacheKey.voicePrefix("espeak", "en-us")).await(30, TimeUnit.SECONDS));
+    // Exactly the other voice's entries are left of the provider, so it kept them all.
+    assertEquals((long) perVoice, cache.evictStartingWith(CacheKey.providerPrefix("espeak")).await(30, TimeUnit.SECONDS));
+    assertNull(cache.get(kept).await(5, TimeUnit.SECONDS));
+    assertNotNull(cache.get(
+        CacheKey.of("piper", "en-us", "neutral", 0.5, "balanced", 1.0, 0.0, 24000, "Sentence 7", null))
+        .await(5, TimeUnit.SECONDS));
+    assertEquals((long) perVoice, cache.evictStartingWith("").await(30, TimeUnit.SECONDS), "the other provider kept all");
+    assertTrue(cache.evictStartingWith("*").failed(), "a glob is no key prefix");
   }
 
   @Test
