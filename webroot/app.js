@@ -16,6 +16,8 @@ import { createTranscript } from './transcript.js';
 import { createCatalog } from './catalog.js';
 import { createControls } from './controls.js';
 import { createStatusBar } from './status-bar.js';
+import { createProfilesApi } from './voices-api.js';
+import { createVoices } from './voices.js';
 
 const PROVIDER_REFRESH_MS = 30000;
 
@@ -52,6 +54,32 @@ const ui = {
   messagesEmpty: $('messages-empty'),
   audioInfo: $('audio-info'),
 };
+const voicesUi = {
+  section: $('voices'),
+  profileList: $('profile-list'),
+  profilesEmpty: $('profiles-empty'),
+  form: $('profile-form'),
+  name: $('profile-name'),
+  speaker: $('profile-speaker'),
+  language: $('profile-language'),
+  base: $('profile-base'),
+  statement: $('consent-statement'),
+  confirmed: $('consent-confirmed'),
+  record: $('record'),
+  level: $('level'),
+  recordTime: $('record-time'),
+  files: $('clip-files'),
+  consentRecordingHint: $('consent-recording-hint'),
+  clipsEmpty: $('clips-empty'),
+  clipList: $('clip-list'),
+  create: $('create-profile'),
+  message: $('voices-message'),
+  report: $('quality-report'),
+  deleteDialog: $('delete-dialog'),
+  deleteText: $('delete-text'),
+  deleteOk: $('delete-ok'),
+  deleteCancel: $('delete-cancel'),
+};
 
 const settings = loadSettings(window.localStorage);
 
@@ -75,6 +103,8 @@ const state = {
   pitchSupported: false,
   providers: [],
   voices: 0,
+  cloning: null,            // whether the server has voice cloning on (`ready.voiceProfiles`; null until then)
+  profiles: [],             // the caller's voice profiles as voice ids (profile:<id>)
 };
 
 const rvc = {
@@ -121,6 +151,22 @@ const settingsSync = createSettingsSync({
 const catalog = createCatalog({
   ui, settings, state, getJson: tokens.getJson, errors, emit, onPitchSupportChanged: settingsSync.schedule,
 });
+
+const voices = createVoices({
+  ui: voicesUi,
+  api: createProfilesApi(tokens.request),
+  catalog: () => catalog.known(),
+  isEnabled: () => state.cloning,
+  onProfiles: (list) => {
+    const voiceBefore = settings.voice;
+    catalog.setProfiles(list);
+    if (settings.voice !== voiceBefore) settingChanged('voice'); // the chosen profile is gone: tell the server
+    state.profiles = list.map((p) => p.voiceId);
+    emit('profiles', state.profiles);
+  },
+});
+/** Providers, voices and the caller's voice profiles, then the base voices a new profile can start from. */
+const loadCatalog = () => Promise.all([catalog.load(), voices.load()]).then(() => voices.fillBaseVoices());
 
 const transcript = createTranscript({ list: ui.messages, empty: ui.messagesEmpty });
 const replies = createReplies({
@@ -172,9 +218,10 @@ function onServerMessage(msg) {
     case 'ready':
       state.session = msg.session;
       state.sessionRate = msg.sampleRate;
+      state.cloning = msg.voiceProfiles;
       rvc.debug.sessionRate = msg.sampleRate;
       settingsSync.sendNow();
-      catalog.load();
+      loadCatalog();
       statusBar.showAudio();
       emit('ready', msg);
       break;
@@ -239,7 +286,8 @@ controls.showSettings();
 catalog.fillVoices();
 controls.updateCounter();
 replies.updatePhase();
-catalog.load();
+voices.wire();
+loadCatalog();
 // Live availability; skipped while disconnected (every reconnect reloads the catalog anyway).
 setInterval(() => { if (state.connection === 'open') catalog.loadProviders(); }, PROVIDER_REFRESH_MS);
 connection.connect();

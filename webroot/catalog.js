@@ -18,6 +18,7 @@ export function createCatalog({ ui, settings, state, getJson, errors, emit, onPi
   let providerSignature = '';
   let voiceSignature = '';
   let languageNames = null;
+  let profiles = null; // the caller's voice profiles; null until known (then [] while cloning is off)
 
   function failed(err) {
     // While disconnected the failure is expected and the indicator already says so.
@@ -117,12 +118,15 @@ export function createCatalog({ ui, settings, state, getJson, errors, emit, onPi
       list = (p?.voices || []).map((id) => ({ provider: prov, id, name: id, language: id }));
     }
     const groups = groupVoices(list, languageName);
-    const known = new Set(list.map((v) => v.id));
-    if (settings.voice && !known.has(settings.voice) && voicesLoaded) {
+    // A profile speaks with its own base provider whatever the provider choice, so it is offered under every one.
+    const own = (profiles || []).map((p) => ({ id: p.voiceId || `profile:${p.id}`, name: p.name, provider: p.provider }));
+    const known = new Set([...list, ...own].map((v) => v.id));
+    const waitingForProfiles = profiles === null && settings.voice.startsWith('profile:');
+    if (settings.voice && !known.has(settings.voice) && voicesLoaded && !waitingForProfiles) {
       settings.voice = ''; // not offered here: the provider's default applies
     }
     const unknownVoice = settings.voice && !known.has(settings.voice) ? settings.voice : '';
-    const signature = JSON.stringify([prov, unknownVoice,
+    const signature = JSON.stringify([prov, unknownVoice, own,
       groups.map((g) => [g.provider, g.language, g.voices.map((v) => v.id)])]);
     if (signature !== voiceSignature) {
       voiceSignature = signature;
@@ -130,6 +134,16 @@ export function createCatalog({ ui, settings, state, getJson, errors, emit, onPi
       const p = providers.find((x) => x.name === prov);
       frag.append(option('', p?.defaultVoice ? `Default voice (${p.defaultVoice})` : 'Default voice'));
       if (unknownVoice) frag.append(option(unknownVoice, unknownVoice));
+      if (own.length) {
+        const group = el('optgroup');
+        group.label = 'Your voices';
+        for (const v of own) {
+          const opt = option(v.id, `${v.name} (your voice, ${v.provider})`);
+          opt.dataset.provider = v.provider;
+          group.append(opt);
+        }
+        frag.append(group);
+      }
       for (const g of groups) {
         const group = el('optgroup');
         group.label = `${g.provider} · ${g.languageName}`;
@@ -166,8 +180,17 @@ export function createCatalog({ ui, settings, state, getJson, errors, emit, onPi
     }
   }
 
+  /** The voice profiles to offer (`profile:<id>`); an empty list while cloning is off. */
+  function setProfiles(list) {
+    profiles = list;
+    fillVoices();
+  }
+
   return {
     load: () => Promise.all([loadProviders(), loadVoices()]),
+    /** What the catalog knows, for the Voices section's base-voice and vendor choices. */
+    known: () => ({ providers, voices }),
+    setProfiles,
     loadProviders,
     fillProviders,
     fillVoices,

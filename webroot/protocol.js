@@ -142,6 +142,7 @@ const nonEmptyString = (v) => (typeof v === 'string' && v ? v : null);
 const SERVER_MESSAGES = {
   ready: (m) => ({
     type: 'ready', session: m.session ?? null, sampleRate: positiveNumber(m.sampleRate) ?? DEFAULT_SAMPLE_RATE,
+    voiceProfiles: m.voiceProfiles === true,
   }),
   pong: () => ({ type: 'pong' }),
   audio_start: (m) => ({

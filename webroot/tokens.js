@@ -49,30 +49,41 @@ export function createTokens({ hash = '', onRenewed = () => {}, fetch = globalTh
     }, delayMs);
   }
 
-  /** GET `path` as JSON with the API token; one retry with a fresh pair after a 401. */
-  async function getJson(path, timeoutMs = 8000) {
+  /**
+   * `fetch(path, init)` with the API token (`Authorization: Bearer`); one retry with a fresh pair after a 401.
+   * Resolves with the Response whatever its status; aborts after `timeoutMs`.
+   */
+  async function request(path, init = {}, timeoutMs = 8000) {
     const ctrl = new AbortController();
     const timer = clock.setTimeout(() => ctrl.abort(), timeoutMs);
     try {
       if (!apiToken) await refresh();
-      const headers = { Accept: 'application/json' };
+      const headers = { Accept: 'application/json', ...(init.headers || {}) };
       if (apiToken) headers.Authorization = `Bearer ${apiToken}`;
-      let res = await fetch(path, { signal: ctrl.signal, headers, cache: 'no-store' });
+      const send = () => fetch(path, { cache: 'no-store', ...init, signal: ctrl.signal, headers });
+      let res = await send();
       if (res.status === 401 && await refresh()) {
         headers.Authorization = `Bearer ${apiToken}`;
-        res = await fetch(path, { signal: ctrl.signal, headers, cache: 'no-store' });
+        res = await send();
       }
-      if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
-      return await res.json();
+      return res;
     } finally {
       clock.clearTimeout(timer);
     }
+  }
+
+  /** GET `path` as JSON with the API token; one retry with a fresh pair after a 401. */
+  async function getJson(path, timeoutMs = 8000) {
+    const res = await request(path, {}, timeoutMs);
+    if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+    return res.json();
   }
 
   return {
     get authToken() { return authToken; },
     get apiToken() { return apiToken; },
     refresh,
+    request,
     getJson,
   };
 }

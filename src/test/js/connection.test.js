@@ -66,7 +66,7 @@ test('opens one socket with the token in the URL and becomes ready on the handsh
   assert.equal(state.connection, 'open');
   assert.equal(state.ready, true);
   assert.deepEqual(of('status'), ['connecting', 'open', 'open']);
-  assert.deepEqual(of('message'), [{ type: 'ready', session: 's-1', sampleRate: 24000 }]);
+  assert.deepEqual(of('message'), [{ type: 'ready', session: 's-1', sampleRate: 24000, voiceProfiles: false }]);
 });
 
 test('reconnect backoff is 1 s, 2 s, 4 s, 8 s, then 15 s, and it never gives up', () => {

@@ -12,10 +12,12 @@ const parse = (obj) => parseServerMessage(typeof obj === 'string' ? obj : JSON.s
 // Server messages (docs/protocol.md)
 // ---------------------------------------------------------------------------------------------------------------
 
-test('ready: session and sample rate; a missing or bad rate means the default 24 kHz', () => {
-  assert.deepEqual(parse({ type: 'ready', session: 'abc', sampleRate: 22050, protocol: 1 }),
-    { ok: true, message: { type: 'ready', session: 'abc', sampleRate: 22050 } });
-  assert.deepEqual(parse({ type: 'ready' }).message, { type: 'ready', session: null, sampleRate: DEFAULT_SAMPLE_RATE });
+test('ready: session, sample rate and voice profiles; a missing or bad rate means the default 24 kHz', () => {
+  assert.deepEqual(parse({ type: 'ready', session: 'abc', sampleRate: 22050, protocol: 1, voiceProfiles: true }),
+    { ok: true, message: { type: 'ready', session: 'abc', sampleRate: 22050, voiceProfiles: true } });
+  assert.deepEqual(parse({ type: 'ready' }).message,
+    { type: 'ready', session: null, sampleRate: DEFAULT_SAMPLE_RATE, voiceProfiles: false });
+  assert.equal(parse({ type: 'ready', voiceProfiles: 'yes' }).message.voiceProfiles, false, 'only true means on');
   for (const bad of [0, -16000, 'fast', null]) {
     assert.equal(parse({ type: 'ready', sampleRate: bad }).message.sampleRate, 24000, `sampleRate ${bad}`);
   }

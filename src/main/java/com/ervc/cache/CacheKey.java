@@ -1,6 +1,8 @@
 package com.ervc.cache;
 
 import com.ervc.protocol.TtsRequest;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,6 +20,9 @@ public final class CacheKey {
   private static final String VERSION = "v3";
   private static final char SEP = '\u001f';
   private static final int TAG_HEX_DIGITS = 8;
+  private static final Cache<Double, String> DECIMALS = Caffeine.newBuilder().maximumSize(1024).build();
+  /** Provider and voice → the key's two tags: two more SHA-256 per key otherwise, for the same few voices. */
+  private static final Cache<String, String> VOICE_PREFIXES = Caffeine.newBuilder().maximumSize(4096).build();
 
   private CacheKey() {
   }
@@ -41,7 +46,8 @@ public final class CacheKey {
     String canonical = String.join(String.valueOf(SEP), VERSION, provider, voice, emotion, decimal(intensity), quality,
         decimal(speed), decimal(pitch), Integer.toString(sampleRate), text)
         + (instructions == null ? "" : SEP + "instructions" + SEP + instructions);
-    return voicePrefix(provider, baseVoice) + sha256Hex(canonical).substring(0, 64 - 2 * TAG_HEX_DIGITS);
+    String tags = VOICE_PREFIXES.get(provider + SEP + baseVoice, k -> voicePrefix(provider, baseVoice));
+    return tags + sha256Hex(canonical).substring(0, 64 - 2 * TAG_HEX_DIGITS);
   }
 
   /** The first digits of every key of {@code provider}'s audio. */
@@ -63,8 +69,13 @@ public final class CacheKey {
     }
   }
 
+  /**
+   * {@code value} with three decimals. The formatter parses its pattern and looks up the locale's symbols on every
+   * call, which showed in the cache-hit profile (docs/performance.md); requests use a handful of values (speed,
+   * pitch, intensity), so each one's text is kept, exactly as the formatter printed it, in a bounded cache.
+   */
   private static String decimal(double value) {
-    return String.format(Locale.ROOT, "%.3f", value);
+    return DECIMALS.get(value, v -> String.format(Locale.ROOT, "%.3f", v));
   }
 
   /**

@@ -28,6 +28,9 @@ public final class LoadRegistry {
   /** Published locally by {@code node/Node} with the id of a node that left the cluster (never across nodes). */
   public static final String NODE_LEFT = "tts.local.node-left";
 
+  private static final Comparator<ProviderLoad> BY_PROVIDER_NODE_INSTANCE = Comparator.comparing(ProviderLoad::name)
+      .thenComparing(ProviderLoad::nodeId).thenComparing(ProviderLoad::instanceId);
+
   private record Entry(ProviderLoad load, long seenMs, int delta) {
   }
 
@@ -90,8 +93,7 @@ public final class LoadRegistry {
         live.add(e.delta() == 0 ? e.load() : e.load().withInFlight(Math.max(0, e.load().inFlight() + e.delta())));
       }
     }
-    live.sort(Comparator.comparing(ProviderLoad::name).thenComparing(ProviderLoad::nodeId)
-        .thenComparing(ProviderLoad::instanceId));
+    live.sort(BY_PROVIDER_NODE_INSTANCE);
     return live;
   }
 }

@@ -40,6 +40,11 @@ final class ProfileVoices {
     this.metrics = metrics;
   }
 
+  /** Whether voice cloning is on here: {@code profile:} voices are resolved and the profile API answers. */
+  boolean enabled() {
+    return enabled;
+  }
+
   static boolean isProfileVoice(String voice) {
     return voice != null && voice.startsWith(PREFIX);
   }

@@ -208,7 +208,7 @@ final class WebSocketSession {
     });
     ws.exceptionHandler(e -> LOG.debug("session {}: {}", id, e.getMessage()));
     armExpiry();
-    send(ServerMessages.ready(id, limits.sampleRate()));
+    send(ServerMessages.ready(id, limits.sampleRate(), profiles.enabled()));
   }
 
   /** The session ends (4001) when its token expires, unless the client sent a fresh one in time. */

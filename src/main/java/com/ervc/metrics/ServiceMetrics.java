@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * The service's own Prometheus metrics (docs/operations.md#metrics lists them). Every label value goes through a
@@ -58,6 +59,7 @@ public final class ServiceMetrics {
   private final AtomicLong cacheHits = new AtomicLong();
   private final AtomicLong cacheMisses = new AtomicLong();
   private final Map<String, QualityReading> quality = new ConcurrentHashMap<>();
+  private final Map<String, Meter> perRequestMeters = new ConcurrentHashMap<>();
 
   public ServiceMetrics(PrometheusMeterRegistry registry, String node) {
     this.registry = registry;
@@ -118,10 +120,11 @@ public final class ServiceMetrics {
   }
 
   public void httpRequest(String method, int status) {
-    Counter.builder("voice.chat.requests").description("HTTP requests, and WebSocket synthesize requests (method WS)")
-        .tag("method", METHODS.contains(method) ? method : OTHER)
-        .tag("status", status >= 100 && status <= 599 ? Integer.toString(status) : OTHER)
-        .register(registry).increment();
+    String m = METHODS.contains(method) ? method : OTHER;
+    String s = status >= 100 && status <= 599 ? Integer.toString(status) : OTHER;
+    this.<Counter>perRequest("http", m, s, () -> Counter.builder("voice.chat.requests")
+        .description("HTTP requests, and WebSocket synthesize requests (method WS)").tag("method", m).tag("status", s)
+        .register(registry)).increment();
   }
 
   /** Follows one synthesis request from the gateway's point of view. */
@@ -135,20 +138,39 @@ public final class ServiceMetrics {
   }
 
   void firstAudio(String provider, String tier, long nanos) {
-    Timer.builder("tts.time.to.first.audio").description("Request received to first audio chunk handed to the client")
-        .serviceLevelObjectives(TTFA_BUCKETS).tag("provider", provider(provider)).tag("tier", tier)
-        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    String p = provider(provider);
+    this.<Timer>perRequest("ttfa", p, tier, () -> Timer.builder("tts.time.to.first.audio")
+            .description("Request received to first audio chunk handed to the client")
+            .serviceLevelObjectives(TTFA_BUCKETS).tag("provider", p).tag("tier", tier).register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   void finished(String provider, String outcome, double audioSeconds, int characters) {
     String p = provider(provider);
-    Counter.builder("tts.requests").description("Synthesis requests by provider and outcome").tag("provider", p).tag("outcome", outcome(outcome)).register(registry).increment();
+    String o = outcome(outcome);
+    this.<Counter>perRequest("requests", p, o, () -> Counter.builder("tts.requests")
+        .description("Synthesis requests by provider and outcome").tag("provider", p).tag("outcome", o)
+        .register(registry)).increment();
     if (audioSeconds > 0) {
-      Counter.builder("tts.audio.seconds").description("Seconds of audio delivered to clients").tag("provider", p).register(registry).increment(audioSeconds);
+      this.<Counter>perRequest("audio", p, "", () -> Counter.builder("tts.audio.seconds")
+          .description("Seconds of audio delivered to clients").tag("provider", p).register(registry))
+          .increment(audioSeconds);
     }
     if (OK.equals(outcome)) {
-      Counter.builder("tts.characters").description("Characters of text spoken (completed requests)").tag("provider", p).register(registry).increment(characters);
+      this.<Counter>perRequest("characters", p, "", () -> Counter.builder("tts.characters")
+          .description("Characters of text spoken (completed requests)").tag("provider", p).register(registry))
+          .increment(characters);
     }
+  }
+
+  /**
+   * A meter of the per-request path, registered on first use and then found by its labels in one map look-up
+   * instead of built and looked up in the registry for each request (tags sorted, id hashed, registry map read);
+   * both labels come from closed sets, so the map stays small.
+   */
+  @SuppressWarnings("unchecked")
+  private <M extends Meter> M perRequest(String meter, String label1, String label2, Supplier<M> register) {
+    return (M) perRequestMeters.computeIfAbsent(meter + '\n' + label1 + '\n' + label2, key -> register.get());
   }
 
   /** Time one response of the OpenAI-compatible endpoint spent in a Java encoder (mp3, opus, flac). */
@@ -396,8 +418,10 @@ public final class ServiceMetrics {
     } else if ("miss".equals(result)) {
       cacheMisses.incrementAndGet();
     }
-    Counter.builder("tts.cache.requests").description("Sentence cache lookups by result (hit, miss, error)").tag("result", Set.of("hit", "miss", "error").contains(result) ? result : OTHER)
-        .register(registry).increment();
+    String r = Set.of("hit", "miss", "error").contains(result) ? result : OTHER;
+    this.<Counter>perRequest("cache", r, "", () -> Counter.builder("tts.cache.requests")
+        .description("Sentence cache lookups by result (hit, miss, error)").tag("result", r).register(registry))
+        .increment();
   }
 
   private double cacheHitRate() {

@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
@@ -142,9 +143,11 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
           StreamSender out = localSinks.open(vertx.eventBus(), context, start.sink(), stream, tts.streamWindow(),
               tts.streamStallTimeoutMs());
           List<Route> used = new ArrayList<>(List.of(route));
+          // Instances that were sent a sentence of this reply: only they hold a slot for it (a cache hit asks none).
+          Set<String> asked = new HashSet<>();
           SpeechJob.Rerouter rerouter = tts.enableProviderSwitching()
               ? (failed, excluded) -> {
-                release(failed, stream);
+                release(failed, stream, asked);
                 used.remove(failed);
                 return route(parsed, excluded, failed, tts.routeQueueMs()).onSuccess(next -> {
                   used.add(next);
@@ -161,26 +164,33 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
             @Override
             public void done(Route second) {
               if (!used.contains(second)) { // unless the reply moved there since
-                release(second, stream);
+                release(second, stream, asked);
               }
             }
           } : null;
           running++;
-          new SpeechJob(parsed, sentences, route, (sentence, r) -> audioSource.open(sentence, r, stream), rerouter,
-              hedger, (ms, task) -> vertx.setTimer(Math.max(1, ms), id -> task.run()), metrics, out, tts.chunkMillis())
+          new SpeechJob(parsed, sentences, route, (sentence, r) -> audioSource.open(sentence, r, stream)
+              .onSuccess(audio -> {
+                if (!audio.cached()) {
+                  asked.add(r.instanceId());
+                }
+              }), rerouter, hedger, (ms, task) -> vertx.setTimer(Math.max(1, ms), id -> task.run()), metrics, out, tts.chunkMillis())
               .run()
               .onComplete(ar -> {
                 running--;
-                used.forEach(r -> release(r, stream));
+                used.forEach(r -> release(r, stream, asked));
               })
               .onFailure(failure -> LOG.debug("stream {} ended early: {}", stream, failure.getMessage()));
         });
   }
 
-  /** The reply no longer uses {@code route}: its load correction ends and the instance frees the reply's slot. */
-  private void release(Route route, String reply) {
+  /**
+   * The reply no longer uses {@code route}: its load correction ends, and the instance, when it was {@code asked}
+   * for a sentence of the reply (and so holds a slot for it), is told to free the slot.
+   */
+  private void release(Route route, String reply, Set<String> asked) {
     registry.released(route.instanceId());
-    if (!deaths.gone(route.nodeId())) {
+    if (asked.contains(route.instanceId()) && !deaths.gone(route.nodeId())) {
       ProviderMessage.ReplyDone done = new ProviderMessage.ReplyDone(reply);
       vertx.eventBus().send(route.address(), done.body(), BusProtocol.options(done));
     }

@@ -5,11 +5,10 @@ import com.ervc.protocol.ProviderInfo;
 import com.ervc.protocol.ProviderLoad;
 import com.ervc.protocol.SpeechException;
 import com.ervc.protocol.TtsRequest;
-import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
+import java.util.TreeSet;
 
 /**
  * Picks the provider instance and voice for a reply from the live load reports (docs/routing.md).
@@ -63,17 +62,23 @@ public final class Router {
    * voice if any instance of it is left, else on the voice if another provider offers it.
    */
   public Result pick(TtsRequest request, List<ProviderLoad> live, Set<String> excluded, Route sticky) {
-    List<ProviderLoad> usable = live.stream()
-        .filter(l -> !excluded.contains(l.instanceId()) && l.info().available() && "closed".equals(l.circuit()))
-        .toList();
+    // Plain loops rather than streams here and below: this runs for every reply, cache hits included, and the
+    // stream pipelines showed in the cache-hit profile (docs/performance.md).
+    List<ProviderLoad> usable = new ArrayList<>(live.size());
+    for (ProviderLoad l : live) {
+      if (!excluded.contains(l.instanceId()) && l.info().available() && "closed".equals(l.circuit())) {
+        usable.add(l);
+      }
+    }
     List<String> chain = chain(request, sticky, usable);
     // Tier and emotion are preferences: when no allowed provider offers them, one that does not serves the
     // request at its own tier and neutrally (as a provider always did). The voice is a requirement.
-    for (boolean strict : List.of(true, false)) {
-      Result found = best(chain, usable, request, sticky, strict);
-      if (found != null) {
-        return found;
-      }
+    Result found = best(chain, usable, request, sticky, true);
+    if (found == null) {
+      found = best(chain, usable, request, sticky, false);
+    }
+    if (found != null) {
+      return found;
     }
     String voice = request.voice();
     if (!TtsRequest.AUTO.equals(request.provider()) && usable.stream().noneMatch(l -> l.name().equals(request.provider()))) {
@@ -101,16 +106,26 @@ public final class Router {
     for (String provider : chain) {
       // Another provider cannot keep the voice; it keeps the one asked for, or uses its own default.
       String voice = sticky != null && sticky.provider().equals(provider) ? sticky.voice() : request.voice();
-      List<ProviderLoad> capable = usable.stream()
-          .filter(l -> l.name().equals(provider) && offers(l.info(), request, voice, strict)).toList();
-      Optional<ProviderLoad> best = capable.stream().filter(l -> l.inFlight() < l.capacity())
-          .min(Comparator.comparingDouble(Router::score));
-      if (best.isPresent()) {
-        ProviderLoad l = best.get();
-        return new Result(new Route(l.name(), l.instanceId(), l.nodeId(), l.address(),
-            voice != null ? voice : l.info().defaultVoice()), null, false);
+      boolean capable = false;
+      ProviderLoad best = null;
+      double bestScore = 0;
+      for (ProviderLoad l : usable) {
+        if (!l.name().equals(provider) || !offers(l.info(), request, voice, strict)) {
+          continue;
+        }
+        capable = true;
+        double score = score(l);
+        // The first of equal scores wins, in the order of the live view.
+        if (l.inFlight() < l.capacity() && (best == null || Double.compare(score, bestScore) < 0)) {
+          best = l;
+          bestScore = score;
+        }
       }
-      sawFull |= !capable.isEmpty();
+      if (best != null) {
+        return new Result(new Route(best.name(), best.instanceId(), best.nodeId(), best.address(),
+            voice != null ? voice : best.info().defaultVoice()), null, false);
+      }
+      sawFull |= capable;
     }
     return sawFull ? new Result(null, new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE,
         "every provider instance that can serve this request is at capacity"), true) : null;
@@ -118,7 +133,6 @@ public final class Router {
 
   /** The providers allowed, in order of preference. */
   private List<String> chain(TtsRequest request, Route sticky, List<ProviderLoad> usable) {
-    List<String> names = usable.stream().map(ProviderLoad::name).distinct().sorted().toList();
     String first = sticky != null ? sticky.provider()
         : !TtsRequest.AUTO.equals(request.provider()) ? request.provider() : configuredDefault;
     boolean onlyFirst = !TtsRequest.AUTO.equals(request.provider())
@@ -126,8 +140,21 @@ public final class Router {
     if (onlyFirst) {
       return List.of(first);
     }
-    return Stream.concat(Stream.of(first), names.stream())
-        .filter(n -> !TtsRequest.AUTO.equals(n)).distinct().toList();
+    // The first choice, then every other running provider by name.
+    List<String> chain = new ArrayList<>();
+    if (!TtsRequest.AUTO.equals(first)) {
+      chain.add(first);
+    }
+    Set<String> names = new TreeSet<>();
+    for (ProviderLoad l : usable) {
+      names.add(l.name());
+    }
+    for (String name : names) {
+      if (!TtsRequest.AUTO.equals(name) && !name.equals(first)) {
+        chain.add(name);
+      }
+    }
+    return chain;
   }
 
   private static boolean offers(ProviderInfo info, TtsRequest request, String voice, boolean strict) {

@@ -21,7 +21,8 @@ final class SentenceStream {
   private final Promise<Void> forwarded = Promise.promise();
   private final Promise<Void> firstAudio = Promise.promise();
   private final List<Buffer> pending = new ArrayList<>();
-  private final Buffer whole = Buffer.buffer();
+  /** The sentence so far: a buffer of its own for a provider's stream, the stored PCM itself for a cache hit. */
+  private final Buffer whole;
   private final Route route;
   private final Deadlines deadlines;
   private final boolean cached;
@@ -34,16 +35,26 @@ final class SentenceStream {
   private boolean deadlineMissed;
 
   SentenceStream(Route route, Deadlines deadlines, boolean cached, long nowNanos) {
+    this(route, deadlines, cached, nowNanos, Buffer.buffer());
+  }
+
+  private SentenceStream(Route route, Deadlines deadlines, boolean cached, long nowNanos, Buffer whole) {
+    this.whole = whole;
     this.route = route;
     this.deadlines = deadlines;
     this.cached = cached;
     this.startNanos = nowNanos;
   }
 
-  /** A stream that already holds all of its audio (a cache hit). */
+  /**
+   * A stream that already holds all of its audio (a cache hit). The stored PCM is its whole sentence as it is, not
+   * copied (audio is never written to after it is produced; the copy cost a 62 kB array per cached sentence).
+   */
   static SentenceStream complete(Route route, Buffer pcm, long nowNanos) {
-    SentenceStream stream = new SentenceStream(route, new Deadlines(0, 0, Deadlines.NO_HEDGE), true, nowNanos);
-    stream.audio(pcm, nowNanos);
+    SentenceStream stream = new SentenceStream(route, new Deadlines(0, 0, Deadlines.NO_HEDGE), true, nowNanos, pcm);
+    stream.firstAudioNanos = nowNanos;
+    stream.lastActivityNanos = nowNanos;
+    stream.pending.add(pcm);
     stream.end();
     return stream;
   }

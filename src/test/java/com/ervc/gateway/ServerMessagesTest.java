@@ -24,6 +24,17 @@ class ServerMessagesTest {
   }
 
   @Test
+  void aFrameOfASliceCarriesExactlyThatSliceAndLeavesTheAudioAsItWas() {
+    Buffer sentence = Buffer.buffer(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+
+    Buffer frame = ServerMessages.audioFrame(7, 2, sentence.slice(2, 6));
+
+    assertArrayEquals(new byte[] {0, 0, 0, 7, 0, 0, 0, 2, 3, 4, 5, 6}, frame.getBytes());
+    assertEquals(12, frame.length());
+    assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, sentence.getBytes(), "the cached audio is not changed");
+  }
+
+  @Test
   void errorMessageUsesWireCode() {
     assertEquals(new JsonObject().put("type", "error").put("id", "r1").put("code", "too_large").put("message", "m"),
         ServerMessages.error("r1", ErrorCode.TOO_LARGE, "m"));

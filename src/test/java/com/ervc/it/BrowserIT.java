@@ -144,6 +144,16 @@ class BrowserIT {
   }
 
   @Test
+  void theVoicesSectionIsHiddenWhileCloningIsOff() throws Exception {
+    assertEquals(Boolean.FALSE, browser.js("return window.rvc.state.cloning;"), "the session's ready says cloning is off");
+    assertEquals(Boolean.TRUE, browser.js("return document.getElementById('voices').hidden;"));
+    assertEquals(0L, browser.js("return document.querySelectorAll('#voice option[value^=\"profile:\"]').length;"));
+    assertEquals(0L, browser.js("return performance.getEntriesByType('resource')"
+        + ".filter(e => e.name.includes('/api/v1/voice-profiles')).length;"), "no request that would answer 404");
+    assertEquals(List.of(), browser.consoleErrors(), "no console errors, no CSP violations");
+  }
+
+  @Test
   void enterSpeaksEverySampleAndTheHighlightFollowsTheSentences() throws Exception {
     String id = speakByKeyboard("Hello from the browser. This is the second sentence.");
     double samples = browser.number("window.rvc.lastMetrics.samples");

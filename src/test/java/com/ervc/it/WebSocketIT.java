@@ -45,6 +45,7 @@ class WebSocketIT {
     assertEquals(RATE, ready.getInteger("sampleRate"));
     assertEquals(1, ready.getInteger("channels"));
     assertEquals("pcm_s16le", ready.getString("format"));
+    assertEquals(false, ready.getBoolean("voiceProfiles"), "cloning is off on this node");
     assertNotNull(ready.getString("session"));
   }
 

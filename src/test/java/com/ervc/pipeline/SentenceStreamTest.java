@@ -67,6 +67,9 @@ class SentenceStreamTest {
     });
     assertTrue(done.succeeded());
     assertEquals(List.of(bytes(5, 6, 7, 8)), got);
+    assertTrue(stream.firstAudio().succeeded(), "a cache hit has its first audio at once");
+    assertEquals(bytes(5, 6, 7, 8), stream.whole().result(), "the whole sentence is the stored PCM");
+    assertTrue(stream.audio(bytes(1, 2), 1).failed(), "nothing can be added to a cache hit");
   }
 
   @Test

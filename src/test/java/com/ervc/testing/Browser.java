@@ -26,12 +26,18 @@ public final class Browser implements AutoCloseable {
   private final Path profile;
 
   public Browser() throws Exception {
+    this(new String[0]);
+  }
+
+  /** With further Chromium switches, e.g. a fake microphone ({@code --use-file-for-fake-audio-capture=…}). */
+  public Browser(String... extraArguments) throws Exception {
     profile = Files.createTempDirectory("chromium-profile");
     ChromeOptions options = new ChromeOptions();
     options.setBinary("/usr/bin/chromium");
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
         "--autoplay-policy=no-user-gesture-required", "--window-size=1280,1000", "--user-data-dir=" + profile);
+    options.addArguments(extraArguments);
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
