@@ -17,6 +17,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
+import java.net.URI;
 
 /**
  * The admin API under {@code /admin/v1/}, for callers {@link AdminAccess} admits (docs/admin-console.md): the
@@ -37,6 +38,9 @@ public final class AdminRoutes {
   private final AuditLog audit;
   private final ClusterManager manager;
   private final ServiceMetrics metrics;
+  /** This node's evaluations, made by the first mount (the gateway's and the monitoring server's share them). */
+  private Evaluations evaluations;
+  private volatile URI evaluationTarget;
 
   /** @param manager the cluster manager: the current members and the handlers registered per address */
   public AdminRoutes(NodeState node, AdminConfig admin, AuthConfig auth, AuditLog audit, ClusterManager manager,
@@ -55,8 +59,10 @@ public final class AdminRoutes {
    * view listens. Call on the verticle's context.
    */
   public Future<Void> mount(Vertx vertx, Router router, boolean consoleBridge) {
-    AdminAccess access = new AdminAccess(admin.token(), TokenService.create(vertx, auth));
+    TokenService tokens = TokenService.create(vertx, auth);
+    AdminAccess access = new AdminAccess(admin.token(), tokens);
     ClusterAdmin cluster = new ClusterAdmin(vertx, manager, audit);
+    Evaluations runs = evaluations(tokens);
     // Only the API is gated: the page /admin/ (static code, no data) must load before it can ask for a token.
     router.route(PREFIX + "/*").handler(rc -> access.actor(rc.request().getHeader("Authorization")).onComplete(ar -> {
       if (ar.succeeded()) {
@@ -81,6 +87,7 @@ public final class AdminRoutes {
     AdminActions actions = new AdminActions(cluster, audit);
     actions.specs().forEach(spec -> action(router, actions, spec));
     Future<Void> bridged = consoleBridge ? mountBridge(vertx, router, cluster, actions) : Future.succeededFuture();
+    mountEvaluations(vertx, router, runs);
     router.route(DRAIN).handler(rc -> {
       HttpMethod method = rc.request().method();
       if (HttpMethod.POST.equals(method)) {
@@ -103,6 +110,84 @@ public final class AdminRoutes {
     router.post(AdminBridge.TICKET).handler(rc -> rc.json(bridge.ticket(rc.get(ACTOR))));
     router.route(AdminBridge.TICKET).handler(rc -> methodNotAllowed(rc, "POST"));
     return bridge.mount(router);
+  }
+
+  private synchronized Evaluations evaluations(TokenService tokens) {
+    if (evaluations == null) {
+      evaluations = new Evaluations(node.nodeId(), tokens, () -> evaluationTarget, System::currentTimeMillis);
+    }
+    return evaluations;
+  }
+
+  /** The URL of this node's gateway, which evaluations started here speak to; set by the gateway once it listens. */
+  public void evaluationTarget(URI gateway) {
+    evaluationTarget = gateway;
+  }
+
+  /**
+   * {@code /admin/v1/evaluations}: start one (confirmed by this node's id, audited), list, status with the report,
+   * the HTML report, and cancel (confirmed by the evaluation's id, audited). docs/evaluation.md#from-the-admin-api.
+   */
+  private void mountEvaluations(Vertx vertx, Router router, Evaluations runs) {
+    String base = PREFIX + "/evaluations";
+    router.post(base).handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES)).handler(rc -> {
+      String actor = rc.get(ACTOR);
+      try {
+        JsonObject started = runs.start(actor, jsonBody(rc));
+        audit.record(actor, "evaluation-start", started.getString("id"), "ok", started.getJsonObject("options").encode());
+        rc.response().setStatusCode(202).putHeader("Location", base + "/" + started.getString("id"))
+            .putHeader("Content-Type", "application/json").end(started.encode());
+      } catch (Evaluations.Refused refused) {
+        audit.record(actor, "evaluation-start", node.nodeId(), "refused", refused.getMessage());
+        refuse(rc, refused.status, refused.getMessage());
+      }
+    });
+    get(router, base, rc -> rc.json(runs.list()));
+    router.post(base + "/:id/cancel").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES)).handler(rc -> {
+      String actor = rc.get(ACTOR);
+      String id = rc.pathParam("id");
+      if (!id.equals(jsonBody(rc).getValue("confirm"))) {
+        audit.record(actor, "evaluation-cancel", id, "refused", "not confirmed");
+        refuse(rc, 400, "confirm with the body {\"confirm\":\"" + id + "\"}");
+        return;
+      }
+      try {
+        JsonObject cancelled = runs.cancel(id);
+        audit.record(actor, "evaluation-cancel", id, "ok", cancelled.getInteger("done") + " of "
+            + cancelled.getInteger("total") + " clips done");
+        rc.json(cancelled);
+      } catch (Evaluations.Refused refused) {
+        audit.record(actor, "evaluation-cancel", id, "refused", refused.getMessage());
+        refuse(rc, refused.status, refused.getMessage());
+      }
+    });
+    router.route(base + "/:id/cancel").handler(rc -> methodNotAllowed(rc, "POST"));
+    get(router, base + "/:id/report.html", rc -> {
+      try {
+        vertx.fileSystem().readFile(runs.report(rc.pathParam("id"), "report.html").toString())
+            .onSuccess(html -> rc.response().putHeader("Content-Type", "text/html; charset=utf-8")
+                .putHeader("X-Content-Type-Options", "nosniff").end(html))
+            .onFailure(failure -> refuse(rc, 409, "the evaluation ended without a report"));
+      } catch (Evaluations.Refused refused) {
+        refuse(rc, refused.status, refused.getMessage());
+      }
+    });
+    get(router, base + "/:id", rc -> {
+      String id = rc.pathParam("id");
+      try {
+        JsonObject status = runs.status(id);
+        if ("running".equals(status.getString("state"))) {
+          rc.json(status);
+          return;
+        }
+        vertx.fileSystem().readFile(runs.report(id, "report.json").toString())
+            .map(json -> status.put("report", new JsonObject(json)))
+            .otherwise(status) // it ended before writing a report: its log says why
+            .onSuccess(rc::json);
+      } catch (Evaluations.Refused refused) {
+        refuse(rc, refused.status, refused.getMessage());
+      }
+    });
   }
 
   private static void get(Router router, String path, Handler<RoutingContext> handler) {

@@ -7,6 +7,7 @@ import com.ervc.cluster.LoadRegistry;
 import com.ervc.cluster.LocalSinks;
 import com.ervc.cluster.NodeState;
 import com.ervc.cluster.ProviderDirectory;
+import com.ervc.cluster.QualityResults;
 import com.ervc.config.HttpConfig;
 import com.ervc.config.ServiceConfig;
 import com.ervc.config.Settings;
@@ -53,6 +54,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -146,7 +148,8 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
         redisLeases != null ? redisLeases : localLeases, http, config.limits(), metrics);
     LoadRegistry loads = new LoadRegistry();
     ProviderDirectory directory = new ProviderDirectory(vertx);
-    api = new HttpApi(speech, directory, loads, limits, metrics, guard::chargeCharacters, profileVoices);
+    api = new HttpApi(speech, directory, loads, new QualityResults(vertx), limits, metrics, guard::chargeCharacters,
+        profileVoices);
     encoderIo = Executors.newCachedThreadPool(runnable -> {
       Thread thread = new Thread(runnable, "ffmpeg-io");
       thread.setDaemon(true);
@@ -228,6 +231,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
         .onSuccess(s -> {
           server = s;
           LOG.info("gateway listening on http://{}:{}", http.host(), s.actualPort());
+          admin.evaluationTarget(selfUrl(http.host(), s.actualPort()));
         });
   }
 
@@ -323,6 +327,13 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
   }
 
   /** The port actually bound (differs from config when configured as 0). */
+  /** How this node reaches its own gateway (evaluations from the admin API): the loopback for a wildcard host. */
+  static URI selfUrl(String host, int port) {
+    String reachable = host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1"
+        : host.contains(":") ? "[" + host + "]" : host;
+    return URI.create("http://" + reachable + ":" + port);
+  }
+
   public int port() {
     return server.actualPort();
   }

@@ -7,31 +7,42 @@ import java.util.List;
 
 /**
  * Re-cuts one sentence's audio, arriving in chunks of any (even) size, into frames of exactly
- * {@code frameBytes}, the last one of the sentence possibly shorter. When a sentence is resumed on another
- * provider, the bytes the client already has are skipped, so nothing is played twice.
+ * {@code frameBytes}, the last one of the sentence possibly shorter. Each piece says where in the sentence it
+ * starts: when a sentence is resumed on another provider, whose stream starts again from the sentence's beginning,
+ * the bytes already taken from the failed stream are skipped, so nothing is played twice and nothing is lost.
  */
 final class Rechunker {
   private final int frameBytes;
-  private long skip;
+  /** The bytes of the sentence taken so far. */
+  private long position;
   private Buffer partial = Buffer.buffer();
 
-  Rechunker(int frameBytes, long skipBytes) {
+  Rechunker(int frameBytes) {
     this.frameBytes = frameBytes;
-    this.skip = skipBytes;
+  }
+
+  /** The bytes of the sentence taken so far (sent, or held in the partial frame). */
+  long position() {
+    return position;
   }
 
   /**
-   * The complete frames available after {@code pcm}. Frames that lie wholly within {@code pcm} are slices of it,
-   * not copies (audio is never written to after it is produced, and a cached sentence's 100 ms frames would
-   * otherwise be copied once more per reply); only a frame spanning two pieces is assembled.
+   * The complete frames available after {@code pcm}, the sentence's bytes from {@code at} on ({@code at} never beyond
+   * {@link #position()}: a stream delivers its sentence without holes; what lies before the position is dropped).
+   * Frames that lie wholly within {@code pcm} are slices of it, not copies (audio is never written to after it is
+   * produced, and a cached sentence's 100 ms frames would otherwise be copied once more per reply); only a frame
+   * spanning two pieces is assembled.
    */
-  List<Buffer> push(Buffer pcm) {
-    Buffer data = pcm;
-    if (skip > 0) {
-      int dropped = (int) Math.min(skip, data.length());
-      skip -= dropped;
-      data = data.slice(dropped, data.length());
+  List<Buffer> push(long at, Buffer pcm) {
+    if (at > position) {
+      throw new IllegalArgumentException("audio from byte " + at + " of the sentence, but only " + position + " taken");
     }
+    Buffer data = pcm;
+    int known = (int) Math.min(position - at, data.length());
+    if (known > 0) {
+      data = data.slice(known, data.length());
+    }
+    position += data.length();
     List<Buffer> frames = new ArrayList<>();
     int offset = 0;
     if (partial.length() > 0) {

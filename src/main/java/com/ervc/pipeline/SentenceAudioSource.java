@@ -7,6 +7,7 @@ import com.ervc.metrics.ServiceMetrics;
 import com.ervc.protocol.Addresses;
 import com.ervc.protocol.BusProtocol;
 import com.ervc.protocol.CacheMessage;
+import com.ervc.protocol.ErrorCode;
 import com.ervc.protocol.ProviderMessage;
 import com.ervc.protocol.SpeechException;
 import com.ervc.protocol.TtsRequest;
@@ -100,6 +101,13 @@ final class SentenceAudioSource {
     SentenceStream stream = new SentenceStream(route, deadlines.apply(route), false, System.nanoTime());
     String id = UUID.randomUUID().toString();
     receiver.register(id, stream);
+    if (deaths.gone(route.nodeId())) {
+      // Routed before the node was known gone (a reply still on it, a lookahead asked of it): fail now, not at a
+      // deadline, so the reply moves on at once.
+      stream.fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE,
+          "provider " + route.describe() + ": node gone"));
+      return stream;
+    }
     deaths.watch(route.nodeId());
     ProviderMessage.Sentence request = new ProviderMessage.Sentence(sentence, receiver.address(), id, reply);
     bus.request(route.address(), request.body(),

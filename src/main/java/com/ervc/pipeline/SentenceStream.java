@@ -89,6 +89,19 @@ final class SentenceStream {
     return firstAudioNanos;
   }
 
+  /** The bytes of audio received so far, from the sentence's start (its audio is never skipped at the source). */
+  long receivedBytes() {
+    return whole.length();
+  }
+
+  /**
+   * Completes once every chunk received has been handed to the consumer (or the consumer failed): after a failure,
+   * the audio the stream still held has gone out by then, so a replacement may continue behind it.
+   */
+  Future<Void> drained() {
+    return tail.transform(ar -> Future.succeededFuture());
+  }
+
   /** The whole sentence's PCM once the provider ended it; fails when it failed or was cancelled. */
   Future<Buffer> whole() {
     return ended.future();

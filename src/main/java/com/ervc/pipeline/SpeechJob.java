@@ -11,8 +11,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
 
@@ -58,6 +60,10 @@ final class SpeechJob {
     void after(long ms, Runnable task);
   }
 
+  /** A second request for a late sentence, on {@code route}. */
+  private record Hedge(Route route, Future<SentenceStream> stream) {
+  }
+
   private final TtsRequest request;
   private final List<String> sentences;
   private final BiFunction<TtsRequest, Route, Future<SentenceStream>> audioSource;
@@ -70,15 +76,20 @@ final class SpeechJob {
   private final List<Future<SentenceStream>> audio = new ArrayList<>();
   private final Set<String> failedInstances = new HashSet<>();
   private final Set<Integer> hedgedSentences = new HashSet<>();
+  /** Hedges asked and not yet decided, by sentence: one may take over when its sentence's first stream fails. */
+  private final Map<Integer, Hedge> hedges = new HashMap<>();
   private final List<StreamMessage.Switch> switches = new ArrayList<>();
   private final long startNanos = System.nanoTime();
   private Route route;
   /** The sentence being played. */
   private int current;
-  /** The client's last audio before the current sentence's failover, or -1: the failover clock. */
+  /**
+   * The client's last audio before the current sentence's replacement started to play, or -1: the failover clock.
+   * Set once the audio the failed stream still held has gone out.
+   */
   private long silentSinceNanos = -1;
-  /** When that failover's failure was known. */
-  private long failedAtNanos;
+  /** When the current sentence's failure was known, or -1 when it has not failed. */
+  private long failedAtNanos = -1;
   /** The stream whose audio is being sent. */
   private SentenceStream playing;
   private long lastAudioNanos = -1;
@@ -111,6 +122,7 @@ final class SpeechJob {
         .compose(v -> out.send(summary()))
         .recover(failure -> {
           cancelAhead(0);
+          hedges.values().forEach(hedge -> hedge.stream().onSuccess(SentenceStream::cancel));
           if (out.isBroken()) {
             return Future.failedFuture(failure);
           }
@@ -121,13 +133,40 @@ final class SpeechJob {
   private Future<SentenceStream> audioOf(int index) {
     while (audio.size() <= Math.min(index + LOOKAHEAD, sentences.size() - 1) && !out.isBroken()) {
       int i = audio.size();
-      Future<SentenceStream> requested = ask(i, route);
-      audio.add(requested);
       if (i > index) {
-        requested.onSuccess(stream -> stream.whole().onFailure(failure -> aheadFailed(i, requested, failure)));
+        audio.add(null);
+        askAhead(i);
+      } else {
+        audio.add(hedgeOnRouteOrAsk(i));
       }
     }
     return audio.get(index);
+  }
+
+  /** Asks lookahead sentence {@code i} of the current route, watching it for a failure before its turn. */
+  private void askAhead(int i) {
+    Future<SentenceStream> requested = ask(i, route);
+    audio.set(i, requested);
+    requested.onSuccess(stream -> stream.whole().onFailure(failure -> aheadFailed(i, requested, failure)));
+  }
+
+  /**
+   * Sentence {@code i} from the current route: the hedge already asked of that route for it when there is one (its
+   * first request failed and the reply moved to the hedge's instance: the hedge takes over at once, no fresh
+   * request), else a new request. A hedge on another instance is cancelled.
+   */
+  private Future<SentenceStream> hedgeOnRouteOrAsk(int i) {
+    Hedge hedge = hedges.remove(i);
+    if (hedge != null) {
+      boolean alive = !hedge.stream().failed()
+          && !(hedge.stream().succeeded() && hedge.stream().result().whole().failed());
+      if (alive && hedge.route().equals(route)) {
+        metrics.hedge(true);
+        return hedge.stream();
+      }
+      hedge.stream().onSuccess(SentenceStream::cancel);
+    }
+    return ask(i, route);
   }
 
   private Future<SentenceStream> ask(int i, Route on) {
@@ -140,17 +179,20 @@ final class SpeechJob {
 
   /**
    * Lookahead sentence {@code i} failed before its turn (not cancelled by this job: it would no longer be listed).
-   * Its route is left now and the sentences from {@code i} on are asked of the next one.
+   * Its route is left now and the sentences from {@code i} on are asked of the next one. When the reply has left
+   * that route already (a dead node fails all its streams, and another sentence's failure told first), the sentence
+   * is asked of the current route at once, not when its turn comes.
    */
   private void aheadFailed(int i, Future<SentenceStream> requested, Throwable failure) {
     if (i <= current || i >= audio.size() || audio.get(i) != requested) {
       return;
     }
     Route failed = requested.result().route();
-    if (!failed.equals(route)) {
-      return;
+    if (failed.equals(route)) {
+      reroute(failed, i, 0, failure).onSuccess(v -> audioOf(current));
+    } else if (!out.isBroken()) {
+      askAhead(i);
     }
-    reroute(failed, i, 0, failure).onSuccess(v -> audioOf(current));
   }
 
   private Future<Void> streamFrom(int index) {
@@ -158,24 +200,38 @@ final class SpeechJob {
       return Future.succeededFuture();
     }
     return out.send(new StreamMessage.Sentence(index, sentences.get(index)))
-        .compose(v -> streamSentence(index, new long[1]))
+        .compose(v -> streamSentence(index, new Rechunker(chunkBytes), Future.succeededFuture()))
         .compose(v -> streamFrom(index + 1));
   }
 
-  /** Streams sentence {@code index}; {@code sent[0]} counts its bytes handed to the client so far. */
-  private Future<Void> streamSentence(int index, long[] sent) {
+  /**
+   * Streams sentence {@code index} into {@code frames}, which holds what earlier (failed) streams of it delivered;
+   * {@code earlier}: the last failed stream's held audio still going out, which the new stream's audio follows.
+   */
+  private Future<Void> streamSentence(int index, Rechunker frames, Future<Void> earlier) {
     current = index;
-    Rechunker frames = new Rechunker(chunkBytes, sent[0]);
-    Route[] from = {route};
-    return audioOf(index).compose(stream -> sent[0] == 0 ? hedgeIfLate(index, stream) : Future.succeededFuture(stream))
+    SentenceStream[] played = {null};
+    return audioOf(index)
+        .compose(stream -> frames.position() == 0 && earlier.isComplete() ? hedgeIfLate(index, stream)
+            : Future.succeededFuture(stream))
         .compose(stream -> {
-          from[0] = stream.route();
+          played[0] = stream;
           allCached &= stream.cached();
-          playing = stream;
-          return stream.forwardTo(pcm -> sendFrames(frames.push(pcm), 0, sent))
-              .compose(v -> sendFrames(List.of(frames.flush()), 0, sent))
-              .onSuccess(v -> synthMs += (System.nanoTime() - stream.startNanos()) / 1_000_000);
-        }).recover(failure -> failover(index, sent, failure, from[0]));
+          return earlier.transform(ar -> {
+            playing = stream;
+            if (failedAtNanos >= 0) {
+              silentSinceNanos = lastAudioNanos >= 0 ? lastAudioNanos : startNanos;
+            }
+            long[] at = {0};
+            return stream.forwardTo(pcm -> {
+                  long offset = at[0];
+                  at[0] += pcm.length();
+                  return sendFrames(frames.push(offset, pcm), 0);
+                })
+                .compose(v -> sendFrames(List.of(frames.flush()), 0))
+                .onSuccess(v -> synthMs += (System.nanoTime() - stream.startNanos()) / 1_000_000);
+          });
+        }).recover(failure -> failover(index, frames, played[0], failure));
   }
 
   /**
@@ -190,6 +246,8 @@ final class SpeechJob {
       return Future.succeededFuture(stream);
     }
     Promise<SentenceStream> winner = Promise.promise();
+    // A failure of the first stream decides the race for it too: the failover that follows moves the reply on, and
+    // to a hedge already asked of the next route, which then plays at once (hedgeOnRouteOrAsk).
     stream.firstAudio().onComplete(ar -> winner.tryComplete(stream));
     long elapsedMs = (System.nanoTime() - stream.startNanos()) / 1_000_000;
     timer.after(Math.max(0, deadlines.hedgeAfterMs() - elapsedMs), () -> {
@@ -201,16 +259,19 @@ final class SpeechJob {
       hedger.hedge(stream.route(), excluded).onSuccess(second -> {
         metrics.hedge(false);
         Future<SentenceStream> hedge = ask(index, second);
+        hedges.put(index, new Hedge(second, hedge));
         hedge.compose(SentenceStream::whole).onComplete(ar -> hedger.done(second));
         hedge.onSuccess(h -> h.firstAudio().onSuccess(v -> {
           if (winner.tryComplete(h)) {
+            hedges.remove(index);
             metrics.hedge(true);
             audio.set(index, hedge);
             stream.cancel();
           }
         }));
+        // The first stream answered: the hedge is not needed. (When it failed instead, the failover decides.)
         winner.future().onSuccess(played -> hedge.onSuccess(h -> {
-          if (played != h) {
+          if (played != h && played.firstAudio().succeeded() && hedges.remove(index) != null) {
             h.cancel();
           }
         }));
@@ -219,21 +280,28 @@ final class SpeechJob {
     return winner.future();
   }
 
-  private Future<Void> failover(int index, long[] sent, Throwable failure, Route failed) {
+  /**
+   * Sentence {@code index}'s stream {@code failed} failed (null: it could not be opened). The audio the stream still
+   * held goes out first (it is the sentence's, byte for byte), and meanwhile the sentence is asked again, on the next
+   * route, whose audio continues where the held audio ends.
+   */
+  private Future<Void> failover(int index, Rechunker frames, SentenceStream failed, Throwable failure) {
     SpeechException error = SpeechException.from(failure);
     if (out.isBroken() || rerouter == null || error.code() == ErrorCode.INVALID_REQUEST) {
       return Future.failedFuture(failure);
     }
-    if (silentSinceNanos < 0) {
-      silentSinceNanos = lastAudioNanos >= 0 ? lastAudioNanos : startNanos;
+    if (failedAtNanos < 0) {
       failedAtNanos = System.nanoTime();
     }
-    if (failed.equals(route)) {
-      return reroute(failed, index, sent[0] / 2, failure).compose(v -> streamSentence(index, sent));
+    Route from = failed == null ? route : failed.route();
+    long held = Math.max(frames.position(), failed == null ? 0 : failed.receivedBytes());
+    Future<Void> drained = failed == null ? Future.succeededFuture() : failed.drained();
+    if (from.equals(route)) {
+      return reroute(from, index, held / 2, failure).compose(v -> streamSentence(index, frames, drained));
     }
-    // A lookahead failure or a hedge had moved the reply already: the sentence is asked of the current route.
-    audio.set(index, ask(index, route));
-    return streamSentence(index, sent);
+    // A lookahead failure had moved the reply already: the sentence is asked of the current route.
+    audio.set(index, hedgeOnRouteOrAsk(index));
+    return streamSentence(index, frames, drained);
   }
 
   /**
@@ -268,7 +336,7 @@ final class SpeechJob {
     }
   }
 
-  private Future<Void> sendFrames(List<Buffer> frames, int i, long[] sent) {
+  private Future<Void> sendFrames(List<Buffer> frames, int i) {
     if (i == frames.size()) {
       return Future.succeededFuture();
     }
@@ -281,17 +349,18 @@ final class SpeechJob {
       firstAudioMs = (now - startNanos) / 1_000_000;
     }
     if (silentSinceNanos >= 0) {
-      // The replacement may have been asked, and even have answered, before the silence began (sentences ahead).
-      metrics.failoverGap(now - silentSinceNanos, failedAtNanos - silentSinceNanos,
+      // The failure may have been known, and the replacement asked and even answered, before the silence began
+      // (held audio still playing, sentences ahead).
+      metrics.failoverGap(now - silentSinceNanos, Math.max(0, failedAtNanos - silentSinceNanos),
           Math.max(0, playing.startNanos() - silentSinceNanos),
           Math.max(0, playing.firstAudioNanos() - silentSinceNanos));
       silentSinceNanos = -1;
+      failedAtNanos = -1;
     }
     lastAudioNanos = now;
     chunks++;
     samples += frame.length() / 2;
-    sent[0] += frame.length();
-    return out.send(new StreamMessage.Audio(frame)).compose(v -> sendFrames(frames, i + 1, sent));
+    return out.send(new StreamMessage.Audio(frame)).compose(v -> sendFrames(frames, i + 1));
   }
 
   private StreamMessage.Summary summary() {

@@ -12,6 +12,8 @@ public final class Addresses {
   public static final String PROVIDER_LOAD_REQUEST = "tts.providers.load.request";
   /** The cluster-wide AsyncMap of provider directory entries ({@code <name>@<nodeId>} → {@link ProviderInfo}). */
   public static final String PROVIDER_DIRECTORY = "tts.providers";
+  /** The cluster-wide AsyncMap of the latest quality figures ({@code <provider>@<voice>@<nodeId>} → {@link QualityResult}). */
+  public static final String QUALITY_RESULTS = "tts.quality";
   /** Published (to every gateway) when a voice profile was created, changed or deleted: {@link ProfileChanged}. */
   public static final String VOICE_PROFILE_CHANGED = "tts.voice-profiles.changed";
 

@@ -120,6 +120,13 @@ public enum BusMessage {
       "every instance → every node (AsyncMap value, JSON text)", "—",
       "What a provider offers on a node; key `<name>@<nodeId>`, with the protocol version as field `protocol`.",
       BusMessage::exampleInfo),
+  QUALITY_ENTRY(Addresses.QUALITY_RESULTS, QualityResult.TYPE, QualityResult.class,
+      "quality check or admin evaluation → every gateway (AsyncMap value, JSON text)", "—",
+      "The latest quality figures of a provider voice measured on a node; key `<provider>@<voice>@<nodeId>`, with "
+          + "the protocol version as field `protocol`.",
+      () -> new QualityResult("espeak", "en-us", "7f8d5479-f684-49aa-93b6-d214b3d00760",
+          "quality-check:0b7c1f0e-3f0e-4a53-9d55-1d2f3c0f6a11", 1_796_212_800_000L, 3, 0.61, 0.33, 0, -21.4, 0.0,
+          142.0)),
   VOICE_PROFILE_CHANGED(Addresses.VOICE_PROFILE_CHANGED, ProfileChanged.TYPE, ProfileChanged.class,
       "the gateway that stored a change → every gateway (published)", "none",
       "A voice profile was created, updated (new `version`) or deleted (`version` 0): every gateway drops its "

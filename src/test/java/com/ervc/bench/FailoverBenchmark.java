@@ -1,6 +1,7 @@
 package com.ervc.bench;
 
 import com.ervc.testing.FailoverCluster;
+import com.ervc.testing.FailoverCluster.Reading;
 import com.ervc.testing.FailoverCluster.Round;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
@@ -9,6 +10,8 @@ import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,15 +23,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * Failover without an audible gap, measured: a local three-JVM cluster ({@link FailoverCluster}: gateway + pipeline
  * here, two espeak provider JVMs from the packaged jar) speaks one long reply per round, and in each round the
- * provider JVM serving it is killed with SIGKILL at a random audio frame, then replaced. Prints, per round, whether
- * the reply completed byte-identical to the undisturbed one, the switches, how the pipeline learnt of the death, the
- * client's longest and p95 gap between audio frames, the longest silence a real-time player would hear, and where the
- * failover's time went (from the kill, ms): the last audio before the silence, the failure known, the replacement
- * requested, its first audio at the pipeline and at the client. The first row is the same run's reply without a kill
- * (the baseline). Usage: FailoverBenchmark [rounds] [sentences] [seed]
+ * provider JVM serving it is killed with SIGKILL at a random audio frame, then replaced. The client reads every frame
+ * as it arrives, or (asked for, with the same kill frames) at playback rate (a real-time
+ * player: the socket reads only when the player needs audio, so back-pressure holds the server to its stream window).
+ * Prints, per round, whether the reply completed byte-identical to the undisturbed one, the switches, how the
+ * pipeline learnt of the death, the delivery gap (the client's longest wait for audio) and the longest silence a
+ * real-time player hears, and where the failover's time went. Each mode's first row is the same run's reply without
+ * a kill (the baseline). Usage: FailoverBenchmark [rounds] [sentences] [seed] [on_arrival|at_playback_rate]
  */
 public final class FailoverBenchmark {
-  private static final int SAMPLE_RATE = 24_000;
+  private static final int SAMPLE_RATE = FailoverCluster.SAMPLE_RATE;
   /** The pipeline's failover phases, then its whole gap. */
   private static final List<String> PHASES = List.of("failed", "requested", "first_audio", "gap");
 
@@ -39,54 +43,35 @@ public final class FailoverBenchmark {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     int sentences = args.length > 1 ? Integer.parseInt(args[1]) : 40;
     long seed = args.length > 2 ? Long.parseLong(args[2]) : System.nanoTime();
+    // Reading at playback rate is asked for explicitly: its replies arrive truncated (docs/routing.md#records).
+    List<Reading> modes = args.length > 3 ? List.of(Reading.valueOf(args[3].toUpperCase(Locale.ROOT)))
+        : List.of(Reading.ON_ARRIVAL);
     StringBuilder text = new StringBuilder();
     for (int i = 1; i <= sentences; i++) {
       text.append("This is sentence number ").append(i).append(" of the failover benchmark reply. ");
     }
-    Random random = new Random(seed);
     String loadBefore = loadAverage();
+    List<String> summary = new ArrayList<>();
     try (FailoverCluster cluster = FailoverCluster.start()) {
       PrometheusMeterRegistry metrics = cluster.front().metrics().registry();
       // Both provider JVMs' first syntheses (the router tries an instance without measurements first).
       cluster.reply("The cluster warms up. Its first node speaks.", null);
       cluster.reply("The cluster warms up. Its second node speaks.", null);
-      Round baseline = cluster.reply(text.toString().strip(), null);
-      int frames = baseline.arrivals().length;
-      System.out.printf(Locale.ROOT, "failover benchmark: %d rounds, %d sentences (%d frames), seed %d; load average "
-          + "before: %s%n", rounds, sentences, frames, seed, loadBefore);
-      System.out.printf(Locale.ROOT, "%-9s %-6s %-5s %-3s %-11s %8s %6s %6s | %s%n", "round", "kill@", "exact", "sw",
-          "detected by", "gap ms", "p95", "heard", "from the kill (ms): client's last audio, process gone, death counted, "
-              + "client's next audio | pipeline, from its last frame (ms): failed, requested, 1st audio, 1st frame sent");
-      print("baseline", "-", baseline, baseline, "-", "");
-      int completed = 0;
-      List<Double> longest = new ArrayList<>();
-      List<Double> heard = new ArrayList<>();
-      for (int r = 1; r <= rounds; r++) {
-        int killAt = 1 + random.nextInt(Math.max(1, frames - 1));
-        Map<String, double[]> before = phaseTotals(metrics);
-        Round round = cluster.reply(text.toString().strip(),
-            got -> got.stream().filter(f -> f.binary() != null).count() == killAt);
-        completed += complete(round, baseline) ? 1 : 0;
-        longest.add(round.longestGapMs());
-        heard.add(round.heardSilenceMs(SAMPLE_RATE));
-        print(Integer.toString(r), Integer.toString(killAt), round, baseline, detectedBy(round),
-            breakdown(round, before, phaseTotals(metrics)));
-        if (!complete(round, baseline)) {
-          System.out.println("  round " + r + " ended with " + round.end().encode());
-        }
-        cluster.replaceKilled();
+      System.out.printf(Locale.ROOT, "failover benchmark: %d rounds per client mode, %d sentences, seed %d, %s; load "
+          + "average before: %s%n", rounds, sentences, seed, Instant.now().truncatedTo(ChronoUnit.SECONDS), loadBefore);
+      System.out.println("""
+          Each round speaks one reply; the provider JVM serving it is killed (SIGKILL) at audio frame kill@, then
+          replaced. Columns: exact = every sentence once and audio byte-identical to the baseline; sw = switches;
+          detected by = how the pipeline learnt the node was gone; delivery gap = the client's longest wait for audio
+          (ms; from when it began waiting for a frame to its arrival), p95 of those waits; heard = the longest
+          silence a real-time player with an 80 ms jitter buffer hears (ms). Then, from the kill (ms): the client's
+          last audio before the gap, the process reaped, the pipeline counting the node dead, the client's next
+          audio; and on the pipeline's clock, from its last frame sent before the failover (ms): failure known,
+          sentence asked again, its first audio, first frame sent on (mean over the round's failovers).""");
+      for (Reading mode : modes) {
+        summary.addAll(runMode(cluster, metrics, mode, text.toString().strip(), rounds, new Random(seed)));
       }
-      System.out.printf(Locale.ROOT, "completed byte-exact: %d/%d%n", completed, rounds);
-      System.out.printf(Locale.ROOT, "longest gap per round (client, at arrival): p50 %.1f ms, max %.1f ms; baseline "
-          + "%.1f ms%n", percentile(longest, 0.5), percentile(longest, 1), baseline.longestGapMs());
-      System.out.printf(Locale.ROOT, "longest silence a real-time player hears (%.0f ms jitter buffer): p50 %.1f ms, "
-          + "max %.1f ms; baseline %.1f ms%n", Round.JITTER_BUFFER_MS, percentile(heard, 0.5), percentile(heard, 1),
-          baseline.heardSilenceMs(SAMPLE_RATE));
-      Timer gap = metrics.find("tts.failover.gap").timer();
-      if (gap != null) {
-        System.out.printf(Locale.ROOT, "pipeline tts_failover_gap_seconds: %d failovers, mean %.1f ms, max %.1f ms%n",
-            gap.count(), gap.mean(TimeUnit.MILLISECONDS), gap.max(TimeUnit.MILLISECONDS));
-      }
+      summary.forEach(System.out::println);
       for (String source : List.of("membership", "connection")) {
         Counter deaths = metrics.find("tts.node.deaths").tag("source", source).counter();
         System.out.printf(Locale.ROOT, "node deaths detected first by %s: %.0f%n", source,
@@ -99,6 +84,50 @@ public final class FailoverBenchmark {
       System.out.printf(Locale.ROOT, "load average after: %s%n", loadAverage());
     }
     System.exit(0);
+  }
+
+  /** The baseline and {@code rounds} kill rounds with the client reading as {@code mode} says; the summary lines. */
+  private static List<String> runMode(FailoverCluster cluster, PrometheusMeterRegistry metrics, Reading mode,
+                                      String text, int rounds, Random random) throws Exception {
+    Round baseline = cluster.reply(text, null, mode);
+    int frames = baseline.arrivals().length;
+    System.out.printf(Locale.ROOT, "%nclient reads %s (%d frames, %.1f s of audio):%n",
+        mode == Reading.ON_ARRIVAL ? "every frame as it arrives" : "at playback rate (80 ms buffer, back-pressure)",
+        frames, baseline.pcm().length() / 2.0 / SAMPLE_RATE);
+    System.out.printf(Locale.ROOT, "%-9s %-6s %-5s %-3s %-11s %9s %6s %6s | %s%n", "round", "kill@", "exact", "sw",
+        "detected by", "delivery", "p95", "heard", "from the kill: client's last audio, process gone, death counted, "
+            + "client's next audio | pipeline: failed, asked again, 1st audio, 1st frame sent");
+    print("baseline", "-", baseline, baseline, "-", "");
+    int completed = 0;
+    List<Double> longest = new ArrayList<>();
+    List<Double> heard = new ArrayList<>();
+    Map<String, double[]> modeBefore = phaseTotals(metrics);
+    for (int r = 1; r <= rounds; r++) {
+      int killAt = 1 + random.nextInt(Math.max(1, frames - 1));
+      Map<String, double[]> before = phaseTotals(metrics);
+      Round round = cluster.reply(text, got -> got.stream().filter(f -> f.binary() != null).count() == killAt, mode);
+      completed += complete(round, baseline) ? 1 : 0;
+      longest.add(round.longestGapMs());
+      heard.add(round.heardSilenceMs(SAMPLE_RATE));
+      print(Integer.toString(r), Integer.toString(killAt), round, baseline, detectedBy(round),
+          breakdown(round, before, phaseTotals(metrics)));
+      if (!complete(round, baseline)) {
+        System.out.println("  round " + r + " ended with " + round.end().encode());
+      }
+      cluster.replaceKilled();
+    }
+    Map<String, double[]> modeAfter = phaseTotals(metrics);
+    double failovers = modeAfter.get("gap")[1] - modeBefore.get("gap")[1];
+    String name = mode == Reading.ON_ARRIVAL ? "reading on arrival" : "reading at playback rate";
+    return List.of(
+        String.format(Locale.ROOT, "%s: completed byte-exact %d/%d", name, completed, rounds),
+        String.format(Locale.ROOT, "%s: delivery gap per round p50 %.1f ms, max %.1f ms; baseline %.1f ms", name,
+            percentile(longest, 0.5), percentile(longest, 1), baseline.longestGapMs()),
+        String.format(Locale.ROOT, "%s: heard silence per round (%.0f ms jitter buffer) p50 %.1f ms, max %.1f ms; "
+                + "baseline %.1f ms", name, Round.JITTER_BUFFER_MS, percentile(heard, 0.5), percentile(heard, 1),
+            baseline.heardSilenceMs(SAMPLE_RATE)),
+        String.format(Locale.ROOT, "%s: pipeline tts_failover_gap_seconds %.0f failovers, mean %.1f ms", name,
+            failovers, failovers == 0 ? 0 : (modeAfter.get("gap")[0] - modeBefore.get("gap")[0]) / failovers));
   }
 
   private static boolean complete(Round round, Round baseline) {
@@ -177,7 +206,7 @@ public final class FailoverBenchmark {
 
   private static void print(String round, String killAt, Round result, Round baseline, String detectedBy,
                             String breakdown) {
-    System.out.printf(Locale.ROOT, "%-9s %-6s %-5s %-3d %-11s %8.1f %6.1f %6.1f | %s%n", round, killAt,
+    System.out.printf(Locale.ROOT, "%-9s %-6s %-5s %-3d %-11s %9.1f %6.1f %6.1f | %s%n", round, killAt,
         complete(result, baseline) ? "yes" : "NO", result.switches(), detectedBy, result.longestGapMs(),
         result.p95GapMs(), result.heardSilenceMs(SAMPLE_RATE), breakdown);
   }

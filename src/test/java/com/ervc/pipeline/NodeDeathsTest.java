@@ -1,14 +1,17 @@
 package com.ervc.pipeline;
 
+import com.ervc.cache.MemoryAudioCache;
 import com.ervc.cluster.LoadRegistry;
 import com.ervc.config.ConfigLoader;
 import com.ervc.metrics.ServiceMetrics;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.testing.Await;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
@@ -20,7 +23,9 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -110,5 +115,31 @@ class NodeDeathsTest {
     assertEquals(1, deathsBy("membership"));
     assertEquals(0, deathsBy("connection"), "the watch closing after membership told is not a second death");
     assertEquals(0, receiver.nodeGone("node-a", "again"), "no stream of the node is left");
+  }
+
+  @Test
+  void aSentenceAskedOfANodeAlreadyKnownGoneFailsAtOnceAndNothingIsSentThere() throws Exception {
+    NodeDeaths deaths = deaths(nodePort());
+    List<String> sentTo = new CopyOnWriteArrayList<>();
+    vertx.eventBus().addOutboundInterceptor(ctx -> {
+      sentTo.add(ctx.message().address());
+      ctx.next();
+    });
+    SentenceAudioSource source = new SentenceAudioSource(vertx.eventBus(), receiver, 1000, 30_000, metrics,
+        route -> new Deadlines(60_000, 60_000, Deadlines.NO_HEDGE), deaths,
+        new MemoryAudioCache(10, 1 << 20, 60_000, System::currentTimeMillis));
+    Route onA = new Route("espeak", "i1", "node-a", "addr-a", "en-us");
+    TtsRequest sentence = TtsRequest.parse(new JsonObject().put("text", "Hello there."), 1000, 24_000)
+        .withProvider("espeak", "en-us");
+    CompletableFuture<SentenceStream> opened = new CompletableFuture<>();
+    context.runOnContext(v -> {
+      deaths.died("node-a", NodeDeaths.MEMBERSHIP);
+      source.open(sentence, onA, "reply-1").onSuccess(opened::complete);
+    });
+    SentenceStream stream = opened.get(10, TimeUnit.SECONDS);
+    Await.until("the stream failed", WAIT, () -> stream.whole().failed());
+    assertEquals("provider espeak@node-a: node gone", stream.whole().cause().getMessage());
+    assertFalse(sentTo.contains("addr-a"), "no request to the dead node, which would wait for its reply timeout: "
+        + sentTo);
   }
 }

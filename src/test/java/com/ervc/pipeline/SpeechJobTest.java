@@ -9,6 +9,7 @@ import com.ervc.protocol.TtsRequest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class SpeechJobTest {
   private static final ServiceMetrics METRICS = ServiceMetrics.create("test");
 
   /** An in-memory end of the stream that records what the client would get. */
-  private static final class Recorded implements StreamOutput {
+  private static class Recorded implements StreamOutput {
     final List<String> types = new ArrayList<>();
     final List<Object> bodies = new ArrayList<>();
 
@@ -139,7 +140,8 @@ class SpeechJobTest {
     assertEquals(2, out.types.stream().filter("sentence"::equals).count(), "no sentence announced twice");
     JsonObject sw = out.last().getJsonArray("switches").getJsonObject(0);
     assertEquals(0, sw.getInteger("sentence"));
-    assertEquals(FRAME, sw.getInteger("resumedAtSample"), "two frames of 8 samples had been sent");
+    assertEquals(20, sw.getInteger("resumedAtSample"), "the 40 bytes the pipeline held (two frames sent, 8 bytes "
+        + "of the next) are kept");
     assertEquals("node-a", sw.getString("fromNode"));
     assertEquals("node-b", sw.getString("toNode"));
     assertEquals("stalled", sw.getString("reason"));
@@ -302,5 +304,112 @@ class SpeechJobTest {
   private static double hedges(String outcome) {
     Counter counter = METRICS.registry().find("tts.hedges").tag("outcome", outcome).counter();
     return counter == null ? 0 : counter.count();
+  }
+
+  /** A client that takes each frame only when the test releases it (a real-time player reading at its pace). */
+  private static final class SlowClient extends Recorded {
+    final List<Promise<Void>> waiting = new ArrayList<>();
+
+    @Override
+    public Future<Void> send(StreamMessage message) {
+      super.send(message);
+      if (!message.type().equals("audio")) {
+        return Future.succeededFuture();
+      }
+      Promise<Void> taken = Promise.promise();
+      waiting.add(taken);
+      return taken.future();
+    }
+
+    /** Takes every frame sent so far (and those they let out), as a player would over time. */
+    void takeAll() {
+      while (!waiting.isEmpty()) {
+        waiting.remove(0).complete();
+      }
+    }
+  }
+
+  @Test
+  void theAudioThePipelineHeldGoesOutWhileTheSentenceIsAskedAgainAndTheReplacementContinuesBehindIt() {
+    SlowClient out = new SlowClient();
+    long gapsBefore = METRICS.registry().get("tts.failover.gap").timer().count();
+    Future<Void> done = job(List.of("one", "two"), (failed, excluded) -> Future.succeededFuture(B), out).run();
+    SentenceStream failed = opened.get("one@a");
+    failed.audio(pcm("one", 0, 40), 1); // one frame with the client, the rest held back by it
+    failed.audio(pcm("one", 40, 70), 2);
+    assertEquals(1, out.waiting.size(), "the client has taken nothing yet");
+    failed.fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "node gone"));
+    assertTrue(requests.contains("one@b"), "asked again at once, not once the held audio went out: " + requests);
+    out.takeAll();
+    assertEquals(pcm("one", 0, 64), out.audio(), "every whole frame of the 70 bytes held went out");
+    opened.get("one@b").audio(pcm("one", 0, 50), 1);
+    assertEquals(pcm("one", 0, 64), out.audio(), "the replacement's first bytes were known already");
+    opened.get("one@b").audio(pcm("one", 50, 90), 2);
+    opened.get("one@b").end();
+    out.takeAll();
+    opened.get("two@b").audio(pcm("two", 0, 10), 1);
+    opened.get("two@b").end();
+    out.takeAll();
+    assertTrue(done.succeeded());
+    assertEquals(pcm("one", 0, 90).appendBuffer(pcm("two", 0, 10)), out.audio(), "every byte once, in order");
+    assertEquals(35, out.last().getJsonArray("switches").getJsonObject(0).getInteger("resumedAtSample"),
+        "the replacement's audio is used from the end of what the failed stream had delivered");
+    assertEquals(gapsBefore + 1, METRICS.registry().get("tts.failover.gap").timer().count(),
+        "one failover silence, measured from the last held frame");
+  }
+
+  @Test
+  void aHedgeAskedBeforeTheFirstInstanceDiedTakesOverWithoutAFreshRequest() {
+    Recorded out = new Recorded();
+    deadlines = new Deadlines(1000, 1000, 50);
+    List<Runnable> timers = new ArrayList<>();
+    double wonBefore = hedges("won");
+    List<Route> reroutedFrom = new ArrayList<>();
+    Future<Void> done = new SpeechJob(request(), List.of("one", "two"), A, this::open, (failed, excluded) -> {
+      reroutedFrom.add(failed);
+      return Future.succeededFuture(B);
+    }, hedger(B, new ArrayList<>(), new ArrayList<>()), (ms, task) -> timers.add(task), METRICS, out, 1).run();
+    timers.get(0).run();
+    assertEquals(List.of("one@a", "two@a", "one@b"), requests, "the late sentence hedged on B");
+    opened.get("one@a").fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "node gone (connection)"));
+    opened.get("two@a").fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "node gone (connection)"));
+    assertEquals(List.of(A), reroutedFrom, "the reply moved once");
+    assertEquals(List.of("one@a", "two@a", "one@b", "two@b"), requests,
+        "sentence one is not asked again: its hedge, in flight on B, takes over");
+    opened.get("one@b").audio(pcm("one", 0, 30), 1);
+    opened.get("one@b").end();
+    opened.get("two@b").audio(pcm("two", 0, 10), 1);
+    opened.get("two@b").end();
+    assertTrue(done.succeeded());
+    assertEquals(pcm("one", 0, 30).appendBuffer(pcm("two", 0, 10)), out.audio(), "every byte once, in order");
+    assertEquals(2, out.types.stream().filter("sentence"::equals).count(), "no sentence announced twice");
+    assertEquals(wonBefore + 1, hedges("won"));
+    assertEquals(0, out.last().getJsonArray("switches").getJsonObject(0).getInteger("sentence"));
+  }
+
+  @Test
+  void everyLookaheadSentenceOfADeadNodeIsAskedAgainAtOnceWhicheverFailureTellsFirst() {
+    Recorded out = new Recorded();
+    List<Route> reroutedFrom = new ArrayList<>();
+    Future<Void> done = job(List.of("one", "two", "three"), (failed, excluded) -> {
+      reroutedFrom.add(failed);
+      return Future.succeededFuture(B);
+    }, out).run();
+    opened.get("one@a").audio(pcm("one", 0, 20), 1);
+    // The node's streams fail in no particular order: here the later sentence's first.
+    opened.get("three@a").fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "node gone (connection)"));
+    opened.get("two@a").fail(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "node gone (connection)"));
+    assertEquals(List.of(A), reroutedFrom, "one switch");
+    assertTrue(requests.containsAll(List.of("two@b", "three@b")),
+        "both asked again while sentence one still plays: " + requests);
+    opened.get("one@a").end();
+    opened.get("three@b").audio(pcm("three", 0, 10), 1);
+    opened.get("three@b").end();
+    opened.get("two@b").audio(pcm("two", 0, 10), 1);
+    opened.get("two@b").end();
+    assertTrue(done.succeeded());
+    assertEquals(pcm("one", 0, 20).appendBuffer(pcm("two", 0, 10)).appendBuffer(pcm("three", 0, 10)), out.audio());
+    assertEquals(3, out.types.stream().filter("sentence"::equals).count(), "no sentence announced twice");
+    assertEquals(5, requests.size(), "the three first requests and each lookahead once more, nothing else: " + requests);
   }
 }

@@ -12,6 +12,9 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,20 +38,36 @@ import java.util.stream.Collectors;
 public final class FailoverCluster implements AutoCloseable {
   private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(120);
   private static final String PROVIDER = "espeak";
+  /** The replies' sample rate (the default). */
+  public static final int SAMPLE_RATE = 24_000;
   /**
    * espeak-ng taking 0.2 s more per sentence, as a neural engine would: a reply read as fast as it arrives then
    * lasts long enough to be killed at each point (plain espeak-ng synthesizes a whole reply in a few milliseconds).
    */
   private static final String SLOW_ESPEAK = TestNodes.script("sleep 0.2\nexec espeak-ng \"$@\"");
 
+  /** How the client reads the reply. */
+  public enum Reading {
+    /** Every frame as it arrives (as the browser page does: it schedules what it gets). */
+    ON_ARRIVAL,
+    /**
+     * At the pace it plays, with a {@link Round#JITTER_BUFFER_MS} buffer: the socket reads nothing until the player
+     * needs the next frame, so the server runs ahead only as far as its stream window and the buffers between allow.
+     */
+    AT_PLAYBACK_RATE
+  }
+
   /**
-   * What the client got: the audio, the sentences announced, the last message, each audio frame's arrival time and
-   * length, and the node killed during the reply (or null) with the time of the kill, the time its process was gone
-   * (reaped), and the time the pipeline counted the node's death (within a millisecond; -1 if not during the reply)
-   * ({@link System#nanoTime()}, the pipeline's clock too, since it runs in this JVM).
+   * What the client got: the audio, the sentences announced, the last message, each audio frame's arrival time, when
+   * the client began waiting for it (the previous frame's arrival, or for a client reading at playback rate, when it
+   * asked for audio again after it) and its length, and the node killed during the reply (or null) with the time of
+   * the kill, the time its process was gone (reaped), and the time the pipeline counted the node's death (within a
+   * millisecond; -1 if not during the reply) ({@link System#nanoTime()}, the pipeline's clock too, since it runs in
+   * this JVM).
    */
-  public record Round(Buffer pcm, List<String> sentences, JsonObject end, long[] arrivals, int[] frameBytes,
-                      String killedNode, long killedAtNanos, long goneAtNanos, long deathCountedAtNanos) {
+  public record Round(Buffer pcm, List<String> sentences, JsonObject end, long[] arrivals, long[] waitedFrom,
+                      int[] frameBytes, String killedNode, long killedAtNanos, long goneAtNanos,
+                      long deathCountedAtNanos) {
     /** The client's jitter buffer: a player starts this long after the first frame (docs/routing.md). */
     public static final double JITTER_BUFFER_MS = 80;
 
@@ -56,12 +75,15 @@ public final class FailoverCluster implements AutoCloseable {
       return end.getJsonArray("switches", new io.vertx.core.json.JsonArray()).size();
     }
 
-    /** The longest gap between two audio frames at arrival (ms): a client that plays what it gets as it gets it. */
+    /**
+     * The delivery gap (ms): the longest time the client waited for audio, from when it began waiting for a frame
+     * to the frame's arrival (for a client reading on arrival: the longest gap between two audio frames).
+     */
     public double longestGapMs() {
       return gaps().stream().mapToDouble(Double::doubleValue).max().orElse(0);
     }
 
-    /** The 95th percentile of the gaps between two audio frames at arrival (ms). */
+    /** The 95th percentile of the client's waits for audio frames (ms). */
     public double p95GapMs() {
       List<Double> gaps = gaps();
       gaps.sort(Double::compare);
@@ -69,15 +91,15 @@ public final class FailoverCluster implements AutoCloseable {
     }
 
     /**
-     * The longest gap between two audio frames that ends after the kill, as {start, end} arrival times (nanos), or
-     * null: the silence the failover caused.
+     * The client's longest wait for audio that ends after the kill, as {start, end} (nanos), or null: the delivery
+     * gap the failover caused.
      */
     public long[] gapAfterKill() {
       long[] longest = null;
       for (int i = 1; i < arrivals.length; i++) {
-        boolean longer = longest == null || arrivals[i] - arrivals[i - 1] > longest[1] - longest[0];
+        boolean longer = longest == null || arrivals[i] - waitedFrom[i] > longest[1] - longest[0];
         if (arrivals[i] > killedAtNanos && longer) {
-          longest = new long[] {arrivals[i - 1], arrivals[i]};
+          longest = new long[] {waitedFrom[i], arrivals[i]};
         }
       }
       return longest;
@@ -104,7 +126,7 @@ public final class FailoverCluster implements AutoCloseable {
     private List<Double> gaps() {
       List<Double> gaps = new ArrayList<>();
       for (int i = 1; i < arrivals.length; i++) {
-        gaps.add((arrivals[i] - arrivals[i - 1]) / 1e6);
+        gaps.add((arrivals[i] - waitedFrom[i]) / 1e6);
       }
       return gaps;
     }
@@ -212,7 +234,12 @@ public final class FailoverCluster implements AutoCloseable {
    * JVM serving the reply is killed. Null: no kill.
    */
   public Round reply(String text, Predicate<List<Frame>> killWhen) throws Exception {
-    return reply(text, killWhen, 0);
+    return reply(text, killWhen, 0, Reading.ON_ARRIVAL);
+  }
+
+  /** As {@link #reply(String, Predicate)}, the client reading as {@code reading} says. */
+  public Round reply(String text, Predicate<List<Frame>> killWhen, Reading reading) throws Exception {
+    return reply(text, killWhen, 0, reading);
   }
 
   /**
@@ -221,12 +248,14 @@ public final class FailoverCluster implements AutoCloseable {
    * the machine's speed.
    */
   public Round replyKillingAtRequest(String text, int request) throws Exception {
-    return reply(text, null, request);
+    return reply(text, null, request, Reading.ON_ARRIVAL);
   }
 
-  private Round reply(String text, Predicate<List<Frame>> killWhen, int killRequest) throws Exception {
-    try (WsProbe ws = new WsProbe(front.vertx(), front.httpPort())) {
-      ws.nextOfType("ready");
+  private Round reply(String text, Predicate<List<Frame>> killWhen, int killRequest, Reading reading)
+      throws Exception {
+    try (Client ws = reading == Reading.ON_ARRIVAL ? new ArrivalClient(new WsProbe(front.vertx(), front.httpPort()))
+        : new PlaybackClient(RawWebSocket.open(front.httpPort(),
+            TestNodes.devTokens(front.vertx(), front.httpPort()).getString("token")))) {
       String id = "r" + ++replies;
       lastSentenceAddress = null;
       killedOnRequest = new CompletableFuture<>();
@@ -234,10 +263,12 @@ public final class FailoverCluster implements AutoCloseable {
       killAtRequest = killRequest;
       ws.send(new JsonObject().put("type", "synthesize").put("id", id).put("text", text).put("provider", PROVIDER));
       List<Frame> frames = new ArrayList<>();
+      List<Long> asked = new ArrayList<>();
       String killed = null;
       AtomicLong deathCountedAt = new AtomicLong(-1);
       long watch = -1;
       while (true) {
+        asked.add(ws.ask());
         Frame frame = ws.next();
         frames.add(frame);
         if (killWhen != null && killed == null && killWhen.test(frames)) {
@@ -262,7 +293,7 @@ public final class FailoverCluster implements AutoCloseable {
         killed = killedOnRequest.get(10, TimeUnit.SECONDS);
       }
       front.vertx().cancelTimer(watch);
-      return round(frames, killed, killed == null ? -1 : killedAtNanos, killed == null ? -1 : goneAtNanos,
+      return round(frames, asked, killed, killed == null ? -1 : killedAtNanos, killed == null ? -1 : goneAtNanos,
           deathCountedAt.get());
     }
   }
@@ -291,23 +322,142 @@ public final class FailoverCluster implements AutoCloseable {
     return front.metrics().registry().find("tts.node.deaths").counters().stream().mapToDouble(Counter::count).sum();
   }
 
-  private static Round round(List<Frame> frames, String killed, long killedAt, long goneAt, long deathCountedAt) {
+  /** A WebSocket client of the reply; {@link #ask()} before each {@link #next()}. */
+  private interface Client extends AutoCloseable {
+    /** Waits until the client wants the next frame; returns when it asked for it (-1: it reads all as they come). */
+    long ask() throws Exception;
+
+    Frame next() throws Exception;
+
+    void send(JsonObject message) throws Exception;
+  }
+
+  /** Reads every frame as it arrives ({@link Reading#ON_ARRIVAL}). */
+  private record ArrivalClient(WsProbe ws) implements Client {
+    ArrivalClient {
+      try {
+        ws.nextOfType("ready");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+
+    @Override
+    public long ask() {
+      return -1;
+    }
+
+    @Override
+    public Frame next() throws Exception {
+      return ws.next();
+    }
+
+    @Override
+    public void send(JsonObject message) {
+      ws.send(message);
+    }
+
+    @Override
+    public void close() throws Exception {
+      ws.close();
+    }
+  }
+
+  /**
+   * A real-time player ({@link Reading#AT_PLAYBACK_RATE}) on a plain blocking socket: it reads the next frame only
+   * when the audio read so far has {@link Round#JITTER_BUFFER_MS} left to play (messages without audio at once). Until
+   * then nothing is read, so the kernel's socket buffers fill and the gateway's writes, and through the stream window
+   * the pipeline, wait: the server runs ahead only as far as those allow. (A Vert.x client keeps reading the socket
+   * into its own queue while paused, and its text messages overtake the paused binary ones.)
+   */
+  private static final class PlaybackClient implements Client {
+    private final Socket socket;
+    private final InputStream in;
+    private long playedUntilNanos = -1;
+
+    PlaybackClient(Socket socket) throws Exception {
+      this.socket = socket;
+      socket.setSoTimeout(30_000);
+      in = socket.getInputStream();
+      Frame ready = next();
+      if (!ready.isType("ready")) {
+        throw new AssertionError("expected ready, got " + ready);
+      }
+    }
+
+    @Override
+    public long ask() throws InterruptedException {
+      long wait = playedUntilNanos - (long) (Round.JITTER_BUFFER_MS * 1e6) - System.nanoTime();
+      if (wait > 0) {
+        TimeUnit.NANOSECONDS.sleep(wait); // the player's pace: it needs no audio before then
+      }
+      return System.nanoTime();
+    }
+
+    @Override
+    public Frame next() throws Exception {
+      while (true) {
+        byte[][] frame = RawWebSocket.readFrame(in);
+        long now = System.nanoTime();
+        switch (frame[0][0]) {
+          case 0x1 -> {
+            return new Frame(new JsonObject(new String(frame[1], StandardCharsets.UTF_8)), null, now);
+          }
+          case 0x2 -> {
+            long frameNanos = (long) ((frame[1].length - 8) / 2 * 1e9 / SAMPLE_RATE);
+            playedUntilNanos = (playedUntilNanos < 0 ? now + (long) (Round.JITTER_BUFFER_MS * 1e6)
+                : Math.max(playedUntilNanos, now)) + frameNanos;
+            return new Frame(null, Buffer.buffer(frame[1]), now);
+          }
+          case 0x8 -> throw new AssertionError("the server closed the WebSocket");
+          default -> {
+            // ping or pong: nothing to play
+          }
+        }
+      }
+    }
+
+    @Override
+    public void send(JsonObject message) throws Exception {
+      socket.getOutputStream().write(RawWebSocket.maskedTextFrame(message.encode().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public void close() throws Exception {
+      socket.close();
+    }
+  }
+
+  private static Round round(List<Frame> frames, List<Long> asked, String killed, long killedAt, long goneAt,
+                             long deathCountedAt) {
     Buffer pcm = Buffer.buffer();
     List<String> sentences = new ArrayList<>();
     List<Frame> audio = new ArrayList<>();
-    for (Frame f : frames) {
+    List<Long> waitedFrom = new ArrayList<>();
+    long previousArrival = -1;
+    long askedSince = -1; // the client's first request for a frame since the previous audio frame
+    for (int i = 0; i < frames.size(); i++) {
+      Frame f = frames.get(i);
+      if (askedSince < 0) {
+        askedSince = asked.get(i);
+      }
       if (f.binary() != null) {
         if (f.seq() != audio.size()) {
           throw new AssertionError("frame " + f.seq() + " where " + audio.size() + " was due");
         }
         pcm.appendBuffer(f.pcm());
         audio.add(f);
+        waitedFrom.add(Math.max(previousArrival, askedSince));
+        previousArrival = f.receivedNanos();
+        askedSince = -1;
       } else if (f.isType("sentence")) {
         sentences.add(f.json().getString("text"));
       }
     }
     return new Round(pcm, sentences, frames.get(frames.size() - 1).json(),
         audio.stream().mapToLong(Frame::receivedNanos).toArray(),
+        waitedFrom.stream().mapToLong(Long::longValue).toArray(),
         audio.stream().mapToInt(f -> f.pcm().length()).toArray(), killed, killedAt, goneAt,
         deathCountedAt);
   }
