@@ -204,7 +204,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     endpoint(router, HttpMethod.POST, "/api/v1/tts").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
         .handler(api::synthesize);
     if (tts.enableCloning()) {
-      mountVoiceProfiles(router);
+      mountVoiceProfiles(router, directory);
     }
     router.route(OpenAiSpeechApi.PREFIX + "*").handler(guard::apiAccess);
     endpoint(router, HttpMethod.POST, "/v1/audio/speech").handler(BodyHandler.create(false)
@@ -239,9 +239,9 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
    * {@code /api/v1/voice-profiles} (only with {@code tts.enableCloning}; without it every path is a 404). Uploads
    * are written to a temporary directory by the body handler and removed when the request ends.
    */
-  private void mountVoiceProfiles(Router router) {
+  private void mountVoiceProfiles(Router router, ProviderDirectory directory) {
     var cloning = config.cloning();
-    VoiceProfileApi profilesApi = new VoiceProfileApi(vertx, profileStore, profiles, registrar,
+    VoiceProfileApi profilesApi = new VoiceProfileApi(vertx, profileStore, profiles, registrar, directory,
         new ClipIntake(new AudioFileDecoder(config.openaiApi().ffmpeg()), cloning.maxClipBytes(), cloning.maxClips()),
         metrics);
     String path = VoiceProfileApi.PATH;
@@ -262,6 +262,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     router.delete(path + "/:id").handler(profilesApi::delete);
     router.route(path + "/:id").handler(rc -> rc.fail(405));
     endpoint(router, HttpMethod.GET, path + "/:id/clips/:clip").handler(profilesApi::clip);
+    endpoint(router, HttpMethod.POST, path + "/:id/registrations/:provider").handler(profilesApi::registerAgain);
   }
 
   /** Another gateway (or this one) changed a profile: the cached copy goes, the next use reads the store. */

@@ -249,7 +249,9 @@ final class HttpApi {
       ProviderInfo p = representative(infos);
       out.add(new JsonObject().put("name", p.name()).put("available", p.available())
           .put("voices", new JsonArray(p.voices().stream().map(ProviderInfo.Voice::id).toList()))
-          .put("defaultVoice", p.defaultVoice()).put("emotions", new JsonArray(p.emotions()))
+          .put("defaultVoice", p.defaultVoice())
+          .put("design", p.design() == null ? null : p.design().toJson())
+          .put("emotions", new JsonArray(p.emotions()))
           .put("qualityTiers", new JsonArray(p.qualityTiers())).put("streaming", p.streaming()).put("pitch", p.pitch())
           .put("sampleRate", limits.sampleRate()).put("nativeSampleRate", p.nativeSampleRate())
           .put("nodes", new JsonArray(infos.stream().map(ProviderInfo::nodeId).distinct().toList()))

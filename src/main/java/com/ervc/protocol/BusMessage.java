@@ -283,7 +283,8 @@ public enum BusMessage {
   private static ProviderInfo exampleInfo() {
     return new ProviderInfo("espeak", "7f8d5479-f684-49aa-93b6-d214b3d00760", true, "en-us",
         List.of(new ProviderInfo.Voice("en-us", "English (US)", "en-US", "neutral")), List.of("neutral"),
-        List.of("fast", "balanced", "high"), true, true, 22_050, "eSpeak NG 1.51");
+        List.of("fast", "balanced", "high"), true, true, 22_050, "eSpeak NG 1.51", null,
+        new VoiceDesign(VoiceDesign.Kind.VARIANT, List.of("f3", "klatt", "whisper")));
   }
 
   /** Every distinct address of the catalogue, templates included ({@code tts.sink.<nodeId>}), in catalogue order. */

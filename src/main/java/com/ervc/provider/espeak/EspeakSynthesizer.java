@@ -53,6 +53,12 @@ public final class EspeakSynthesizer {
     return EspeakVoices.parse(new String(run(List.of(binary, "--voices"), null), StandardCharsets.UTF_8));
   }
 
+  /** The variants a voice can be designed with ({@code <voice>+<variant>}). */
+  public List<String> variants() {
+    return EspeakVoices.parseVariants(new String(run(List.of(binary, "--voices=variant"), null),
+        StandardCharsets.UTF_8));
+  }
+
   /** IPA phonemes of {@code text}, one line per clause (punctuation dropped), as neural voices consume them. */
   public List<String> ipa(String voice, String text) {
     String out = new String(run(List.of(binary, "-q", "--ipa", "-v", voice, "--stdin"),
@@ -77,7 +83,9 @@ public final class EspeakSynthesizer {
     EspeakProsody prosody = emotions
         ? EspeakProsody.of(request.emotion(), request.intensity(), request.speed(), request.pitch())
         : EspeakProsody.of(Emotion.NEUTRAL, 0, request.speed(), request.pitch());
-    String voice = prosody.variant() == null ? request.voice() : request.voice() + "+" + prosody.variant();
+    // espeak-ng takes one variant: an emotion's (whisper) takes the place of a designed voice's own.
+    String voice = prosody.variant() == null ? request.voice()
+        : request.voice().replaceFirst("\\+.*", "") + "+" + prosody.variant();
     List<String> cmd = new ArrayList<>(List.of(binary, "--stdout", "-b", "1", "-v", voice,
         "-s", Integer.toString(prosody.wordsPerMinute()),
         "-p", Integer.toString(prosody.pitch()),

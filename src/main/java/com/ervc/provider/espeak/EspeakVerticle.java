@@ -9,6 +9,7 @@ import com.ervc.protocol.ProviderInfo;
 import com.ervc.protocol.QualityTier;
 import com.ervc.protocol.SpeechException;
 import com.ervc.protocol.TtsRequest;
+import com.ervc.protocol.VoiceDesign;
 import com.ervc.provider.AudioOut;
 import com.ervc.provider.ProviderVerticle;
 import io.vertx.core.Future;
@@ -60,11 +61,12 @@ public final class EspeakVerticle extends ProviderVerticle {
     return workers.executeBlocking(() -> {
       String version = synthesizer.version();
       List<ProviderInfo.Voice> voices = synthesizer.voices();
+      VoiceDesign design = new VoiceDesign(VoiceDesign.Kind.VARIANT, synthesizer.variants());
       String defaultVoice = voices.stream().anyMatch(v -> v.id().equals(DEFAULT_VOICE))
           ? DEFAULT_VOICE : voices.get(0).id();
       return new ProviderInfo(NAME, nodeId, true, defaultVoice, voices,
           emotions ? Emotion.wireNames() : List.of(Emotion.NEUTRAL.wire()), QualityTier.wireNames(), true, true,
-          NATIVE_RATE, version);
+          NATIVE_RATE, version, null, design);
     }, false);
   }
 

@@ -7,6 +7,7 @@ import com.ervc.protocol.SpeechException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,5 +75,40 @@ class EspeakSynthesizerTest {
         WITHOUT_EMOTIONS.command(request("Hi.", Emotion.EXCITED, 1.0, 1.5)));
     assertEquals(expected("en-us", 175, 50, 100),
         WITHOUT_EMOTIONS.command(request("Hi.", Emotion.WHISPER, 1.0, 1.0)));
+  }
+
+  private static TtsRequest voiced(String voice, Emotion emotion, double pitch) {
+    return new TtsRequest("The quick brown fox jumps over the lazy dog, and then it rests in the warm sun.",
+        "espeak", voice, emotion, 1.0, QualityTier.BALANCED, 1.0, pitch, 24000);
+  }
+
+  private static double meanPitchHz(TtsRequest request) {
+    short[] pcm = com.ervc.audio.Pcm16.fromLittleEndian(WITH_EMOTIONS.synthesize(request));
+    return com.ervc.eval.SignalAnalysis.analyse(pcm, request.sampleRate(), List.of()).f0MeanHz();
+  }
+
+  @Test
+  void aDesignedVoiceIsTheBaseVoiceWithItsVariant() {
+    assertEquals(expected("en-gb+f3", 175, 50, 100),
+        WITH_EMOTIONS.command(voiced("en-gb+f3", Emotion.NEUTRAL, 0)));
+    // espeak-ng takes one variant: whispering replaces the designed voice's own.
+    assertEquals(expected("en-gb+whisper", 166, 50, 100),
+        WITH_EMOTIONS.command(voiced("en-gb+f3", Emotion.WHISPER, 0)));
+  }
+
+  @Test
+  void theInstalledVariantsAreListed() {
+    List<String> variants = WITH_EMOTIONS.variants();
+    assertTrue(variants.containsAll(List.of("f3", "m3", "klatt", "whisper")), variants::toString);
+  }
+
+  @Test
+  void aFemaleVariantRaisesThePitchAndAProfilesPitchMovesItFurther() {
+    double base = meanPitchHz(voiced("en-us", Emotion.NEUTRAL, 0));
+    double female = meanPitchHz(voiced("en-us+f3", Emotion.NEUTRAL, 0));
+    double lower = meanPitchHz(voiced("en-us+f3", Emotion.NEUTRAL, -0.5));
+    // espeak-ng's default en-us voice speaks around 120 Hz, its f3 variant well above; measured, not assumed.
+    assertTrue(female > base * 1.4, "f3 " + female + " Hz vs base " + base + " Hz");
+    assertTrue(lower < female * 0.9 && lower > base, "f3 lowered " + lower + " Hz, f3 " + female + " Hz");
   }
 }
