@@ -83,7 +83,9 @@ case "$command" in
     case "${args[0]}" in *[!A-Za-z0-9-]*|'') fail_usage "EVALUATION_ID may hold only letters, digits and '-'" ;; esac
     target=${args[0]}; path="/admin/v1/evaluations/${args[0]}/cancel" ;;
   evaluate)
-    [ "${#args[@]}" -ge 1 ] && [ "${#args[@]}" -le 2 ] || fail_usage "evaluate takes a NODE_ID and an optional OPTIONS_JSON"
+    if [ "${#args[@]}" -lt 1 ] || [ "${#args[@]}" -gt 2 ]; then
+      fail_usage "evaluate takes a NODE_ID and an optional OPTIONS_JSON"
+    fi
     case "${args[0]}" in *[!A-Za-z0-9._-]*) fail_usage "NODE_ID may hold only letters, digits, '.', '_' and '-'" ;; esac
     target=${args[0]}; path=/admin/v1/evaluations
     options=${args[1]:-"{}"}
