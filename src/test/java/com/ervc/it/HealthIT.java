@@ -46,7 +46,7 @@ class HealthIT {
 
   /** espeak-ng that answers --version and --voices but fails every synthesis: registered, yet unable to speak. */
   private static String brokenEspeak() {
-    return TestNodes.script("case \"$1\" in --version|--voices) exec espeak-ng \"$@\";; esac\nexit 3");
+    return TestNodes.script("case \"$1\" in --version|--voices|--voices=*) exec espeak-ng \"$@\";; esac\nexit 3");
   }
 
   @Test
