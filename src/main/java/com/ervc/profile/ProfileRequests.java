@@ -107,7 +107,7 @@ public final class ProfileRequests {
         optionalString(body, "name", current.name()), optionalString(body, "description", current.description()),
         current.language(), optionalString(body, "provider", current.provider()),
         optionalString(body, "voice", current.voice()), settings(object(body, "settings"), current.settings()),
-        current.clips(), current.consent(), current.registrations(), current.created(), now);
+        current.clips(), current.consent(), current.registrations(), current.created(), now, current.nextClip());
   }
 
   /** The answer to an update based on a version that is no longer the stored one. */
