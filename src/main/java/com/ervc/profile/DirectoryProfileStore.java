@@ -129,7 +129,7 @@ public final class DirectoryProfileStore implements VoiceProfileStore {
           throw VoiceProfileStore.conflict(changed.id(), stored.version(), changed.version());
         }
         if (!changed.clips().equals(stored.clips())) {
-          throw VoiceProfile.invalid("the clips of a stored profile cannot change; create a new profile instead");
+          throw VoiceProfile.invalid("an update cannot change the clips of a stored profile; changeClips does");
         }
         replaceProfileFile(changed);
         return null;

@@ -96,7 +96,7 @@ public final class ProfileRequests {
     for (String field : body.fieldNames()) {
       if (!UPDATE_FIELDS.contains(field)) {
         throw invalid("'" + field + "' cannot be changed; an update may set " + UPDATE_FIELDS.stream().sorted()
-            .toList() + " (a new recording makes a new profile)");
+            .toList() + " (clips are added and removed at /clips)");
       }
     }
     Object version = body.getValue("version");

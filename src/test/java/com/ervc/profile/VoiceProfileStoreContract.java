@@ -107,7 +107,7 @@ abstract class VoiceProfileStoreContract {
 
     SpeechException refused = failure(store.update(swapped));
 
-    assertEquals("the clips of a stored profile cannot change; create a new profile instead", refused.getMessage());
+    assertEquals("an update cannot change the clips of a stored profile; changeClips does", refused.getMessage());
     assertEquals(Optional.of(profile), await(store.get(profile.id())));
   }
 
