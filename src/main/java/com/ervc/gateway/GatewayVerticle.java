@@ -181,7 +181,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     }
     MonitoringRoutes.mount(router, health, metrics, config.metrics(), this::healthFigures,
         !config.metrics().separatePort());
-    Future<Void> adminView = admin.mount(vertx, router);
+    Future<Void> adminView = admin.mount(vertx, router, true);
     if (guard.tokens().devMode()) {
       endpoint(router, HttpMethod.POST, "/api/v1/auth/dev-token").handler(BodyHandler.create(false).setBodyLimit(8192))
           .handler(guard::devTokenRate)

@@ -47,6 +47,7 @@ public final class ServiceMetrics {
   private static final String HTTP_RESPONSE_TIME = "vertx.http.server.response.time";
   private static final double[] HTTP_BUCKETS_NANOS = java.util.Arrays.stream(
       seconds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)).mapToDouble(Duration::toNanos).toArray();
+  private static final Set<String> BRIDGE_REFUSALS = Set.of("unauthenticated", "address");
   private static final List<String> AUTH_REASONS = List.of("missing", "invalid", "expired", "origin");
   public static final String OK = "ok";
   public static final String CANCELLED = "cancelled";
@@ -209,6 +210,21 @@ public final class ServiceMetrics {
   public void adminTail(String outcome, long messages) {
     Counter.builder("admin.tail.messages").description("Messages the admin console's live tail kept or dropped")
         .tag("outcome", outcome).register(registry).increment(messages);
+  }
+
+  /** Admin consoles connected to this node's SockJS bridge (authenticated sockets). */
+  public void adminConsoles(IntSupplier connected) {
+    Gauge.builder("admin.consoles.connected", connected::getAsInt)
+        .description("Admin consoles connected to this node's event-bus bridge").register(registry);
+  }
+
+  /**
+   * A frame or connection the admin console's bridge refused, by reason ({@code unauthenticated}: no valid ticket;
+   * {@code address}: an address outside the console's admin space for that direction).
+   */
+  public void adminBridgeRefused(String reason) {
+    Counter.builder("admin.bridge.refused").description("Frames and connections the admin bridge refused, by reason")
+        .tag("reason", BRIDGE_REFUSALS.contains(reason) ? reason : OTHER).register(registry).increment();
   }
 
   public void authFailure(String reason) {

@@ -61,6 +61,19 @@ public final class Addresses {
     return "admin.cache." + nodeId;
   }
 
+  /**
+   * An operator's action sent by an admin console through the node's SockJS bridge (docs/admin-console.md): only
+   * the node serving that console handles it (a local consumer), with the actor the bridge stamped.
+   */
+  public static String adminAction(String action) {
+    return "admin.action." + action;
+  }
+
+  /** A live view the node publishes to its own connected admin consoles (local only) about once a second. */
+  public static String adminView(String view) {
+    return "admin.view." + view;
+  }
+
   /** One sink per gateway node: streams are told apart by the {@link #H_STREAM} header, not by address. */
   public static String sink(String nodeId) {
     return "tts.sink." + nodeId;

@@ -201,7 +201,22 @@ public enum BusMessage {
   ADMIN_CACHE_EVICTED(Addresses.adminCache("<nodeId>"), AdminMessage.CacheEvicted.TYPE,
       AdminMessage.CacheEvicted.class, "cache node → admin API node (reply)", "—",
       "Entries removed and the cache's figures after (fields of `stats`).",
-      () -> new AdminMessage.CacheEvicted(12, new JsonObject().put("backend", "memory").put("entries", 0)));
+      () -> new AdminMessage.CacheEvicted(12, new JsonObject().put("backend", "memory").put("entries", 0))),
+  ADMIN_CONSOLE_ACTION(Addresses.adminAction("<action>"), AdminMessage.ConsoleAction.TYPE,
+      AdminMessage.ConsoleAction.class, "admin console (browser, SockJS bridge) → the node serving it (local)",
+      "the REST action's answer, or failure 400/404/409/502/503/504",
+      "An operator's action: `<action>` is `drain`, `undrain`, `circuit`, `capacity`, `reprobe`, `evict`, "
+          + "`evict-provider`, `evict-voice`, `disconnect` or `tail`; the body is the REST action's body with `target`. The bridge admits it only "
+          + "from an authenticated console with the `admin` authority and stamps the actor; audited like REST.",
+      () -> new AdminMessage.ConsoleAction(new JsonObject().put("target", "7f8d5479-f684-49aa-93b6-d214b3d00760")
+          .put("confirm", "7f8d5479-f684-49aa-93b6-d214b3d00760"))),
+  ADMIN_CONSOLE_VIEW(Addresses.adminView("<view>"), AdminMessage.ConsoleView.TYPE, AdminMessage.ConsoleView.class,
+      "node → its connected admin consoles (publish, local only)", "—",
+      "A live view about once a second while a console of this node subscribes to it: `<view>` is `nodes`, "
+          + "`providers`, `eventbus`, `sessions`, `cache`, `audit` or `tail`; `data` is the REST view's answer "
+          + "(for `tail` only new samples), or `error`.",
+      () -> new AdminMessage.ConsoleView(new JsonObject().put("view", "cache").put("data", new JsonObject()
+          .put("backend", "memory").put("entries", 12).put("hitRatio", 0.5))));
 
   /** docs/event-bus.md's example key (its canonical string is shown there). */
   private static final String EXAMPLE_KEY = "e4c0ec460dd05f9c93ad6b106479228fcc8c65f2a25eceaff5fc54609b0e367c";

@@ -62,7 +62,8 @@ class BusCatalogueTest {
         Addresses.providerInstance("<name>", "<instanceId>"), Addresses.provider("<name>"), Addresses.receiver("<id>"),
         Addresses.PROVIDER_LOAD, Addresses.PROVIDER_LOAD_REQUEST, Addresses.CACHE_GET, Addresses.CACHE_PUT,
         Addresses.CACHE_STATS, Addresses.PROVIDER_DIRECTORY, Addresses.QUALITY_RESULTS, Addresses.VOICE_PROFILE_CHANGED, Addresses.adminNode("<nodeId>"),
-        Addresses.adminInstance("<instanceId>"), Addresses.adminGateway("<nodeId>"), Addresses.adminCache("<nodeId>")),
+        Addresses.adminInstance("<instanceId>"), Addresses.adminGateway("<nodeId>"), Addresses.adminCache("<nodeId>"),
+        Addresses.adminAction("<action>"), Addresses.adminView("<view>")),
         catalogued);
   }
 

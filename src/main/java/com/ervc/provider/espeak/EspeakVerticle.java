@@ -17,6 +17,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /** The always-available local voice: espeak-ng run in a dedicated worker pool. */
@@ -70,6 +71,11 @@ public final class EspeakVerticle extends ProviderVerticle {
     }, false);
   }
 
+  /**
+   * Streams: each piece espeak-ng writes goes out as soon as it is read, and the worker waits for the write to be
+   * taken (back-pressure reaches espeak-ng through its output pipe). A failed write (the reply was cancelled, its
+   * pipeline died) ends the run and kills the process.
+   */
   @Override
   protected Future<Void> synthesize(TtsRequest sentence, AudioOut out) {
     return workers.executeBlocking(() -> {
@@ -77,8 +83,18 @@ public final class EspeakVerticle extends ProviderVerticle {
         // Cancelled while it waited for a worker: do not run espeak-ng for nobody.
         throw new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "cancelled before it started");
       }
-      return synthesizer.synthesize(sentence);
-    }, false).compose(pcm -> out.write(Buffer.buffer(pcm)));
+      synthesizer.synthesize(sentence, pcm -> awaitWritten(out.write(Buffer.buffer(pcm))));
+      return null;
+    }, false);
+  }
+
+  /** Blocks this worker until the consumer took the audio; rethrows its failure as it is. */
+  private static void awaitWritten(Future<Void> written) {
+    try {
+      written.toCompletionStage().toCompletableFuture().join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException failure ? failure : e;
+    }
   }
 
   @Override
