@@ -20,6 +20,7 @@ import com.ervc.protocol.ProviderInfo;
 import com.ervc.protocol.SpeechException;
 import com.ervc.protocol.VoiceDesign;
 import com.ervc.security.Principal;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -376,7 +377,7 @@ final class VoiceProfileApi {
   }
 
   /** Answers a change of clips: the profile as stored now, or why not. */
-  private void clipsChanged(RoutingContext rc, io.vertx.core.AsyncResult<Optional<VoiceProfile>> ar) {
+  private void clipsChanged(RoutingContext rc, AsyncResult<Optional<VoiceProfile>> ar) {
     if (ar.succeeded() && ar.result().isPresent()) {
       changed(ar.result().get().id(), ar.result().get().version());
       rc.json(view(ar.result().get()));

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -114,7 +115,7 @@ public record VoiceProfile(String id, String owner, int version, String name, St
    * recording and the last clip stay.
    */
   public VoiceProfile withClips(List<ClipIntake.Prepared> added, String removed, Instant now,
-                                java.util.Map<String, byte[]> audioOut) {
+                                Map<String, byte[]> audioOut) {
     List<ReferenceClip> next = new ArrayList<>(clips);
     if (removed != null) {
       if (removed.equals(consent.recordingClip())) {
