@@ -261,6 +261,10 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
         .handler(profilesApi::update);
     router.delete(path + "/:id").handler(profilesApi::delete);
     router.route(path + "/:id").handler(rc -> rc.fail(405));
+    router.post(path + "/:id/clips").handler(BodyHandler.create(uploads).setBodyLimit(uploadLimit)
+        .setDeleteUploadedFilesOnEnd(true)).handler(profilesApi::addClips);
+    router.route(path + "/:id/clips").handler(rc -> rc.fail(405));
+    router.delete(path + "/:id/clips/:clip").handler(profilesApi::removeClip);
     endpoint(router, HttpMethod.GET, path + "/:id/clips/:clip").handler(profilesApi::clip);
     endpoint(router, HttpMethod.POST, path + "/:id/registrations/:provider").handler(profilesApi::registerAgain);
   }

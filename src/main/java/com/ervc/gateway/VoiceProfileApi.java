@@ -20,6 +20,7 @@ import com.ervc.protocol.ProviderInfo;
 import com.ervc.protocol.SpeechException;
 import com.ervc.protocol.VoiceDesign;
 import com.ervc.security.Principal;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -161,13 +162,17 @@ final class VoiceProfileApi {
         rc.response().setStatusCode(201).putHeader("Location", PATH + "/" + ar.result().id());
         rc.json(view(ar.result()));
       } else if (ar.cause() instanceof QualityRefused refused) {
-        JsonObject body = ErrorCode.INVALID_REQUEST.body(refused.getMessage());
-        body.getJsonObject("error").put("clips", refused.clips);
-        rc.response().setStatusCode(QUALITY_REFUSED).putHeader("Content-Type", "application/json").end(body.encode());
+        qualityRefused(rc, refused);
       } else {
         fail(rc, ar.cause());
       }
     });
+  }
+
+  private static void qualityRefused(RoutingContext rc, QualityRefused refused) {
+    JsonObject body = ErrorCode.INVALID_REQUEST.body(refused.getMessage());
+    body.getJsonObject("error").put("clips", refused.clips);
+    rc.response().setStatusCode(QUALITY_REFUSED).putHeader("Content-Type", "application/json").end(body.encode());
   }
 
   /** The quality report of every upload, failed or not, by its part name and position. */
@@ -273,11 +278,8 @@ final class VoiceProfileApi {
       boolean moved = !next.provider().equals(found.get().provider());
       boolean revoiced = moved || !next.voice().equals(found.get().voice());
       // A change that lost a race with another reads the stored version again: a newer one is a 409.
-      return (revoiced ? designedVoice(next.provider(), next.voice()) : Future.<Void>succeededFuture())
-          .compose(checked -> store.update(next)).map(next).recover(failure -> store.get(next.id()).transform(reread ->
-          reread.succeeded() && reread.result().isPresent() && reread.result().get().version() >= next.version()
-              ? Future.failedFuture(ProfileRequests.staleVersion(reread.result().get(), found.get().version()))
-              : Future.failedFuture(failure)))
+      return stored(next, found.get(), (revoiced ? designedVoice(next.provider(), next.voice())
+          : Future.<Void>succeededFuture()).compose(checked -> store.update(next)))
           .compose(stored -> moved ? register(stored) : Future.succeededFuture(stored))
           .map(Optional::of);
     }).onComplete(ar -> {
@@ -290,6 +292,128 @@ final class VoiceProfileApi {
         notFound(rc);
       }
     });
+  }
+
+  /**
+   * {@code next} once {@code write} stored it; a write that lost a race with another change reads the stored version
+   * again: a newer one than {@code basedOn} is a 409.
+   */
+  private Future<VoiceProfile> stored(VoiceProfile next, VoiceProfile basedOn, Future<Void> write) {
+    return write.map(next).recover(failure -> store.get(next.id()).transform(reread ->
+        reread.succeeded() && reread.result().isPresent() && reread.result().get().version() >= next.version()
+            ? Future.failedFuture(ProfileRequests.staleVersion(reread.result().get(), basedOn.version()))
+            : Future.failedFuture(failure)));
+  }
+
+  /**
+   * {@code POST /{id}/clips}: adds one or more reference clips (the file parts {@code clips}) to the caller's
+   * profile, as its next version. Every file goes through the quality gate for the profile's provider; when one
+   * fails the answer is a 422 with the report of each and nothing is stored. {@code version}, a form field, is
+   * optional and, when given, must be the stored version (else 409), as with PATCH.
+   */
+  void addClips(RoutingContext rc) {
+    String type = rc.request().getHeader("Content-Type");
+    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data")) {
+      HttpApi.fail(rc, ErrorCode.INVALID_REQUEST, "send multipart/form-data: one or more '" + CLIPS_FIELD
+          + "' files and, optionally, the field 'version'");
+      return;
+    }
+    List<FileUpload> uploads = rc.fileUploads();
+    for (FileUpload upload : uploads) {
+      if (!CLIPS_FIELD.equals(upload.name())) {
+        HttpApi.fail(rc, ErrorCode.INVALID_REQUEST, "unexpected file part '" + upload.name() + "'; clips are added "
+            + "as the file parts '" + CLIPS_FIELD + "' (the consent recording is fixed when the profile is made)");
+        return;
+      }
+    }
+    if (uploads.isEmpty()) {
+      HttpApi.fail(rc, ErrorCode.INVALID_REQUEST, "no clip to add: send one or more file parts '" + CLIPS_FIELD
+          + "'");
+      return;
+    }
+    owned(rc).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.succeededFuture(Optional.<VoiceProfile>empty());
+      }
+      VoiceProfile current = found.get();
+      checkVersion(current, rc.request().getFormAttribute("version"));
+      return vertx.executeBlocking(() -> {
+        List<byte[]> files = new ArrayList<>();
+        for (FileUpload upload : uploads) {
+          files.add(Files.readAllBytes(Path.of(upload.uploadedFileName())));
+        }
+        return intake.prepare(files, current.provider(), current.clips().size());
+      }, false).compose(prepared -> {
+        List<QualityGate.Failure> failures = prepared.stream().flatMap(p -> p.failures().stream()).toList();
+        if (!failures.isEmpty()) {
+          failures.forEach(f -> metrics.qualityFailure(f.code()));
+          return Future.failedFuture(new QualityRefused(report(prepared, uploads)));
+        }
+        Map<String, byte[]> audio = new LinkedHashMap<>();
+        VoiceProfile next = current.withClips(prepared, null, Instant.now(), audio);
+        return stored(next, current, store.changeClips(next, audio)).map(Optional::of);
+      });
+    }).onComplete(ar -> clipsChanged(rc, ar));
+  }
+
+  /**
+   * {@code DELETE /{id}/clips/{clip}}: removes one reference clip of the caller's profile, as its next version.
+   * The consent recording and a profile's last clip cannot be removed (400); {@code ?version=} as with PATCH.
+   */
+  void removeClip(RoutingContext rc) {
+    String clipId = rc.pathParam("clip");
+    owned(rc).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.succeededFuture(Optional.<VoiceProfile>empty());
+      }
+      VoiceProfile current = found.get();
+      if (current.clip(clipId).isEmpty()) {
+        return Future.failedFuture(new ClipNotFound(current.id(), clipId));
+      }
+      checkVersion(current, rc.queryParams().get("version"));
+      VoiceProfile next = current.withClips(List.of(), clipId, Instant.now(), new LinkedHashMap<>());
+      return stored(next, current, store.changeClips(next, Map.of())).map(Optional::of);
+    }).onComplete(ar -> clipsChanged(rc, ar));
+  }
+
+  /** Answers a change of clips: the profile as stored now, or why not. */
+  private void clipsChanged(RoutingContext rc, AsyncResult<Optional<VoiceProfile>> ar) {
+    if (ar.succeeded() && ar.result().isPresent()) {
+      changed(ar.result().get().id(), ar.result().get().version());
+      rc.json(view(ar.result().get()));
+    } else if (ar.succeeded()) {
+      notFound(rc);
+    } else if (ar.cause() instanceof ClipNotFound missing) {
+      HttpApi.fail(rc, 404, ErrorCode.INVALID_REQUEST, missing.getMessage());
+    } else if (ar.cause() instanceof QualityRefused refused) {
+      qualityRefused(rc, refused);
+    } else {
+      fail(rc, ar.cause());
+    }
+  }
+
+  /** A version given with a request (a form field or query parameter), when given, must be the stored one. */
+  private static void checkVersion(VoiceProfile current, String given) {
+    if (given == null) {
+      return;
+    }
+    int version;
+    try {
+      version = Integer.parseInt(given.trim());
+    } catch (NumberFormatException e) {
+      throw new SpeechException(ErrorCode.INVALID_REQUEST, "'version' must be the profile's version, an integer: "
+          + given);
+    }
+    if (version != current.version()) {
+      throw ProfileRequests.staleVersion(current, version);
+    }
+  }
+
+  /** A clip id the profile does not list (any more). */
+  private static final class ClipNotFound extends RuntimeException {
+    ClipNotFound(String profileId, String clipId) {
+      super("voice profile " + profileId + " has no clip '" + clipId + "'", null, false, false);
+    }
   }
 
   /**

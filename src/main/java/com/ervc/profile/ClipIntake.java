@@ -40,12 +40,17 @@ public final class ClipIntake {
    * at all (too many or too large files, not audio, a broken file) throws, naming the file by its position.
    */
   public List<Prepared> prepare(List<byte[]> uploads, String provider) {
+    return prepare(uploads, provider, 0);
+  }
+
+  /** {@link #prepare(List, String)} for clips added to a profile that has {@code stored} clips already. */
+  public List<Prepared> prepare(List<byte[]> uploads, String provider, int stored) {
     if (uploads.isEmpty()) {
       throw new SpeechException(ErrorCode.INVALID_REQUEST, "a voice profile needs at least one reference clip");
     }
-    if (uploads.size() > maxClips) {
-      throw new SpeechException(ErrorCode.TOO_LARGE, uploads.size() + " reference clips; at most " + maxClips
-          + " are accepted");
+    if (stored + uploads.size() > maxClips) {
+      throw new SpeechException(ErrorCode.TOO_LARGE, (stored > 0 ? stored + " stored and " + uploads.size() + " new"
+          : String.valueOf(uploads.size())) + " reference clips; at most " + maxClips + " are accepted");
     }
     for (int i = 0; i < uploads.size(); i++) {
       if (uploads.get(i).length > maxClipBytes) {

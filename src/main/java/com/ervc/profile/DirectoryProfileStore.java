@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  *
  * <p>Crash safety comes from renames, which are atomic within one file system: a new profile is written complete
  * into a {@code .tmp-*} folder and then renamed to its id; an update writes {@code profile.json} to a temporary
- * file, forces it to disk and renames it over the old one; a delete first renames the folder to {@code .deleted-*}.
+ * file, forces it to disk and renames it over the old one (a change of clips stores the added clips before and
+ * deletes the removed ones after); a delete first renames the folder to {@code .deleted-*}.
  * Opening the store removes whatever such leftovers a crash left behind, so a reader sees either the old or the
  * new state, never half of one.
  */
@@ -128,21 +129,58 @@ public final class DirectoryProfileStore implements VoiceProfileStore {
           throw VoiceProfileStore.conflict(changed.id(), stored.version(), changed.version());
         }
         if (!changed.clips().equals(stored.clips())) {
-          throw VoiceProfile.invalid("the clips of a stored profile cannot change; create a new profile instead");
+          throw VoiceProfile.invalid("an update cannot change the clips of a stored profile; changeClips does");
         }
-        Path folder = root.resolve(changed.id());
-        Path temporary = folder.resolve(TMP + PROFILE_FILE + "-" + Text.randomToken(8));
-        try {
-          writeDurably(temporary, changed.toJson().encodePrettily().getBytes(StandardCharsets.UTF_8));
-          Files.move(temporary, folder.resolve(PROFILE_FILE), StandardCopyOption.ATOMIC_MOVE,
-              StandardCopyOption.REPLACE_EXISTING);
-          forceDirectory(folder);
-        } finally {
-          Files.deleteIfExists(temporary);
-        }
+        replaceProfileFile(changed);
         return null;
       }
     });
+  }
+
+  /**
+   * Each added clip is written to a temporary file, forced and renamed to its name before the new
+   * {@code profile.json} replaces the old one; removed clips are deleted after. A crash in between leaves clip
+   * files that the stored profile does not list, which {@link #open} removes.
+   */
+  @Override
+  public Future<Void> changeClips(VoiceProfile changed, Map<String, byte[]> addedAudio) {
+    return blocking(() -> {
+      synchronized (this) {
+        List<String> removed = VoiceProfileStore.checkClipChange(read(changed.id()), changed, addedAudio);
+        Path clips = root.resolve(changed.id()).resolve(CLIPS);
+        for (Map.Entry<String, byte[]> clip : addedAudio.entrySet()) {
+          Path temporary = clips.resolve(TMP + clip.getKey() + "-" + Text.randomToken(8));
+          try {
+            writeDurably(temporary, clip.getValue());
+            Files.move(temporary, clips.resolve(clip.getKey() + ".wav"), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+          } finally {
+            Files.deleteIfExists(temporary);
+          }
+        }
+        forceDirectory(clips);
+        replaceProfileFile(changed);
+        for (String clip : removed) {
+          Files.deleteIfExists(clips.resolve(clip + ".wav"));
+        }
+        forceDirectory(clips);
+        return null;
+      }
+    });
+  }
+
+  /** Writes {@code profile.json} to a temporary file, forces it to disk and renames it over the old one. */
+  private void replaceProfileFile(VoiceProfile changed) throws IOException {
+    Path folder = root.resolve(changed.id());
+    Path temporary = folder.resolve(TMP + PROFILE_FILE + "-" + Text.randomToken(8));
+    try {
+      writeDurably(temporary, changed.toJson().encodePrettily().getBytes(StandardCharsets.UTF_8));
+      Files.move(temporary, folder.resolve(PROFILE_FILE), StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+      forceDirectory(folder);
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
   }
 
   @Override
@@ -227,6 +265,29 @@ public final class DirectoryProfileStore implements VoiceProfileStore {
               Files.delete(temporary);
             }
           }
+          removeUnlistedClips(entry);
+        }
+      }
+    }
+  }
+
+  /** Deletes the clip files of a profile folder that its {@code profile.json} does not list (an interrupted change). */
+  private void removeUnlistedClips(Path folder) throws IOException {
+    VoiceProfile profile;
+    try {
+      profile = read(folder.getFileName().toString());
+    } catch (SpeechException malformed) {
+      return; // reading it reports the fault; its files stay for whoever repairs it
+    }
+    Path clips = folder.resolve(CLIPS);
+    if (profile == null || !Files.isDirectory(clips)) {
+      return;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(clips)) {
+      for (Path file : files) {
+        String clip = file.getFileName().toString();
+        if (!clip.endsWith(".wav") || profile.clip(clip.substring(0, clip.length() - 4)).isEmpty()) {
+          Files.delete(file);
         }
       }
     }

@@ -107,9 +107,30 @@ public final class PostgresProfileStore implements VoiceProfileStore {
             throw VoiceProfileStore.conflict(changed.id(), stored.version(), changed.version());
           }
           if (!changed.clips().equals(stored.clips())) {
-            throw VoiceProfile.invalid("the clips of a stored profile cannot change; create a new profile instead");
+            throw VoiceProfile.invalid("an update cannot change the clips of a stored profile; changeClips does");
           }
           return replace(connection, changed);
+        })));
+  }
+
+  @Override
+  public Future<Void> changeClips(VoiceProfile changed, Map<String, byte[]> addedAudio) {
+    return write(pool.withTransaction(connection -> connection.preparedQuery("SELECT " + COLUMNS
+            + " FROM voice_profiles WHERE id = $1 FOR UPDATE").execute(Tuple.of(changed.id()))
+        .compose(rows -> {
+          List<String> removed = VoiceProfileStore.checkClipChange(profiles(rows).stream().findFirst().orElse(null),
+              changed, addedAudio);
+          List<Tuple> added = new ArrayList<>();
+          addedAudio.forEach((clip, audio) -> added.add(Tuple.of(changed.id(), clip,
+              changed.clip(clip).orElseThrow().sha256(), Buffer.buffer(audio))));
+          return replace(connection, changed)
+              .compose(replaced -> added.isEmpty() ? Future.succeededFuture() : connection.preparedQuery(
+                  "INSERT INTO voice_profile_clips (profile_id, clip_id, sha256, audio) VALUES ($1, $2, $3, $4)")
+                  .executeBatch(added))
+              .compose(inserted -> removed.isEmpty() ? Future.succeededFuture() : connection.preparedQuery(
+                  "DELETE FROM voice_profile_clips WHERE profile_id = $1 AND clip_id = ANY($2)")
+                  .execute(Tuple.tuple().addString(changed.id()).addArrayOfString(removed.toArray(String[]::new))))
+              .mapEmpty();
         })));
   }
 

@@ -96,7 +96,7 @@ public final class ProfileRequests {
     for (String field : body.fieldNames()) {
       if (!UPDATE_FIELDS.contains(field)) {
         throw invalid("'" + field + "' cannot be changed; an update may set " + UPDATE_FIELDS.stream().sorted()
-            .toList() + " (a new recording makes a new profile)");
+            .toList() + " (clips are added and removed at /clips)");
       }
     }
     Object version = body.getValue("version");
@@ -107,7 +107,7 @@ public final class ProfileRequests {
         optionalString(body, "name", current.name()), optionalString(body, "description", current.description()),
         current.language(), optionalString(body, "provider", current.provider()),
         optionalString(body, "voice", current.voice()), settings(object(body, "settings"), current.settings()),
-        current.clips(), current.consent(), current.registrations(), current.created(), now);
+        current.clips(), current.consent(), current.registrations(), current.created(), now, current.nextClip());
   }
 
   /** The answer to an update based on a version that is no longer the stored one. */

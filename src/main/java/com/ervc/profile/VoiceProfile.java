@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -20,7 +21,8 @@ import java.util.regex.Pattern;
  */
 public record VoiceProfile(String id, String owner, int version, String name, String description, String language,
                            String provider, String voice, ProfileSettings settings, List<ReferenceClip> clips,
-                           Consent consent, List<Registration> registrations, Instant created, Instant updated) {
+                           Consent consent, List<Registration> registrations, Instant created, Instant updated,
+                           int nextClip) {
   private static final Pattern ID = Pattern.compile("vp_[a-z0-9]{20}");
   private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})*");
   static final int MAX_NAME_CHARS = 100;
@@ -58,6 +60,24 @@ public record VoiceProfile(String id, String owner, int version, String name, St
     if (clips.stream().map(ReferenceClip::id).distinct().count() != clips.size()) {
       throw invalid("clip ids of a profile must be unique");
     }
+    if (nextClip < firstFreeClip(clips)) {
+      throw invalid("the next clip number " + nextClip + " is taken by a clip of the profile");
+    }
+  }
+
+  /**
+   * A profile whose next clip number follows its highest clip; {@code nextClip} only grows, so a removed clip's id
+   * is never given to another recording.
+   */
+  public VoiceProfile(String id, String owner, int version, String name, String description, String language,
+                      String provider, String voice, ProfileSettings settings, List<ReferenceClip> clips,
+                      Consent consent, List<Registration> registrations, Instant created, Instant updated) {
+    this(id, owner, version, name, description, language, provider, voice, settings, clips, consent, registrations,
+        created, updated, firstFreeClip(clips));
+  }
+
+  private static int firstFreeClip(List<ReferenceClip> clips) {
+    return clips.stream().mapToInt(c -> Integer.parseInt(c.id().substring(1)) + 1).max().orElse(0);
   }
 
   static SpeechException invalid(String message) {
@@ -77,7 +97,7 @@ public record VoiceProfile(String id, String owner, int version, String name, St
   /** This profile renamed and re-described, as its next version. */
   public VoiceProfile renamed(String newName, String newDescription, Instant now) {
     return new VoiceProfile(id, owner, version + 1, newName, newDescription, language, provider, voice, settings,
-        clips, consent, registrations, created, now);
+        clips, consent, registrations, created, now, nextClip);
   }
 
   /** This profile with {@code registration} in place of any earlier one at the same provider, as its next version. */
@@ -86,7 +106,36 @@ public record VoiceProfile(String id, String owner, int version, String name, St
         .filter(r -> !r.provider().equals(registration.provider())).toList());
     next.add(registration);
     return new VoiceProfile(id, owner, version + 1, name, description, language, provider, voice, settings, clips,
-        consent, next, created, now);
+        consent, next, created, now, nextClip);
+  }
+
+  /**
+   * This profile with {@code added} clips (numbered from {@link #nextClip}, their stored audio put into
+   * {@code audioOut}) and without the clip {@code removed} (may be null), as its next version. The consent
+   * recording and the last clip stay.
+   */
+  public VoiceProfile withClips(List<ClipIntake.Prepared> added, String removed, Instant now,
+                                Map<String, byte[]> audioOut) {
+    List<ReferenceClip> next = new ArrayList<>(clips);
+    if (removed != null) {
+      if (removed.equals(consent.recordingClip())) {
+        throw invalid("clip " + removed + " is the recording of the consent statement; it stays as long as the "
+            + "profile does (delete the profile to withdraw consent)");
+      }
+      if (clips.size() == 1) {
+        throw invalid("clip " + removed + " is the profile's only reference clip; add another first, or delete the "
+            + "profile");
+      }
+      next.removeIf(c -> c.id().equals(removed));
+    }
+    int number = nextClip;
+    for (ClipIntake.Prepared clip : added) {
+      String clipId = "c" + number++;
+      next.add(new ReferenceClip(clipId, clip.sha256(), clip.wav().length, clip.report()));
+      audioOut.put(clipId, clip.wav());
+    }
+    return new VoiceProfile(id, owner, version + 1, name, description, language, provider, voice, settings, next,
+        consent, registrations, created, now, number);
   }
 
   public Optional<Registration> registration(String atProvider) {
@@ -119,7 +168,8 @@ public record VoiceProfile(String id, String owner, int version, String name, St
         .put("settings", settings.toJson())
         .put("clips", clipArray)
         .put("consent", consent.toJson())
-        .put("registrations", registrationArray);
+        .put("registrations", registrationArray)
+        .put("nextClip", nextClip);
   }
 
   public JsonObject toJson() {
@@ -138,7 +188,8 @@ public record VoiceProfile(String id, String owner, int version, String name, St
           .forEach(r -> registrations.add(Registration.fromJson((JsonObject) r)));
       return new VoiceProfile(id, owner, version, name, config.getString("description"), config.getString("language"),
           provider, config.getString("voice"), ProfileSettings.fromJson(config.getJsonObject("settings")), clips,
-          Consent.fromJson(config.getJsonObject("consent")), registrations, created, updated);
+          Consent.fromJson(config.getJsonObject("consent")), registrations, created, updated,
+          config.getInteger("nextClip", firstFreeClip(clips)));
     } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
       throw new SpeechException(ErrorCode.INTERNAL, "stored voice profile " + id + " is malformed: " + e.getMessage());
     }

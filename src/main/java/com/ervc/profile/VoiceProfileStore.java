@@ -35,6 +35,13 @@ public interface VoiceProfileStore {
    */
   Future<Void> update(VoiceProfile changed);
 
+  /**
+   * Replaces the stored profile with {@code changed}, its next version, whose clips are the stored ones less any
+   * removed plus those in {@code addedAudio} (keyed by clip id). All or nothing: the new clips' audio is stored
+   * before the profile lists them, and a removed clip's audio goes only after it no longer does.
+   */
+  Future<Void> changeClips(VoiceProfile changed, Map<String, byte[]> addedAudio);
+
   /** The stored WAV of a clip, checked against the SHA-256 the profile records for it. */
   Future<Optional<byte[]>> clipAudio(String profileId, String clipId);
 
@@ -69,6 +76,40 @@ public interface VoiceProfileStore {
         throw VoiceProfile.invalid("the audio of clip " + clip.id() + " does not match its recorded size and hash");
       }
     }
+  }
+
+  /**
+   * Checks that {@code changed} follows {@code stored} (null when there is none) and differs from it in its clips
+   * only by removals and by the clips of {@code addedAudio}, whose audio matches; gives the ids of removed clips.
+   */
+  static List<String> checkClipChange(VoiceProfile stored, VoiceProfile changed, Map<String, byte[]> addedAudio) {
+    if (stored == null) {
+      throw VoiceProfile.invalid("voice profile " + changed.id() + " does not exist");
+    }
+    if (changed.version() != stored.version() + 1) {
+      throw conflict(changed.id(), stored.version(), changed.version());
+    }
+    for (ReferenceClip clip : changed.clips()) {
+      byte[] audio = addedAudio.get(clip.id());
+      if (audio == null) {
+        if (!stored.clips().contains(clip)) {
+          throw VoiceProfile.invalid("clip " + clip.id() + " of profile " + changed.id() + " is not stored as it is "
+              + "listed, and no audio was given for it");
+        }
+      } else if (Integer.parseInt(clip.id().substring(1)) < stored.nextClip()) {
+        throw VoiceProfile.invalid("clip id " + clip.id() + " of profile " + changed.id() + " was given before; a "
+            + "new clip is numbered from " + stored.nextClip());
+      } else if (audio.length != clip.bytes() || !sha256(audio).equals(clip.sha256())) {
+        throw VoiceProfile.invalid("the audio of clip " + clip.id() + " does not match its recorded size and hash");
+      }
+    }
+    if (addedAudio.keySet().stream().anyMatch(id -> changed.clip(id).isEmpty())) {
+      throw VoiceProfile.invalid("audio was given for a clip that profile " + changed.id() + " does not list");
+    }
+    if (changed.nextClip() < stored.nextClip()) {
+      throw VoiceProfile.invalid("the clip numbers of profile " + changed.id() + " cannot go back");
+    }
+    return stored.clips().stream().map(ReferenceClip::id).filter(id -> changed.clip(id).isEmpty()).toList();
   }
 
   /** The audio read back for {@code clip}, refused when it no longer matches the hash taken when it was stored. */

@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.multipart.MultipartForm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static com.ervc.testing.ProfileUploads.addClips;
 import static com.ervc.testing.ProfileUploads.create;
 import static com.ervc.testing.ProfileUploads.metadata;
 import static com.ervc.testing.ProfileUploads.speech;
@@ -163,6 +165,97 @@ class VoiceProfileApiIT {
     assertEquals(204, call(HttpMethod.DELETE, PATH + "/" + id, alice, null).statusCode());
     assertFalse(Files.exists(dir.resolve(id)));
     assertEquals(404, call(HttpMethod.GET, PATH + "/" + id, alice, null).statusCode());
+  }
+
+  private static List<String> clipIds(HttpResponse<Buffer> response) {
+    return response.bodyAsJsonObject().getJsonArray("clips").stream().map(c -> ((JsonObject) c).getString("id"))
+        .toList();
+  }
+
+  private static List<String> clipFiles(String id) throws Exception {
+    try (Stream<Path> files = Files.list(dir.resolve(id).resolve("clips"))) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void clipsAreAddedAndRemovedOneVersionAtATime() throws Exception {
+    String erin = apiToken("erin-clips");
+    MultipartForm form = MultipartForm.create().attribute("metadata", metadata("Erin", "Erin Example").encode())
+        .binaryFileUpload("clips", "sample.wav", Buffer.buffer(speech(3)), "audio/wav")
+        .binaryFileUpload("consentRecording", "consent.wav", Buffer.buffer(speech(4)), "audio/wav");
+    HttpResponse<Buffer> created = http.post(node.httpPort(), "127.0.0.1", PATH).bearerTokenAuthentication(erin)
+        .sendMultipartForm(form).await(60, TimeUnit.SECONDS);
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    String id = created.bodyAsJsonObject().getString("id");
+    assertEquals("c1", created.bodyAsJsonObject().getJsonObject("consent").getString("recordingClip"));
+
+    // Two clips at once: one new version, each clip analysed and stored with its report.
+    HttpResponse<Buffer> added = addClips(http, node.httpPort(), erin, id, "1", speech(2), speech(2.5));
+    assertEquals(200, added.statusCode(), added.bodyAsString());
+    assertEquals(2, added.bodyAsJsonObject().getInteger("version"));
+    assertEquals(List.of("c0", "c1", "c2", "c3"), clipIds(added));
+    JsonObject c3 = added.bodyAsJsonObject().getJsonArray("clips").getJsonObject(3);
+    assertEquals(PATH + "/" + id + "/clips/c3", c3.getString("url"));
+    assertTrue(c3.getJsonObject("report").getBoolean("passed"));
+    assertEquals(List.of("c0.wav", "c1.wav", "c2.wav", "c3.wav"), clipFiles(id));
+    assertArrayEquals(Files.readAllBytes(dir.resolve(id).resolve("clips/c3.wav")),
+        call(HttpMethod.GET, PATH + "/" + id + "/clips/c3", erin, null).body().getBytes());
+
+    // Refusals store nothing: an old version, a clip failing the gate, more clips than a profile may have.
+    HttpResponse<Buffer> stale = addClips(http, node.httpPort(), erin, id, "1", speech(2));
+    assertEquals(409, stale.statusCode(), stale.bodyAsString());
+    HttpResponse<Buffer> gated = addClips(http, node.httpPort(), erin, id, null,
+        Signals.wav16(new float[RATE * 2], RATE));
+    assertEquals(422, gated.statusCode(), gated.bodyAsString());
+    JsonArray reports = gated.bodyAsJsonObject().getJsonObject("error").getJsonArray("clips");
+    assertEquals(1, reports.size());
+    assertFalse(reports.getJsonObject(0).getBoolean("passed"));
+    assertTrue(reports.getJsonObject(0).getJsonObject("report").getJsonArray("failures").stream()
+        .anyMatch(f -> "too_short".equals(((JsonObject) f).getString("code"))));
+    HttpResponse<Buffer> tooMany = addClips(http, node.httpPort(), erin, id, null, speech(2), speech(2));
+    assertEquals(413, tooMany.statusCode(), tooMany.bodyAsString());
+    assertTrue(tooMany.bodyAsString().contains("4 stored and 2 new reference clips; at most 5"),
+        tooMany.bodyAsString());
+    assertEquals(List.of("c0.wav", "c1.wav", "c2.wav", "c3.wav"), clipFiles(id));
+    assertEquals(2, new JsonObject(Files.readString(dir.resolve(id).resolve("profile.json"))).getInteger("version"));
+
+    // Another subject's profile is as absent as an unknown one.
+    String frank = apiToken("frank-clips");
+    String unknown = "vp_" + "r".repeat(20);
+    HttpResponse<Buffer> foreignAdd = addClips(http, node.httpPort(), frank, id, null, speech(2));
+    assertEquals(404, foreignAdd.statusCode(), foreignAdd.bodyAsString());
+    assertEquals(addClips(http, node.httpPort(), frank, unknown, null, speech(2)).bodyAsString().replace(unknown, id),
+        foreignAdd.bodyAsString());
+    assertEquals(404, call(HttpMethod.DELETE, PATH + "/" + id + "/clips/c2", frank, null).statusCode());
+    assertEquals(List.of("c0.wav", "c1.wav", "c2.wav", "c3.wav"), clipFiles(id));
+
+    // Removing: the next version, the audio gone; the consent recording stays; a removed id is not given again.
+    HttpResponse<Buffer> removed = call(HttpMethod.DELETE, PATH + "/" + id + "/clips/c3?version=2", erin, null);
+    assertEquals(200, removed.statusCode(), removed.bodyAsString());
+    assertEquals(3, removed.bodyAsJsonObject().getInteger("version"));
+    assertEquals(List.of("c0", "c1", "c2"), clipIds(removed));
+    assertEquals(List.of("c0.wav", "c1.wav", "c2.wav"), clipFiles(id));
+    assertEquals(404, call(HttpMethod.GET, PATH + "/" + id + "/clips/c3", erin, null).statusCode());
+    assertEquals(409, call(HttpMethod.DELETE, PATH + "/" + id + "/clips/c2?version=2", erin, null).statusCode());
+    assertEquals(400, call(HttpMethod.DELETE, PATH + "/" + id + "/clips/c2?version=two", erin, null).statusCode());
+    assertEquals(404, call(HttpMethod.DELETE, PATH + "/" + id + "/clips/c9", erin, null).statusCode());
+    HttpResponse<Buffer> consent = call(HttpMethod.DELETE, PATH + "/" + id + "/clips/c1", erin, null);
+    assertEquals(400, consent.statusCode(), consent.bodyAsString());
+    assertTrue(consent.bodyAsString().contains("recording of the consent statement"), consent.bodyAsString());
+    HttpResponse<Buffer> again = addClips(http, node.httpPort(), erin, id, "3", speech(2));
+    assertEquals(200, again.statusCode(), again.bodyAsString());
+    assertEquals(List.of("c0", "c1", "c2", "c4"), clipIds(again));
+    assertEquals(List.of("c0.wav", "c1.wav", "c2.wav", "c4.wav"), clipFiles(id));
+
+    // A profile's only clip stays.
+    HttpResponse<Buffer> single = create(http, node.httpPort(), erin, metadata("Erin, one clip", "Erin Example"),
+        speech(3));
+    String singleId = single.bodyAsJsonObject().getString("id");
+    HttpResponse<Buffer> last = call(HttpMethod.DELETE, PATH + "/" + singleId + "/clips/c0", erin, null);
+    assertEquals(400, last.statusCode(), last.bodyAsString());
+    assertTrue(last.bodyAsString().contains("only reference clip"), last.bodyAsString());
+    assertEquals(List.of("c0.wav"), clipFiles(singleId));
   }
 
   @Test

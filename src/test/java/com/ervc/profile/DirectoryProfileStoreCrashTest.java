@@ -49,6 +49,10 @@ class DirectoryProfileStoreCrashTest {
           byte[] audio = store.clipAudio(profile.id(), clip.id()).await(30, TimeUnit.SECONDS).orElseThrow();
           assertEquals(clip.bytes(), audio.length);
         }
+        try (var files = Files.list(root.resolve(profile.id()).resolve("clips"))) {
+          assertEquals(profile.clips().stream().map(c -> c.id() + ".wav").sorted().toList(),
+              files.map(p -> p.getFileName().toString()).sorted().toList(), profile.id());
+        }
       }
       try (var entries = Files.list(root)) {
         assertEquals(List.of(), entries.map(p -> p.getFileName().toString()).filter(n -> !VoiceProfile.isId(n))

@@ -58,11 +58,16 @@ class DirectoryProfileStoreTest extends VoiceProfileStoreContract {
     Files.write(halfCreated.resolve("c0.wav"), new byte[] {1});
     Path halfDeleted = Files.createDirectories(root.resolve(".deleted-" + VoiceProfile.newId() + "-abc"));
     Path halfUpdated = Files.write(root.resolve(profile.id()).resolve(".tmp-profile.json-abc"), new byte[] {'{'});
+    Path halfAdded = Files.write(root.resolve(profile.id()).resolve("clips/.tmp-c2-abc"), new byte[] {1});
+    Path addedNotListed = Files.write(root.resolve(profile.id()).resolve("clips/c2.wav"), new byte[] {1});
 
     VoiceProfileStore reopened = await(DirectoryProfileStore.open(vertx, root));
 
     assertEquals(List.of(profile.id()), Files.list(root).map(p -> p.getFileName().toString()).toList());
     assertTrue(Files.notExists(halfUpdated) && Files.notExists(halfDeleted));
+    assertTrue(Files.notExists(halfAdded) && Files.notExists(addedNotListed));
+    assertEquals(List.of("c0.wav", "c1.wav"), Files.list(root.resolve(profile.id()).resolve("clips"))
+        .map(p -> p.getFileName().toString()).sorted().toList());
     assertEquals(Optional.of(profile), await(reopened.get(profile.id())));
   }
 }

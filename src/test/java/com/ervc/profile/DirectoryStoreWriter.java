@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A separate JVM that creates and renames profiles with large clips in {@code args[0]} as fast as it can, until it
+ * A separate JVM that creates, renames and adds and removes large clips of profiles in {@code args[0]} as fast as it can, until it
  * is killed: the crash in {@link DirectoryProfileStoreCrashTest}.
  */
 public final class DirectoryStoreWriter {
@@ -31,7 +31,13 @@ public final class DirectoryStoreWriter {
       Map<String, byte[]> audio = new HashMap<>(SampleProfiles.audioOf(small));
       audio.put("c0", large);
       store.create(profile, audio).await(30, TimeUnit.SECONDS);
-      store.update(profile.renamed("round " + round + " renamed", "", Instant.now())).await(30, TimeUnit.SECONDS);
+      VoiceProfile renamed = profile.renamed("round " + round + " renamed", "", Instant.now());
+      store.update(renamed).await(30, TimeUnit.SECONDS);
+      Map<String, byte[]> added = new HashMap<>();
+      VoiceProfile grown = renamed.withClips(List.of(SampleProfiles.prepared(large)), null, Instant.now(), added);
+      store.changeClips(grown, added).await(30, TimeUnit.SECONDS);
+      store.changeClips(grown.withClips(List.of(), "c0", Instant.now(), new HashMap<>()), Map.of())
+          .await(30, TimeUnit.SECONDS);
     }
   }
 }

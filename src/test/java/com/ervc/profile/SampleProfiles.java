@@ -34,6 +34,12 @@ final class SampleProfiles {
         new io.vertx.core.json.JsonObject().put("durationMs", 4200));
   }
 
+  /** Stand-in audio as the quality gate would give it back, passed. */
+  static ClipIntake.Prepared prepared(byte[] wav) {
+    return new ClipIntake.Prepared(wav, VoiceProfileStore.sha256(wav),
+        new io.vertx.core.json.JsonObject().put("durationMs", 3100), List.of());
+  }
+
   static Map<String, byte[]> audioOf(VoiceProfile profile) {
     return Map.of("c0", clipBytes(profile.id(), "c0"), "c1", clipBytes(profile.id(), "c1"));
   }

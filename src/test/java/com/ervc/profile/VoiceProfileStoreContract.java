@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -106,8 +107,67 @@ abstract class VoiceProfileStoreContract {
 
     SpeechException refused = failure(store.update(swapped));
 
-    assertEquals("the clips of a stored profile cannot change; create a new profile instead", refused.getMessage());
+    assertEquals("an update cannot change the clips of a stored profile; changeClips does", refused.getMessage());
     assertEquals(Optional.of(profile), await(store.get(profile.id())));
+  }
+
+  @Test
+  void addingAndRemovingClipsMakeNextVersionsAndNeverReuseAnId() throws Exception {
+    VoiceProfile profile = profile("alice", T0);
+    await(store.create(profile, audioOf(profile)));
+    byte[] first = SampleProfiles.clipBytes(profile.id(), "added first");
+    byte[] second = SampleProfiles.clipBytes(profile.id(), "added second");
+
+    Map<String, byte[]> added = new HashMap<>();
+    VoiceProfile grown = profile.withClips(List.of(SampleProfiles.prepared(first)), null, T0.plusSeconds(5), added);
+    await(store.changeClips(grown, added));
+    VoiceProfile shrunk = grown.withClips(List.of(), "c2", T0.plusSeconds(6), new HashMap<>());
+    await(store.changeClips(shrunk, Map.of()));
+    Map<String, byte[]> addedAgain = new HashMap<>();
+    VoiceProfile regrown = shrunk.withClips(List.of(SampleProfiles.prepared(second)), null, T0.plusSeconds(7),
+        addedAgain);
+    await(store.changeClips(regrown, addedAgain));
+
+    assertEquals(List.of("c0", "c1", "c2"), grown.clips().stream().map(ReferenceClip::id).toList());
+    assertEquals(List.of("c0", "c1", "c3"), regrown.clips().stream().map(ReferenceClip::id).toList());
+    assertEquals(4, regrown.version());
+    assertEquals(Optional.of(regrown), await(store.get(profile.id())));
+    assertEquals(Optional.empty(), await(store.clipAudio(profile.id(), "c2")));
+    assertArrayEquals(second, await(store.clipAudio(profile.id(), "c3")).orElseThrow());
+    assertArrayEquals(audioOf(profile).get("c0"), await(store.clipAudio(profile.id(), "c0")).orElseThrow());
+  }
+
+  @Test
+  void aClipChangeThatDoesNotFollowTheStoredProfileStoresNothing() throws Exception {
+    VoiceProfile profile = profile("alice", T0);
+    await(store.create(profile, audioOf(profile)));
+    byte[] audio = SampleProfiles.clipBytes(profile.id(), "added");
+    Map<String, byte[]> added = new HashMap<>();
+    VoiceProfile grown = profile.withClips(List.of(SampleProfiles.prepared(audio)), null, T0.plusSeconds(5), added);
+    VoiceProfile skipped = grown.renamed(grown.name(), "", T0.plusSeconds(5));
+    VoiceProfile reused = new VoiceProfile(profile.id(), "alice", 2, profile.name(), profile.description(),
+        profile.language(), profile.provider(), profile.voice(), profile.settings(), List.of(profile.clips().get(1),
+        new ReferenceClip("c0", VoiceProfileStore.sha256(audio), audio.length, null)), profile.consent(), profile.registrations(),
+        profile.created(), T0.plusSeconds(5), 3);
+
+    SpeechException stale = failure(store.changeClips(skipped, added));
+    SpeechException altered = failure(store.changeClips(grown, Map.of("c2", audioOf(profile).get("c0"))));
+    SpeechException missing = failure(store.changeClips(grown, Map.of()));
+    SpeechException reusedId = failure(store.changeClips(reused, Map.of("c0", audio)));
+    SpeechException absent = failure(store.changeClips(profile("alice", T0).withClips(List.of(), "c0", T0,
+        new HashMap<>()), Map.of()));
+
+    assertEquals("voice profile " + profile.id() + " is at version 1, so version 3 cannot follow it; it was changed "
+        + "meanwhile, reload it and retry", stale.getMessage());
+    assertEquals("the audio of clip c2 does not match its recorded size and hash", altered.getMessage());
+    assertEquals("clip c2 of profile " + profile.id() + " is not stored as it is listed, and no audio was given for "
+        + "it", missing.getMessage());
+    assertEquals("clip id c0 of profile " + profile.id() + " was given before; a new clip is numbered from 2",
+        reusedId.getMessage());
+    assertEquals(ErrorCode.INVALID_REQUEST, absent.code());
+    assertEquals(Optional.of(profile), await(store.get(profile.id())));
+    assertEquals(Optional.empty(), await(store.clipAudio(profile.id(), "c2")));
+    assertArrayEquals(audioOf(profile).get("c0"), await(store.clipAudio(profile.id(), "c0")).orElseThrow());
   }
 
   @Test

@@ -36,6 +36,32 @@ class VoiceProfileTest {
   }
 
   @Test
+  void theNextClipNumberIsKeptAndReadAsOnePastTheHighestClipWhenAbsent() {
+    io.vertx.core.json.JsonObject json = sample.toJson();
+    assertEquals(2, json.getInteger("nextClip"));
+    VoiceProfile shrunk = sample.withClips(List.of(), "c0", T0, new java.util.HashMap<>());
+
+    assertEquals(2, VoiceProfile.fromJson(shrunk.toJson()).nextClip());
+    json.remove("nextClip");
+    assertEquals(sample, VoiceProfile.fromJson(json));
+    assertEquals("the next clip number 1 is taken by a clip of the profile", refusal(() -> new VoiceProfile(
+        sample.id(), "alice", 1, "n", "", "en", "espeak", "en", sample.settings(), sample.clips(), sample.consent(),
+        List.of(), T0, T0, 1)));
+  }
+
+  @Test
+  void theConsentRecordingAndTheLastClipCannotBeRemoved() {
+    VoiceProfile single = new VoiceProfile(sample.id(), "alice", 1, "n", "", "en", "espeak", "en", sample.settings(),
+        List.of(sample.clips().get(0)), new Consent("A", "en", "I agree.", null, "alice", T0), List.of(), T0, T0);
+
+    assertEquals("clip c1 is the recording of the consent statement; it stays as long as the profile does (delete "
+        + "the profile to withdraw consent)", refusal(() -> sample.withClips(List.of(), "c1", T0,
+        new java.util.HashMap<>())));
+    assertEquals("clip c0 is the profile's only reference clip; add another first, or delete the profile",
+        refusal(() -> single.withClips(List.of(), "c0", T0, new java.util.HashMap<>())));
+  }
+
+  @Test
   void namesAreStrippedAndMayNotHideControlOrDirectionCharacters() {
     assertEquals("Ada", named("  Ada \t").name());
     assertEquals("name contains a control character (U+0007)", refusal(() -> named("Ada\u0007")));

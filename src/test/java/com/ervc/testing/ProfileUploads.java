@@ -31,6 +31,20 @@ public final class ProfileUploads {
             .put("statement", ConsentStatement.text("en-GB", speaker)));
   }
 
+  /** Posts each of {@code clips} as a {@code clips} file part to {@code POST /{id}/clips}, with {@code version}. */
+  public static HttpResponse<Buffer> addClips(WebClient client, int port, String token, String id, String version,
+                                              byte[]... clips) throws Exception {
+    MultipartForm form = MultipartForm.create();
+    if (version != null) {
+      form.attribute("version", version);
+    }
+    for (int i = 0; i < clips.length; i++) {
+      form.binaryFileUpload("clips", "added" + i + ".wav", Buffer.buffer(clips[i]), "audio/wav");
+    }
+    return client.post(port, "127.0.0.1", PATH + "/" + id + "/clips").bearerTokenAuthentication(token)
+        .sendMultipartForm(form).await(60, TimeUnit.SECONDS);
+  }
+
   /** Posts {@code metadata} with each of {@code clips} as a {@code clips} file part. */
   public static HttpResponse<Buffer> create(WebClient client, int port, String token, JsonObject metadata,
                                             byte[]... clips) throws Exception {
