@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A terminal client of the admin API (/admin/v1/…): lists the cluster's nodes, provider instances and the audit
-# log, drains or undrains a node and evicts cache entries. docs/admin-console.md describes the API.
+# log, drains or undrains a node, evicts cache entries and runs TTS evaluations. docs/admin-console.md describes the
+# API.
 set -euo pipefail
 
 usage() {
@@ -24,6 +25,15 @@ Commands:
                      removes every cache entry of PROVIDER's audio, e.g. piper (asks for confirmation)
   evict-voice PROVIDER VOICE
                      removes every cache entry in VOICE of PROVIDER, e.g. espeak en-gb (asks for confirmation)
+  evaluate NODE_ID [OPTIONS_JSON]
+                     starts a TTS evaluation on NODE_ID, the node --url names (asks for confirmation); OPTIONS_JSON
+                     e.g. '{"providers":["espeak"],"emotions":["neutral"],"limit":5}' (docs/evaluation.md)
+  evaluations        the evaluations kept on the --url node: state, progress, report
+  evaluation ID      one evaluation: progress, log tail, and its report.json once done
+  evaluation-report ID
+                     its report.html (self-contained; its audio players need the clips, which are not served)
+  evaluation-cancel ID
+                     stops a running evaluation (asks for confirmation)
 
 Options:
   --url URL          the node to talk to (default: $ADMIN_URL or http://127.0.0.1:8000)
@@ -67,7 +77,23 @@ expect() {
   [ "${#args[@]}" -eq "$count" ] || fail_usage "$command takes ${*:-no arguments}"
 }
 case "$command" in
-  nodes|providers|sessions|cache|audit) expect 0 ;;
+  nodes|providers|sessions|cache|audit|evaluations) expect 0 ;;
+  evaluation|evaluation-report|evaluation-cancel)
+    expect 1 "an EVALUATION_ID (see: scripts/admin.sh evaluations)"
+    case "${args[0]}" in *[!A-Za-z0-9-]*|'') fail_usage "EVALUATION_ID may hold only letters, digits and '-'" ;; esac
+    target=${args[0]}; path="/admin/v1/evaluations/${args[0]}/cancel" ;;
+  evaluate)
+    if [ "${#args[@]}" -lt 1 ] || [ "${#args[@]}" -gt 2 ]; then
+      fail_usage "evaluate takes a NODE_ID and an optional OPTIONS_JSON"
+    fi
+    case "${args[0]}" in *[!A-Za-z0-9._-]*) fail_usage "NODE_ID may hold only letters, digits, '.', '_' and '-'" ;; esac
+    target=${args[0]}; path=/admin/v1/evaluations
+    options=${args[1]:-"{}"}
+    case "$options" in "{"*"}") ;; *) fail_usage "OPTIONS_JSON must be a JSON object" ;; esac
+    # The node's id goes first as the confirmation; the object's own fields follow it.
+    rest=${options#\{}
+    rest=${rest#"${rest%%[![:space:]]*}"}
+    [ "$rest" = "}" ] || body="{\"confirm\":\"$target\",$rest" ;;
   drain|undrain)
     expect 1 "a NODE_ID (see: scripts/admin.sh nodes)"
     case "${args[0]}" in *[!A-Za-z0-9._-]*) fail_usage "NODE_ID may hold only letters, digits, '.', '_' and '-'" ;; esac
@@ -111,11 +137,13 @@ call() {
 }
 
 case "$command" in
-  nodes|providers|sessions|cache|audit) call GET "/admin/v1/$command" ;;
+  nodes|providers|sessions|cache|audit|evaluations) call GET "/admin/v1/$command" ;;
+  evaluation) call GET "/admin/v1/evaluations/$target" ;;
+  evaluation-report) call GET "/admin/v1/evaluations/$target/report.html" ;;
   *)
     if [ "$yes" != true ]; then
       read -r -p "$command $target? Type '$target' again to confirm: " answer
       [ "$answer" = "$target" ] || { echo "admin: not confirmed; nothing done" >&2; exit 1; }
     fi
-    call POST "$path" "{\"confirm\":\"$target\"}" ;;
+    call POST "$path" "${body:-"{\"confirm\":\"$target\"}"}" ;;
 esac

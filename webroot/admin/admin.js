@@ -1,7 +1,8 @@
 // Entry point of the admin console page (/admin/): signs in with a token, shows the view the operator picked,
-// refreshed about once a second, and runs actions after a confirmation. Logic lives in views.js and console.js.
+// pushed about once a second over the event-bus bridge, and runs actions after a confirmation. Logic lives in views.js and console.js.
 import { el } from '../dom.js';
 import { createApi } from './api.js';
+import { openBridge } from './bridge.js';
 import { createConsole } from './console.js';
 import {
   AUDIT_COLUMNS, BUS_COLUMNS, BUS_NODE_COLUMNS, NODE_COLUMNS, PROVIDER_COLUMNS, SESSION_COLUMNS, auditRows, busNodeRows,
@@ -197,9 +198,13 @@ function signOut(message) {
 }
 
 function signIn(token) {
+  // A token kept from earlier in this tab may have signed in already: one console per page.
+  if (console_) console_.stop();
   const api = createApi(token);
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   console_ = createConsole({
     api,
+    connect: (path, onProblem) => openBridge(`${scheme}//${location.host}${path}`, { onProblem }),
     onData: (view, answers, at) => {
       if ($('view').hidden) {
         sessionStorage.setItem(STORAGE_KEY, token);

@@ -1,5 +1,6 @@
-// The admin console's client of /admin/v1 (docs/admin-console.md). Every call carries the operator's bearer token;
-// a 401 or 403 ends the console's session, so a refused caller is shown nothing. `fetch` is injectable for tests.
+// The admin console's client of /admin/v1 (docs/admin-console.md): the page asks it only for a ticket to the
+// event-bus bridge; views and actions then travel over the bridge. The call carries the operator's bearer token; a
+// 401 or 403 ends the console's session, so a refused caller is shown nothing. `fetch` is injectable for tests.
 
 export const PREFIX = '/admin/v1';
 
@@ -17,17 +18,12 @@ export class AdminError extends Error {
 }
 
 export function createApi(token, { fetch = globalThis.fetch } = {}) {
-  async function call(method, path, body) {
+  async function call(method, path) {
     let res;
     try {
       res = await fetch(PREFIX + path, {
         method,
-        headers: {
-          Accept: 'application/json',
-          Authorization: `Bearer ${token}`,
-          ...(body ? { 'Content-Type': 'application/json' } : {}),
-        },
-        body: body ? JSON.stringify(body) : undefined,
+        headers: { Accept: 'application/json', Authorization: `Bearer ${token}` },
         cache: 'no-store',
         credentials: 'omit',
       });
@@ -47,11 +43,7 @@ export function createApi(token, { fetch = globalThis.fetch } = {}) {
   }
 
   return {
-    get: (path) => call('GET', path),
-    /**
-     * POSTs an action on `target` with the confirmation the API demands (the target repeated in the body) and the
-     * action's values, e.g. `act('/nodes/' + id + '/drain', id)`.
-     */
-    act: (path, target, values = {}) => call('POST', path, { ...values, confirm: target }),
+    /** A single-use ticket that opens the event-bus bridge once: `{ticket, path, expiresInSeconds}`. */
+    ticket: () => call('POST', '/bridge/ticket'),
   };
 }

@@ -1,9 +1,10 @@
 // The admin console's logic without a browser: its API client, its live loop and what each view shows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeClock } from './fakes.js';
+import { FakeClock, FakeSocket } from './fakes.js';
 import { AdminError, createApi } from '../../../webroot/admin/api.js';
-import { PERIOD_MS, createConsole } from '../../../webroot/admin/console.js';
+import { BridgeError, PING_MS, openBridge } from '../../../webroot/admin/bridge.js';
+import { RETRY_MS, TAIL_KEEP, actionAddress, createConsole, mergeTail } from '../../../webroot/admin/console.js';
 import {
   busNodeRows, busRates, busRows, cacheFacts, evictAction, fmtBytes, fmtUptime, nodeRows, providerRows, sessionRows,
 } from '../../../webroot/admin/views.js';
@@ -23,79 +24,170 @@ function fakeFetch(routes) {
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-test('the API client sends the bearer token, repeats the target as confirmation and maps refusals', async () => {
+test('the API client asks for a bridge ticket with the bearer token and maps refusals', async () => {
+  let refuse = false;
   const { fetch, calls } = fakeFetch({
-    'GET /admin/v1/nodes': [200, [{ node: 'n1' }]],
-    'POST /admin/v1/nodes/n1/drain': (init) => [200, { echoed: JSON.parse(init.body) }],
-    'GET /admin/v1/audit': [403, { error: { code: 'unauthorized', message: "the token lacks the 'admin' role" } }],
+    'POST /admin/v1/bridge/ticket': () => (refuse
+      ? [403, { error: { code: 'unauthorized', message: "the token lacks the 'admin' role" } }]
+      : [200, { ticket: 'tk', path: '/admin/eventbus/websocket', expiresInSeconds: 30 }]),
   });
   const api = createApi('secret-token', { fetch });
-  assert.deepEqual(await api.get('/nodes'), [{ node: 'n1' }]);
+  assert.deepEqual(await api.ticket(), { ticket: 'tk', path: '/admin/eventbus/websocket', expiresInSeconds: 30 });
   assert.equal(calls[0].init.headers.Authorization, 'Bearer secret-token');
   assert.equal(calls[0].init.credentials, 'omit', 'no cookie ever carries admin rights');
-  assert.deepEqual((await api.act('/nodes/n1/drain', 'n1')).echoed, { confirm: 'n1' });
-  assert.deepEqual(JSON.parse((await api.act('/nodes/n1/drain', 'n1', { x: 1 }) && calls[2].init.body)),
-    { x: 1, confirm: 'n1' });
-  const refused = await api.get('/audit').catch((e) => e);
+  refuse = true;
+  const refused = await api.ticket().catch((e) => e);
   assert.ok(refused instanceof AdminError);
   assert.equal(refused.status, 403);
   assert.equal(refused.refused, true);
   assert.equal(refused.message, "the token lacks the 'admin' role");
-  const unreachable = await api.get('/missing').catch((e) => e);
+  const unreachable = await createApi('t', { fetch: fakeFetch({}).fetch }).ticket().catch((e) => e);
   assert.equal(unreachable.status, 0);
   assert.equal(unreachable.refused, false);
 });
 
-test('the console polls the shown view once a second, one round at a time, and stops at a refusal', async () => {
+test('the bridge client speaks the bridge frames: register, send with a reply address, ping, binary frames in', async () => {
+  FakeSocket.reset();
   const clock = new FakeClock();
-  let audits = 0;
-  let refuse = false;
-  const { fetch, calls } = fakeFetch({
-    'GET /admin/v1/nodes': () => (refuse ? [401, { error: { message: 'bad token' } }] : [200, [{ node: 'n1' }]]),
-    'GET /admin/v1/audit': () => [200, [{ n: ++audits }]],
-  });
-  const seen = [];
-  const refusals = [];
-  const live = createConsole({ api: createApi('t', { fetch }), clock, now: () => clock.now(),
-    onData: (view, answers) => seen.push([view, answers]), onRefused: (e) => refusals.push(e.status),
-    onError: (e) => assert.fail(e.message) });
-  await live.start();
-  assert.deepEqual(seen, [['cluster', { '/nodes': [{ node: 'n1' }] }]]);
-  assert.deepEqual(clock.pendingDelays(), [PERIOD_MS], 'the next round waits for the last to end');
-  await live.show('audit');
-  assert.deepEqual(clock.pendingDelays(), [PERIOD_MS], 'switching views replaces the pending round');
-  clock.advance(PERIOD_MS);
-  await settle();
-  assert.deepEqual(seen.slice(1).map(([view, a]) => [view, a['/audit'][0].n]), [['audit', 1], ['audit', 2]]);
-  await live.show('cluster');
-  refuse = true;
-  clock.advance(PERIOD_MS);
-  await settle();
-  assert.deepEqual(refusals, [401]);
-  assert.deepEqual(clock.pendingDelays(), [], 'nothing is polled after a refusal');
-  const before = calls.length;
-  clock.advance(10 * PERIOD_MS);
-  await settle();
-  assert.equal(calls.length, before);
+  const problems = [];
+  let n = 0;
+  const opening = openBridge('ws://h/admin/eventbus/websocket?ticket=t', { WebSocket: FakeSocket, clock,
+    uuid: () => `reply-${++n}`, onProblem: (m) => problems.push(m) });
+  const ws = FakeSocket.latest();
+  assert.equal(ws.url, 'ws://h/admin/eventbus/websocket?ticket=t');
+  assert.equal(ws.binaryType, 'arraybuffer', 'the bridge writes binary messages');
+  ws.serverOpens();
+  const bridge = await opening;
+  const got = [];
+  bridge.register('admin.view.nodes', (body) => got.push(body));
+  assert.deepEqual(ws.sentMessages(), [{ type: 'register', address: 'admin.view.nodes' }]);
+  ws.serverSends(new TextEncoder().encode(JSON.stringify({ type: 'rec', address: 'admin.view.nodes',
+    body: { view: 'nodes', data: [1] } })).buffer);
+  ws.serverSends({ type: 'rec', address: 'admin.view.other', body: 'not for us' });
+  assert.deepEqual(got, [{ view: 'nodes', data: [1] }]);
+
+  const ok = bridge.request('admin.action.drain', { target: 'n1', confirm: 'n1' });
+  assert.deepEqual(ws.sentMessages()[1], { type: 'send', address: 'admin.action.drain', replyAddress: 'reply-1',
+    body: { target: 'n1', confirm: 'n1' } });
+  ws.serverSends({ type: 'rec', address: 'reply-1', body: { draining: true } });
+  assert.deepEqual(await ok, { draining: true });
+  const failed = bridge.request('admin.action.drain', { target: 'n9', confirm: 'n9' });
+  ws.serverSends({ type: 'err', address: 'reply-2', failureCode: 404, failureType: 'RECIPIENT_FAILURE',
+    message: "no node 'n9' in the cluster" });
+  const error = await failed.catch((e) => e);
+  assert.ok(error instanceof BridgeError);
+  assert.deepEqual([error.status, error.message], [404, "no node 'n9' in the cluster"]);
+  ws.serverSends({ type: 'err', body: 'rejected' });
+  assert.deepEqual(problems, ['the bridge refused a frame: rejected']);
+
+  clock.advance(PING_MS);
+  assert.deepEqual(ws.sentMessages().at(-1), { type: 'ping' }, 'the bridge closes sockets that stop pinging');
+  const late = bridge.request('admin.action.undrain', {});
+  let closed = 0;
+  bridge.onClose = () => closed++;
+  ws.serverCloses(1006);
+  assert.equal((await late.catch((e) => e)).status, 0, 'a pending request fails when the socket closes');
+  assert.equal(closed, 1);
+
+  const refused = openBridge('ws://h/x', { WebSocket: FakeSocket, clock });
+  FakeSocket.latest().serverCloses(1006);
+  assert.match((await refused.catch((e) => e)).message, /did not open/);
 });
 
-test('an action posts its values with the confirmation and refreshes the view at once', async () => {
+/** A bridge stand-in for the console: records registrations and requests; the test pushes views. */
+function fakeBridge() {
+  const bridge = {
+    handlers: new Map(), requests: [], closed: false, onClose: () => {},
+    register(address, handler) { this.handlers.set(address, handler); },
+    unregister(address) { this.handlers.delete(address); },
+    async request(address, body) { this.requests.push([address, body]); return { ok: address }; },
+    close() { this.closed = true; },
+    push(view, data) { this.handlers.get(`admin.view.${view}`)?.({ view, data }); },
+  };
+  return bridge;
+}
+
+test('the console takes a ticket, subscribes to the shown page\'s views and draws their pushes', async () => {
   const clock = new FakeClock();
-  const { fetch, calls } = fakeFetch({
-    'GET /admin/v1/providers': [200, []],
-    'GET /admin/v1/nodes': [200, []],
-    'POST /admin/v1/instances/i1/capacity': (init) => [200, JSON.parse(init.body)],
-  });
-  const live = createConsole({ api: createApi('t', { fetch }), clock, now: () => clock.now(), onData: () => {},
-    onRefused: () => assert.fail('refused'), onError: (e) => assert.fail(e.message) });
+  let tickets = 0;
+  const api = { ticket: async () => ({ ticket: `t${++tickets}`, path: '/admin/eventbus/websocket' }) };
+  const bridges = [];
+  const paths = [];
+  const seen = [];
+  const errors = [];
+  const live = createConsole({ api, clock, now: () => clock.now(),
+    connect: async (path) => { paths.push(path); bridges.push(fakeBridge()); return bridges.at(-1); },
+    onData: (page, answers) => seen.push([page, answers]), onRefused: () => assert.fail('refused'),
+    onError: (e) => errors.push(e.message) });
   await live.start();
-  await live.show('providers');
+  const bridge = bridges[0];
+  assert.deepEqual(paths, ['/admin/eventbus/websocket?ticket=t1']);
+  assert.deepEqual([...bridge.handlers.keys()], ['admin.view.nodes']);
+  bridge.push('nodes', [{ node: 'n1' }]);
+  assert.deepEqual(seen, [['cluster', { '/nodes': [{ node: 'n1' }] }]]);
+
+  live.show('providers');
+  assert.deepEqual([...bridge.handlers.keys()].sort(), ['admin.view.nodes', 'admin.view.providers']);
+  assert.equal(seen.length, 1, 'nothing is drawn until every view of the page is at hand');
+  bridge.push('providers', []);
+  assert.deepEqual(seen.at(-1), ['providers', { '/providers': [], '/nodes': [{ node: 'n1' }] }]);
+  const drawn = seen.length;
+  bridge.push('providers', []);
+  bridge.push('nodes', [{ node: 'n1', name: 'gw' }]);
+  assert.equal(seen.length, drawn, 'an unchanged view and the node names riding along draw nothing');
+  bridge.push('providers', [{ instance: 'i1' }]);
+  assert.deepEqual(seen.at(-1)[1]['/nodes'], [{ node: 'n1', name: 'gw' }], 'but are drawn with the next change');
+  live.show('audit');
+  assert.deepEqual([...bridge.handlers.keys()], ['admin.view.audit'], 'views no page shows are dropped');
+  bridge.handlers.get('admin.view.audit')({ view: 'audit', error: 'no answer' });
+  assert.deepEqual(errors, ['audit: no answer']);
+
+  bridge.onClose();
+  assert.deepEqual(clock.pendingDelays(), [RETRY_MS]);
+  clock.advance(RETRY_MS);
+  await settle();
+  assert.deepEqual(paths.at(-1), '/admin/eventbus/websocket?ticket=t2', 'each connection takes a new ticket');
+  assert.deepEqual([...bridges[1].handlers.keys()], ['admin.view.audit']);
+  live.stop();
+  assert.equal(bridges[1].closed, true);
+});
+
+test('a refused ticket stops the console before any socket opens', async () => {
+  const refusals = [];
+  const live = createConsole({ api: { ticket: async () => { throw new AdminError(401, 'bad token'); } },
+    connect: () => assert.fail('no socket without a ticket'), onData: () => assert.fail('no data'),
+    onRefused: (e) => refusals.push(e.status), onError: (e) => assert.fail(e.message), clock: new FakeClock() });
+  await live.start();
+  assert.deepEqual(refusals, [401]);
+});
+
+test('an action goes over the bridge to its admin.action address with the target and the confirmation', async () => {
+  const bridge = fakeBridge();
+  const live = createConsole({ api: { ticket: async () => ({ ticket: 't', path: '/p' }) }, connect: async () => bridge,
+    onData: () => {}, onRefused: () => assert.fail('refused'), onError: (e) => assert.fail(e.message),
+    clock: new FakeClock() });
+  await assert.rejects(live.act({ path: '/nodes/n1/drain', target: 'n1' }), /not connected/);
+  await live.start();
   const action = providerRows([{ instance: 'i1', info: { name: 'espeak', voices: [] }, node: 'n1', inFlight: 0,
     capacity: 4, queueDepth: 0, ttfaEwmaMs: 40, ttfaP95Ms: 70, errorRate: 0, circuit: 'closed', score: 50 }])[0]
     .actions.find((a) => a.label === 'Capacity…');
-  assert.deepEqual(await live.act(action, { capacity: 8 }), { capacity: 8, confirm: 'i1' });
-  await settle();
-  assert.deepEqual(calls.slice(-2).map((c) => c.url).sort(), ['/admin/v1/nodes', '/admin/v1/providers']);
+  await live.act(action, { capacity: 8 });
+  assert.deepEqual(bridge.requests, [['admin.action.capacity', { capacity: 8, target: 'i1', confirm: 'i1' }]]);
+  assert.equal(actionAddress('/tail/start'), 'admin.action.tail');
+  assert.equal(actionAddress(`/cache/${'a'.repeat(64)}/evict`), 'admin.action.evict');
+  assert.equal(actionAddress('/sessions/s1/disconnect'), 'admin.action.disconnect');
+  assert.equal(actionAddress(evictAction('piper').path), 'admin.action.evict-provider');
+  assert.equal(actionAddress(evictAction('espeak/en-gb').path), 'admin.action.evict-voice');
+});
+
+test('the tail keeps the newest samples the node pushed, and the nodes\' latest state', () => {
+  const batch = (from, count) => ({ nodes: [{ node: 'n1', on: true, kept: from + count }],
+    samples: Array.from({ length: count }, (_, i) => ({ node: 'n1', seq: from + i + 1 })) });
+  let tail = mergeTail(undefined, batch(0, 150));
+  tail = mergeTail(tail, batch(150, 100));
+  assert.equal(tail.samples.length, TAIL_KEEP);
+  assert.deepEqual([tail.samples[0].seq, tail.samples.at(-1).seq], [51, 250]);
+  assert.equal(tail.nodes[0].kept, 250);
 });
 
 test('the cluster view shows each node with its figures and the action that applies', () => {

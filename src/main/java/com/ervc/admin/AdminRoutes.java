@@ -3,6 +3,7 @@ package com.ervc.admin;
 import com.ervc.cluster.NodeState;
 import com.ervc.config.AdminConfig;
 import com.ervc.config.AuthConfig;
+import com.ervc.metrics.ServiceMetrics;
 import com.ervc.protocol.AdminMessage;
 import com.ervc.protocol.ErrorCode;
 import com.ervc.security.TokenService;
@@ -16,8 +17,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
-import java.util.Set;
-import java.util.function.BiFunction;
+import java.net.URI;
 
 /**
  * The admin API under {@code /admin/v1/}, for callers {@link AdminAccess} admits (docs/admin-console.md): the
@@ -31,27 +31,38 @@ public final class AdminRoutes {
   static final String DRAIN = PREFIX + "/drain";
   static final String ACTOR = "admin.actor";
   private static final int MAX_BODY_BYTES = 4096;
-  private static final Set<Object> CIRCUIT_ACTIONS = Set.of("open", "close", "reset");
 
   private final NodeState node;
   private final AdminConfig admin;
   private final AuthConfig auth;
   private final AuditLog audit;
   private final ClusterManager manager;
+  private final ServiceMetrics metrics;
+  /** This node's evaluations, made by the first mount (the gateway's and the monitoring server's share them). */
+  private Evaluations evaluations;
+  private volatile URI evaluationTarget;
 
   /** @param manager the cluster manager: the current members and the handlers registered per address */
-  public AdminRoutes(NodeState node, AdminConfig admin, AuthConfig auth, AuditLog audit, ClusterManager manager) {
+  public AdminRoutes(NodeState node, AdminConfig admin, AuthConfig auth, AuditLog audit, ClusterManager manager,
+                     ServiceMetrics metrics) {
     this.node = node;
     this.admin = admin;
     this.auth = auth;
     this.audit = audit;
     this.manager = manager;
+    this.metrics = metrics;
   }
 
-  /** Adds the admin routes to {@code router}; completes once its cluster view listens. Call on the verticle's context. */
-  public Future<Void> mount(Vertx vertx, Router router) {
-    AdminAccess access = new AdminAccess(admin.token(), TokenService.create(vertx, auth));
+  /**
+   * Adds the admin routes to {@code router}, and with {@code consoleBridge} the console's SockJS bridge under
+   * /admin/eventbus (the server that serves the page /admin/; at most one per node); completes once its cluster
+   * view listens. Call on the verticle's context.
+   */
+  public Future<Void> mount(Vertx vertx, Router router, boolean consoleBridge) {
+    TokenService tokens = TokenService.create(vertx, auth);
+    AdminAccess access = new AdminAccess(admin.token(), tokens);
     ClusterAdmin cluster = new ClusterAdmin(vertx, manager, audit);
+    Evaluations runs = evaluations(tokens);
     // Only the API is gated: the page /admin/ (static code, no data) must load before it can ask for a token.
     router.route(PREFIX + "/*").handler(rc -> access.actor(rc.request().getHeader("Authorization")).onComplete(ar -> {
       if (ar.succeeded()) {
@@ -71,36 +82,12 @@ public final class AdminRoutes {
     get(router, PREFIX + "/cache", rc -> cluster.cache().onSuccess(rc::json)
         .onFailure(failure -> refuse(rc, 503, "no cache node answered: " + failure.getMessage())));
     get(router, PREFIX + "/eventbus", rc -> cluster.eventBus().onSuccess(rc::json).onFailure(rc::fail));
-    action(router, "/cache/:target/evict", (target, body) -> "cache-evict",
-        (actor, target, body) -> cluster.evict(actor, target));
-    action(router, "/cache/providers/:target/evict", (target, body) -> "cache-evict",
-        (actor, target, body) -> cluster.evictVoice(actor, target, null));
-    action(router, "/cache/providers/:provider/voices/:voice/evict", (target, body) -> "cache-evict",
-        (actor, target, body) -> cluster.evictVoice(actor, target.substring(0, target.indexOf('/')),
-            target.substring(target.indexOf('/') + 1)));
     get(router, PREFIX + "/tail", rc -> cluster.tail().onSuccess(rc::json).onFailure(rc::fail));
-    action(router, "/tail/:target", (target, body) -> switch (target) {
-      case "start" -> tailStart(body) == null ? null : "tail-start";
-      case "stop" -> "tail-stop";
-      default -> null;
-    }, (actor, target, body) -> "start".equals(target) ? cluster.tailStart(actor, tailStart(body))
-        : cluster.tailStop(actor));
     get(router, PREFIX + "/sessions", rc -> cluster.sessions().onSuccess(rc::json).onFailure(rc::fail));
-    action(router, "/nodes/:target/drain", (target, body) -> "drain",
-        (actor, target, body) -> cluster.drain(actor, target));
-    action(router, "/nodes/:target/undrain", (target, body) -> "undrain",
-        (actor, target, body) -> cluster.undrain(actor, target));
-    action(router, "/instances/:target/circuit",
-        (target, body) -> circuitAction(body) == null ? null : "circuit-" + circuitAction(body),
-        (actor, target, body) -> cluster.onInstance(actor, "circuit-" + circuitAction(body), target,
-            new AdminMessage.Circuit(circuitAction(body))));
-    action(router, "/instances/:target/capacity", (target, body) -> capacity(body) == null ? null : "capacity",
-        (actor, target, body) -> cluster.onInstance(actor, "capacity", target,
-            new AdminMessage.Capacity(capacity(body))));
-    action(router, "/sessions/:target/disconnect", (target, body) -> "disconnect",
-        (actor, target, body) -> cluster.disconnect(actor, target));
-    action(router, "/instances/:target/reprobe", (target, body) -> "reprobe",
-        (actor, target, body) -> cluster.onInstance(actor, "reprobe", target, new AdminMessage.Reprobe()));
+    AdminActions actions = new AdminActions(cluster, audit);
+    actions.specs().forEach(spec -> action(router, actions, spec));
+    Future<Void> bridged = consoleBridge ? mountBridge(vertx, router, cluster, actions) : Future.succeededFuture();
+    mountEvaluations(vertx, router, runs);
     router.route(DRAIN).handler(rc -> {
       HttpMethod method = rc.request().method();
       if (HttpMethod.POST.equals(method)) {
@@ -114,7 +101,93 @@ public final class AdminRoutes {
         methodNotAllowed(rc, "GET, POST");
       }
     });
-    return cluster.start();
+    return cluster.start().compose(v -> bridged);
+  }
+
+  /** The console's bridge and the REST call that hands out its tickets. */
+  private Future<Void> mountBridge(Vertx vertx, Router router, ClusterAdmin cluster, AdminActions actions) {
+    AdminBridge bridge = new AdminBridge(vertx, cluster, actions, metrics);
+    router.post(AdminBridge.TICKET).handler(rc -> rc.json(bridge.ticket(rc.get(ACTOR))));
+    router.route(AdminBridge.TICKET).handler(rc -> methodNotAllowed(rc, "POST"));
+    return bridge.mount(router);
+  }
+
+  private synchronized Evaluations evaluations(TokenService tokens) {
+    if (evaluations == null) {
+      evaluations = new Evaluations(node.nodeId(), tokens, () -> evaluationTarget, System::currentTimeMillis);
+    }
+    return evaluations;
+  }
+
+  /** The URL of this node's gateway, which evaluations started here speak to; set by the gateway once it listens. */
+  public void evaluationTarget(URI gateway) {
+    evaluationTarget = gateway;
+  }
+
+  /**
+   * {@code /admin/v1/evaluations}: start one (confirmed by this node's id, audited), list, status with the report,
+   * the HTML report, and cancel (confirmed by the evaluation's id, audited). docs/evaluation.md#from-the-admin-api.
+   */
+  private void mountEvaluations(Vertx vertx, Router router, Evaluations runs) {
+    String base = PREFIX + "/evaluations";
+    router.post(base).handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES)).handler(rc -> {
+      String actor = rc.get(ACTOR);
+      try {
+        JsonObject started = runs.start(actor, jsonBody(rc));
+        audit.record(actor, "evaluation-start", started.getString("id"), "ok", started.getJsonObject("options").encode());
+        rc.response().setStatusCode(202).putHeader("Location", base + "/" + started.getString("id"))
+            .putHeader("Content-Type", "application/json").end(started.encode());
+      } catch (Evaluations.Refused refused) {
+        audit.record(actor, "evaluation-start", node.nodeId(), "refused", refused.getMessage());
+        refuse(rc, refused.status, refused.getMessage());
+      }
+    });
+    get(router, base, rc -> rc.json(runs.list()));
+    router.post(base + "/:id/cancel").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES)).handler(rc -> {
+      String actor = rc.get(ACTOR);
+      String id = rc.pathParam("id");
+      if (!id.equals(jsonBody(rc).getValue("confirm"))) {
+        audit.record(actor, "evaluation-cancel", id, "refused", "not confirmed");
+        refuse(rc, 400, "confirm with the body {\"confirm\":\"" + id + "\"}");
+        return;
+      }
+      try {
+        JsonObject cancelled = runs.cancel(id);
+        audit.record(actor, "evaluation-cancel", id, "ok", cancelled.getInteger("done") + " of "
+            + cancelled.getInteger("total") + " clips done");
+        rc.json(cancelled);
+      } catch (Evaluations.Refused refused) {
+        audit.record(actor, "evaluation-cancel", id, "refused", refused.getMessage());
+        refuse(rc, refused.status, refused.getMessage());
+      }
+    });
+    router.route(base + "/:id/cancel").handler(rc -> methodNotAllowed(rc, "POST"));
+    get(router, base + "/:id/report.html", rc -> {
+      try {
+        vertx.fileSystem().readFile(runs.report(rc.pathParam("id"), "report.html").toString())
+            .onSuccess(html -> rc.response().putHeader("Content-Type", "text/html; charset=utf-8")
+                .putHeader("X-Content-Type-Options", "nosniff").end(html))
+            .onFailure(failure -> refuse(rc, 409, "the evaluation ended without a report"));
+      } catch (Evaluations.Refused refused) {
+        refuse(rc, refused.status, refused.getMessage());
+      }
+    });
+    get(router, base + "/:id", rc -> {
+      String id = rc.pathParam("id");
+      try {
+        JsonObject status = runs.status(id);
+        if ("running".equals(status.getString("state"))) {
+          rc.json(status);
+          return;
+        }
+        vertx.fileSystem().readFile(runs.report(id, "report.json").toString())
+            .map(json -> status.put("report", new JsonObject(json)))
+            .otherwise(status) // it ended before writing a report: its log says why
+            .onSuccess(rc::json);
+      } catch (Evaluations.Refused refused) {
+        refuse(rc, refused.status, refused.getMessage());
+      }
+    });
   }
 
   private static void get(Router router, String path, Handler<RoutingContext> handler) {
@@ -122,42 +195,22 @@ public final class AdminRoutes {
     router.route(path).handler(rc -> methodNotAllowed(rc, "GET"));
   }
 
-  /** An action: the target (a path parameter), the caller, and the request's JSON body. */
-  @FunctionalInterface
-  private interface Action {
-    Future<JsonObject> run(String actor, String target, JsonObject body);
-  }
-
   /**
    * {@code POST /admin/v1/<path>} with {@code {"confirm":"<target>", …}}: the confirmation guards against acting on
-   * the wrong target by a slip of the hand; repeating an action is harmless. {@code kind} names the action for the
-   * audit log and the metric from the body, or null when the body's values are invalid (400, nothing done).
+   * the wrong target by a slip of the hand; repeating an action is harmless. {@link AdminActions} checks and runs it.
    */
-  private void action(Router router, String path, BiFunction<String, JsonObject, String> kind, Action run) {
-    router.post(PREFIX + path).handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES)).handler(rc -> {
-      // A voice is named with its provider: its target is "<provider>/<voice>".
-      String target = rc.pathParam("voice") == null ? rc.pathParam("target")
-          : rc.pathParam("provider") + "/" + rc.pathParam("voice");
-      JsonObject body = jsonBody(rc);
-      String action = kind.apply(target, body);
-      if (action == null) {
-        refuse(rc, 400, "invalid values in the body; see docs/admin-console.md#actions");
-        return;
-      }
-      if (!target.equals(body.getValue("confirm"))) {
-        audit.record(rc.get(ACTOR), action, target, "refused", "not confirmed");
-        refuse(rc, 400, "confirm with the body {\"confirm\":\"" + target + "\"}");
-        return;
-      }
-      run.run(rc.get(ACTOR), target, body).onComplete(ar -> {
-        if (ar.succeeded()) {
-          rc.json(ar.result());
-        } else {
-          refuse(rc, ClusterAdmin.status(ar.cause()), String.valueOf(ar.cause().getMessage()));
-        }
-      });
-    });
-    router.route(PREFIX + path).handler(rc -> methodNotAllowed(rc, "POST"));
+  private static void action(Router router, AdminActions actions, AdminActions.Spec spec) {
+    router.post(PREFIX + spec.path()).handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES)).handler(rc ->
+        // A voice is named with its provider: its target is "<provider>/<voice>".
+        actions.perform(spec, rc.get(ACTOR), rc.pathParam("voice") == null ? rc.pathParam("target")
+            : rc.pathParam("provider") + "/" + rc.pathParam("voice"), jsonBody(rc)).onComplete(ar -> {
+          if (ar.succeeded()) {
+            rc.json(ar.result());
+          } else {
+            refuse(rc, ClusterAdmin.status(ar.cause()), String.valueOf(ar.cause().getMessage()));
+          }
+        }));
+    router.route(PREFIX + spec.path()).handler(rc -> methodNotAllowed(rc, "POST"));
   }
 
   /** The body as JSON; an empty object when it is missing or not a JSON object. */
@@ -168,25 +221,6 @@ public final class AdminRoutes {
     } catch (RuntimeException e) {
       return new JsonObject();
     }
-  }
-
-  /** {@code open}, {@code close} or {@code reset}, else null: the value becomes a metric label, so it is checked. */
-  private static String circuitAction(JsonObject body) {
-    Object action = body.getValue("action");
-    return CIRCUIT_ACTIONS.contains(action) ? (String) action : null;
-  }
-
-  /** A tail's settings from the body ({@code addresses}, {@code showText}, {@code seconds}, default 300), or null. */
-  private static AdminMessage.TailStart tailStart(JsonObject body) {
-    try {
-      return AdminMessage.TailStart.from(body.copy().put("seconds", body.getValue("seconds", 300)));
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
-
-  private static Integer capacity(JsonObject body) {
-    return body.getValue("capacity") instanceof Integer replies ? replies : null;
   }
 
   private static void methodNotAllowed(RoutingContext rc, String allow) {

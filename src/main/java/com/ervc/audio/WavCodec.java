@@ -3,6 +3,7 @@ package com.ervc.audio;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 
 /** Reads and writes RIFF/WAVE files: 16-bit PCM both ways, and reads the other PCM and float sizes as samples. */
 public final class WavCodec {
@@ -86,8 +87,35 @@ public final class WavCodec {
    * @throws IllegalArgumentException if the input is not a 16-bit PCM WAV file
    */
   public static WavAudio decode(byte[] wav) {
-    Located located = locate(wav, true);
-    Format format = located.format;
+    Located located = locate(wav, true, false);
+    requirePcm16(located.format);
+    return new WavAudio(located.format.sampleRate, located.format.channels, BITS_PER_SAMPLE, located.data());
+  }
+
+  /**
+   * Where the audio of a 16-bit PCM WAV stream begins, read from the bytes that arrived so far
+   * ({@link WavStreamReader}). {@code declaredDataBytes} is the data chunk's size as written: 0, or a placeholder
+   * larger than the stream (espeak-ng's 0x7ffff000), when the writer could not know it.
+   */
+  public record StreamStart(int sampleRate, int channels, int dataOffset, long declaredDataBytes) {}
+
+  /**
+   * The start of the WAV stream whose first bytes are {@code prefix}, or empty while the prefix ends before its
+   * data chunk begins.
+   *
+   * @throws IllegalArgumentException when the prefix already shows that this is not a 16-bit PCM WAV stream
+   */
+  public static Optional<StreamStart> streamStart(byte[] prefix) {
+    Located located = locate(prefix, true, true);
+    if (located == null) {
+      return Optional.empty();
+    }
+    requirePcm16(located.format);
+    return Optional.of(new StreamStart(located.format.sampleRate, located.format.channels, located.start,
+        located.declared));
+  }
+
+  private static void requirePcm16(Format format) {
     if (format.tag != FORMAT_PCM) {
       throw new IllegalArgumentException(format.extensible
           ? "unsupported WAVE_FORMAT_EXTENSIBLE subformat 0x" + Integer.toHexString(format.tag)
@@ -99,7 +127,6 @@ public final class WavCodec {
       throw new IllegalArgumentException(
           "unsupported WAV sample size: " + format.bitsPerSample + " bits, only 16-bit is supported");
     }
-    return new WavAudio(format.sampleRate, format.channels, BITS_PER_SAMPLE, located.data());
   }
 
   /**
@@ -111,7 +138,7 @@ public final class WavCodec {
    * @throws IllegalArgumentException naming what is wrong when the input is not such a file
    */
   public static SampledAudio decodeSamples(byte[] wav, boolean exactLength) {
-    Located located = locate(wav, !exactLength);
+    Located located = locate(wav, !exactLength, false);
     Format format = located.format;
     boolean floating = format.tag == FORMAT_FLOAT;
     if (format.tag != FORMAT_PCM && !floating) {
@@ -143,14 +170,19 @@ public final class WavCodec {
 
   private record Format(int tag, boolean extensible, int sampleRate, int channels, int bitsPerSample) {}
 
-  private record Located(Format format, byte[] wav, int start, int length) {
+  /** The data chunk: {@code length} bytes of it are in {@code wav} from {@code start}, {@code declared} its size field. */
+  private record Located(Format format, byte[] wav, int start, int length, long declared) {
     byte[] data() {
       return Arrays.copyOfRange(wav, start, start + length);
     }
   }
 
-  private static Located locate(byte[] wav, boolean lenientLength) {
+  /** With {@code partial}, {@code wav} is the beginning of a stream: null where it ends before the data chunk. */
+  private static Located locate(byte[] wav, boolean lenientLength, boolean partial) {
     Objects.requireNonNull(wav, "wav");
+    if (partial && wav.length < 12) {
+      return null;
+    }
     if (wav.length < 12 || !hasAscii(wav, 0, "RIFF") || !hasAscii(wav, 8, "WAVE")) {
       throw new IllegalArgumentException("not a WAV file: missing RIFF/WAVE signature");
     }
@@ -162,6 +194,9 @@ public final class WavCodec {
       long bytesLeft = wav.length - bodyStart;
       if (hasAscii(wav, offset, "fmt ")) {
         if (chunkSize > bytesLeft) {
+          if (partial) {
+            return null;
+          }
           throw new IllegalArgumentException("truncated fmt chunk: declares " + chunkSize
               + " bytes but only " + bytesLeft + " remain");
         }
@@ -177,7 +212,7 @@ public final class WavCodec {
         long available = chunkSize == 0 || chunkSize > bytesLeft ? bytesLeft : chunkSize;
         int frameBytes = format.channels * Math.max(1, format.bitsPerSample / 8);
         int length = (int) (available - available % frameBytes);
-        return new Located(format, wav, bodyStart, length);
+        return new Located(format, wav, bodyStart, length, chunkSize);
       }
       // RIFF pads odd-sized chunks to an even length.
       long next = bodyStart + chunkSize + (chunkSize & 1);
@@ -185,6 +220,9 @@ public final class WavCodec {
         break;
       }
       offset = (int) next;
+    }
+    if (partial) {
+      return null;
     }
     throw new IllegalArgumentException(
         format == null ? "no fmt chunk in WAV file" : "no data chunk in WAV file");

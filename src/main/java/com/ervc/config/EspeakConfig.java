@@ -24,8 +24,9 @@ public record EspeakConfig(boolean enabled, String binary, int workers, int maxQ
   static final Setting MAX_LOAD = integer("providers.espeak.maxLoad", "ESPEAK_MAX_LOAD", null, 1, 100_000).orNull()
       .describe("espeak's capacity per instance; `null` means `tts.maxLoadPerProvider`.");
   static final Setting TIMEOUT_MS = integer("providers.espeak.timeoutMs", "ESPEAK_TIMEOUT_MS", 20000, 100, 600_000)
-      .describe("One espeak-ng run is killed after this time, and the client gets `internal`. Twice this value is "
-          + "the worker pool's \"blocked thread\" warning threshold.");
+      .describe("One espeak-ng run is killed after it has made the provider wait this long for its output in all "
+          + "(time its audio waits for a slow client does not count), and the client gets `internal`. Twice this "
+          + "value is the worker pool's \"blocked thread\" warning threshold.");
 
   static final List<Setting> SETTINGS = List.of(ENABLED, BINARY, WORKERS, MAX_QUEUE, MAX_LOAD, TIMEOUT_MS);
 

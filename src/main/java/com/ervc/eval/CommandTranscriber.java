@@ -77,9 +77,14 @@ public final class CommandTranscriber implements Transcriber {
       // Output to files, so a recogniser that hangs cannot block this thread past the timeout.
       Process process = new ProcessBuilder(args).redirectError(err.toFile()).redirectOutput(out.toFile()).start();
       process.getOutputStream().close();
-      if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IOException(command.get(0) + " ran longer than " + TIMEOUT_SECONDS + " s");
+      try {
+        if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+          throw new IOException(command.get(0) + " ran longer than " + TIMEOUT_SECONDS + " s");
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly(); // a cancelled evaluation leaves no recogniser behind
+        throw e;
       }
       if (process.exitValue() != 0) {
         String stderr = Files.readString(err, StandardCharsets.UTF_8).strip();

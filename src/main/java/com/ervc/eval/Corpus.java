@@ -63,7 +63,7 @@ public final class Corpus {
     return List.copyOf(lines);
   }
 
-  static String primary(String languageTag) {
+  public static String primary(String languageTag) {
     int dash = languageTag.indexOf('-');
     return (dash < 0 ? languageTag : languageTag.substring(0, dash)).toLowerCase(Locale.ROOT);
   }

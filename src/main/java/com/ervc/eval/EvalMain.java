@@ -27,7 +27,7 @@ public final class EvalMain {
   private static final Set<String> FLAGS = Set.of("--report-only", "--help");
   private static final Set<String> OPTIONS = Set.of("--url", "--token", "--api-token", "--corpus", "--categories",
       "--limit", "--providers", "--voices", "--emotions", "--intensities", "--tiers", "--speeds", "--pitches",
-      "--pitch-semitones", "--concurrency", "--timeout",
+      "--pitch-semitones", "--concurrency", "--timeout", "--max-clips",
       "--recogniser", "--recogniser-command", "--recogniser-url", "--recogniser-model", "--recogniser-language",
       "--recogniser-rate", "--listen", "--out", "--baseline", "--threshold");
 
@@ -40,11 +40,24 @@ public final class EvalMain {
 
   /** Runs the command with {@code args}; returns the exit status (the same as the CLI's). */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    return run(args, out, err, Map.of());
+    return run(args, out, err, Map.of(), ProgressListener.NONE);
+  }
+
+  /**
+   * As {@link #run(String[], PrintStream, PrintStream)}, telling {@code progress} of every finished clip (the admin
+   * API's evaluations). An interrupt of the calling thread stops the run (exit status 2, "interrupted").
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err, ProgressListener progress) {
+    return run(args, out, err, Map.of(), progress);
   }
 
   /** As {@link #run(String[], PrintStream, PrintStream)}, with {@code env} for the recogniser's API key. */
   static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+    return run(args, out, err, env, ProgressListener.NONE);
+  }
+
+  private static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env,
+      ProgressListener progress) {
     Map<String, List<String>> a;
     try {
       a = parse(args);
@@ -80,7 +93,7 @@ public final class EvalMain {
               .getString("transcriber", recogniserName);
         }
       } else {
-        results = evaluate(a, dir, transcriber, corpusName, out);
+        results = evaluate(a, dir, transcriber, corpusName, out, progress);
       }
       Report.write(dir, results, recogniserName, corpusName,
           number(one(a, "--pitch-semitones", "4"), "--pitch-semitones", -48, 48));
@@ -132,7 +145,7 @@ public final class EvalMain {
   }
 
   private static List<ClipResult> evaluate(Map<String, List<String>> a, Path dir, Transcriber transcriber,
-      String corpusName, PrintStream out) throws IOException, InterruptedException {
+      String corpusName, PrintStream out, ProgressListener progress) throws IOException, InterruptedException {
     List<CorpusLine> corpus = corpusName.equals("built-in") ? Corpus.builtIn() : Corpus.read(Path.of(corpusName));
     List<String> categories = list(a, "--categories", List.of());
     if (!categories.isEmpty()) {
@@ -151,9 +164,14 @@ public final class EvalMain {
         numbers(a, "--speeds", "1", 0.25, 4), numbers(a, "--pitches", "0", -1, 1));
     List<EvalRunner.Job> jobs = EvalRunner.jobs(cells, corpus);
     out.println(cells.size() + " cells x corpus lines in their voices' languages = " + jobs.size() + " clips");
+    int maxClips = integer(one(a, "--max-clips", String.valueOf(Integer.MAX_VALUE)), "--max-clips");
+    if (jobs.size() > maxClips) {
+      throw new IllegalArgumentException("the matrix has " + jobs.size() + " clips, more than --max-clips " + maxClips
+          + ": name fewer providers, voices, emotions or corpus lines");
+    }
     EvalRunner runner = new EvalRunner(service, transcriber, dir,
         integer(one(a, "--concurrency", "2"), "--concurrency"),
-        Duration.ofSeconds(integer(one(a, "--timeout", "60"), "--timeout")), out);
+        Duration.ofSeconds(integer(one(a, "--timeout", "60"), "--timeout")), out, progress);
     return runner.run(jobs);
   }
 

@@ -45,10 +45,11 @@ final class EvalRunner {
   private final int concurrency;
   private final Duration requestTimeout;
   private final PrintStream progress;
+  private final ProgressListener listener;
   private final LongAdder synthesisNanos = new LongAdder();
 
   EvalRunner(ServiceClient service, Transcriber transcriber, Path outputDir, int concurrency, Duration requestTimeout,
-      PrintStream progress) {
+      PrintStream progress, ProgressListener listener) {
     if (concurrency < 1) {
       throw new IllegalArgumentException("concurrency must be at least 1: " + concurrency);
     }
@@ -58,6 +59,7 @@ final class EvalRunner {
     this.concurrency = concurrency;
     this.requestTimeout = requestTimeout;
     this.progress = progress;
+    this.listener = listener;
   }
 
   /** The jobs of a matrix: each cell gets the lines in its voice's language. */
@@ -77,7 +79,7 @@ final class EvalRunner {
     Map<String, ClipResult> done = ResultsFile.read(file);
     ConcurrentLinkedQueue<Job> todo = new ConcurrentLinkedQueue<>();
     jobs.stream().filter(j -> done.get(j.key()) == null || !done.get(j.key()).ok()).forEach(todo::add);
-    Progress bar = new Progress(progress, jobs.size(), jobs.size() - todo.size());
+    Progress bar = new Progress(progress, listener, jobs.size(), jobs.size() - todo.size());
     int toRun = todo.size();
     long started = System.nanoTime();
     try (ResultsFile results = ResultsFile.append(file)) {
@@ -189,19 +191,22 @@ final class EvalRunner {
   private static final class Progress {
     private static final int WIDTH = 30;
     private final PrintStream out;
+    private final ProgressListener listener;
     private final int total;
     private final AtomicInteger finished;
     private final long startNanos = System.nanoTime();
     private final int skipped;
 
-    Progress(PrintStream out, int total, int skipped) {
+    Progress(PrintStream out, ProgressListener listener, int total, int skipped) {
       this.out = out;
+      this.listener = listener;
       this.total = total;
       this.skipped = skipped;
       this.finished = new AtomicInteger(skipped);
       if (skipped > 0) {
         out.printf(Locale.ROOT, "resuming: %d of %d clips already done%n", skipped, total);
       }
+      listener.clips(skipped, total);
     }
 
     void clip(ClipResult r) {
@@ -217,6 +222,7 @@ final class EvalRunner {
         out.printf(Locale.ROOT, "[%s%s] %d/%d eta %.0fs %s %s: %s%n", "#".repeat(filled), ".".repeat(WIDTH - filled),
             now, total, eta, r.cell().key(), r.line().id(), what);
       }
+      listener.clips(now, total);
     }
   }
 }

@@ -7,6 +7,7 @@ import com.ervc.cluster.LoadRegistry;
 import com.ervc.cluster.LocalSinks;
 import com.ervc.cluster.NodeState;
 import com.ervc.cluster.ProviderDirectory;
+import com.ervc.cluster.QualityResults;
 import com.ervc.config.HttpConfig;
 import com.ervc.config.ServiceConfig;
 import com.ervc.config.Settings;
@@ -53,6 +54,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -146,7 +148,8 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
         redisLeases != null ? redisLeases : localLeases, http, config.limits(), metrics);
     LoadRegistry loads = new LoadRegistry();
     ProviderDirectory directory = new ProviderDirectory(vertx);
-    api = new HttpApi(speech, directory, loads, limits, metrics, guard::chargeCharacters, profileVoices);
+    api = new HttpApi(speech, directory, loads, new QualityResults(vertx), limits, metrics, guard::chargeCharacters,
+        profileVoices);
     encoderIo = Executors.newCachedThreadPool(runnable -> {
       Thread thread = new Thread(runnable, "ffmpeg-io");
       thread.setDaemon(true);
@@ -178,7 +181,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     }
     MonitoringRoutes.mount(router, health, metrics, config.metrics(), this::healthFigures,
         !config.metrics().separatePort());
-    Future<Void> adminView = admin.mount(vertx, router);
+    Future<Void> adminView = admin.mount(vertx, router, true);
     if (guard.tokens().devMode()) {
       endpoint(router, HttpMethod.POST, "/api/v1/auth/dev-token").handler(BodyHandler.create(false).setBodyLimit(8192))
           .handler(guard::devTokenRate)
@@ -201,7 +204,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     endpoint(router, HttpMethod.POST, "/api/v1/tts").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
         .handler(api::synthesize);
     if (tts.enableCloning()) {
-      mountVoiceProfiles(router);
+      mountVoiceProfiles(router, directory);
     }
     router.route(OpenAiSpeechApi.PREFIX + "*").handler(guard::apiAccess);
     endpoint(router, HttpMethod.POST, "/v1/audio/speech").handler(BodyHandler.create(false)
@@ -228,6 +231,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
         .onSuccess(s -> {
           server = s;
           LOG.info("gateway listening on http://{}:{}", http.host(), s.actualPort());
+          admin.evaluationTarget(selfUrl(http.host(), s.actualPort()));
         });
   }
 
@@ -235,9 +239,9 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
    * {@code /api/v1/voice-profiles} (only with {@code tts.enableCloning}; without it every path is a 404). Uploads
    * are written to a temporary directory by the body handler and removed when the request ends.
    */
-  private void mountVoiceProfiles(Router router) {
+  private void mountVoiceProfiles(Router router, ProviderDirectory directory) {
     var cloning = config.cloning();
-    VoiceProfileApi profilesApi = new VoiceProfileApi(vertx, profileStore, profiles, registrar,
+    VoiceProfileApi profilesApi = new VoiceProfileApi(vertx, profileStore, profiles, registrar, directory,
         new ClipIntake(new AudioFileDecoder(config.openaiApi().ffmpeg()), cloning.maxClipBytes(), cloning.maxClips()),
         metrics);
     String path = VoiceProfileApi.PATH;
@@ -258,6 +262,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     router.delete(path + "/:id").handler(profilesApi::delete);
     router.route(path + "/:id").handler(rc -> rc.fail(405));
     endpoint(router, HttpMethod.GET, path + "/:id/clips/:clip").handler(profilesApi::clip);
+    endpoint(router, HttpMethod.POST, path + "/:id/registrations/:provider").handler(profilesApi::registerAgain);
   }
 
   /** Another gateway (or this one) changed a profile: the cached copy goes, the next use reads the store. */
@@ -323,6 +328,13 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
   }
 
   /** The port actually bound (differs from config when configured as 0). */
+  /** How this node reaches its own gateway (evaluations from the admin API): the loopback for a wildcard host. */
+  static URI selfUrl(String host, int port) {
+    String reachable = host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1"
+        : host.contains(":") ? "[" + host + "]" : host;
+    return URI.create("http://" + reachable + ":" + port);
+  }
+
   public int port() {
     return server.actualPort();
   }

@@ -3,11 +3,13 @@ package com.ervc.gateway;
 import com.ervc.audio.WavCodec;
 import com.ervc.cluster.LoadRegistry;
 import com.ervc.cluster.ProviderDirectory;
+import com.ervc.cluster.QualityResults;
 import com.ervc.metrics.RequestTrace;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.protocol.ErrorCode;
 import com.ervc.protocol.ProviderInfo;
 import com.ervc.protocol.ProviderLoad;
+import com.ervc.protocol.QualityResult;
 import com.ervc.protocol.SpeechException;
 import com.ervc.protocol.StreamMessage;
 import com.ervc.protocol.TtsRequest;
@@ -32,14 +34,17 @@ final class HttpApi {
   private final SpeechClient speech;
   private final ProviderDirectory directory;
   private final LoadRegistry loads;
+  private final QualityResults quality;
   private final WebSocketSession.Limits limits;
   private final ServiceMetrics metrics;
   private final BiFunction<String, Integer, Future<Void>> characterQuota;
   private final ProfileVoices profiles;
   private boolean draining;
 
-  HttpApi(SpeechClient speech, ProviderDirectory directory, LoadRegistry loads, WebSocketSession.Limits limits, ServiceMetrics metrics,
+  HttpApi(SpeechClient speech, ProviderDirectory directory, LoadRegistry loads, QualityResults quality,
+          WebSocketSession.Limits limits, ServiceMetrics metrics,
           BiFunction<String, Integer, Future<Void>> characterQuota, ProfileVoices profiles) {
+    this.quality = quality;
     this.profiles = profiles;
     this.characterQuota = characterQuota;
     this.speech = speech;
@@ -217,8 +222,25 @@ final class HttpApi {
     return instances.stream().filter(ProviderInfo::available).findFirst().orElse(instances.get(0));
   }
 
-  /** The live cluster view: provider instances from their load reports, with their load (docs/http-api.md). */
+  /**
+   * The live cluster view: provider instances from their load reports, with their load, and the latest quality
+   * figures of their voices (docs/http-api.md). Without the quality map (a cluster fault) the figures are left out
+   * rather than the listing refused.
+   */
   void providers(RoutingContext rc) {
+    quality.list().otherwise(List.of()).onSuccess(measured -> providers(rc, measured));
+  }
+
+  private void providers(RoutingContext rc, List<QualityResult> measured) {
+    Map<String, JsonObject> qualityByProvider = new LinkedHashMap<>();
+    measured.forEach(q -> {
+      JsonObject voices = qualityByProvider.computeIfAbsent(q.provider(), k -> new JsonObject());
+      JsonArray nodes = voices.getJsonArray(q.voice());
+      if (nodes == null) {
+        voices.put(q.voice(), nodes = new JsonArray());
+      }
+      nodes.add(q.toJson());
+    });
     Map<String, List<ProviderLoad>> byName = new LinkedHashMap<>();
     loads.live(System.currentTimeMillis()).forEach(l -> byName.computeIfAbsent(l.name(), k -> new ArrayList<>()).add(l));
     JsonArray out = new JsonArray();
@@ -227,11 +249,14 @@ final class HttpApi {
       ProviderInfo p = representative(infos);
       out.add(new JsonObject().put("name", p.name()).put("available", p.available())
           .put("voices", new JsonArray(p.voices().stream().map(ProviderInfo.Voice::id).toList()))
-          .put("defaultVoice", p.defaultVoice()).put("emotions", new JsonArray(p.emotions()))
+          .put("defaultVoice", p.defaultVoice())
+          .put("design", p.design() == null ? null : p.design().toJson())
+          .put("emotions", new JsonArray(p.emotions()))
           .put("qualityTiers", new JsonArray(p.qualityTiers())).put("streaming", p.streaming()).put("pitch", p.pitch())
           .put("sampleRate", limits.sampleRate()).put("nativeSampleRate", p.nativeSampleRate())
           .put("nodes", new JsonArray(infos.stream().map(ProviderInfo::nodeId).distinct().toList()))
           .put("detail", p.detail())
+          .put("quality", qualityByProvider.get(name))
           .put("capabilities", new JsonArray(infos.stream().filter(i -> i.capabilities() != null)
               .map(i -> i.capabilities().copy().put("node", i.nodeId())).toList()))
           .put("instances", new JsonArray(instances.stream().map(l -> {

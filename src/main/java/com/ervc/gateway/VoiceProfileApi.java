@@ -1,12 +1,14 @@
 package com.ervc.gateway;
 
 import com.ervc.admin.AdminAccess;
+import com.ervc.cluster.ProviderDirectory;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.profile.ClipIntake;
 import com.ervc.profile.ConsentStatement;
 import com.ervc.profile.ProfileRequests;
 import com.ervc.profile.ProfileResolver;
 import com.ervc.profile.QualityGate;
+import com.ervc.profile.Registration;
 import com.ervc.profile.VoiceProfile;
 import com.ervc.profile.VoiceProfileStore;
 import com.ervc.profile.VoiceRegistrar;
@@ -14,7 +16,9 @@ import com.ervc.protocol.Addresses;
 import com.ervc.protocol.BusProtocol;
 import com.ervc.protocol.ErrorCode;
 import com.ervc.protocol.ProfileChanged;
+import com.ervc.protocol.ProviderInfo;
 import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.VoiceDesign;
 import com.ervc.security.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -56,6 +60,7 @@ final class VoiceProfileApi {
   private final VoiceProfileStore store;
   private final ProfileResolver resolver;
   private final VoiceRegistrar registrar;
+  private final ProviderDirectory directory;
   private final ClipIntake intake;
   private final ServiceMetrics metrics;
 
@@ -64,11 +69,12 @@ final class VoiceProfileApi {
    * @param registrar the registrar at the cloning vendors, or null when the node has none set up
    */
   VoiceProfileApi(Vertx vertx, VoiceProfileStore store, ProfileResolver resolver, VoiceRegistrar registrar,
-                  ClipIntake intake, ServiceMetrics metrics) {
+                  ProviderDirectory directory, ClipIntake intake, ServiceMetrics metrics) {
     this.vertx = vertx;
     this.store = store;
     this.resolver = resolver;
     this.registrar = registrar;
+    this.directory = directory;
     this.intake = intake;
     this.metrics = metrics;
   }
@@ -133,13 +139,13 @@ final class VoiceProfileApi {
       uploads.add(consentRecording);
     }
     String provider = metadata.getString("provider");
-    vertx.executeBlocking(() -> {
+    designedVoice(provider, metadata.getString("voice")).compose(checked -> vertx.executeBlocking(() -> {
       List<byte[]> files = new ArrayList<>();
       for (FileUpload upload : uploads) {
         files.add(Files.readAllBytes(Path.of(upload.uploadedFileName())));
       }
       return intake.prepare(files, provider);
-    }, false).compose(prepared -> {
+    }, false)).compose(prepared -> {
       List<QualityGate.Failure> failures = prepared.stream().flatMap(p -> p.failures().stream()).toList();
       if (!failures.isEmpty()) {
         failures.forEach(f -> metrics.qualityFailure(f.code()));
@@ -265,8 +271,10 @@ final class VoiceProfileApi {
       }
       VoiceProfile next = ProfileRequests.changed(found.get(), body, Instant.now());
       boolean moved = !next.provider().equals(found.get().provider());
+      boolean revoiced = moved || !next.voice().equals(found.get().voice());
       // A change that lost a race with another reads the stored version again: a newer one is a 409.
-      return store.update(next).map(next).recover(failure -> store.get(next.id()).transform(reread ->
+      return (revoiced ? designedVoice(next.provider(), next.voice()) : Future.<Void>succeededFuture())
+          .compose(checked -> store.update(next)).map(next).recover(failure -> store.get(next.id()).transform(reread ->
           reread.succeeded() && reread.result().isPresent() && reread.result().get().version() >= next.version()
               ? Future.failedFuture(ProfileRequests.staleVersion(reread.result().get(), found.get().version()))
               : Future.failedFuture(failure)))
@@ -315,19 +323,91 @@ final class VoiceProfileApi {
     if (registrar == null || !registrar.providers().contains(profile.provider())) {
       return Future.succeededFuture(profile);
     }
-    return registrar.register(profile.id()).map(registering -> {
-      registering.done().onComplete(ended -> {
-        if (ended.failed()) {
-          LOG.warn("the registration of voice profile {} did not end: {}", profile.id(), ended.cause().getMessage());
-        } else if (ended.result() != null) {
-          changed(profile.id(), ended.result().version());
-        }
-      });
-      return registering.pending();
-    }).otherwise(failure -> {
+    return registrar.register(profile.id()).map(this::announceEnd).otherwise(failure -> {
       LOG.warn("voice profile {} could not be registered at {}: {}", profile.id(), profile.provider(),
           failure.getMessage());
       return profile;
+    });
+  }
+
+  /**
+   * Checks a designed voice ({@code en-us+f3}, {@code af_bella:2+af_sky:1}) against what the running instances of
+   * {@code provider} have installed, so a profile is not stored with a voice that cannot speak; other voices pass
+   * (a vendor's list is the vendor's). Refusals name the part at fault (docs/voice-profiles.md#local-voices).
+   */
+  private Future<Void> designedVoice(String provider, String voice) {
+    if (voice == null || !voice.contains("+")) {
+      return Future.succeededFuture();
+    }
+    return directory.list().recover(failure -> Future.failedFuture(new SpeechException(
+        ErrorCode.PROVIDER_UNAVAILABLE, "the provider directory is not available to check the voice '" + voice
+        + "'; try again", true))).compose(providers -> {
+          List<ProviderInfo> running = providers.stream().filter(p -> p.name().equals(provider)).toList();
+          if (running.isEmpty()) {
+            return Future.failedFuture(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE, "provider '" + provider
+                + "' is not running, so the designed voice '" + voice + "' cannot be checked; try again", true));
+          }
+          if (running.stream().anyMatch(p -> p.hasVoice(voice))) {
+            return Future.succeededFuture();
+          }
+          Optional<VoiceDesign> design = running.stream().map(ProviderInfo::design).filter(d -> d != null)
+              .findFirst();
+          return Future.failedFuture(new SpeechException(ErrorCode.INVALID_REQUEST, design
+              .flatMap(d -> d.problem(voice, running.get(0).voiceIds()))
+              .orElse("provider '" + provider + "' does not offer the voice '" + voice + "'; designed voices are "
+                  + "espeak's <voice>+<variant> and onnx's Kokoro blends <voice>:<weight>+<voice>:<weight>")));
+        });
+  }
+
+  /** Announces the end of a registration as a change, and gives the profile as it stands now. */
+  private VoiceProfile announceEnd(VoiceRegistrar.Registering registering) {
+    String id = registering.pending().id();
+    registering.done().onComplete(ended -> {
+      if (ended.failed()) {
+        LOG.warn("the registration of voice profile {} did not end: {}", id, ended.cause().getMessage());
+      } else if (ended.result() != null) {
+        changed(id, ended.result().version());
+      }
+    });
+    return registering.pending();
+  }
+
+  /**
+   * {@code POST /{id}/registrations/{provider}}: registers the caller's profile at its base provider again, after a
+   * {@code failed} registration or one left {@code pending} by a node that stopped. 202 with the profile as stored
+   * with its {@code pending} registration (started now, or still running on this node); 200 with the profile as
+   * it is when the voice is already {@code ready} there.
+   */
+  void registerAgain(RoutingContext rc) {
+    String provider = rc.pathParam("provider");
+    owned(rc).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.succeededFuture(Optional.<VoiceProfile>empty());
+      }
+      VoiceProfile profile = found.get();
+      if (registrar == null) {
+        return Future.failedFuture(new SpeechException(ErrorCode.INVALID_REQUEST, "no cloning vendor is set up on "
+            + "this node, so voice profiles cannot be registered"));
+      }
+      if (!provider.equals(profile.provider())) {
+        return Future.failedFuture(new SpeechException(ErrorCode.INVALID_REQUEST, "voice profile " + profile.id()
+            + " registers at its base provider '" + profile.provider() + "', not '" + provider + "'; change its "
+            + "provider first (PATCH)"));
+      }
+      return registrar.register(profile.id()).map(this::announceEnd).map(Optional::of);
+    }).onComplete(ar -> {
+      if (ar.failed()) {
+        fail(rc, ar.cause());
+      } else if (ar.result().isPresent()) {
+        VoiceProfile profile = ar.result().get();
+        boolean started = profile.registration(provider)
+            .filter(r -> r.status() == Registration.Status.PENDING).isPresent();
+        changed(profile.id(), profile.version());
+        rc.response().setStatusCode(started ? 202 : 200);
+        rc.json(view(profile));
+      } else {
+        notFound(rc);
+      }
     });
   }
 

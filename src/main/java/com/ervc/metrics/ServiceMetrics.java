@@ -47,6 +47,7 @@ public final class ServiceMetrics {
   private static final String HTTP_RESPONSE_TIME = "vertx.http.server.response.time";
   private static final double[] HTTP_BUCKETS_NANOS = java.util.Arrays.stream(
       seconds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)).mapToDouble(Duration::toNanos).toArray();
+  private static final Set<String> BRIDGE_REFUSALS = Set.of("unauthenticated", "address");
   private static final List<String> AUTH_REASONS = List.of("missing", "invalid", "expired", "origin");
   public static final String OK = "ok";
   public static final String CANCELLED = "cancelled";
@@ -211,6 +212,21 @@ public final class ServiceMetrics {
         .tag("outcome", outcome).register(registry).increment(messages);
   }
 
+  /** Admin consoles connected to this node's SockJS bridge (authenticated sockets). */
+  public void adminConsoles(IntSupplier connected) {
+    Gauge.builder("admin.consoles.connected", connected::getAsInt)
+        .description("Admin consoles connected to this node's event-bus bridge").register(registry);
+  }
+
+  /**
+   * A frame or connection the admin console's bridge refused, by reason ({@code unauthenticated}: no valid ticket;
+   * {@code address}: an address outside the console's admin space for that direction).
+   */
+  public void adminBridgeRefused(String reason) {
+    Counter.builder("admin.bridge.refused").description("Frames and connections the admin bridge refused, by reason")
+        .tag("reason", BRIDGE_REFUSALS.contains(reason) ? reason : OTHER).register(registry).increment();
+  }
+
   public void authFailure(String reason) {
     String label = AUTH_REASONS.contains(reason) ? reason : OTHER;
     Counter.builder("tts.auth.failures").description("Refused credentials by reason").tag("reason", label)
@@ -246,17 +262,21 @@ public final class ServiceMetrics {
 
   /**
    * Publishes the latest periodic quality run of one provider voice on this node: mean integrated loudness (LUFS),
-   * clicks found, share of clipped samples, and the word error rate when a recogniser ran ({@code NaN}: no WER
-   * gauge). The gauges appear with the first run and keep the last values between runs.
+   * clicks found, share of clipped samples, mean time to the audio (ms), and the word and character error rates when
+   * a recogniser ran ({@code NaN}: no such gauge). The gauges appear with the first run and keep the last values
+   * between runs.
    */
   public void qualityRun(String provider, String voice, double loudnessLufs, int clicks, double clippingRatio,
-      double wordErrorRate, long epochSeconds) {
+      double wordErrorRate, double characterErrorRate, double ttfaMs, long epochSeconds) {
     QualityReading reading = quality.computeIfAbsent(provider(provider) + "\n" + voice(voice),
         key -> registerQuality(provider(provider), voice(voice)));
-    reading.values = new double[] {loudnessLufs, clicks, clippingRatio, wordErrorRate, epochSeconds};
+    reading.values = new double[] {loudnessLufs, clicks, clippingRatio, wordErrorRate, epochSeconds,
+        characterErrorRate, ttfaMs};
     if (!Double.isNaN(wordErrorRate) && reading.werRegistered.compareAndSet(false, true)) {
       qualityGauge("tts.quality.wer", "Word error rate of the round-trip recognition in the last quality run",
           reading, 3);
+      qualityGauge("tts.quality.cer", "Character error rate of the round-trip recognition in the last quality run",
+          reading, 5);
     }
     // Last, so a scrape that sees a run's time also sees every figure of that run.
     if (reading.timestampRegistered.compareAndSet(false, true)) {
@@ -270,6 +290,7 @@ public final class ServiceMetrics {
         reading, 0);
     qualityGauge("tts.quality.clicks", "Clicks (isolated sample jumps) found in the last quality run", reading, 1);
     qualityGauge("tts.quality.clipping.ratio", "Share of clipped samples in the last quality run (0-1)", reading, 2);
+    qualityGauge("tts.quality.ttfa.ms", "Mean time from request to audio in the last quality run (ms)", reading, 6);
     return reading;
   }
 
@@ -284,7 +305,7 @@ public final class ServiceMetrics {
     final String voice;
     final AtomicBoolean werRegistered = new AtomicBoolean();
     final AtomicBoolean timestampRegistered = new AtomicBoolean();
-    volatile double[] values = {Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+    volatile double[] values = {Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN};
 
     QualityReading(String provider, String voice) {
       this.provider = provider;

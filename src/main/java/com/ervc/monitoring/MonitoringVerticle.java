@@ -38,7 +38,7 @@ public final class MonitoringVerticle extends VerticleBase {
     String host = config.http().host();
     Router router = Router.router(vertx);
     MonitoringRoutes.mount(router, health, metrics, config.metrics(), null, true);
-    Future<Void> adminView = admin.mount(vertx, router);
+    Future<Void> adminView = admin.mount(vertx, router, false);
     router.route().handler(rc -> rc.response().setStatusCode(404).end());
     return adminView.compose(v -> vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> {
       server = s;

@@ -187,7 +187,7 @@ public final class Node {
           () -> clustered.clusterManager().getNodes().size());
       HazelcastClusterManager manager = clustered.clusterManager();
       AdminRoutes admin = new AdminRoutes(state, nodeConfig.admin(), nodeConfig.auth(),
-          new AuditLog(metrics, System::currentTimeMillis), manager);
+          new AuditLog(metrics, System::currentTimeMillis), manager, metrics);
       Node node = new Node(clustered.vertx(), state, metrics, health, nodeConfig, onnx, admin, id -> {
         Promise<NodeInfo> info = Promise.promise();
         manager.getNodeInfo(id, info);

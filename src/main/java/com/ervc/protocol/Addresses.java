@@ -12,6 +12,8 @@ public final class Addresses {
   public static final String PROVIDER_LOAD_REQUEST = "tts.providers.load.request";
   /** The cluster-wide AsyncMap of provider directory entries ({@code <name>@<nodeId>} → {@link ProviderInfo}). */
   public static final String PROVIDER_DIRECTORY = "tts.providers";
+  /** The cluster-wide AsyncMap of the latest quality figures ({@code <provider>@<voice>@<nodeId>} → {@link QualityResult}). */
+  public static final String QUALITY_RESULTS = "tts.quality";
   /** Published (to every gateway) when a voice profile was created, changed or deleted: {@link ProfileChanged}. */
   public static final String VOICE_PROFILE_CHANGED = "tts.voice-profiles.changed";
 
@@ -57,6 +59,19 @@ public final class Addresses {
   /** One cache node's admin end: eviction of its entries ({@link AdminMessage.EvictCache}). */
   public static String adminCache(String nodeId) {
     return "admin.cache." + nodeId;
+  }
+
+  /**
+   * An operator's action sent by an admin console through the node's SockJS bridge (docs/admin-console.md): only
+   * the node serving that console handles it (a local consumer), with the actor the bridge stamped.
+   */
+  public static String adminAction(String action) {
+    return "admin.action." + action;
+  }
+
+  /** A live view the node publishes to its own connected admin consoles (local only) about once a second. */
+  public static String adminView(String view) {
+    return "admin.view." + view;
   }
 
   /** One sink per gateway node: streams are told apart by the {@link #H_STREAM} header, not by address. */

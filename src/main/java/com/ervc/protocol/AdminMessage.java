@@ -264,4 +264,30 @@ public sealed interface AdminMessage extends BusBody {
       return new NodeStatus(json);
     }
   }
+
+  /**
+   * An operator's action from an admin console over the bridge: the REST action's JSON body plus {@code target}
+   * (the id the REST path names). The reply is the REST action's answer; a refusal fails with its HTTP status.
+   */
+  record ConsoleAction(JsonObject request) implements AdminMessage {
+    public static final String TYPE = "admin-console-action";
+
+    @Override
+    public JsonObject body() {
+      return request;
+    }
+  }
+
+  /**
+   * One live view pushed to the node's connected consoles: {@code view} names it, {@code data} is the REST view's
+   * answer (for {@code tail}, only the samples not pushed before), or {@code error} when it could not be gathered.
+   */
+  record ConsoleView(JsonObject view) implements AdminMessage {
+    public static final String TYPE = "admin-console-view";
+
+    @Override
+    public JsonObject body() {
+      return view;
+    }
+  }
 }

@@ -120,6 +120,13 @@ public enum BusMessage {
       "every instance → every node (AsyncMap value, JSON text)", "—",
       "What a provider offers on a node; key `<name>@<nodeId>`, with the protocol version as field `protocol`.",
       BusMessage::exampleInfo),
+  QUALITY_ENTRY(Addresses.QUALITY_RESULTS, QualityResult.TYPE, QualityResult.class,
+      "quality check or admin evaluation → every gateway (AsyncMap value, JSON text)", "—",
+      "The latest quality figures of a provider voice measured on a node; key `<provider>@<voice>@<nodeId>`, with "
+          + "the protocol version as field `protocol`.",
+      () -> new QualityResult("espeak", "en-us", "7f8d5479-f684-49aa-93b6-d214b3d00760",
+          "quality-check:0b7c1f0e-3f0e-4a53-9d55-1d2f3c0f6a11", 1_796_212_800_000L, 3, 0.61, 0.33, 0, -21.4, 0.0,
+          142.0)),
   VOICE_PROFILE_CHANGED(Addresses.VOICE_PROFILE_CHANGED, ProfileChanged.TYPE, ProfileChanged.class,
       "the gateway that stored a change → every gateway (published)", "none",
       "A voice profile was created, updated (new `version`) or deleted (`version` 0): every gateway drops its "
@@ -194,7 +201,22 @@ public enum BusMessage {
   ADMIN_CACHE_EVICTED(Addresses.adminCache("<nodeId>"), AdminMessage.CacheEvicted.TYPE,
       AdminMessage.CacheEvicted.class, "cache node → admin API node (reply)", "—",
       "Entries removed and the cache's figures after (fields of `stats`).",
-      () -> new AdminMessage.CacheEvicted(12, new JsonObject().put("backend", "memory").put("entries", 0)));
+      () -> new AdminMessage.CacheEvicted(12, new JsonObject().put("backend", "memory").put("entries", 0))),
+  ADMIN_CONSOLE_ACTION(Addresses.adminAction("<action>"), AdminMessage.ConsoleAction.TYPE,
+      AdminMessage.ConsoleAction.class, "admin console (browser, SockJS bridge) → the node serving it (local)",
+      "the REST action's answer, or failure 400/404/409/502/503/504",
+      "An operator's action: `<action>` is `drain`, `undrain`, `circuit`, `capacity`, `reprobe`, `evict`, "
+          + "`evict-provider`, `evict-voice`, `disconnect` or `tail`; the body is the REST action's body with `target`. The bridge admits it only "
+          + "from an authenticated console with the `admin` authority and stamps the actor; audited like REST.",
+      () -> new AdminMessage.ConsoleAction(new JsonObject().put("target", "7f8d5479-f684-49aa-93b6-d214b3d00760")
+          .put("confirm", "7f8d5479-f684-49aa-93b6-d214b3d00760"))),
+  ADMIN_CONSOLE_VIEW(Addresses.adminView("<view>"), AdminMessage.ConsoleView.TYPE, AdminMessage.ConsoleView.class,
+      "node → its connected admin consoles (publish, local only)", "—",
+      "A live view about once a second while a console of this node subscribes to it: `<view>` is `nodes`, "
+          + "`providers`, `eventbus`, `sessions`, `cache`, `audit` or `tail`; `data` is the REST view's answer "
+          + "(for `tail` only new samples), or `error`.",
+      () -> new AdminMessage.ConsoleView(new JsonObject().put("view", "cache").put("data", new JsonObject()
+          .put("backend", "memory").put("entries", 12).put("hitRatio", 0.5))));
 
   /** docs/event-bus.md's example key (its canonical string is shown there). */
   private static final String EXAMPLE_KEY = "e4c0ec460dd05f9c93ad6b106479228fcc8c65f2a25eceaff5fc54609b0e367c";
@@ -261,7 +283,8 @@ public enum BusMessage {
   private static ProviderInfo exampleInfo() {
     return new ProviderInfo("espeak", "7f8d5479-f684-49aa-93b6-d214b3d00760", true, "en-us",
         List.of(new ProviderInfo.Voice("en-us", "English (US)", "en-US", "neutral")), List.of("neutral"),
-        List.of("fast", "balanced", "high"), true, true, 22_050, "eSpeak NG 1.51");
+        List.of("fast", "balanced", "high"), true, true, 22_050, "eSpeak NG 1.51", null,
+        new VoiceDesign(VoiceDesign.Kind.VARIANT, List.of("f3", "klatt", "whisper")));
   }
 
   /** Every distinct address of the catalogue, templates included ({@code tts.sink.<nodeId>}), in catalogue order. */

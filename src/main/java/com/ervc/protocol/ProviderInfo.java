@@ -12,13 +12,21 @@ import java.util.List;
 public record ProviderInfo(String name, String nodeId, boolean available, String defaultVoice, List<Voice> voices,
                            List<String> emotions, List<String> qualityTiers, boolean streaming, boolean pitch,
                            int nativeSampleRate,
-                           String detail, JsonObject capabilities) implements BusBody {
+                           String detail, JsonObject capabilities, VoiceDesign design) implements BusBody {
   public static final String TYPE = "provider-info";
 
   /** The directory entry's value: the info and the protocol version it was written with. */
   @Override
   public JsonObject body() {
     return toJson().put(BusProtocol.H_VERSION, BusProtocol.VERSION);
+  }
+
+  /** Without a voice design (null: the provider speaks only the voices it lists). */
+  public ProviderInfo(String name, String nodeId, boolean available, String defaultVoice, List<Voice> voices,
+                      List<String> emotions, List<String> qualityTiers, boolean streaming, boolean pitch,
+                      int nativeSampleRate, String detail, JsonObject capabilities) {
+    this(name, nodeId, available, defaultVoice, voices, emotions, qualityTiers, streaming, pitch, nativeSampleRate,
+        detail, capabilities, null);
   }
 
   /** Without node capabilities (null: none published). */
@@ -48,12 +56,17 @@ public record ProviderInfo(String name, String nodeId, boolean available, String
     }
   }
 
-  /** A voice of the list, or a {@link RemoteVoice} made at this provider. */
+  /** A voice of the list, a {@link RemoteVoice} made at this provider, or a voice of its {@link VoiceDesign}. */
   public boolean hasVoice(String id) {
     if (RemoteVoice.is(id)) {
       return RemoteVoice.provider(id).equals(name);
     }
-    return voices.stream().anyMatch(v -> v.id().equals(id));
+    return voices.stream().anyMatch(v -> v.id().equals(id))
+        || design != null && design.looksDesigned(id) && design.problem(id, voiceIds()).isEmpty();
+  }
+
+  public List<String> voiceIds() {
+    return voices.stream().map(Voice::id).toList();
   }
 
   public JsonObject toJson() {
@@ -69,7 +82,8 @@ public record ProviderInfo(String name, String nodeId, boolean available, String
         .put("pitch", pitch)
         .put("nativeSampleRate", nativeSampleRate)
         .put("detail", detail)
-        .put("capabilities", capabilities);
+        .put("capabilities", capabilities)
+        .put("design", design == null ? null : design.toJson());
   }
 
   public static ProviderInfo fromJson(JsonObject json) {
@@ -78,7 +92,7 @@ public record ProviderInfo(String name, String nodeId, boolean available, String
         json.getJsonArray("voices", new JsonArray()).stream().map(v -> Voice.fromJson((JsonObject) v)).toList(),
         strings(json.getJsonArray("emotions")), strings(json.getJsonArray("qualityTiers")),
         json.getBoolean("streaming", false), json.getBoolean("pitch", false), json.getInteger("nativeSampleRate", 0), json.getString("detail"),
-        json.getJsonObject("capabilities"));
+        json.getJsonObject("capabilities"), VoiceDesign.fromJson(json.getJsonObject("design")));
   }
 
   private static List<String> strings(JsonArray array) {

@@ -234,12 +234,20 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
   private Future<Void> run(TtsRequest sentence, String reply, AudioOut out) {
     long start = System.nanoTime();
     boolean[] first = {true};
-    AudioOut measured = pcm -> {
-      if (first[0]) {
-        first[0] = false;
-        stats.firstAudio((System.nanoTime() - start) / 1_000_000);
+    AudioOut measured = new AudioOut() {
+      @Override
+      public Future<Void> write(Buffer pcm) {
+        if (first[0]) {
+          first[0] = false;
+          stats.firstAudio((System.nanoTime() - start) / 1_000_000);
+        }
+        return out.write(pcm);
       }
-      return out.write(pcm);
+
+      @Override
+      public boolean cancelled() {
+        return out.cancelled();
+      }
     };
     Future<Void> done;
     try {

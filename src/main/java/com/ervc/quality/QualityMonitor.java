@@ -2,6 +2,7 @@ package com.ervc.quality;
 
 import com.ervc.audio.Pcm16;
 import com.ervc.cluster.ProviderDirectory;
+import com.ervc.cluster.QualityResults;
 import com.ervc.config.QualityConfig;
 import com.ervc.config.TtsConfig;
 import com.ervc.eval.Corpus;
@@ -13,6 +14,7 @@ import com.ervc.protocol.Addresses;
 import com.ervc.protocol.BusProtocol;
 import com.ervc.protocol.ProviderInfo;
 import com.ervc.protocol.ProviderMessage;
+import com.ervc.protocol.QualityResult;
 import com.ervc.protocol.TtsRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,15 +32,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * The periodic quality check of one node ({@code quality.*}): every {@code quality.intervalMinutes} it has each of
- * this node's available provider instances speak the configured corpus lines in its default voice, over the same
- * bus request as the health probe (so through admission, circuit breaker and the engine), measures the audio on a
- * worker thread with {@link QualityFigures} and publishes the {@code tts_quality_*} gauges.
+ * this node's available provider instances speak the configured corpus lines in the voices {@link VoiceSelection}
+ * picks, over the same bus request as the health probe (so through admission, circuit breaker and the engine),
+ * measures the audio on a worker thread with {@link QualityFigures} and publishes the {@code tts_quality_*} gauges
+ * and the cluster-wide {@link QualityResults} that {@code GET /api/v1/providers} shows.
  */
 public final class QualityMonitor {
   private static final Logger LOG = LoggerFactory.getLogger(QualityMonitor.class);
@@ -49,9 +53,10 @@ public final class QualityMonitor {
   private final QualityConfig config;
   private final TtsConfig tts;
   private final ServiceMetrics metrics;
-  private final List<CorpusLine> lines;
+  private final VoiceSelection voices;
   private final Transcriber transcriber;
   private final ProviderDirectory directory;
+  private final QualityResults results;
   private final AtomicBoolean running = new AtomicBoolean();
   private long timer = -1;
 
@@ -68,13 +73,14 @@ public final class QualityMonitor {
     this.metrics = metrics;
     this.transcriber = transcriber;
     this.directory = new ProviderDirectory(vertx);
+    this.results = new QualityResults(vertx);
     Map<String, CorpusLine> byId = corpus.stream().collect(Collectors.toMap(CorpusLine::id, Function.identity()));
     List<String> unknown = config.lines().stream().filter(id -> !byId.containsKey(id)).toList();
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException("QUALITY_MONITOR_LINES (quality.lines) names lines the built-in corpus does "
           + "not hold: " + unknown);
     }
-    this.lines = config.lines().stream().map(byId::get).toList();
+    this.voices = new VoiceSelection(config, config.lines().stream().map(byId::get).toList());
   }
 
   /** The monitor of a node, with the built-in corpus and the configured recogniser when it is installed. */
@@ -123,18 +129,26 @@ public final class QualityMonitor {
     if (!running.compareAndSet(false, true)) {
       return Future.succeededFuture();
     }
+    String run = "quality-check:" + UUID.randomUUID();
     return directory.list()
         .compose(providers -> Future.join(providers.stream()
             .filter(p -> p.available() && nodeId.equals(p.nodeId()))
-            .map(this::check).toList()))
+            .map(p -> check(p, run)).toList()))
         .<Void>mapEmpty()
         .onComplete(ar -> running.set(false));
   }
 
-  private Future<Void> check(ProviderInfo provider) {
-    String voice = provider.defaultVoice();
+  /** The provider's selected voices, one after the other: the check must not crowd out the node's real requests. */
+  private Future<Void> check(ProviderInfo provider, String run) {
+    Future<Void> done = Future.succeededFuture();
+    for (VoiceSelection.Check voice : voices.next(provider)) {
+      done = done.compose(v -> check(provider, voice.voice(), voice.lines(), run));
+    }
+    return done;
+  }
+
+  private Future<Void> check(ProviderInfo provider, String voice, List<CorpusLine> lines, String run) {
     Future<List<QualityFigures.Clip>> clips = Future.succeededFuture(new ArrayList<>());
-    // One line after the other: the check must not crowd out the node's real requests.
     for (CorpusLine line : lines) {
       clips = clips.compose(done -> synthesize(provider, voice, line).map(clip -> {
         if (clip != null) {
@@ -148,14 +162,20 @@ public final class QualityMonitor {
         return Future.succeededFuture(); // answers probes without audio (a billed provider): nothing to measure
       }
       return vertx.executeBlocking(() -> QualityFigures.measure(done, transcriber), false)
-          .onSuccess(figures -> {
+          .compose(figures -> {
+            long now = System.currentTimeMillis();
             metrics.qualityRun(provider.name(), voice, figures.loudnessLufs(), figures.clicks(),
-                figures.clippingRatio(), figures.wordErrorRate(), System.currentTimeMillis() / 1000);
+                figures.clippingRatio(), figures.wordErrorRate(), figures.characterErrorRate(), figures.ttfaMs(),
+                now / 1000);
             LOG.info("quality check of provider '{}' voice '{}' ({} lines): {}", provider.name(), voice, done.size(),
                 figures);
+            return results.put(new QualityResult(provider.name(), voice, nodeId, run, now, done.size(),
+                QualityResult.measured(figures.wordErrorRate()), QualityResult.measured(figures.characterErrorRate()),
+                figures.clicks(), QualityResult.measured(figures.loudnessLufs()), figures.clippingRatio(),
+                figures.ttfaMs()));
           });
     }).onFailure(failure -> LOG.warn("quality check of provider '{}' voice '{}' failed: {}", provider.name(), voice,
-        failure.getMessage())).mapEmpty();
+        failure.getMessage())).otherwiseEmpty().mapEmpty();
   }
 
   /** The line as this node's instance of the provider speaks it, or null when it answered without audio. */
@@ -164,17 +184,20 @@ public final class QualityMonitor {
         tts.sampleRate()).withProvider(provider.name(), voice);
     ProviderMessage.Probe probe = new ProviderMessage.Probe(request);
     DeliveryOptions options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(tts.providerTimeoutMs());
+    long asked = System.nanoTime();
     return vertx.eventBus().<Buffer>request(Addresses.provider(provider.name()), probe.body(),
             BusProtocol.stamp(options, probe))
-        .map(reply -> clip(reply, line));
+        .map(reply -> clip(reply, line, (System.nanoTime() - asked) / 1e6));
   }
 
-  private static QualityFigures.Clip clip(Message<Buffer> reply, CorpusLine line) {
+  /** {@code ttfaMs}: the probe answers with the sentence whole, so its first audio is the whole reply. */
+  private static QualityFigures.Clip clip(Message<Buffer> reply, CorpusLine line, double ttfaMs) {
     String rate = reply.headers().get(Addresses.H_SAMPLE_RATE);
     if (!ProviderMessage.ProbeAudio.TYPE.equals(reply.headers().get(BusProtocol.H_TYPE)) || rate == null
         || reply.body() == null || reply.body().length() == 0) {
       return null;
     }
-    return new QualityFigures.Clip(line, Pcm16.fromLittleEndian(reply.body().getBytes()), Integer.parseInt(rate));
+    return new QualityFigures.Clip(line, Pcm16.fromLittleEndian(reply.body().getBytes()), Integer.parseInt(rate),
+        ttfaMs);
   }
 }

@@ -299,14 +299,19 @@ public final class LoadBenchmark {
     }
   }
 
-  /** One dev token per session (each its own subject), fetched before the load starts. */
-  private static List<String> tokens(int port, int sessions) throws Exception {
+  /**
+   * One dev token per session (each its own subject), fetched before the load starts. On a starved machine a node
+   * just started can take many seconds per answer (the soak once failed at the 10 s of TestNodes.devTokens), so each
+   * request gets a minute.
+   */
+  static List<String> tokens(int port, int sessions) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     List<String> tokens = new ArrayList<>();
     for (int i = 0; i < sessions; i++) {
       HttpResponse<String> response = http.send(HttpRequest.newBuilder(
               URI.create("http://127.0.0.1:" + port + "/api/v1/auth/dev-token"))
-          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+          .timeout(java.time.Duration.ofMinutes(1)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
         throw new IllegalStateException("dev token refused (the node must run in dev auth mode): "
             + response.statusCode() + " " + response.body());

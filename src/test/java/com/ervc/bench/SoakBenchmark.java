@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,10 +50,7 @@ public final class SoakBenchmark {
     boolean passed;
     try {
       node.awaitReady();
-      List<String> tokens = new ArrayList<>();
-      for (int i = 0; i < sessions; i++) {
-        tokens.add(TestNodes.devTokens(vertx, port).getString("token"));
-      }
+      List<String> tokens = LoadBenchmark.tokens(port, sessions);
       AtomicInteger next = new AtomicInteger();
       LoadGenerator.Options load = new LoadGenerator.Options("127.0.0.1", port, sessions, rate, warmupMs,
           () -> "/ws?token=" + tokens.get(Math.floorMod(next.getAndIncrement(), tokens.size())),

@@ -112,6 +112,7 @@ class ConfigLoaderTest {
           case "openaiApi.models" -> "kokoro=onnx:high";
           case "openaiApi.voices" -> "alloy=onnx:kokoro:af_heart";
           case "quality.lines" -> "h03";
+          case "quality.voices" -> "espeak:en-gb";
           default -> "10.0.0.0/8";
         };
       };

@@ -11,11 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class QualityConfigTest {
   @Test
   void isOffByDefaultAndReadsItsEnvironmentNames() {
-    assertEquals(new QualityConfig(false, 60, List.of("h01", "h02", "q01"), "none"),
+    assertEquals(new QualityConfig(false, 60, List.of("h01", "h02", "q01"), "none", List.of("*"), 3),
         ConfigLoader.load(null, Map.of()).quality());
-    assertEquals(new QualityConfig(true, 5, List.of("h03", "n01"), "pocketsphinx"),
+    assertEquals(new QualityConfig(true, 5, List.of("h03", "n01"), "pocketsphinx",
+            List.of("default", "espeak:en-gb", "onnx:*"), 2),
         ConfigLoader.load(null, Map.of("QUALITY_MONITOR_ENABLED", "true", "QUALITY_MONITOR_INTERVAL_MINUTES", "5",
-            "QUALITY_MONITOR_LINES", "h03, n01", "QUALITY_MONITOR_RECOGNISER", "pocketsphinx")).quality());
+            "QUALITY_MONITOR_LINES", "h03, n01", "QUALITY_MONITOR_RECOGNISER", "pocketsphinx",
+            "QUALITY_MONITOR_VOICES", "default,espeak:en-gb,onnx:*",
+            "QUALITY_MONITOR_MAX_VOICES_PER_PROVIDER", "2")).quality());
   }
 
   @Test
@@ -29,9 +32,17 @@ class QualityConfigTest {
     assertEquals("config: QUALITY_MONITOR_RECOGNISER (quality.recogniser) = 'whisper' is not allowed; expected one of"
         + " none|pocketsphinx", recogniser.getMessage());
     ConfigException empty = assertThrows(ConfigException.class,
-        () -> new QualityConfig(true, 60, List.of(), "none"));
+        () -> new QualityConfig(true, 60, List.of(), "none", List.of("*"), 3));
     assertEquals("config: QUALITY_MONITOR_LINES (quality.lines) = [] is not allowed; expected at least one corpus"
         + " line id", empty.getMessage());
-    assertThrows(ConfigException.class, () -> new QualityConfig(true, 60, List.of("no such/id"), "none"));
+    assertThrows(ConfigException.class, () -> new QualityConfig(true, 60, List.of("no such/id"), "none",
+        List.of("*"), 3));
+    ConfigException voice = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(null, Map.of("QUALITY_MONITOR_VOICES", "en-gb")));
+    assertEquals("config: QUALITY_MONITOR_VOICES (quality.voices) = 'en-gb' is not allowed; expected *, default,"
+        + " <provider>:* or <provider>:<voice>", voice.getMessage());
+    assertThrows(ConfigException.class, () -> new QualityConfig(true, 60, List.of("h01"), "none", List.of(), 3));
+    assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(null, Map.of("QUALITY_MONITOR_MAX_VOICES_PER_PROVIDER", "0")));
   }
 }

@@ -138,6 +138,8 @@ class HttpApiIT {
     assertEquals(new JsonArray().add("fast").add("balanced").add("high"), espeak.getJsonArray("qualityTiers"));
     assertEquals(24_000, espeak.getInteger("sampleRate"));
     assertEquals(new JsonArray().add(node.state().nodeId()), espeak.getJsonArray("nodes"));
+    assertTrue(espeak.containsKey("quality") && espeak.getValue("quality") == null,
+        "no quality check ran on this cluster: null, not left out");
   }
 
   @Test

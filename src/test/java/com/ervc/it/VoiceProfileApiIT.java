@@ -305,6 +305,59 @@ class VoiceProfileApiIT {
   }
 
   @Test
+  void aDesignedLocalVoiceIsAProfileSpokenOnlyForItsOwner() throws Exception {
+    String gina = apiToken("gina-design");
+    String text = "A designed voice of my own.";
+    long before = dataFiles();
+    HttpResponse<Buffer> unknownVariant = create(http, node.httpPort(), gina,
+        metadata("Gina", "Gina Example").put("voice", "en-us+f99"), speech(3));
+    assertEquals(400, unknownVariant.statusCode(), unknownVariant.bodyAsString());
+    assertTrue(unknownVariant.bodyAsString().contains("'f99' in 'en-us+f99' is not an installed variant"),
+        unknownVariant.bodyAsString());
+    HttpResponse<Buffer> blendOnEspeak = create(http, node.httpPort(), gina,
+        metadata("Gina", "Gina Example").put("voice", "af_bella:2+af_sky:1"), speech(3));
+    assertEquals(400, blendOnEspeak.statusCode(), blendOnEspeak.bodyAsString());
+    assertEquals(before, dataFiles(), "a refused voice stores nothing");
+
+    JsonObject metadata = metadata("Gina, designed", "Gina Example").put("voice", "en-us+f3");
+    metadata.getJsonObject("settings").put("speed", 1.0).put("emotion", "neutral").put("pitch", 1.25);
+    HttpResponse<Buffer> created = create(http, node.httpPort(), gina, metadata, speech(3));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    String id = created.bodyAsJsonObject().getString("id");
+    String voice = created.bodyAsJsonObject().getString("voiceId");
+
+    HttpResponse<Buffer> viaProfile = speak(gina, new JsonObject().put("text", text).put("voice", voice));
+    assertEquals(200, viaProfile.statusCode(), viaProfile.bodyAsString());
+    assertEquals("en-us+f3", viaProfile.getHeader("X-TTS-Voice"));
+    // The designed voice with the profile's pitch (factor 1.25 = log2 octaves as the request's offset), by hand.
+    HttpResponse<Buffer> byHand = speak(gina, new JsonObject().put("text", text).put("provider", "espeak")
+        .put("voice", "en-us+f3").put("pitch", Math.log(1.25) / Math.log(2)));
+    assertArrayEquals(byHand.body().getBytes(), viaProfile.body().getBytes());
+    HttpResponse<Buffer> base = speak(gina, new JsonObject().put("text", text).put("provider", "espeak")
+        .put("voice", "en-us"));
+    assertFalse(java.util.Arrays.equals(base.body().getBytes(), viaProfile.body().getBytes()));
+
+    // Redesigned: checked the same way, and a new version is new audio.
+    HttpResponse<Buffer> badChange = call(HttpMethod.PATCH, PATH + "/" + id, gina,
+        new JsonObject().put("voice", "en-us+f3+klatt"));
+    assertEquals(400, badChange.statusCode(), badChange.bodyAsString());
+    HttpResponse<Buffer> changed = call(HttpMethod.PATCH, PATH + "/" + id, gina,
+        new JsonObject().put("voice", "en-gb+klatt"));
+    assertEquals(200, changed.statusCode(), changed.bodyAsString());
+    assertEquals(2, changed.bodyAsJsonObject().getInteger("version"));
+    HttpResponse<Buffer> redesigned = speak(gina, new JsonObject().put("text", text).put("voice", voice));
+    assertEquals("en-gb+klatt", redesigned.getHeader("X-TTS-Voice"));
+    assertEquals("false", redesigned.getHeader("X-TTS-Cached"));
+
+    // Not the owner: as absent as any unknown profile.
+    String hal = apiToken("hal-design");
+    assertEquals(404, call(HttpMethod.GET, PATH + "/" + id, hal, null).statusCode());
+    HttpResponse<Buffer> foreign = speak(hal, new JsonObject().put("text", text).put("voice", voice));
+    assertEquals(400, foreign.statusCode());
+    assertTrue(foreign.bodyAsString().contains("no running provider offers voice"), foreign.bodyAsString());
+  }
+
+  @Test
   void theConsentStatementIsServedPerLanguage() throws Exception {
     String frank = apiToken("frank-consent");
     JsonObject en = call(HttpMethod.GET, PATH + "/consent-statement?language=en-US&speakerName=Frank", frank, null)

@@ -123,6 +123,67 @@ class VoiceProfileCloningIT {
     }
   }
 
+  @Test
+  void aFailedRegistrationIsRetriedThroughTheApi(@TempDir Path dir) throws Exception {
+    Vertx fakeVertx = Vertx.vertx();
+    try (FakeElevenLabsServer elevenLabs = (FakeElevenLabsServer) new FakeElevenLabsServer(fakeVertx, KEY).start()) {
+      Map<String, String> env = new HashMap<>(TestNodes.env(TestNodes.uniqueClusterName()));
+      env.putAll(Map.of("ENABLE_CLONING", "true", "VOICE_CLONING_DIR", dir.toString(), "AUTH_MODE", "jwt",
+          "JWT_SECRET", VoiceProfileApiIT.SECRET, "ELEVENLABS_API_KEY", KEY, "ELEVENLABS_BASE_URL",
+          elevenLabs.url()));
+      Node node = TestNodes.start(env);
+      WebClient http = WebClient.create(node.vertx());
+      try {
+        String bea = VoiceProfileApiIT.apiToken("bea-retry");
+        elevenLabs.voiceLimit = 0; // the account has no voice slot left: refused for good, not retried
+        JsonObject metadata = metadata("Bea", "Bea Example").put("provider", "elevenlabs")
+            .put("voice", FakeElevenLabsServer.VOICE);
+        String id = create(http, node.httpPort(), bea, metadata, speech(3)).bodyAsJsonObject().getString("id");
+        String path = ProfileUploads.PATH + "/" + id;
+        JsonObject failed = registrationOnceEnded(http, node, path, bea);
+        assertEquals("failed", failed.getString("status"), failed.encode());
+        assertTrue(failed.getString("detail").contains("maximum amount of custom voices"), failed.encode());
+
+        String retry = path + "/registrations/elevenlabs";
+        assertEquals(404, call(http, node, HttpMethod.POST, retry, VoiceProfileApiIT.apiToken("cy-retry"), null)
+            .statusCode(), "another subject's profile does not exist");
+        HttpResponse<Buffer> elsewhere = call(http, node, HttpMethod.POST, path + "/registrations/azure", bea, null);
+        assertEquals(400, elsewhere.statusCode(), elsewhere.bodyAsString());
+        assertTrue(elsewhere.bodyAsString().contains("registers at its base provider 'elevenlabs'"),
+            elsewhere.bodyAsString());
+
+        elevenLabs.voiceLimit = 30;
+        HttpResponse<Buffer> again = call(http, node, HttpMethod.POST, retry, bea, null);
+        assertEquals(202, again.statusCode(), again.bodyAsString());
+        assertEquals("pending", again.bodyAsJsonObject().getJsonArray("registrations").getJsonObject(0)
+            .getString("status"));
+        JsonObject ready = registrationOnceEnded(http, node, path, bea);
+        assertEquals("ready", ready.getString("status"), ready.encode());
+        assertTrue(elevenLabs.clonedVoices.containsKey(ready.getString("remoteId")));
+        // Ready: asking again changes nothing and calls nobody.
+        int adds = elevenLabs.received("/v1/voices/add").size();
+        HttpResponse<Buffer> readyAgain = call(http, node, HttpMethod.POST, retry, bea, null);
+        assertEquals(200, readyAgain.statusCode(), readyAgain.bodyAsString());
+        assertEquals(adds, elevenLabs.received("/v1/voices/add").size());
+      } finally {
+        http.close();
+        TestNodes.stop(node);
+      }
+    } finally {
+      fakeVertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The profile's registration once it is no longer pending. */
+  private static JsonObject registrationOnceEnded(WebClient http, Node node, String path, String token)
+      throws Exception {
+    return Await.result(() -> "the registration at " + path + " ended", Duration.ofSeconds(60), () -> {
+      JsonObject registration = call(http, node, HttpMethod.GET, path, token, null).bodyAsJsonObject()
+          .getJsonArray("registrations").getJsonObject(0);
+      return "pending".equals(registration.getString("status")) ? null : registration;
+    });
+  }
+
   private static HttpResponse<Buffer> call(WebClient http, Node node, HttpMethod method, String path, String token,
                                            JsonObject body) throws Exception {
     var request = http.request(method, node.httpPort(), "127.0.0.1", path).bearerTokenAuthentication(token)

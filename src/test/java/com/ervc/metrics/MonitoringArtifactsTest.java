@@ -61,6 +61,8 @@ class MonitoringArtifactsTest {
       "tts_quality_clicks",
       "tts_quality_clipping_ratio",
       "tts_quality_wer",
+      "tts_quality_cer",
+      "tts_quality_ttfa_ms",
       "tts_quality_last_run_timestamp_seconds",
       "tts_cache_requests_total",
       "tts_rate_limited_total",

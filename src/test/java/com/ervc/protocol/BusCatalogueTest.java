@@ -61,8 +61,9 @@ class BusCatalogueTest {
     assertEquals(Set.of(Addresses.PIPELINE_SYNTHESIZE, Addresses.sink("<nodeId>"),
         Addresses.providerInstance("<name>", "<instanceId>"), Addresses.provider("<name>"), Addresses.receiver("<id>"),
         Addresses.PROVIDER_LOAD, Addresses.PROVIDER_LOAD_REQUEST, Addresses.CACHE_GET, Addresses.CACHE_PUT,
-        Addresses.CACHE_STATS, Addresses.PROVIDER_DIRECTORY, Addresses.VOICE_PROFILE_CHANGED, Addresses.adminNode("<nodeId>"),
-        Addresses.adminInstance("<instanceId>"), Addresses.adminGateway("<nodeId>"), Addresses.adminCache("<nodeId>")),
+        Addresses.CACHE_STATS, Addresses.PROVIDER_DIRECTORY, Addresses.QUALITY_RESULTS, Addresses.VOICE_PROFILE_CHANGED, Addresses.adminNode("<nodeId>"),
+        Addresses.adminInstance("<instanceId>"), Addresses.adminGateway("<nodeId>"), Addresses.adminCache("<nodeId>"),
+        Addresses.adminAction("<action>"), Addresses.adminView("<view>")),
         catalogued);
   }
 

@@ -46,13 +46,15 @@ class QualityFiguresTest {
   @Test
   void loudnessIsTheMeanOfTheClipsAndNoRecogniserMeansNoWer() throws Exception {
     // BS.1770: a 997 Hz sine at 0.1 of full scale reads -23.01 LUFS, at 0.01 -43.01 LUFS.
-    QualityFigures figures = QualityFigures.measure(List.of(new QualityFigures.Clip(BIRCH, tone(0.1, 3), RATE),
-        new QualityFigures.Clip(BIRCH, tone(0.01, 3), RATE)), null);
+    QualityFigures figures = QualityFigures.measure(List.of(new QualityFigures.Clip(BIRCH, tone(0.1, 3), RATE, 100),
+        new QualityFigures.Clip(BIRCH, tone(0.01, 3), RATE, 300)), null);
 
     assertEquals(-33.01, figures.loudnessLufs(), 0.1);
     assertEquals(0, figures.clicks());
     assertEquals(0, figures.clippingRatio());
     assertTrue(Double.isNaN(figures.wordErrorRate()));
+    assertTrue(Double.isNaN(figures.characterErrorRate()));
+    assertEquals(200, figures.ttfaMs(), 1e-9, "the mean of the clips' times to audio");
   }
 
   @Test
@@ -65,23 +67,25 @@ class QualityFiguresTest {
       clipped[i] = Short.MAX_VALUE;
     }
 
-    QualityFigures figures = QualityFigures.measure(List.of(new QualityFigures.Clip(BIRCH, clicked, RATE),
-        new QualityFigures.Clip(BIRCH, clipped, RATE)), null);
+    QualityFigures figures = QualityFigures.measure(List.of(new QualityFigures.Clip(BIRCH, clicked, RATE, 0),
+        new QualityFigures.Clip(BIRCH, clipped, RATE, 0)), null);
 
     assertEquals(2 + 2, figures.clicks(), "the two spikes, and the clipped block's two edges");
     assertEquals(120.0 / (2 * RATE), figures.clippingRatio(), 1e-9);
   }
 
   @Test
-  void werPoolsTheWordsOfTheLinesInTheRecognisersLanguage() throws Exception {
+  void werAndCerPoolTheLinesInTheRecognisersLanguage() throws Exception {
     Transcriber oneWordWrong = new FixedHearing("the birch canoe slid on the smooth banks");
 
-    QualityFigures figures = QualityFigures.measure(List.of(new QualityFigures.Clip(BIRCH, tone(0.1, 1), RATE),
-        new QualityFigures.Clip(BIRCH, tone(0.1, 1), RATE), new QualityFigures.Clip(GERMAN, tone(0.1, 1), RATE)),
+    QualityFigures figures = QualityFigures.measure(List.of(new QualityFigures.Clip(BIRCH, tone(0.1, 1), RATE, 0),
+        new QualityFigures.Clip(BIRCH, tone(0.1, 1), RATE, 0), new QualityFigures.Clip(GERMAN, tone(0.1, 1), RATE, 0)),
         oneWordWrong);
 
     assertEquals(2 / 16.0, figures.wordErrorRate(), 1e-9, "one word of eight wrong in each English line; German "
         + "is not recognised by an English model");
+    // "planks" heard as "banks": one substitution and one deletion in the 41 characters of each English line.
+    assertEquals(4 / 82.0, figures.characterErrorRate(), 1e-9);
   }
 
   @Test

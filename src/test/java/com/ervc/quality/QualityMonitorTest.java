@@ -20,7 +20,8 @@ class QualityMonitorTest {
     Vertx vertx = Vertx.vertx();
     try {
       IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-          () -> QualityMonitor.create(vertx, "node-1", new QualityConfig(true, 60, List.of("h01", "zz99"), "none"),
+          () -> QualityMonitor.create(vertx, "node-1", new QualityConfig(true, 60, List.of("h01", "zz99"), "none",
+              List.of("*"), 3),
               config.tts(), ServiceMetrics.create("test")));
       assertEquals("QUALITY_MONITOR_LINES (quality.lines) names lines the built-in corpus does not hold: [zz99]",
           refused.getMessage());

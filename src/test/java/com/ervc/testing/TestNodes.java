@@ -51,7 +51,8 @@ public final class TestNodes {
   public static JsonObject devTokens(Vertx vertx, int port) {
     WebClient http = WebClient.create(vertx);
     try {
-      var response = http.post(port, "127.0.0.1", "/api/v1/auth/dev-token").send().await(10, TimeUnit.SECONDS);
+      // A node just started on a busy machine can take many seconds to answer its first requests.
+      var response = http.post(port, "127.0.0.1", "/api/v1/auth/dev-token").send().await(60, TimeUnit.SECONDS);
       if (response.statusCode() != 200) {
         throw new IllegalStateException("dev token refused: " + response.statusCode() + " " + response.bodyAsString());
       }

@@ -1,14 +1,14 @@
 package com.ervc.provider.espeak;
 
 import com.ervc.audio.Pcm16;
-import com.ervc.audio.Resampler;
-import com.ervc.audio.WavAudio;
-import com.ervc.audio.WavCodec;
+import com.ervc.audio.StreamingResampler;
+import com.ervc.audio.WavStreamReader;
 import com.ervc.protocol.Emotion;
 import com.ervc.protocol.ErrorCode;
 import com.ervc.protocol.ProviderInfo.Voice;
 import com.ervc.protocol.SpeechException;
 import com.ervc.protocol.TtsRequest;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,6 +33,8 @@ public final class EspeakSynthesizer {
   });
 
   private static final long EXIT_GRACE_MS = 1000;
+  /** espeak-ng writes its standard output in 4 KiB blocks; a read takes what has arrived, up to this. */
+  private static final int READ_BYTES = 16 * 1024;
 
   private final String binary;
   private final long timeoutMs;
@@ -53,6 +55,12 @@ public final class EspeakSynthesizer {
     return EspeakVoices.parse(new String(run(List.of(binary, "--voices"), null), StandardCharsets.UTF_8));
   }
 
+  /** The variants a voice can be designed with ({@code <voice>+<variant>}). */
+  public List<String> variants() {
+    return EspeakVoices.parseVariants(new String(run(List.of(binary, "--voices=variant"), null),
+        StandardCharsets.UTF_8));
+  }
+
   /** IPA phonemes of {@code text}, one line per clause (punctuation dropped), as neural voices consume them. */
   public List<String> ipa(String voice, String text) {
     String out = new String(run(List.of(binary, "-q", "--ipa", "-v", voice, "--stdin"),
@@ -60,24 +68,64 @@ public final class EspeakSynthesizer {
     return out.lines().filter(line -> !line.isBlank()).toList();
   }
 
-  /** Synthesizes one sentence to PCM s16le mono at {@code request.sampleRate()}. */
-  public byte[] synthesize(TtsRequest request) {
-    byte[] wav = run(command(request), request.text().getBytes(StandardCharsets.UTF_8));
-    WavAudio audio;
+  /**
+   * Where {@link #synthesize} hands a sentence's audio, piece by piece as espeak-ng writes it. It may block as long as
+   * its consumer needs: espeak-ng then waits on its full output pipe, so a slow consumer slows synthesis down
+   * instead of piling up audio. Throwing stops the run and kills the process.
+   */
+  @FunctionalInterface
+  public interface Pieces {
+    void accept(byte[] pcm);
+  }
+
+  /**
+   * Synthesizes one sentence to PCM s16le mono at {@code request.sampleRate()}, handed to {@code pieces} as espeak-ng
+   * produces it (each piece resampled as it arrives, so the pieces together are exactly the whole sentence resampled
+   * at once). A failure of {@code pieces} is rethrown as it is, after the process is killed.
+   */
+  public void synthesize(TtsRequest request, Pieces pieces) {
+    WavStreamReader wav = new WavStreamReader();
+    StreamingResampler[] resampler = {null};
+    run(command(request), request.text().getBytes(StandardCharsets.UTF_8), (bytes, length) -> {
+      byte[] pcm = decoded(() -> wav.push(bytes, length));
+      if (resampler[0] == null && wav.started()) {
+        if (wav.channels() != 1) {
+          throw new SpeechException(ErrorCode.INTERNAL, "espeak-ng produced " + wav.channels() + " channels, not 1");
+        }
+        resampler[0] = new StreamingResampler(wav.sampleRate(), request.sampleRate());
+      }
+      if (pcm.length > 0) {
+        forward(resampler[0].push(Pcm16.fromLittleEndian(pcm)), pieces);
+      }
+    });
+    decoded(() -> {
+      wav.finish();
+      return null;
+    });
+    forward(resampler[0].finish(), pieces);
+  }
+
+  private static void forward(short[] samples, Pieces pieces) {
+    if (samples.length > 0) {
+      pieces.accept(Pcm16.toLittleEndian(samples));
+    }
+  }
+
+  private static <T> T decoded(java.util.function.Supplier<T> step) {
     try {
-      audio = WavCodec.decode(wav);
+      return step.get();
     } catch (IllegalArgumentException e) {
       throw new SpeechException(ErrorCode.INTERNAL, "espeak-ng produced no valid audio: " + e.getMessage());
     }
-    short[] samples = Pcm16.fromLittleEndian(audio.pcm());
-    return Pcm16.toLittleEndian(Resampler.resample(samples, audio.sampleRate(), request.sampleRate()));
   }
 
   List<String> command(TtsRequest request) {
     EspeakProsody prosody = emotions
         ? EspeakProsody.of(request.emotion(), request.intensity(), request.speed(), request.pitch())
         : EspeakProsody.of(Emotion.NEUTRAL, 0, request.speed(), request.pitch());
-    String voice = prosody.variant() == null ? request.voice() : request.voice() + "+" + prosody.variant();
+    // espeak-ng takes one variant: an emotion's (whisper) takes the place of a designed voice's own.
+    String voice = prosody.variant() == null ? request.voice()
+        : request.voice().replaceFirst("\\+.*", "") + "+" + prosody.variant();
     List<String> cmd = new ArrayList<>(List.of(binary, "--stdout", "-b", "1", "-v", voice,
         "-s", Integer.toString(prosody.wordsPerMinute()),
         "-p", Integer.toString(prosody.pitch()),
@@ -87,7 +135,24 @@ public final class EspeakSynthesizer {
     return cmd;
   }
 
+  /** The whole standard output of a short run. */
   private byte[] run(List<String> command, byte[] stdin) {
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    run(command, stdin, (bytes, length) -> output.write(bytes, 0, length));
+    return output.toByteArray();
+  }
+
+  /** What a run's standard output is handed to, as it is read; may block (the process waits meanwhile). */
+  private interface Output {
+    void accept(byte[] bytes, int length);
+  }
+
+  /**
+   * Runs the program, handing its standard output to {@code output} as it is read. The timeout counts the time spent
+   * waiting for the program's output, not the time {@code output} takes: a run held back by a slow consumer is not
+   * killed for it. The process is killed and reaped whatever happens, so no run outlives this call.
+   */
+  private void run(List<String> command, byte[] stdin, Output output) {
     Process process;
     try {
       process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -95,29 +160,59 @@ public final class EspeakSynthesizer {
       throw new IllegalStateException("cannot run '" + binary + "' (" + e.getMessage()
           + "); install it with: apt-get install espeak-ng", e);
     }
-    ScheduledFuture<?> watchdog = WATCHDOG.schedule(process::destroyForcibly, timeoutMs, TimeUnit.MILLISECONDS);
+    long waitedNs = 0;
+    boolean timedOut = false;
     try (OutputStream in = process.getOutputStream(); InputStream out = process.getInputStream()) {
       if (stdin != null) {
         in.write(stdin);
       }
       in.close();
-      byte[] output = out.readAllBytes();
-      int status = process.waitFor();
-      if (watchdog.isDone()) {
-        throw new SpeechException(ErrorCode.INTERNAL, "espeak-ng did not finish within " + timeoutMs + " ms");
+      byte[] buffer = new byte[READ_BYTES];
+      while (true) {
+        long left = TimeUnit.MILLISECONDS.toNanos(timeoutMs) - waitedNs;
+        long readStart = System.nanoTime();
+        ScheduledFuture<?> watchdog = WATCHDOG.schedule(process::destroyForcibly, Math.max(0, left),
+            TimeUnit.NANOSECONDS);
+        int read;
+        try {
+          read = out.read(buffer);
+        } finally {
+          watchdog.cancel(false);
+          waitedNs += System.nanoTime() - readStart;
+          timedOut = watchdog.isDone() && !watchdog.isCancelled();
+        }
+        if (timedOut) {
+          throw new SpeechException(ErrorCode.INTERNAL, "espeak-ng did not finish within " + timeoutMs + " ms");
+        }
+        if (read < 0) {
+          break;
+        }
+        output.accept(buffer, read);
       }
+      int status = process.waitFor();
       if (status != 0) {
         throw new SpeechException(ErrorCode.INTERNAL, "espeak-ng exited with status " + status);
       }
-      return output;
     } catch (IOException e) {
+      if (timedOut) {
+        throw new SpeechException(ErrorCode.INTERNAL, "espeak-ng did not finish within " + timeoutMs + " ms");
+      }
       throw new SpeechException(ErrorCode.INTERNAL, failedExit(process).orElse("espeak-ng I/O failed: " + e.getMessage()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SpeechException(ErrorCode.INTERNAL, "interrupted while waiting for espeak-ng");
     } finally {
-      watchdog.cancel(false);
-      process.destroyForcibly();
+      killAndReap(process);
+    }
+  }
+
+  /** Kills the process if it still runs and waits (briefly) for it to be gone, so it leaves no zombie behind. */
+  private static void killAndReap(Process process) {
+    process.destroyForcibly();
+    try {
+      process.waitFor(EXIT_GRACE_MS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

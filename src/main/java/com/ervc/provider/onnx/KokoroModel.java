@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import com.ervc.protocol.VoiceDesign;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,9 +116,23 @@ public final class KokoroModel implements VoiceModel {
     return VoiceModel.concat(parts);
   }
 
-  /** The voice's style row for a chunk of {@code tokens} tokens (pads not counted). */
+  /**
+   * The voice's style row for a chunk of {@code tokens} tokens (pads not counted). A blend
+   * ({@code af_bella:2+af_sky:1}, {@link VoiceDesign.Kind#BLEND}) is the weighted mean of its voices' rows for the
+   * same count, the weights normalised to sum 1.
+   */
   public float[] style(String speaker, int tokens) {
     Npz.Array voice = voices.get(speaker);
+    if (voice == null && speaker.contains("+")) {
+      float[] mix = new float[STYLE];
+      for (VoiceDesign.Term term : blends().blend(speaker)) {
+        float[] row = style(term.style(), tokens);
+        for (int i = 0; i < STYLE; i++) {
+          mix[i] += (float) (term.weight() * row[i]);
+        }
+      }
+      return mix;
+    }
     if (voice == null) {
       throw new IllegalArgumentException("no Kokoro voice '" + speaker + "' in " + file);
     }
@@ -126,6 +141,11 @@ public final class KokoroModel implements VoiceModel {
     float[] style = new float[STYLE];
     System.arraycopy(voice.values(), row * STYLE, style, 0, STYLE);
     return style;
+  }
+
+  /** The blends of this model's voices. */
+  public VoiceDesign blends() {
+    return new VoiceDesign(VoiceDesign.Kind.BLEND, speakers());
   }
 
   /** One raw inference of at most 510 tokens, padded with 0 on both sides. */

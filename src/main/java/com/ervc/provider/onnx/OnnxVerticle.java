@@ -96,7 +96,7 @@ public final class OnnxVerticle extends ProviderVerticle {
     int nativeRate = voices.models().isEmpty() ? 0 : voices.models().get(0).sampleRate();
     return new ProviderInfo(name, nodeId, available, voices.defaultVoice(), offered,
         emotions ? Emotion.wireNames() : List.of(Emotion.NEUTRAL.wire()), QualityTier.wireNames(), true, true,
-        nativeRate, detail(), capabilities);
+        nativeRate, detail(), capabilities, voices.design());
   }
 
   /** What is installed, what was rejected and which documented voices are missing. */
@@ -117,6 +117,11 @@ public final class OnnxVerticle extends ProviderVerticle {
   @Override
   protected Future<Void> synthesize(TtsRequest sentence, AudioOut out) {
     OnnxVoices.Voice voice = sentence.voice() == null ? null : voices.select(sentence.voice(), sentence.quality());
+    if (voice == null && !voices.voices().isEmpty()) {
+      // Each voice of a blend is installed, but no one Kokoro model has them all.
+      return Future.failedFuture(new SpeechException(ErrorCode.INVALID_REQUEST,
+          "voice '" + sentence.voice() + "' is not offered on this node: a blend's voices must be of one Kokoro model"));
+    }
     if (voice == null) {
       return Future.failedFuture(new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE,
           "no neural voice is installed on this node; " + detail()));

@@ -5,6 +5,7 @@ import com.ervc.audio.PitchEnergy;
 import com.ervc.audio.Resampler;
 import com.ervc.protocol.QualityTier;
 import com.ervc.protocol.TtsRequest;
+import com.ervc.protocol.VoiceDesign;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.vertx.core.json.JsonObject;
@@ -190,6 +191,23 @@ public final class OnnxVoices implements AutoCloseable {
     return Optional.ofNullable(voices.get(id));
   }
 
+  /**
+   * A blend of Kokoro voices ({@code af_bella:2+af_sky:1}), spoken by the first Kokoro model that has every voice
+   * of it; empty when none has.
+   */
+  private Optional<Voice> blend(String id) {
+    return models.stream().filter(KokoroModel.class::isInstance).map(KokoroModel.class::cast)
+        .filter(m -> m.blends().looksDesigned(id) && m.blends().problem(id, List.of()).isEmpty())
+        .findFirst().map(m -> new Voice(id, m, id));
+  }
+
+  /** The voices that can be blended (every Kokoro model's), or null when no Kokoro model is installed. */
+  public VoiceDesign design() {
+    List<String> styles = models.stream().filter(KokoroModel.class::isInstance)
+        .flatMap(m -> m.speakers().stream()).distinct().toList();
+    return styles.isEmpty() ? null : new VoiceDesign(VoiceDesign.Kind.BLEND, styles);
+  }
+
   public List<String> rejected() {
     return rejected;
   }
@@ -223,7 +241,10 @@ public final class OnnxVoices implements AutoCloseable {
    */
   public Voice select(String voiceId, QualityTier tier) {
     Voice asked = voices.get(voiceId);
-    if (asked == null || !voiceId.equals(defaultVoice())) {
+    if (asked == null) {
+      return blend(voiceId).orElse(null);
+    }
+    if (!voiceId.equals(defaultVoice())) {
       return asked;
     }
     List<String> order = switch (tier) {

@@ -4,9 +4,20 @@ import com.ervc.protocol.Emotion;
 import com.ervc.protocol.QualityTier;
 import com.ervc.protocol.TtsRequest;
 import com.ervc.protocol.SpeechException;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.ervc.audio.Pcm16;
+import com.ervc.audio.Resampler;
+import com.ervc.audio.WavAudio;
+import com.ervc.audio.WavCodec;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +30,116 @@ class EspeakSynthesizerTest {
 
   private static final EspeakSynthesizer WITH_EMOTIONS = new EspeakSynthesizer("espeak-ng", 1_000, true);
   private static final EspeakSynthesizer WITHOUT_EMOTIONS = new EspeakSynthesizer("espeak-ng", 1_000, false);
+  /** For real runs: a long sentence on a busy machine takes more than a second. */
+  private static final EspeakSynthesizer RUNS = new EspeakSynthesizer("espeak-ng", 20_000, true);
+
+  private static final String LONG_SENTENCE = "The quick brown fox jumps over the lazy dog, and then it runs far away "
+      + "into the deep dark forest where nobody can ever find it again, not even the hunters with their dogs, their "
+      + "horns and their lanterns, who search for it all night long until the sun comes up over the hills.";
 
   private static TtsRequest request(String text, Emotion emotion, double intensity, double speed) {
-    return new TtsRequest(text, "espeak", "en-us", emotion, intensity, QualityTier.BALANCED, speed, 0.0, 24000);
+    return request(text, emotion, intensity, speed, 24000);
+  }
+
+  private static TtsRequest request(String text, Emotion emotion, double intensity, double speed, int sampleRate) {
+    return new TtsRequest(text, "espeak", "en-us", emotion, intensity, QualityTier.BALANCED, speed, 0.0, sampleRate);
+  }
+
+  /** The sentence as the provider produced it before streaming: espeak-ng's whole WAV, resampled at once. */
+  private static byte[] wholeSentence(EspeakSynthesizer synthesizer, TtsRequest request) throws Exception {
+    Process process = new ProcessBuilder(synthesizer.command(request)).redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    try (var in = process.getOutputStream()) {
+      in.write(request.text().getBytes(StandardCharsets.UTF_8));
+    }
+    byte[] wav = process.getInputStream().readAllBytes();
+    assertEquals(0, process.waitFor());
+    WavAudio audio = WavCodec.decode(wav);
+    return Pcm16.toLittleEndian(
+        Resampler.resample(Pcm16.fromLittleEndian(audio.pcm()), audio.sampleRate(), request.sampleRate()));
+  }
+
+  /** A binary that runs the real espeak-ng under its own process id, which it writes to {@code pidFile} first. */
+  private static EspeakSynthesizer recordingPid(Path dir, Path pidFile) throws Exception {
+    Path wrapper = dir.resolve("espeak-ng");
+    Files.writeString(wrapper, "#!/bin/sh\necho $$ > '" + pidFile + "'\nexec espeak-ng \"$@\"\n");
+    Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
+    return new EspeakSynthesizer(wrapper.toString(), 20_000, true);
+  }
+
+  @Test
+  void streamedAudioIsByteForByteTheWholeSentenceResampled() throws Exception {
+    List<TtsRequest> requests = List.of(
+        request("Hello.", Emotion.NEUTRAL, 0.5, 1.0),
+        request("The quick brown fox jumps over the lazy dog.", Emotion.HAPPY, 1.0, 1.0),
+        request("Is it twelve point five, or not?", Emotion.WHISPER, 1.0, 0.8, 16000),
+        request(LONG_SENTENCE, Emotion.SAD, 0.7, 1.2, 48000),
+        request(LONG_SENTENCE, Emotion.NEUTRAL, 0.5, 1.0, 22050));
+    for (TtsRequest request : requests) {
+      ByteArrayOutputStream streamed = new ByteArrayOutputStream();
+      List<Integer> pieces = new ArrayList<>();
+      RUNS.synthesize(request, pcm -> {
+        pieces.add(pcm.length);
+        streamed.writeBytes(pcm);
+      });
+      byte[] whole = wholeSentence(RUNS, request);
+      assertTrue(whole.length > 0);
+      assertArrayEquals(whole, streamed.toByteArray(), request.text() + " at " + request.sampleRate());
+      if (request.text().equals(LONG_SENTENCE)) {
+        assertTrue(pieces.size() > 10, "a long sentence arrives in many pieces: " + pieces);
+      }
+    }
+  }
+
+  @Test
+  void theFirstPieceArrivesWhileEspeakIsStillSynthesizing(@TempDir Path dir) throws Exception {
+    Path pidFile = dir.resolve("pid");
+    EspeakSynthesizer synthesizer = recordingPid(dir, pidFile);
+    boolean[] aliveAtFirstPiece = {false};
+    int[] pieces = {0};
+    long[] bytes = {0};
+    synthesizer.synthesize(request(LONG_SENTENCE, Emotion.NEUTRAL, 0.5, 1.0), pcm -> {
+      if (pieces[0]++ == 0) {
+        // The sentence is several hundred kB of WAV and the pipe holds 64 kB: while this piece is held, espeak-ng
+        // cannot have written the rest, so it must still be running.
+        long pid = Long.parseLong(readPid(pidFile));
+        aliveAtFirstPiece[0] = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+      }
+      bytes[0] += pcm.length;
+    });
+    assertTrue(aliveAtFirstPiece[0], "espeak-ng had already exited when the first audio was handed on");
+    assertTrue(bytes[0] > 4 * (64 * 1024 + 16 * 1024), "the sentence outgrows the pipe: " + bytes[0] + " bytes");
+    assertProcessGone(Long.parseLong(readPid(pidFile)));
+  }
+
+  @Test
+  void aConsumerThatStopsKillsTheProcess(@TempDir Path dir) throws Exception {
+    Path pidFile = dir.resolve("pid");
+    EspeakSynthesizer synthesizer = recordingPid(dir, pidFile);
+    RuntimeException gone = new IllegalStateException("the consumer of this audio is gone");
+    long[] pid = {0};
+    RuntimeException thrown = assertThrows(RuntimeException.class,
+        () -> synthesizer.synthesize(request(LONG_SENTENCE, Emotion.NEUTRAL, 0.5, 1.0), pcm -> {
+          pid[0] = Long.parseLong(readPid(pidFile));
+          assertTrue(ProcessHandle.of(pid[0]).map(ProcessHandle::isAlive).orElse(false));
+          throw gone;
+        }));
+    assertSame(gone, thrown);
+    assertProcessGone(pid[0]);
+  }
+
+  private static String readPid(Path pidFile) {
+    try {
+      return Files.readString(pidFile).trim();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Killed and reaped: no process, and no zombie entry left in /proc either. */
+  private static void assertProcessGone(long pid) {
+    assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "process " + pid + " still runs");
+    assertFalse(Files.exists(Path.of("/proc/" + pid)), "process " + pid + " left a zombie");
   }
 
   private static List<String> expected(String voice, int wpm, int pitch, int amplitude) {
@@ -37,7 +155,8 @@ class EspeakSynthesizerTest {
     // Far more text than a pipe buffers, so writing it fails with a broken pipe once the process has exited.
     String text = "Hello there. ".repeat(20_000);
     SpeechException failure = assertThrows(SpeechException.class,
-        () -> new EspeakSynthesizer(broken.toString(), 5_000, true).synthesize(request(text, Emotion.NEUTRAL, 0.5, 1.0)));
+        () -> new EspeakSynthesizer(broken.toString(), 5_000, true).synthesize(request(text, Emotion.NEUTRAL, 0.5, 1.0),
+            pcm -> { }));
     assertEquals("espeak-ng exited with status 3", failure.getMessage());
   }
 
@@ -74,5 +193,42 @@ class EspeakSynthesizerTest {
         WITHOUT_EMOTIONS.command(request("Hi.", Emotion.EXCITED, 1.0, 1.5)));
     assertEquals(expected("en-us", 175, 50, 100),
         WITHOUT_EMOTIONS.command(request("Hi.", Emotion.WHISPER, 1.0, 1.0)));
+  }
+
+  private static TtsRequest voiced(String voice, Emotion emotion, double pitch) {
+    return new TtsRequest("The quick brown fox jumps over the lazy dog, and then it rests in the warm sun.",
+        "espeak", voice, emotion, 1.0, QualityTier.BALANCED, 1.0, pitch, 24000);
+  }
+
+  private static double meanPitchHz(TtsRequest request) {
+    ByteArrayOutputStream streamed = new ByteArrayOutputStream();
+    WITH_EMOTIONS.synthesize(request, streamed::writeBytes);
+    short[] pcm = Pcm16.fromLittleEndian(streamed.toByteArray());
+    return com.ervc.eval.SignalAnalysis.analyse(pcm, request.sampleRate(), List.of()).f0MeanHz();
+  }
+
+  @Test
+  void aDesignedVoiceIsTheBaseVoiceWithItsVariant() {
+    assertEquals(expected("en-gb+f3", 175, 50, 100),
+        WITH_EMOTIONS.command(voiced("en-gb+f3", Emotion.NEUTRAL, 0)));
+    // espeak-ng takes one variant: whispering replaces the designed voice's own.
+    assertEquals(expected("en-gb+whisper", 166, 50, 100),
+        WITH_EMOTIONS.command(voiced("en-gb+f3", Emotion.WHISPER, 0)));
+  }
+
+  @Test
+  void theInstalledVariantsAreListed() {
+    List<String> variants = WITH_EMOTIONS.variants();
+    assertTrue(variants.containsAll(List.of("f3", "m3", "klatt", "whisper")), variants::toString);
+  }
+
+  @Test
+  void aFemaleVariantRaisesThePitchAndAProfilesPitchMovesItFurther() {
+    double base = meanPitchHz(voiced("en-us", Emotion.NEUTRAL, 0));
+    double female = meanPitchHz(voiced("en-us+f3", Emotion.NEUTRAL, 0));
+    double lower = meanPitchHz(voiced("en-us+f3", Emotion.NEUTRAL, -0.5));
+    // espeak-ng's default en-us voice speaks around 120 Hz, its f3 variant well above; measured, not assumed.
+    assertTrue(female > base * 1.4, "f3 " + female + " Hz vs base " + base + " Hz");
+    assertTrue(lower < female * 0.9 && lower > base, "f3 lowered " + lower + " Hz, f3 " + female + " Hz");
   }
 }

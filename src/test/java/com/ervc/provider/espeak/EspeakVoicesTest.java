@@ -42,4 +42,19 @@ class EspeakVoicesTest {
     assertEquals(List.of(), EspeakVoices.parse(""));
     assertEquals(List.of(), EspeakVoices.parse(LISTING.lines().findFirst().orElseThrow()));
   }
+
+  @Test
+  void variantsAreTheFileNamesThatCanBeWrittenInAVoiceId() {
+    // Verbatim lines of espeak-ng --voices=variant (eSpeak NG 1.51).
+    String listing = String.join("\n",
+        "Pty Language       Age/Gender VoiceName          File                 Other Languages",
+        " 5  variant         --/M      Alex               !v/Alex              ",
+        " 5  variant         --/M      Mr_Serious         !v/Mr serious        ",
+        " 5  variant         --/M      Storm              !v/Storm             (en-us 5)",
+        " 5  variant         --/F      female3            !v/f3                ",
+        " 5  variant         --/M      klatt              !v/klatt             ",
+        " 5  af              --/M      Afrikaans          gmw/af               ",
+        "");
+    assertEquals(List.of("Alex", "Storm", "f3", "klatt"), EspeakVoices.parseVariants(listing));
+  }
 }

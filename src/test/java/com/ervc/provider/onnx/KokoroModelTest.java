@@ -110,4 +110,40 @@ class KokoroModelTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Npz.npy(npy));
     assertTrue(e.getMessage().contains("needs 60 bytes"), e.getMessage());
   }
+
+  @Test
+  void aBlendsStyleIsTheWeightedMeanOfItsVoicesRows() throws Exception {
+    try (KokoroModel model = load("tokens", OnnxGraph.FLOAT)) {
+      for (int tokens : List.of(1, 7, 600)) {
+        float[] one = model.style("af_one", tokens);
+        float[] two = model.style("bf_two", tokens);
+        float[] mixed = model.style("af_one:2+bf_two:1", tokens);
+        for (int i = 0; i < mixed.length; i++) {
+          assertEquals(2.0 / 3 * one[i] + 1.0 / 3 * two[i], mixed[i], 1e-6, "element " + i + " at " + tokens);
+        }
+        assertArrayEquals(mixed, model.style("af_one:4+bf_two:2", tokens), "weights are normalised");
+      }
+      assertThrows(com.ervc.protocol.SpeechException.class, () -> model.style("af_one:1+af_nobody:1", 3));
+    }
+  }
+
+  @Test
+  void aBlendIsSpokenWithTheMixedStyle() throws Exception {
+    FixtureModels.writeKokoro(dir, "tokens", OnnxGraph.FLOAT, "af_one", "bf_two");
+    EspeakPhonemizer phonemizer = new EspeakPhonemizer(
+        new com.ervc.provider.espeak.EspeakSynthesizer("espeak-ng", 10_000, false)::ipa);
+    try (OnnxVoices voices = OnnxVoices.load(dir, 1, false, 1, 1)) {
+      assertEquals(List.of("af_one", "bf_two"), voices.design().parts());
+      OnnxVoices.Voice blend = voices.select("af_one:1+bf_two:3", com.ervc.protocol.QualityTier.BALANCED);
+      assertEquals("kokoro", blend.model().format());
+      assertEquals("en-us", blend.language(), "the first voice's language");
+      float[] audio = blend.model().synthesize("Hi.", blend.speaker(), Prosody.NEUTRAL, phonemizer);
+      int tokens = audio.length / FixtureModels.KOKORO_BASE_SAMPLES - 2;
+      double marker = 0.25 * FixtureModels.styleMarker(tokens, 0) + 0.75 * FixtureModels.styleMarker(tokens, 1);
+      long[] ids = FixtureModels.decodeIds(audio, FixtureModels.KOKORO_BASE_SAMPLES, marker);
+      assertEquals(0, ids[0], "the pad reached the model with the blend's style offset");
+      assertEquals(0, ids[ids.length - 1]);
+      assertEquals(null, voices.select("af_one:1+af_nobody:1", com.ervc.protocol.QualityTier.BALANCED));
+    }
+  }
 }
