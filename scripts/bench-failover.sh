@@ -6,7 +6,7 @@
 # delivery gap and the silence a real-time player hears, with the same run's reply without a kill as each mode's
 # baseline (docs/routing.md). The nodes' log lines go to stderr.
 # Usage: scripts/bench-failover.sh [rounds, default 10] [sentences per reply, default 40] [seed]
-#        [on_arrival (default)|at_playback_rate (not valid yet: its replies arrive truncated, docs/routing.md)]
+#        [on_arrival (default)|at_playback_rate]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh

@@ -43,7 +43,7 @@ public final class FailoverBenchmark {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     int sentences = args.length > 1 ? Integer.parseInt(args[1]) : 40;
     long seed = args.length > 2 ? Long.parseLong(args[2]) : System.nanoTime();
-    // Reading at playback rate is asked for explicitly: its replies arrive truncated (docs/routing.md#records).
+    // Reading on arrival unless asked: it is the browser page's way of reading.
     List<Reading> modes = args.length > 3 ? List.of(Reading.valueOf(args[3].toUpperCase(Locale.ROOT)))
         : List.of(Reading.ON_ARRIVAL);
     StringBuilder text = new StringBuilder();

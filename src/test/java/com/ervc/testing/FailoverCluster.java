@@ -411,9 +411,10 @@ public final class FailoverCluster implements AutoCloseable {
             return new Frame(null, Buffer.buffer(frame[1]), now);
           }
           case 0x8 -> throw new AssertionError("the server closed the WebSocket");
-          default -> {
+          case 0x9, 0xA -> {
             // ping or pong: nothing to play
           }
+          default -> throw new AssertionError("unexpected WebSocket opcode " + frame[0][0]);
         }
       }
     }

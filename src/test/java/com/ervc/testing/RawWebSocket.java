@@ -1,9 +1,11 @@
 package com.ervc.testing;
 
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -20,8 +22,20 @@ public final class RawWebSocket {
 
   /** Opens {@code /ws?token=...}; returns the socket positioned after the 101 answer. */
   public static Socket open(int port, String token) throws IOException {
-    Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+    return open(port, token, 0);
+  }
+
+  /**
+   * As {@link #open(int, String)} with a receive buffer of {@code receiveBufferBytes} (0: the system's), so that a
+   * client that stops reading soon leaves the server's writes waiting.
+   */
+  public static Socket open(int port, String token, int receiveBufferBytes) throws IOException {
+    Socket socket = new Socket();
     try {
+      if (receiveBufferBytes > 0) {
+        socket.setReceiveBufferSize(receiveBufferBytes); // before connecting: it sets the TCP window offered
+      }
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
       String key = Base64.getEncoder().encodeToString(UUID.randomUUID().toString().substring(0, 16)
@@ -66,19 +80,37 @@ public final class RawWebSocket {
     return head.toString();
   }
 
-  /** Reads one unmasked server frame: {opcode}, payload. */
+  /**
+   * Reads one unmasked, unfragmented, uncompressed server frame: {opcode}, payload. Anything else fails loudly
+   * rather than being mis-read: this client offers no extension, and the server sends each message in one frame.
+   */
   public static byte[][] readFrame(InputStream in) throws IOException {
     int first = in.read();
-    if (first < 0) {
+    int second = in.read();
+    if (first < 0 || second < 0) {
       throw new IOException("connection closed without a close frame");
     }
-    int length = in.read() & 0x7F;
-    if (length == 126) {
-      length = (in.read() << 8) | in.read();
-    } else if (length == 127) {
-      throw new IllegalStateException("unexpectedly large frame");
+    if ((first & 0x80) == 0 || (first & 0x0F) == 0x0) {
+      throw new IllegalStateException("a fragmented message (first byte 0x" + Integer.toHexString(first) + ")");
     }
-    return new byte[][] {{(byte) (first & 0x0F)}, in.readNBytes(length)};
+    if ((first & 0x70) != 0 || (second & 0x80) != 0) {
+      throw new IllegalStateException("reserved bits or a mask in a server frame: 0x" + Integer.toHexString(first)
+          + " 0x" + Integer.toHexString(second));
+    }
+    long length = second & 0x7F;
+    if (length == 126) {
+      length = new DataInputStream(in).readUnsignedShort();
+    } else if (length == 127) {
+      length = new DataInputStream(in).readLong();
+    }
+    if (length > 16 << 20) { // the server's frames are kilobytes; a bad length must not allocate gigabytes
+      throw new IllegalStateException("a frame of " + length + " bytes");
+    }
+    byte[] payload = in.readNBytes((int) length);
+    if (payload.length != length) {
+      throw new IOException("connection closed inside a frame");
+    }
+    return new byte[][] {{(byte) (first & 0x0F)}, payload};
   }
 
   /** A masked (client-to-server) text frame carrying these bytes, valid UTF-8 or not. */
