@@ -255,8 +255,10 @@ class BrowserIT {
         "return window.rvc.errors.some(e => e.code === 'too_large');")));
     assertTrue(browser.driver().findElement(By.id("error")).isDisplayed());
 
+    // Several sentences each, so the first four are still in flight when the fifth arrives, however fast a reply is.
     browser.js("for (let i = 0; i < 8; i++) window.rvc.sendRaw({type: 'synthesize', id: 'flood-' + i,"
-        + " text: 'Flooding the connection with request number ' + i + '.'});");
+        + " text: 'Flooding the connection with request number ' + i + '. It has a second sentence.'"
+        + " + ' And a third one, to keep it busy. The fourth ends it.'});");
     Await.until("rate_limited is reported", Duration.ofMillis(10_000), () -> Boolean.TRUE.equals(browser.js(
         "return window.rvc.errors.some(e => e.code === 'rate_limited');")));
     String shown = browser.driver().findElement(By.id("error")).getText();
