@@ -141,6 +141,7 @@ public final class FailoverCluster implements AutoCloseable {
   private volatile String lastSentenceAddress;
   /** Sentence requests seen in the current reply, and the one whose instance is to be killed as it leaves (0: none). */
   private final AtomicInteger sentenceRequests = new AtomicInteger();
+  private final Set<String> requestedTexts = ConcurrentHashMap.newKeySet();
   private volatile int killAtRequest;
   private volatile CompletableFuture<String> killedOnRequest = new CompletableFuture<>();
   private long killedAtNanos;
@@ -163,7 +164,12 @@ public final class FailoverCluster implements AutoCloseable {
       if (ProviderMessage.Sentence.TYPE.equals(ctx.message().headers().get(BusProtocol.H_TYPE))
           && instanceNodes.containsKey(ctx.message().address())) {
         lastSentenceAddress = ctx.message().address();
-        if (sentenceRequests.incrementAndGet() == killAtRequest) {
+        // Only a sentence's first request counts: a hedge repeats one (a second instance asked for the same text),
+        // and killing the node that got a hedge would leave the first request to win without any switch.
+        Object body = ctx.message().body();
+        String text = body instanceof JsonObject json && json.getJsonObject("request") != null
+            ? json.getJsonObject("request").getString("text") : null;
+        if ((text == null || requestedTexts.add(text)) && sentenceRequests.incrementAndGet() == killAtRequest) {
           // The request is on its way to the instance: killing its JVM now leaves exactly that request pending.
           String address = ctx.message().address();
           CompletableFuture<String> killed = killedOnRequest;
@@ -260,6 +266,7 @@ public final class FailoverCluster implements AutoCloseable {
       lastSentenceAddress = null;
       killedOnRequest = new CompletableFuture<>();
       sentenceRequests.set(0);
+      requestedTexts.clear();
       killAtRequest = killRequest;
       ws.send(new JsonObject().put("type", "synthesize").put("id", id).put("text", text).put("provider", PROVIDER));
       List<Frame> frames = new ArrayList<>();
