@@ -43,11 +43,7 @@ class VoiceProfileCloningIT {
   void aProfileIsClonedAtItsVendorSpokenWithTheClonedVoiceAndDeletedThere(@TempDir Path dir) throws Exception {
     Vertx fakeVertx = Vertx.vertx();
     try (FakeElevenLabsServer elevenLabs = (FakeElevenLabsServer) new FakeElevenLabsServer(fakeVertx, KEY).start()) {
-      Map<String, String> env = new HashMap<>(TestNodes.env(TestNodes.uniqueClusterName()));
-      env.putAll(Map.of("ENABLE_CLONING", "true", "VOICE_CLONING_DIR", dir.toString(), "AUTH_MODE", "jwt",
-          "JWT_SECRET", VoiceProfileApiIT.SECRET, "ELEVENLABS_API_KEY", KEY, "ELEVENLABS_BASE_URL",
-          elevenLabs.url()));
-      Node node = TestNodes.start(env);
+      Node node = cloningNode(dir, elevenLabs);
       WebClient http = WebClient.create(node.vertx());
       try {
         String alice = VoiceProfileApiIT.apiToken("alice-cloning");
@@ -127,11 +123,7 @@ class VoiceProfileCloningIT {
   void aFailedRegistrationIsRetriedThroughTheApi(@TempDir Path dir) throws Exception {
     Vertx fakeVertx = Vertx.vertx();
     try (FakeElevenLabsServer elevenLabs = (FakeElevenLabsServer) new FakeElevenLabsServer(fakeVertx, KEY).start()) {
-      Map<String, String> env = new HashMap<>(TestNodes.env(TestNodes.uniqueClusterName()));
-      env.putAll(Map.of("ENABLE_CLONING", "true", "VOICE_CLONING_DIR", dir.toString(), "AUTH_MODE", "jwt",
-          "JWT_SECRET", VoiceProfileApiIT.SECRET, "ELEVENLABS_API_KEY", KEY, "ELEVENLABS_BASE_URL",
-          elevenLabs.url()));
-      Node node = TestNodes.start(env);
+      Node node = cloningNode(dir, elevenLabs);
       WebClient http = WebClient.create(node.vertx());
       try {
         String bea = VoiceProfileApiIT.apiToken("bea-retry");
@@ -175,6 +167,15 @@ class VoiceProfileCloningIT {
   }
 
   /** The profile's registration once it is no longer pending. */
+  /** A node with cloning on, its profiles in {@code dir}, JWT auth and ElevenLabs at the fake. */
+  private static Node cloningNode(Path dir, FakeElevenLabsServer elevenLabs) throws Exception {
+    Map<String, String> env = new HashMap<>(TestNodes.env(TestNodes.uniqueClusterName()));
+    env.putAll(Map.of("ENABLE_CLONING", "true", "VOICE_CLONING_DIR", dir.toString(), "AUTH_MODE", "jwt",
+        "JWT_SECRET", VoiceProfileApiIT.SECRET, "ELEVENLABS_API_KEY", KEY, "ELEVENLABS_BASE_URL",
+        elevenLabs.url()));
+    return TestNodes.start(env);
+  }
+
   private static JsonObject registrationOnceEnded(WebClient http, Node node, String path, String token)
       throws Exception {
     return Await.result(() -> "the registration at " + path + " ended", Duration.ofSeconds(60), () -> {
