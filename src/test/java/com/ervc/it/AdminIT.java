@@ -17,9 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -93,15 +91,7 @@ class AdminIT {
 
   /** Runs scripts/admin.sh against the gateway node; fails the test unless it exits 0. Returns its output. */
   private static String adminScript(String... arguments) throws Exception {
-    List<String> command = new ArrayList<>(List.of("scripts/admin.sh", "--url", "http://127.0.0.1:" + gateway.httpPort()));
-    command.addAll(List.of(arguments));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().put("ADMIN_TOKEN", ADMIN_TOKEN);
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "admin.sh did not finish");
-    assertEquals(0, process.exitValue(), output);
-    return output;
+    return AdminCluster.adminScript(gateway.httpPort(), ADMIN_TOKEN, arguments);
   }
 
   private static long synthesized(Node node) throws Exception {

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.client.WebClient;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -116,5 +117,18 @@ public final class AdminCluster implements AutoCloseable {
       TestNodes.stop(node);
     }
     client.close().await(10, TimeUnit.SECONDS);
+  }
+
+  /** Runs scripts/admin.sh against the node on {@code port}; fails the test unless it exits 0. Returns its output. */
+  public static String adminScript(int port, String adminToken, String... arguments) throws Exception {
+    List<String> command = new ArrayList<>(List.of("scripts/admin.sh", "--url", "http://127.0.0.1:" + port));
+    command.addAll(List.of(arguments));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("ADMIN_TOKEN", adminToken);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    org.junit.jupiter.api.Assertions.assertTrue(process.waitFor(60, TimeUnit.SECONDS), "admin.sh did not finish");
+    org.junit.jupiter.api.Assertions.assertEquals(0, process.exitValue(), output);
+    return output;
   }
 }
