@@ -255,6 +255,10 @@ class BrowserIT {
         "return window.rvc.errors.some(e => e.code === 'too_large');")));
     assertTrue(browser.driver().findElement(By.id("error")).isDisplayed());
 
+    // A flood sent while the page is reconnecting (after another test restarted the node) would fail as
+    // `connection`, never reaching the server's limit.
+    Await.until("the page is connected", Duration.ofMillis(20_000),
+        () -> "open".equals(browser.js("return window.rvc.state.connection;")));
     // Several sentences each, so the first four are still in flight when the fifth arrives, however fast a reply is.
     browser.js("for (let i = 0; i < 8; i++) window.rvc.sendRaw({type: 'synthesize', id: 'flood-' + i,"
         + " text: 'Flooding the connection with request number ' + i + '. It has a second sentence.'"
