@@ -170,15 +170,17 @@ public final class FailoverCluster implements AutoCloseable {
         String text = body instanceof JsonObject json && json.getJsonObject("request") != null
             ? json.getJsonObject("request").getString("text") : null;
         if ((text == null || requestedTexts.add(text)) && sentenceRequests.incrementAndGet() == killAtRequest) {
-          // The request is on its way to the instance: killing its JVM now leaves exactly that request pending.
-          String address = ctx.message().address();
-          CompletableFuture<String> killed = killedOnRequest;
-          front.vertx().executeBlocking(() -> killNodeOf(address))
+          // The request is on its way to the instance: killing its JVM now leaves exactly that request pending. The
+          // signal goes here, before the request is written (a worker could start late on a loaded machine, after
+          // the node had already answered); only the wait for the process to be reaped runs on a worker.
+          int killed = signalKill(ctx.message().address());
+          CompletableFuture<String> outcome = killedOnRequest;
+          front.vertx().executeBlocking(() -> awaitGone(killed))
               .onComplete(done -> {
                 if (done.succeeded()) {
-                  killed.complete(done.result());
+                  outcome.complete(done.result());
                 } else {
-                  killed.completeExceptionally(done.cause());
+                  outcome.completeExceptionally(done.cause());
                 }
               });
         }
@@ -313,16 +315,27 @@ public final class FailoverCluster implements AutoCloseable {
   }
 
   private String killNodeOf(String address) throws Exception {
+    return awaitGone(signalKill(address));
+  }
+
+  /** Sends SIGKILL to the provider JVM serving instance {@code address}; returns its index. */
+  private int signalKill(String address) {
     String node = instanceNodes.get(address);
     for (int i = 0; i < providers.length; i++) {
       if (providerNodes[i].equals(node)) {
         killedAtNanos = System.nanoTime();
-        providers[i].kill();
-        goneAtNanos = System.nanoTime();
-        return node;
+        providers[i].process().destroyForcibly();
+        return i;
       }
     }
     throw new AssertionError("the serving instance " + address + " is on no provider JVM: " + instanceNodes);
+  }
+
+  /** Waits until provider JVM {@code i}, just signalled, is gone; returns its node id. */
+  private String awaitGone(int i) throws InterruptedException {
+    providers[i].kill();
+    goneAtNanos = System.nanoTime();
+    return providerNodes[i];
   }
 
   private double deathsCounted() {
