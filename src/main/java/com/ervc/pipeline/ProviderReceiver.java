@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -45,7 +45,12 @@ final class ProviderReceiver {
   private final Vertx vertx;
   private final String address = Addresses.receiver(UUID.randomUUID().toString());
   private final DeadlinePolicy deadlines;
-  private final Map<String, Entry> streams = new HashMap<>();
+  /**
+   * In the order the streams were requested: a dead node's streams fail in that order, so a reply asks the sentence
+   * being played again before those it had requested ahead (on an instance with few workers, a replacement asked
+   * after the lookahead ones would wait for them to be synthesized first).
+   */
+  private final Map<String, Entry> streams = new LinkedHashMap<>();
 
   ProviderReceiver(Vertx vertx, DeadlinePolicy deadlines) {
     this.vertx = vertx;
@@ -124,8 +129,8 @@ final class ProviderReceiver {
   }
 
   /**
-   * Node {@code nodeId} is gone ({@code how}): every stream from it fails now, so each reply fails over at once
-   * instead of waiting out a deadline. Returns how many streams failed.
+   * Node {@code nodeId} is gone ({@code how}): every stream from it fails now, in the order they were requested, so
+   * each reply fails over at once instead of waiting out a deadline. Returns how many streams failed.
    */
   int nodeGone(String nodeId, String how) {
     List<SentenceStream> failed = new ArrayList<>();

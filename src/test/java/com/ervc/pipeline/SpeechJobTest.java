@@ -1,6 +1,7 @@
 package com.ervc.pipeline;
 
 import com.ervc.cluster.StreamOutput;
+import com.ervc.config.ConfigLoader;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.protocol.ErrorCode;
 import com.ervc.protocol.SpeechException;
@@ -10,6 +11,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -19,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -411,5 +414,52 @@ class SpeechJobTest {
     assertEquals(pcm("one", 0, 20).appendBuffer(pcm("two", 0, 10)).appendBuffer(pcm("three", 0, 10)), out.audio());
     assertEquals(3, out.types.stream().filter("sentence"::equals).count(), "no sentence announced twice");
     assertEquals(5, requests.size(), "the three first requests and each lookahead once more, nothing else: " + requests);
+  }
+
+  @Test
+  void whenANodeDiesTheSentenceBeingPlayedIsAskedAgainBeforeTheSentencesAhead() {
+    // The pipeline's real receiver of provider streams fails the dead node's streams. Its stream ids are chosen so
+    // that a hash map would list them as "three", "one", "two": only the order they were requested in puts the
+    // sentence being played first on the new instance, instead of behind the two ahead of it (on an instance with
+    // two workers it would wait for both to be synthesized).
+    Vertx vertx = Vertx.vertx();
+    try {
+      ProviderReceiver receiver =
+          new ProviderReceiver(vertx, new DeadlinePolicy(ConfigLoader.load(null, Map.of()).tts()));
+      List<String> failedInOrder = new ArrayList<>();
+      Recorded out = new Recorded();
+      long gapsBefore = METRICS.registry().get("tts.failover.gap").timer().count();
+      double gapMsBefore = METRICS.registry().get("tts.failover.gap").timer().totalTime(TimeUnit.MILLISECONDS);
+      Future<Void> done = new SpeechJob(request(), List.of("one", "two", "three"), A,
+          (sentence, route) -> open(sentence, route).onSuccess(stream -> {
+            receiver.register("s" + requests.size(), stream);
+            stream.whole().onFailure(failure -> failedInOrder.add(sentence.text() + "@" + route.instanceId()));
+          }), (failed, excluded) -> Future.succeededFuture(B), null, null, METRICS, out, 1).run();
+      opened.get("one@a").audio(pcm("one", 0, 20), 1);
+      assertEquals(List.of("one@a", "two@a", "three@a"), requests);
+
+      assertEquals(3, receiver.nodeGone("node-a", "connection"));
+
+      assertEquals("one@a", failedInOrder.get(0), "the stream being played fails first: " + failedInOrder);
+      assertEquals(List.of("one@b", "two@b", "three@b"), requests.subList(3, requests.size()),
+          "the sentence being played is asked again first, then those ahead, each once");
+      opened.get("one@b").audio(pcm("one", 0, 50), 1);
+      opened.get("one@b").end();
+      for (String sentence : List.of("two", "three")) {
+        opened.get(sentence + "@b").audio(pcm(sentence, 0, 10), 1);
+        opened.get(sentence + "@b").end();
+      }
+      assertTrue(done.succeeded());
+      assertEquals(pcm("one", 0, 50).appendBuffer(pcm("two", 0, 10)).appendBuffer(pcm("three", 0, 10)), out.audio(),
+          "every byte once, in order: the replacement continues behind the 20 bytes already sent");
+      assertEquals(3, out.types.stream().filter("sentence"::equals).count(), "no sentence announced twice");
+      assertEquals(1, out.last().getJsonArray("switches").size());
+      assertEquals(0, out.last().getJsonArray("switches").getJsonObject(0).getInteger("sentence"));
+      assertEquals(gapsBefore + 1, METRICS.registry().get("tts.failover.gap").timer().count());
+      System.out.printf("failover gap (in-memory streams, no synthesis): %.3f ms%n",
+          METRICS.registry().get("tts.failover.gap").timer().totalTime(TimeUnit.MILLISECONDS) - gapMsBefore);
+    } finally {
+      vertx.close().await();
+    }
   }
 }
