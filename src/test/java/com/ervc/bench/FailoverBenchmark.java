@@ -6,6 +6,7 @@ import com.ervc.testing.FailoverCluster.Round;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Files;
@@ -23,8 +24,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Failover without an audible gap, measured: a local three-JVM cluster ({@link FailoverCluster}: gateway + pipeline
  * here, two espeak provider JVMs from the packaged jar) speaks one long reply per round, and in each round the
- * provider JVM serving it is killed with SIGKILL at a random audio frame, then replaced. The client reads every frame
- * as it arrives, or (asked for, with the same kill frames) at playback rate (a real-time
+ * provider JVM serving it is killed with SIGKILL as a random sentence's first request leaves for it (so a request is
+ * certainly pending there: every round fails over), then replaced. The client reads every frame
+ * as it arrives, or (asked for, with the same kill points) at playback rate (a real-time
  * player: the socket reads only when the player needs audio, so back-pressure holds the server to its stream window).
  * Prints, per round, whether the reply completed byte-identical to the undisturbed one, the switches, how the
  * pipeline learnt of the death, the delivery gap (the client's longest wait for audio) and the longest silence a
@@ -35,6 +37,8 @@ public final class FailoverBenchmark {
   private static final int SAMPLE_RATE = FailoverCluster.SAMPLE_RATE;
   /** The pipeline's failover phases, then its whole gap. */
   private static final List<String> PHASES = List.of("failed", "requested", "first_audio", "gap");
+  /** The first sentence request a round may kill at (1-based; the reply asks its first three sentences at once). */
+  private static final int FIRST_KILL_REQUEST = 4;
 
   private FailoverBenchmark() {
   }
@@ -60,16 +64,18 @@ public final class FailoverBenchmark {
       System.out.printf(Locale.ROOT, "failover benchmark: %d rounds per client mode, %d sentences, seed %d, %s; load "
           + "average before: %s%n", rounds, sentences, seed, Instant.now().truncatedTo(ChronoUnit.SECONDS), loadBefore);
       System.out.println("""
-          Each round speaks one reply; the provider JVM serving it is killed (SIGKILL) at audio frame kill@, then
-          replaced. Columns: exact = every sentence once and audio byte-identical to the baseline; sw = switches;
-          detected by = how the pipeline learnt the node was gone; delivery gap = the client's longest wait for audio
+          Each round speaks one reply; the provider JVM serving it is killed (SIGKILL) as the reply's kill@req-th
+          sentence request (sentence kill@req, first requests only) leaves for it, then replaced. Columns: exact =
+          every sentence once and audio byte-identical to the baseline; sw = switches; detected by = how the pipeline
+          learnt the node was gone ("no switch": the round did not fail over); at = the sentence it switched at
+          (s1 = the first); delivery gap = the client's longest wait for audio
           (ms; from when it began waiting for a frame to its arrival), p95 of those waits; heard = the longest
           silence a real-time player with an 80 ms jitter buffer hears (ms). Then, from the kill (ms): the client's
           last audio before the gap, the process reaped, the pipeline counting the node dead, the client's next
           audio; and on the pipeline's clock, from its last frame sent before the failover (ms): failure known,
           sentence asked again, its first audio, first frame sent on (mean over the round's failovers).""");
       for (Reading mode : modes) {
-        summary.addAll(runMode(cluster, metrics, mode, text.toString().strip(), rounds, new Random(seed)));
+        summary.addAll(runMode(cluster, metrics, mode, text.toString().strip(), sentences, rounds, new Random(seed)));
       }
       summary.forEach(System.out::println);
       for (String source : List.of("membership", "connection")) {
@@ -88,24 +94,29 @@ public final class FailoverBenchmark {
 
   /** The baseline and {@code rounds} kill rounds with the client reading as {@code mode} says; the summary lines. */
   private static List<String> runMode(FailoverCluster cluster, PrometheusMeterRegistry metrics, Reading mode,
-                                      String text, int rounds, Random random) throws Exception {
+                                      String text, int sentences, int rounds, Random random) throws Exception {
     Round baseline = cluster.reply(text, null, mode);
     int frames = baseline.arrivals().length;
     System.out.printf(Locale.ROOT, "%nclient reads %s (%d frames, %.1f s of audio):%n",
         mode == Reading.ON_ARRIVAL ? "every frame as it arrives" : "at playback rate (80 ms buffer, back-pressure)",
         frames, baseline.pcm().length() / 2.0 / SAMPLE_RATE);
-    System.out.printf(Locale.ROOT, "%-9s %-6s %-5s %-3s %-11s %9s %6s %6s | %s%n", "round", "kill@", "exact", "sw",
-        "detected by", "delivery", "p95", "heard", "from the kill: client's last audio, process gone, death counted, "
-            + "client's next audio | pipeline: failed, asked again, 1st audio, 1st frame sent");
+    System.out.printf(Locale.ROOT, "%-9s %-8s %-5s %-3s %-11s %-4s %9s %6s %6s | %s%n", "round", "kill@req", "exact",
+        "sw", "detected by", "at", "delivery", "p95", "heard", "from the kill: client's last audio, process gone, "
+            + "death counted, client's next audio | pipeline: failed, asked again, 1st audio, 1st frame sent");
     print("baseline", "-", baseline, baseline, "-", "");
     int completed = 0;
     List<Double> longest = new ArrayList<>();
     List<Double> heard = new ArrayList<>();
     Map<String, double[]> modeBefore = phaseTotals(metrics);
     for (int r = 1; r <= rounds; r++) {
-      int killAt = 1 + random.nextInt(Math.max(1, frames - 1));
+      // The kill point is chosen on the server's side, where the failover happens: a client reading at playback rate
+      // is tens of seconds behind the server, so a kill at one of its frames mostly comes after the killed node has
+      // served the whole reply. Killing as a sentence's first request leaves makes each round a failover: that
+      // request is certainly pending on the killed node. From the fourth on (the first three are asked at once, so
+      // a kill there comes before any audio: a time to first audio, not a gap; FailoverIT covers it).
+      int killAt = FIRST_KILL_REQUEST + random.nextInt(Math.max(1, sentences - FIRST_KILL_REQUEST + 1));
       Map<String, double[]> before = phaseTotals(metrics);
-      Round round = cluster.reply(text, got -> got.stream().filter(f -> f.binary() != null).count() == killAt, mode);
+      Round round = cluster.replyKillingAtRequest(text, killAt, mode);
       completed += complete(round, baseline) ? 1 : 0;
       longest.add(round.longestGapMs());
       heard.add(round.heardSilenceMs(SAMPLE_RATE));
@@ -137,16 +148,25 @@ public final class FailoverBenchmark {
 
   /** How the reply learnt that the killed node's stream failed: the reason of its first switch from that node. */
   private static String detectedBy(Round round) {
-    for (Object o : round.end().getJsonArray("switches", new io.vertx.core.json.JsonArray())) {
+    JsonObject sw = switchFromKilled(round);
+    if (sw == null) {
+      return "no switch";
+    }
+    String reason = sw.getString("reason");
+    return reason.contains("node gone (connection)") ? "connection" : reason.contains("node gone (membership)")
+        ? "membership" : reason.contains("first-byte") ? "first-byte" : reason.contains("stalled") ? "stall"
+        : "other";
+  }
+
+  /** The first switch away from the killed node, or null. */
+  private static JsonObject switchFromKilled(Round round) {
+    for (Object o : round.end().getJsonArray("switches", new JsonArray())) {
       JsonObject sw = (JsonObject) o;
       if (sw.getString("fromNode").equals(round.killedNode())) {
-        String reason = sw.getString("reason");
-        return reason.contains("node gone (connection)") ? "connection" : reason.contains("node gone (membership)")
-            ? "membership" : reason.contains("first-byte") ? "first-byte" : reason.contains("stalled") ? "stall"
-            : "other";
+        return sw;
       }
     }
-    return "no switch";
+    return null;
   }
 
   /** Each failover phase's total (ms) and count, to tell one round's from the difference. */
@@ -206,8 +226,10 @@ public final class FailoverBenchmark {
 
   private static void print(String round, String killAt, Round result, Round baseline, String detectedBy,
                             String breakdown) {
-    System.out.printf(Locale.ROOT, "%-9s %-6s %-5s %-3d %-11s %9.1f %6.1f %6.1f | %s%n", round, killAt,
-        complete(result, baseline) ? "yes" : "NO", result.switches(), detectedBy, result.longestGapMs(),
-        result.p95GapMs(), result.heardSilenceMs(SAMPLE_RATE), breakdown);
+    JsonObject sw = result.killedNode() == null ? null : switchFromKilled(result);
+    System.out.printf(Locale.ROOT, "%-9s %-8s %-5s %-3d %-11s %-4s %9.1f %6.1f %6.1f | %s%n", round, killAt,
+        complete(result, baseline) ? "yes" : "NO", result.switches(), detectedBy,
+        sw == null ? "-" : "s" + (sw.getInteger("sentence") + 1), result.longestGapMs(), result.p95GapMs(),
+        result.heardSilenceMs(SAMPLE_RATE), breakdown);
   }
 }

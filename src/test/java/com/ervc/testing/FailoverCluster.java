@@ -256,7 +256,12 @@ public final class FailoverCluster implements AutoCloseable {
    * the machine's speed.
    */
   public Round replyKillingAtRequest(String text, int request) throws Exception {
-    return reply(text, null, request, Reading.ON_ARRIVAL);
+    return replyKillingAtRequest(text, request, Reading.ON_ARRIVAL);
+  }
+
+  /** As {@link #replyKillingAtRequest(String, int)}, the client reading as {@code reading} says. */
+  public Round replyKillingAtRequest(String text, int request, Reading reading) throws Exception {
+    return reply(text, null, request, reading);
   }
 
   private Round reply(String text, Predicate<List<Frame>> killWhen, int killRequest, Reading reading)
@@ -275,19 +280,13 @@ public final class FailoverCluster implements AutoCloseable {
       List<Long> asked = new ArrayList<>();
       String killed = null;
       AtomicLong deathCountedAt = new AtomicLong(-1);
-      long watch = -1;
+      long watch = killRequest > 0 ? watchDeathCount(deathCountedAt) : -1;
       while (true) {
         asked.add(ws.ask());
         Frame frame = ws.next();
         frames.add(frame);
         if (killWhen != null && killed == null && killWhen.test(frames)) {
-          double deathsBefore = deathsCounted();
-          // Looks every millisecond (on an event loop of this JVM) for the pipeline's count of dead nodes to move.
-          watch = front.vertx().setPeriodic(1, t -> {
-            if (deathCountedAt.get() < 0 && deathsCounted() > deathsBefore) {
-              deathCountedAt.set(System.nanoTime());
-            }
-          });
+          watch = watchDeathCount(deathCountedAt);
           killed = killServing();
         }
         if (killRequest > 0 && killed == null && killedOnRequest.isDone()) {
@@ -305,6 +304,19 @@ public final class FailoverCluster implements AutoCloseable {
       return round(frames, asked, killed, killed == null ? -1 : killedAtNanos, killed == null ? -1 : goneAtNanos,
           deathCountedAt.get());
     }
+  }
+
+  /**
+   * Looks every millisecond (on an event loop of this JVM) for the pipeline's count of dead nodes to move, and sets
+   * {@code countedAt} when it first does; returns the timer to cancel.
+   */
+  private long watchDeathCount(AtomicLong countedAt) {
+    double deathsBefore = deathsCounted();
+    return front.vertx().setPeriodic(1, t -> {
+      if (countedAt.get() < 0 && deathsCounted() > deathsBefore) {
+        countedAt.set(System.nanoTime());
+      }
+    });
   }
 
   private String killServing() throws Exception {
