@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Failover without an audible gap, measured: a local three-JVM cluster ({@link FailoverCluster}: gateway + pipeline
@@ -73,7 +74,8 @@ public final class FailoverBenchmark {
           silence a real-time player with an 80 ms jitter buffer hears (ms). Then, from the kill (ms): the client's
           last audio before the gap, the process reaped, the pipeline counting the node dead, the client's next
           audio; and on the pipeline's clock, from its last frame sent before the failover (ms): failure known,
-          sentence asked again, its first audio, first frame sent on (mean over the round's failovers).""");
+          sentence asked again, its first audio, first frame sent on (mean over the round's failovers); last, the
+          first sentences requested after the kill, in the order sent (the sentence switched at should lead).""");
       for (Reading mode : modes) {
         summary.addAll(runMode(cluster, metrics, mode, text.toString().strip(), sentences, rounds, new Random(seed)));
       }
@@ -121,7 +123,8 @@ public final class FailoverBenchmark {
       longest.add(round.longestGapMs());
       heard.add(round.heardSilenceMs(SAMPLE_RATE));
       print(Integer.toString(r), Integer.toString(killAt), round, baseline, detectedBy(round),
-          breakdown(round, before, phaseTotals(metrics)));
+          breakdown(round, before, phaseTotals(metrics)) + " | asked after the kill: "
+              + askedAfterKill(round, baseline));
       if (!complete(round, baseline)) {
         System.out.println("  round " + r + " ended with " + round.end().encode());
       }
@@ -156,6 +159,15 @@ public final class FailoverBenchmark {
     return reason.contains("node gone (connection)") ? "connection" : reason.contains("node gone (membership)")
         ? "membership" : reason.contains("first-byte") ? "first-byte" : reason.contains("stalled") ? "stall"
         : "other";
+  }
+
+  /**
+   * The first sentences requested after the kill, in the order the pipeline sent them (s1 = the reply's first): the
+   * sentence switched at should come first, the sentences ahead behind it.
+   */
+  private static String askedAfterKill(Round round, Round baseline) {
+    return round.askedAfterKill().stream().limit(4)
+        .map(text -> "s" + (baseline.sentences().indexOf(text) + 1)).collect(Collectors.joining(" "));
   }
 
   /** The first switch away from the killed node, or null. */

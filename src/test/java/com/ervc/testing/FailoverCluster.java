@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -63,11 +64,11 @@ public final class FailoverCluster implements AutoCloseable {
    * asked for audio again after it) and its length, and the node killed during the reply (or null) with the time of
    * the kill, the time its process was gone (reaped), and the time the pipeline counted the node's death (within a
    * millisecond; -1 if not during the reply) ({@link System#nanoTime()}, the pipeline's clock too, since it runs in
-   * this JVM).
+   * this JVM), and the sentence texts requested after the kill, in the order the pipeline sent them.
    */
   public record Round(Buffer pcm, List<String> sentences, JsonObject end, long[] arrivals, long[] waitedFrom,
                       int[] frameBytes, String killedNode, long killedAtNanos, long goneAtNanos,
-                      long deathCountedAtNanos) {
+                      long deathCountedAtNanos, List<String> askedAfterKill) {
     /** The client's jitter buffer: a player starts this long after the first frame (docs/routing.md). */
     public static final double JITTER_BUFFER_MS = 80;
 
@@ -144,6 +145,9 @@ public final class FailoverCluster implements AutoCloseable {
   private final Set<String> requestedTexts = ConcurrentHashMap.newKeySet();
   private volatile int killAtRequest;
   private volatile CompletableFuture<String> killedOnRequest = new CompletableFuture<>();
+  /** The sentence texts requested (hedges and requests asked again included) since this reply's kill, in order. */
+  private final List<String> askedAfterKill = new CopyOnWriteArrayList<>();
+  private volatile boolean killSignalled;
   private long killedAtNanos;
   private long goneAtNanos;
   private int replies;
@@ -169,6 +173,9 @@ public final class FailoverCluster implements AutoCloseable {
         Object body = ctx.message().body();
         String text = body instanceof JsonObject json && json.getJsonObject("request") != null
             ? json.getJsonObject("request").getString("text") : null;
+        if (killSignalled) {
+          askedAfterKill.add(text);
+        }
         if ((text == null || requestedTexts.add(text)) && sentenceRequests.incrementAndGet() == killAtRequest) {
           // The request is on its way to the instance: killing its JVM now leaves exactly that request pending. The
           // signal goes here, before the request is written (a worker could start late on a loaded machine, after
@@ -274,6 +281,8 @@ public final class FailoverCluster implements AutoCloseable {
       killedOnRequest = new CompletableFuture<>();
       sentenceRequests.set(0);
       requestedTexts.clear();
+      askedAfterKill.clear();
+      killSignalled = false;
       killAtRequest = killRequest;
       ws.send(new JsonObject().put("type", "synthesize").put("id", id).put("text", text).put("provider", PROVIDER));
       List<Frame> frames = new ArrayList<>();
@@ -302,7 +311,7 @@ public final class FailoverCluster implements AutoCloseable {
       }
       front.vertx().cancelTimer(watch);
       return round(frames, asked, killed, killed == null ? -1 : killedAtNanos, killed == null ? -1 : goneAtNanos,
-          deathCountedAt.get());
+          deathCountedAt.get(), List.copyOf(askedAfterKill));
     }
   }
 
@@ -336,6 +345,7 @@ public final class FailoverCluster implements AutoCloseable {
     for (int i = 0; i < providers.length; i++) {
       if (providerNodes[i].equals(node)) {
         killedAtNanos = System.nanoTime();
+        killSignalled = true;
         providers[i].process().destroyForcibly();
         return i;
       }
@@ -463,7 +473,7 @@ public final class FailoverCluster implements AutoCloseable {
   }
 
   private static Round round(List<Frame> frames, List<Long> asked, String killed, long killedAt, long goneAt,
-                             long deathCountedAt) {
+                             long deathCountedAt, List<String> askedAfterKill) {
     Buffer pcm = Buffer.buffer();
     List<String> sentences = new ArrayList<>();
     List<Frame> audio = new ArrayList<>();
@@ -492,7 +502,7 @@ public final class FailoverCluster implements AutoCloseable {
         audio.stream().mapToLong(Frame::receivedNanos).toArray(),
         waitedFrom.stream().mapToLong(Long::longValue).toArray(),
         audio.stream().mapToInt(f -> f.pcm().length()).toArray(), killed, killedAt, goneAt,
-        deathCountedAt);
+        deathCountedAt, askedAfterKill);
   }
 
   /** The pipeline node's own metrics (failover gap, hedges, node deaths). */
