@@ -202,6 +202,9 @@ public final class FailoverBenchmark {
    * The two clocks start apart: the pipeline may be up to {@code STREAM_WINDOW} frames ahead of the client.
    */
   private static String breakdown(Round round, Map<String, double[]> before, Map<String, double[]> after) {
+    if (round.killedNode() == null) {
+      return "no kill: the reply ended before the kill point";
+    }
     long[] gap = round.gapAfterKill();
     if (gap == null) {
       return "no silence after the kill";

@@ -306,8 +306,9 @@ public final class FailoverCluster implements AutoCloseable {
         }
       }
       killAtRequest = 0;
-      if (killRequest > 0 && killed == null) {
-        killed = killedOnRequest.get(10, TimeUnit.SECONDS);
+      // The kill request may never have left: the reply ended before it (an error on an overloaded machine).
+      if (killRequest > 0 && killed == null && killSignalled) {
+        killed = killedOnRequest.get(60, TimeUnit.SECONDS);
       }
       front.vertx().cancelTimer(watch);
       return round(frames, asked, killed, killed == null ? -1 : killedAtNanos, killed == null ? -1 : goneAtNanos,
