@@ -171,7 +171,7 @@ public final class FailoverCluster implements AutoCloseable {
         Object body = ctx.message().body();
         String text = body instanceof JsonObject json && json.getJsonObject("request") != null
             ? json.getJsonObject("request").getString("text") : null;
-        if (killSignalled) {
+        if (killSignalled && text != null) { // (a sentence request without a reply's text is no reply's sentence)
           askedAfterKill.add(text);
         }
         if ((text == null || requestedTexts.add(text)) && sentenceRequests.incrementAndGet() == killAtRequest) {
