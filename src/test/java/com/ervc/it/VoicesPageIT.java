@@ -182,8 +182,8 @@ class VoicesPageIT {
 
     // Delete, confirmed in the dialog: consent withdrawn, nothing left in the store or the picker.
     js("document.querySelector('#profile-list li button[data-action=delete]').click();");
-    until("the confirmation dialog opens", () -> (Boolean) js("return document.getElementById('delete-dialog').open;"));
-    js("document.getElementById('delete-ok').click();");
+    until("the confirmation dialog opens", () -> (Boolean) js("return document.getElementById('confirm-dialog').open;"));
+    js("document.getElementById('confirm-ok').click();");
     until("the profile is gone from the page", () -> count("#profile-list li") == 0);
     assertFalse(Files.exists(dir.resolve(id)), "the profile and its audio are deleted");
     until("the picker no longer offers it", () -> count("#voice option[value='" + voiceId + "']") == 0);
