@@ -118,8 +118,8 @@ export function createVoices({ ui, api, catalog, onProfiles, isEnabled, clock = 
     actions.append(nameInput, rename);
 
     if (reg.retry) {
-      const retry = button('Retry registration', 'retry', () => act(p, `Registering “${p.name}” at ${reg.provider} again…`,
-        () => api.registerAgain(p, reg.provider)));
+      const retry = button('Retry registration', 'retry', () => act(p,
+        `Registering “${p.name}” at ${reg.provider} again…`, () => api.registerAgain(p, reg.provider)));
       retry.setAttribute('aria-label', `Register ${p.name} at ${reg.provider} again`);
       actions.append(retry);
     }
@@ -168,7 +168,8 @@ export function createVoices({ ui, api, catalog, onProfiles, isEnabled, clock = 
 
   function askDelete(p) {
     askConfirm(`Delete “${p.name}”? This withdraws the speaker's consent: the voice, its recordings and its copies `
-      + 'at cloning services are deleted for good.', 'Delete', () => act(p, `Deleted “${p.name}”.`, () => api.remove(p)));
+      + 'at cloning services are deleted for good.', 'Delete',
+      () => act(p, `Deleted “${p.name}”.`, () => api.remove(p)));
   }
 
   /** Asks in the modal dialog; `action` runs on OK (`okLabel` names it), nothing on Keep or Esc. */
