@@ -71,6 +71,7 @@ export function createClipPanel({ profile, api, confirm, onChanged }) {
       async () => {
         try {
           current = await api.removeClip(current, clip.id);
+          report.replaceChildren(); // a report shown was of an upload, not of what is stored now
           say(`Removed ${clip.id}.`, 'ok');
           update(current);
         } catch (err) {

@@ -244,6 +244,7 @@ class VoicesPageCloningIT {
     assertEquals(404, get(ProfileUploads.PATH + "/" + id + "/clips/" + addedClip).statusCode());
     assertFalse(Files.exists(dir.resolve(id).resolve("clips").resolve(addedClip + ".wav")));
     until("the panel no longer lists it", () -> count(item + " .stored-clip[data-id='" + addedClip + "']") == 0);
+    assertEquals(0, count(item + " .profile-clips .report"), "the refused upload's report is cleared");
     browser.screenshot(Path.of("target", "voices-page", "cloning.png"));
     assertEquals(List.of(), browser.consoleErrors());
   }
