@@ -447,7 +447,7 @@ final class VoiceProfileApi {
     if (registrar == null || !registrar.providers().contains(profile.provider())) {
       return Future.succeededFuture(profile);
     }
-    return registrar.register(profile.id()).map(this::announceEnd).otherwise(failure -> {
+    return registrar.register(profile.id(), profile.provider()).map(this::announceEnd).otherwise(failure -> {
       LOG.warn("voice profile {} could not be registered at {}: {}", profile.id(), profile.provider(),
           failure.getMessage());
       return profile;
@@ -497,8 +497,9 @@ final class VoiceProfileApi {
   }
 
   /**
-   * {@code POST /{id}/registrations/{provider}}: registers the caller's profile at its base provider again, after a
-   * {@code failed} registration or one left {@code pending} by a node that stopped. 202 with the profile as stored
+   * {@code POST /{id}/registrations/{provider}}: registers the caller's profile at {@code provider}: its base provider
+   * again, after a {@code failed} registration or one left {@code pending} by a node that stopped, or another vendor
+   * set up on this node, where the profile is then spoken when its base provider is down. 202 with the profile as stored
    * with its {@code pending} registration (started now, or still running on this node); 200 with the profile as
    * it is when the voice is already {@code ready} there.
    */
@@ -513,12 +514,7 @@ final class VoiceProfileApi {
         return Future.failedFuture(new SpeechException(ErrorCode.INVALID_REQUEST, "no cloning vendor is set up on "
             + "this node, so voice profiles cannot be registered"));
       }
-      if (!provider.equals(profile.provider())) {
-        return Future.failedFuture(new SpeechException(ErrorCode.INVALID_REQUEST, "voice profile " + profile.id()
-            + " registers at its base provider '" + profile.provider() + "', not '" + provider + "'; change its "
-            + "provider first (PATCH)"));
-      }
-      return registrar.register(profile.id()).map(this::announceEnd).map(Optional::of);
+      return registrar.register(profile.id(), provider).map(this::announceEnd).map(Optional::of);
     }).onComplete(ar -> {
       if (ar.failed()) {
         fail(rc, ar.cause());

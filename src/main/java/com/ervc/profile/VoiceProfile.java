@@ -1,13 +1,16 @@
 package com.ervc.profile;
 
 import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.RemoteVoice;
 import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.VoiceChoice;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -140,6 +143,23 @@ public record VoiceProfile(String id, String owner, int version, String name, St
 
   public Optional<Registration> registration(String atProvider) {
     return registrations.stream().filter(r -> r.provider().equals(atProvider)).findFirst();
+  }
+
+  /**
+   * The voices this profile is spoken with, in the order to try them (docs/voice-profiles.md#using-a-profile): the
+   * vendor's voice ({@code remote:<provider>:<id>}) of every {@code ready} registration, the base provider's first,
+   * then the others by provider name; the base voice at the base provider last, so a profile speaks from the moment
+   * it is created and when no vendor that holds its cloned voice is running.
+   */
+  public List<VoiceChoice> voiceChoices() {
+    List<VoiceChoice> choices = new ArrayList<>();
+    registrations.stream()
+        .filter(r -> r.status() == Registration.Status.READY)
+        .sorted(Comparator.comparing((Registration r) -> !r.provider().equals(provider))
+            .thenComparing(Registration::provider))
+        .forEach(r -> choices.add(new VoiceChoice(r.provider(), RemoteVoice.of(r.provider(), r.remoteId()))));
+    choices.add(new VoiceChoice(provider, voice));
+    return choices;
   }
 
   /**

@@ -19,7 +19,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Registers stored profiles at the cloning vendor of their base provider and deletes the remote voices again
+ * Registers stored profiles at cloning vendors (their base provider's, or others) and deletes the remote voices again
  * (docs/voice-profiles.md#registration-at-the-vendors). Every step is recorded in the {@link VoiceProfileStore}:
  * {@code pending} before the vendor is called, then {@code ready} with the vendor's voice id or {@code failed} with
  * the vendor's reason. Transient vendor failures are retried {@code maxAttempts} times in all, with doubling waits.
@@ -39,7 +39,7 @@ public final class VoiceRegistrar {
   private final ServiceMetrics metrics;
   private final int maxAttempts;
   private final long firstRetryMs;
-  /** Registrations starting or running, by profile id: one at a time per profile. */
+  /** Registrations starting or running, by profile id and provider: one at a time per profile and vendor. */
   private final Map<String, Future<Registering>> running = new ConcurrentHashMap<>();
 
   public VoiceRegistrar(Vertx vertx, VoiceProfileStore store, List<VoiceCloner> cloners, ServiceMetrics metrics,
@@ -61,36 +61,39 @@ public final class VoiceRegistrar {
   }
 
   /**
-   * Registers profile {@code profileId} at its base provider's vendor. Resolves once the {@code pending} registration
-   * is stored; {@link Registering#done()} resolves with the profile as stored at the end ({@code ready} or
-   * {@code failed}), or with null when the profile was deleted meanwhile (its new remote voice is deleted too). A
-   * profile already {@code ready} there is left as it is; a registration of the same profile still running is
+   * Registers profile {@code profileId} at {@code provider}'s vendor: its base provider's, or another one where this
+   * node can clone, so that the profile can be spoken there when its base provider is down
+   * (docs/voice-profiles.md#using-a-profile). Resolves once the {@code pending} registration is stored;
+   * {@link Registering#done()} resolves with the profile as stored at the end ({@code ready} or {@code failed}), or
+   * with null when the profile was deleted meanwhile (its new remote voice is deleted too). A profile already
+   * {@code ready} there is left as it is; a registration of the same profile at the same vendor still running is
    * returned instead of a second one.
    */
-  public Future<Registering> register(String profileId) {
+  public Future<Registering> register(String profileId, String provider) {
+    String key = profileId + " " + provider;
     Promise<Registering> starting = Promise.promise();
-    Future<Registering> already = running.putIfAbsent(profileId, starting.future());
+    Future<Registering> already = running.putIfAbsent(key, starting.future());
     if (already != null) {
       return already;
     }
-    start(profileId).onComplete(started -> {
+    start(profileId, provider).onComplete(started -> {
       if (started.failed()) {
-        running.remove(profileId);
+        running.remove(key);
       } else {
-        started.result().done().onComplete(ended -> running.remove(profileId));
+        started.result().done().onComplete(ended -> running.remove(key));
       }
     }).onComplete(starting);
     return starting.future();
   }
 
-  private Future<Registering> start(String profileId) {
+  private Future<Registering> start(String profileId, String provider) {
     return store.get(profileId).compose(found -> {
       VoiceProfile profile = found.orElseThrow(() -> new SpeechException(ErrorCode.INVALID_REQUEST,
           "voice profile " + profileId + " does not exist"));
-      VoiceCloner cloner = cloners.get(profile.provider());
+      VoiceCloner cloner = cloners.get(provider);
       if (cloner == null) {
-        throw new SpeechException(ErrorCode.INVALID_REQUEST, "voice profile " + profileId + " is based on provider '"
-            + profile.provider() + "', which cannot register voices on this node (cloning is set up for: "
+        throw new SpeechException(ErrorCode.INVALID_REQUEST, "voice profile " + profileId + " cannot be registered "
+            + "at '" + provider + "': cloning is not set up for it on this node (cloning is set up for: "
             + (cloners.isEmpty() ? "none" : String.join(", ", providers())) + ")");
       }
       if (profile.registration(cloner.provider()).filter(r -> r.status() == Registration.Status.READY).isPresent()) {

@@ -5,6 +5,7 @@ import com.ervc.config.ServiceConfig;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.protocol.ErrorCode;
 import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.VoiceChoice;
 import com.ervc.provider.cloud.FakeCloudServer;
 import com.ervc.provider.cloud.CloningSamples;
 import com.ervc.provider.elevenlabs.ElevenLabsCloner;
@@ -84,7 +85,8 @@ class VoiceRegistrarTest {
   @Test
   void aRegistrationIsStoredPendingThenReadyWithTheVendorsVoiceId() throws Exception {
     VoiceProfile profile = stored();
-    VoiceRegistrar.Registering registering = registrar(cloner, 3).register(profile.id()).await(10, TimeUnit.SECONDS);
+    VoiceRegistrar.Registering registering = registrar(cloner, 3).register(profile.id(), profile.provider())
+        .await(10, TimeUnit.SECONDS);
     assertEquals(2, registering.pending().version());
     assertEquals(Registration.Status.PENDING, registering.pending().registration("elevenlabs").orElseThrow().status());
     VoiceProfile done = registering.done().await(30, TimeUnit.SECONDS);
@@ -98,7 +100,8 @@ class VoiceRegistrarTest {
     assertEquals(1, counted("pending"));
     assertEquals(1, counted("ready"));
     // Registering a ready profile again changes nothing and calls no vendor.
-    VoiceRegistrar.Registering again = registrar(cloner, 3).register(profile.id()).await(10, TimeUnit.SECONDS);
+    VoiceRegistrar.Registering again = registrar(cloner, 3).register(profile.id(), profile.provider())
+        .await(10, TimeUnit.SECONDS);
     assertEquals(3, again.done().await(10, TimeUnit.SECONDS).version());
     assertEquals(1, fake.received("/v1/voices/add").size());
   }
@@ -107,8 +110,8 @@ class VoiceRegistrarTest {
   void aSecondRegistrationOfTheSameProfileJoinsTheRunningOne() throws Exception {
     VoiceProfile profile = stored();
     VoiceRegistrar registrar = registrar(cloner, 3);
-    Future<VoiceRegistrar.Registering> first = registrar.register(profile.id());
-    Future<VoiceRegistrar.Registering> second = registrar.register(profile.id());
+    Future<VoiceRegistrar.Registering> first = registrar.register(profile.id(), profile.provider());
+    Future<VoiceRegistrar.Registering> second = registrar.register(profile.id(), profile.provider());
     VoiceProfile done = first.await(10, TimeUnit.SECONDS).done().await(30, TimeUnit.SECONDS);
     assertEquals(done, second.await(10, TimeUnit.SECONDS).done().await(30, TimeUnit.SECONDS));
     assertEquals(1, fake.received("/v1/voices/add").size());
@@ -123,7 +126,8 @@ class VoiceRegistrarTest {
     for (int i = 0; i < 4; i++) {
       fake.failNext(FakeCloudServer.Fault.SERVER_ERROR);
     }
-    VoiceProfile done = registrar(cloner, 3).register(profile.id()).await(10, TimeUnit.SECONDS).done()
+    VoiceProfile done = registrar(cloner, 3).register(profile.id(), profile.provider())
+        .await(10, TimeUnit.SECONDS).done()
         .await(60, TimeUnit.SECONDS);
     assertEquals(Registration.Status.READY, done.registration("elevenlabs").orElseThrow().status());
     assertEquals(5, fake.received("/v1/voices/add").size());
@@ -135,7 +139,8 @@ class VoiceRegistrarTest {
     for (int i = 0; i < 4; i++) {
       fake.failNext(FakeCloudServer.Fault.SERVER_ERROR);
     }
-    VoiceProfile done = registrar(cloner, 2).register(profile.id()).await(10, TimeUnit.SECONDS).done()
+    VoiceProfile done = registrar(cloner, 2).register(profile.id(), profile.provider())
+        .await(10, TimeUnit.SECONDS).done()
         .await(60, TimeUnit.SECONDS);
     Registration failed = done.registration("elevenlabs").orElseThrow();
     assertEquals(Registration.Status.FAILED, failed.status());
@@ -144,7 +149,8 @@ class VoiceRegistrarTest {
     assertEquals(failed, read(profile.id()).registration("elevenlabs").orElseThrow());
     assertEquals(1, counted("failed"));
     // Failed is retryable: the next registration succeeds.
-    VoiceProfile retried = registrar(cloner, 2).register(profile.id()).await(10, TimeUnit.SECONDS).done()
+    VoiceProfile retried = registrar(cloner, 2).register(profile.id(), profile.provider())
+        .await(10, TimeUnit.SECONDS).done()
         .await(60, TimeUnit.SECONDS);
     assertEquals(Registration.Status.READY, retried.registration("elevenlabs").orElseThrow().status());
   }
@@ -153,7 +159,8 @@ class VoiceRegistrarTest {
   void aVendorRefusalIsRecordedAsFailedWithTheVendorsReason() throws Exception {
     VoiceProfile profile = stored();
     fake.failNext(FakeCloudServer.Fault.QUOTA);
-    registrar(cloner, 3).register(profile.id()).await(10, TimeUnit.SECONDS).done().await(30, TimeUnit.SECONDS);
+    registrar(cloner, 3).register(profile.id(), profile.provider())
+        .await(10, TimeUnit.SECONDS).done().await(30, TimeUnit.SECONDS);
     Registration failed = read(profile.id()).registration("elevenlabs").orElseThrow();
     assertEquals(Registration.Status.FAILED, failed.status());
     assertTrue(failed.detail().contains("exceeds your quota"), failed.detail());
@@ -165,7 +172,8 @@ class VoiceRegistrarTest {
   void deletingAProfileDeletesItsRemoteVoiceFirst() throws Exception {
     VoiceProfile profile = stored();
     VoiceRegistrar registrar = registrar(cloner, 3);
-    String remote = registrar.register(profile.id()).await(10, TimeUnit.SECONDS).done().await(30, TimeUnit.SECONDS)
+    String remote = registrar.register(profile.id(), profile.provider())
+        .await(10, TimeUnit.SECONDS).done().await(30, TimeUnit.SECONDS)
         .registration("elevenlabs").orElseThrow().remoteId();
     assertTrue(registrar.delete(profile.id()).await(30, TimeUnit.SECONDS));
     assertFalse(fake.clonedVoices.containsKey(remote));
@@ -177,7 +185,8 @@ class VoiceRegistrarTest {
   void whenTheVendorCannotDeleteTheVoiceTheProfileIsKept() throws Exception {
     VoiceProfile profile = stored();
     VoiceRegistrar registrar = registrar(cloner, 3);
-    String remote = registrar.register(profile.id()).await(10, TimeUnit.SECONDS).done().await(30, TimeUnit.SECONDS)
+    String remote = registrar.register(profile.id(), profile.provider())
+        .await(10, TimeUnit.SECONDS).done().await(30, TimeUnit.SECONDS)
         .registration("elevenlabs").orElseThrow().remoteId();
     fake.failNext(FakeCloudServer.Fault.SERVER_ERROR);
     fake.failNext(FakeCloudServer.Fault.SERVER_ERROR);
@@ -210,7 +219,8 @@ class VoiceRegistrarTest {
         return cloner.delete(registration);
       }
     };
-    VoiceProfile done = registrar(deletingFirst, 3).register(profile.id()).await(10, TimeUnit.SECONDS).done()
+    VoiceProfile done = registrar(deletingFirst, 3).register(profile.id(), profile.provider())
+        .await(10, TimeUnit.SECONDS).done()
         .await(30, TimeUnit.SECONDS);
     assertNull(done);
     assertEquals(1, fake.received("/v1/voices/add").size());
@@ -222,11 +232,26 @@ class VoiceRegistrarTest {
     VoiceProfile profile = CloningSamples.profile("espeak", "en");
     store.create(profile, CloningSamples.audio()).await(10, TimeUnit.SECONDS);
     Throwable failure = assertThrows(Throwable.class,
-        () -> registrar(cloner, 3).register(profile.id()).await(10, TimeUnit.SECONDS));
+        () -> registrar(cloner, 3).register(profile.id(), profile.provider()).await(10, TimeUnit.SECONDS));
     SpeechException error = assertInstanceOf(SpeechException.class,
         failure instanceof SpeechException ? failure : failure.getCause());
     assertEquals(ErrorCode.INVALID_REQUEST, error.code());
     assertTrue(error.getMessage().contains("cloning is set up for: elevenlabs"), error.getMessage());
     assertEquals(1, read(profile.id()).version(), "nothing was recorded");
+  }
+
+  @Test
+  void aProfileIsRegisteredAtAnotherVendorThanItsBaseProviderAndKeepsItsBaseProvider() throws Exception {
+    VoiceProfile profile = CloningSamples.profile("espeak", "en");
+    store.create(profile, CloningSamples.audio()).await(10, TimeUnit.SECONDS);
+    VoiceProfile done = registrar(cloner, 3).register(profile.id(), "elevenlabs").await(10, TimeUnit.SECONDS).done()
+        .await(30, TimeUnit.SECONDS);
+    Registration ready = done.registration("elevenlabs").orElseThrow();
+    assertEquals(Registration.Status.READY, ready.status(), ready.detail());
+    assertTrue(fake.clonedVoices.containsKey(ready.remoteId()));
+    assertEquals("espeak", read(profile.id()).provider(), "the base provider stays");
+    assertEquals(List.of(new VoiceChoice("elevenlabs", "remote:elevenlabs:" + ready.remoteId()),
+        new VoiceChoice("espeak", profile.voice())), read(profile.id()).voiceChoices(),
+        "spoken with the cloned voice first, the base voice when ElevenLabs is down");
   }
 }
