@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -143,6 +144,21 @@ public record VoiceProfile(String id, String owner, int version, String name, St
 
   public Optional<Registration> registration(String atProvider) {
     return registrations.stream().filter(r -> r.provider().equals(atProvider)).findFirst();
+  }
+
+  /** The ids of the profile's clips, in order. */
+  public List<String> clipIds() {
+    return clips.stream().map(ReferenceClip::id).toList();
+  }
+
+  /**
+   * Whether {@code registration}'s voice was made from other clips than the profile has now (clips were added or
+   * removed since): a {@code ready} registration whose clips were recorded and differ. Registering it again
+   * re-clones it from the current clips.
+   */
+  public boolean stale(Registration registration) {
+    return registration.status() == Registration.Status.READY && registration.clips() != null
+        && !Set.copyOf(registration.clips()).equals(Set.copyOf(clipIds()));
   }
 
   /**

@@ -5,6 +5,7 @@ import com.ervc.profile.ConsentStatement;
 import com.ervc.protocol.RemoteVoice;
 import com.ervc.provider.azure.FakeAzureSpeechServer;
 import com.ervc.provider.cloud.FakeCloudServer;
+import com.ervc.provider.cloud.MultipartForm;
 import com.ervc.provider.elevenlabs.FakeElevenLabsServer;
 import com.ervc.testing.Await;
 import com.ervc.testing.Jwt;
@@ -18,7 +19,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.multipart.MultipartForm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -165,6 +165,36 @@ class VoiceProfileCloningIT {
         HttpResponse<Buffer> readyAgain = call(http, node, HttpMethod.POST, retry, bea, null);
         assertEquals(200, readyAgain.statusCode(), readyAgain.bodyAsString());
         assertEquals(adds, elevenLabs.received("/v1/voices/add").size());
+        assertFalse(readyAgain.bodyAsJsonObject().getJsonArray("registrations").getJsonObject(0).getBoolean("stale"));
+
+        // A clip added: the voice was made from the earlier clips. Registering again makes it anew from the current
+        // ones, and deletes the old voice at the vendor once the new one is stored.
+        String oldVoice = ready.getString("remoteId");
+        HttpResponse<Buffer> added = ProfileUploads.addClips(http, node.httpPort(), bea, id, null, speech(2));
+        assertEquals(200, added.statusCode(), added.bodyAsString());
+        JsonObject stale = added.bodyAsJsonObject().getJsonArray("registrations").getJsonObject(0);
+        assertTrue(stale.getBoolean("stale"), stale.encode());
+        assertEquals(List.of("c0"), stale.getJsonArray("clips").getList());
+        HttpResponse<Buffer> reclone = call(http, node, HttpMethod.POST, retry, bea, null);
+        assertEquals(202, reclone.statusCode(), reclone.bodyAsString());
+        JsonObject recloning = reclone.bodyAsJsonObject().getJsonArray("registrations").getJsonObject(0);
+        assertEquals("ready", recloning.getString("status"), "the old voice speaks meanwhile");
+        assertEquals(oldVoice, recloning.getString("remoteId"));
+        JsonObject recloned = Await.result(() -> "the voice of " + id + " is made from the current clips",
+            Duration.ofSeconds(60), () -> {
+              JsonObject registration = call(http, node, HttpMethod.GET, path, bea, null).bodyAsJsonObject()
+                  .getJsonArray("registrations").getJsonObject(0);
+              return registration.getBoolean("stale") ? null : registration;
+            });
+        assertEquals("ready", recloned.getString("status"), recloned.encode());
+        assertEquals(List.of("c0", "c1"), recloned.getJsonArray("clips").getList());
+        String newVoice = recloned.getString("remoteId");
+        assertFalse(oldVoice.equals(newVoice), "a new voice");
+        assertEquals(2, MultipartForm.parse(last(elevenLabs.received("/v1/voices/add")).headers().get("Content-Type"),
+            last(elevenLabs.received("/v1/voices/add")).body()).files("files").size(), "made from both clips");
+        Await.until("the old voice is deleted at the vendor", Duration.ofSeconds(30),
+            () -> !elevenLabs.clonedVoices.containsKey(oldVoice));
+        assertTrue(elevenLabs.clonedVoices.containsKey(newVoice));
       } finally {
         http.close();
         TestNodes.stop(node);
@@ -195,11 +225,8 @@ class VoiceProfileCloningIT {
             .put("voice", FakeElevenLabsServer.VOICE).put("language", "en-US")
             .put("consent", metadata("Dora", "Dora Example").getJsonObject("consent")
                 .put("statement", ConsentStatement.text("en-US", "Dora Example")));
-        MultipartForm form = MultipartForm.create().attribute("metadata", metadata.encode())
-            .binaryFileUpload("clips", "clip.wav", Buffer.buffer(speech(6)), "audio/wav")
-            .binaryFileUpload("consentRecording", "consent.wav", Buffer.buffer(speech(6)), "audio/wav");
-        HttpResponse<Buffer> created = http.post(node.httpPort(), "127.0.0.1", ProfileUploads.PATH)
-            .bearerTokenAuthentication(dora).sendMultipartForm(form).await(60, TimeUnit.SECONDS);
+        HttpResponse<Buffer> created = ProfileUploads.createWithConsent(http, node.httpPort(), dora, metadata,
+            speech(6), speech(6));
         assertEquals(201, created.statusCode(), created.bodyAsString());
         String id = created.bodyAsJsonObject().getString("id");
         String path = ProfileUploads.PATH + "/" + id;
@@ -258,6 +285,10 @@ class VoiceProfileCloningIT {
     } finally {
       fakeVertx.close().await(10, TimeUnit.SECONDS);
     }
+  }
+
+  private static FakeCloudServer.Received last(List<FakeCloudServer.Received> received) {
+    return received.get(received.size() - 1);
   }
 
   /** A node with cloning on, its profiles in {@code dir}, JWT auth and ElevenLabs at the fake. */

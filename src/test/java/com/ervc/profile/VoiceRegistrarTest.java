@@ -8,8 +8,10 @@ import com.ervc.protocol.SpeechException;
 import com.ervc.protocol.VoiceChoice;
 import com.ervc.provider.cloud.FakeCloudServer;
 import com.ervc.provider.cloud.CloningSamples;
+import com.ervc.provider.cloud.MultipartForm;
 import com.ervc.provider.elevenlabs.ElevenLabsCloner;
 import com.ervc.provider.elevenlabs.FakeElevenLabsServer;
+import com.ervc.testing.Await;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,13 +21,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -253,5 +260,89 @@ class VoiceRegistrarTest {
     assertEquals(List.of(new VoiceChoice("elevenlabs", "remote:elevenlabs:" + ready.remoteId()),
         new VoiceChoice("espeak", profile.voice())), read(profile.id()).voiceChoices(),
         "spoken with the cloned voice first, the base voice when ElevenLabs is down");
+  }
+
+  /** The profile as stored, less clip {@code removed}, as its next version. */
+  private VoiceProfile withoutClip(String id, String removed) throws Exception {
+    Map<String, byte[]> none = new HashMap<>();
+    VoiceProfile changed = read(id).withClips(List.of(), removed, Instant.now(), none);
+    store.changeClips(changed, none).await(10, TimeUnit.SECONDS);
+    return changed;
+  }
+
+  private List<byte[]> samplesOf(FakeCloudServer.Received add) {
+    return MultipartForm.parse(add.headers().get("Content-Type"), add.body()).files("files").stream()
+        .map(MultipartForm.Part::data).toList();
+  }
+
+  @Test
+  void aChangeOfClipsMakesTheVoiceStaleAndRegisteringAgainReClonesItAndDeletesTheOldVoiceOnceTheNewIsStored()
+      throws Exception {
+    VoiceProfile profile = stored();
+    VoiceRegistrar registrar = registrar(cloner, 3);
+    Registration first = registrar.register(profile.id(), "elevenlabs").await(10, TimeUnit.SECONDS).done()
+        .await(30, TimeUnit.SECONDS).registration("elevenlabs").orElseThrow();
+    assertEquals(List.of("c0", "c1", "c2"), first.clips(), "the clips the voice was made from");
+    assertFalse(read(profile.id()).stale(first));
+
+    VoiceProfile changed = withoutClip(profile.id(), "c0");
+    assertTrue(changed.stale(changed.registration("elevenlabs").orElseThrow()), "made from c0, which is gone");
+    assertEquals(List.of(new VoiceChoice("elevenlabs", "remote:elevenlabs:" + first.remoteId()),
+        new VoiceChoice("elevenlabs", FakeElevenLabsServer.VOICE)), changed.voiceChoices(),
+        "a stale voice still speaks until it is replaced");
+
+    VoiceRegistrar.Registering registering = registrar.register(profile.id(), "elevenlabs")
+        .await(10, TimeUnit.SECONDS);
+    assertTrue(registering.started());
+    Registration meanwhile = registering.pending().registration("elevenlabs").orElseThrow();
+    assertEquals(Registration.Status.READY, meanwhile.status(), "the old voice stays ready while the new is made");
+    assertEquals(first.remoteId(), meanwhile.remoteId());
+    assertTrue(meanwhile.detail().startsWith("re-cloning from the current clips (c1, c2)"), meanwhile.detail());
+    Registration second = registering.done().await(30, TimeUnit.SECONDS).registration("elevenlabs").orElseThrow();
+    assertEquals(Registration.Status.READY, second.status(), second.detail());
+    assertNotEquals(first.remoteId(), second.remoteId());
+    assertEquals(List.of("c1", "c2"), second.clips());
+    assertFalse(read(profile.id()).stale(second));
+    List<FakeCloudServer.Received> adds = fake.received("/v1/voices/add");
+    assertEquals(2, adds.size());
+    assertEquals(1, samplesOf(adds.get(1)).size(), "only the remaining sample clip");
+    assertArrayEquals(CloningSamples.wav(1), samplesOf(adds.get(1)).get(0));
+    Await.until("the old voice is deleted", Duration.ofSeconds(10),
+        () -> !fake.clonedVoices.containsKey(first.remoteId()));
+    assertTrue(fake.clonedVoices.containsKey(second.remoteId()));
+    FakeCloudServer.Received deleted = fake.received("/v1/voices/" + first.remoteId()).get(0);
+    assertEquals("DELETE", deleted.method());
+    assertTrue(fake.received().indexOf(deleted) > fake.received().indexOf(adds.get(1)),
+        "deleted only after the new voice was made");
+
+    // Made from the current clips: registering again changes nothing and calls nobody.
+    VoiceRegistrar.Registering again = registrar.register(profile.id(), "elevenlabs").await(10, TimeUnit.SECONDS);
+    assertFalse(again.started());
+    assertEquals(2, fake.received("/v1/voices/add").size());
+  }
+
+  @Test
+  void aVendorFailingWhileReCloningKeepsTheOldVoice() throws Exception {
+    VoiceProfile profile = stored();
+    VoiceRegistrar registrar = registrar(cloner, 2);
+    Registration first = registrar.register(profile.id(), "elevenlabs").await(10, TimeUnit.SECONDS).done()
+        .await(30, TimeUnit.SECONDS).registration("elevenlabs").orElseThrow();
+    withoutClip(profile.id(), "c1");
+    for (int i = 0; i < 4; i++) { // two attempts, each with the cloud client's one retry
+      fake.failNext(FakeCloudServer.Fault.SERVER_ERROR);
+    }
+    VoiceProfile after = registrar.register(profile.id(), "elevenlabs").await(10, TimeUnit.SECONDS).done()
+        .await(30, TimeUnit.SECONDS);
+    Registration kept = after.registration("elevenlabs").orElseThrow();
+    assertEquals(Registration.Status.READY, kept.status());
+    assertEquals(first.remoteId(), kept.remoteId(), "the old voice still speaks");
+    assertEquals(List.of("c0", "c1", "c2"), kept.clips());
+    assertTrue(after.stale(kept), "still made from the old clips: registering again tries once more");
+    assertTrue(kept.detail().startsWith("re-cloning from the current clips failed: gave up after 2 attempts: "
+        + "provider 'elevenlabs' failed with HTTP 500"), kept.detail());
+    assertTrue(kept.detail().endsWith("; the voice made from the earlier clips is kept"), kept.detail());
+    assertTrue(fake.clonedVoices.containsKey(first.remoteId()), "nothing was deleted at the vendor");
+    assertEquals(1, fake.clonedVoices.size());
+    assertEquals(kept, read(profile.id()).registration("elevenlabs").orElseThrow());
   }
 }
