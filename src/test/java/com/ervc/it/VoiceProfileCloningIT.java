@@ -215,9 +215,12 @@ class VoiceProfileCloningIT {
          FakeAzureSpeechServer azure = (FakeAzureSpeechServer) new FakeAzureSpeechServer(fakeVertx, AZURE_KEY)
              .start()) {
       azure.readsUntilDone = 1;
+      // No background health probe (a synthesis in each provider's default voice) once the node runs: the fault
+      // below is for the reply.
       Node node = cloningNode(dir, elevenLabs, Map.of("AZURE_SPEECH_KEY", AZURE_KEY, "AZURE_TTS_ENDPOINT",
           azure.url(), "AZURE_CUSTOM_VOICE_ENDPOINT", azure.url(), "AZURE_PERSONAL_VOICE_PROJECT",
-          FakeAzureSpeechServer.PROJECT, "AZURE_PERSONAL_VOICE_COMPANY", "Example Ltd"));
+          FakeAzureSpeechServer.PROJECT, "AZURE_PERSONAL_VOICE_COMPANY", "Example Ltd",
+          "HEALTH_PROBE_INTERVAL_SECONDS", "3600"));
       WebClient http = WebClient.create(node.vertx());
       try {
         String dora = VoiceProfileApiIT.apiToken("dora-failover");
@@ -266,18 +269,18 @@ class VoiceProfileCloningIT {
           assertEquals("elevenlabs", sw.getString("from"));
           assertEquals("azure", sw.getString("to"));
           assertEquals("remote:azure:" + azureVoice, sw.getString("voice"), "Azure's cloned voice of this profile");
-          assertEquals("azure", end.getString("provider"));
-          assertEquals("remote:azure:" + azureVoice, end.getString("voice"));
         }
         assertFalse(elevenLabs.received(xiPath).isEmpty(), "ElevenLabs was asked with the cloned voice");
-        List<FakeAzureSpeechServer.Spoken> spoken = azure.spoken();
+        assertEquals(List.of(), elevenLabs.received().stream().filter(r -> r.path().startsWith("/v1/text-to-speech/")
+            && !r.path().equals(xiPath) && sentences.contains(r.json().getString("text"))).toList(),
+            "no other ElevenLabs voice spoke the reply");
+        List<FakeAzureSpeechServer.Spoken> spoken = azure.spoken().stream()
+            .filter(s -> sentences.contains(s.text())).toList();
         assertFalse(spoken.isEmpty(), "Azure spoke the rest of the reply");
         for (FakeAzureSpeechServer.Spoken s : spoken) {
-          assertEquals(azureVoice, s.speakerProfileId(), "every Azure request used this profile's personal voice");
+          assertEquals(azureVoice, s.speakerProfileId(), "every sentence at Azure used this profile's personal voice");
           assertEquals("DragonLatestNeural", s.voice());
         }
-        assertEquals(List.of(), elevenLabs.received().stream().filter(r -> r.path().startsWith("/v1/text-to-speech/")
-            && !r.path().equals(xiPath)).toList(), "no other ElevenLabs voice spoke");
       } finally {
         http.close();
         TestNodes.stop(node);
