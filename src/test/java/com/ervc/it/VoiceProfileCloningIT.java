@@ -5,7 +5,6 @@ import com.ervc.profile.ConsentStatement;
 import com.ervc.protocol.RemoteVoice;
 import com.ervc.provider.azure.FakeAzureSpeechServer;
 import com.ervc.provider.cloud.FakeCloudServer;
-import com.ervc.provider.cloud.MultipartForm;
 import com.ervc.provider.elevenlabs.FakeElevenLabsServer;
 import com.ervc.testing.Await;
 import com.ervc.testing.Jwt;
@@ -190,8 +189,8 @@ class VoiceProfileCloningIT {
         assertEquals(List.of("c0", "c1"), recloned.getJsonArray("clips").getList());
         String newVoice = recloned.getString("remoteId");
         assertFalse(oldVoice.equals(newVoice), "a new voice");
-        assertEquals(2, MultipartForm.parse(last(elevenLabs.received("/v1/voices/add")).headers().get("Content-Type"),
-            last(elevenLabs.received("/v1/voices/add")).body()).files("files").size(), "made from both clips");
+        assertEquals(2, last(elevenLabs.received("/v1/voices/add")).form().files("files").size(),
+            "made from both clips");
         Await.until("the old voice is deleted at the vendor", Duration.ofSeconds(30),
             () -> !elevenLabs.clonedVoices.containsKey(oldVoice));
         assertTrue(elevenLabs.clonedVoices.containsKey(newVoice));

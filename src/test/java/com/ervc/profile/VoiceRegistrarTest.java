@@ -271,7 +271,7 @@ class VoiceRegistrarTest {
   }
 
   private List<byte[]> samplesOf(FakeCloudServer.Received add) {
-    return MultipartForm.parse(add.headers().get("Content-Type"), add.body()).files("files").stream()
+    return add.form().files("files").stream()
         .map(MultipartForm.Part::data).toList();
   }
 
