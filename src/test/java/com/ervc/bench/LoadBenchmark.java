@@ -70,6 +70,7 @@ public final class LoadBenchmark {
     List<String> jvmOpts = List.of(opts.getOrDefault("jvm-opts", "").trim().split("\\s+")).stream()
         .filter(s -> !s.isEmpty()).toList();
 
+    System.out.printf(Locale.ROOT, "machine at start: %s%n", machineLoad());
     List<Server> started = new ArrayList<>();
     RedisServer redis = outageMs > 0 ? new RedisServer().start() : null;
     Vertx vertx = Vertx.vertx();
@@ -129,6 +130,7 @@ public final class LoadBenchmark {
           durationMs / 1000, rounds, cached ? "cached" : "uncached",
           providerNodes > 0 ? "gateway node + " + providerNodes + " provider node(s)" : "one node, all roles");
       System.out.printf(Locale.ROOT, "JVM options of both servers: %s%n", String.join(" ", jvmOpts));
+      System.out.printf(Locale.ROOT, "machine at the end: %s%n", machineLoad());
       System.out.printf(Locale.ROOT, "%-34s %14s %14s %8s%n", "", "this service", "bare transport", "ratio");
       for (double p : new double[] {50, 95, 99, 100}) {
         row(p == 100 ? "TTFA max ms" : "TTFA p" + (int) p + " ms", s.ttfaMs(p), f.ttfaMs(p));
@@ -319,6 +321,20 @@ public final class LoadBenchmark {
       tokens.add(new JsonObject(response.body()).getString("token"));
     }
     return tokens;
+  }
+
+  /**
+   * The cores and the load average (1, 5, 15 min) of this machine: the load client and the servers share it, so on
+   * a machine shared with other work the figures of one run only compare with each other.
+   */
+  static String machineLoad() {
+    try {
+      String[] load = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return Runtime.getRuntime().availableProcessors() + " cores, load average " + load[0] + " " + load[1] + " "
+          + load[2];
+    } catch (IOException e) {
+      return Runtime.getRuntime().availableProcessors() + " cores, load average unknown";
+    }
   }
 
   private static LoadGenerator.Options withDuration(LoadGenerator.Options o, long ms) {

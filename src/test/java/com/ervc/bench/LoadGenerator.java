@@ -157,6 +157,7 @@ public final class LoadGenerator {
   private final LongAdder cancelled = new LongAdder();
   private final LongAdder aborted = new LongAdder();
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> errorExamples = new ConcurrentHashMap<>();
   private final List<Session> sessions = new ArrayList<>();
   private volatile boolean sending = true;
 
@@ -339,7 +340,12 @@ public final class LoadGenerator {
         }
         case "audio_end", "error" -> {
           if ("error".equals(type)) {
-            error(message.getString("code"));
+            String code = message.getString("code");
+            error(code);
+            if (errorExamples.putIfAbsent(code, Boolean.TRUE) == null) { // the counts say how many, this says why
+              System.out.printf(Locale.ROOT, "first %s error from port %d: %s%n", code, options.port(),
+                  message.getString("message"));
+            }
           }
           if (reply == null) {
             return;
