@@ -287,17 +287,28 @@ public final class LoadBenchmark {
     return env;
   }
 
-  /** The audio of one cached reply: {frames, PCM bytes of a full frame, PCM bytes of the last}; primes the cache. */
+  /**
+   * The audio of one cached reply: {frames, PCM bytes of a full frame, PCM bytes of the last}; primes the cache. A
+   * gateway node is ready before the provider nodes started next to it have joined its cluster and reported their
+   * load, so {@code provider_unavailable} is asked again, once a second for at most two minutes.
+   */
   private static int[] probe(Vertx vertx, int port) throws Exception {
+    long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     try (WsProbe ws = new WsProbe(vertx, port)) {
       ws.nextOfType("ready");
-      ws.send(new JsonObject().put("type", "synthesize").put("id", "probe").put("text", CACHED_TEXT));
-      WsProbe.Reply reply = ws.collect("probe");
-      if (!reply.last().getString("type").equals("audio_end")) {
-        throw new IllegalStateException("the probe request failed: " + reply.last().encode());
+      for (int attempt = 0; ; attempt++) {
+        String id = "probe" + attempt;
+        ws.send(new JsonObject().put("type", "synthesize").put("id", id).put("text", CACHED_TEXT));
+        WsProbe.Reply reply = ws.collect(id);
+        if (reply.last().getString("type").equals("audio_end")) {
+          List<WsProbe.Frame> audio = reply.audio();
+          return new int[] {audio.size(), audio.get(0).pcm().length(), audio.get(audio.size() - 1).pcm().length()};
+        }
+        if (!"provider_unavailable".equals(reply.last().getString("code")) || System.nanoTime() > until) {
+          throw new IllegalStateException("the probe request failed: " + reply.last().encode());
+        }
+        Thread.sleep(1_000);
       }
-      List<WsProbe.Frame> audio = reply.audio();
-      return new int[] {audio.size(), audio.get(0).pcm().length(), audio.get(audio.size() - 1).pcm().length()};
     }
   }
 
