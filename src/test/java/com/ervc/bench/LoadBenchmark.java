@@ -52,6 +52,7 @@ public final class LoadBenchmark {
   static final String CACHED_TEXT = "Have a lovely day.";
   /** USER_HZ of /proc/PID/stat, 100 on Linux. */
   private static final long CLOCK_TICKS = 100;
+  private static final Pattern HAZELCAST_STARTED = Pattern.compile("\\[127\\.0\\.0\\.1]:([0-9]+) is STARTED");
   private static final Pattern PAUSE = Pattern.compile("Pause.*?([0-9]+\\.[0-9]+)ms\\s*$");
 
   private LoadBenchmark() {
@@ -114,12 +115,12 @@ public final class LoadBenchmark {
       List<Double> gcService = new ArrayList<>();
       List<Double> gcFloor = new ArrayList<>();
       long[] peak = {0, 0};
-      long[] outage = {0, 0};
+      long[] outage = {0, 0, 0, 0};
       long[] cpu = {0, 0};
       for (int round = 0; round < rounds; round++) {
         floorParts.add(measure(vertx, floor, floorLoad, gcFloor, peak, cpu, 1, null));
-        Runnable fault = redis != null && round == rounds - 1 ? () -> outage(redis, serviceLoad.durationMs(),
-            outageMs, outage) : null;
+        Runnable fault = redis != null && round == rounds - 1 ? () -> outage(redis, service.port,
+            serviceLoad.durationMs(), outageMs, outage) : null;
         serviceParts.add(measure(vertx, service, serviceLoad, gcService, peak, cpu, 0, fault));
       }
       LoadGenerator.Result s = LoadGenerator.Result.merge(serviceParts);
@@ -158,6 +159,9 @@ public final class LoadBenchmark {
         window("after Redis is back", last, outage[1], Long.MAX_VALUE);
         System.out.printf(Locale.ROOT, "p99 during / before: %.2f%n",
             last.ttfaMs(99, outage[0], outage[1]) / last.ttfaMs(99, Long.MIN_VALUE, outage[0]));
+        System.out.printf(Locale.ROOT, "node marked Redis down %s after the kill; up again (cache, limits and leases "
+            + "cluster-wide) %s after Redis was restarted%n", elapsed(outage[0], outage[2]),
+            elapsed(outage[1], outage[3]));
         System.out.printf(Locale.ROOT, "node's Redis state after the run: %s%n", redisState(service.port));
       }
     } finally {
@@ -209,18 +213,49 @@ public final class LoadBenchmark {
     return result;
   }
 
-  /** Kills redis-server a third into the round, restarts it {@code outageMs} later; records both moments. */
-  private static void outage(RedisServer redis, long roundMs, long outageMs, long[] moments) {
+  /**
+   * Kills redis-server a third into the round and restarts it {@code outageMs} later, recording {kill, restart, the
+   * node seen marking Redis down, the node seen using it again}: the node's one Redis state ({@code /health}'s
+   * {@code services.cache.available}) is what its cache, rate limits and connection leases all follow.
+   */
+  private static void outage(RedisServer redis, int port, long roundMs, long outageMs, long[] moments) {
     try {
       Thread.sleep(roundMs / 3);
       moments[0] = System.nanoTime();
       redis.stop();
-      Thread.sleep(outageMs);
+      moments[2] = awaitRedisState(port, false, moments[0] + TimeUnit.MILLISECONDS.toNanos(outageMs));
+      long restartAt = moments[0] + TimeUnit.MILLISECONDS.toNanos(outageMs);
+      Thread.sleep(Math.max(0, (restartAt - System.nanoTime()) / 1_000_000));
       redis.start();
       moments[1] = System.nanoTime();
+      moments[3] = awaitRedisState(port, true, moments[1] + TimeUnit.SECONDS.toNanos(30));
     } catch (Exception e) {
       throw new IllegalStateException("the Redis outage could not be staged", e);
     }
+  }
+
+  /** When {@code /health} first showed the node's Redis as {@code available}; 0 when not seen by {@code until}. */
+  private static long awaitRedisState(int port, boolean available, long until) throws InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    while (System.nanoTime() < until) {
+      try {
+        JsonObject cache = new JsonObject(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/health")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body())
+            .getJsonObject("services", new JsonObject()).getJsonObject("cache", new JsonObject());
+        // Only the cache node's own answer counts ("no cache node answered" is the health check's timeout).
+        if (cache.containsKey("backend") && cache.getBoolean("available", !available) == available) {
+          return System.nanoTime();
+        }
+      } catch (IOException | RuntimeException e) {
+        // a busy node may not answer within 2 s: ask again
+      }
+      Thread.sleep(100);
+    }
+    return 0;
+  }
+
+  private static String elapsed(long from, long to) {
+    return to == 0 ? "(not seen in time)" : String.format(Locale.ROOT, "%.2f s", (to - from) / 1e9);
   }
 
   private static void window(String label, LoadGenerator.Result result, long from, long to) {
@@ -228,13 +263,15 @@ public final class LoadBenchmark {
         result.ttfaMs(99, from, to), result.ttfaMs(100, from, to), result.count(from, to));
   }
 
+  /** The node's view of its cache from {@code /health} (for Redis: available, hits, misses, errors). */
   private static String redisState(int port) {
     try {
-      String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-      return metrics.lines().filter(l -> l.startsWith("tts_redis")).toList().toString();
+      String health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + port + "/health")).build(), HttpResponse.BodyHandlers.ofString()).body();
+      return new JsonObject(health).getJsonObject("services", new JsonObject()).getJsonObject("cache",
+          new JsonObject()).encode();
     } catch (Exception e) {
-      return "(metrics unreadable: " + e.getMessage() + ")";
+      return "(health unreadable: " + e.getMessage() + ")";
     }
   }
 
@@ -256,6 +293,11 @@ public final class LoadBenchmark {
     gatewayEnv.put("HTTP_PORT", Integer.toString(port));
     Server service = Server.start("service", jvmOpts, jar, gatewayEnv, port);
     started.add(service);
+    if (providerNodes > 0) {
+      // Nodes started together on a machine with other clusters' members each became a cluster of one (seen on
+      // the shared machine); the provider nodes join the gateway node's Hazelcast member directly.
+      env.put("CLUSTER_MEMBERS", "127.0.0.1:" + service.awaitHazelcastPort());
+    }
     for (int i = 0; i < providerNodes; i++) {
       Map<String, String> providerEnv = new HashMap<>(env);
       providerEnv.put("HTTP_PORT", "0");
@@ -442,6 +484,20 @@ public final class LoadBenchmark {
         }
       }
       throw new IllegalStateException(name + " did not listen on " + port + "; its log:\n" + logText());
+    }
+
+    /** The port of this node's Hazelcast member, from its log line "[127.0.0.1]:PORT ... is STARTED" (two minutes). */
+    int awaitHazelcastPort() throws Exception {
+      long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+      while (System.nanoTime() < until) {
+        alive();
+        Matcher started = HAZELCAST_STARTED.matcher(logText());
+        if (started.find()) {
+          return Integer.parseInt(started.group(1));
+        }
+        Thread.sleep(250);
+      }
+      throw new IllegalStateException(name + " started no Hazelcast member within 2 minutes; its log:\n" + logText());
     }
 
     /** Waits for {@code /ready} (bounded: two minutes, which covers a cluster forming on a loaded machine). */
