@@ -40,19 +40,25 @@ class ClusterIT {
   @BeforeEach
   void startCluster() throws Exception {
     String cluster = TestNodes.uniqueClusterName();
-    worker = NodeJvm.start(cluster, "pipeline,cache,providers", Map.of());
     Map<String, String> env = TestNodes.env(cluster);
     env.put("NODE_ROLES", "gateway");
     gateway = TestNodes.start(env);
+    worker = NodeJvm.startJoining(gateway, cluster, "pipeline,cache,providers", Map.of());
     http = WebClient.create(gateway.vertx());
     awaitRemoteProvider();
   }
 
   @AfterEach
   void stopCluster() throws Exception {
-    worker.close();
-    http.close();
-    TestNodes.stop(gateway);
+    if (worker != null) {
+      worker.close();
+    }
+    if (http != null) {
+      http.close();
+    }
+    if (gateway != null) {
+      TestNodes.stop(gateway);
+    }
   }
 
   /** The available providers (the worker also announces the cloud providers it has no keys for). */

@@ -8,9 +8,7 @@ import com.ervc.protocol.ProviderMessage;
 import com.ervc.testing.WsProbe.Frame;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.io.InputStream;
 import java.net.Socket;
@@ -203,12 +201,7 @@ public final class FailoverCluster implements AutoCloseable {
   }
 
   private void startProvider(int i) throws Exception {
-    // The front's own Hazelcast address: on a machine running other test clusters, it may sit beyond the ports
-    // Hazelcast tries by default (5701-5703), and a provider that finds nobody starts a cluster of its own.
-    HazelcastClusterManager manager = (HazelcastClusterManager) ((VertxInternal) front.vertx()).clusterManager();
-    String members = "127.0.0.1:" + manager.getHazelcastInstance().getCluster().getLocalMember().getAddress().getPort();
-    providers[i] = NodeJvm.start(cluster, "providers",
-        Map.of("ESPEAK_BINARY", SLOW_ESPEAK, "CLUSTER_MEMBERS", members));
+    providers[i] = NodeJvm.startJoining(front, cluster, "providers", Map.of("ESPEAK_BINARY", SLOW_ESPEAK));
     providerNodes[i] = providers[i].nodeId(JOIN_TIMEOUT);
   }
 

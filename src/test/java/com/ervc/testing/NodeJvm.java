@@ -1,11 +1,16 @@
 package com.ervc.testing;
 
+import com.ervc.node.Node;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +46,20 @@ public final class NodeJvm implements AutoCloseable {
     builder.environment().putAll(Map.of("CLUSTER_NAME", cluster, "HTTP_PORT", "0", "SHUTDOWN_DRAIN_SECONDS", "1"));
     builder.environment().putAll(env);
     return new NodeJvm(builder.start(), log);
+  }
+
+  /**
+   * As {@link #start}, joining the cluster through {@code member}'s own Hazelcast address: on a machine running other
+   * test clusters, that address may sit beyond the ports Hazelcast tries by default (5701-5703), and a node that finds
+   * nobody starts a cluster of its own.
+   */
+  public static NodeJvm startJoining(Node member, String cluster, String roles, Map<String, String> env)
+      throws IOException {
+    HazelcastClusterManager manager = (HazelcastClusterManager) ((VertxInternal) member.vertx()).clusterManager();
+    Map<String, String> joining = new HashMap<>(env);
+    joining.put("CLUSTER_MEMBERS",
+        "127.0.0.1:" + manager.getHazelcastInstance().getCluster().getLocalMember().getAddress().getPort());
+    return start(cluster, roles, joining);
   }
 
   public Process process() {
