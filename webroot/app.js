@@ -75,10 +75,10 @@ const voicesUi = {
   create: $('create-profile'),
   message: $('voices-message'),
   report: $('quality-report'),
-  deleteDialog: $('delete-dialog'),
-  deleteText: $('delete-text'),
-  deleteOk: $('delete-ok'),
-  deleteCancel: $('delete-cancel'),
+  confirmDialog: $('confirm-dialog'),
+  confirmText: $('confirm-text'),
+  confirmOk: $('confirm-ok'),
+  confirmCancel: $('confirm-cancel'),
 };
 
 const settings = loadSettings(window.localStorage);

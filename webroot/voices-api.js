@@ -97,6 +97,24 @@ export function createProfilesApi(request) {
     register(profile, provider, voice) {
       return this.update(profile, { provider, voice });
     },
+    /**
+     * Adds reference clips (`[{blob, fileName}]`) on top of `profile`'s version: the profile at its next version,
+     * or a 422 whose error carries every file's report (nothing is stored), a 409 when it changed meanwhile.
+     */
+    addClips(profile, clips) {
+      const form = new FormData();
+      form.append('version', String(profile.version));
+      for (const c of clips) form.append('clips', c.blob, c.fileName);
+      return call('POST', `${one(profile.id)}/clips`, { form, timeoutMs: UPLOAD_TIMEOUT_MS });
+    },
+    /** Removes one clip (not the consent recording, not the last one: the server refuses those with a 400). */
+    removeClip(profile, clipId) {
+      return call('DELETE', `${one(profile.id)}/clips/${encodeURIComponent(clipId)}?version=${profile.version}`);
+    },
+    /** Registers the profile at its base provider `provider` again (after `failed`): the profile, `pending`. */
+    registerAgain(profile, provider) {
+      return call('POST', `${one(profile.id)}/registrations/${encodeURIComponent(provider)}`);
+    },
     /** Withdraws consent: the profile, its recordings and its voices at the vendors are deleted. */
     remove(profile) {
       return call('DELETE', one(profile.id));
@@ -164,11 +182,3 @@ function report(title, r) {
   };
 }
 
-/** The registration at the profile's base provider, in words ("" when it has none). */
-export function registrationText(profile) {
-  const reg = (profile?.registrations || []).find((r) => r.provider === profile.provider);
-  if (!reg) return '';
-  if (reg.status === 'ready') return `Registered at ${reg.provider}: speaks with the cloned voice.`;
-  if (reg.status === 'pending') return `Registering at ${reg.provider}…`;
-  return `Registration at ${reg.provider} failed${reg.detail ? `: ${reg.detail}` : ''}.`;
-}

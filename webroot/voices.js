@@ -1,22 +1,24 @@
-// The Voices section: the caller's voice profiles (rename, register at a cloning vendor, delete = withdraw
-// consent) and a form that makes a new one from recordings made here (consent statement on screen, live level
-// meter, WAV made in the page) or uploaded files, with the quality report of every file. Hidden entirely while
-// the server has cloning off (the API answers 404). API: voices-api.js; recording: recorder.js.
+// The Voices section: the caller's voice profiles (rename, register at a cloning vendor or again after a failure,
+// add and remove recordings, delete = withdraw consent) and a form that makes a new one from recordings made here
+// (consent statement on screen, live level meter, WAV made in the page) or uploaded files, with the quality report
+// of every file. Hidden entirely while the server has cloning off (the API answers 404). API: voices-api.js;
+// recording: record-control.js; a stored voice's recordings: profile-clips.js.
 
 import { el, option } from './dom.js';
-import { canRecord, startRecording } from './recorder.js';
+import { createClipPanel } from './profile-clips.js';
+import { registrationChanges, registrationStatus } from './profile-view.js';
+import { renderReports } from './quality-report.js';
+import { createRecordControl } from './record-control.js';
 import {
-  CLONING_VENDORS, NEEDS_CONSENT_RECORDING, PROFILE_LANGUAGES, ProfileApiError, registrationText, uploadReports,
+  CLONING_VENDORS, NEEDS_CONSENT_RECORDING, PROFILE_LANGUAGES, ProfileApiError, uploadReports,
 } from './voices-api.js';
-import { FLOOR_DB } from './recording.js';
 
-const MAX_RECORD_SECONDS = 60;
 const STATEMENT_DEBOUNCE_MS = 300;
 const PENDING_POLL_MS = 3000;
 
 /**
  * `ui` holds the section's elements (see index.html, ids `voices`, `profile-*`, `consent-*`, `record*`, `clip-*`,
- * `quality-report`, `delete-*`); `api` the voice-profile client; `catalog()` the known `{providers, voices}`;
+ * `quality-report`, `confirm-*`); `api` the voice-profile client; `catalog()` the known `{providers, voices}`;
  * `onProfiles(list)` hands the profiles to the voice picker (an empty list while cloning is off);
  * `isEnabled()` is whether the server has cloning on (the session's `ready`; null until known).
  */
@@ -27,9 +29,9 @@ export function createVoices({ ui, api, catalog, onProfiles, isEnabled, clock = 
   let statement = '';
   let statementTimer = null;
   let pollTimer = null;
-  let recording = null;
   let nextClip = 1;
-  let pendingDelete = null;
+  let pendingConfirm = null; // the action the confirmation dialog runs on OK
+  const panels = new Map();  // profile id → its recordings panel (profile-clips.js), kept across re-renders
 
   function say(text, kind = 'info') {
     ui.message.textContent = text;
@@ -57,6 +59,7 @@ export function createVoices({ ui, api, catalog, onProfiles, isEnabled, clock = 
   /** Shows `list` (null: cloning is off after all, the API answered 404). */
   function finishLoad(list) {
     ui.section.hidden = list === null;
+    for (const sentence of registrationChanges(profiles, list || [])) say(sentence, 'ok');
     profiles = list || [];
     onProfiles(profiles);
     renderProfiles();
@@ -68,7 +71,25 @@ export function createVoices({ ui, api, catalog, onProfiles, isEnabled, clock = 
 
   function renderProfiles() {
     ui.profilesEmpty.hidden = profiles.length > 0;
+    const ids = new Set(profiles.map((p) => p.id));
+    for (const [id, panel] of panels) {
+      if (!ids.has(id)) {
+        panel.dispose();
+        panels.delete(id);
+      }
+    }
     ui.profileList.replaceChildren(...profiles.map(profileItem));
+  }
+
+  function clipPanel(p) {
+    let panel = panels.get(p.id);
+    if (!panel) {
+      panel = createClipPanel({ profile: p, api, confirm: askConfirm, onChanged: load });
+      panels.set(p.id, panel);
+    } else {
+      panel.update(p);
+    }
+    return panel.root;
   }
 
   function profileItem(p) {
@@ -78,8 +99,12 @@ export function createVoices({ ui, api, catalog, onProfiles, isEnabled, clock = 
     head.append(el('strong', 'profile-name', p.name),
       el('span', 'muted small', `${p.provider} · ${p.voice} · ${p.language} · version ${p.version}`));
     li.append(head);
-    const reg = registrationText(p);
-    if (reg) li.append(el('p', 'hint profile-registration', reg));
+    const reg = registrationStatus(p);
+    if (reg.text) {
+      const line = el('p', 'hint profile-registration', reg.text);
+      line.dataset.status = reg.status;
+      li.append(line);
+    }
 
     const actions = el('div', 'profile-actions');
     const nameInput = el('input');
@@ -92,7 +117,13 @@ export function createVoices({ ui, api, catalog, onProfiles, isEnabled, clock = 
       () => api.rename(p, nameInput.value.trim())));
     actions.append(nameInput, rename);
 
-    // Not the vendor it is based on already: its registration there ran (a failed one is not retried by the API).
+    if (reg.retry) {
+      const retry = button('Retry registration', 'retry', () => act(p,
+        `Registering “${p.name}” at ${reg.provider} again…`, () => api.registerAgain(p, reg.provider)));
+      retry.setAttribute('aria-label', `Register ${p.name} at ${reg.provider} again`);
+      actions.append(retry);
+    }
+    // Not the vendor it is based on already: its registration there ran (a failed one is retried above).
     const vendors = availableVendors().filter((v) => v !== p.provider && !isReady(p, v));
     if (vendors.length) {
       const select = el('select');
@@ -107,7 +138,7 @@ export function createVoices({ ui, api, catalog, onProfiles, isEnabled, clock = 
     const del = button('Delete…', 'delete', () => askDelete(p));
     del.setAttribute('aria-label', `Delete ${p.name} (withdraw consent)`);
     actions.append(del);
-    li.append(actions);
+    li.append(actions, clipPanel(p));
     return li;
   }
 
@@ -136,17 +167,24 @@ export function createVoices({ ui, api, catalog, onProfiles, isEnabled, clock = 
   }
 
   function askDelete(p) {
-    pendingDelete = p;
-    ui.deleteText.textContent = `Delete “${p.name}”? This withdraws the speaker's consent: the voice, its `
-      + 'recordings and its copies at cloning services are deleted for good.';
-    ui.deleteDialog.showModal();
+    askConfirm(`Delete “${p.name}”? This withdraws the speaker's consent: the voice, its recordings and its copies `
+      + 'at cloning services are deleted for good.', 'Delete',
+      () => act(p, `Deleted “${p.name}”.`, () => api.remove(p)));
   }
 
-  async function confirmDelete() {
-    const p = pendingDelete;
-    pendingDelete = null;
-    ui.deleteDialog.close();
-    if (p) await act(p, `Deleted “${p.name}”.`, () => api.remove(p));
+  /** Asks in the modal dialog; `action` runs on OK (`okLabel` names it), nothing on Keep or Esc. */
+  function askConfirm(text, okLabel, action) {
+    pendingConfirm = action;
+    ui.confirmText.textContent = text;
+    ui.confirmOk.textContent = okLabel;
+    ui.confirmDialog.showModal();
+  }
+
+  async function confirmed() {
+    const action = pendingConfirm;
+    pendingConfirm = null;
+    ui.confirmDialog.close();
+    if (action) await action();
   }
 
   // ---- the form: consent, recordings, create ----
@@ -214,43 +252,6 @@ export function createVoices({ ui, api, catalog, onProfiles, isEnabled, clock = 
     }
   }
 
-  async function toggleRecording() {
-    if (recording) {
-      const r = recording;
-      recording = null;
-      const result = await (await r).stop(); // detaches the level updates before the meter is reset
-      showRecording(false);
-      addClip(result);
-      return;
-    }
-    showRecording(true);
-    say('Recording… read the statement, then speak naturally. Press Stop recording when done.');
-    recording = startRecording({
-      maxSeconds: MAX_RECORD_SECONDS,
-      onLevel: ({ db, clipped, seconds }) => {
-        ui.level.value = db;
-        ui.level.dataset.clipped = String(clipped);
-        ui.recordTime.textContent = `${seconds.toFixed(1)} s${clipped ? ' · too loud' : ''}`;
-      },
-      onLimit: () => { if (recording) toggleRecording(); },
-    });
-    try {
-      await recording;
-    } catch (err) {
-      recording = null;
-      showRecording(false);
-      say(`The microphone could not be opened: ${err.message || err.name}. You can upload recordings instead.`,
-        'bad');
-    }
-  }
-
-  function showRecording(on) {
-    ui.record.textContent = on ? 'Stop recording' : 'Record';
-    ui.record.setAttribute('aria-pressed', String(on));
-    ui.level.value = FLOOR_DB;
-    if (on) ui.recordTime.textContent = '0.0 s';
-  }
-
   function addClip({ wav, seconds, sampleRate }) {
     const id = nextClip++;
     const blob = new Blob([wav], { type: 'audio/wav' });
@@ -314,35 +315,6 @@ export function createVoices({ ui, api, catalog, onProfiles, isEnabled, clock = 
     ui.consentRecordingHint.hidden = !consent;
   }
 
-  function showReports(reports) {
-    ui.report.replaceChildren(...reports.map((r) => {
-      const box = el('section', 'report');
-      box.dataset.passed = String(r.passed);
-      box.append(el('h4', null, `${r.title}: ${r.passed ? 'passed' : 'did not pass'} · loudness ${r.loudness}`));
-      const table = el('table', 'report-table');
-      const head = el('tr');
-      for (const h of ['Check', 'Measured', 'Limit', 'Result']) {
-        const th = el('th', null, h);
-        th.scope = 'col';
-        head.append(th);
-      }
-      table.append(el('thead'), el('tbody'));
-      table.tHead.append(head);
-      for (const row of r.rows) {
-        const tr = el('tr');
-        tr.dataset.code = row.code;
-        tr.dataset.passed = String(row.passed);
-        const th = el('th', null, row.label);
-        th.scope = 'row';
-        th.title = row.code;
-        tr.append(th, el('td', null, row.value), el('td', null, row.limit), el('td', null, row.message));
-        table.tBodies[0].append(tr);
-      }
-      box.append(table);
-      return box;
-    }));
-  }
-
   async function create(event) {
     event.preventDefault();
     const base = baseVoice();
@@ -372,7 +344,7 @@ export function createVoices({ ui, api, catalog, onProfiles, isEnabled, clock = 
     say('Checking the recordings…');
     try {
       const profile = await api.create(metadata, rest, consentClip);
-      showReports(uploadReports(profile));
+      renderReports(ui.report, uploadReports(profile));
       say(`Created “${profile.name}”: choose it under “Your voices” in the Voice list.`, 'ok');
       for (const c of clips) URL.revokeObjectURL(c.url);
       clips = [];
@@ -381,7 +353,7 @@ export function createVoices({ ui, api, catalog, onProfiles, isEnabled, clock = 
       renderClips();
       await load();
     } catch (err) {
-      if (err instanceof ProfileApiError && err.clips) showReports(uploadReports(err));
+      if (err instanceof ProfileApiError && err.clips) renderReports(ui.report, uploadReports(err));
       say(err.message, 'bad');
     } finally {
       ui.create.disabled = false;
@@ -403,14 +375,16 @@ export function createVoices({ ui, api, catalog, onProfiles, isEnabled, clock = 
     ui.base.addEventListener('change', () => { consentClipId = null; renderClips(); });
     ui.files.addEventListener('change', () => addFiles([...ui.files.files]));
     ui.form.addEventListener('submit', create);
-    ui.deleteOk.addEventListener('click', confirmDelete);
-    ui.deleteCancel.addEventListener('click', () => { pendingDelete = null; ui.deleteDialog.close(); });
-    if (canRecord()) {
-      ui.record.addEventListener('click', toggleRecording);
-    } else {
-      ui.record.disabled = true;
-      ui.recordTime.textContent = 'Recording needs https or localhost; upload recordings instead.';
-    }
+    ui.confirmOk.addEventListener('click', confirmed);
+    ui.confirmCancel.addEventListener('click', () => { pendingConfirm = null; ui.confirmDialog.close(); });
+    ui.confirmDialog.addEventListener('cancel', () => { pendingConfirm = null; });
+    createRecordControl({
+      button: ui.record, level: ui.level, time: ui.recordTime,
+      onStarted: () => say('Recording… read the statement, then speak naturally. Press Stop recording when done.'),
+      onRecorded: addClip,
+      onFailed: (err) => say(`The microphone could not be opened: ${err.message || err.name}. You can upload `
+        + 'recordings instead.', 'bad'),
+    });
     loadStatement();
     renderClips();
   }

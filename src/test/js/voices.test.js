@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FLOOR_DB, blockLevel, createLevelMeter, durationSeconds, encodeWav, floatToPcm16, toDb } from '../../../webroot/recording.js';
 import {
-  PROFILES_PATH, ProfileApiError, createProfilesApi, registrationText, reportRows, uploadReports,
+  PROFILES_PATH, ProfileApiError, createProfilesApi, reportRows, uploadReports,
 } from '../../../webroot/voices-api.js';
 
 const bytes = (buf) => [...new Uint8Array(buf)];
@@ -189,14 +189,56 @@ test('report rows: one per check in the gate order; passed ones show the measure
   assert.equal(reportRows(null).every((r) => r.passed && r.value === '—'), true, 'no report: nothing measured');
 });
 
-test('a created profile\'s reports name its clips and the consent recording; registration in words', () => {
+test('a created profile\'s reports name its clips and the consent recording', () => {
   const profile = { provider: 'elevenlabs', consent: { recordingClip: 'c1' },
-    clips: [{ id: 'c0', report: { passed: true, loudnessLufs: -20 } }, { id: 'c1', report: { passed: true } }],
-    registrations: [{ provider: 'elevenlabs', status: 'failed', detail: 'out of quota' }] };
+    clips: [{ id: 'c0', report: { passed: true, loudnessLufs: -20 } }, { id: 'c1', report: { passed: true } }] };
   assert.deepEqual(uploadReports(profile).map((r) => [r.title, r.passed, r.loudness]),
     [['Clip c0', true, '-20.0 LUFS'], ['Clip c1, consent recording', true, '—']]);
-  assert.equal(registrationText(profile), 'Registration at elevenlabs failed: out of quota.');
-  assert.equal(registrationText({ ...profile, registrations: [{ provider: 'elevenlabs', status: 'ready' }] }),
-    'Registered at elevenlabs: speaks with the cloned voice.');
-  assert.equal(registrationText({ ...profile, registrations: [] }), '');
+});
+
+test('add clips: one multipart request with the version and every file; a refusal carries the reports', async () => {
+  const added = { id: 'vp_1', version: 4, clips: [{ id: 'c0' }, { id: 'c2' }] };
+  const { request, calls } = fakeRequest({ [`POST ${PROFILES_PATH}/vp_1/clips`]: [200, added] });
+  const p = { id: 'vp_1', version: 3 };
+  const a = new Blob([new Uint8Array([5, 6, 7])], { type: 'audio/wav' });
+  assert.deepEqual(await createProfilesApi(request).addClips(p, [{ blob: a, fileName: 'more.wav' }]), added);
+  const form = calls[0].init.body;
+  assert.ok(form instanceof FormData);
+  assert.equal(calls[0].init.headers, undefined, 'the browser sets the multipart content type with its boundary');
+  assert.equal(form.get('version'), '3');
+  assert.deepEqual(form.getAll('clips').map((f) => f.name), ['more.wav']);
+  assert.deepEqual(bytes(await form.get('clips').arrayBuffer()), [5, 6, 7]);
+  assert.deepEqual([...form.keys()], ['version', 'clips'], 'nothing else, no consent recording');
+
+  const clips = [{ index: 0, part: 'clips', fileName: 'more.wav', passed: false,
+    report: { passed: false, failures: [{ code: 'noisy', value: 9.5, limit: 20, message: 'Too much noise.' }] } }];
+  const refused = await createProfilesApi(fakeRequest({
+    [`POST ${PROFILES_PATH}/vp_1/clips`]: [422, { error: { code: 'invalid_request', message: 'did not pass', clips } }],
+  }).request).addClips(p, [{ blob: a, fileName: 'more.wav' }]).catch((e) => e);
+  assert.equal(refused.status, 422);
+  assert.deepEqual(uploadReports(refused)[0].rows.find((r) => !r.passed),
+    { code: 'noisy', label: 'Signal to noise', value: '9.5 dB', limit: '20.0 dB', passed: false, message: 'Too much noise.' });
+});
+
+test('remove a clip: DELETE with the version; the server\'s refusal of the last clip is the error\'s message', async () => {
+  const p = { id: 'vp_1', version: 5 };
+  const { request, calls } = fakeRequest({
+    [`DELETE ${PROFILES_PATH}/vp_1/clips/c1?version=5`]: [200, { id: 'vp_1', version: 6 }],
+    [`DELETE ${PROFILES_PATH}/vp_1/clips/c0?version=5`]: [400, { error: { code: 'invalid_request',
+      message: "clip c0 is the profile's only reference clip; add another first, or delete the profile" } }],
+  });
+  const api = createProfilesApi(request);
+  assert.deepEqual(await api.removeClip(p, 'c1'), { id: 'vp_1', version: 6 });
+  assert.equal(calls[0].method, 'DELETE');
+  const err = await api.removeClip(p, 'c0').catch((e) => e);
+  assert.deepEqual([err.status, err.code, err.message], [400, 'invalid_request',
+    "clip c0 is the profile's only reference clip; add another first, or delete the profile"]);
+});
+
+test('register again: POST to the provider\'s registration, no body; the profile comes back pending', async () => {
+  const pending = { id: 'vp_1', version: 7, registrations: [{ provider: 'openai', status: 'pending' }] };
+  const { request, calls } = fakeRequest({ [`POST ${PROFILES_PATH}/vp_1/registrations/openai`]: [202, pending] });
+  assert.deepEqual(await createProfilesApi(request).registerAgain({ id: 'vp_1', version: 6 }, 'openai'), pending);
+  assert.equal(calls[0].init.body, undefined);
+  assert.equal(calls[0].method, 'POST');
 });

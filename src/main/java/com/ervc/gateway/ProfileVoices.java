@@ -3,10 +3,8 @@ package com.ervc.gateway;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.profile.ProfileResolver;
 import com.ervc.profile.ProfileSettings;
-import com.ervc.profile.Registration;
 import com.ervc.profile.VoiceProfile;
 import com.ervc.protocol.ErrorCode;
-import com.ervc.protocol.RemoteVoice;
 import com.ervc.protocol.SpeechException;
 import com.ervc.protocol.TtsRequest;
 import io.vertx.core.Context;
@@ -15,9 +13,11 @@ import io.vertx.core.Future;
 import java.util.Set;
 
 /**
- * Speaking with a voice profile: a request whose voice is {@code profile:<id>} gets the profile's provider and voice
- * (the vendor's cloned voice once the profile's registration there is {@code ready}), and the profile's settings for every setting the caller did not give, and is tagged with the profile's id and
- * version for the audio cache (docs/voice-profiles.md#using-a-profile). Only the owner may speak with a profile;
+ * Speaking with a voice profile: a request whose voice is {@code profile:<id>} gets the profile's voices in the order
+ * to try them ({@link VoiceProfile#voiceChoices()}: the vendors' cloned voices where its registrations are
+ * {@code ready}, its base voice last) as the request's alternatives, the profile's settings for every setting the
+ * caller did not give, and is tagged with the profile's id and version for the audio cache
+ * (docs/voice-profiles.md#using-a-profile). Only the owner may speak with a profile;
  * for anyone else it is the same error as a voice no provider offers.
  */
 final class ProfileVoices {
@@ -83,28 +83,15 @@ final class ProfileVoices {
     });
   }
 
-  /** The profile's provider and voice, its settings where the caller gave none, and its id and version. */
+  /** The profile's voices, its settings where the caller gave none, and its id and version. */
   static TtsRequest withProfile(TtsRequest request, VoiceProfile profile, Set<String> given) {
     ProfileSettings s = profile.settings();
-    return request.withProfile(profile.id(), profile.version(), profile.provider(), voice(profile),
+    return request.withProfile(profile.id(), profile.version(), profile.voiceChoices(),
         given.contains("emotion") ? request.emotion() : s.emotion(),
         given.contains("intensity") ? request.intensity() : s.intensity(),
         given.contains("quality") ? request.quality() : s.tier(),
         given.contains("speed") ? request.speed() : s.speed(),
         given.contains("pitch") ? request.pitch() : requestPitch(s.pitch()));
-  }
-
-  /**
-   * The cloned voice ({@code remote:<provider>:<vendor id>}) when the profile's registration at its base provider is
-   * {@code ready}; while it is {@code pending} or after it {@code failed} (or without one), the base voice, so a
-   * profile speaks from the moment it is created. A registration changes the profile's version, so audio cached for
-   * the base voice is never served for the cloned one.
-   */
-  static String voice(VoiceProfile profile) {
-    return profile.registration(profile.provider())
-        .filter(r -> r.status() == Registration.Status.READY)
-        .map(r -> RemoteVoice.of(r.provider(), r.remoteId()))
-        .orElse(profile.voice());
   }
 
   /**

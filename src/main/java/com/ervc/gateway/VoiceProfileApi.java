@@ -8,7 +8,6 @@ import com.ervc.profile.ConsentStatement;
 import com.ervc.profile.ProfileRequests;
 import com.ervc.profile.ProfileResolver;
 import com.ervc.profile.QualityGate;
-import com.ervc.profile.Registration;
 import com.ervc.profile.VoiceProfile;
 import com.ervc.profile.VoiceProfileStore;
 import com.ervc.profile.VoiceRegistrar;
@@ -447,7 +446,7 @@ final class VoiceProfileApi {
     if (registrar == null || !registrar.providers().contains(profile.provider())) {
       return Future.succeededFuture(profile);
     }
-    return registrar.register(profile.id()).map(this::announceEnd).otherwise(failure -> {
+    return registrar.register(profile.id(), profile.provider()).map(this::announceEnd).otherwise(failure -> {
       LOG.warn("voice profile {} could not be registered at {}: {}", profile.id(), profile.provider(),
           failure.getMessage());
       return profile;
@@ -497,37 +496,33 @@ final class VoiceProfileApi {
   }
 
   /**
-   * {@code POST /{id}/registrations/{provider}}: registers the caller's profile at its base provider again, after a
-   * {@code failed} registration or one left {@code pending} by a node that stopped. 202 with the profile as stored
-   * with its {@code pending} registration (started now, or still running on this node); 200 with the profile as
-   * it is when the voice is already {@code ready} there.
+   * {@code POST /{id}/registrations/{provider}}: registers the caller's profile at {@code provider}: its base provider
+   * again, after a {@code failed} registration or one left {@code pending} by a node that stopped, or another vendor
+   * set up on this node, where the profile is then spoken when its base provider is down; a {@code ready} voice made
+   * from other clips than the profile has now is made again from the current ones. 202 with the profile as stored
+   * when the vendor is being called (started now, or still running on this node); 200 with the profile as it is when
+   * the voice is already {@code ready} there and made from the current clips.
    */
   void registerAgain(RoutingContext rc) {
     String provider = rc.pathParam("provider");
     owned(rc).compose(found -> {
       if (found.isEmpty()) {
-        return Future.succeededFuture(Optional.<VoiceProfile>empty());
+        return Future.succeededFuture(Optional.<VoiceRegistrar.Registering>empty());
       }
       VoiceProfile profile = found.get();
       if (registrar == null) {
         return Future.failedFuture(new SpeechException(ErrorCode.INVALID_REQUEST, "no cloning vendor is set up on "
             + "this node, so voice profiles cannot be registered"));
       }
-      if (!provider.equals(profile.provider())) {
-        return Future.failedFuture(new SpeechException(ErrorCode.INVALID_REQUEST, "voice profile " + profile.id()
-            + " registers at its base provider '" + profile.provider() + "', not '" + provider + "'; change its "
-            + "provider first (PATCH)"));
-      }
-      return registrar.register(profile.id()).map(this::announceEnd).map(Optional::of);
+      return registrar.register(profile.id(), provider).map(Optional::of);
     }).onComplete(ar -> {
       if (ar.failed()) {
         fail(rc, ar.cause());
       } else if (ar.result().isPresent()) {
-        VoiceProfile profile = ar.result().get();
-        boolean started = profile.registration(provider)
-            .filter(r -> r.status() == Registration.Status.PENDING).isPresent();
+        VoiceRegistrar.Registering registering = ar.result().get();
+        VoiceProfile profile = announceEnd(registering);
         changed(profile.id(), profile.version());
-        rc.response().setStatusCode(started ? 202 : 200);
+        rc.response().setStatusCode(registering.started() ? 202 : 200);
         rc.json(view(profile));
       } else {
         notFound(rc);
@@ -568,6 +563,9 @@ final class VoiceProfileApi {
   /** The profile as the API shows it: every field of the stored profile, and where its clips are. */
   private static JsonObject view(VoiceProfile profile) {
     JsonObject json = profile.toJson();
+    for (int i = 0; i < profile.registrations().size(); i++) {
+      json.getJsonArray("registrations").getJsonObject(i).put("stale", profile.stale(profile.registrations().get(i)));
+    }
     json.getJsonArray("clips").forEach(c -> ((JsonObject) c).put("url", PATH + "/" + profile.id() + "/clips/"
         + ((JsonObject) c).getString("id")));
     return json.put("voiceId", ProfileVoices.PREFIX + profile.id());

@@ -5,6 +5,7 @@ import com.ervc.protocol.ProviderInfo;
 import com.ervc.protocol.ProviderLoad;
 import com.ervc.protocol.SpeechException;
 import com.ervc.protocol.TtsRequest;
+import com.ervc.protocol.VoiceChoice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -14,7 +15,8 @@ import java.util.TreeSet;
  * Picks the provider instance and voice for a reply from the live load reports (docs/routing.md).
  * <p>
  * Eligible: the provider is allowed (the one the request names; for {@code auto} the configured default, then,
- * with provider switching on or a default of {@code auto}, any other) × offers the voice (when one is asked for),
+ * with provider switching on or a default of {@code auto}, any other; for a voice profile's request, the providers of
+ * its {@code alternatives}, each with its own voice, in their order) × offers the voice (when one is asked for),
  * and the tier and the emotion (preferred: only when no allowed provider offers them does one that does not
  * serve) × is healthy (available, circuit closed: not open, nor half-open awaiting its probe) × is below capacity × was not excluded
  * (it already failed this reply). Among the eligible instances of the first allowed provider that has any, the
@@ -59,7 +61,8 @@ public final class Router {
 
   /**
    * The route for {@code request}. {@code sticky}, when given (failover), keeps the reply on its provider and
-   * voice if any instance of it is left, else on the voice if another provider offers it.
+   * voice if any instance of it is left, else on the voice if another provider offers it (a voice profile's
+   * request: else on the next of its alternatives).
    */
   public Result pick(TtsRequest request, List<ProviderLoad> live, Set<String> excluded, Route sticky) {
     // Plain loops rather than streams here and below: this runs for every reply, cache hits included, and the
@@ -70,12 +73,12 @@ public final class Router {
         usable.add(l);
       }
     }
-    List<String> chain = chain(request, sticky, usable);
+    List<VoiceChoice> choices = choices(request, sticky, usable);
     // Tier and emotion are preferences: when no allowed provider offers them, one that does not serves the
     // request at its own tier and neutrally (as a provider always did). The voice is a requirement.
-    Result found = best(chain, usable, request, sticky, true);
+    Result found = best(choices, usable, request, true);
     if (found == null) {
-      found = best(chain, usable, request, sticky, false);
+      found = best(choices, usable, request, false);
     }
     if (found != null) {
       return found;
@@ -84,7 +87,8 @@ public final class Router {
     if (!TtsRequest.AUTO.equals(request.provider()) && usable.stream().noneMatch(l -> l.name().equals(request.provider()))) {
       return noRoute("provider '" + request.provider() + "' is not running", usable);
     }
-    if (voice != null && usable.stream().filter(l -> chain.contains(l.name())).noneMatch(l -> l.info().hasVoice(voice))) {
+    if (voice != null && usable.stream().noneMatch(l -> choices.stream()
+        .anyMatch(c -> c.provider().equals(l.name()) && (c.voice() == null || l.info().hasVoice(c.voice()))))) {
       return new Result(null, new SpeechException(ErrorCode.INVALID_REQUEST,
           "no running provider offers voice '" + voice + "'"), false);
     }
@@ -99,18 +103,17 @@ public final class Router {
     return noRoute("no running provider can serve this request", usable);
   }
 
-  /** The best route among {@code chain}'s capable instances, a "full" result, or null when none is capable. */
-  private static Result best(List<String> chain, List<ProviderLoad> usable, TtsRequest request, Route sticky,
+  /** The best route of the first of {@code choices} with a capable instance, a "full" result, or null when none is capable. */
+  private static Result best(List<VoiceChoice> choices, List<ProviderLoad> usable, TtsRequest request,
                              boolean strict) {
     boolean sawFull = false;
-    for (String provider : chain) {
-      // Another provider cannot keep the voice; it keeps the one asked for, or uses its own default.
-      String voice = sticky != null && sticky.provider().equals(provider) ? sticky.voice() : request.voice();
+    for (VoiceChoice choice : choices) {
+      String voice = choice.voice();
       boolean capable = false;
       ProviderLoad best = null;
       double bestScore = 0;
       for (ProviderLoad l : usable) {
-        if (!l.name().equals(provider) || !offers(l.info(), request, voice, strict)) {
+        if (!l.name().equals(choice.provider()) || !offers(l.info(), request, voice, strict)) {
           continue;
         }
         capable = true;
@@ -129,6 +132,33 @@ public final class Router {
     }
     return sawFull ? new Result(null, new SpeechException(ErrorCode.PROVIDER_UNAVAILABLE,
         "every provider instance that can serve this request is at capacity"), true) : null;
+  }
+
+  /**
+   * The provider and voice pairs allowed, in order of preference. A request with {@code alternatives} (a voice
+   * profile's voices) has exactly those, with the sticky route's pair first; otherwise the allowed providers
+   * ({@link #chain}) with the voice asked for, except that the sticky route's provider keeps its voice.
+   */
+  private List<VoiceChoice> choices(TtsRequest request, Route sticky, List<ProviderLoad> usable) {
+    List<VoiceChoice> choices = new ArrayList<>();
+    if (!request.alternatives().isEmpty()) {
+      VoiceChoice kept = sticky == null ? null : new VoiceChoice(sticky.provider(), sticky.voice());
+      if (kept != null && request.alternatives().contains(kept)) {
+        choices.add(kept);
+      }
+      for (VoiceChoice choice : request.alternatives()) {
+        if (!choice.equals(kept)) {
+          choices.add(choice);
+        }
+      }
+      return choices;
+    }
+    for (String provider : chain(request, sticky, usable)) {
+      // Another provider cannot keep the voice; it keeps the one asked for, or uses its own default.
+      choices.add(new VoiceChoice(provider,
+          sticky != null && sticky.provider().equals(provider) ? sticky.voice() : request.voice()));
+    }
+    return choices;
   }
 
   /** The providers allowed, in order of preference. */

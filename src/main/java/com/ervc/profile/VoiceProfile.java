@@ -1,17 +1,21 @@
 package com.ervc.profile;
 
 import com.ervc.protocol.ErrorCode;
+import com.ervc.protocol.RemoteVoice;
 import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.VoiceChoice;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -140,6 +144,38 @@ public record VoiceProfile(String id, String owner, int version, String name, St
 
   public Optional<Registration> registration(String atProvider) {
     return registrations.stream().filter(r -> r.provider().equals(atProvider)).findFirst();
+  }
+
+  /** The ids of the profile's clips, in order. */
+  public List<String> clipIds() {
+    return clips.stream().map(ReferenceClip::id).toList();
+  }
+
+  /**
+   * Whether {@code registration}'s voice was made from other clips than the profile has now (clips were added or
+   * removed since): a {@code ready} registration whose clips were recorded and differ. Registering it again
+   * re-clones it from the current clips.
+   */
+  public boolean stale(Registration registration) {
+    return registration.status() == Registration.Status.READY && registration.clips() != null
+        && !Set.copyOf(registration.clips()).equals(Set.copyOf(clipIds()));
+  }
+
+  /**
+   * The voices this profile is spoken with, in the order to try them (docs/voice-profiles.md#using-a-profile): the
+   * vendor's voice ({@code remote:<provider>:<id>}) of every {@code ready} registration, the base provider's first,
+   * then the others by provider name; the base voice at the base provider last, so a profile speaks from the moment
+   * it is created and when no vendor that holds its cloned voice is running.
+   */
+  public List<VoiceChoice> voiceChoices() {
+    List<VoiceChoice> choices = new ArrayList<>();
+    registrations.stream()
+        .filter(r -> r.status() == Registration.Status.READY)
+        .sorted(Comparator.comparing((Registration r) -> !r.provider().equals(provider))
+            .thenComparing(Registration::provider))
+        .forEach(r -> choices.add(new VoiceChoice(r.provider(), RemoteVoice.of(r.provider(), r.remoteId()))));
+    choices.add(new VoiceChoice(provider, voice));
+    return choices;
   }
 
   /**

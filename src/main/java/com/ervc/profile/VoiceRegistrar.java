@@ -19,7 +19,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Registers stored profiles at the cloning vendor of their base provider and deletes the remote voices again
+ * Registers stored profiles at cloning vendors (their base provider's, or others) and deletes the remote voices again
  * (docs/voice-profiles.md#registration-at-the-vendors). Every step is recorded in the {@link VoiceProfileStore}:
  * {@code pending} before the vendor is called, then {@code ready} with the vendor's voice id or {@code failed} with
  * the vendor's reason. Transient vendor failures are retried {@code maxAttempts} times in all, with doubling waits.
@@ -29,8 +29,12 @@ public final class VoiceRegistrar {
   /** Read-modify-write rounds when another change to the same profile got in between (version conflict). */
   private static final int MAX_RECORD_ROUNDS = 5;
 
-  /** A registration that has started: the profile as stored with its {@code pending} registration, and the end. */
-  public record Registering(VoiceProfile pending, Future<VoiceProfile> done) {
+  /**
+   * A registration: the profile as stored when it started (with its {@code pending} registration, or its
+   * {@code ready} one being re-cloned), the end, and whether the vendor is being called ({@code false}: the voice
+   * was already ready there and made from the current clips, nothing was done).
+   */
+  public record Registering(VoiceProfile pending, Future<VoiceProfile> done, boolean started) {
   }
 
   private final Vertx vertx;
@@ -39,7 +43,7 @@ public final class VoiceRegistrar {
   private final ServiceMetrics metrics;
   private final int maxAttempts;
   private final long firstRetryMs;
-  /** Registrations starting or running, by profile id: one at a time per profile. */
+  /** Registrations starting or running, by profile id and provider: one at a time per profile and vendor. */
   private final Map<String, Future<Registering>> running = new ConcurrentHashMap<>();
 
   public VoiceRegistrar(Vertx vertx, VoiceProfileStore store, List<VoiceCloner> cloners, ServiceMetrics metrics,
@@ -61,40 +65,47 @@ public final class VoiceRegistrar {
   }
 
   /**
-   * Registers profile {@code profileId} at its base provider's vendor. Resolves once the {@code pending} registration
-   * is stored; {@link Registering#done()} resolves with the profile as stored at the end ({@code ready} or
-   * {@code failed}), or with null when the profile was deleted meanwhile (its new remote voice is deleted too). A
-   * profile already {@code ready} there is left as it is; a registration of the same profile still running is
+   * Registers profile {@code profileId} at {@code provider}'s vendor: its base provider's, or another one where this
+   * node can clone, so that the profile can be spoken there when its base provider is down
+   * (docs/voice-profiles.md#using-a-profile). Resolves once the {@code pending} registration is stored;
+   * {@link Registering#done()} resolves with the profile as stored at the end ({@code ready} or {@code failed}), or
+   * with null when the profile was deleted meanwhile (its new remote voice is deleted too). A profile already
+   * {@code ready} there is left as it is, unless its clips changed since: then its voice is made again from the
+   * current clips ({@link #reclone}); a registration of the same profile at the same vendor still running is
    * returned instead of a second one.
    */
-  public Future<Registering> register(String profileId) {
+  public Future<Registering> register(String profileId, String provider) {
+    String key = profileId + " " + provider;
     Promise<Registering> starting = Promise.promise();
-    Future<Registering> already = running.putIfAbsent(profileId, starting.future());
+    Future<Registering> already = running.putIfAbsent(key, starting.future());
     if (already != null) {
       return already;
     }
-    start(profileId).onComplete(started -> {
+    start(profileId, provider).onComplete(started -> {
       if (started.failed()) {
-        running.remove(profileId);
+        running.remove(key);
       } else {
-        started.result().done().onComplete(ended -> running.remove(profileId));
+        started.result().done().onComplete(ended -> running.remove(key));
       }
     }).onComplete(starting);
     return starting.future();
   }
 
-  private Future<Registering> start(String profileId) {
+  private Future<Registering> start(String profileId, String provider) {
     return store.get(profileId).compose(found -> {
       VoiceProfile profile = found.orElseThrow(() -> new SpeechException(ErrorCode.INVALID_REQUEST,
           "voice profile " + profileId + " does not exist"));
-      VoiceCloner cloner = cloners.get(profile.provider());
+      VoiceCloner cloner = cloners.get(provider);
       if (cloner == null) {
-        throw new SpeechException(ErrorCode.INVALID_REQUEST, "voice profile " + profileId + " is based on provider '"
-            + profile.provider() + "', which cannot register voices on this node (cloning is set up for: "
+        throw new SpeechException(ErrorCode.INVALID_REQUEST, "voice profile " + profileId + " cannot be registered "
+            + "at '" + provider + "': cloning is not set up for it on this node (cloning is set up for: "
             + (cloners.isEmpty() ? "none" : String.join(", ", providers())) + ")");
       }
-      if (profile.registration(cloner.provider()).filter(r -> r.status() == Registration.Status.READY).isPresent()) {
-        return Future.succeededFuture(new Registering(profile, Future.succeededFuture(profile)));
+      Registration ready = profile.registration(cloner.provider())
+          .filter(r -> r.status() == Registration.Status.READY).orElse(null);
+      if (ready != null) {
+        return profile.stale(ready) ? reclone(profile, cloner, ready)
+            : Future.succeededFuture(new Registering(profile, Future.succeededFuture(profile), false));
       }
       Promise<VoiceProfile> done = Promise.promise();
       Registration pending = new Registration(cloner.provider(), null, Registration.Status.PENDING,
@@ -106,11 +117,57 @@ public final class VoiceRegistrar {
         metrics.registration(cloner.provider(), Registration.Status.PENDING.wire());
         clips(stored)
             .compose(audio -> attempt(cloner, stored, audio, 1))
-            .compose(result -> finish(profileId, cloner, result))
+            .compose(result -> finish(profileId, cloner, result.madeFrom(stored.clipIds())))
             .onComplete(done);
-        return new Registering(stored, done.future());
+        return new Registering(stored, done.future(), true);
       });
     });
+  }
+
+  /**
+   * Makes {@code old}'s voice again from the profile's current clips. Meanwhile, and when that fails, the profile
+   * keeps speaking with {@code old}: the registration stays {@code ready} with a detail that says what happened.
+   * Once the new voice is ready and stored, the old one is deleted at the vendor. (ElevenLabs' edit call would only
+   * add samples to the old voice; removing its old samples one by one could leave a voice of mixed clips when a
+   * call fails midway, so every vendor gets a new voice.)
+   */
+  private Future<Registering> reclone(VoiceProfile profile, VoiceCloner cloner, Registration old) {
+    String profileId = profile.id();
+    Registration marked = old.withDetail("re-cloning from the current clips (" + String.join(", ", profile.clipIds())
+        + "); the voice made from the earlier clips speaks meanwhile");
+    return record(profileId, marked, MAX_RECORD_ROUNDS).map(stored -> {
+      if (stored == null) {
+        throw new SpeechException(ErrorCode.INVALID_REQUEST, "voice profile " + profileId + " does not exist");
+      }
+      metrics.registration(cloner.provider(), Registration.Status.PENDING.wire());
+      Promise<VoiceProfile> done = Promise.promise();
+      clips(stored)
+          .compose(audio -> attempt(cloner, stored, audio, 1))
+          .compose(result -> result.status() == Registration.Status.READY
+              ? finish(profileId, cloner, result.madeFrom(stored.clipIds()))
+                  .onSuccess(recorded -> deleteReplaced(profileId, cloner, old, recorded))
+              : keep(profileId, cloner, old, result))
+          .onComplete(done);
+      return new Registering(stored, done.future(), true);
+    });
+  }
+
+  /** The re-cloning failed: the old voice stays, with the vendor's reason. */
+  private Future<VoiceProfile> keep(String profileId, VoiceCloner cloner, Registration old, Registration failed) {
+    metrics.registration(cloner.provider(), Registration.Status.FAILED.wire());
+    LOG.info("profile {} at {}: re-cloning failed, the old voice is kept: {}", profileId, cloner.provider(),
+        failed.detail());
+    return record(profileId, old.withDetail("re-cloning from the current clips failed: " + failed.detail()
+        + "; the voice made from the earlier clips is kept"), MAX_RECORD_ROUNDS);
+  }
+
+  /** The new voice is stored: the one it replaced is deleted at the vendor (kept when it was not stored). */
+  private void deleteReplaced(String profileId, VoiceCloner cloner, Registration old, VoiceProfile recorded) {
+    if (recorded == null) {
+      return; // the profile was deleted meanwhile, with its old voice
+    }
+    cloner.delete(old).onFailure(e -> LOG.warn("profile {} at {}: the replaced voice {} could not be deleted at the "
+        + "vendor and is left there: {}", profileId, cloner.provider(), old.remoteId(), e.getMessage()));
   }
 
   /**

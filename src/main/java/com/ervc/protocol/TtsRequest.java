@@ -1,7 +1,9 @@
 package com.ervc.protocol;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -14,15 +16,36 @@ import java.util.regex.Pattern;
  * {@code instructions}); the OpenAI-compatible endpoint sets it, others ignore it. {@code profile} (nullable) names
  * the voice profile and version the gateway resolved {@code voice: "profile:<id>"} from, as {@code <id>@<version>}:
  * it is part of the audio cache key, so a changed profile never gets audio made from an older version.
+ * {@code alternatives} (empty unless {@code profile} is set) are the provider and voice pairs that profile may be
+ * spoken with, in the order to try them; the router picks among them and a failover moves the reply along them.
+ * Only the gateway's resolution of a profile its caller owns sets them: a client's request never carries them.
  */
 public record TtsRequest(String text, String provider, String voice, Emotion emotion, double intensity,
                          QualityTier quality, double speed, double pitch, int sampleRate,
-                         String previousText, String nextText, String instructions, String profile) {
+                         String previousText, String nextText, String instructions, String profile,
+                         List<VoiceChoice> alternatives) {
 
   public TtsRequest {
     if (profile != null && !PROFILE.matcher(profile).matches()) {
       throw invalid("'profile' must be <profile id>@<version>");
     }
+    alternatives = alternatives == null ? List.of() : List.copyOf(alternatives);
+    if (!alternatives.isEmpty() && profile == null) {
+      throw invalid("'alternatives' are only given with a voice profile ('profile')");
+    }
+    if (alternatives.size() > MAX_ALTERNATIVES) {
+      throw invalid("'alternatives' has more than " + MAX_ALTERNATIVES + " entries");
+    }
+    for (VoiceChoice choice : alternatives) {
+      checkChoice(choice);
+    }
+  }
+
+  public TtsRequest(String text, String provider, String voice, Emotion emotion, double intensity,
+                    QualityTier quality, double speed, double pitch, int sampleRate, String previousText,
+                    String nextText, String instructions, String profile) {
+    this(text, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate, previousText, nextText,
+        instructions, profile, List.of());
   }
 
   public TtsRequest(String text, String provider, String voice, Emotion emotion, double intensity,
@@ -35,6 +58,8 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
   public static final double MAX_SPEED = 4.0;
   /** OpenAI's limit for {@code instructions}. */
   public static final int MAX_INSTRUCTIONS = 4096;
+  /** A profile's base voice and its registrations at the cloning vendors fit with room to spare. */
+  public static final int MAX_ALTERNATIVES = 8;
   /** Fields a client may set per request or as session defaults. */
   public static final List<String> VOICE_FIELDS =
       List.of("voice", "provider", "emotion", "intensity", "quality", "speed", "pitch");
@@ -148,33 +173,35 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
 
   public TtsRequest withText(String newText) {
     return new TtsRequest(newText, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate,
-        previousText, nextText, instructions, profile);
+        previousText, nextText, instructions, profile, alternatives);
   }
 
   /** The same sentence with its neighbours in the reply (null where there is none). */
   public TtsRequest withNeighbours(String previous, String next) {
     return new TtsRequest(text, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate, previous, next,
-        instructions, profile);
+        instructions, profile, alternatives);
   }
 
   /** The same request with free-text instructions for providers that take them (null: none). */
   public TtsRequest withInstructions(String newInstructions) {
     return new TtsRequest(text, provider, voice, emotion, intensity, quality, speed, pitch, sampleRate, previousText,
-        nextText, newInstructions, profile);
+        nextText, newInstructions, profile, alternatives);
   }
 
   public TtsRequest withQuality(QualityTier newQuality) {
     return new TtsRequest(text, provider, voice, emotion, intensity, newQuality, speed, pitch, sampleRate,
-        previousText, nextText, instructions, profile);
+        previousText, nextText, instructions, profile, alternatives);
   }
 
+  /** The same request on a provider and voice already chosen: without {@code alternatives}, there is no choice left. */
   public TtsRequest withProvider(String newProvider, String newVoice) {
     return new TtsRequest(text, newProvider, newVoice, emotion, intensity, quality, speed, pitch, sampleRate,
-        previousText, nextText, instructions, profile);
+        previousText, nextText, instructions, profile, List.of());
   }
 
+  /** The request as JSON; {@code alternatives} only when there are any. */
   public JsonObject toJson() {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("text", text)
         .put("provider", provider)
         .put("voice", voice)
@@ -188,17 +215,27 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
         .put("nextText", nextText)
         .put("instructions", instructions)
         .put("profile", profile);
+    if (!alternatives.isEmpty()) {
+      JsonArray choices = new JsonArray();
+      alternatives.forEach(choice -> choices.add(choice.toJson()));
+      json.put("alternatives", choices);
+    }
+    return json;
   }
 
   /**
-   * This request spoken with a voice profile: its provider, voice and the given settings, tagged
-   * {@code <profileId>@<version>} for the cache key.
+   * This request spoken with a voice profile: the provider and voice pairs it may be spoken with, in order (the
+   * request's provider and voice are the first), and the given settings, tagged {@code <profileId>@<version>} for
+   * the cache key.
    */
-  public TtsRequest withProfile(String profileId, int version, String newProvider, String newVoice,
+  public TtsRequest withProfile(String profileId, int version, List<VoiceChoice> voices,
                                 Emotion newEmotion, double newIntensity, QualityTier newQuality, double newSpeed,
                                 double newPitch) {
-    return new TtsRequest(text, newProvider, newVoice, newEmotion, newIntensity, newQuality, newSpeed, newPitch,
-        sampleRate, previousText, nextText, instructions, profileId + "@" + version);
+    if (voices.isEmpty()) {
+      throw new IllegalArgumentException("a profile is spoken with at least its base voice");
+    }
+    return new TtsRequest(text, voices.get(0).provider(), voices.get(0).voice(), newEmotion, newIntensity, newQuality,
+        newSpeed, newPitch, sampleRate, previousText, nextText, instructions, profileId + "@" + version, voices);
   }
 
   /** Reads a request produced by {@link #toJson()} on another node; still validated, nodes trust no input. */
@@ -214,7 +251,40 @@ public record TtsRequest(String text, String provider, String voice, Emotion emo
     TtsRequest parsed = parse(json, Integer.MAX_VALUE, n.intValue(), true);
     return new TtsRequest(parsed.text, parsed.provider, parsed.voice, parsed.emotion, parsed.intensity, parsed.quality,
         parsed.speed, parsed.pitch, parsed.sampleRate, optionalText(json, "previousText"),
-        optionalText(json, "nextText"), instructions, optionalText(json, "profile"));
+        optionalText(json, "nextText"), instructions, optionalText(json, "profile"), alternatives(json));
+  }
+
+  private static List<VoiceChoice> alternatives(JsonObject json) {
+    Object value = json.getValue("alternatives");
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof JsonArray array) || array.size() > MAX_ALTERNATIVES) {
+      throw invalid("'alternatives' must be an array of at most " + MAX_ALTERNATIVES + " {provider, voice} objects");
+    }
+    List<VoiceChoice> choices = new ArrayList<>(array.size());
+    for (Object entry : array) {
+      if (!(entry instanceof JsonObject choice) || !(choice.getValue("provider") instanceof String provider)
+          || !(choice.getValue("voice") instanceof String voice)) {
+        throw invalid("'alternatives' must be an array of {provider, voice} objects");
+      }
+      choices.add(new VoiceChoice(provider, voice));
+    }
+    return choices;
+  }
+
+  /** A provider name and a voice id of it; a vendor's voice only at the provider that made it. */
+  private static void checkChoice(VoiceChoice choice) {
+    if (choice == null || choice.provider() == null || !PROVIDER.matcher(choice.provider()).matches()
+        || TtsRequest.AUTO.equals(choice.provider())) {
+      throw invalid("each of 'alternatives' names a provider");
+    }
+    if (choice.voice() == null || !VOICE.matcher(choice.voice()).matches()) {
+      throw invalid("each of 'alternatives' names a voice id of 1-64 letters, digits or _+-./:");
+    }
+    if (RemoteVoice.is(choice.voice()) && !RemoteVoice.provider(choice.voice()).equals(choice.provider())) {
+      throw invalid("the alternative " + choice + " names another provider's voice");
+    }
   }
 
   private static String optionalText(JsonObject json, String name) {

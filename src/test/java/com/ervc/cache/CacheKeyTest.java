@@ -3,6 +3,7 @@ package com.ervc.cache;
 import com.ervc.protocol.Emotion;
 import com.ervc.protocol.QualityTier;
 import com.ervc.protocol.TtsRequest;
+import com.ervc.protocol.VoiceChoice;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -82,10 +84,9 @@ class CacheKeyTest {
     TtsRequest plain = new TtsRequest(TEXT, PROVIDER, VOICE, Emotion.HAPPY, INTENSITY, QualityTier.BALANCED, SPEED, 0.0,
         RATE);
     String id = "vp_abcdefghij0123456789";
-    TtsRequest v1 = plain.withProfile(id, 1, PROVIDER, VOICE, Emotion.HAPPY, INTENSITY, QualityTier.BALANCED, SPEED,
-        0.0);
-    TtsRequest v2 = plain.withProfile(id, 2, PROVIDER, VOICE, Emotion.HAPPY, INTENSITY, QualityTier.BALANCED, SPEED,
-        0.0);
+    List<VoiceChoice> base = List.of(new VoiceChoice(PROVIDER, VOICE));
+    TtsRequest v1 = plain.withProfile(id, 1, base, Emotion.HAPPY, INTENSITY, QualityTier.BALANCED, SPEED, 0.0);
+    TtsRequest v2 = plain.withProfile(id, 2, base, Emotion.HAPPY, INTENSITY, QualityTier.BALANCED, SPEED, 0.0);
     assertEquals(PINNED, CacheKey.of(plain));
     assertNotEquals(PINNED, CacheKey.of(v1), "the same base voice through a profile is another entry");
     assertNotEquals(CacheKey.of(v1), CacheKey.of(v2), "a new profile version never reads the old version's audio");
@@ -94,6 +95,26 @@ class CacheKeyTest {
     TtsRequest sentence = TtsRequest.fromJson(v2.withText("Hallo.").withNeighbours("a", "b").toJson());
     assertEquals(id + "@2", sentence.profile());
     assertEquals(CacheKey.of(v2.withText("Hallo.")), CacheKey.of(sentence));
+  }
+
+  @Test
+  void eachOfAProfilesVoicesHasItsOwnKeyAndTheListOfAlternativesIsNotPartOfIt() {
+    TtsRequest plain = new TtsRequest(TEXT, "auto", null, Emotion.HAPPY, INTENSITY, QualityTier.BALANCED, SPEED, 0.0,
+        RATE);
+    String id = "vp_abcdefghij0123456789";
+    VoiceChoice elevenLabs = new VoiceChoice("elevenlabs", "remote:elevenlabs:xi1");
+    VoiceChoice azure = new VoiceChoice("azure", "remote:azure:spk-1");
+    TtsRequest both = plain.withProfile(id, 4, List.of(elevenLabs, azure), Emotion.HAPPY, INTENSITY,
+        QualityTier.BALANCED, SPEED, 0.0);
+    TtsRequest azureOnly = plain.withProfile(id, 4, List.of(azure), Emotion.HAPPY, INTENSITY, QualityTier.BALANCED,
+        SPEED, 0.0);
+    // What the pipeline asks a provider for: the sentence on the route's provider and voice.
+    String onElevenLabs = CacheKey.of(both.withProvider(elevenLabs.provider(), elevenLabs.voice()));
+    String onAzure = CacheKey.of(both.withProvider(azure.provider(), azure.voice()));
+    assertNotEquals(onElevenLabs, onAzure, "audio of one vendor's voice is never served for the other's");
+    assertTrue(onAzure.startsWith(CacheKey.voicePrefix("azure", azure.voice())));
+    assertEquals(onAzure, CacheKey.of(azureOnly.withProvider(azure.provider(), azure.voice())),
+        "the same provider and voice find the same audio whichever alternatives the request had");
   }
 
   static Stream<Arguments> oneFieldChanged() {

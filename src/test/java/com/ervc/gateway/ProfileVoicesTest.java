@@ -7,6 +7,7 @@ import com.ervc.profile.VoiceProfile;
 import com.ervc.protocol.Emotion;
 import com.ervc.protocol.QualityTier;
 import com.ervc.protocol.TtsRequest;
+import com.ervc.protocol.VoiceChoice;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +38,7 @@ class ProfileVoicesTest {
     assertEquals(1.25, spoken.speed());
     assertEquals(1.0, spoken.pitch(), 1e-9, "a factor of 2 is one octave up, the top of the request's range");
     assertEquals(PROFILE.id() + "@7", spoken.profile());
+    assertEquals(List.of(new VoiceChoice("espeak", "en-gb")), spoken.alternatives(), "a local profile: its voice");
   }
 
   @Test
@@ -53,26 +55,40 @@ class ProfileVoicesTest {
   }
 
   @Test
-  void aReadyRegistrationAtTheBaseProviderSpeaksWithTheClonedVoice() {
+  void aProfileIsSpokenWithItsReadyClonedVoicesBaseProviderFirstAndItsBaseVoiceLast() {
     VoiceProfile cloned = new VoiceProfile(PROFILE.id(), "alice", 1, "Ada", "", "en-GB", "elevenlabs",
         "21m00Tcm4TlvDq8ikWAM", PROFILE.settings(), List.of(), PROFILE.consent(), List.of(), T, T);
+    VoiceChoice base = new VoiceChoice("elevenlabs", "21m00Tcm4TlvDq8ikWAM");
     Registration pending = new Registration("elevenlabs", null, Registration.Status.PENDING, "registering", T);
     Registration failed = new Registration("elevenlabs", null, Registration.Status.FAILED, "quota", T);
     Registration ready = new Registration("elevenlabs", "c38kUX8pkfYO2kHyqfFy", Registration.Status.READY, "", T);
-    Registration readyElsewhere = new Registration("openai", "voice_123", Registration.Status.READY, "", T);
+    Registration openAi = new Registration("openai", "voice_123", Registration.Status.READY, "", T);
+    Registration azure = new Registration("azure", "5f3a-speaker", Registration.Status.READY, "", T);
     Set<String> given = Set.of("voice", "text");
 
-    assertEquals("21m00Tcm4TlvDq8ikWAM", ProfileVoices.withProfile(request(new JsonObject()),
-        cloned.withRegistration(pending, T), given).voice(), "pending: the base voice");
-    assertEquals("21m00Tcm4TlvDq8ikWAM", ProfileVoices.withProfile(request(new JsonObject()),
-        cloned.withRegistration(failed, T), given).voice(), "failed: the base voice");
-    assertEquals("21m00Tcm4TlvDq8ikWAM", ProfileVoices.withProfile(request(new JsonObject()),
-        cloned.withRegistration(readyElsewhere, T), given).voice(), "ready at another provider than the base one");
-    VoiceProfile registered = cloned.withRegistration(ready, T);
+    TtsRequest whilePending = ProfileVoices.withProfile(request(new JsonObject()), cloned.withRegistration(pending, T),
+        given);
+    assertEquals("21m00Tcm4TlvDq8ikWAM", whilePending.voice(), "pending: the base voice");
+    assertEquals(List.of(base), whilePending.alternatives());
+    assertEquals(List.of(base), ProfileVoices.withProfile(request(new JsonObject()),
+        cloned.withRegistration(failed, T), given).alternatives(), "failed: the base voice alone");
+
+    // Ready at the base provider and, added in another order, at two more vendors: base provider, then by name.
+    VoiceProfile registered = cloned.withRegistration(openAi, T).withRegistration(ready, T)
+        .withRegistration(azure, T);
     TtsRequest spoken = ProfileVoices.withProfile(request(new JsonObject()), registered, given);
     assertEquals("elevenlabs", spoken.provider());
     assertEquals("remote:elevenlabs:c38kUX8pkfYO2kHyqfFy", spoken.voice());
-    assertEquals(PROFILE.id() + "@2", spoken.profile(), "the registration is a new version of the profile");
+    assertEquals(List.of(new VoiceChoice("elevenlabs", "remote:elevenlabs:c38kUX8pkfYO2kHyqfFy"),
+        new VoiceChoice("azure", "remote:azure:5f3a-speaker"), new VoiceChoice("openai", "remote:openai:voice_123"),
+        base), spoken.alternatives());
+    assertEquals(PROFILE.id() + "@4", spoken.profile(), "each registration is a new version of the profile");
+
+    // Not ready at the base provider: the cloned voices elsewhere still come before the base voice.
+    TtsRequest elsewhere = ProfileVoices.withProfile(request(new JsonObject()),
+        cloned.withRegistration(failed, T).withRegistration(openAi, T), given);
+    assertEquals(List.of(new VoiceChoice("openai", "remote:openai:voice_123"), base), elsewhere.alternatives());
+    assertEquals("openai", elsewhere.provider());
   }
 
   @Test

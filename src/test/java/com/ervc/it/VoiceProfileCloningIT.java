@@ -1,15 +1,20 @@
 package com.ervc.it;
 
 import com.ervc.node.Node;
+import com.ervc.profile.ConsentStatement;
 import com.ervc.protocol.RemoteVoice;
+import com.ervc.provider.azure.FakeAzureSpeechServer;
 import com.ervc.provider.cloud.FakeCloudServer;
 import com.ervc.provider.elevenlabs.FakeElevenLabsServer;
 import com.ervc.testing.Await;
+import com.ervc.testing.Jwt;
 import com.ervc.testing.ProfileUploads;
 import com.ervc.testing.TestNodes;
+import com.ervc.testing.WsProbe;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -20,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -38,6 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class VoiceProfileCloningIT {
   private static final String KEY = "xi-key-cloning-it";
+  private static final String AZURE_KEY = "azure-key-cloning-it";
 
   @Test
   void aProfileIsClonedAtItsVendorSpokenWithTheClonedVoiceAndDeletedThere(@TempDir Path dir) throws Exception {
@@ -141,8 +148,8 @@ class VoiceProfileCloningIT {
             .statusCode(), "another subject's profile does not exist");
         HttpResponse<Buffer> elsewhere = call(http, node, HttpMethod.POST, path + "/registrations/azure", bea, null);
         assertEquals(400, elsewhere.statusCode(), elsewhere.bodyAsString());
-        assertTrue(elsewhere.bodyAsString().contains("registers at its base provider 'elevenlabs'"),
-            elsewhere.bodyAsString());
+        assertTrue(elsewhere.bodyAsString().contains("cannot be registered at 'azure': cloning is not set up for it "
+            + "on this node (cloning is set up for: elevenlabs)"), elsewhere.bodyAsString());
 
         elevenLabs.voiceLimit = 30;
         HttpResponse<Buffer> again = call(http, node, HttpMethod.POST, retry, bea, null);
@@ -157,6 +164,36 @@ class VoiceProfileCloningIT {
         HttpResponse<Buffer> readyAgain = call(http, node, HttpMethod.POST, retry, bea, null);
         assertEquals(200, readyAgain.statusCode(), readyAgain.bodyAsString());
         assertEquals(adds, elevenLabs.received("/v1/voices/add").size());
+        assertFalse(readyAgain.bodyAsJsonObject().getJsonArray("registrations").getJsonObject(0).getBoolean("stale"));
+
+        // A clip added: the voice was made from the earlier clips. Registering again makes it anew from the current
+        // ones, and deletes the old voice at the vendor once the new one is stored.
+        String oldVoice = ready.getString("remoteId");
+        HttpResponse<Buffer> added = ProfileUploads.addClips(http, node.httpPort(), bea, id, null, speech(2));
+        assertEquals(200, added.statusCode(), added.bodyAsString());
+        JsonObject stale = added.bodyAsJsonObject().getJsonArray("registrations").getJsonObject(0);
+        assertTrue(stale.getBoolean("stale"), stale.encode());
+        assertEquals(List.of("c0"), stale.getJsonArray("clips").getList());
+        HttpResponse<Buffer> reclone = call(http, node, HttpMethod.POST, retry, bea, null);
+        assertEquals(202, reclone.statusCode(), reclone.bodyAsString());
+        JsonObject recloning = reclone.bodyAsJsonObject().getJsonArray("registrations").getJsonObject(0);
+        assertEquals("ready", recloning.getString("status"), "the old voice speaks meanwhile");
+        assertEquals(oldVoice, recloning.getString("remoteId"));
+        JsonObject recloned = Await.result(() -> "the voice of " + id + " is made from the current clips",
+            Duration.ofSeconds(60), () -> {
+              JsonObject registration = call(http, node, HttpMethod.GET, path, bea, null).bodyAsJsonObject()
+                  .getJsonArray("registrations").getJsonObject(0);
+              return registration.getBoolean("stale") ? null : registration;
+            });
+        assertEquals("ready", recloned.getString("status"), recloned.encode());
+        assertEquals(List.of("c0", "c1"), recloned.getJsonArray("clips").getList());
+        String newVoice = recloned.getString("remoteId");
+        assertFalse(oldVoice.equals(newVoice), "a new voice");
+        assertEquals(2, last(elevenLabs.received("/v1/voices/add")).form().files("files").size(),
+            "made from both clips");
+        Await.until("the old voice is deleted at the vendor", Duration.ofSeconds(30),
+            () -> !elevenLabs.clonedVoices.containsKey(oldVoice));
+        assertTrue(elevenLabs.clonedVoices.containsKey(newVoice));
       } finally {
         http.close();
         TestNodes.stop(node);
@@ -166,22 +203,127 @@ class VoiceProfileCloningIT {
     }
   }
 
-  /** The profile's registration once it is no longer pending. */
+  /**
+   * A profile ready at ElevenLabs (its base provider) and at Azure: ElevenLabs closes the connection in the middle of
+   * a sentence, and the reply continues on Azure with the profile's Azure personal voice, from where it broke.
+   */
+  @Test
+  void aReplyMovesToTheProfilesClonedVoiceAtTheNextVendorWhenItsBaseVendorFails(@TempDir Path dir) throws Exception {
+    Vertx fakeVertx = Vertx.vertx();
+    try (FakeElevenLabsServer elevenLabs = (FakeElevenLabsServer) new FakeElevenLabsServer(fakeVertx, KEY).start();
+         FakeAzureSpeechServer azure = (FakeAzureSpeechServer) new FakeAzureSpeechServer(fakeVertx, AZURE_KEY)
+             .start()) {
+      azure.readsUntilDone = 1;
+      // No background health probe (a synthesis in each provider's default voice) once the node runs: the fault
+      // below is for the reply.
+      Node node = cloningNode(dir, elevenLabs, Map.of("AZURE_SPEECH_KEY", AZURE_KEY, "AZURE_TTS_ENDPOINT",
+          azure.url(), "AZURE_CUSTOM_VOICE_ENDPOINT", azure.url(), "AZURE_PERSONAL_VOICE_PROJECT",
+          FakeAzureSpeechServer.PROJECT, "AZURE_PERSONAL_VOICE_COMPANY", "Example Ltd",
+          "HEALTH_PROBE_INTERVAL_SECONDS", "3600"));
+      WebClient http = WebClient.create(node.vertx());
+      try {
+        String dora = VoiceProfileApiIT.apiToken("dora-failover");
+        JsonObject metadata = metadata("Dora", "Dora Example").put("provider", "elevenlabs")
+            .put("voice", FakeElevenLabsServer.VOICE).put("language", "en-US")
+            .put("consent", metadata("Dora", "Dora Example").getJsonObject("consent")
+                .put("statement", ConsentStatement.text("en-US", "Dora Example")));
+        HttpResponse<Buffer> created = ProfileUploads.createWithConsent(http, node.httpPort(), dora, metadata,
+            speech(6), speech(6));
+        assertEquals(201, created.statusCode(), created.bodyAsString());
+        String id = created.bodyAsJsonObject().getString("id");
+        String path = ProfileUploads.PATH + "/" + id;
+        JsonObject atElevenLabs = registrationOnceEnded(http, node, path, dora, "elevenlabs");
+        assertEquals("ready", atElevenLabs.getString("status"), atElevenLabs.encode());
+
+        // Registered at a second vendor, not its base provider: the profile keeps its base provider.
+        HttpResponse<Buffer> registering = call(http, node, HttpMethod.POST, path + "/registrations/azure", dora,
+            null);
+        assertEquals(202, registering.statusCode(), registering.bodyAsString());
+        assertEquals("elevenlabs", registering.bodyAsJsonObject().getString("provider"));
+        JsonObject atAzure = registrationOnceEnded(http, node, path, dora, "azure");
+        assertEquals("ready", atAzure.getString("status"), atAzure.encode());
+        String xiVoice = atElevenLabs.getString("remoteId");
+        String azureVoice = atAzure.getString("remoteId");
+        assertTrue(azure.personalVoices.values().stream()
+            .anyMatch(v -> azureVoice.equals(v.getString("speakerProfileId"))), "Azure made the personal voice");
+
+        // ElevenLabs sends part of the first answer and closes the connection.
+        String xiPath = "/v1/text-to-speech/" + xiVoice + "/stream";
+        elevenLabs.failNext(FakeCloudServer.Fault.TRUNCATED);
+        String wsToken = Jwt.sign("HS256", Jwt.claims("dora-failover", "websocket", 600), VoiceProfileApiIT.SECRET);
+        List<String> sentences = List.of("The first sentence of my reply.", "A second one follows it.",
+            "And here is the third.", "The fourth ends it.");
+        try (WsProbe ws = new WsProbe(node.vertx(), node.httpPort(), "/ws?token=" + wsToken)) {
+          ws.send(new JsonObject().put("type", "synthesize").put("id", "f1").put("text", String.join(" ", sentences))
+              .put("voice", "profile:" + id));
+          WsProbe.Reply reply = ws.collect("f1");
+          JsonObject end = reply.last();
+          assertEquals("audio_end", end.getString("type"), end.encode());
+          assertEquals("remote:elevenlabs:" + xiVoice, reply.first("audio_start").getString("voice"),
+              "the reply started with the base provider's cloned voice");
+          assertEquals(sentences, reply.frames().stream().filter(f -> f.isType("sentence"))
+              .map(f -> f.json().getString("text")).toList(), "every sentence, once, in order");
+          assertEquals(1, end.getJsonArray("switches").size(), end.encode());
+          JsonObject sw = end.getJsonArray("switches").getJsonObject(0);
+          assertEquals("elevenlabs", sw.getString("from"));
+          assertEquals("azure", sw.getString("to"));
+          assertEquals("remote:azure:" + azureVoice, sw.getString("voice"), "Azure's cloned voice of this profile");
+        }
+        assertFalse(elevenLabs.received(xiPath).isEmpty(), "ElevenLabs was asked with the cloned voice");
+        assertEquals(List.of(), elevenLabs.received().stream().filter(r -> r.path().startsWith("/v1/text-to-speech/")
+            && !r.path().equals(xiPath) && sentences.contains(r.json().getString("text"))).toList(),
+            "no other ElevenLabs voice spoke the reply");
+        List<FakeAzureSpeechServer.Spoken> spoken = azure.spoken().stream()
+            .filter(s -> sentences.contains(s.text())).toList();
+        assertFalse(spoken.isEmpty(), "Azure spoke the rest of the reply");
+        for (FakeAzureSpeechServer.Spoken s : spoken) {
+          assertEquals(azureVoice, s.speakerProfileId(), "every sentence at Azure used this profile's personal voice");
+          assertEquals("DragonLatestNeural", s.voice());
+        }
+      } finally {
+        http.close();
+        TestNodes.stop(node);
+      }
+    } finally {
+      fakeVertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static FakeCloudServer.Received last(List<FakeCloudServer.Received> received) {
+    return received.get(received.size() - 1);
+  }
+
   /** A node with cloning on, its profiles in {@code dir}, JWT auth and ElevenLabs at the fake. */
   private static Node cloningNode(Path dir, FakeElevenLabsServer elevenLabs) throws Exception {
+    return cloningNode(dir, elevenLabs, Map.of());
+  }
+
+  /** {@link #cloningNode(Path, FakeElevenLabsServer)} with {@code more} settings. */
+  private static Node cloningNode(Path dir, FakeElevenLabsServer elevenLabs, Map<String, String> more)
+      throws Exception {
     Map<String, String> env = new HashMap<>(TestNodes.env(TestNodes.uniqueClusterName()));
     env.putAll(Map.of("ENABLE_CLONING", "true", "VOICE_CLONING_DIR", dir.toString(), "AUTH_MODE", "jwt",
         "JWT_SECRET", VoiceProfileApiIT.SECRET, "ELEVENLABS_API_KEY", KEY, "ELEVENLABS_BASE_URL",
         elevenLabs.url()));
+    env.putAll(more);
     return TestNodes.start(env);
   }
 
+  /** The profile's first registration once it is no longer pending. */
   private static JsonObject registrationOnceEnded(WebClient http, Node node, String path, String token)
       throws Exception {
+    return registrationOnceEnded(http, node, path, token, null);
+  }
+
+  /** The profile's registration at {@code provider} (null: its first) once it is no longer pending. */
+  private static JsonObject registrationOnceEnded(WebClient http, Node node, String path, String token,
+                                                  String provider) throws Exception {
     return Await.result(() -> "the registration at " + path + " ended", Duration.ofSeconds(60), () -> {
-      JsonObject registration = call(http, node, HttpMethod.GET, path, token, null).bodyAsJsonObject()
-          .getJsonArray("registrations").getJsonObject(0);
-      return "pending".equals(registration.getString("status")) ? null : registration;
+      JsonArray registrations = call(http, node, HttpMethod.GET, path, token, null).bodyAsJsonObject()
+          .getJsonArray("registrations");
+      JsonObject registration = registrations.stream().map(JsonObject.class::cast)
+          .filter(r -> provider == null || provider.equals(r.getString("provider"))).findFirst().orElse(null);
+      return registration == null || "pending".equals(registration.getString("status")) ? null : registration;
     });
   }
 

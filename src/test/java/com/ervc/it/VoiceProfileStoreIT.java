@@ -95,7 +95,7 @@ class VoiceProfileStoreIT {
         VoiceProfile profile = CloningSamples.profile("elevenlabs", FakeElevenLabsServer.VOICE);
         VoiceProfileStore store = node.voiceProfiles().orElseThrow();
         store.create(profile, CloningSamples.audio()).await(10, TimeUnit.SECONDS);
-        VoiceProfile registered = registrar.register(profile.id()).await(10, TimeUnit.SECONDS).done()
+        VoiceProfile registered = registrar.register(profile.id(), profile.provider()).await(10, TimeUnit.SECONDS).done()
             .await(60, TimeUnit.SECONDS);
         String remote = registered.registration("elevenlabs").orElseThrow().remoteId();
         assertTrue(elevenLabs.clonedVoices.containsKey(remote));

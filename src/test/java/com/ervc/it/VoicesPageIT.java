@@ -31,8 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The Voices section of the browser client in headless Chromium with Chromium's fake microphone, which plays a
  * generated speech-like 48 kHz WAV in a loop, against a node with cloning on (directory store in a temporary
  * directory): a too-short uploaded file gets the quality report that fails it, a recording makes a profile whose
- * report passes, the voice picker offers it and a reply spoken with it arrives, then it is renamed and deleted
- * (withdrawing consent), each step checked in the store. No console errors. Screenshot: target/voices-page/.
+ * report passes, the voice picker offers it and a reply spoken with it arrives, then it is renamed, its only
+ * recording is refused removal with the server's reason, and it is deleted (withdrawing consent), each step checked
+ * in the store. No console errors. Screenshot: target/voices-page/.
  */
 class VoicesPageIT {
   private static final int MIC_RATE = 48_000;
@@ -139,10 +140,10 @@ class VoicesPageIT {
     assertEquals(-60.0, level(), "the meter rests after recording");
     long recordedRate = Long.parseLong((String) js("return document.querySelector('#clip-list li').dataset.sampleRate;"));
     js("document.getElementById('create-profile').click();");
-    until("the profile is listed", () -> count("#profile-list li") == 1);
+    until("the profile is listed", () -> count("#profile-list > li") == 1);
     until("the passed report", () -> count("#quality-report .report[data-passed=true]") == 1);
     assertEquals(0, count("#quality-report tr[data-passed=false]"));
-    String id = (String) js("return document.querySelector('#profile-list li').dataset.id;");
+    String id = (String) js("return document.querySelector('#profile-list > li').dataset.id;");
     JsonObject stored = storedProfile(id);
     assertEquals("My voice", stored.getString("name"));
     assertEquals("Ada Example", stored.getJsonObject("consent").getString("speakerName"));
@@ -171,20 +172,36 @@ class VoicesPageIT {
     assertTrue(resolutions() > hitsBefore, "the gateway resolved the profile");
 
     // Rename: a new version in the store.
-    js("const i = document.querySelector('#profile-list li input[data-role=name]'); i.value = 'Ada reading';"
-        + "document.querySelector('#profile-list li button[data-action=rename]').click();");
+    js("const i = document.querySelector('#profile-list > li input[data-role=name]'); i.value = 'Ada reading';"
+        + "document.querySelector('#profile-list > li button[data-action=rename]').click();");
     until("renamed", () -> "Ada reading".equals(js(
-        "return document.querySelector('#profile-list li .profile-name').textContent;")));
+        "return document.querySelector('#profile-list > li .profile-name').textContent;")));
     assertEquals(2, storedProfile(id).getInteger("version"));
     until("the picker shows the new name", () -> String.valueOf(js(
         "return document.querySelector('#voice option[value=\"' + arguments[0] + '\"]').textContent;", voiceId))
         .startsWith("Ada reading"));
 
+    // Its only recording cannot be removed: the server refuses, the page shows the server's sentence, the clip stays.
+    assertEquals(List.of(), browser.consoleErrors(), "no console error so far");
+    String item = "#profile-list > li[data-id='" + id + "']";
+    js("document.querySelector(arguments[0]).click();", item + " details.profile-clips summary");
+    assertEquals(1, count(item + " .stored-clip"));
+    js("document.querySelector(arguments[0]).click();", item + " .stored-clip button[data-action=remove-clip]");
+    until("the confirmation dialog opens", () -> (Boolean) js("return document.getElementById('confirm-dialog').open;"));
+    js("document.getElementById('confirm-ok').click();");
+    until("the server's refusal is shown", () -> String.valueOf(js("return document.querySelector(arguments[0])"
+        + ".textContent;", item + " .clip-message")).contains("is the profile's only reference clip"));
+    assertEquals(1, storedProfile(id).getJsonArray("clips").size(), "the clip is kept");
+    assertEquals(2, storedProfile(id).getInteger("version"), "nothing stored");
+    List<String> refused = browser.consoleErrors();
+    assertEquals(1, refused.size(), refused.toString());
+    assertTrue(refused.get(0).contains("/clips/") && refused.get(0).contains("400"), refused.get(0));
+
     // Delete, confirmed in the dialog: consent withdrawn, nothing left in the store or the picker.
-    js("document.querySelector('#profile-list li button[data-action=delete]').click();");
-    until("the confirmation dialog opens", () -> (Boolean) js("return document.getElementById('delete-dialog').open;"));
-    js("document.getElementById('delete-ok').click();");
-    until("the profile is gone from the page", () -> count("#profile-list li") == 0);
+    js("document.querySelector('#profile-list > li button[data-action=delete]').click();");
+    until("the confirmation dialog opens", () -> (Boolean) js("return document.getElementById('confirm-dialog').open;"));
+    js("document.getElementById('confirm-ok').click();");
+    until("the profile is gone from the page", () -> count("#profile-list > li") == 0);
     assertFalse(Files.exists(dir.resolve(id)), "the profile and its audio are deleted");
     until("the picker no longer offers it", () -> count("#voice option[value='" + voiceId + "']") == 0);
     assertEquals("", js("return window.rvc.state.settings.voice;"), "the deleted voice is no longer chosen");

@@ -1,9 +1,12 @@
 package com.ervc.pipeline;
 
+import com.ervc.protocol.Emotion;
 import com.ervc.protocol.ErrorCode;
 import com.ervc.protocol.ProviderInfo;
 import com.ervc.protocol.ProviderLoad;
+import com.ervc.protocol.QualityTier;
 import com.ervc.protocol.TtsRequest;
+import com.ervc.protocol.VoiceChoice;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -130,5 +133,72 @@ class RouterTest {
         .orThrow();
     assertEquals("onnx", other.provider(), "no espeak left: another provider, with its default voice");
     assertEquals("amy", other.voice());
+  }
+
+  /** A request of a voice profile ready at ElevenLabs (its base provider) and Azure, its base voice last. */
+  private static TtsRequest profileRequest() {
+    List<VoiceChoice> voices = List.of(new VoiceChoice("elevenlabs", "remote:elevenlabs:xi1"),
+        new VoiceChoice("azure", "remote:azure:spk-1"), new VoiceChoice("elevenlabs", "rachel"));
+    return request(new JsonObject()).withProfile("vp_abcdefghij0123456789", 3, voices, Emotion.NEUTRAL, 0.5,
+        QualityTier.BALANCED, 1, 0);
+  }
+
+  private static ProviderLoad cloud(String name, String instance, double ttfa, String... voices) {
+    return load(name, instance, 0, 10, ttfa, List.of(voices), List.of("balanced"), "closed");
+  }
+
+  @Test
+  void aProfileRequestGoesToTheFirstOfItsAlternativesThatIsRunningWithThatAlternativesVoice() {
+    Router router = new Router("espeak", false);
+    ProviderLoad xi = cloud("elevenlabs", "xi", 900, "rachel");
+    ProviderLoad az = cloud("azure", "az", 10, "jenny");
+    ProviderLoad es = espeak("es", 0, 1);
+    Route first = router.pick(profileRequest(), List.of(es, az, xi), Set.of(), null).orThrow();
+    assertEquals("xi", first.instanceId(), "the base provider's cloned voice first, however slow");
+    assertEquals("remote:elevenlabs:xi1", first.voice());
+
+    Route withoutElevenLabs = router.pick(profileRequest(), List.of(es, az), Set.of(), null).orThrow();
+    assertEquals("az", withoutElevenLabs.instanceId(), "ElevenLabs down: Azure, even with switching off");
+    assertEquals("remote:azure:spk-1", withoutElevenLabs.voice(), "Azure's own cloned voice");
+
+    Router.Result none = router.pick(profileRequest(), List.of(es), Set.of(), null);
+    assertNull(none.route(), "never another provider than the profile's, nor its default voice");
+    assertEquals(ErrorCode.PROVIDER_UNAVAILABLE, none.error().code());
+  }
+
+  @Test
+  void aFailoverOfAProfileRequestTriesTheSameVoiceElsewhereThenTheNextAlternativeThenTheBaseVoice() {
+    Router router = new Router("auto", true);
+    ProviderLoad xi1 = cloud("elevenlabs", "xi1", 100, "rachel");
+    ProviderLoad xi2 = cloud("elevenlabs", "xi2", 100, "rachel");
+    ProviderLoad az = cloud("azure", "az", 100, "jenny");
+    Route failed = router.pick(profileRequest(), List.of(xi1, xi2, az), Set.of(), null).orThrow();
+    assertEquals("remote:elevenlabs:xi1", failed.voice());
+    Route sameVoice = router.pick(profileRequest(), List.of(xi1, xi2, az), Set.of(failed.instanceId()), failed)
+        .orThrow();
+    assertEquals("elevenlabs", sameVoice.provider(), "another instance of the same provider and voice first");
+    assertEquals("remote:elevenlabs:xi1", sameVoice.voice());
+
+    Route azure = router.pick(profileRequest(), List.of(xi1, xi2, az), Set.of("xi1", "xi2"), sameVoice).orThrow();
+    assertEquals(new Route("azure", "az", "node-az", "addr-az", "remote:azure:spk-1"), azure);
+
+    // Azure failed in turn, ElevenLabs is back with one instance: the order again, from the top.
+    ProviderLoad xi3 = cloud("elevenlabs", "xi3", 100, "rachel");
+    Route back = router.pick(profileRequest(), List.of(xi3, az), Set.of("xi1", "xi2", "az"), azure).orThrow();
+    assertEquals("remote:elevenlabs:xi1", back.voice());
+
+  }
+
+  @Test
+  void theBaseVoiceServesWhenNoClonedVoiceIsOffered() {
+    Router router = new Router("auto", true);
+    ProviderLoad onlyStock = cloud("elevenlabs", "xi", 100, "rachel");
+    TtsRequest request = request(new JsonObject()).withProfile("vp_abcdefghij0123456789", 2,
+        List.of(new VoiceChoice("azure", "remote:azure:spk-1"), new VoiceChoice("elevenlabs", "rachel")),
+        Emotion.NEUTRAL, 0.5, QualityTier.BALANCED, 1, 0);
+    Route route = router.pick(request, List.of(onlyStock), Set.of(), null).orThrow();
+    assertEquals("rachel", route.voice(), "Azure is not running: the profile's base voice, last of its list");
+    Router.Result gone = router.pick(request, List.of(onlyStock), Set.of("xi"), route);
+    assertNull(gone.route(), "nothing left: no other voice is made up");
   }
 }

@@ -5,10 +5,13 @@ import com.ervc.config.ServiceConfig;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.protocol.ErrorCode;
 import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.VoiceChoice;
 import com.ervc.provider.cloud.FakeCloudServer;
 import com.ervc.provider.cloud.CloningSamples;
+import com.ervc.provider.cloud.MultipartForm;
 import com.ervc.provider.elevenlabs.ElevenLabsCloner;
 import com.ervc.provider.elevenlabs.FakeElevenLabsServer;
+import com.ervc.testing.Await;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,13 +21,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -84,7 +92,8 @@ class VoiceRegistrarTest {
   @Test
   void aRegistrationIsStoredPendingThenReadyWithTheVendorsVoiceId() throws Exception {
     VoiceProfile profile = stored();
-    VoiceRegistrar.Registering registering = registrar(cloner, 3).register(profile.id()).await(10, TimeUnit.SECONDS);
+    VoiceRegistrar.Registering registering = registrar(cloner, 3).register(profile.id(), profile.provider())
+        .await(10, TimeUnit.SECONDS);
     assertEquals(2, registering.pending().version());
     assertEquals(Registration.Status.PENDING, registering.pending().registration("elevenlabs").orElseThrow().status());
     VoiceProfile done = registering.done().await(30, TimeUnit.SECONDS);
@@ -98,7 +107,8 @@ class VoiceRegistrarTest {
     assertEquals(1, counted("pending"));
     assertEquals(1, counted("ready"));
     // Registering a ready profile again changes nothing and calls no vendor.
-    VoiceRegistrar.Registering again = registrar(cloner, 3).register(profile.id()).await(10, TimeUnit.SECONDS);
+    VoiceRegistrar.Registering again = registrar(cloner, 3).register(profile.id(), profile.provider())
+        .await(10, TimeUnit.SECONDS);
     assertEquals(3, again.done().await(10, TimeUnit.SECONDS).version());
     assertEquals(1, fake.received("/v1/voices/add").size());
   }
@@ -107,8 +117,8 @@ class VoiceRegistrarTest {
   void aSecondRegistrationOfTheSameProfileJoinsTheRunningOne() throws Exception {
     VoiceProfile profile = stored();
     VoiceRegistrar registrar = registrar(cloner, 3);
-    Future<VoiceRegistrar.Registering> first = registrar.register(profile.id());
-    Future<VoiceRegistrar.Registering> second = registrar.register(profile.id());
+    Future<VoiceRegistrar.Registering> first = registrar.register(profile.id(), profile.provider());
+    Future<VoiceRegistrar.Registering> second = registrar.register(profile.id(), profile.provider());
     VoiceProfile done = first.await(10, TimeUnit.SECONDS).done().await(30, TimeUnit.SECONDS);
     assertEquals(done, second.await(10, TimeUnit.SECONDS).done().await(30, TimeUnit.SECONDS));
     assertEquals(1, fake.received("/v1/voices/add").size());
@@ -123,7 +133,8 @@ class VoiceRegistrarTest {
     for (int i = 0; i < 4; i++) {
       fake.failNext(FakeCloudServer.Fault.SERVER_ERROR);
     }
-    VoiceProfile done = registrar(cloner, 3).register(profile.id()).await(10, TimeUnit.SECONDS).done()
+    VoiceProfile done = registrar(cloner, 3).register(profile.id(), profile.provider())
+        .await(10, TimeUnit.SECONDS).done()
         .await(60, TimeUnit.SECONDS);
     assertEquals(Registration.Status.READY, done.registration("elevenlabs").orElseThrow().status());
     assertEquals(5, fake.received("/v1/voices/add").size());
@@ -135,7 +146,8 @@ class VoiceRegistrarTest {
     for (int i = 0; i < 4; i++) {
       fake.failNext(FakeCloudServer.Fault.SERVER_ERROR);
     }
-    VoiceProfile done = registrar(cloner, 2).register(profile.id()).await(10, TimeUnit.SECONDS).done()
+    VoiceProfile done = registrar(cloner, 2).register(profile.id(), profile.provider())
+        .await(10, TimeUnit.SECONDS).done()
         .await(60, TimeUnit.SECONDS);
     Registration failed = done.registration("elevenlabs").orElseThrow();
     assertEquals(Registration.Status.FAILED, failed.status());
@@ -144,7 +156,8 @@ class VoiceRegistrarTest {
     assertEquals(failed, read(profile.id()).registration("elevenlabs").orElseThrow());
     assertEquals(1, counted("failed"));
     // Failed is retryable: the next registration succeeds.
-    VoiceProfile retried = registrar(cloner, 2).register(profile.id()).await(10, TimeUnit.SECONDS).done()
+    VoiceProfile retried = registrar(cloner, 2).register(profile.id(), profile.provider())
+        .await(10, TimeUnit.SECONDS).done()
         .await(60, TimeUnit.SECONDS);
     assertEquals(Registration.Status.READY, retried.registration("elevenlabs").orElseThrow().status());
   }
@@ -153,7 +166,8 @@ class VoiceRegistrarTest {
   void aVendorRefusalIsRecordedAsFailedWithTheVendorsReason() throws Exception {
     VoiceProfile profile = stored();
     fake.failNext(FakeCloudServer.Fault.QUOTA);
-    registrar(cloner, 3).register(profile.id()).await(10, TimeUnit.SECONDS).done().await(30, TimeUnit.SECONDS);
+    registrar(cloner, 3).register(profile.id(), profile.provider())
+        .await(10, TimeUnit.SECONDS).done().await(30, TimeUnit.SECONDS);
     Registration failed = read(profile.id()).registration("elevenlabs").orElseThrow();
     assertEquals(Registration.Status.FAILED, failed.status());
     assertTrue(failed.detail().contains("exceeds your quota"), failed.detail());
@@ -165,7 +179,8 @@ class VoiceRegistrarTest {
   void deletingAProfileDeletesItsRemoteVoiceFirst() throws Exception {
     VoiceProfile profile = stored();
     VoiceRegistrar registrar = registrar(cloner, 3);
-    String remote = registrar.register(profile.id()).await(10, TimeUnit.SECONDS).done().await(30, TimeUnit.SECONDS)
+    String remote = registrar.register(profile.id(), profile.provider())
+        .await(10, TimeUnit.SECONDS).done().await(30, TimeUnit.SECONDS)
         .registration("elevenlabs").orElseThrow().remoteId();
     assertTrue(registrar.delete(profile.id()).await(30, TimeUnit.SECONDS));
     assertFalse(fake.clonedVoices.containsKey(remote));
@@ -177,7 +192,8 @@ class VoiceRegistrarTest {
   void whenTheVendorCannotDeleteTheVoiceTheProfileIsKept() throws Exception {
     VoiceProfile profile = stored();
     VoiceRegistrar registrar = registrar(cloner, 3);
-    String remote = registrar.register(profile.id()).await(10, TimeUnit.SECONDS).done().await(30, TimeUnit.SECONDS)
+    String remote = registrar.register(profile.id(), profile.provider())
+        .await(10, TimeUnit.SECONDS).done().await(30, TimeUnit.SECONDS)
         .registration("elevenlabs").orElseThrow().remoteId();
     fake.failNext(FakeCloudServer.Fault.SERVER_ERROR);
     fake.failNext(FakeCloudServer.Fault.SERVER_ERROR);
@@ -210,7 +226,8 @@ class VoiceRegistrarTest {
         return cloner.delete(registration);
       }
     };
-    VoiceProfile done = registrar(deletingFirst, 3).register(profile.id()).await(10, TimeUnit.SECONDS).done()
+    VoiceProfile done = registrar(deletingFirst, 3).register(profile.id(), profile.provider())
+        .await(10, TimeUnit.SECONDS).done()
         .await(30, TimeUnit.SECONDS);
     assertNull(done);
     assertEquals(1, fake.received("/v1/voices/add").size());
@@ -222,11 +239,110 @@ class VoiceRegistrarTest {
     VoiceProfile profile = CloningSamples.profile("espeak", "en");
     store.create(profile, CloningSamples.audio()).await(10, TimeUnit.SECONDS);
     Throwable failure = assertThrows(Throwable.class,
-        () -> registrar(cloner, 3).register(profile.id()).await(10, TimeUnit.SECONDS));
+        () -> registrar(cloner, 3).register(profile.id(), profile.provider()).await(10, TimeUnit.SECONDS));
     SpeechException error = assertInstanceOf(SpeechException.class,
         failure instanceof SpeechException ? failure : failure.getCause());
     assertEquals(ErrorCode.INVALID_REQUEST, error.code());
     assertTrue(error.getMessage().contains("cloning is set up for: elevenlabs"), error.getMessage());
     assertEquals(1, read(profile.id()).version(), "nothing was recorded");
+  }
+
+  @Test
+  void aProfileIsRegisteredAtAnotherVendorThanItsBaseProviderAndKeepsItsBaseProvider() throws Exception {
+    VoiceProfile profile = CloningSamples.profile("espeak", "en");
+    store.create(profile, CloningSamples.audio()).await(10, TimeUnit.SECONDS);
+    VoiceProfile done = registrar(cloner, 3).register(profile.id(), "elevenlabs").await(10, TimeUnit.SECONDS).done()
+        .await(30, TimeUnit.SECONDS);
+    Registration ready = done.registration("elevenlabs").orElseThrow();
+    assertEquals(Registration.Status.READY, ready.status(), ready.detail());
+    assertTrue(fake.clonedVoices.containsKey(ready.remoteId()));
+    assertEquals("espeak", read(profile.id()).provider(), "the base provider stays");
+    assertEquals(List.of(new VoiceChoice("elevenlabs", "remote:elevenlabs:" + ready.remoteId()),
+        new VoiceChoice("espeak", profile.voice())), read(profile.id()).voiceChoices(),
+        "spoken with the cloned voice first, the base voice when ElevenLabs is down");
+  }
+
+  /** The profile as stored, less clip {@code removed}, as its next version. */
+  private VoiceProfile withoutClip(String id, String removed) throws Exception {
+    Map<String, byte[]> none = new HashMap<>();
+    VoiceProfile changed = read(id).withClips(List.of(), removed, Instant.now(), none);
+    store.changeClips(changed, none).await(10, TimeUnit.SECONDS);
+    return changed;
+  }
+
+  private List<byte[]> samplesOf(FakeCloudServer.Received add) {
+    return add.form().files("files").stream()
+        .map(MultipartForm.Part::data).toList();
+  }
+
+  @Test
+  void aChangeOfClipsMakesTheVoiceStaleAndRegisteringAgainReClonesItAndDeletesTheOldVoiceOnceTheNewIsStored()
+      throws Exception {
+    VoiceProfile profile = stored();
+    VoiceRegistrar registrar = registrar(cloner, 3);
+    Registration first = registrar.register(profile.id(), "elevenlabs").await(10, TimeUnit.SECONDS).done()
+        .await(30, TimeUnit.SECONDS).registration("elevenlabs").orElseThrow();
+    assertEquals(List.of("c0", "c1", "c2"), first.clips(), "the clips the voice was made from");
+    assertFalse(read(profile.id()).stale(first));
+
+    VoiceProfile changed = withoutClip(profile.id(), "c0");
+    assertTrue(changed.stale(changed.registration("elevenlabs").orElseThrow()), "made from c0, which is gone");
+    assertEquals(List.of(new VoiceChoice("elevenlabs", "remote:elevenlabs:" + first.remoteId()),
+        new VoiceChoice("elevenlabs", FakeElevenLabsServer.VOICE)), changed.voiceChoices(),
+        "a stale voice still speaks until it is replaced");
+
+    VoiceRegistrar.Registering registering = registrar.register(profile.id(), "elevenlabs")
+        .await(10, TimeUnit.SECONDS);
+    assertTrue(registering.started());
+    Registration meanwhile = registering.pending().registration("elevenlabs").orElseThrow();
+    assertEquals(Registration.Status.READY, meanwhile.status(), "the old voice stays ready while the new is made");
+    assertEquals(first.remoteId(), meanwhile.remoteId());
+    assertTrue(meanwhile.detail().startsWith("re-cloning from the current clips (c1, c2)"), meanwhile.detail());
+    Registration second = registering.done().await(30, TimeUnit.SECONDS).registration("elevenlabs").orElseThrow();
+    assertEquals(Registration.Status.READY, second.status(), second.detail());
+    assertNotEquals(first.remoteId(), second.remoteId());
+    assertEquals(List.of("c1", "c2"), second.clips());
+    assertFalse(read(profile.id()).stale(second));
+    List<FakeCloudServer.Received> adds = fake.received("/v1/voices/add");
+    assertEquals(2, adds.size());
+    assertEquals(1, samplesOf(adds.get(1)).size(), "only the remaining sample clip");
+    assertArrayEquals(CloningSamples.wav(1), samplesOf(adds.get(1)).get(0));
+    Await.until("the old voice is deleted", Duration.ofSeconds(10),
+        () -> !fake.clonedVoices.containsKey(first.remoteId()));
+    assertTrue(fake.clonedVoices.containsKey(second.remoteId()));
+    FakeCloudServer.Received deleted = fake.received("/v1/voices/" + first.remoteId()).get(0);
+    assertEquals("DELETE", deleted.method());
+    assertTrue(fake.received().indexOf(deleted) > fake.received().indexOf(adds.get(1)),
+        "deleted only after the new voice was made");
+
+    // Made from the current clips: registering again changes nothing and calls nobody.
+    VoiceRegistrar.Registering again = registrar.register(profile.id(), "elevenlabs").await(10, TimeUnit.SECONDS);
+    assertFalse(again.started());
+    assertEquals(2, fake.received("/v1/voices/add").size());
+  }
+
+  @Test
+  void aVendorFailingWhileReCloningKeepsTheOldVoice() throws Exception {
+    VoiceProfile profile = stored();
+    VoiceRegistrar registrar = registrar(cloner, 2);
+    Registration first = registrar.register(profile.id(), "elevenlabs").await(10, TimeUnit.SECONDS).done()
+        .await(30, TimeUnit.SECONDS).registration("elevenlabs").orElseThrow();
+    withoutClip(profile.id(), "c1");
+    for (int i = 0; i < 4; i++) { // two attempts, each with the cloud client's one retry
+      fake.failNext(FakeCloudServer.Fault.SERVER_ERROR);
+    }
+    VoiceProfile after = registrar.register(profile.id(), "elevenlabs").await(10, TimeUnit.SECONDS).done()
+        .await(30, TimeUnit.SECONDS);
+    Registration kept = after.registration("elevenlabs").orElseThrow();
+    assertEquals(Registration.Status.READY, kept.status());
+    assertEquals(first.remoteId(), kept.remoteId(), "the old voice still speaks");
+    assertEquals(List.of("c0", "c1", "c2"), kept.clips());
+    assertTrue(after.stale(kept), "still made from the old clips: registering again tries once more");
+    assertTrue(kept.detail().startsWith("re-cloning from the current clips failed: gave up after 2 attempts: "
+        + "provider 'elevenlabs' failed with HTTP 500"), kept.detail());
+    assertTrue(kept.detail().endsWith("; the voice made from the earlier clips is kept"), kept.detail());
+    assertTrue(fake.clonedVoices.containsKey(first.remoteId()), "nothing was deleted at the vendor");
+    assertEquals(1, fake.clonedVoices.size());
+    assertEquals(kept, read(profile.id()).registration("elevenlabs").orElseThrow());
   }
 }

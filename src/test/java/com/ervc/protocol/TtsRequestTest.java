@@ -1,10 +1,13 @@
 package com.ervc.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -100,7 +103,66 @@ class TtsRequestTest {
         new TtsRequest("Middle.", "elevenlabs", "v1", Emotion.SAD, 0.5, QualityTier.HIGH, 1.0, 0.0, 24000)
             .withNeighbours("Before.", "After."),
         new TtsRequest("Hi.", "openai", "coral", Emotion.SAD, 0.9, QualityTier.BALANCED, 1.0, 0.0, 24000)
-            .withInstructions("Read this very sadly, with a soft British accent."));
+            .withInstructions("Read this very sadly, with a soft British accent."),
+        profileRequest());
+  }
+
+  private static final VoiceChoice CLONED = new VoiceChoice("elevenlabs", "remote:elevenlabs:xi1");
+  private static final VoiceChoice BASE = new VoiceChoice("elevenlabs", "rachel");
+
+  private static TtsRequest profileRequest() {
+    return new TtsRequest("Hi.", "auto", "profile:vp_abcdefghij0123456789", Emotion.NEUTRAL, 0.5,
+        QualityTier.BALANCED, 1.0, 0.0, 24000).withProfile("vp_abcdefghij0123456789", 3,
+        List.of(CLONED, new VoiceChoice("azure", "remote:azure:spk-1"), BASE), Emotion.CALM, 0.5,
+        QualityTier.HIGH, 1.0, 0.0);
+  }
+
+  @Test
+  void aProfilesAlternativesCrossNodesAndAreDroppedOnceAProviderIsChosen() {
+    TtsRequest request = profileRequest();
+    assertEquals("elevenlabs", request.provider(), "the first alternative is the request's provider and voice");
+    assertEquals("remote:elevenlabs:xi1", request.voice());
+    JsonObject json = request.toJson();
+    assertEquals(new JsonArray().add(CLONED.toJson()).add(new JsonObject().put("provider", "azure")
+        .put("voice", "remote:azure:spk-1")).add(BASE.toJson()), json.getJsonArray("alternatives"));
+    assertEquals(request.alternatives(), TtsRequest.fromJson(json).alternatives());
+    assertEquals(request.alternatives(), request.withText("Next.").withNeighbours("Hi.", null)
+        .withQuality(QualityTier.FAST).alternatives());
+    TtsRequest sentence = request.withProvider("azure", "remote:azure:spk-1");
+    assertEquals(List.of(), sentence.alternatives(), "a sentence for one provider carries no others' voices");
+    assertNull(sentence.toJson().getValue("alternatives"));
+    assertNull(new TtsRequest("Hi.", "auto", null, Emotion.NEUTRAL, 0.5, QualityTier.BALANCED, 1.0, 0.0, 24000)
+        .toJson().getValue("alternatives"), "absent from requests without a profile");
+  }
+
+  @Test
+  void aClientCannotGiveAlternatives() {
+    JsonObject fields = new JsonObject().put("text", "Hi.").put("alternatives",
+        new JsonArray().add(CLONED.toJson()));
+    assertEquals(List.of(), TtsRequest.parse(fields, MAX_TEXT, RATE).alternatives(), "a client's field is ignored");
+  }
+
+  @Test
+  void alternativesAreCheckedOnEveryNode() {
+    JsonObject json = profileRequest().toJson();
+    assertEquals("'alternatives' are only given with a voice profile ('profile')", assertThrows(SpeechException.class,
+        () -> TtsRequest.fromJson(json.copy().put("profile", null))).getMessage());
+    assertEquals("the alternative azure remote:elevenlabs:xi1 names another provider's voice",
+        assertThrows(SpeechException.class, () -> TtsRequest.fromJson(json.copy().put("alternatives",
+            new JsonArray().add(new JsonObject().put("provider", "azure").put("voice", "remote:elevenlabs:xi1")))))
+            .getMessage());
+    assertEquals("'alternatives' must be an array of {provider, voice} objects", assertThrows(SpeechException.class,
+        () -> TtsRequest.fromJson(json.copy().put("alternatives", new JsonArray().add("elevenlabs")))).getMessage());
+    assertEquals("each of 'alternatives' names a provider", assertThrows(SpeechException.class,
+        () -> TtsRequest.fromJson(json.copy().put("alternatives", new JsonArray().add(new JsonObject()
+            .put("provider", "auto").put("voice", "x"))))).getMessage());
+    JsonArray nine = new JsonArray();
+    for (int i = 0; i < 9; i++) {
+      nine.add(BASE.toJson());
+    }
+    assertEquals("'alternatives' must be an array of at most 8 {provider, voice} objects",
+        assertThrows(SpeechException.class, () -> TtsRequest.fromJson(json.copy().put("alternatives", nine)))
+            .getMessage());
   }
 
   @Test

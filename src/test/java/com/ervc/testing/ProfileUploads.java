@@ -48,7 +48,16 @@ public final class ProfileUploads {
   /** Posts {@code metadata} with each of {@code clips} as a {@code clips} file part. */
   public static HttpResponse<Buffer> create(WebClient client, int port, String token, JsonObject metadata,
                                             byte[]... clips) throws Exception {
+    return createWithConsent(client, port, token, metadata, null, clips);
+  }
+
+  /** {@link #create(WebClient, int, String, JsonObject, byte[]...)} with the consent recording (null: none). */
+  public static HttpResponse<Buffer> createWithConsent(WebClient client, int port, String token, JsonObject metadata,
+                                                       byte[] consentRecording, byte[]... clips) throws Exception {
     MultipartForm form = MultipartForm.create().attribute("metadata", metadata.encode());
+    if (consentRecording != null) {
+      form.binaryFileUpload("consentRecording", "consent.wav", Buffer.buffer(consentRecording), "audio/wav");
+    }
     for (int i = 0; i < clips.length; i++) {
       form.binaryFileUpload("clips", "clip" + i + ".wav", Buffer.buffer(clips[i]), "audio/wav");
     }

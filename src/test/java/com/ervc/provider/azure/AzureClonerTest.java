@@ -79,7 +79,7 @@ class AzureClonerTest extends VoiceClonerContract {
   @Override
   protected List<byte[]> uploadedSamples() {
     FakeCloudServer.Received voice = posts("personalvoices").get(0);
-    return MultipartForm.parse(voice.headers().get("Content-Type"), voice.body()).files("audiodata").stream()
+    return voice.form().files("audiodata").stream()
         .map(MultipartForm.Part::data).toList();
   }
 
@@ -106,14 +106,13 @@ class AzureClonerTest extends VoiceClonerContract {
     assertEquals("/customvoice/consents/" + registration.consentId(), consentCall.path());
     assertEquals("api-version=" + AzureCloner.API_VERSION, consentCall.query());
     assertEquals(KEY, consentCall.headers().get("Ocp-Apim-Subscription-Key"));
-    MultipartForm consent = MultipartForm.parse(consentCall.headers().get("Content-Type"), consentCall.body());
+    MultipartForm consent = consentCall.form();
     assertEquals(FakeAzureSpeechServer.PROJECT, consent.field("projectId"));
     assertEquals("Ada Lovelace", consent.field("voiceTalentName"));
     assertEquals(COMPANY, consent.field("companyName"));
     assertEquals("en-US", consent.field("locale"));
     assertArrayEquals(audio().get("c2"), consent.files("audiodata").get(0).data());
-    MultipartForm voice = MultipartForm.parse(posts("personalvoices").get(0).headers().get("Content-Type"),
-        posts("personalvoices").get(0).body());
+    MultipartForm voice = posts("personalvoices").get(0).form();
     assertEquals(registration.consentId(), voice.field("consentId"));
     // The speaker profile id, not the personal voice id, is what synthesis uses.
     assertEquals(azure().personalVoices.get(registration.consentId()).getString("speakerProfileId"),

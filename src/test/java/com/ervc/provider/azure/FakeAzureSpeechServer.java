@@ -295,7 +295,7 @@ public final class FakeAzureSpeechServer extends FakeCloudServer {
   }
 
   private void create(HttpServerResponse response, Received r, boolean consent, String id) {
-    MultipartForm form = MultipartForm.parse(r.headers().get("Content-Type"), r.body());
+    MultipartForm form = r.form();
     if (form == null) {
       customVoiceError(response, 415, "UnsupportedMediaType", "Expected multipart/form-data.");
       return;

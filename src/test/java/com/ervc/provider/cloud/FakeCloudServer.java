@@ -48,6 +48,11 @@ public abstract class FakeCloudServer implements AutoCloseable {
     public JsonObject json() {
       return new JsonObject(body);
     }
+
+    /** The body as a multipart form, or null when it is not one. */
+    public MultipartForm form() {
+      return MultipartForm.parse(headers.get("Content-Type"), body);
+    }
   }
 
   public static final int RATE = 24_000;

@@ -79,7 +79,7 @@ class ElevenLabsClonerTest extends VoiceClonerContract {
   protected List<byte[]> uploadedSamples() {
     List<FakeCloudServer.Received> adds = fake.received("/v1/voices/add");
     FakeCloudServer.Received last = adds.get(adds.size() - 1);
-    return MultipartForm.parse(last.headers().get("Content-Type"), last.body()).files("files").stream()
+    return last.form().files("files").stream()
         .map(MultipartForm.Part::data).toList();
   }
 
@@ -102,8 +102,7 @@ class ElevenLabsClonerTest extends VoiceClonerContract {
   void theFormCarriesNameDescriptionAndTheProfileLabelAsAJsonString() throws Exception {
     VoiceProfile profile = sampleProfile();
     Registration registration = register(cloner(KEY), profile, audio());
-    MultipartForm form = MultipartForm.parse(fake.received("/v1/voices/add").get(0).headers().get("Content-Type"),
-        fake.received("/v1/voices/add").get(0).body());
+    MultipartForm form = fake.received("/v1/voices/add").get(0).form();
     assertNotNull(form);
     assertEquals("Ada's voice", form.field("name"));
     assertEquals("warm and slow", form.field("description"));

@@ -177,7 +177,7 @@ public final class FakeElevenLabsServer extends FakeCloudServer {
    * field sent as text where a file is expected.
    */
   private void addVoice(HttpServerResponse response, Received r) {
-    MultipartForm form = MultipartForm.parse(r.headers().get("Content-Type"), r.body());
+    MultipartForm form = r.form();
     if (form == null) {
       validation(response, List.of("body", "files"), "field required");
       return;

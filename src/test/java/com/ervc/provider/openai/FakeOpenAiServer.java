@@ -196,7 +196,7 @@ public final class FakeOpenAiServer extends FakeCloudServer {
       error(response, 404, "Invalid URL (" + r.method() + " " + r.path() + ")", "invalid_request_error", null, null);
       return;
     }
-    MultipartForm form = MultipartForm.parse(r.headers().get("Content-Type"), r.body());
+    MultipartForm form = r.form();
     if (form == null) {
       error(response, 400, "Invalid Content-Type header, expected multipart/form-data.", "invalid_request_error",
           null, null);

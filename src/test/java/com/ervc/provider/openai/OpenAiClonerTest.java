@@ -74,7 +74,7 @@ class OpenAiClonerTest extends VoiceClonerContract {
   @Override
   protected List<byte[]> uploadedSamples() {
     return fake.received("/v1/audio/voices").stream()
-        .map(r -> MultipartForm.parse(r.headers().get("Content-Type"), r.body()).files("audio_sample").get(0).data())
+        .map(r -> r.form().files("audio_sample").get(0).data())
         .toList();
   }
 
@@ -98,14 +98,14 @@ class OpenAiClonerTest extends VoiceClonerContract {
     VoiceProfile profile = sampleProfile();
     Registration registration = register(cloner(KEY), profile, audio());
     FakeCloudServer.Received consentCall = fake.received("/v1/audio/voice_consents").get(0);
-    MultipartForm consent = MultipartForm.parse(consentCall.headers().get("Content-Type"), consentCall.body());
+    MultipartForm consent = consentCall.form();
     assertEquals("Ada Lovelace", consent.field("name"));
     assertEquals("en-US", consent.field("language"));
     assertArrayEquals(audio().get("c2"), consent.files("recording").get(0).data());
     assertEquals("audio/wav", consent.files("recording").get(0).contentType());
     assertEquals("Bearer " + KEY, consentCall.headers().get("Authorization"));
     FakeCloudServer.Received voiceCall = fake.received("/v1/audio/voices").get(0);
-    MultipartForm voice = MultipartForm.parse(voiceCall.headers().get("Content-Type"), voiceCall.body());
+    MultipartForm voice = voiceCall.form();
     assertEquals("Ada's voice", voice.field("name"));
     assertEquals(registration.consentId(), voice.field("consent"));
     assertTrue(registration.consentId().startsWith("cons_"));
