@@ -10,17 +10,22 @@ function baseRegistration(profile) {
 }
 
 /**
- * The registration at the profile's base provider: `{provider, status, text, retry}` (`status` null and `text`
- * "" without one). `retry` is whether the page offers to register again: after `failed` (the API's
- * `POST …/registrations/{provider}`); a `pending` one is still running and a `ready` one stays as it is.
+ * The registration at the profile's base provider: `{provider, status, stale, text, retry}` (`status` null and `text`
+ * "" without one). `retry` is whether the page offers to register again (the API's
+ * `POST …/registrations/{provider}`): after `failed`, or when a `ready` voice is `stale` (made from other recordings
+ * than the profile's current ones: registering again re-clones it, the old voice speaking until the new one is
+ * ready); a `pending` one is still running.
  */
 export function registrationStatus(profile) {
   const reg = baseRegistration(profile);
-  if (!reg) return { provider: profile?.provider ?? null, status: null, text: '', retry: false };
-  const text = reg.status === 'ready' ? `Registered at ${reg.provider}: speaks with the cloned voice.`
-    : reg.status === 'pending' ? `Registering at ${reg.provider}…`
-      : `Registration at ${reg.provider} failed${reg.detail ? `: ${reg.detail}` : ''}.`;
-  return { provider: reg.provider, status: reg.status, text, retry: reg.status === 'failed' };
+  if (!reg) return { provider: profile?.provider ?? null, status: null, stale: false, text: '', retry: false };
+  const stale = reg.status === 'ready' && reg.stale === true;
+  const text = stale ? `Registered at ${reg.provider}: speaks with a voice made from earlier recordings; `
+      + 're-clone it to use the current ones.'
+    : reg.status === 'ready' ? `Registered at ${reg.provider}: speaks with the cloned voice.`
+      : reg.status === 'pending' ? `Registering at ${reg.provider}…`
+        : `Registration at ${reg.provider} failed${reg.detail ? `: ${reg.detail}` : ''}.`;
+  return { provider: reg.provider, status: reg.status, stale, text, retry: reg.status === 'failed' || stale };
 }
 
 /**
@@ -33,7 +38,8 @@ export function registrationChanges(before, after) {
   for (const p of after || []) {
     const now = registrationStatus(p);
     const old = was.get(p.id);
-    if (!old || !now.status || (old.status === now.status && old.provider === now.provider)) continue;
+    if (!old || !now.status || (old.status === now.status && old.provider === now.provider
+        && old.stale === now.stale)) continue;
     said.push(`“${p.name}”: ${now.text}`);
   }
   return said;

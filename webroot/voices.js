@@ -118,9 +118,11 @@ export function createVoices({ ui, api, catalog, onProfiles, isEnabled, clock = 
     actions.append(nameInput, rename);
 
     if (reg.retry) {
-      const retry = button('Retry registration', 'retry', () => act(p,
+      const retry = button(reg.stale ? 'Re-clone' : 'Retry registration', 'retry', () => act(p,
         `Registering “${p.name}” at ${reg.provider} again…`, () => api.registerAgain(p, reg.provider)));
-      retry.setAttribute('aria-label', `Register ${p.name} at ${reg.provider} again`);
+      retry.setAttribute('aria-label', reg.stale
+        ? `Clone ${p.name} at ${reg.provider} again from the current recordings`
+        : `Register ${p.name} at ${reg.provider} again`);
       actions.append(retry);
     }
     // Not the vendor it is based on already: its registration there ran (a failed one is retried above).

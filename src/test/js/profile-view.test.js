@@ -7,18 +7,26 @@ import { addedClipReports, registrationChanges, registrationStatus, storedClips 
 
 const profile = (registrations, extra = {}) => ({ id: 'vp_1', name: 'Ada', provider: 'openai', registrations, ...extra });
 
-test('registration status: in words, and register again offered after failed only', () => {
+test('registration status: in words, and register again offered after failed or for a stale voice only', () => {
   assert.deepEqual(registrationStatus(profile([{ provider: 'openai', status: 'failed', detail: 'no voice slot' }])),
-    { provider: 'openai', status: 'failed', text: 'Registration at openai failed: no voice slot.', retry: true });
+    { provider: 'openai', status: 'failed', stale: false, text: 'Registration at openai failed: no voice slot.',
+      retry: true });
   assert.deepEqual(registrationStatus(profile([{ provider: 'openai', status: 'failed' }])).text,
     'Registration at openai failed.');
   assert.deepEqual(registrationStatus(profile([{ provider: 'openai', status: 'pending' }])),
-    { provider: 'openai', status: 'pending', text: 'Registering at openai…', retry: false });
+    { provider: 'openai', status: 'pending', stale: false, text: 'Registering at openai…', retry: false });
   assert.deepEqual(registrationStatus(profile([{ provider: 'openai', status: 'ready', remoteId: 'voice_1' }])),
-    { provider: 'openai', status: 'ready', text: 'Registered at openai: speaks with the cloned voice.', retry: false });
+    { provider: 'openai', status: 'ready', stale: false, text: 'Registered at openai: speaks with the cloned voice.',
+      retry: false });
+  // Made from other recordings than the current ones: still speaking, and re-cloning is offered.
+  assert.deepEqual(registrationStatus(profile([{ provider: 'openai', status: 'ready', stale: true }])),
+    { provider: 'openai', status: 'ready', stale: true, retry: true,
+      text: 'Registered at openai: speaks with a voice made from earlier recordings; re-clone it to use the current ones.' });
+  assert.equal(registrationStatus(profile([{ provider: 'openai', status: 'pending', stale: true }])).retry, false,
+    'a pending registration is running, stale or not');
   // Only the base provider's registration counts: one left at a former base provider is not this profile's voice.
   assert.deepEqual(registrationStatus(profile([{ provider: 'elevenlabs', status: 'failed' }])),
-    { provider: 'openai', status: null, text: '', retry: false });
+    { provider: 'openai', status: null, stale: false, text: '', retry: false });
   assert.equal(registrationStatus(profile(undefined)).retry, false);
 });
 
@@ -30,6 +38,9 @@ test('registration changes between two reads: each start and end once, nothing f
   assert.deepEqual(registrationChanges([pending], [ready]), ['“Ada”: Registered at openai: speaks with the cloned voice.']);
   assert.deepEqual(registrationChanges([pending], [failed]), ['“Ada”: Registration at openai failed: no slot.']);
   assert.deepEqual(registrationChanges([pending], [pending]), []);
+  const stale = profile([{ provider: 'openai', status: 'ready', stale: true }]);
+  assert.deepEqual(registrationChanges([ready], [stale]), ['“Ada”: Registered at openai: speaks with a voice made '
+    + 'from earlier recordings; re-clone it to use the current ones.'], 'a clip change makes the voice stale');
   assert.deepEqual(registrationChanges([], [ready]), [], 'a profile seen for the first time');
   assert.deepEqual(registrationChanges([ready], [profile([])]), [], 'no registration now: nothing to say');
   const other = { ...ready, id: 'vp_2', name: 'Bo' };

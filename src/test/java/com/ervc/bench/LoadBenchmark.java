@@ -52,6 +52,7 @@ public final class LoadBenchmark {
   static final String CACHED_TEXT = "Have a lovely day.";
   /** USER_HZ of /proc/PID/stat, 100 on Linux. */
   private static final long CLOCK_TICKS = 100;
+  private static final Pattern HAZELCAST_STARTED = Pattern.compile("\\[127\\.0\\.0\\.1]:([0-9]+) is STARTED");
   private static final Pattern PAUSE = Pattern.compile("Pause.*?([0-9]+\\.[0-9]+)ms\\s*$");
 
   private LoadBenchmark() {
@@ -70,6 +71,7 @@ public final class LoadBenchmark {
     List<String> jvmOpts = List.of(opts.getOrDefault("jvm-opts", "").trim().split("\\s+")).stream()
         .filter(s -> !s.isEmpty()).toList();
 
+    System.out.printf(Locale.ROOT, "machine at start: %s%n", machineLoad());
     List<Server> started = new ArrayList<>();
     RedisServer redis = outageMs > 0 ? new RedisServer().start() : null;
     Vertx vertx = Vertx.vertx();
@@ -113,12 +115,12 @@ public final class LoadBenchmark {
       List<Double> gcService = new ArrayList<>();
       List<Double> gcFloor = new ArrayList<>();
       long[] peak = {0, 0};
-      long[] outage = {0, 0};
+      long[] outage = {0, 0, 0, 0};
       long[] cpu = {0, 0};
       for (int round = 0; round < rounds; round++) {
         floorParts.add(measure(vertx, floor, floorLoad, gcFloor, peak, cpu, 1, null));
-        Runnable fault = redis != null && round == rounds - 1 ? () -> outage(redis, serviceLoad.durationMs(),
-            outageMs, outage) : null;
+        Runnable fault = redis != null && round == rounds - 1 ? () -> outage(redis, service.port,
+            serviceLoad.durationMs(), outageMs, outage) : null;
         serviceParts.add(measure(vertx, service, serviceLoad, gcService, peak, cpu, 0, fault));
       }
       LoadGenerator.Result s = LoadGenerator.Result.merge(serviceParts);
@@ -129,6 +131,7 @@ public final class LoadBenchmark {
           durationMs / 1000, rounds, cached ? "cached" : "uncached",
           providerNodes > 0 ? "gateway node + " + providerNodes + " provider node(s)" : "one node, all roles");
       System.out.printf(Locale.ROOT, "JVM options of both servers: %s%n", String.join(" ", jvmOpts));
+      System.out.printf(Locale.ROOT, "machine at the end: %s%n", machineLoad());
       System.out.printf(Locale.ROOT, "%-34s %14s %14s %8s%n", "", "this service", "bare transport", "ratio");
       for (double p : new double[] {50, 95, 99, 100}) {
         row(p == 100 ? "TTFA max ms" : "TTFA p" + (int) p + " ms", s.ttfaMs(p), f.ttfaMs(p));
@@ -156,6 +159,9 @@ public final class LoadBenchmark {
         window("after Redis is back", last, outage[1], Long.MAX_VALUE);
         System.out.printf(Locale.ROOT, "p99 during / before: %.2f%n",
             last.ttfaMs(99, outage[0], outage[1]) / last.ttfaMs(99, Long.MIN_VALUE, outage[0]));
+        System.out.printf(Locale.ROOT, "node marked Redis down %s after the kill; up again (cache, limits and leases "
+            + "cluster-wide) %s after Redis was restarted%n", elapsed(outage[0], outage[2]),
+            elapsed(outage[1], outage[3]));
         System.out.printf(Locale.ROOT, "node's Redis state after the run: %s%n", redisState(service.port));
       }
     } finally {
@@ -207,18 +213,49 @@ public final class LoadBenchmark {
     return result;
   }
 
-  /** Kills redis-server a third into the round, restarts it {@code outageMs} later; records both moments. */
-  private static void outage(RedisServer redis, long roundMs, long outageMs, long[] moments) {
+  /**
+   * Kills redis-server a third into the round and restarts it {@code outageMs} later, recording {kill, restart, the
+   * node seen marking Redis down, the node seen using it again}: the node's one Redis state ({@code /health}'s
+   * {@code services.cache.available}) is what its cache, rate limits and connection leases all follow.
+   */
+  private static void outage(RedisServer redis, int port, long roundMs, long outageMs, long[] moments) {
     try {
       Thread.sleep(roundMs / 3);
       moments[0] = System.nanoTime();
       redis.stop();
-      Thread.sleep(outageMs);
+      moments[2] = awaitRedisState(port, false, moments[0] + TimeUnit.MILLISECONDS.toNanos(outageMs));
+      long restartAt = moments[0] + TimeUnit.MILLISECONDS.toNanos(outageMs);
+      Thread.sleep(Math.max(0, (restartAt - System.nanoTime()) / 1_000_000));
       redis.start();
       moments[1] = System.nanoTime();
+      moments[3] = awaitRedisState(port, true, moments[1] + TimeUnit.SECONDS.toNanos(30));
     } catch (Exception e) {
       throw new IllegalStateException("the Redis outage could not be staged", e);
     }
+  }
+
+  /** When {@code /health} first showed the node's Redis as {@code available}; 0 when not seen by {@code until}. */
+  private static long awaitRedisState(int port, boolean available, long until) throws InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    while (System.nanoTime() < until) {
+      try {
+        JsonObject cache = new JsonObject(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/health")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body())
+            .getJsonObject("services", new JsonObject()).getJsonObject("cache", new JsonObject());
+        // Only the cache node's own answer counts ("no cache node answered" is the health check's timeout).
+        if (cache.containsKey("backend") && cache.getBoolean("available", !available) == available) {
+          return System.nanoTime();
+        }
+      } catch (IOException | RuntimeException e) {
+        // a busy node may not answer within 2 s: ask again
+      }
+      Thread.sleep(100);
+    }
+    return 0;
+  }
+
+  private static String elapsed(long from, long to) {
+    return to == 0 ? "(not seen in time)" : String.format(Locale.ROOT, "%.2f s", (to - from) / 1e9);
   }
 
   private static void window(String label, LoadGenerator.Result result, long from, long to) {
@@ -226,13 +263,15 @@ public final class LoadBenchmark {
         result.ttfaMs(99, from, to), result.ttfaMs(100, from, to), result.count(from, to));
   }
 
+  /** The node's view of its cache from {@code /health} (for Redis: available, hits, misses, errors). */
   private static String redisState(int port) {
     try {
-      String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-      return metrics.lines().filter(l -> l.startsWith("tts_redis")).toList().toString();
+      String health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + port + "/health")).build(), HttpResponse.BodyHandlers.ofString()).body();
+      return new JsonObject(health).getJsonObject("services", new JsonObject()).getJsonObject("cache",
+          new JsonObject()).encode();
     } catch (Exception e) {
-      return "(metrics unreadable: " + e.getMessage() + ")";
+      return "(health unreadable: " + e.getMessage() + ")";
     }
   }
 
@@ -254,6 +293,11 @@ public final class LoadBenchmark {
     gatewayEnv.put("HTTP_PORT", Integer.toString(port));
     Server service = Server.start("service", jvmOpts, jar, gatewayEnv, port);
     started.add(service);
+    if (providerNodes > 0) {
+      // Nodes started together on a machine with other clusters' members each became a cluster of one (seen on
+      // the shared machine); the provider nodes join the gateway node's Hazelcast member directly.
+      env.put("CLUSTER_MEMBERS", "127.0.0.1:" + service.awaitHazelcastPort());
+    }
     for (int i = 0; i < providerNodes; i++) {
       Map<String, String> providerEnv = new HashMap<>(env);
       providerEnv.put("HTTP_PORT", "0");
@@ -285,17 +329,28 @@ public final class LoadBenchmark {
     return env;
   }
 
-  /** The audio of one cached reply: {frames, PCM bytes of a full frame, PCM bytes of the last}; primes the cache. */
+  /**
+   * The audio of one cached reply: {frames, PCM bytes of a full frame, PCM bytes of the last}; primes the cache. A
+   * gateway node is ready before the provider nodes started next to it have joined its cluster and reported their
+   * load, so {@code provider_unavailable} is asked again, once a second for at most two minutes.
+   */
   private static int[] probe(Vertx vertx, int port) throws Exception {
+    long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     try (WsProbe ws = new WsProbe(vertx, port)) {
       ws.nextOfType("ready");
-      ws.send(new JsonObject().put("type", "synthesize").put("id", "probe").put("text", CACHED_TEXT));
-      WsProbe.Reply reply = ws.collect("probe");
-      if (!reply.last().getString("type").equals("audio_end")) {
-        throw new IllegalStateException("the probe request failed: " + reply.last().encode());
+      for (int attempt = 0; ; attempt++) {
+        String id = "probe" + attempt;
+        ws.send(new JsonObject().put("type", "synthesize").put("id", id).put("text", CACHED_TEXT));
+        WsProbe.Reply reply = ws.collect(id);
+        if (reply.last().getString("type").equals("audio_end")) {
+          List<WsProbe.Frame> audio = reply.audio();
+          return new int[] {audio.size(), audio.get(0).pcm().length(), audio.get(audio.size() - 1).pcm().length()};
+        }
+        if (!"provider_unavailable".equals(reply.last().getString("code")) || System.nanoTime() > until) {
+          throw new IllegalStateException("the probe request failed: " + reply.last().encode());
+        }
+        Thread.sleep(1_000);
       }
-      List<WsProbe.Frame> audio = reply.audio();
-      return new int[] {audio.size(), audio.get(0).pcm().length(), audio.get(audio.size() - 1).pcm().length()};
     }
   }
 
@@ -319,6 +374,20 @@ public final class LoadBenchmark {
       tokens.add(new JsonObject(response.body()).getString("token"));
     }
     return tokens;
+  }
+
+  /**
+   * The cores and the load average (1, 5, 15 min) of this machine: the load client and the servers share it, so on
+   * a machine shared with other work the figures of one run only compare with each other.
+   */
+  static String machineLoad() {
+    try {
+      String[] load = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return Runtime.getRuntime().availableProcessors() + " cores, load average " + load[0] + " " + load[1] + " "
+          + load[2];
+    } catch (IOException e) {
+      return Runtime.getRuntime().availableProcessors() + " cores, load average unknown";
+    }
   }
 
   private static LoadGenerator.Options withDuration(LoadGenerator.Options o, long ms) {
@@ -417,10 +486,27 @@ public final class LoadBenchmark {
       throw new IllegalStateException(name + " did not listen on " + port + "; its log:\n" + logText());
     }
 
-    /** Waits for {@code /ready} (bounded: two minutes, which covers a cluster forming on a loaded machine). */
+    /** The port of this node's Hazelcast member, from its log line "[127.0.0.1]:PORT ... is STARTED" (two minutes). */
+    int awaitHazelcastPort() throws Exception {
+      long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+      while (System.nanoTime() < until) {
+        alive();
+        Matcher started = HAZELCAST_STARTED.matcher(logText());
+        if (started.find()) {
+          return Integer.parseInt(started.group(1));
+        }
+        Thread.sleep(250);
+      }
+      throw new IllegalStateException(name + " started no Hazelcast member within 2 minutes; its log:\n" + logText());
+    }
+
+    /**
+     * Waits for {@code /ready} (bounded: five minutes; a gateway node with two provider nodes took more than two
+     * before it could speak on the shared machine at load average 35-47).
+     */
     void awaitReady() throws Exception {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-      long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+      long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
       while (System.nanoTime() < until) {
         alive();
         try {
@@ -433,7 +519,7 @@ public final class LoadBenchmark {
         }
         Thread.sleep(250);
       }
-      throw new IllegalStateException(name + " was not ready within 2 minutes; its log:\n" + logText());
+      throw new IllegalStateException(name + " was not ready within 5 minutes; its log:\n" + logText());
     }
 
     private void alive() {

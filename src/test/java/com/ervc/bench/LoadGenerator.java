@@ -41,6 +41,11 @@ public final class LoadGenerator {
   /** The server's per-connection limit on requests in flight (tts.maxInFlightPerConnection's default). */
   static final int MAX_IN_FLIGHT = 4;
   static final long DRAIN_MS = 15_000;
+  /** Sessions opening at once; the rest wait their turn (a burst of handshakes is what a loaded server handles worst). */
+  static final int CONNECT_CONCURRENCY = 32;
+  /** Tries per session before the run gives up on it, and the time each may take (TCP connect plus handshake). */
+  static final int CONNECT_ATTEMPTS = 3;
+  static final long CONNECT_TIMEOUT_MS = 20_000;
   private static final int SAMPLE_RATE = 24_000;
 
   /**
@@ -152,26 +157,39 @@ public final class LoadGenerator {
   private final LongAdder cancelled = new LongAdder();
   private final LongAdder aborted = new LongAdder();
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> errorExamples = new ConcurrentHashMap<>();
   private final List<Session> sessions = new ArrayList<>();
   private volatile boolean sending = true;
 
   public LoadGenerator(Vertx vertx, Options options) {
     this.vertx = vertx;
     this.options = options;
+    // Vert.x keeps at most 50 WebSocket connections per server by default and queues the rest until one closes:
+    // with more sessions than that the run never got them all open. Room for every session and its reconnect.
     this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
-        .setMaxMessageSize(1 << 22).setConnectTimeout(30_000));
+        .setMaxMessageSize(1 << 22).setConnectTimeout((int) CONNECT_TIMEOUT_MS)
+        .setMaxConnections(2 * options.sessions()));
   }
 
   /** Opens the sessions, drives the load for the duration, waits for running replies (bounded), closes. */
   public Result run() throws Exception {
-    List<Future<Void>> opened = new ArrayList<>();
+    List<Future<String>> deployed = new ArrayList<>();
     for (int i = 0; i < options.sessions(); i++) {
       Session session = new Session();
       sessions.add(session);
       // A verticle per session: each gets its own context, so sessions spread over the event loops.
-      opened.add(vertx.deployVerticle(session).mapEmpty());
+      deployed.add(vertx.deployVerticle(session));
     }
-    Future.all(opened).await(120, TimeUnit.SECONDS);
+    Future.all(deployed).await(60, TimeUnit.SECONDS);
+    SessionOpener.Outcome outcome = new SessionOpener(CONNECT_CONCURRENCY, CONNECT_ATTEMPTS)
+        .open(sessions.size(), i -> sessions.get(i).open())
+        .await(openBoundMs(sessions.size()), TimeUnit.MILLISECONDS);
+    if (outcome.failed() > 0) {
+      throw new IllegalStateException("sessions could not be opened: " + outcome);
+    }
+    if (outcome.retries() > 0) {
+      System.out.printf(Locale.ROOT, "sessions to port %d: %s%n", options.port(), outcome);
+    }
     long start = System.nanoTime();
     sessions.forEach(Session::begin);
     Thread.sleep(options.durationMs()); // the run's length: the load itself runs on the event loops
@@ -238,11 +256,17 @@ public final class LoadGenerator {
     long timer = -1;
     boolean abortPending;
 
-    @Override
-    public Future<?> start() {
-      return connect();
+    /** One connect attempt, made on this session's context. */
+    Future<Void> open() {
+      Promise<Void> opened = Promise.promise();
+      context.runOnContext(v -> connect().onComplete(opened));
+      return opened.future();
     }
 
+    /**
+     * Connects, bounded by {@link #CONNECT_TIMEOUT_MS}; a handshake that ends after its timeout is closed at once
+     * (the session has moved on to its next try or given up).
+     */
     Future<Void> connect() {
       ClientWebSocket socket = client.webSocket();
       socket.textMessageHandler(this::onText);
@@ -250,7 +274,13 @@ public final class LoadGenerator {
       socket.closeHandler(v -> onClosed(socket));
       socket.exceptionHandler(e -> error("socket: " + e.getClass().getSimpleName()));
       ws = socket;
-      return socket.connect(options.port(), options.host(), options.uri().get()).mapEmpty();
+      Future<Void> connected = socket.connect(options.port(), options.host(), options.uri().get()).mapEmpty();
+      return connected.timeout(CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS).onFailure(e -> {
+        if (ws == socket) {
+          ws = null;
+        }
+        connected.onSuccess(late -> socket.close());
+      });
     }
 
     void begin() {
@@ -310,7 +340,12 @@ public final class LoadGenerator {
         }
         case "audio_end", "error" -> {
           if ("error".equals(type)) {
-            error(message.getString("code"));
+            String code = message.getString("code");
+            error(code);
+            if (errorExamples.putIfAbsent(code, Boolean.TRUE) == null) { // the counts say how many, this says why
+              System.out.printf(Locale.ROOT, "first %s error from port %d: %s%n", code, options.port(),
+                  message.getString("message"));
+            }
           }
           if (reply == null) {
             return;
@@ -413,7 +448,9 @@ public final class LoadGenerator {
     }
   }
 
-  static String ms(double value) {
-    return String.format(Locale.ROOT, "%.2f", value);
+  /** The longest the ramp can take: every session's every try waiting out its timeout, in waves, plus a minute. */
+  static long openBoundMs(int sessions) {
+    long waves = (sessions + CONNECT_CONCURRENCY - 1) / CONNECT_CONCURRENCY;
+    return waves * CONNECT_ATTEMPTS * CONNECT_TIMEOUT_MS + 60_000;
   }
 }

@@ -58,6 +58,7 @@ public final class SoakBenchmark {
           cancel, abort);
       System.out.printf(Locale.ROOT, "soak: %.1f min, %d sessions, %.0f requests/s, cancel %.3f, abort %.4f%n",
           minutes, sessions, rate, cancel, abort);
+      System.out.printf(Locale.ROOT, "machine at start: %s%n", LoadBenchmark.machineLoad());
       new LoadGenerator(vertx, load).run();
       double warmHeap = heapAfterGcMb(node);
       System.out.printf(Locale.ROOT, "heap after GC, after %d s of warm-up: %.1f MB (RSS %.0f MB)%n",
@@ -81,6 +82,7 @@ public final class SoakBenchmark {
       System.out.printf(Locale.ROOT, "left over: %.0f WebSocket sessions, provider load %.2f%n", sessionsLeft,
           loadLeft);
       System.out.printf(Locale.ROOT, "errors: %s%n", result.errorSummary());
+      System.out.printf(Locale.ROOT, "machine at the end: %s%n", LoadBenchmark.machineLoad());
       boolean heapOk = Math.abs(drift) <= 0.05;
       boolean leftOk = sessionsLeft == 0 && loadLeft == 0;
       boolean errorsOk = result.errorCount() == 0 && result.unfinished == 0;

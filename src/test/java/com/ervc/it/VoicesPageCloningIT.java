@@ -220,6 +220,11 @@ class VoicesPageCloningIT {
     until("the panel lists it", () -> count(item + " .stored-clip[data-id='" + addedClip + "']") == 1);
     assertEquals(0, count(item + " .stored-clip[data-id='" + consentClip + "'] button"),
         "the consent recording offers no Remove");
+    // The voice at OpenAI was made from the other recordings: the API calls it stale and the page offers a re-clone.
+    assertTrue(registration(added).getBoolean("stale"), added.encode());
+    until("the page says the voice is from earlier recordings", () -> text(item + " .profile-registration")
+        .contains("made from earlier recordings"));
+    assertEquals("Re-clone", text(item + " button[data-action=retry]"));
 
     // A too-short upload: the failed check is shown and nothing is stored.
     assertEquals(List.of(), browser.consoleErrors(), "no console error so far");
@@ -244,6 +249,10 @@ class VoicesPageCloningIT {
     assertEquals(404, get(ProfileUploads.PATH + "/" + id + "/clips/" + addedClip).statusCode());
     assertFalse(Files.exists(dir.resolve(id).resolve("clips").resolve(addedClip + ".wav")));
     until("the panel no longer lists it", () -> count(item + " .stored-clip[data-id='" + addedClip + "']") == 0);
+    // Back to the recordings the voice was made from: no longer stale, nothing to re-clone.
+    until("the page says the cloned voice speaks again", () -> text(item + " .profile-registration")
+        .equals("Registered at openai: speaks with the cloned voice."));
+    assertEquals(0, count(item + " button[data-action=retry]"));
     assertEquals(0, count(item + " .profile-clips .report"), "the refused upload's report is cleared");
     browser.screenshot(Path.of("target", "voices-page", "cloning.png"));
     assertEquals(List.of(), browser.consoleErrors());
