@@ -56,7 +56,11 @@ public final class BusTraffic {
   }
 
   void count(String address) {
-    counterOf.get(address, a -> received.computeIfAbsent(BusMessage.fold(a), folded -> new LongAdder())).increment();
+    // A reply address is new for every request: looked up in counterOf it would only churn that cache.
+    LongAdder counter = BusMessage.isReply(address)
+        ? received.computeIfAbsent(BusMessage.REPLY, folded -> new LongAdder())
+        : counterOf.get(address, a -> received.computeIfAbsent(BusMessage.fold(a), folded -> new LongAdder()));
+    counter.increment();
   }
 
   /**

@@ -62,7 +62,7 @@ public final class ClusterAdmin {
   private final ClusterManager manager;
   private final Supplier<List<String>> members;
   private final AuditLog audit;
-  private final LoadRegistry loads = new LoadRegistry();
+  private final LoadRegistry loads;
 
   /** @param manager the cluster manager: its members and the handlers registered per address */
   public ClusterAdmin(Vertx vertx, ClusterManager manager, AuditLog audit) {
@@ -70,6 +70,7 @@ public final class ClusterAdmin {
     this.manager = manager;
     this.members = manager::getNodes;
     this.audit = audit;
+    this.loads = new LoadRegistry(manager.getNodeId());
   }
 
   /** Starts the load view; call on the verticle's context. */

@@ -23,6 +23,18 @@ public final class CacheKey {
   private static final Cache<Double, String> DECIMALS = Caffeine.newBuilder().maximumSize(1024).build();
   /** Provider and voice → the key's two tags: two more SHA-256 per key otherwise, for the same few voices. */
   private static final Cache<String, String> VOICE_PREFIXES = Caffeine.newBuilder().maximumSize(4096).build();
+  /**
+   * One SHA-256 digest per thread: {@code MessageDigest.getInstance} looks the algorithm up among the security
+   * providers on every call, which showed in the cache-hit profile (docs/performance.md); a digest resets itself
+   * after {@code digest()}, and keys are made on a few event-loop threads.
+   */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  });
 
   private CacheKey() {
   }
@@ -47,26 +59,23 @@ public final class CacheKey {
         decimal(speed), decimal(pitch), Integer.toString(sampleRate), text)
         + (instructions == null ? "" : SEP + "instructions" + SEP + instructions);
     String tags = VOICE_PREFIXES.get(provider + SEP + baseVoice, k -> voicePrefix(provider, baseVoice));
-    return tags + sha256Hex(canonical).substring(0, 64 - 2 * TAG_HEX_DIGITS);
+    return tags + sha256Hex(canonical, (64 - 2 * TAG_HEX_DIGITS) / 2);
   }
 
   /** The first digits of every key of {@code provider}'s audio. */
   public static String providerPrefix(String provider) {
-    return sha256Hex("provider" + SEP + provider).substring(0, TAG_HEX_DIGITS);
+    return sha256Hex("provider" + SEP + provider, TAG_HEX_DIGITS / 2);
   }
 
   /** The first digits of every key of audio in {@code voice} of {@code provider}, its voice profiles' included. */
   public static String voicePrefix(String provider, String voice) {
-    return providerPrefix(provider) + sha256Hex(provider + SEP + voice).substring(0, TAG_HEX_DIGITS);
+    return providerPrefix(provider) + sha256Hex(provider + SEP + voice, TAG_HEX_DIGITS / 2);
   }
 
-  private static String sha256Hex(String canonical) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+  /** The first {@code bytes} bytes of the SHA-256 of {@code canonical}, in lower-case hex. */
+  private static String sha256Hex(String canonical, int bytes) {
+    byte[] digest = SHA256.get().digest(canonical.getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(digest, 0, bytes);
   }
 
   /**

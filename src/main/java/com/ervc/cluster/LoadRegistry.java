@@ -18,7 +18,10 @@ import java.util.Map;
 /**
  * A node-local live view of every provider instance in the cluster, fed by the {@code tts.providers.load}
  * reports each instance publishes about once a second. An entry expires {@link #EXPIRY_MS} after its last report,
- * at once when its instance says it is leaving, and when the cluster reports its node gone. Between two reports the
+ * at once when its instance says it is leaving, and when the cluster reports its node gone. An instance on this
+ * registry's own node does not expire by age: its node is alive by definition, and on a starved node its reports are
+ * late for the same reason every other task is (dropping it refused even cache hits with "no provider is running");
+ * a slow or wedged local instance is left by its deadlines and circuit breaker, and it leaves when it stops. Between two reports the
  * owner's own replies correct the reported load: one it started adds 1, one it ended takes 1 off (a reply that
  * started and ended since the report cancels out), so a burst does not pile onto one instance and a slot freed by
  * a finished reply is seen at once. Not thread-safe: one event loop.
@@ -35,6 +38,12 @@ public final class LoadRegistry {
   }
 
   private final Map<String, Entry> instances = new HashMap<>();
+  private final String localNodeId;
+
+  /** {@code localNodeId}: the node this registry runs on (its instances never expire by age); null: none. */
+  public LoadRegistry(String localNodeId) {
+    this.localNodeId = localNodeId;
+  }
 
   /** Starts listening on the event bus; the registry then stays current by itself. */
   public Future<Void> listen(Vertx vertx) {
@@ -87,7 +96,7 @@ public final class LoadRegistry {
     Iterator<Entry> it = instances.values().iterator();
     while (it.hasNext()) {
       Entry e = it.next();
-      if (nowMs - e.seenMs() > EXPIRY_MS) {
+      if (nowMs - e.seenMs() > EXPIRY_MS && !e.load().nodeId().equals(localNodeId)) {
         it.remove();
       } else {
         live.add(e.delta() == 0 ? e.load() : e.load().withInFlight(Math.max(0, e.load().inFlight() + e.delta())));

@@ -133,7 +133,12 @@ public final class StreamSender implements StreamOutput {
         next.complete();
       }
     }
-    if (stall != null && waiting.isEmpty() && (lastAcked == null || lastAcked.future().isComplete())) {
+    if (stall == null) {
+      return;
+    }
+    if (broken != null || lastAcked != null && lastAcked.future().isComplete()) {
+      stall.stop();
+    } else if (waiting.isEmpty() && lastAcked == null) {
       stall.idle();
     }
   }

@@ -146,7 +146,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     guard = new GatewayGuard(TokenService.create(vertx, config.auth()),
         redis == null ? local : new RedisRateLimiter(redis, local), local,
         redisLeases != null ? redisLeases : localLeases, http, config.limits(), metrics);
-    LoadRegistry loads = new LoadRegistry();
+    LoadRegistry loads = new LoadRegistry(config.node().id());
     ProviderDirectory directory = new ProviderDirectory(vertx);
     api = new HttpApi(speech, directory, loads, new QualityResults(vertx), limits, metrics, guard::chargeCharacters,
         profileVoices);

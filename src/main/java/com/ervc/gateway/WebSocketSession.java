@@ -86,7 +86,7 @@ final class WebSocketSession {
     long chunks;
     long samples;
     long ttfaMs = -1;
-    JsonArray switches = new JsonArray();
+    List<StreamMessage.Switch> switches = List.of();
     String quality;
     /** The tier asked for (adaptive quality may serve another); a voice profile's when the client set none. */
     QualityTier requested;
@@ -113,14 +113,12 @@ final class WebSocketSession {
       provider = info.provider();
       quality = info.quality();
       sampleRate = info.sampleRate();
-      send(new JsonObject().put("type", "audio_start").put("id", requestId).put("stream", streamNumber)
-          .put("provider", info.provider()).put("voice", info.voice())
-          .put("sampleRate", info.sampleRate()).put("quality", info.quality()));
+      send(ServerMessages.audioStart(requestId, streamNumber, info));
     }
 
     @Override
     public void onSentence(int index, String text) {
-      send(new JsonObject().put("type", "sentence").put("id", requestId).put("index", index).put("text", text));
+      send(ServerMessages.sentence(requestId, index, text));
     }
 
     @Override
@@ -139,7 +137,7 @@ final class WebSocketSession {
 
     @Override
     public void onEnd(StreamMessage.Summary summary) {
-      switches = summary.switchesJson();
+      switches = summary.switches();
       if (ttfaMs >= 0 && quality != null) {
         AdaptiveQuality.Change change = adaptive.observe(requested, QualityTier.parse(quality), ttfaMs);
         if (change != null) {
@@ -156,13 +154,8 @@ final class WebSocketSession {
         } else {
           trace.completed(provider, samples, sampleRate);
         }
-        JsonObject end = new JsonObject().put("type", "audio_end").put("id", requestId).put("chunks", chunks)
-            .put("samples", samples).put("ttfaMs", Math.max(ttfaMs, 0)).put("totalMs", elapsedMs())
-            .put("cached", cached).put("provider", provider).put("switches", switches);
-        if (cancelled) {
-          end.put("cancelled", true);
-        }
-        send(end);
+        send(ServerMessages.audioEnd(requestId, chunks, samples, Math.max(ttfaMs, 0), elapsedMs(), cached, provider,
+            switches, cancelled));
         closeIfDrained();
       }
     }
@@ -409,8 +402,11 @@ final class WebSocketSession {
   }
 
   private void send(JsonObject message) {
+    send(message.encode());
+  }
+
+  private void send(String text) {
     if (!ws.isClosed()) {
-      String text = message.encode();
       bytesSent += text.length();
       ws.writeTextMessage(text);
     }

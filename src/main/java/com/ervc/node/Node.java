@@ -289,7 +289,7 @@ public final class Node {
     }
     if (roles.contains("pipeline")) {
       chain = chain.compose(v -> deploy("pipeline", new PipelineVerticle(metrics, config.tts(), config.cache(), localSinks,
-          cache == null ? null : cache.cache(), eventBusOfNode), false));
+          cache == null ? null : cache.cache(), eventBusOfNode, config.node().id()), false));
     }
     boolean separateMetricsPort = config.metrics().separatePort();
     if (roles.contains("gateway") && config.tts().enableCloning()) {

@@ -40,7 +40,7 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
   /** How often a request waiting for capacity looks again. */
   static final long QUEUE_POLL_MS = 25;
 
-  private final LoadRegistry registry = new LoadRegistry();
+  private final LoadRegistry registry;
   private Router router;
   private SentenceSplitter splitter;
   private SentenceAudioSource audioSource;
@@ -60,9 +60,13 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
    * @param localCache     this node's audio cache when it has the cache role (asked directly), else null (asked over
    *                       the event bus)
    * @param eventBusOfNode where a cluster node's event bus listens (to watch provider nodes, {@link NodeDeaths})
+   * @param nodeId         this node's id (its own provider instances stay in the load view however late their
+   *                       reports: {@link LoadRegistry})
    */
   public PipelineVerticle(ServiceMetrics metrics, TtsConfig tts, CacheConfig cache, LocalSinks localSinks,
-                          AudioCache localCache, Function<String, Future<SocketAddress>> eventBusOfNode) {
+                          AudioCache localCache, Function<String, Future<SocketAddress>> eventBusOfNode,
+                          String nodeId) {
+    this.registry = new LoadRegistry(nodeId);
     this.localSinks = localSinks;
     this.localCache = localCache;
     this.metrics = metrics;

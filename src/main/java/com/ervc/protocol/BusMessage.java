@@ -298,7 +298,7 @@ public enum BusMessage {
    * {@value #OTHER}. Keeps a per-address figure bounded however many streams, instances and replies come and go.
    */
   public static String fold(String address) {
-    if (address.startsWith("__vertx.reply.")) {
+    if (isReply(address)) {
       return REPLY;
     }
     for (Map.Entry<String, Pattern> template : TEMPLATES.entrySet()) {
@@ -307,6 +307,11 @@ public enum BusMessage {
       }
     }
     return OTHER;
+  }
+
+  /** True for Vert.x's reply addresses (one per request). */
+  public static boolean isReply(String address) {
+    return address.startsWith("__vertx.reply.");
   }
 
   /** {@link #fold}'s name for every reply address. */

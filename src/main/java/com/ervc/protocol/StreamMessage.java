@@ -99,7 +99,7 @@ public sealed interface StreamMessage extends BusBody {
 
     /** The switches as the client's {@code audio_end} shows them. */
     public JsonArray switchesJson() {
-      return new JsonArray(switches.stream().map(Switch::toJson).toList());
+      return Switch.toJson(switches);
     }
 
     public static Summary from(Object body) {
@@ -115,6 +115,11 @@ public sealed interface StreamMessage extends BusBody {
   /** One failover within a reply, as in the client's {@code audio_end}. */
   record Switch(String from, String fromNode, String to, String toNode, String voice, int sentence,
                 long resumedAtSample, String reason) {
+    /** {@code switches} as the client's {@code audio_end} shows them. */
+    public static JsonArray toJson(List<Switch> switches) {
+      return new JsonArray(switches.stream().map(Switch::toJson).toList());
+    }
+
     public JsonObject toJson() {
       return new JsonObject().put("from", from).put("fromNode", fromNode).put("to", to).put("toNode", toNode)
           .put("voice", voice).put("sentence", sentence).put("resumedAtSample", resumedAtSample).put("reason", reason);

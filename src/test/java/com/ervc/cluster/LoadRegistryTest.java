@@ -19,7 +19,7 @@ class LoadRegistryTest {
 
   @Test
   void entriesExpireWithoutReportsAndGoAtOnceWhenLeavingOrTheirNodeLeft() {
-    LoadRegistry registry = new LoadRegistry();
+    LoadRegistry registry = new LoadRegistry("n0");
     registry.update(load("espeak", "n1", "a", 0, 10, 50), 1_000);
     registry.update(load("espeak", "n2", "b", 0, 10, 50), 1_000);
     registry.update(load("espeak", "n3", "c", 0, 10, 50), 1_000);
@@ -31,8 +31,20 @@ class LoadRegistryTest {
   }
 
   @Test
+  void anInstanceOnTheRegistrysOwnNodeStaysHoweverLateItsReportsButLeavesWhenItSaysSo() {
+    LoadRegistry registry = new LoadRegistry("n0");
+    registry.update(load("espeak", "n0", "own", 0, 10, 50), 1_000);
+    registry.update(load("espeak", "n1", "other", 0, 10, 50), 1_000);
+    long late = 1_000 + 10 * LoadRegistry.EXPIRY_MS;
+    assertEquals(List.of("own"), registry.live(late).stream().map(ProviderLoad::instanceId).toList(),
+        "a starved node's own instance is still there; the other node's has expired");
+    registry.update(load("espeak", "n0", "own", 0, 10, 50).leavingNow(), late);
+    assertEquals(List.of(), registry.live(late));
+  }
+
+  @Test
   void ownRepliesCorrectTheReportedLoadUntilTheNextReport() {
-    LoadRegistry registry = new LoadRegistry();
+    LoadRegistry registry = new LoadRegistry(null);
     registry.update(load("espeak", "n1", "a", 1, 10, 50), 0);
     registry.assigned("a");
     registry.assigned("a");

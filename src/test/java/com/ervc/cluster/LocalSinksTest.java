@@ -119,6 +119,22 @@ class LocalSinksTest {
   }
 
   @Test
+  void aStreamThatWaitsAgainAfterItsWindowEmptiedIsStillHeldToTheStallTime() throws Exception {
+    registerSink(true);
+    StreamSender sender = onSender(() -> sinks.open(vertx.eventBus(), senderContext, SINK, "s5", 1, 300));
+    Future<Void> firstWait = onSender(() -> sender.send(audio()));
+    com.ervc.testing.Await.until("the first audio reaches the sink", java.time.Duration.ofSeconds(10),
+        () -> pendingAcks.size() == 1);
+    pendingAcks.poll().complete(); // the window empties: the sender stops waiting, then waits again
+    firstWait.await(10, TimeUnit.SECONDS);
+    Future<Void> secondWait = onSender(() -> sender.send(audio()));
+    Throwable failure = secondWait.transform(ar -> Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS);
+    assertInstanceOf(ReplyException.class, failure, "the second wait, never acknowledged, breaks the stream");
+    assertEquals(ReplyFailure.TIMEOUT, ((ReplyException) failure).failureType());
+    assertEquals(List.of("0:audio:true", "1:audio:true"), List.copyOf(received), "both waits were real");
+  }
+
+  @Test
   void aSinkOfAnotherNodeIsReachedOverTheEventBus() throws Exception {
     registerSink(false);
     Future<Void> sent = onSender(() -> sinks.open(vertx.eventBus(), senderContext, "tts.sink.elsewhere", "s4", 8, 500)

@@ -50,7 +50,7 @@ class NodeDeathsTest {
   }
 
   private NodeDeaths deaths(int port) {
-    NodeDeaths deaths = new NodeDeaths(new LoadRegistry(), receiver, metrics,
+    NodeDeaths deaths = new NodeDeaths(new LoadRegistry(null), receiver, metrics,
         node -> node.equals("node-a") ? Future.succeededFuture(SocketAddress.inetSocketAddress(port, "127.0.0.1"))
             : Future.failedFuture("no such node"));
     context.runOnContext(v -> deaths.listen(vertx));
