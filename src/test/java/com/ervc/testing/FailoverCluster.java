@@ -168,13 +168,12 @@ public final class FailoverCluster implements AutoCloseable {
         lastSentenceAddress = ctx.message().address();
         // Only a sentence's first request counts: a hedge repeats one (a second instance asked for the same text),
         // and killing the node that got a hedge would leave the first request to win without any switch.
-        Object body = ctx.message().body();
-        String text = body instanceof JsonObject json && json.getJsonObject("request") != null
-            ? json.getJsonObject("request").getString("text") : null;
-        if (killSignalled && text != null) { // (a sentence request without a reply's text is no reply's sentence)
+        // The body as sent: a clustered message's own body() is only decoded on the receiving node (null here).
+        String text = ((JsonObject) ctx.body()).getJsonObject("request").getString("text");
+        if (killSignalled) {
           askedAfterKill.add(text);
         }
-        if ((text == null || requestedTexts.add(text)) && sentenceRequests.incrementAndGet() == killAtRequest) {
+        if (requestedTexts.add(text) && sentenceRequests.incrementAndGet() == killAtRequest) {
           // The request is on its way to the instance: killing its JVM now leaves exactly that request pending. The
           // signal goes here, before the request is written (a worker could start late on a loaded machine, after
           // the node had already answered); only the wait for the process to be reaped runs on a worker.
