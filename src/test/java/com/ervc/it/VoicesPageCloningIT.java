@@ -7,9 +7,9 @@ import com.ervc.provider.cloud.MultipartForm;
 import com.ervc.provider.openai.FakeOpenAiServer;
 import com.ervc.testing.Await;
 import com.ervc.testing.Browser;
+import com.ervc.testing.MicrophoneBrowser;
 import com.ervc.testing.Jwt;
 import com.ervc.testing.ProfileUploads;
-import com.ervc.testing.Signals;
 import com.ervc.testing.TestNodes;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -56,11 +56,9 @@ class VoicesPageCloningIT {
   private static final String KEY = "sk-voices-page-cloning-it";
   private static final String SECRET = "voices-page-cloning-it-jwt-secret-0123456789";
   private static final String SUBJECT = "ada-voices-page";
-  private static final int MIC_RATE = 48_000;
   private static final Duration STEP = Duration.ofSeconds(30);
   private static Path dir;
-  private static Path microphone;
-  private static Path shortClip;
+  private static MicrophoneBrowser microphone;
   private static Vertx fakeVertx;
   private static FakeOpenAiServer openai;
   private static Node node;
@@ -71,10 +69,6 @@ class VoicesPageCloningIT {
   @BeforeAll
   static void start() throws Exception {
     dir = Files.createTempDirectory("voices-page-cloning-it");
-    microphone = Files.createTempFile("voices-page-cloning-mic", ".wav");
-    Files.write(microphone, Signals.wav16(Signals.speechLike(0.3, 8, MIC_RATE), MIC_RATE));
-    shortClip = Files.createTempFile("voices-page-cloning-short", ".wav");
-    Files.write(shortClip, Signals.wav16(Signals.speechLike(0.3, 0.3, MIC_RATE), MIC_RATE));
     fakeVertx = Vertx.vertx();
     openai = (FakeOpenAiServer) new FakeOpenAiServer(fakeVertx, KEY).start();
     Map<String, String> env = new HashMap<>(TestNodes.env(TestNodes.uniqueClusterName()));
@@ -83,21 +77,19 @@ class VoicesPageCloningIT {
     node = TestNodes.start(env);
     http = WebClient.create(node.vertx());
     apiToken = Jwt.sign("HS256", Jwt.claims(SUBJECT, "api", 1800).put("roles", new JsonArray()), SECRET);
-    browser = new Browser("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-        "--use-file-for-fake-audio-capture=" + microphone);
+    microphone = MicrophoneBrowser.start("voices-page-cloning");
+    browser = microphone.browser();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (browser != null) {
-      browser.close();
+    if (microphone != null) {
+      microphone.close();
     }
     http.close();
     TestNodes.stop(node);
     openai.close();
     fakeVertx.close().await(10, TimeUnit.SECONDS);
-    Files.deleteIfExists(microphone);
-    Files.deleteIfExists(shortClip);
   }
 
   private static Object js(String script, Object... args) {
@@ -228,7 +220,7 @@ class VoicesPageCloningIT {
 
     // A too-short upload: the failed check is shown and nothing is stored.
     assertEquals(List.of(), browser.consoleErrors(), "no console error so far");
-    browser.driver().findElement(By.id("clips-" + id + "-files")).sendKeys(shortClip.toString());
+    browser.driver().findElement(By.id("clips-" + id + "-files")).sendKeys(microphone.shortClip().toString());
     until("the refused report", () -> count(item + " .profile-clips .report[data-passed=false]") == 1);
     assertEquals("false", js("return document.querySelector(arguments[0]).dataset.passed;",
         item + " .profile-clips tr[data-code=too_short]"));

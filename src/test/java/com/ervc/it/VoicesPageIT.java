@@ -4,8 +4,8 @@ import com.ervc.node.Node;
 import com.ervc.profile.ConsentStatement;
 import com.ervc.testing.Await;
 import com.ervc.testing.Browser;
+import com.ervc.testing.MicrophoneBrowser;
 import com.ervc.testing.Scrape;
-import com.ervc.testing.Signals;
 import com.ervc.testing.TestNodes;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -36,12 +36,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * in the store. No console errors. Screenshot: target/voices-page/.
  */
 class VoicesPageIT {
-  private static final int MIC_RATE = 48_000;
   private static final Duration STEP = Duration.ofSeconds(30);
   private static final Path SCREENSHOTS = Path.of("target", "voices-page");
   private static Path dir;
-  private static Path microphone;
-  private static Path shortClip;
+  private static MicrophoneBrowser microphone;
   private static Node node;
   private static Browser browser;
   private static WebClient http;
@@ -49,27 +47,21 @@ class VoicesPageIT {
   @BeforeAll
   static void start() throws Exception {
     dir = Files.createTempDirectory("voices-page-it");
-    microphone = Files.createTempFile("voices-page-mic", ".wav");
-    Files.write(microphone, Signals.wav16(Signals.speechLike(0.3, 8, MIC_RATE), MIC_RATE));
-    shortClip = Files.createTempFile("voices-page-short", ".wav");
-    Files.write(shortClip, Signals.wav16(Signals.speechLike(0.3, 0.3, MIC_RATE), MIC_RATE));
     Map<String, String> env = new HashMap<>(TestNodes.env(TestNodes.uniqueClusterName()));
     env.putAll(Map.of("ENABLE_CLONING", "true", "VOICE_CLONING_DIR", dir.toString()));
     node = TestNodes.start(env);
     http = WebClient.create(node.vertx());
-    browser = new Browser("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-        "--use-file-for-fake-audio-capture=" + microphone);
+    microphone = MicrophoneBrowser.start("voices-page");
+    browser = microphone.browser();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (browser != null) {
-      browser.close();
+    if (microphone != null) {
+      microphone.close();
     }
     http.close();
     TestNodes.stop(node);
-    Files.deleteIfExists(microphone);
-    Files.deleteIfExists(shortClip);
   }
 
   private static Object js(String script, Object... args) {
@@ -116,7 +108,7 @@ class VoicesPageIT {
 
     // An uploaded file that is too short (made here, so its length does not depend on when a click lands): the
     // server's quality gate refuses it, and the page shows why, check by check.
-    browser.driver().findElement(By.id("clip-files")).sendKeys(shortClip.toString());
+    browser.driver().findElement(By.id("clip-files")).sendKeys(microphone.shortClip().toString());
     until("the upload is listed", () -> count("#clip-list li") == 1);
     js("document.getElementById('create-profile').click();");
     until("the failed report", () -> count("#quality-report .report[data-passed=false]") == 1);
