@@ -196,7 +196,7 @@ public final class FailoverCluster implements AutoCloseable {
         startProvider(i);
       }
       awaitProviders();
-    } catch (Exception | AssertionError e) {
+    } catch (Exception | Error e) {
       close(); // no provider JVM outlives a cluster that failed to start
       throw e;
     }
