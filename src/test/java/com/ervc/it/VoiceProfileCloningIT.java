@@ -18,6 +18,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,161 +46,160 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class VoiceProfileCloningIT {
   private static final String KEY = "xi-key-cloning-it";
   private static final String AZURE_KEY = "azure-key-cloning-it";
+  /** Each test's vendor fakes run on this; its node and client are closed after it, however it ends. */
+  private final Vertx fakeVertx = Vertx.vertx();
+  private Node node;
+  private WebClient http;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (http != null) {
+      http.close();
+    }
+    if (node != null) {
+      TestNodes.stop(node);
+    }
+    fakeVertx.close().await(10, TimeUnit.SECONDS);
+  }
 
   @Test
   void aProfileIsClonedAtItsVendorSpokenWithTheClonedVoiceAndDeletedThere(@TempDir Path dir) throws Exception {
-    Vertx fakeVertx = Vertx.vertx();
     try (FakeElevenLabsServer elevenLabs = (FakeElevenLabsServer) new FakeElevenLabsServer(fakeVertx, KEY).start()) {
-      Node node = cloningNode(dir, elevenLabs);
-      WebClient http = WebClient.create(node.vertx());
-      try {
-        String alice = VoiceProfileApiIT.apiToken("alice-cloning");
-        JsonObject metadata = metadata("Alice's cloned voice", "Alice Example").put("provider", "elevenlabs")
-            .put("voice", FakeElevenLabsServer.VOICE);
-        HttpResponse<Buffer> created = create(http, node.httpPort(), alice, metadata, speech(3));
-        assertEquals(201, created.statusCode(), created.bodyAsString());
-        JsonObject answered = created.bodyAsJsonObject();
-        String id = answered.getString("id");
-        // Answered at once: the pending registration is stored (version 2), the vendor is called meanwhile.
-        assertEquals(2, answered.getInteger("version"));
-        JsonObject pending = answered.getJsonArray("registrations").getJsonObject(0);
-        assertEquals("elevenlabs", pending.getString("provider"));
-        assertEquals("pending", pending.getString("status"));
-        assertNull(pending.getString("remoteId"));
+      node = cloningNode(dir, elevenLabs);
+      http = WebClient.create(node.vertx());
+      String alice = VoiceProfileApiIT.apiToken("alice-cloning");
+      JsonObject metadata = metadata("Alice's cloned voice", "Alice Example").put("provider", "elevenlabs")
+          .put("voice", FakeElevenLabsServer.VOICE);
+      HttpResponse<Buffer> created = create(http, node.httpPort(), alice, metadata, speech(3));
+      assertEquals(201, created.statusCode(), created.bodyAsString());
+      JsonObject answered = created.bodyAsJsonObject();
+      String id = answered.getString("id");
+      // Answered at once: the pending registration is stored (version 2), the vendor is called meanwhile.
+      assertEquals(2, answered.getInteger("version"));
+      JsonObject pending = answered.getJsonArray("registrations").getJsonObject(0);
+      assertEquals("elevenlabs", pending.getString("provider"));
+      assertEquals("pending", pending.getString("status"));
+      assertNull(pending.getString("remoteId"));
 
-        String path = ProfileUploads.PATH + "/" + id;
-        JsonObject ready = Await.result(() -> "the registration of " + id + " is ready", Duration.ofSeconds(60),
-            () -> {
-              JsonObject read = call(http, node, HttpMethod.GET, path, alice, null).bodyAsJsonObject();
-              JsonObject registration = read.getJsonArray("registrations").getJsonObject(0);
-              assertFalse("failed".equals(registration.getString("status")), registration.encode());
-              return "ready".equals(registration.getString("status")) ? read : null;
-            });
-        assertEquals(3, ready.getInteger("version"));
-        String remoteId = ready.getJsonArray("registrations").getJsonObject(0).getString("remoteId");
-        assertTrue(elevenLabs.clonedVoices.containsKey(remoteId), "the vendor made voice " + remoteId);
-        // The samples sent were the profile's stored clip.
-        assertEquals(1, elevenLabs.received("/v1/voices/add").size());
+      String path = ProfileUploads.PATH + "/" + id;
+      JsonObject ready = Await.result(() -> "the registration of " + id + " is ready", Duration.ofSeconds(60),
+          () -> {
+            JsonObject read = call(http, node, HttpMethod.GET, path, alice, null).bodyAsJsonObject();
+            JsonObject registration = read.getJsonArray("registrations").getJsonObject(0);
+            assertFalse("failed".equals(registration.getString("status")), registration.encode());
+            return "ready".equals(registration.getString("status")) ? read : null;
+          });
+      assertEquals(3, ready.getInteger("version"));
+      String remoteId = ready.getJsonArray("registrations").getJsonObject(0).getString("remoteId");
+      assertTrue(elevenLabs.clonedVoices.containsKey(remoteId), "the vendor made voice " + remoteId);
+      // The samples sent were the profile's stored clip.
+      assertEquals(1, elevenLabs.received("/v1/voices/add").size());
 
-        String basePath = "/v1/text-to-speech/" + FakeElevenLabsServer.VOICE + "/stream";
-        int baseSpoken = elevenLabs.received(basePath).size();
-        HttpResponse<Buffer> spoken = call(http, node, HttpMethod.POST, "/api/v1/tts", alice,
-            new JsonObject().put("text", "Hello from my cloned voice.").put("voice", "profile:" + id));
-        assertEquals(200, spoken.statusCode(), spoken.bodyAsString());
-        assertTrue(spoken.body().length() > 44, "audio came back");
-        String clonedPath = "/v1/text-to-speech/" + remoteId + "/stream";
-        assertEquals(1, elevenLabs.received(clonedPath).size(), "the cloned voice spoke");
-        assertEquals(baseSpoken, elevenLabs.received(basePath).size(), "the base voice did not speak once the registration was ready");
+      String basePath = "/v1/text-to-speech/" + FakeElevenLabsServer.VOICE + "/stream";
+      int baseSpoken = elevenLabs.received(basePath).size();
+      HttpResponse<Buffer> spoken = call(http, node, HttpMethod.POST, "/api/v1/tts", alice,
+          new JsonObject().put("text", "Hello from my cloned voice.").put("voice", "profile:" + id));
+      assertEquals(200, spoken.statusCode(), spoken.bodyAsString());
+      assertTrue(spoken.body().length() > 44, "audio came back");
+      String clonedPath = "/v1/text-to-speech/" + remoteId + "/stream";
+      assertEquals(1, elevenLabs.received(clonedPath).size(), "the cloned voice spoke");
+      assertEquals(baseSpoken, elevenLabs.received(basePath).size(), "the base voice did not speak once the registration was ready");
 
-        // A client cannot name the cloned voice itself, only the profile.
-        HttpResponse<Buffer> direct = call(http, node, HttpMethod.POST, "/api/v1/tts", alice,
-            new JsonObject().put("text", "Hello.").put("voice", RemoteVoice.of("elevenlabs", remoteId)));
-        assertEquals(400, direct.statusCode(), direct.bodyAsString());
+      // A client cannot name the cloned voice itself, only the profile.
+      HttpResponse<Buffer> direct = call(http, node, HttpMethod.POST, "/api/v1/tts", alice,
+          new JsonObject().put("text", "Hello.").put("voice", RemoteVoice.of("elevenlabs", remoteId)));
+      assertEquals(400, direct.statusCode(), direct.bodyAsString());
 
-        // The vendor failing (twice: the cloud client retries once) keeps everything: a retryable 503.
-        elevenLabs.failNext(FakeCloudServer.Fault.SERVER_ERROR);
-        elevenLabs.failNext(FakeCloudServer.Fault.SERVER_ERROR);
-        HttpResponse<Buffer> refused = call(http, node, HttpMethod.DELETE, path, alice, null);
-        assertEquals(503, refused.statusCode(), refused.bodyAsString());
-        JsonObject error = refused.bodyAsJsonObject().getJsonObject("error");
-        assertEquals("provider_unavailable", error.getString("code"));
-        assertTrue(error.getString("message").contains("nothing was deleted"), error.encode());
-        assertTrue(elevenLabs.clonedVoices.containsKey(remoteId));
-        assertEquals(200, call(http, node, HttpMethod.GET, path, alice, null).statusCode());
-        assertTrue(Files.exists(dir.resolve(id).resolve("profile.json")));
+      // The vendor failing (twice: the cloud client retries once) keeps everything: a retryable 503.
+      elevenLabs.failNext(FakeCloudServer.Fault.SERVER_ERROR);
+      elevenLabs.failNext(FakeCloudServer.Fault.SERVER_ERROR);
+      HttpResponse<Buffer> refused = call(http, node, HttpMethod.DELETE, path, alice, null);
+      assertEquals(503, refused.statusCode(), refused.bodyAsString());
+      JsonObject error = refused.bodyAsJsonObject().getJsonObject("error");
+      assertEquals("provider_unavailable", error.getString("code"));
+      assertTrue(error.getString("message").contains("nothing was deleted"), error.encode());
+      assertTrue(elevenLabs.clonedVoices.containsKey(remoteId));
+      assertEquals(200, call(http, node, HttpMethod.GET, path, alice, null).statusCode());
+      assertTrue(Files.exists(dir.resolve(id).resolve("profile.json")));
 
-        HttpResponse<Buffer> deleted = call(http, node, HttpMethod.DELETE, path, alice, null);
-        assertEquals(204, deleted.statusCode(), deleted.bodyAsString());
-        assertFalse(elevenLabs.clonedVoices.containsKey(remoteId), "the vendor's voice is gone");
-        assertFalse(Files.exists(dir.resolve(id)), "the profile and its audio are gone");
-        assertEquals(404, call(http, node, HttpMethod.GET, path, alice, null).statusCode());
-        HttpResponse<Buffer> after = call(http, node, HttpMethod.POST, "/api/v1/tts", alice,
-            new JsonObject().put("text", "Hello again.").put("voice", "profile:" + id));
-        assertEquals(400, after.statusCode(), after.bodyAsString());
-        assertEquals(1, elevenLabs.received(clonedPath).size(), "nothing more was spoken with the deleted voice");
-      } finally {
-        http.close();
-        TestNodes.stop(node);
-      }
-    } finally {
-      fakeVertx.close().await(10, TimeUnit.SECONDS);
+      HttpResponse<Buffer> deleted = call(http, node, HttpMethod.DELETE, path, alice, null);
+      assertEquals(204, deleted.statusCode(), deleted.bodyAsString());
+      assertFalse(elevenLabs.clonedVoices.containsKey(remoteId), "the vendor's voice is gone");
+      assertFalse(Files.exists(dir.resolve(id)), "the profile and its audio are gone");
+      assertEquals(404, call(http, node, HttpMethod.GET, path, alice, null).statusCode());
+      HttpResponse<Buffer> after = call(http, node, HttpMethod.POST, "/api/v1/tts", alice,
+          new JsonObject().put("text", "Hello again.").put("voice", "profile:" + id));
+      assertEquals(400, after.statusCode(), after.bodyAsString());
+      assertEquals(1, elevenLabs.received(clonedPath).size(), "nothing more was spoken with the deleted voice");
     }
   }
 
   @Test
   void aFailedRegistrationIsRetriedThroughTheApi(@TempDir Path dir) throws Exception {
-    Vertx fakeVertx = Vertx.vertx();
     try (FakeElevenLabsServer elevenLabs = (FakeElevenLabsServer) new FakeElevenLabsServer(fakeVertx, KEY).start()) {
-      Node node = cloningNode(dir, elevenLabs);
-      WebClient http = WebClient.create(node.vertx());
-      try {
-        String bea = VoiceProfileApiIT.apiToken("bea-retry");
-        elevenLabs.voiceLimit = 0; // the account has no voice slot left: refused for good, not retried
-        JsonObject metadata = metadata("Bea", "Bea Example").put("provider", "elevenlabs")
-            .put("voice", FakeElevenLabsServer.VOICE);
-        String id = create(http, node.httpPort(), bea, metadata, speech(3)).bodyAsJsonObject().getString("id");
-        String path = ProfileUploads.PATH + "/" + id;
-        JsonObject failed = registrationOnceEnded(http, node, path, bea);
-        assertEquals("failed", failed.getString("status"), failed.encode());
-        assertTrue(failed.getString("detail").contains("maximum amount of custom voices"), failed.encode());
+      node = cloningNode(dir, elevenLabs);
+      http = WebClient.create(node.vertx());
+      String bea = VoiceProfileApiIT.apiToken("bea-retry");
+      elevenLabs.voiceLimit = 0; // the account has no voice slot left: refused for good, not retried
+      JsonObject metadata = metadata("Bea", "Bea Example").put("provider", "elevenlabs")
+          .put("voice", FakeElevenLabsServer.VOICE);
+      String id = create(http, node.httpPort(), bea, metadata, speech(3)).bodyAsJsonObject().getString("id");
+      String path = ProfileUploads.PATH + "/" + id;
+      JsonObject failed = registrationOnceEnded(http, node, path, bea);
+      assertEquals("failed", failed.getString("status"), failed.encode());
+      assertTrue(failed.getString("detail").contains("maximum amount of custom voices"), failed.encode());
 
-        String retry = path + "/registrations/elevenlabs";
-        assertEquals(404, call(http, node, HttpMethod.POST, retry, VoiceProfileApiIT.apiToken("cy-retry"), null)
-            .statusCode(), "another subject's profile does not exist");
-        HttpResponse<Buffer> elsewhere = call(http, node, HttpMethod.POST, path + "/registrations/azure", bea, null);
-        assertEquals(400, elsewhere.statusCode(), elsewhere.bodyAsString());
-        assertTrue(elsewhere.bodyAsString().contains("cannot be registered at 'azure': cloning is not set up for it "
-            + "on this node (cloning is set up for: elevenlabs)"), elsewhere.bodyAsString());
+      String retry = path + "/registrations/elevenlabs";
+      assertEquals(404, call(http, node, HttpMethod.POST, retry, VoiceProfileApiIT.apiToken("cy-retry"), null)
+          .statusCode(), "another subject's profile does not exist");
+      HttpResponse<Buffer> elsewhere = call(http, node, HttpMethod.POST, path + "/registrations/azure", bea, null);
+      assertEquals(400, elsewhere.statusCode(), elsewhere.bodyAsString());
+      assertTrue(elsewhere.bodyAsString().contains("cannot be registered at 'azure': cloning is not set up for it "
+          + "on this node (cloning is set up for: elevenlabs)"), elsewhere.bodyAsString());
 
-        elevenLabs.voiceLimit = 30;
-        HttpResponse<Buffer> again = call(http, node, HttpMethod.POST, retry, bea, null);
-        assertEquals(202, again.statusCode(), again.bodyAsString());
-        assertEquals("pending", again.bodyAsJsonObject().getJsonArray("registrations").getJsonObject(0)
-            .getString("status"));
-        JsonObject ready = registrationOnceEnded(http, node, path, bea);
-        assertEquals("ready", ready.getString("status"), ready.encode());
-        assertTrue(elevenLabs.clonedVoices.containsKey(ready.getString("remoteId")));
-        // Ready: asking again changes nothing and calls nobody.
-        int adds = elevenLabs.received("/v1/voices/add").size();
-        HttpResponse<Buffer> readyAgain = call(http, node, HttpMethod.POST, retry, bea, null);
-        assertEquals(200, readyAgain.statusCode(), readyAgain.bodyAsString());
-        assertEquals(adds, elevenLabs.received("/v1/voices/add").size());
-        assertFalse(readyAgain.bodyAsJsonObject().getJsonArray("registrations").getJsonObject(0).getBoolean("stale"));
+      elevenLabs.voiceLimit = 30;
+      HttpResponse<Buffer> again = call(http, node, HttpMethod.POST, retry, bea, null);
+      assertEquals(202, again.statusCode(), again.bodyAsString());
+      assertEquals("pending", again.bodyAsJsonObject().getJsonArray("registrations").getJsonObject(0)
+          .getString("status"));
+      JsonObject ready = registrationOnceEnded(http, node, path, bea);
+      assertEquals("ready", ready.getString("status"), ready.encode());
+      assertTrue(elevenLabs.clonedVoices.containsKey(ready.getString("remoteId")));
+      // Ready: asking again changes nothing and calls nobody.
+      int adds = elevenLabs.received("/v1/voices/add").size();
+      HttpResponse<Buffer> readyAgain = call(http, node, HttpMethod.POST, retry, bea, null);
+      assertEquals(200, readyAgain.statusCode(), readyAgain.bodyAsString());
+      assertEquals(adds, elevenLabs.received("/v1/voices/add").size());
+      assertFalse(readyAgain.bodyAsJsonObject().getJsonArray("registrations").getJsonObject(0).getBoolean("stale"));
 
-        // A clip added: the voice was made from the earlier clips. Registering again makes it anew from the current
-        // ones, and deletes the old voice at the vendor once the new one is stored.
-        String oldVoice = ready.getString("remoteId");
-        HttpResponse<Buffer> added = ProfileUploads.addClips(http, node.httpPort(), bea, id, null, speech(2));
-        assertEquals(200, added.statusCode(), added.bodyAsString());
-        JsonObject stale = added.bodyAsJsonObject().getJsonArray("registrations").getJsonObject(0);
-        assertTrue(stale.getBoolean("stale"), stale.encode());
-        assertEquals(List.of("c0"), stale.getJsonArray("clips").getList());
-        HttpResponse<Buffer> reclone = call(http, node, HttpMethod.POST, retry, bea, null);
-        assertEquals(202, reclone.statusCode(), reclone.bodyAsString());
-        JsonObject recloning = reclone.bodyAsJsonObject().getJsonArray("registrations").getJsonObject(0);
-        assertEquals("ready", recloning.getString("status"), "the old voice speaks meanwhile");
-        assertEquals(oldVoice, recloning.getString("remoteId"));
-        JsonObject recloned = Await.result(() -> "the voice of " + id + " is made from the current clips",
-            Duration.ofSeconds(60), () -> {
-              JsonObject registration = call(http, node, HttpMethod.GET, path, bea, null).bodyAsJsonObject()
-                  .getJsonArray("registrations").getJsonObject(0);
-              return registration.getBoolean("stale") ? null : registration;
-            });
-        assertEquals("ready", recloned.getString("status"), recloned.encode());
-        assertEquals(List.of("c0", "c1"), recloned.getJsonArray("clips").getList());
-        String newVoice = recloned.getString("remoteId");
-        assertFalse(oldVoice.equals(newVoice), "a new voice");
-        assertEquals(2, last(elevenLabs.received("/v1/voices/add")).form().files("files").size(),
-            "made from both clips");
-        Await.until("the old voice is deleted at the vendor", Duration.ofSeconds(30),
-            () -> !elevenLabs.clonedVoices.containsKey(oldVoice));
-        assertTrue(elevenLabs.clonedVoices.containsKey(newVoice));
-      } finally {
-        http.close();
-        TestNodes.stop(node);
-      }
-    } finally {
-      fakeVertx.close().await(10, TimeUnit.SECONDS);
+      // A clip added: the voice was made from the earlier clips. Registering again makes it anew from the current
+      // ones, and deletes the old voice at the vendor once the new one is stored.
+      String oldVoice = ready.getString("remoteId");
+      HttpResponse<Buffer> added = ProfileUploads.addClips(http, node.httpPort(), bea, id, null, speech(2));
+      assertEquals(200, added.statusCode(), added.bodyAsString());
+      JsonObject stale = added.bodyAsJsonObject().getJsonArray("registrations").getJsonObject(0);
+      assertTrue(stale.getBoolean("stale"), stale.encode());
+      assertEquals(List.of("c0"), stale.getJsonArray("clips").getList());
+      HttpResponse<Buffer> reclone = call(http, node, HttpMethod.POST, retry, bea, null);
+      assertEquals(202, reclone.statusCode(), reclone.bodyAsString());
+      JsonObject recloning = reclone.bodyAsJsonObject().getJsonArray("registrations").getJsonObject(0);
+      assertEquals("ready", recloning.getString("status"), "the old voice speaks meanwhile");
+      assertEquals(oldVoice, recloning.getString("remoteId"));
+      JsonObject recloned = Await.result(() -> "the voice of " + id + " is made from the current clips",
+          Duration.ofSeconds(60), () -> {
+            JsonObject registration = call(http, node, HttpMethod.GET, path, bea, null).bodyAsJsonObject()
+                .getJsonArray("registrations").getJsonObject(0);
+            return registration.getBoolean("stale") ? null : registration;
+          });
+      assertEquals("ready", recloned.getString("status"), recloned.encode());
+      assertEquals(List.of("c0", "c1"), recloned.getJsonArray("clips").getList());
+      String newVoice = recloned.getString("remoteId");
+      assertFalse(oldVoice.equals(newVoice), "a new voice");
+      assertEquals(2, last(elevenLabs.received("/v1/voices/add")).form().files("files").size(),
+          "made from both clips");
+      Await.until("the old voice is deleted at the vendor", Duration.ofSeconds(30),
+          () -> !elevenLabs.clonedVoices.containsKey(oldVoice));
+      assertTrue(elevenLabs.clonedVoices.containsKey(newVoice));
     }
   }
 
@@ -209,83 +209,75 @@ class VoiceProfileCloningIT {
    */
   @Test
   void aReplyMovesToTheProfilesClonedVoiceAtTheNextVendorWhenItsBaseVendorFails(@TempDir Path dir) throws Exception {
-    Vertx fakeVertx = Vertx.vertx();
     try (FakeElevenLabsServer elevenLabs = (FakeElevenLabsServer) new FakeElevenLabsServer(fakeVertx, KEY).start();
          FakeAzureSpeechServer azure = (FakeAzureSpeechServer) new FakeAzureSpeechServer(fakeVertx, AZURE_KEY)
              .start()) {
       azure.readsUntilDone = 1;
       // No background health probe (a synthesis in each provider's default voice) once the node runs: the fault
       // below is for the reply.
-      Node node = cloningNode(dir, elevenLabs, Map.of("AZURE_SPEECH_KEY", AZURE_KEY, "AZURE_TTS_ENDPOINT",
+      node = cloningNode(dir, elevenLabs, Map.of("AZURE_SPEECH_KEY", AZURE_KEY, "AZURE_TTS_ENDPOINT",
           azure.url(), "AZURE_CUSTOM_VOICE_ENDPOINT", azure.url(), "AZURE_PERSONAL_VOICE_PROJECT",
           FakeAzureSpeechServer.PROJECT, "AZURE_PERSONAL_VOICE_COMPANY", "Example Ltd",
           "HEALTH_PROBE_INTERVAL_SECONDS", "3600"));
-      WebClient http = WebClient.create(node.vertx());
-      try {
-        String dora = VoiceProfileApiIT.apiToken("dora-failover");
-        JsonObject metadata = metadata("Dora", "Dora Example").put("provider", "elevenlabs")
-            .put("voice", FakeElevenLabsServer.VOICE).put("language", "en-US")
-            .put("consent", metadata("Dora", "Dora Example").getJsonObject("consent")
-                .put("statement", ConsentStatement.text("en-US", "Dora Example")));
-        HttpResponse<Buffer> created = ProfileUploads.createWithConsent(http, node.httpPort(), dora, metadata,
-            speech(6), speech(6));
-        assertEquals(201, created.statusCode(), created.bodyAsString());
-        String id = created.bodyAsJsonObject().getString("id");
-        String path = ProfileUploads.PATH + "/" + id;
-        JsonObject atElevenLabs = registrationOnceEnded(http, node, path, dora, "elevenlabs");
-        assertEquals("ready", atElevenLabs.getString("status"), atElevenLabs.encode());
+      http = WebClient.create(node.vertx());
+      String dora = VoiceProfileApiIT.apiToken("dora-failover");
+      JsonObject metadata = metadata("Dora", "Dora Example").put("provider", "elevenlabs")
+          .put("voice", FakeElevenLabsServer.VOICE).put("language", "en-US")
+          .put("consent", metadata("Dora", "Dora Example").getJsonObject("consent")
+              .put("statement", ConsentStatement.text("en-US", "Dora Example")));
+      HttpResponse<Buffer> created = ProfileUploads.createWithConsent(http, node.httpPort(), dora, metadata,
+          speech(6), speech(6));
+      assertEquals(201, created.statusCode(), created.bodyAsString());
+      String id = created.bodyAsJsonObject().getString("id");
+      String path = ProfileUploads.PATH + "/" + id;
+      JsonObject atElevenLabs = registrationOnceEnded(http, node, path, dora, "elevenlabs");
+      assertEquals("ready", atElevenLabs.getString("status"), atElevenLabs.encode());
 
-        // Registered at a second vendor, not its base provider: the profile keeps its base provider.
-        HttpResponse<Buffer> registering = call(http, node, HttpMethod.POST, path + "/registrations/azure", dora,
-            null);
-        assertEquals(202, registering.statusCode(), registering.bodyAsString());
-        assertEquals("elevenlabs", registering.bodyAsJsonObject().getString("provider"));
-        JsonObject atAzure = registrationOnceEnded(http, node, path, dora, "azure");
-        assertEquals("ready", atAzure.getString("status"), atAzure.encode());
-        String xiVoice = atElevenLabs.getString("remoteId");
-        String azureVoice = atAzure.getString("remoteId");
-        assertTrue(azure.personalVoices.values().stream()
-            .anyMatch(v -> azureVoice.equals(v.getString("speakerProfileId"))), "Azure made the personal voice");
+      // Registered at a second vendor, not its base provider: the profile keeps its base provider.
+      HttpResponse<Buffer> registering = call(http, node, HttpMethod.POST, path + "/registrations/azure", dora,
+          null);
+      assertEquals(202, registering.statusCode(), registering.bodyAsString());
+      assertEquals("elevenlabs", registering.bodyAsJsonObject().getString("provider"));
+      JsonObject atAzure = registrationOnceEnded(http, node, path, dora, "azure");
+      assertEquals("ready", atAzure.getString("status"), atAzure.encode());
+      String xiVoice = atElevenLabs.getString("remoteId");
+      String azureVoice = atAzure.getString("remoteId");
+      assertTrue(azure.personalVoices.values().stream()
+          .anyMatch(v -> azureVoice.equals(v.getString("speakerProfileId"))), "Azure made the personal voice");
 
-        // ElevenLabs sends part of the first answer and closes the connection.
-        String xiPath = "/v1/text-to-speech/" + xiVoice + "/stream";
-        elevenLabs.failNext(FakeCloudServer.Fault.TRUNCATED);
-        String wsToken = Jwt.sign("HS256", Jwt.claims("dora-failover", "websocket", 600), VoiceProfileApiIT.SECRET);
-        List<String> sentences = List.of("The first sentence of my reply.", "A second one follows it.",
-            "And here is the third.", "The fourth ends it.");
-        try (WsProbe ws = new WsProbe(node.vertx(), node.httpPort(), "/ws?token=" + wsToken)) {
-          ws.send(new JsonObject().put("type", "synthesize").put("id", "f1").put("text", String.join(" ", sentences))
-              .put("voice", "profile:" + id));
-          WsProbe.Reply reply = ws.collect("f1");
-          JsonObject end = reply.last();
-          assertEquals("audio_end", end.getString("type"), end.encode());
-          assertEquals("remote:elevenlabs:" + xiVoice, reply.first("audio_start").getString("voice"),
-              "the reply started with the base provider's cloned voice");
-          assertEquals(sentences, reply.frames().stream().filter(f -> f.isType("sentence"))
-              .map(f -> f.json().getString("text")).toList(), "every sentence, once, in order");
-          assertEquals(1, end.getJsonArray("switches").size(), end.encode());
-          JsonObject sw = end.getJsonArray("switches").getJsonObject(0);
-          assertEquals("elevenlabs", sw.getString("from"));
-          assertEquals("azure", sw.getString("to"));
-          assertEquals("remote:azure:" + azureVoice, sw.getString("voice"), "Azure's cloned voice of this profile");
-        }
-        assertFalse(elevenLabs.received(xiPath).isEmpty(), "ElevenLabs was asked with the cloned voice");
-        assertEquals(List.of(), elevenLabs.received().stream().filter(r -> r.path().startsWith("/v1/text-to-speech/")
-            && !r.path().equals(xiPath) && sentences.contains(r.json().getString("text"))).toList(),
-            "no other ElevenLabs voice spoke the reply");
-        List<FakeAzureSpeechServer.Spoken> spoken = azure.spoken().stream()
-            .filter(s -> sentences.contains(s.text())).toList();
-        assertFalse(spoken.isEmpty(), "Azure spoke the rest of the reply");
-        for (FakeAzureSpeechServer.Spoken s : spoken) {
-          assertEquals(azureVoice, s.speakerProfileId(), "every sentence at Azure used this profile's personal voice");
-          assertEquals("DragonLatestNeural", s.voice());
-        }
-      } finally {
-        http.close();
-        TestNodes.stop(node);
+      // ElevenLabs sends part of the first answer and closes the connection.
+      String xiPath = "/v1/text-to-speech/" + xiVoice + "/stream";
+      elevenLabs.failNext(FakeCloudServer.Fault.TRUNCATED);
+      String wsToken = Jwt.sign("HS256", Jwt.claims("dora-failover", "websocket", 600), VoiceProfileApiIT.SECRET);
+      List<String> sentences = List.of("The first sentence of my reply.", "A second one follows it.",
+          "And here is the third.", "The fourth ends it.");
+      try (WsProbe ws = new WsProbe(node.vertx(), node.httpPort(), "/ws?token=" + wsToken)) {
+        ws.send(new JsonObject().put("type", "synthesize").put("id", "f1").put("text", String.join(" ", sentences))
+            .put("voice", "profile:" + id));
+        WsProbe.Reply reply = ws.collect("f1");
+        JsonObject end = reply.last();
+        assertEquals("audio_end", end.getString("type"), end.encode());
+        assertEquals("remote:elevenlabs:" + xiVoice, reply.first("audio_start").getString("voice"),
+            "the reply started with the base provider's cloned voice");
+        assertEquals(sentences, reply.frames().stream().filter(f -> f.isType("sentence"))
+            .map(f -> f.json().getString("text")).toList(), "every sentence, once, in order");
+        assertEquals(1, end.getJsonArray("switches").size(), end.encode());
+        JsonObject sw = end.getJsonArray("switches").getJsonObject(0);
+        assertEquals("elevenlabs", sw.getString("from"));
+        assertEquals("azure", sw.getString("to"));
+        assertEquals("remote:azure:" + azureVoice, sw.getString("voice"), "Azure's cloned voice of this profile");
       }
-    } finally {
-      fakeVertx.close().await(10, TimeUnit.SECONDS);
+      assertFalse(elevenLabs.received(xiPath).isEmpty(), "ElevenLabs was asked with the cloned voice");
+      assertEquals(List.of(), elevenLabs.received().stream().filter(r -> r.path().startsWith("/v1/text-to-speech/")
+          && !r.path().equals(xiPath) && sentences.contains(r.json().getString("text"))).toList(),
+          "no other ElevenLabs voice spoke the reply");
+      List<FakeAzureSpeechServer.Spoken> spoken = azure.spoken().stream()
+          .filter(s -> sentences.contains(s.text())).toList();
+      assertFalse(spoken.isEmpty(), "Azure spoke the rest of the reply");
+      for (FakeAzureSpeechServer.Spoken s : spoken) {
+        assertEquals(azureVoice, s.speakerProfileId(), "every sentence at Azure used this profile's personal voice");
+        assertEquals("DragonLatestNeural", s.voice());
+      }
     }
   }
 
