@@ -22,9 +22,11 @@ import com.ervc.profile.VoiceRegistrar;
 import com.ervc.protocol.AdminMessage;
 import com.ervc.protocol.Addresses;
 import com.ervc.protocol.BusProtocol;
+import com.ervc.protocol.CachedReply;
 import com.ervc.protocol.ErrorCode;
 import com.ervc.protocol.ProfileChanged;
 import com.ervc.protocol.SpeechException;
+import com.ervc.protocol.TtsRequest;
 import com.ervc.redis.SharedRedis;
 import com.ervc.security.ClientAddress;
 import com.ervc.security.LocalConnectionLeases;
@@ -66,6 +68,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /** HTTP + WebSocket entry point of a node. Routes live here; behaviour lives in HttpApi and WebSocketSession. */
 public final class GatewayVerticle extends VerticleBase implements Drainable {
@@ -108,15 +111,21 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
   private final VoiceRegistrar registrar;
   /** This gateway's view of the voice profiles, or null without cloning or without an open store. */
   private ProfileResolver profiles;
+  /** Whole replies this node's cache holds (a pipeline and the cache run here), or null. */
+  private final Function<TtsRequest, Future<CachedReply>> cachedReplies;
 
   /**
    * @param redis        the node's Redis client for cluster-wide limits, or null when {@code cache.redisUrl} is not set
    * @param profileStore the open voice-profile store, or null (cloning off, or the store did not open)
    * @param registrar    the registrar at the cloning vendors, or null (no store, or no vendor set up)
+   * @param cachedReplies the whole reply to a request when this node's cache holds it, else null (never fails), which
+   *                      the gateway then writes to its client itself; null when no pipeline or cache runs here
    */
   public GatewayVerticle(NodeState node, ServiceMetrics metrics, HealthService health, ServiceConfig config,
                          SharedRedis redis, AdminRoutes admin, LocalSinks localSinks,
-                         VoiceProfileStore profileStore, VoiceRegistrar registrar) {
+                         VoiceProfileStore profileStore, VoiceRegistrar registrar,
+                         Function<TtsRequest, Future<CachedReply>> cachedReplies) {
+    this.cachedReplies = cachedReplies;
     this.localSinks = localSinks;
     this.profileStore = profileStore;
     this.registrar = registrar;
@@ -133,7 +142,7 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
     HttpConfig http = config.http();
     TtsConfig tts = config.tts();
     sink = new SinkRouter(vertx, node.nodeId(), tts.streamStallTimeoutMs());
-    speech = new SpeechClient(vertx.eventBus(), sink);
+    speech = new SpeechClient(vertx.eventBus(), sink, cachedReplies);
     WebSocketSession.Limits limits = new WebSocketSession.Limits(tts.maxTextChars(),
         tts.maxInFlightPerConnection(), tts.sampleRate(), serverDefaults(tts),
         tts.adaptiveQuality(), tts.latencyTargetMs());

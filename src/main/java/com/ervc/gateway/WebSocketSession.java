@@ -2,6 +2,7 @@ package com.ervc.gateway;
 
 import com.ervc.metrics.RequestTrace;
 import com.ervc.metrics.ServiceMetrics;
+import com.ervc.protocol.CachedReply;
 import com.ervc.protocol.ErrorCode;
 import com.ervc.protocol.QualityTier;
 import com.ervc.protocol.SpeechException;
@@ -106,6 +107,52 @@ final class WebSocketSession {
 
     private boolean current() {
       return active.get(requestId) == this;
+    }
+
+    /** Writes the reply from this node's cache when it holds all of it, else starts the pipeline's stream. */
+    void begin(TtsRequest request) {
+      speech.cached(request).onComplete(found -> {
+        if (!current()) {
+          return; // cancelled or closed meanwhile
+        }
+        CachedReply reply = found.result();
+        if (reply == null) {
+          stream = speech.start(request, this);
+          return;
+        }
+        onStart(new StreamMessage.Start(reply.provider(), reply.voice(), reply.sampleRate(), reply.sentences().size(),
+            request.quality().wire()));
+        play(reply, 0, 0);
+      });
+    }
+
+    /**
+     * Writes {@code reply} from frame {@code frame} of sentence {@code sentence} on, as the pipeline's stream would
+     * (each sentence announced before its frames). While the socket's write queue is full, each frame waits for the
+     * one before it to reach the socket, so a slow client slows the reply down instead of queueing all of it.
+     */
+    private void play(CachedReply reply, int sentence, int frame) {
+      for (int s = sentence; s < reply.sentences().size(); s++) {
+        List<Buffer> frames = reply.frames().get(s);
+        if (frame == 0) {
+          onSentence(s, reply.sentences().get(s));
+        }
+        for (int f = frame; f < frames.size(); f++) {
+          Future<Void> written = onAudio(frames.get(f));
+          if (written.failed()) {
+            return; // cancelled or closed: finished already
+          }
+          if (ws.writeQueueFull()) {
+            int next = f + 1 < frames.size() ? s : s + 1;
+            int nextFrame = f + 1 < frames.size() ? f + 1 : 0;
+            written.onSuccess(v -> play(reply, next, nextFrame));
+            return;
+          }
+        }
+        frame = 0;
+      }
+      onEnd(new StreamMessage.Summary(chunks, samples, true, reply.provider(), reply.voice(), reply.sentences().size(),
+          0, Math.max(ttfaMs, 0), elapsedMs(), List.of()));
     }
 
     @Override
@@ -330,7 +377,7 @@ final class WebSocketSession {
             SpeechException refused = SpeechException.from(ar.cause());
             pending.onError(refused.code(), refused.getMessage());
           } else {
-            pending.stream = speech.start(ar.result(), pending);
+            pending.begin(ar.result());
           }
         });
   }

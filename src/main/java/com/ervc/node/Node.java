@@ -20,6 +20,7 @@ import com.ervc.gateway.GatewayVerticle;
 import com.ervc.health.HealthService;
 import com.ervc.metrics.ServiceMetrics;
 import com.ervc.monitoring.MonitoringVerticle;
+import com.ervc.pipeline.CachedReplies;
 import com.ervc.pipeline.PipelineVerticle;
 import com.ervc.profile.DirectoryProfileStore;
 import com.ervc.profile.PostgresProfileStore;
@@ -88,6 +89,8 @@ public final class Node {
   /** Where a cluster node's event bus listens, from the cluster manager (for the pipeline's death watch). */
   private final Function<String, Future<SocketAddress>> eventBusOfNode;
   private GatewayVerticle gateway;
+  /** Set before the gateway starts when a pipeline and the cache run on this node too. */
+  private CachedReplies cachedReplies;
   private MonitoringVerticle monitoring;
   /** The periodic quality check, or null when {@code quality.enabled} is false or the node has no providers. */
   private QualityMonitor quality;
@@ -288,8 +291,14 @@ public final class Node {
           deploy("provider.openai", new OpenAiVerticle(metrics, config), false)).mapEmpty());
     }
     if (roles.contains("pipeline")) {
-      chain = chain.compose(v -> deploy("pipeline", new PipelineVerticle(metrics, config.tts(), config.cache(), localSinks,
-          cache == null ? null : cache.cache(), eventBusOfNode, config.node().id()), false));
+      chain = chain.compose(v -> {
+        // A gateway with a pipeline and the cache on its node writes cached replies to its clients itself.
+        if (roles.contains("gateway") && cache != null) {
+          cachedReplies = new CachedReplies(cache.cache(), metrics, config.tts(), System::currentTimeMillis);
+        }
+        return deploy("pipeline", new PipelineVerticle(metrics, config.tts(), config.cache(), localSinks,
+            cache == null ? null : cache.cache(), eventBusOfNode, config.node().id(), cachedReplies), false);
+      });
     }
     boolean separateMetricsPort = config.metrics().separatePort();
     if (roles.contains("gateway") && config.tts().enableCloning()) {
@@ -299,7 +308,7 @@ public final class Node {
       // Without its HTTP listener a gateway node is useless, so that failure stops the node.
       chain = chain.compose(v -> {
         gateway = new GatewayVerticle(state, metrics, health, config, redis, admin, localSinks, profiles,
-            registrar);
+            registrar, cachedReplies == null ? null : cachedReplies::find);
         return deploy("gateway", gateway, true);
       });
     }

@@ -51,6 +51,8 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
   /** Sinks of this node, reached without the event bus. */
   private final LocalSinks localSinks;
   private final AudioCache localCache;
+  /** Told each routing choice, when a gateway on this node serves cached replies itself; else null. */
+  private final CachedReplies cachedReplies;
   private final Function<String, Future<SocketAddress>> eventBusOfNode;
   private MessageConsumer<Object> intake;
   /** Written on this verticle's event loop, read by drain status requests from other threads. */
@@ -62,11 +64,14 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
    * @param eventBusOfNode where a cluster node's event bus listens (to watch provider nodes, {@link NodeDeaths})
    * @param nodeId         this node's id (its own provider instances stay in the load view however late their
    *                       reports: {@link LoadRegistry})
+   * @param cachedReplies  the cached replies a gateway on this node serves itself (taught every routing choice), or
+   *                       null
    */
   public PipelineVerticle(ServiceMetrics metrics, TtsConfig tts, CacheConfig cache, LocalSinks localSinks,
                           AudioCache localCache, Function<String, Future<SocketAddress>> eventBusOfNode,
-                          String nodeId) {
+                          String nodeId, CachedReplies cachedReplies) {
     this.registry = new LoadRegistry(nodeId);
+    this.cachedReplies = cachedReplies;
     this.localSinks = localSinks;
     this.localCache = localCache;
     this.metrics = metrics;
@@ -142,6 +147,9 @@ public final class PipelineVerticle extends VerticleBase implements Drainable {
           msg.fail(error.code().status(), error.getMessage());
         })
         .onSuccess(route -> {
+          if (cachedReplies != null) {
+            cachedReplies.learn(parsed, route);
+          }
           PipelineStart.Accepted accepted = new PipelineStart.Accepted(route.provider(), route.voice());
           msg.reply(accepted.body(), BusProtocol.options(accepted));
           StreamSender out = localSinks.open(vertx.eventBus(), context, start.sink(), stream, tts.streamWindow(),

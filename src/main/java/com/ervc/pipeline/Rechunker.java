@@ -65,6 +65,17 @@ final class Rechunker {
     return frames;
   }
 
+  /** A whole sentence's frames, cut as {@link #push} and {@link #flush} cut them, without an empty last one. */
+  static List<Buffer> cut(Buffer sentence, int frameBytes) {
+    Rechunker cutter = new Rechunker(frameBytes);
+    List<Buffer> frames = cutter.push(0, sentence);
+    Buffer rest = cutter.flush();
+    if (rest.length() > 0) {
+      frames.add(rest);
+    }
+    return frames;
+  }
+
   /** The sentence ended: what is left, possibly empty. */
   Buffer flush() {
     Buffer rest = partial;

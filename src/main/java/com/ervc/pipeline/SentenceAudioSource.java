@@ -87,7 +87,7 @@ final class SentenceAudioSource {
   }
 
   /** The PCM of an entry, or null (a miss) when it is unreadable or at another rate. */
-  private static Buffer usable(Buffer stored, int sampleRate) {
+  static Buffer usable(Buffer stored, int sampleRate) {
     try {
       CachedAudio entry = CachedAudio.decode(stored);
       return entry.sampleRate() == sampleRate ? entry.pcm() : null;

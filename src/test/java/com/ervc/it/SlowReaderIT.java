@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A client that stops reading its socket in the middle of a reply still gets every audio frame, in order, and the same
- * audio as a client reading at once: the gateway waits for the socket instead of dropping (issue #20's question).
+ * audio as a client reading at once: the gateway waits for the socket instead of dropping (issue #20's question),
+ * whether the pipeline streams the reply or the gateway writes it from the cache.
  * Plain blocking sockets, so a client that does not read really leaves the bytes in the kernel's buffers (a Vert.x
  * client would keep reading into its own queue while paused).
  */
@@ -48,14 +49,18 @@ class SlowReaderIT {
         + "the summary. And the audio is the same as for a client that reads everything at once.";
     Reply slow = speak(text, true);
     Reply fast = speak(text, false);
+    // Now cached whole: the gateway writes this one itself, and must wait for the socket just the same.
+    Reply slowCached = speak(text, true);
 
-    for (Reply reply : List.of(slow, fast)) {
+    assertTrue(slowCached.end.getBoolean("cached"), "the repeat came from the cache");
+    for (Reply reply : List.of(slow, fast, slowCached)) {
       assertEquals(6, reply.sentences, "every sentence announced");
       assertEquals(reply.end.getLong("chunks"), (long) reply.frames, "every frame the gateway sent arrived");
       assertEquals(reply.end.getLong("samples"), reply.pcm.length() / 2L, "the samples add up to the summary");
     }
     assertTrue(slow.frames > FRAMES_BEFORE_PAUSE * 10L, "a reply long enough to fill the socket: " + slow.frames);
     assertArrayEquals(fast.pcm.getBytes(), slow.pcm.getBytes(), "the slow reader hears the same audio");
+    assertArrayEquals(fast.pcm.getBytes(), slowCached.pcm.getBytes(), "and so does a slow reader of the cached reply");
   }
 
   /** Everything one reply brought: sentences announced, audio frames (in sequence), their PCM, and audio_end. */

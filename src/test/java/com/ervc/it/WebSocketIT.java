@@ -1,12 +1,15 @@
 package com.ervc.it;
 
 import com.ervc.node.Node;
+import com.ervc.protocol.Addresses;
 import com.ervc.testing.Await;
 import com.ervc.testing.TestNodes;
 import com.ervc.testing.WsProbe.Frame;
 import com.ervc.testing.WsProbe.Reply;
 import com.ervc.testing.WsProbe;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -113,6 +117,56 @@ class WebSocketIT {
     assertTrue(second.last().getBoolean("cached"));
     assertArrayEquals(first.pcm().getBytes(), second.pcm().getBytes());
     assertEquals(first.last().getLong("samples"), second.last().getLong("samples"));
+  }
+
+  /**
+   * A repeat the node's cache holds whole is written by the gateway itself, without a request to the pipeline, and the
+   * client cannot tell: the same messages in the same order, the same frames, the same audio.
+   */
+  @Test
+  void aCachedRepeatIsWrittenByTheGatewayWithTheSameMessagesAndNoPipelineRequest() throws Exception {
+    String text = fresh("A first sentence to remember. And a second one, so that the repeat has several.");
+    AtomicInteger pipelineRequests = new AtomicInteger();
+    Handler<DeliveryContext<Object>> counter = ctx -> {
+      if (Addresses.PIPELINE_SYNTHESIZE.equals(ctx.message().address())) {
+        pipelineRequests.incrementAndGet();
+      }
+      ctx.next();
+    };
+    node.vertx().eventBus().addOutboundInterceptor(counter);
+    try {
+      ws.send(synthesize("first", text));
+      Reply first = ws.collect("first");
+      ws.send(synthesize("second", text));
+      Reply second = ws.collect("second");
+
+      assertEquals(1, pipelineRequests.get(), "only the first request went to the pipeline");
+      assertFalse(first.last().getBoolean("cached"));
+      assertTrue(second.last().getBoolean("cached"));
+      assertEquals(shape(first), shape(second), "the same messages and frames, in the same order");
+      assertEquals(3, second.frames().stream().filter(f -> f.isType("sentence")).count(), "two sentences and the code");
+      for (String field : List.of("provider", "voice", "sampleRate", "sentences", "quality")) {
+        assertEquals(first.first("audio_start").getValue(field), second.first("audio_start").getValue(field), field);
+      }
+      for (String field : List.of("chunks", "samples", "provider", "cancelled")) {
+        assertEquals(first.last().getValue(field), second.last().getValue(field), field);
+      }
+      assertArrayEquals(first.pcm().getBytes(), second.pcm().getBytes());
+      List<Frame> audio = second.audio();
+      for (int i = 0; i < audio.size(); i++) {
+        assertEquals(i, audio.get(i).seq(), "frame numbers run on across sentences");
+      }
+      assertTrue(second.last().getLong("ttfaMs") <= second.last().getLong("totalMs"));
+    } finally {
+      node.vertx().eventBus().removeOutboundInterceptor(counter);
+    }
+  }
+
+  /** Each message's type (a sentence with its index and text), and each binary frame's length, in order. */
+  private static List<String> shape(Reply reply) {
+    return reply.frames().stream().map(f -> f.json() == null ? "audio " + f.binary().length()
+        : f.isType("sentence") ? "sentence " + f.json().getInteger("index") + " " + f.json().getString("text")
+        : f.json().getString("type")).toList();
   }
 
   @Test
