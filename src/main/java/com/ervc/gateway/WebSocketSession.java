@@ -132,6 +132,9 @@ final class WebSocketSession {
      * one before it to reach the socket, so a slow client slows the reply down instead of queueing all of it.
      */
     private void play(CachedReply reply, int sentence, int frame) {
+      if (!current()) {
+        return; // cancelled or closed while it waited for the socket: nothing more of it is sent
+      }
       for (int s = sentence; s < reply.sentences().size(); s++) {
         List<Buffer> frames = reply.frames().get(s);
         if (frame == 0) {

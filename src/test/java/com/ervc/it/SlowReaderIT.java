@@ -63,6 +63,67 @@ class SlowReaderIT {
     assertArrayEquals(fast.pcm.getBytes(), slowCached.pcm.getBytes(), "and so does a slow reader of the cached reply");
   }
 
+  /**
+   * A client that asks for a long cached reply, cancels it at once and only then reads: the gateway, which writes the
+   * reply itself and waits while the socket is full, stops at the cancel. After {@code audio_end} (cancelled) nothing
+   * more of the reply arrives, and the connection still speaks.
+   */
+  @Test
+  void aCancelWhileTheGatewayWaitsForTheSocketEndsTheCachedReply() throws Exception {
+    String text = "A cached reply that is cancelled, code " + UUID.randomUUID().toString().substring(0, 6)
+        .replaceAll("[^a-z]", "x") + ". It is long enough to fill the socket of a client that does not read. The "
+        + "gateway has to wait for it. Then the client cancels. Nothing more may come after the end. Not even a "
+        + "sentence announcement, and not a single frame.";
+    Reply whole = speak(text, false);
+    try (Socket socket = RawWebSocket.open(node.httpPort(), token, RECEIVE_BUFFER_BYTES)) {
+      InputStream in = socket.getInputStream();
+      assertEquals("ready", text(RawWebSocket.readFrame(in)).getString("type"));
+      socket.getOutputStream().write(RawWebSocket.maskedTextFrame(new JsonObject().put("type", "synthesize")
+          .put("id", "long").put("text", text).encode().getBytes(StandardCharsets.UTF_8)));
+      socket.getOutputStream().write(RawWebSocket.maskedTextFrame(new JsonObject().put("type", "cancel")
+          .put("id", "long").encode().getBytes(StandardCharsets.UTF_8)));
+      socket.getOutputStream().write(RawWebSocket.maskedTextFrame(new JsonObject().put("type", "ping").encode()
+          .getBytes(StandardCharsets.UTF_8)));
+      int frames = 0;
+      JsonObject end = null;
+      boolean askedAgain = false;
+      while (true) {
+        byte[][] frame = RawWebSocket.readFrame(in);
+        if (frame[0][0] == 0x2) {
+          if (Buffer.buffer(frame[1]).getUnsignedInt(0) == 0) {
+            assertEquals(null, end, "no audio of the cancelled reply after its audio_end");
+            frames++;
+          }
+          continue;
+        }
+        JsonObject message = text(frame);
+        if ("pong".equals(message.getString("type"))) {
+          // Everything sent before the cancel has been read by now: the socket drains, and whatever the gateway
+          // still wrote of the cancelled reply would come before the end of a second request's reply.
+          socket.getOutputStream().write(RawWebSocket.maskedTextFrame(new JsonObject().put("type", "synthesize")
+              .put("id", "after").put("text", "Still here.").encode().getBytes(StandardCharsets.UTF_8)));
+          askedAgain = true;
+          continue;
+        }
+        if ("after".equals(message.getString("id"))) {
+          assertTrue(askedAgain);
+          if ("audio_end".equals(message.getString("type"))) {
+            break;
+          }
+          continue;
+        }
+        assertEquals(null, end, "nothing of the reply after audio_end: " + message.encode());
+        if ("audio_end".equals(message.getString("type"))) {
+          end = message;
+        }
+      }
+      assertTrue(end != null && end.getBoolean("cancelled"), "the reply ended as cancelled: " + end);
+      assertTrue(end.getBoolean("cached"), "written from the cache: " + end);
+      assertEquals(end.getLong("chunks"), (long) frames, "the summary counts the frames that went out");
+      assertTrue(frames < whole.frames, "the cancel stopped the reply: " + frames + " of " + whole.frames);
+    }
+  }
+
   /** Everything one reply brought: sentences announced, audio frames (in sequence), their PCM, and audio_end. */
   private record Reply(int sentences, int frames, Buffer pcm, JsonObject end) {
   }
