@@ -61,12 +61,14 @@ public final class SoakBenchmark {
       System.out.printf(Locale.ROOT, "machine at start: %s%n", LoadBenchmark.machineLoad());
       new LoadGenerator(vertx, load).run();
       double warmHeap = heapAfterGcMb(node);
+      Map<String, Long> warmClasses = classBytes(node);
       System.out.printf(Locale.ROOT, "heap after GC, after %d s of warm-up: %.1f MB (RSS %.0f MB)%n",
           warmupMs / 1000, warmHeap, node.rssKb() / 1024.0);
       LoadGenerator.Result result = new LoadGenerator(vertx, new LoadGenerator.Options(load.host(), load.port(),
           sessions, rate, soakMs, load.uri(), load.text(), cancel, abort)).run();
       long rssUnderLoad = node.rssKb();
       double endHeap = heapAfterGcMb(node);
+      Map<String, Long> endClasses = classBytes(node);
       Map<String, Double> metrics = metrics(port);
       double sessionsLeft = metrics.getOrDefault("websocket_connections_active", -1.0);
       double loadLeft = metrics.getOrDefault("tts_provider_load", -1.0);
@@ -79,6 +81,7 @@ public final class SoakBenchmark {
           result.ttfaMs(99), result.ttfaMs(100));
       System.out.printf(Locale.ROOT, "heap after GC at the end: %.1f MB (%+.1f %% against warm-up), RSS at the end "
           + "of the load %.0f MB%n", endHeap, 100 * drift, rssUnderLoad / 1024.0);
+      printGrowth(warmClasses, endClasses);
       System.out.printf(Locale.ROOT, "left over: %.0f WebSocket sessions, provider load %.2f%n", sessionsLeft,
           loadLeft);
       System.out.printf(Locale.ROOT, "errors: %s%n", result.errorSummary());
@@ -110,6 +113,36 @@ public final class SoakBenchmark {
       throw new IllegalStateException("jcmd GC.run failed for pid " + node.pid);
     }
     return metrics(node.port).getOrDefault("jvm_memory_used_bytes{area=\"heap\"}", Double.NaN) / (1024 * 1024);
+  }
+
+  /** Bytes of live objects by class (jcmd GC.class_histogram, which collects first), to say what a heap change is. */
+  private static Map<String, Long> classBytes(LoadBenchmark.Server node) throws Exception {
+    Process histogram = new ProcessBuilder("jcmd", Long.toString(node.pid), "GC.class_histogram")
+        .redirectErrorStream(true).start();
+    Map<String, Long> bytes = new HashMap<>();
+    String text = new String(histogram.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (!histogram.waitFor(60, TimeUnit.SECONDS) || histogram.exitValue() != 0) {
+      throw new IllegalStateException("jcmd GC.class_histogram failed for pid " + node.pid);
+    }
+    // Lines: "   1:   12345   678901  java.lang.String (java.base@17)"
+    for (String line : text.split("\n")) {
+      String[] columns = line.trim().split("\\s+");
+      if (columns.length >= 4 && columns[0].endsWith(":")) {
+        bytes.merge(columns[3], Long.parseLong(columns[2]), Long::sum);
+      }
+    }
+    return bytes;
+  }
+
+  /** The classes whose live bytes changed most between the two histograms, largest change first. */
+  private static void printGrowth(Map<String, Long> before, Map<String, Long> after) {
+    Map<String, Long> change = new HashMap<>();
+    after.forEach((name, bytes) -> change.put(name, bytes - before.getOrDefault(name, 0L)));
+    before.forEach((name, bytes) -> change.putIfAbsent(name, -bytes));
+    System.out.println("live bytes by class, end against warm-up (largest changes):");
+    change.entrySet().stream().sorted((a, b) -> Long.compare(Math.abs(b.getValue()), Math.abs(a.getValue())))
+        .limit(12).forEach(e -> System.out.printf(Locale.ROOT, "  %+,12d  %,12d  %s%n", e.getValue(),
+            after.getOrDefault(e.getKey(), 0L), e.getKey()));
   }
 
   /** The node's metrics, series summed by name (and by name with its {area="heap"} for the heap). */
