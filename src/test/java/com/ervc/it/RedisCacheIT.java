@@ -3,6 +3,8 @@ package com.ervc.it;
 import com.ervc.cache.CacheKey;
 import com.ervc.cache.RedisAudioCache;
 import com.ervc.node.Node;
+import com.ervc.protocol.Addresses;
+import com.ervc.protocol.AdminMessage;
 import com.ervc.protocol.BusProtocol;
 import com.ervc.protocol.CacheMessage;
 import com.ervc.redis.SharedRedis;
@@ -10,8 +12,11 @@ import com.ervc.testing.Await;
 import com.ervc.testing.RedisServer;
 import com.ervc.testing.TestNodes;
 import com.ervc.testing.WsProbe;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -137,6 +142,10 @@ class RedisCacheIT {
       assertFalse(health.getBoolean("available"));
       assertTrue(health.getLong("errors") >= 2);
       assertTrue(health.getJsonObject("local").getLong("hits") >= 3, health.encode());
+      Throwable refused = evictAll(node).transform(ar -> Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS);
+      assertEquals(502, refused instanceof ReplyException r ? r.failureCode() : -1, String.valueOf(refused));
+      assertFalse(speak(ws, before).getBoolean("cached"),
+          "an eviction Redis could not carry out still cleared the in-process copy");
 
       redis.start(); // empty: it keeps nothing on disk
       Await.until("the node finds Redis back", Duration.ofSeconds(10), () -> cacheStats(node).getBoolean("available"));
@@ -144,6 +153,13 @@ class RedisCacheIT {
       assertFalse(speak(ws, after).getBoolean("cached"));
       Await.until("the new entry reaches Redis", Duration.ofSeconds(5), () -> audioEntries() >= 1);
       assertTrue(speak(ws, after).getBoolean("cached"));
+      JsonObject evicted = evictAll(node).await(10, TimeUnit.SECONDS);
+      assertEquals(2, evicted.getLong("evicted"),
+          "'before' (in-process only since the failed eviction) and 'after' (in both levels), each once: "
+              + evicted.encode());
+      assertEquals(0, evicted.getJsonObject("stats").getJsonObject("local").getInteger("entries"));
+      assertEquals(0, audioEntries());
+      assertFalse(speak(ws, after).getBoolean("cached"));
     } finally {
       TestNodes.stop(node);
     }
@@ -152,6 +168,13 @@ class RedisCacheIT {
   /** The cache's entries in Redis (the rate limits keep keys there too). */
   private static long audioEntries() {
     return Long.parseLong(redis.command("EVAL \"return #redis.call('KEYS', 'ervc:audio:*')\" 0").substring(1));
+  }
+
+  /** An operator's eviction of every entry, as the admin API sends it to the node's cache. */
+  private static Future<JsonObject> evictAll(Node node) {
+    AdminMessage.EvictCache all = AdminMessage.EvictCache.ofKey(AdminMessage.EvictCache.ALL);
+    return node.vertx().eventBus().<JsonObject>request(Addresses.adminCache(node.config().node().id()), all.body(),
+        BusProtocol.options(all)).map(Message::body);
   }
 
   private static JsonObject cacheStats(Node node) throws Exception {
