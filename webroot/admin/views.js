@@ -179,6 +179,11 @@ export function cacheFacts(cache) {
   if (cache.evictions != null) facts.push(['Evictions', String(cache.evictions)]);
   if (cache.url) facts.push(['Redis', cache.url]);
   if (cache.errors != null) facts.push(['Redis errors', String(cache.errors)]);
+  const local = cache.local; // with Redis: this node's in-process copy in front of it
+  if (local) {
+    facts.push(['In-process entries', String(local.entries)], ['In-process bytes', fmtBytes(local.bytes)],
+      ['In-process hits', String(local.hits)], ['In-process evictions', String(local.evictions)]);
+  }
   return facts;
 }
 

@@ -252,6 +252,12 @@ test('cache figures and eviction: only all, a 64-hex key, a provider or a provid
   assert.deepEqual(cacheFacts({ backend: 'memory', available: true, hitRatio: 0.686, hits: 9, misses: 4, entries: 2,
     bytes: 2048, evictions: 0 }).map(([k, v]) => `${k}=${v}`),
   ['Backend=memory', 'Available=yes', 'Hit ratio=69%', 'Hits=9', 'Misses=4', 'Entries=2', 'Bytes=2.0 KiB', 'Evictions=0']);
+  assert.deepEqual(cacheFacts({ backend: 'redis', url: 'redis://:***@r:6379/0', available: false, hitRatio: 0.5,
+    hits: 6, misses: 6, errors: 3, local: { entries: 4, bytes: 4096, hits: 5, misses: 7, evictions: 1 } })
+    .map(([k, v]) => `${k}=${v}`),
+  ['Backend=redis', 'Available=no', 'Hit ratio=50%', 'Hits=6', 'Misses=6', 'Redis=redis://:***@r:6379/0',
+    'Redis errors=3', 'In-process entries=4', 'In-process bytes=4.0 KiB', 'In-process hits=5',
+    'In-process evictions=1']);
   assert.equal(evictAction(' ALL ').path, '/cache/all/evict');
   const key = 'ab'.repeat(32);
   assert.deepEqual([evictAction(key).path, evictAction(key).target], [`/cache/${key}/evict`, key]);

@@ -12,7 +12,10 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 
-/** Serves the audio cache on the event bus: Redis when {@code cache.redisUrl} is set, else in-process (Caffeine). */
+/**
+ * Serves the audio cache on the event bus: in-process (Caffeine) alone, or in front of Redis when
+ * {@code cache.redisUrl} is set.
+ */
 public final class CacheVerticle extends VerticleBase {
   private final CacheConfig settings;
   private final SharedRedis redis;
@@ -32,9 +35,8 @@ public final class CacheVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     long ttlMs = settings.ttlSeconds() * 1000L;
-    cache = redis == null
-        ? new MemoryAudioCache(settings.maxEntries(), settings.maxBytes(), ttlMs, System::currentTimeMillis)
-        : new RedisAudioCache(redis, ttlMs);
+    var local = new MemoryAudioCache(settings.maxEntries(), settings.maxBytes(), ttlMs, System::currentTimeMillis);
+    cache = redis == null ? local : new TieredAudioCache(local, new RedisAudioCache(redis, ttlMs));
     var bus = vertx.eventBus();
     return Future.all(
         bus.consumer(Addresses.CACHE_GET, this::get).completion(),

@@ -8,12 +8,15 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 
 /**
- * In-process cache (Caffeine) bounded by entry count and total bytes, with a TTL. Used when no Redis is
- * configured. Thread-safe.
+ * In-process cache (Caffeine) bounded by entry count and total bytes, with a TTL. The whole cache when no Redis is
+ * configured, else the level in front of Redis ({@link TieredAudioCache}). Thread-safe; every future it returns is
+ * already complete.
  *
  * <p>Caffeine bounds either the entry count or a total weight, not both. So an entry weighs its bytes but at
  * least {@code ceil(maxBytes / maxEntries)}, and the total weight is bounded by {@code maxBytes}: that keeps the
@@ -47,28 +50,51 @@ public final class MemoryAudioCache implements AudioCache {
 
   @Override
   public Future<Buffer> get(String key) {
-    return Future.succeededFuture(entries.getIfPresent(key));
+    return Future.succeededFuture(find(key));
+  }
+
+  /** The entry under {@code key}, or null. */
+  Buffer find(String key) {
+    return entries.getIfPresent(key);
   }
 
   @Override
   public Future<Void> put(String key, Buffer entry) {
+    keep(key, entry);
+    return Future.succeededFuture();
+  }
+
+  void keep(String key, Buffer entry) {
     // Caffeine would admit and at once evict such an entry, counting an eviction for nothing kept.
     if (maxEntries > 0 && entry.length() <= maxBytes) {
       entries.put(key, entry);
     }
-    return Future.succeededFuture();
   }
 
   @Override
   public Future<Long> evict(String key) {
-    return Future.succeededFuture(entries.asMap().remove(key) == null ? 0L : 1L);
+    return Future.succeededFuture(remove(key) ? 1L : 0L);
+  }
+
+  /** Whether an entry was removed. */
+  boolean remove(String key) {
+    return entries.asMap().remove(key) != null;
+  }
+
+  /** Removes {@code key} only while it still holds this very {@code entry}. */
+  void remove(String key, Buffer entry) {
+    entries.asMap().remove(key, entry);
   }
 
   @Override
   public Future<Long> evictStartingWith(String keyPrefix) {
-    long removed = entries.asMap().keySet().stream().filter(key -> key.startsWith(keyPrefix))
-        .filter(key -> entries.asMap().remove(key) != null).count();
-    return Future.succeededFuture(removed);
+    return Future.succeededFuture((long) removeStartingWith(keyPrefix).size());
+  }
+
+  /** The keys removed. */
+  Set<String> removeStartingWith(String keyPrefix) {
+    return entries.asMap().keySet().stream().filter(key -> key.startsWith(keyPrefix))
+        .filter(key -> entries.asMap().remove(key) != null).collect(Collectors.toSet());
   }
 
   /** {@code evictions} counts entries dropped for size or age. */

@@ -7,7 +7,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * Redis-backed cache shared by every node. Values are binary ({@link CachedAudio} bytes) stored with
@@ -60,23 +63,46 @@ public final class RedisAudioCache implements AudioCache {
    */
   @Override
   public Future<Long> evictStartingWith(String keyPrefix) {
+    return evictStartingWith(keyPrefix, key -> true);
+  }
+
+  /**
+   * As {@link #evictStartingWith(String)}, but the count is of the removed keys (without {@code ervc:audio:}) that
+   * {@code counted} accepts: the tiered cache counts a key it removed from both levels once. Each page's keys are
+   * unlinked in two commands, the counted and the others, so the count is exactly what Redis removed of them (a key
+   * found by SCAN may expire or be removed by another node before the UNLINK).
+   */
+  Future<Long> evictStartingWith(String keyPrefix, Predicate<String> counted) {
     if (!keyPrefix.matches("[0-9a-f]*")) {
       return Future.failedFuture(new IllegalArgumentException("a key prefix is hex digits: " + keyPrefix));
     }
-    return evictFrom(PREFIX + keyPrefix + "*", "0", 0);
+    return evictFrom(PREFIX + keyPrefix + "*", counted, "0", 0);
   }
 
-  private Future<Long> evictFrom(String pattern, String cursor, long removed) {
+  private Future<Long> evictFrom(String pattern, Predicate<String> counted, String cursor, long removed) {
     return redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(SCAN_COUNT))
         .compose(page -> {
           String next = page.get(0).toString();
-          Request unlink = Request.cmd(Command.UNLINK);
-          page.get(1).forEach(found -> unlink.arg(found.toBuffer()));
-          Future<Long> done = page.get(1).size() == 0 ? Future.succeededFuture(0L)
-              : redis.send(unlink).map(response -> response.toLong());
-          return done.compose(n -> "0".equals(next) ? Future.succeededFuture(removed + n)
-              : evictFrom(pattern, next, removed + n));
+          List<String> countedKeys = new ArrayList<>();
+          List<String> otherKeys = new ArrayList<>();
+          page.get(1).forEach(found -> {
+            String key = found.toString();
+            (counted.test(key.substring(PREFIX.length())) ? countedKeys : otherKeys).add(key);
+          });
+          return unlink(otherKeys).compose(ignored -> unlink(countedKeys))
+              .compose(n -> "0".equals(next) ? Future.succeededFuture(removed + n)
+                  : evictFrom(pattern, counted, next, removed + n));
         });
+  }
+
+  /** UNLINK of {@code keys}; the count removed. */
+  private Future<Long> unlink(List<String> keys) {
+    if (keys.isEmpty()) {
+      return Future.succeededFuture(0L);
+    }
+    Request unlink = Request.cmd(Command.UNLINK);
+    keys.forEach(unlink::arg);
+    return redis.send(unlink).map(response -> response.toLong());
   }
 
   /** {@code available} and {@code errors} are the node's shared Redis state (cache, rate limits and leases). */

@@ -84,8 +84,8 @@ public final class SharedRedis {
   private void markDown(Throwable failure) {
     if (available.compareAndSet(true, false)) {
       outages.incrementAndGet();
-      LOG.warn("Redis at {} is unreachable ({}); cache lookups miss, rate limits and connection leases are enforced "
-          + "per node until it is back", url, failure.toString());
+      LOG.warn("Redis at {} is unreachable ({}); the cache answers from its in-process copy only, rate limits and "
+          + "connection leases are enforced per node until it is back", url, failure.toString());
       vertx.setTimer(PROBE_MS, id -> probe());
     }
   }

@@ -3,6 +3,8 @@ package com.ervc.it;
 import com.ervc.cache.CacheKey;
 import com.ervc.cache.RedisAudioCache;
 import com.ervc.node.Node;
+import com.ervc.protocol.Addresses;
+import com.ervc.protocol.AdminMessage;
 import com.ervc.protocol.BusProtocol;
 import com.ervc.protocol.CacheMessage;
 import com.ervc.redis.SharedRedis;
@@ -10,8 +12,11 @@ import com.ervc.testing.Await;
 import com.ervc.testing.RedisServer;
 import com.ervc.testing.TestNodes;
 import com.ervc.testing.WsProbe;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +35,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The Redis cache against a real redis-server, including an outage in the middle of a session. */
+/**
+ * The Redis cache against a real redis-server, including an outage in the middle of a session, which the node's
+ * in-process copy in front of Redis bridges.
+ */
 class RedisCacheIT {
   private static final String KEY_A = "a".repeat(64);
   private static RedisServer redis;
@@ -119,27 +127,54 @@ class RedisCacheIT {
       ws.nextOfType("ready");
       String before = unique("Before the outage");
       assertFalse(speak(ws, before).getBoolean("cached"));
-      assertTrue(speak(ws, before).getBoolean("cached"), "second time from Redis");
-      assertTrue(Long.parseLong(redis.command("DBSIZE").substring(1)) >= 1);
+      assertTrue(speak(ws, before).getBoolean("cached"), "second time from the node's in-process copy");
+      Await.until("Redis holds it too", Duration.ofSeconds(5), () -> audioEntries() >= 1);
 
       redis.stop();
+      assertTrue(speak(ws, before).getBoolean("cached"), "a cached sentence stays a hit while Redis is down");
       String during = unique("During the outage");
       JsonObject first = speak(ws, during);
       assertEquals("audio_end", first.getString("type"));
       assertTrue(first.getLong("samples") > 0);
-      assertFalse(speak(ws, during).getBoolean("cached"), "nothing can be cached while Redis is down");
+      assertFalse(first.getBoolean("cached"));
+      assertTrue(speak(ws, during).getBoolean("cached"), "kept in-process while Redis is down");
       JsonObject health = cacheStats(node);
       assertFalse(health.getBoolean("available"));
       assertTrue(health.getLong("errors") >= 2);
+      assertTrue(health.getJsonObject("local").getLong("hits") >= 3, health.encode());
+      Throwable refused = evictAll(node).transform(ar -> Future.succeededFuture(ar.cause())).await(10, TimeUnit.SECONDS);
+      assertEquals(502, refused instanceof ReplyException r ? r.failureCode() : -1, String.valueOf(refused));
+      assertFalse(speak(ws, before).getBoolean("cached"),
+          "an eviction Redis could not carry out still cleared the in-process copy");
 
-      redis.start();
+      redis.start(); // empty: it keeps nothing on disk
       Await.until("the node finds Redis back", Duration.ofSeconds(10), () -> cacheStats(node).getBoolean("available"));
       String after = unique("After the outage");
       assertFalse(speak(ws, after).getBoolean("cached"));
-      assertTrue(speak(ws, after).getBoolean("cached"), "Redis is used again once it is back");
+      Await.until("the new entry reaches Redis", Duration.ofSeconds(5), () -> audioEntries() >= 1);
+      assertTrue(speak(ws, after).getBoolean("cached"));
+      JsonObject evicted = evictAll(node).await(10, TimeUnit.SECONDS);
+      assertEquals(2, evicted.getLong("evicted"),
+          "'before' (in-process only since the failed eviction) and 'after' (in both levels), each once: "
+              + evicted.encode());
+      assertEquals(0, evicted.getJsonObject("stats").getJsonObject("local").getInteger("entries"));
+      assertEquals(0, audioEntries());
+      assertFalse(speak(ws, after).getBoolean("cached"));
     } finally {
       TestNodes.stop(node);
     }
+  }
+
+  /** The cache's entries in Redis (the rate limits keep keys there too). */
+  private static long audioEntries() {
+    return Long.parseLong(redis.command("EVAL \"return #redis.call('KEYS', 'ervc:audio:*')\" 0").substring(1));
+  }
+
+  /** An operator's eviction of every entry, as the admin API sends it to the node's cache. */
+  private static Future<JsonObject> evictAll(Node node) {
+    AdminMessage.EvictCache all = AdminMessage.EvictCache.ofKey(AdminMessage.EvictCache.ALL);
+    return node.vertx().eventBus().<JsonObject>request(Addresses.adminCache(node.config().node().id()), all.body(),
+        BusProtocol.options(all)).map(Message::body);
   }
 
   private static JsonObject cacheStats(Node node) throws Exception {
