@@ -9,7 +9,8 @@ import static com.ervc.config.Setting.integer;
 import static com.ervc.config.Setting.string;
 
 /** The {@code providers.espeak.*} keys: the espeak-ng provider. */
-public record EspeakConfig(boolean enabled, String binary, int workers, int maxQueue, Integer maxLoad, int timeoutMs) {
+public record EspeakConfig(boolean enabled, String binary, int workers, int maxQueue, Integer maxLoad, int timeoutMs,
+                           int warmProcesses) {
   static final Setting ENABLED = bool("providers.espeak.enabled", "ESPEAK_ENABLED", true)
       .describe("Whether a node with the `providers` role runs the espeak provider.");
   static final Setting BINARY = string("providers.espeak.binary", "ESPEAK_BINARY", "espeak-ng")
@@ -28,10 +29,19 @@ public record EspeakConfig(boolean enabled, String binary, int workers, int maxQ
           + "(time its audio waits for a slow client does not count), and the client gets `internal`. Twice this "
           + "value is the worker pool's \"blocked thread\" warning threshold.");
 
-  static final List<Setting> SETTINGS = List.of(ENABLED, BINARY, WORKERS, MAX_QUEUE, MAX_LOAD, TIMEOUT_MS);
+  static final Setting WARM_PROCESSES = integer("providers.espeak.warmProcesses", "ESPEAK_WARM_PROCESSES", 2, 0, 64)
+      .describe("espeak-ng processes kept started ahead, each waiting for the text of the next sentence with its "
+          + "command line (voice, speed, pitch, amplitude: those used last). A sentence that finds one skips "
+          + "espeak-ng's start-up, most of a short sentence's time to first audio ([espeak.md]"
+          + "(providers/espeak.md#processes-started-ahead)). The oldest is killed to make room; `0` starts a process "
+          + "for each sentence.");
+
+  static final List<Setting> SETTINGS = List.of(ENABLED, BINARY, WORKERS, MAX_QUEUE, MAX_LOAD, TIMEOUT_MS,
+      WARM_PROCESSES);
 
   static EspeakConfig from(JsonObject config) {
     return new EspeakConfig(ENABLED.readBool(config), BINARY.readString(config), WORKERS.readInt(config),
-        MAX_QUEUE.readInt(config), MAX_LOAD.readIntOrNull(config), TIMEOUT_MS.readInt(config));
+        MAX_QUEUE.readInt(config), MAX_LOAD.readIntOrNull(config), TIMEOUT_MS.readInt(config),
+        WARM_PROCESSES.readInt(config));
   }
 }

@@ -253,6 +253,8 @@ public final class LoadGenerator {
     final List<long[]> ttfa = new ArrayList<>();
     final Promise<Void> drained = Promise.promise();
     ClientWebSocket ws;
+    /** {@link #ws} is still handshaking (a reconnect after a dropped session): nothing can be sent on it yet. */
+    boolean connecting;
     long timer = -1;
     boolean abortPending;
 
@@ -274,8 +276,13 @@ public final class LoadGenerator {
       socket.closeHandler(v -> onClosed(socket));
       socket.exceptionHandler(e -> error("socket: " + e.getClass().getSimpleName()));
       ws = socket;
+      connecting = true;
       Future<Void> connected = socket.connect(options.port(), options.host(), options.uri().get()).mapEmpty();
-      return connected.timeout(CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS).onFailure(e -> {
+      return connected.timeout(CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS).onComplete(ar -> {
+        if (ws == socket) {
+          connecting = false;
+        }
+      }).onFailure(e -> {
         if (ws == socket) {
           ws = null;
         }
@@ -306,7 +313,7 @@ public final class LoadGenerator {
         checkDrained();
         return;
       }
-      if (running.size() >= MAX_IN_FLIGHT || ws == null || abortPending) {
+      if (running.size() >= MAX_IN_FLIGHT || ws == null || connecting || abortPending) {
         skipped.increment();
         return;
       }
@@ -314,7 +321,7 @@ public final class LoadGenerator {
     }
 
     void sendNext() {
-      if (!sending || ws == null || ws.isClosed()) {
+      if (!sending || ws == null || connecting || ws.isClosed()) {
         checkDrained();
         return;
       }

@@ -22,9 +22,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the espeak-ng binary. Every method blocks (process I/O), so callers run it on a worker thread.
+ * Runs the espeak-ng binary. Every method blocks (process I/O), so callers run it on a worker thread. Sentences are
+ * synthesized by processes started ahead when it keeps some ({@link WarmProcesses}); {@link #close} kills those.
  */
-public final class EspeakSynthesizer {
+public final class EspeakSynthesizer implements AutoCloseable {
   /** Kills runs that overstay their timeout; a blocked read cannot time out by itself. */
   private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "espeak-watchdog");
@@ -39,11 +40,19 @@ public final class EspeakSynthesizer {
   private final String binary;
   private final long timeoutMs;
   private final boolean emotions;
+  private final WarmProcesses warm;
 
+  /** Starts every process when it is needed (phonemes for neural voices, short runs). */
   public EspeakSynthesizer(String binary, long timeoutMs, boolean emotions) {
+    this(binary, timeoutMs, emotions, 0);
+  }
+
+  /** @param warmProcesses the most processes kept started ahead for sentences ({@link WarmProcesses}); 0: none */
+  public EspeakSynthesizer(String binary, long timeoutMs, boolean emotions, int warmProcesses) {
     this.binary = binary;
     this.timeoutMs = timeoutMs;
     this.emotions = emotions;
+    this.warm = new WarmProcesses(warmProcesses);
   }
 
   /** The version line; throws IllegalStateException with a clear message when the binary cannot run. */
@@ -84,9 +93,20 @@ public final class EspeakSynthesizer {
    * at once). A failure of {@code pieces} is rethrown as it is, after the process is killed.
    */
   public void synthesize(TtsRequest request, Pieces pieces) {
+    List<String> command = command(request);
+    Process started = warm.take(command);
+    try {
+      runSentence(started != null ? started : start(command), request, pieces);
+    } finally {
+      // Only now: a process starting next to this sentence's would slow its first audio down on a busy machine.
+      warm.prepare(command);
+    }
+  }
+
+  private void runSentence(Process process, TtsRequest request, Pieces pieces) {
     WavStreamReader wav = new WavStreamReader();
     StreamingResampler[] resampler = {null};
-    run(command(request), request.text().getBytes(StandardCharsets.UTF_8), (bytes, length) -> {
+    run(process, request.text().getBytes(StandardCharsets.UTF_8), (bytes, length) -> {
       byte[] pcm = decoded(() -> wav.push(bytes, length));
       if (resampler[0] == null && wav.started()) {
         if (wav.channels() != 1) {
@@ -138,8 +158,33 @@ public final class EspeakSynthesizer {
   /** The whole standard output of a short run. */
   private byte[] run(List<String> command, byte[] stdin) {
     ByteArrayOutputStream output = new ByteArrayOutputStream();
-    run(command, stdin, (bytes, length) -> output.write(bytes, 0, length));
+    run(start(command), stdin, (bytes, length) -> output.write(bytes, 0, length));
     return output.toByteArray();
+  }
+
+  private Process start(List<String> command) {
+    try {
+      return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run '" + binary + "' (" + e.getMessage()
+          + "); install it with: apt-get install espeak-ng", e);
+    }
+  }
+
+  /** Sentences whose process was started ahead instead of for them, since this was created. */
+  long warmStarts() {
+    return warm.taken();
+  }
+
+  /** Processes started ahead and waiting now. */
+  int warmProcesses() {
+    return warm.waiting();
+  }
+
+  /** Kills the processes started ahead; later sentences start their own. */
+  @Override
+  public void close() {
+    warm.close();
   }
 
   /** What a run's standard output is handed to, as it is read; may block (the process waits meanwhile). */
@@ -148,18 +193,11 @@ public final class EspeakSynthesizer {
   }
 
   /**
-   * Runs the program, handing its standard output to {@code output} as it is read. The timeout counts the time spent
-   * waiting for the program's output, not the time {@code output} takes: a run held back by a slow consumer is not
-   * killed for it. The process is killed and reaped whatever happens, so no run outlives this call.
+   * Runs the started program {@code process}, handing its standard output to {@code output} as it is read. The
+   * timeout counts the time spent waiting for the program's output, not the time {@code output} takes: a run held
+   * back by a slow consumer is not killed for it. The process is killed and reaped whatever happens, so no run outlives this call.
    */
-  private void run(List<String> command, byte[] stdin, Output output) {
-    Process process;
-    try {
-      process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run '" + binary + "' (" + e.getMessage()
-          + "); install it with: apt-get install espeak-ng", e);
-    }
+  private void run(Process process, byte[] stdin, Output output) {
     long waitedNs = 0;
     boolean timedOut = false;
     try (OutputStream in = process.getOutputStream(); InputStream out = process.getInputStream()) {

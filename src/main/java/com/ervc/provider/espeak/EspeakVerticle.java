@@ -56,7 +56,7 @@ public final class EspeakVerticle extends ProviderVerticle {
   protected Future<ProviderInfo> probe(String nodeId) {
     EspeakConfig cfg = settings();
     boolean emotions = configuration().tts().enableEmotions();
-    synthesizer = new EspeakSynthesizer(cfg.binary(), cfg.timeoutMs(), emotions);
+    synthesizer = new EspeakSynthesizer(cfg.binary(), cfg.timeoutMs(), emotions, cfg.warmProcesses());
     workers = vertx.createSharedWorkerExecutor("espeak-" + deploymentID(), cfg.workers(),
         cfg.timeoutMs() * 2L, TimeUnit.MILLISECONDS);
     return workers.executeBlocking(() -> {
@@ -99,6 +99,11 @@ public final class EspeakVerticle extends ProviderVerticle {
 
   @Override
   public Future<?> stop() {
-    return super.stop().eventually(() -> workers == null ? Future.succeededFuture() : workers.close());
+    return super.stop().eventually(() -> {
+      if (synthesizer != null) {
+        synthesizer.close();
+      }
+      return workers == null ? Future.succeededFuture() : workers.close();
+    });
   }
 }

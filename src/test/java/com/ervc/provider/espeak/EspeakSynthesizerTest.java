@@ -15,6 +15,8 @@ import com.ervc.audio.Pcm16;
 import com.ervc.audio.Resampler;
 import com.ervc.audio.WavAudio;
 import com.ervc.audio.WavCodec;
+import com.ervc.testing.Await;
+import java.time.Duration;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -88,6 +90,57 @@ class EspeakSynthesizerTest {
       if (request.text().equals(LONG_SENTENCE)) {
         assertTrue(pieces.size() > 10, "a long sentence arrives in many pieces: " + pieces);
       }
+    }
+  }
+
+  /** The audio of one sentence, as {@code synthesizer} streams it. */
+  private static byte[] spoken(EspeakSynthesizer synthesizer, TtsRequest request) {
+    ByteArrayOutputStream audio = new ByteArrayOutputStream();
+    synthesizer.synthesize(request, audio::writeBytes);
+    return audio.toByteArray();
+  }
+
+  /** The espeak-ng processes this JVM started that are still running. */
+  private static List<ProcessHandle> runningEspeak() {
+    return ProcessHandle.current().children().filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().command().orElse("").contains("espeak")).toList();
+  }
+
+  @Test
+  void aSentenceTakesTheProcessStartedAheadForItsCommandLineAndSoundsTheSame() throws Exception {
+    TtsRequest first = request("A first sentence starts its own process.", Emotion.NEUTRAL, 0.5, 1.0);
+    TtsRequest second = request("The second one finds a process waiting.", Emotion.NEUTRAL, 0.5, 1.0);
+    TtsRequest faster = request("A faster one has another command line.", Emotion.NEUTRAL, 0.5, 1.5);
+    try (EspeakSynthesizer synthesizer = new EspeakSynthesizer("espeak-ng", 20_000, true, 1)) {
+      assertArrayEquals(wholeSentence(synthesizer, first), spoken(synthesizer, first));
+      assertEquals(0, synthesizer.warmStarts(), "nothing was started ahead for the first sentence");
+      Await.until("a process started ahead", Duration.ofSeconds(10), () -> synthesizer.warmProcesses() == 1);
+
+      assertArrayEquals(wholeSentence(synthesizer, second), spoken(synthesizer, second),
+          "a process started ahead speaks exactly like one started for the sentence");
+      assertEquals(1, synthesizer.warmStarts());
+
+      Await.until("the next one started ahead", Duration.ofSeconds(10), () -> synthesizer.warmProcesses() == 1);
+      assertArrayEquals(wholeSentence(synthesizer, faster), spoken(synthesizer, faster));
+      assertEquals(1, synthesizer.warmStarts(), "another speed is another command line: a process of its own");
+      // Room for one: the process waiting for the faster command line replaced the other, which was killed.
+      Await.until("one process waiting, for the faster command line", Duration.ofSeconds(10),
+          () -> synthesizer.warmProcesses() == 1 && runningEspeak().size() == 1);
+      assertTrue(runningEspeak().get(0).info().arguments().map(List::of).orElse(List.of())
+          .containsAll(synthesizer.command(faster).subList(1, synthesizer.command(faster).size())));
+    }
+    Await.until("no espeak-ng process left once closed", Duration.ofSeconds(10), () -> runningEspeak().isEmpty());
+  }
+
+  @Test
+  void withoutProcessesStartedAheadEverySentenceStartsItsOwn() throws Exception {
+    TtsRequest sentence = request("Every sentence starts its own process.", Emotion.NEUTRAL, 0.5, 1.0);
+    try (EspeakSynthesizer synthesizer = new EspeakSynthesizer("espeak-ng", 20_000, true, 0)) {
+      byte[] audio = spoken(synthesizer, sentence);
+      assertArrayEquals(audio, spoken(synthesizer, sentence));
+      assertEquals(0, synthesizer.warmStarts());
+      assertEquals(0, synthesizer.warmProcesses());
+      assertTrue(runningEspeak().isEmpty(), "nothing waits: " + runningEspeak());
     }
   }
 
