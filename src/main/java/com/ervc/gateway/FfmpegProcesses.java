@@ -51,6 +51,11 @@ final class FfmpegProcesses {
     }
   }
 
+  /** Whether a process for {@code command} is ready to be taken. */
+  boolean hasReady(List<String> command) {
+    return ready.containsKey(command);
+  }
+
   /** Ends the ready processes; none is started after this. */
   void close() {
     closed = true;

@@ -37,7 +37,9 @@ class FfmpegProcessesTest {
   @Test
   void aTakenProcessIsReplacedAndTheReplacementIsTakenNext() throws Exception {
     Process first = processes.take(COMMAND);
-    Await.until("a ready process besides the taken one", Duration.ofSeconds(10), () -> cats().size() == 2);
+    // Ready once handed to the pool, not as soon as it runs (it is started before it is put there).
+    Await.until("a ready process besides the taken one", Duration.ofSeconds(10),
+        () -> processes.hasReady(COMMAND) && cats().size() == 2);
     long ready = cats().stream().filter(pid -> pid != first.pid()).findFirst().orElseThrow();
     Process second = processes.take(COMMAND);
     assertEquals(ready, second.pid(), "the ready process is handed out");
