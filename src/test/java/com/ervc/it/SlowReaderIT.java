@@ -43,8 +43,7 @@ class SlowReaderIT {
 
   @Test
   void aReaderPausingMidReplyGetsEveryFrameInOrderAndTheSameAudio() throws Exception {
-    String text = "A slow reader asks for a long reply, code " + UUID.randomUUID().toString().substring(0, 6)
-        .replaceAll("[^a-z]", "x") + ". It stops reading for a while after the first frames. The server must wait "
+    String text = "A slow reader asks for a long reply, code " + code() + ". It stops reading for a while after the first frames. The server must wait "
         + "for it rather than drop anything. Every frame has to arrive, one after the other. The samples add up to "
         + "the summary. And the audio is the same as for a client that reads everything at once.";
     Reply slow = speak(text, true);
@@ -64,26 +63,24 @@ class SlowReaderIT {
   }
 
   /**
-   * A client that asks for a long cached reply, cancels it at once and only then reads: the gateway, which writes the
-   * reply itself and waits while the socket is full, stops at the cancel. After {@code audio_end} (cancelled) nothing
-   * more of the reply arrives, and the connection still speaks.
+   * A client that asks for a long cached reply, cancels it at once and only then reads: the reply, which the gateway
+   * writes itself, ends once (cancelled, when the cancel came while it waited for the socket), nothing more of it
+   * arrives after its {@code audio_end}, and the connection still speaks.
    */
   @Test
   void aCancelOfACachedReplyEndsItOnceAndNothingFollowsItsEnd() throws Exception {
-    String text = "A cached reply that is cancelled, code " + UUID.randomUUID().toString().substring(0, 6)
-        .replaceAll("[^a-z]", "x") + ". It is long enough to fill the socket of a client that does not read. The "
+    String text = "A cached reply that is cancelled, code " + code() + ". It is long enough to fill the socket of a client that does not read. The "
         + "gateway has to wait for it. Then the client cancels. Nothing more may come after the end. Not even a "
         + "sentence announcement, and not a single frame.";
     Reply whole = speak(text, false);
     try (Socket socket = RawWebSocket.open(node.httpPort(), token, RECEIVE_BUFFER_BYTES)) {
       InputStream in = socket.getInputStream();
       assertEquals("ready", text(RawWebSocket.readFrame(in)).getString("type"));
-      socket.getOutputStream().write(RawWebSocket.maskedTextFrame(new JsonObject().put("type", "synthesize")
-          .put("id", "long").put("text", text).encode().getBytes(StandardCharsets.UTF_8)));
-      socket.getOutputStream().write(RawWebSocket.maskedTextFrame(new JsonObject().put("type", "cancel")
-          .put("id", "long").encode().getBytes(StandardCharsets.UTF_8)));
-      socket.getOutputStream().write(RawWebSocket.maskedTextFrame(new JsonObject().put("type", "ping").encode()
-          .getBytes(StandardCharsets.UTF_8)));
+      send(socket, new JsonObject().put("type", "synthesize")
+          .put("id", "long").put("text", text));
+      send(socket, new JsonObject().put("type", "cancel")
+          .put("id", "long"));
+      send(socket, new JsonObject().put("type", "ping"));
       int frames = 0;
       JsonObject end = null;
       boolean askedAgain = false;
@@ -100,8 +97,8 @@ class SlowReaderIT {
         if ("pong".equals(message.getString("type"))) {
           // Everything sent before the cancel has been read by now: the socket drains, and whatever the gateway
           // still wrote of the cancelled reply would come before the end of a second request's reply.
-          socket.getOutputStream().write(RawWebSocket.maskedTextFrame(new JsonObject().put("type", "synthesize")
-              .put("id", "after").put("text", "Still here.").encode().getBytes(StandardCharsets.UTF_8)));
+          send(socket, new JsonObject().put("type", "synthesize")
+              .put("id", "after").put("text", "Still here."));
           askedAgain = true;
           continue;
         }
@@ -134,8 +131,8 @@ class SlowReaderIT {
     try (Socket socket = RawWebSocket.open(node.httpPort(), token, RECEIVE_BUFFER_BYTES)) {
       InputStream in = socket.getInputStream();
       assertEquals("ready", text(RawWebSocket.readFrame(in)).getString("type"));
-      socket.getOutputStream().write(RawWebSocket.maskedTextFrame(new JsonObject().put("type", "synthesize")
-          .put("id", "slow").put("text", text).encode().getBytes(StandardCharsets.UTF_8)));
+      send(socket, new JsonObject().put("type", "synthesize")
+          .put("id", "slow").put("text", text));
       int sentences = 0;
       List<byte[]> audio = new ArrayList<>();
       Buffer pcm = Buffer.buffer();
@@ -169,6 +166,15 @@ class SlowReaderIT {
         }
       }
     }
+  }
+
+  /** A word of six letters no other run uses, so the text is not cached yet. */
+  private static String code() {
+    return UUID.randomUUID().toString().substring(0, 6).replaceAll("[^a-z]", "x");
+  }
+
+  private static void send(Socket socket, JsonObject message) throws java.io.IOException {
+    socket.getOutputStream().write(RawWebSocket.maskedTextFrame(message.encode().getBytes(StandardCharsets.UTF_8)));
   }
 
   private static JsonObject text(byte[][] frame) {
