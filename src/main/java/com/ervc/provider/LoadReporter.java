@@ -12,18 +12,21 @@ import java.util.function.Supplier;
 
 /**
  * Publishes one instance's {@link ProviderLoad} on {@code tts.providers.load}: every {@link #INTERVAL_MS}, when a
- * new listener asks on {@code tts.providers.load.request}, {@link #FREED_REPORT_MS} after slots were freed
- * (coalesced), and a last report marked leaving. {@code current} yields null while there is nothing to report
+ * new listener asks on {@code tts.providers.load.request}, {@link #CHANGE_REPORT_MS} after slots were taken or
+ * freed (coalesced), and a last report marked leaving. {@code current} yields null while there is nothing to report
  * (stopping, draining).
  */
 final class LoadReporter {
   static final long INTERVAL_MS = 1_000;
-  /** A freed slot is reported within this time, so no pipeline waits a whole interval on a stale "full". */
-  static final long FREED_REPORT_MS = 50;
+  /**
+   * A slot taken or freed is reported within this time: no pipeline waits a whole interval on a stale "full", and
+   * none sends a new reply to an instance whose last slot was just taken (it would be refused and switched).
+   */
+  static final long CHANGE_REPORT_MS = 50;
 
   private final Vertx vertx;
   private final Supplier<ProviderLoad> current;
-  private final AtomicBoolean freedPending = new AtomicBoolean();
+  private final AtomicBoolean changePending = new AtomicBoolean();
   private long periodic = -1;
 
   LoadReporter(Vertx vertx, Supplier<ProviderLoad> current) {
@@ -56,11 +59,11 @@ final class LoadReporter {
     }
   }
 
-  /** Coalesces the reports of slots freed in a burst into one. */
-  void slotFreed() {
-    if (freedPending.compareAndSet(false, true)) {
-      vertx.setTimer(FREED_REPORT_MS, id -> {
-        freedPending.set(false);
+  /** Coalesces the reports of slots taken or freed in a burst into one. */
+  void slotsChanged() {
+    if (changePending.compareAndSet(false, true)) {
+      vertx.setTimer(CHANGE_REPORT_MS, id -> {
+        changePending.set(false);
         publish();
       });
     }

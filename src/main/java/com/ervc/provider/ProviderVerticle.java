@@ -161,7 +161,7 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
     if (decision instanceof ProviderIntake.Refuse refuse) {
       msg.fail(refuse.code().status(), refuse.message());
     } else if (decision instanceof ProviderIntake.SlotFreed) {
-      reporter.slotFreed();
+      reporter.slotsChanged();
     } else if (decision instanceof ProviderIntake.Cancel cancel) {
       if (streams.cancel(cancel.cancel().stream()) && cancel.cancel().deadlineMissed()) {
         // Too slow to start or stalled: as much a failure as an error, though the engine never reported one.
@@ -232,6 +232,7 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
 
   /** Runs one admitted request, measuring time to first audio and the outcome. */
   private Future<Void> run(TtsRequest sentence, String reply, AudioOut out) {
+    reporter.slotsChanged(); // admitted: the slot is taken
     long start = System.nanoTime();
     boolean[] first = {true};
     AudioOut measured = new AudioOut() {
@@ -257,7 +258,7 @@ public abstract class ProviderVerticle extends VerticleBase implements Drainable
     }
     return done.andThen(ar -> {
       admission.release(reply);
-      reporter.slotFreed();
+      reporter.slotsChanged();
       // A consumer that went away (cancel) is not the engine's fault.
       boolean engineFailed = ar.failed() && !out.cancelled() && !(ar.cause() instanceof StreamedAudioOut.ConsumerGone);
       stats.finished(engineFailed);

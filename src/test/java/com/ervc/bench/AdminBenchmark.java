@@ -16,10 +16,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import java.util.function.LongFunction;
-import java.util.function.Supplier;
 
 /**
  * {@code scripts/bench-admin.sh}: what the admin console costs a node. One all-roles node in a JVM of its own under
@@ -67,8 +66,7 @@ public final class AdminBenchmark {
       node.awaitReady();
       WebClient http = WebClient.create(vertx);
       List<String> tokens = LoadBenchmark.tokens(port, sessions);
-      AtomicInteger nextToken = new AtomicInteger();
-      Supplier<String> uri = () -> "/ws?token=" + tokens.get(Math.floorMod(nextToken.getAndIncrement(), tokens.size()));
+      IntFunction<String> uri = session -> "/ws?token=" + tokens.get(session);
       LongFunction<String> text = n -> LoadBenchmark.CACHED_TEXT;
       LoadGenerator.Options load = new LoadGenerator.Options("127.0.0.1", port, sessions, rate, durationMs, uri,
           text, 0, 0);

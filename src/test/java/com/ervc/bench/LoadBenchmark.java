@@ -25,10 +25,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import java.util.function.LongFunction;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -98,13 +97,11 @@ public final class LoadBenchmark {
       LongFunction<String> text = cached ? n -> CACHED_TEXT
           : n -> "Load number " + spell(n) + " says " + (n % 2 == 0 ? "hello" : "goodbye") + " to you.";
       List<String> tokens = tokens(service.port, sessions);
-      AtomicInteger nextToken = new AtomicInteger();
-      Supplier<String> serviceUri = () -> "/ws?token=" + tokens.get(Math.floorMod(nextToken.getAndIncrement(),
-          tokens.size()));
+      IntFunction<String> serviceUri = session -> "/ws?token=" + tokens.get(session);
       LoadGenerator.Options serviceLoad = new LoadGenerator.Options("127.0.0.1", service.port, sessions, rate,
           durationMs / rounds, serviceUri, text, 0, 0);
       LoadGenerator.Options floorLoad = new LoadGenerator.Options("127.0.0.1", floor.port, sessions, rate,
-          durationMs / rounds, () -> "/ws", text, 0, 0);
+          durationMs / rounds, session -> "/ws", text, 0, 0);
 
       System.out.printf(Locale.ROOT, "warm-up: %d s per target%n", warmupMs / 1000);
       new LoadGenerator(vertx, withDuration(floorLoad, warmupMs)).run();
@@ -363,17 +360,23 @@ public final class LoadBenchmark {
     HttpClient http = HttpClient.newHttpClient();
     List<String> tokens = new ArrayList<>();
     for (int i = 0; i < sessions; i++) {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + port + "/api/v1/auth/dev-token"))
-          .timeout(java.time.Duration.ofMinutes(1)).POST(HttpRequest.BodyPublishers.noBody()).build(),
-          HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        throw new IllegalStateException("dev token refused (the node must run in dev auth mode): "
-            + response.statusCode() + " " + response.body());
-      }
-      tokens.add(new JsonObject(response.body()).getString("token"));
+      tokens.add(devToken(http, port, null));
     }
     return tokens;
+  }
+
+  /** A dev token: of a new subject, or of {@code current}'s subject when that is given and still valid. */
+  static String devToken(HttpClient http, int port, String current) throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + "/api/v1/auth/dev-token"))
+        .timeout(java.time.Duration.ofMinutes(1)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(current == null ? "" : new JsonObject().put("token", current)
+            .encode())).build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("dev token refused (the node must run in dev auth mode): "
+          + response.statusCode() + " " + response.body());
+    }
+    return new JsonObject(response.body()).getString("token");
   }
 
   /**
@@ -392,7 +395,7 @@ public final class LoadBenchmark {
 
   private static LoadGenerator.Options withDuration(LoadGenerator.Options o, long ms) {
     return new LoadGenerator.Options(o.host(), o.port(), o.sessions(), o.rate(), ms, o.uri(), o.text(),
-        o.cancelShare(), o.abortShare());
+        o.cancelShare(), o.abortShare(), o.renewal());
   }
 
   private static void row(String label, double service, double floor) {

@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntFunction;
 import java.util.function.LongFunction;
-import java.util.function.Supplier;
 
 /**
  * A load generator speaking WebSocket protocol v1 (docs/protocol.md): N sessions, each on its own socket, send
@@ -49,13 +49,26 @@ public final class LoadGenerator {
   private static final int SAMPLE_RATE = 24_000;
 
   /**
-   * One run's parameters. {@code rate} 0 means back to back; {@code uri} supplies each session's request URI (with
-   * its token); {@code text} the text of the n-th request of the run; {@code cancelShare} and {@code abortShare}
-   * (0..1) are the shares of requests cancelled after their first frame and of sessions dropped abruptly (TCP
-   * closed without a close frame) after a reply's first frame and reconnected, for soak runs.
+   * One run's parameters. {@code rate} 0 means back to back; {@code uri} gives session i's request URI (with its
+   * token) each time it connects; {@code text} the text of the n-th request of the run; {@code cancelShare} and
+   * {@code abortShare} (0..1) are the shares of requests cancelled after their first frame and of sessions dropped
+   * abruptly (TCP closed without a close frame) after a reply's first frame and reconnected, for soak runs;
+   * {@code renewal}, when not null, keeps runs longer than a token's life going as the browser page does.
    */
-  public record Options(String host, int port, int sessions, double rate, long durationMs, Supplier<String> uri,
-                        LongFunction<String> text, double cancelShare, double abortShare) {
+  public record Options(String host, int port, int sessions, double rate, long durationMs, IntFunction<String> uri,
+                        LongFunction<String> text, double cancelShare, double abortShare, Renewal renewal) {
+    /** Without token renewal. */
+    public Options(String host, int port, int sessions, double rate, long durationMs, IntFunction<String> uri,
+                   LongFunction<String> text, double cancelShare, double abortShare) {
+      this(host, port, sessions, rate, durationMs, uri, text, cancelShare, abortShare, null);
+    }
+  }
+
+  /**
+   * Every {@code everyMs} (each session at its own phase) a session sends {@code auth} with {@code token} of its
+   * index, a fresh token of the same subject as the one it connected with (docs/protocol.md#auth).
+   */
+  public record Renewal(long everyMs, IntFunction<String> token) {
   }
 
   /** What one run measured: per reply its send time and TTFA (nanoseconds, System.nanoTime), and the counts. */
@@ -70,11 +83,13 @@ public final class LoadGenerator {
     public final long unfinished;
     public final long cancelled;
     public final long aborted;
+    /** Tokens renewed with an accepted {@code auth}. */
+    public final long renewals;
     public final Map<String, Long> errors;
     public final double seconds;
 
     Result(long[] sentNanos, long[] ttfaNanos, long replies, long chunks, long lateChunks, long skipped,
-           long unfinished, long cancelled, long aborted, Map<String, Long> errors, double seconds) {
+           long unfinished, long cancelled, long aborted, long renewals, Map<String, Long> errors, double seconds) {
       this.sentNanos = sentNanos;
       this.ttfaNanos = ttfaNanos;
       this.sorted = ttfaNanos.clone();
@@ -86,6 +101,7 @@ public final class LoadGenerator {
       this.unfinished = unfinished;
       this.cancelled = cancelled;
       this.aborted = aborted;
+      this.renewals = renewals;
       this.errors = errors;
       this.seconds = seconds;
     }
@@ -138,7 +154,7 @@ public final class LoadGenerator {
           parts.stream().mapToLong(r -> r.chunks).sum(), parts.stream().mapToLong(r -> r.lateChunks).sum(),
           parts.stream().mapToLong(r -> r.skipped).sum(), parts.stream().mapToLong(r -> r.unfinished).sum(),
           parts.stream().mapToLong(r -> r.cancelled).sum(), parts.stream().mapToLong(r -> r.aborted).sum(),
-          errors, parts.stream().mapToDouble(r -> r.seconds).sum());
+          parts.stream().mapToLong(r -> r.renewals).sum(), errors, parts.stream().mapToDouble(r -> r.seconds).sum());
     }
 
     public String errorSummary() {
@@ -156,6 +172,7 @@ public final class LoadGenerator {
   private final LongAdder skipped = new LongAdder();
   private final LongAdder cancelled = new LongAdder();
   private final LongAdder aborted = new LongAdder();
+  private final LongAdder renewals = new LongAdder();
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
   private final Map<String, Boolean> errorExamples = new ConcurrentHashMap<>();
   private final List<Session> sessions = new ArrayList<>();
@@ -175,7 +192,7 @@ public final class LoadGenerator {
   public Result run() throws Exception {
     List<Future<String>> deployed = new ArrayList<>();
     for (int i = 0; i < options.sessions(); i++) {
-      Session session = new Session();
+      Session session = new Session(i);
       sessions.add(session);
       // A verticle per session: each gets its own context, so sessions spread over the event loops.
       deployed.add(vertx.deployVerticle(session));
@@ -223,7 +240,7 @@ public final class LoadGenerator {
     errors.forEach((k, v) -> errorCounts.put(k, v.sum()));
     return new Result(samples.stream().mapToLong(sample -> sample[0]).toArray(),
         samples.stream().mapToLong(sample -> sample[1]).toArray(), replies.sum(), chunks.sum(), late.sum(),
-        skipped.sum(), unfinished, cancelled.sum(), aborted.sum(), errorCounts, seconds);
+        skipped.sum(), unfinished, cancelled.sum(), aborted.sum(), renewals.sum(), errorCounts, seconds);
   }
 
   private void error(String what) {
@@ -247,6 +264,7 @@ public final class LoadGenerator {
 
   /** One WebSocket session; all its state is touched only on its socket's event loop. */
   private final class Session extends VerticleBase {
+    final int index;
     final Map<String, Reply> running = new ConcurrentHashMap<>();
     final Map<Long, Reply> byStream = new HashMap<>();
     /** {send time, TTFA} per reply that got audio. */
@@ -256,7 +274,12 @@ public final class LoadGenerator {
     /** {@link #ws} is still handshaking (a reconnect after a dropped session): nothing can be sent on it yet. */
     boolean connecting;
     long timer = -1;
+    long renewTimer = -1;
     boolean abortPending;
+
+    Session(int index) {
+      this.index = index;
+    }
 
     /** One connect attempt, made on this session's context. */
     Future<Void> open() {
@@ -277,7 +300,7 @@ public final class LoadGenerator {
       socket.exceptionHandler(e -> error("socket: " + e.getClass().getSimpleName()));
       ws = socket;
       connecting = true;
-      Future<Void> connected = socket.connect(options.port(), options.host(), options.uri().get()).mapEmpty();
+      Future<Void> connected = socket.connect(options.port(), options.host(), options.uri().apply(index)).mapEmpty();
       return connected.timeout(CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS).onComplete(ar -> {
         if (ws == socket) {
           connecting = false;
@@ -295,6 +318,14 @@ public final class LoadGenerator {
     }
 
     private void beginHere() {
+      Renewal renewal = options.renewal();
+      if (renewal != null) {
+        long phase = 1 + ThreadLocalRandom.current().nextLong(renewal.everyMs());
+        vertx.setTimer(phase, id -> {
+          renew();
+          renewTimer = vertx.setPeriodic(renewal.everyMs(), t -> renew());
+        });
+      }
       if (options.rate() <= 0) {
         sendNext();
       } else {
@@ -320,6 +351,14 @@ public final class LoadGenerator {
       sendNext();
     }
 
+    /** Hands the session a fresh token; a session reconnecting now gets one with its URI instead. */
+    void renew() {
+      if (ws != null && !connecting && !ws.isClosed()) {
+        ws.writeTextMessage(new JsonObject().put("type", "auth").put("token", options.renewal().token().apply(index))
+            .encode());
+      }
+    }
+
     void sendNext() {
       if (!sending || ws == null || connecting || ws.isClosed()) {
         checkDrained();
@@ -340,6 +379,7 @@ public final class LoadGenerator {
       String id = message.getString("id");
       Reply reply = id == null ? null : running.get(id);
       switch (type) {
+        case "auth" -> renewals.increment();
         case "audio_start" -> {
           if (reply != null) {
             byStream.put(message.getLong("stream"), reply);
@@ -447,6 +487,9 @@ public final class LoadGenerator {
       context.runOnContext(v -> {
         if (timer >= 0) {
           vertx.cancelTimer(timer);
+        }
+        if (renewTimer >= 0) {
+          vertx.cancelTimer(renewTimer);
         }
         (ws == null || ws.isClosed() ? Future.<Void>succeededFuture() : ws.close())
             .onComplete(ar -> vertx.undeploy(deploymentID()).onComplete(done -> closed.complete()));

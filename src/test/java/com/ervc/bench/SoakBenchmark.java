@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code scripts/soak.sh}: one node (the JVM options of {@code scripts/run.sh}) under a long mixed load: every third
@@ -21,9 +20,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * full GC, runs the soak, stops the load, and checks: heap after GC within 5 % of the warm-up value, no WebSocket
  * session and no provider load left (the node's /metrics), no error other than the provoked ones (cancelled requests
  * are answered with {@code audio_end cancelled}, dropped sessions are not errors). Exit code 1 when a check fails.
+ * Tokens live {@code --token-ttl} seconds and every session renews its own a third of that before, as the page does
+ * ({@link RenewedTokens}), so a run longer than a token's life ends no session with 4001.
  * <p>
- * Options: {@code --minutes M} (30), {@code --sessions N} (200), {@code --rate R} requests/s over all sessions (100),
- * {@code --cancel SHARE} (0.1), {@code --abort SHARE} (0.005 of audio frames end their session), {@code --jvm-opts}.
+ * Options: {@code --minutes M} (30), {@code --sessions N} (200), {@code --rate R} requests/s over all sessions (60:
+ * two thirds of them new text for espeak-ng, which its default workers keep up with on a 2-core machine shared with
+ * the load client; above that its queue refuses requests, as it should), {@code --cancel SHARE} (0.1),
+ * {@code --abort SHARE} (0.005 of audio frames end their session), {@code --token-ttl S} (300), {@code --jvm-opts}.
  */
 public final class SoakBenchmark {
   private SoakBenchmark() {
@@ -33,31 +36,36 @@ public final class SoakBenchmark {
     Map<String, String> opts = LoadBenchmark.options(args);
     double minutes = Double.parseDouble(opts.getOrDefault("minutes", "30"));
     int sessions = Integer.parseInt(opts.getOrDefault("sessions", "200"));
-    double rate = Double.parseDouble(opts.getOrDefault("rate", "100"));
+    double rate = Double.parseDouble(opts.getOrDefault("rate", "60"));
     double cancel = Double.parseDouble(opts.getOrDefault("cancel", "0.1"));
     double abort = Double.parseDouble(opts.getOrDefault("abort", "0.005"));
     List<String> jvmOpts = List.of(opts.getOrDefault("jvm-opts", "").trim().split("\\s+")).stream()
         .filter(s -> !s.isEmpty()).toList();
     long soakMs = (long) (minutes * 60_000);
     long warmupMs = Math.max(20_000, soakMs / 10);
+    int tokenTtlSeconds = Integer.parseInt(opts.getOrDefault("token-ttl", "300"));
+    long renewEveryMs = tokenTtlSeconds * 1000L / 3;
 
     int port = LoadBenchmark.freePort();
     Map<String, String> env = new HashMap<>(LoadBenchmark.nodeEnv(TestNodes.uniqueClusterName(), sessions));
     env.put("HTTP_PORT", Integer.toString(port));
+    env.put("DEV_TOKEN_TTL_SECONDS", Integer.toString(tokenTtlSeconds));
     LoadBenchmark.Server node = LoadBenchmark.Server.start("soak", jvmOpts, List.of("-Dhazelcast.logging.type=slf4j",
         "-jar", System.getProperty("ervc.jar", "target/ervc.jar")), env, port);
     Vertx vertx = Vertx.vertx();
+    RenewedTokens tokens = null;
     boolean passed;
     try {
       node.awaitReady();
-      List<String> tokens = LoadBenchmark.tokens(port, sessions);
-      AtomicInteger next = new AtomicInteger();
+      tokens = RenewedTokens.start(port, sessions, renewEveryMs);
+      RenewedTokens current = tokens;
       LoadGenerator.Options load = new LoadGenerator.Options("127.0.0.1", port, sessions, rate, warmupMs,
-          () -> "/ws?token=" + tokens.get(Math.floorMod(next.getAndIncrement(), tokens.size())),
+          session -> "/ws?token=" + current.get(session),
           n -> n % 3 == 0 ? LoadBenchmark.CACHED_TEXT : "Soak number " + LoadBenchmark.spell(n) + " is here.",
-          cancel, abort);
-      System.out.printf(Locale.ROOT, "soak: %.1f min, %d sessions, %.0f requests/s, cancel %.3f, abort %.4f%n",
-          minutes, sessions, rate, cancel, abort);
+          cancel, abort, new LoadGenerator.Renewal(renewEveryMs, current::get));
+      System.out.printf(Locale.ROOT, "soak: %.1f min, %d sessions, %.0f requests/s, cancel %.3f, abort %.4f, "
+          + "tokens of %d s renewed every %d s%n", minutes, sessions, rate, cancel, abort, tokenTtlSeconds,
+          renewEveryMs / 1000);
       System.out.printf(Locale.ROOT, "machine at start: %s%n", LoadBenchmark.machineLoad());
       new LoadGenerator(vertx, load).run();
       double warmHeap = heapAfterGcMb(node);
@@ -65,7 +73,7 @@ public final class SoakBenchmark {
       System.out.printf(Locale.ROOT, "heap after GC, after %d s of warm-up: %.1f MB (RSS %.0f MB)%n",
           warmupMs / 1000, warmHeap, node.rssKb() / 1024.0);
       LoadGenerator.Result result = new LoadGenerator(vertx, new LoadGenerator.Options(load.host(), load.port(),
-          sessions, rate, soakMs, load.uri(), load.text(), cancel, abort)).run();
+          sessions, rate, soakMs, load.uri(), load.text(), cancel, abort, load.renewal())).run();
       long rssUnderLoad = node.rssKb();
       double endHeap = heapAfterGcMb(node);
       Map<String, Long> endClasses = classBytes(node);
@@ -74,9 +82,10 @@ public final class SoakBenchmark {
       double loadLeft = metrics.getOrDefault("tts_provider_load", -1.0);
       double drift = (endHeap - warmHeap) / warmHeap;
 
-      System.out.printf(Locale.ROOT, "replies %d, cancelled %d, sessions dropped %d, skipped turns %d, "
-              + "unfinished %d, late chunks %.3f %%%n", result.replies, result.cancelled, result.aborted,
-          result.skipped, result.unfinished, 100 * result.lateShare());
+      System.out.printf(Locale.ROOT, "replies %d, cancelled %d, sessions dropped %d, tokens renewed %d (failed "
+              + "renewals %d), skipped turns %d, unfinished %d, late chunks %.3f %%%n", result.replies,
+          result.cancelled, result.aborted, result.renewals, tokens.failures(), result.skipped, result.unfinished,
+          100 * result.lateShare());
       System.out.printf(Locale.ROOT, "TTFA p50 %.2f ms, p99 %.2f ms, max %.2f ms%n", result.ttfaMs(50),
           result.ttfaMs(99), result.ttfaMs(100));
       System.out.printf(Locale.ROOT, "heap after GC at the end: %.1f MB (%+.1f %% against warm-up), RSS at the end "
@@ -88,11 +97,14 @@ public final class SoakBenchmark {
       System.out.printf(Locale.ROOT, "machine at the end: %s%n", LoadBenchmark.machineLoad());
       boolean heapOk = Math.abs(drift) <= 0.05;
       boolean leftOk = sessionsLeft == 0 && loadLeft == 0;
-      boolean errorsOk = result.errorCount() == 0 && result.unfinished == 0;
+      boolean errorsOk = result.errorCount() == 0 && result.unfinished == 0 && tokens.failures() == 0;
       System.out.printf(Locale.ROOT, "checks: heap %s, leftovers %s, errors %s%n", ok(heapOk), ok(leftOk),
           ok(errorsOk));
       passed = heapOk && leftOk && errorsOk;
     } finally {
+      if (tokens != null) {
+        tokens.close();
+      }
       vertx.close().await(30, TimeUnit.SECONDS);
       node.stop();
     }

@@ -51,15 +51,15 @@ class LoadReporterTest {
   }
 
   @Test
-  void aBurstOfFreedSlotsIsOneReportAndALoadRequestIsAnswered() throws Exception {
+  void aBurstOfSlotChangesIsOneReportAndALoadRequestIsAnswered() throws Exception {
     record();
     LoadReporter reporter = new LoadReporter(vertx, () -> LOAD);
     reporter.listen().await(10, TimeUnit.SECONDS);
     for (int i = 0; i < 5; i++) {
-      reporter.slotFreed();
+      reporter.slotsChanged();
     }
     awaitReport();
-    assertNoReportWithin(LoadReporter.FREED_REPORT_MS * 3, "coalesced");
+    assertNoReportWithin(LoadReporter.CHANGE_REPORT_MS * 3, "coalesced");
     vertx.eventBus().publish(Addresses.PROVIDER_LOAD_REQUEST, null, BusProtocol.options(new LoadRequest()));
     awaitReport();
     assertEquals(LOAD, ProviderLoad.fromJson(published.get(1)));
