@@ -137,9 +137,9 @@ final class HttpApi {
           TtsRequest accepted = ready.result();
           RequestTrace trace = metrics.request(accepted.quality().wire(), accepted.text().length(), false);
           HttpAudioListener listener = new HttpAudioListener(rc, format, trace);
-          String stream = speech.start(accepted, listener);
+          SpeechClient.Speaking speaking = speech.speak(accepted, listener, rc.response()::writeQueueFull);
           rc.response().closeHandler(v -> {
-            if (speech.cancel(stream)) {
+            if (speaking.stop()) {
               listener.cancelled();
             }
           });

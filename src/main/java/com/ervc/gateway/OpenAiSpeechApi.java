@@ -115,9 +115,10 @@ final class OpenAiSpeechApi {
             return;
           }
           response.trace = metrics.request(spoken[0].quality().wire(), spoken[0].text().length(), false);
-          String stream = speech.start(spoken[0], response);
+          // The encoder's write future is its back-pressure: a cached reply waits on it whenever it is pending.
+          SpeechClient.Speaking speaking = speech.speak(spoken[0], response, () -> true);
           rc.response().closeHandler(v -> {
-            if (speech.cancel(stream)) {
+            if (speaking.stop()) {
               response.cancelled();
             }
           });

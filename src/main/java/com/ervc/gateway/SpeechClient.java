@@ -14,11 +14,13 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
- * Starts and cancels speech streams on whichever node runs the pipeline, and finds the replies this node's cache
- * holds whole, which the gateway writes to its client itself.
+ * Plays replies to the gateway's clients (WebSocket and both HTTP speech APIs): one this node's cache holds whole is
+ * written by the gateway itself ({@link CachedPlayback}), any other is a speech stream from whichever node runs the
+ * pipeline.
  */
 final class SpeechClient {
   private static final long ACCEPT_TIMEOUT_MS = 10_000;
@@ -41,7 +43,7 @@ final class SpeechClient {
    * The whole reply to {@code request} when this node's cache holds it, else null; never fails, and completes on
    * the caller's context (a Redis cache answers on its own).
    */
-  Future<CachedReply> cached(TtsRequest request) {
+  private Future<CachedReply> cached(TtsRequest request) {
     if (cachedReplies == null) {
       return Future.succeededFuture();
     }
@@ -56,10 +58,52 @@ final class SpeechClient {
   }
 
   /**
+   * Plays the reply to {@code request} into {@code listener}: from this node's cache when it holds all of it (written
+   * on the caller's event loop, waiting for the client while {@code transportFull}), else from the pipeline's stream.
+   * Call on the listener's context.
+   */
+  Speaking speak(TtsRequest request, StreamListener listener, BooleanSupplier transportFull) {
+    Speaking speaking = new Speaking();
+    cached(request).onComplete(found -> speaking.begin(request, found.result(), listener, transportFull));
+    return speaking;
+  }
+
+  /** One reply being played; {@link #stop} ends it. Used on the listener's context only. */
+  final class Speaking {
+    private boolean stopped;
+    private CachedPlayback playback;
+    private String stream;
+
+    private void begin(TtsRequest request, CachedReply reply, StreamListener listener, BooleanSupplier transportFull) {
+      if (stopped) {
+        return; // stopped while the cache was asked
+      }
+      if (reply == null) {
+        stream = start(request, listener);
+      } else {
+        playback = new CachedPlayback(reply, request.quality().wire(), listener, transportFull);
+        playback.start();
+      }
+    }
+
+    /** No more of the reply reaches the listener; true when it had not ended (nor been stopped) before. */
+    boolean stop() {
+      if (stopped) {
+        return false;
+      }
+      stopped = true;
+      if (playback != null) {
+        return playback.stop();
+      }
+      return stream == null || cancel(stream);
+    }
+  }
+
+  /**
    * Starts a stream; returns its key (for {@link #cancel}). Once accepted, every outcome arrives through the
    * listener; when the pipeline refuses, the listener's onError is called with the reason.
    */
-  String start(TtsRequest request, StreamListener listener) {
+  private String start(TtsRequest request, StreamListener listener) {
     String stream = UUID.randomUUID().toString();
     sink.register(stream, listener);
     PipelineStart start = new PipelineStart(stream, sink.address(), request);
@@ -75,7 +119,7 @@ final class SpeechClient {
   }
 
   /** Stops a stream at once: no more of its messages reach the listener, and the pipeline stops. */
-  boolean cancel(String stream) {
+  private boolean cancel(String stream) {
     return sink.unregister(stream);
   }
 

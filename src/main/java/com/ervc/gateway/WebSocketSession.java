@@ -2,7 +2,6 @@ package com.ervc.gateway;
 
 import com.ervc.metrics.RequestTrace;
 import com.ervc.metrics.ServiceMetrics;
-import com.ervc.protocol.CachedReply;
 import com.ervc.protocol.ErrorCode;
 import com.ervc.protocol.QualityTier;
 import com.ervc.protocol.SpeechException;
@@ -81,7 +80,7 @@ final class WebSocketSession {
     final RequestTrace trace;
     final long streamNumber = nextStream++ & 0xFFFFFFFFL;
     final long startNanos = System.nanoTime();
-    String stream;
+    SpeechClient.Speaking speaking;
     String provider;
     int sampleRate = limits.sampleRate();
     long chunks;
@@ -98,10 +97,10 @@ final class WebSocketSession {
       this.trace = metrics.request(request.quality().wire(), request.text().length(), true);
     }
 
-    /** Stops the pipeline's stream, if it was started (it is not while the character quota is checked). */
+    /** Stops the reply, if it was started (it is not while the character quota is checked). */
     void stopStream() {
-      if (stream != null) {
-        speech.cancel(stream);
+      if (speaking != null) {
+        speaking.stop();
       }
     }
 
@@ -111,51 +110,7 @@ final class WebSocketSession {
 
     /** Writes the reply from this node's cache when it holds all of it, else starts the pipeline's stream. */
     void begin(TtsRequest request) {
-      speech.cached(request).onComplete(found -> {
-        if (!current()) {
-          return; // cancelled or closed meanwhile
-        }
-        CachedReply reply = found.result();
-        if (reply == null) {
-          stream = speech.start(request, this);
-          return;
-        }
-        onStart(new StreamMessage.Start(reply.provider(), reply.voice(), reply.sampleRate(), reply.sentences().size(),
-            request.quality().wire()));
-        play(reply, 0, 0);
-      });
-    }
-
-    /**
-     * Writes {@code reply} from frame {@code frame} of sentence {@code sentence} on, as the pipeline's stream would
-     * (each sentence announced before its frames). While the socket's write queue is full, each frame waits for the
-     * one before it to reach the socket, so a slow client slows the reply down instead of queueing all of it.
-     */
-    private void play(CachedReply reply, int sentence, int frame) {
-      if (!current()) {
-        return; // cancelled or closed while it waited for the socket: nothing more of it is sent
-      }
-      for (int s = sentence; s < reply.sentences().size(); s++) {
-        List<Buffer> frames = reply.frames().get(s);
-        if (frame == 0) {
-          onSentence(s, reply.sentences().get(s));
-        }
-        for (int f = frame; f < frames.size(); f++) {
-          Future<Void> written = onAudio(frames.get(f));
-          if (written.failed()) {
-            return; // cancelled or closed: finished already
-          }
-          if (ws.writeQueueFull()) {
-            int next = f + 1 < frames.size() ? s : s + 1;
-            int nextFrame = f + 1 < frames.size() ? f + 1 : 0;
-            written.onSuccess(v -> play(reply, next, nextFrame));
-            return;
-          }
-        }
-        frame = 0;
-      }
-      onEnd(new StreamMessage.Summary(chunks, samples, true, reply.provider(), reply.voice(), reply.sentences().size(),
-          0, Math.max(ttfaMs, 0), elapsedMs(), List.of()));
+      speaking = speech.speak(request, this, ws::writeQueueFull);
     }
 
     @Override

@@ -103,7 +103,13 @@ class EvalBrowserIT {
     Await.until("a tie by keyboard", Duration.ofSeconds(20),
         () -> VotesFile.read(dir.resolve(VotesFile.NAME)).size() == 2);
     assertEquals("tie", VotesFile.read(dir.resolve(VotesFile.NAME)).get(1).winner());
+    // The page still fetches the ratings and the next pair after a vote: let it finish and leave it before the
+    // server closes, or its requests fail in the next test's console.
+    Await.until("the ratings after the tie and the next pair", Duration.ofSeconds(20),
+        () -> browser.driver().findElement(By.id("votes")).getText().equals("2 votes")
+            && browser.driver().findElement(By.id("vote-a")).isEnabled());
     assertEquals(List.of(), browser.consoleErrors());
+    browser.driver().get("about:blank");
     server.close().await(10, TimeUnit.SECONDS);
   }
 }
