@@ -3,6 +3,7 @@ package com.ervc.cluster;
 import com.ervc.protocol.Addresses;
 import com.ervc.protocol.BusProtocol;
 import com.ervc.protocol.LoadRequest;
+import com.ervc.protocol.ProviderInfo;
 import com.ervc.protocol.ProviderLoad;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -34,7 +35,8 @@ public final class LoadRegistry {
   private static final Comparator<ProviderLoad> BY_PROVIDER_NODE_INSTANCE = Comparator.comparing(ProviderLoad::name)
       .thenComparing(ProviderLoad::nodeId).thenComparing(ProviderLoad::instanceId);
 
-  private record Entry(ProviderLoad load, long seenMs, int delta) {
+  /** {@code infoJson}: the {@code info} field the load's info was read from (null when given parsed). */
+  private record Entry(ProviderLoad load, JsonObject infoJson, long seenMs, int delta) {
   }
 
   private final Map<String, Entry> instances = new HashMap<>();
@@ -50,7 +52,7 @@ public final class LoadRegistry {
     vertx.eventBus().<String>localConsumer(NODE_LEFT, msg -> nodeLeft(msg.body()));
     return vertx.eventBus().<JsonObject>consumer(Addresses.PROVIDER_LOAD, msg -> {
           if (BusProtocol.accepts(msg, ProviderLoad.TYPE)) {
-            update(ProviderLoad.fromJson(msg.body()), System.currentTimeMillis());
+            report(msg.body(), System.currentTimeMillis());
           }
         }).completion()
         // Fill the view now rather than at the instances' next reports.
@@ -59,10 +61,28 @@ public final class LoadRegistry {
   }
 
   public void update(ProviderLoad load, long nowMs) {
+    update(load, null, nowMs);
+  }
+
+  /**
+   * Takes a report as it came on the bus. Its {@code info} (the whole voice list) is the same in nearly every
+   * report of an instance, so it is read again only when it differs from the one this entry was read from:
+   * comparing allocates nothing, reading it allocated most of what the reports cost a node
+   * (docs/performance.md, "Background work of an idle node").
+   */
+  public void report(JsonObject body, long nowMs) {
+    JsonObject infoJson = body.getJsonObject("info");
+    Entry known = instances.get(body.getString("instance"));
+    ProviderInfo info = known != null && infoJson != null && infoJson.equals(known.infoJson())
+        ? known.load().info() : ProviderInfo.fromJson(infoJson);
+    update(ProviderLoad.fromJson(body, info), infoJson, nowMs);
+  }
+
+  private void update(ProviderLoad load, JsonObject infoJson, long nowMs) {
     if (load.leaving()) {
       instances.remove(load.instanceId());
     } else {
-      instances.put(load.instanceId(), new Entry(load, nowMs, 0));
+      instances.put(load.instanceId(), new Entry(load, infoJson, nowMs, 0));
     }
   }
 
@@ -81,7 +101,7 @@ public final class LoadRegistry {
   }
 
   private void adjust(String instanceId, int by) {
-    instances.computeIfPresent(instanceId, (id, e) -> new Entry(e.load(), e.seenMs(), e.delta() + by));
+    instances.computeIfPresent(instanceId, (id, e) -> new Entry(e.load(), e.infoJson(), e.seenMs(), e.delta() + by));
   }
 
   /** The last report of {@code instanceId}, or null when it is not in the view. */

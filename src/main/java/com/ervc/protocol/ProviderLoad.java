@@ -50,8 +50,13 @@ public record ProviderLoad(String instanceId, String address, ProviderInfo info,
   }
 
   public static ProviderLoad fromJson(JsonObject json) {
+    return fromJson(json, ProviderInfo.fromJson(json.getJsonObject("info")));
+  }
+
+  /** The report {@code json} with {@code info} already read from its {@code info} field (a reader that kept it). */
+  public static ProviderLoad fromJson(JsonObject json, ProviderInfo info) {
     return new ProviderLoad(json.getString("instance"), json.getString("address"),
-        ProviderInfo.fromJson(json.getJsonObject("info")), json.getInteger("inFlight", 0), json.getInteger("capacity", 0),
+        info, json.getInteger("inFlight", 0), json.getInteger("capacity", 0),
         json.getInteger("queueDepth", 0), json.getDouble("ttfaEwmaMs", -1.0), json.getLong("ttfaP95Ms", -1L),
         json.getDouble("errorRate", 0.0), json.getString("circuit", "closed"), json.getBoolean("leaving", false));
   }

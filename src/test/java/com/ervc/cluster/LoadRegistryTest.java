@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 class LoadRegistryTest {
   static ProviderLoad load(String name, String node, String instance, int inFlight, int capacity, double ttfa) {
@@ -56,5 +58,31 @@ class LoadRegistryTest {
     registry.released("a");
     registry.released("a");
     assertEquals(0, registry.live(10).get(0).inFlight(), "never below zero");
+  }
+
+  @Test
+  void aReportsVoiceListIsReadAgainOnlyWhenItChanged() {
+    LoadRegistry registry = new LoadRegistry(null);
+    ProviderLoad first = load("kokoro", "n1", "a", 0, 10, 50);
+    registry.report(first.body(), 0);
+    ProviderInfo read = registry.get("a").info();
+    assertEquals(first.info(), read);
+    registry.report(load("kokoro", "n1", "a", 3, 10, 40).body(), 10);
+    assertSame(read, registry.get("a").info(), "an unchanged info is not read again");
+    assertEquals(3, registry.get("a").inFlight(), "the rest of the report is");
+    assertEquals(40, registry.get("a").ttfaEwmaMs());
+
+    ProviderInfo twoVoices = new ProviderInfo("kokoro", "n1", true, "v1",
+        List.of(new ProviderInfo.Voice("v1", "Voice 1", "en", "female"), new ProviderInfo.Voice("v2", "Voice 2", "en",
+            "male")), List.of("neutral"), List.of("fast", "balanced", "high"), true, true, 24000, "test");
+    ProviderLoad changed = new ProviderLoad("a", first.address(), twoVoices, 1, 10, 0, 40, -1, 0, "closed", false);
+    registry.report(changed.body(), 20);
+    ProviderInfo reread = registry.get("a").info();
+    assertEquals(List.of("v1", "v2"), reread.voiceIds(), "a changed voice list is read");
+
+    registry.report(changed.leavingNow().body(), 30);
+    registry.report(changed.body(), 40);
+    assertNotSame(reread, registry.get("a").info(), "an instance that left and came back is read whole");
+    assertEquals(twoVoices, registry.get("a").info());
   }
 }

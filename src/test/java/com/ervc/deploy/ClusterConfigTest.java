@@ -83,6 +83,7 @@ class ClusterConfigTest {
     assertEquals(defaults().name(), config.getClusterName());
     assertEquals("false", config.getProperty("hazelcast.phone.home.enabled"), file);
     assertEquals("GRACEFUL", config.getProperty("hazelcast.shutdownhook.policy"), file);
+    assertFalse(config.getMetricsConfig().isEnabled(), file + ": Hazelcast's own metrics are not collected");
   }
 
   @ParameterizedTest
