@@ -9,6 +9,13 @@ public interface AudioCache {
   /** The entry, or null on a miss (also when the backing store is down). Never fails. */
   Future<Buffer> get(String key);
 
+  /**
+   * The entry when this node holds it in process, else null: answered at once, never from a remote store (a
+   * gateway that writes a cached reply itself asks only this, so a miss costs it no Redis round trip that the
+   * pipeline then makes again).
+   */
+  Buffer held(String key);
+
   /** Stores an entry; never fails (a store that is down just does not keep it). */
   Future<Void> put(String key, Buffer entry);
 

@@ -50,11 +50,11 @@ public final class MemoryAudioCache implements AudioCache {
 
   @Override
   public Future<Buffer> get(String key) {
-    return Future.succeededFuture(find(key));
+    return Future.succeededFuture(held(key));
   }
 
-  /** The entry under {@code key}, or null. */
-  Buffer find(String key) {
+  @Override
+  public Buffer held(String key) {
     return entries.getIfPresent(key);
   }
 

@@ -31,6 +31,12 @@ public final class RedisAudioCache implements AudioCache {
     this.ttlMs = ttlMs;
   }
 
+  /** Nothing is held in process here (the {@link TieredAudioCache} in front of it does that). */
+  @Override
+  public Buffer held(String key) {
+    return null;
+  }
+
   @Override
   public Future<Buffer> get(String key) {
     return redis.send(Request.cmd(Command.GET).arg(PREFIX + key)).map(response -> {

@@ -31,7 +31,7 @@ public final class TieredAudioCache implements AudioCache {
 
   @Override
   public Future<Buffer> get(String key) {
-    Buffer near = local.find(key);
+    Buffer near = local.held(key);
     if (near != null) {
       return Future.succeededFuture(near);
     }
@@ -44,6 +44,12 @@ public final class TieredAudioCache implements AudioCache {
       }
       return entry;
     });
+  }
+
+  /** Level 1 only. */
+  @Override
+  public Buffer held(String key) {
+    return local.held(key);
   }
 
   private void copy(String key, Buffer entry, long begunAtLookUp) {

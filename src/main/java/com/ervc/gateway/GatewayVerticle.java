@@ -112,19 +112,19 @@ public final class GatewayVerticle extends VerticleBase implements Drainable {
   /** This gateway's view of the voice profiles, or null without cloning or without an open store. */
   private ProfileResolver profiles;
   /** Whole replies this node's cache holds (a pipeline and the cache run here), or null. */
-  private final Function<TtsRequest, Future<CachedReply>> cachedReplies;
+  private final Function<TtsRequest, CachedReply> cachedReplies;
 
   /**
    * @param redis        the node's Redis client for cluster-wide limits, or null when {@code cache.redisUrl} is not set
    * @param profileStore the open voice-profile store, or null (cloning off, or the store did not open)
    * @param registrar    the registrar at the cloning vendors, or null (no store, or no vendor set up)
-   * @param cachedReplies the whole reply to a request when this node's cache holds it, else null (never fails), which
+   * @param cachedReplies the whole reply to a request when this node holds it in its cache, else null (at once), which
    *                      the gateway then writes to its client itself; null when no pipeline or cache runs here
    */
   public GatewayVerticle(NodeState node, ServiceMetrics metrics, HealthService health, ServiceConfig config,
                          SharedRedis redis, AdminRoutes admin, LocalSinks localSinks,
                          VoiceProfileStore profileStore, VoiceRegistrar registrar,
-                         Function<TtsRequest, Future<CachedReply>> cachedReplies) {
+                         Function<TtsRequest, CachedReply> cachedReplies) {
     this.cachedReplies = cachedReplies;
     this.localSinks = localSinks;
     this.profileStore = profileStore;

@@ -137,12 +137,13 @@ final class HttpApi {
           TtsRequest accepted = ready.result();
           RequestTrace trace = metrics.request(accepted.quality().wire(), accepted.text().length(), false);
           HttpAudioListener listener = new HttpAudioListener(rc, format, trace);
-          SpeechClient.Speaking speaking = speech.speak(accepted, listener, rc.response()::writeQueueFull);
+          SpeechClient.Speaking speaking = speech.speaking();
           rc.response().closeHandler(v -> {
             if (speaking.stop()) {
               listener.cancelled();
             }
           });
+          speaking.start(accepted, listener, rc.response()::writeQueueFull);
         });
   }
 

@@ -116,12 +116,13 @@ final class OpenAiSpeechApi {
           }
           response.trace = metrics.request(spoken[0].quality().wire(), spoken[0].text().length(), false);
           // The encoder's write future is its back-pressure: a cached reply waits on it whenever it is pending.
-          SpeechClient.Speaking speaking = speech.speak(spoken[0], response, () -> true);
+          SpeechClient.Speaking speaking = speech.speaking();
           rc.response().closeHandler(v -> {
             if (speaking.stop()) {
               response.cancelled();
             }
           });
+          speaking.start(spoken[0], response, () -> true);
         });
   }
 

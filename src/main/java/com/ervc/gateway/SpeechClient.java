@@ -6,10 +6,6 @@ import com.ervc.protocol.CachedReply;
 import com.ervc.protocol.PipelineStart;
 import com.ervc.protocol.SpeechException;
 import com.ervc.protocol.TtsRequest;
-import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 
@@ -27,45 +23,24 @@ final class SpeechClient {
 
   private final EventBus bus;
   private final SinkRouter sink;
-  private final Function<TtsRequest, Future<CachedReply>> cachedReplies;
+  private final Function<TtsRequest, CachedReply> cachedReplies;
 
   /**
-   * @param cachedReplies the whole cached reply to a request, or null (also on failure), when a pipeline and the
-   *                      cache run on this node; null otherwise
+   * @param cachedReplies the whole reply to a request when this node holds it in its cache, else null (answered at
+   *                      once), when a pipeline and the cache run on this node; null otherwise
    */
-  SpeechClient(EventBus bus, SinkRouter sink, Function<TtsRequest, Future<CachedReply>> cachedReplies) {
+  SpeechClient(EventBus bus, SinkRouter sink, Function<TtsRequest, CachedReply> cachedReplies) {
     this.bus = bus;
     this.sink = sink;
     this.cachedReplies = cachedReplies;
   }
 
   /**
-   * The whole reply to {@code request} when this node's cache holds it, else null; never fails, and completes on
-   * the caller's context (a Redis cache answers on its own).
+   * A reply to play, not started yet: a caller that ends the reply when its client leaves sets that up before
+   * {@link Speaking#start}, since a cached reply may be written whole within it.
    */
-  private Future<CachedReply> cached(TtsRequest request) {
-    if (cachedReplies == null) {
-      return Future.succeededFuture();
-    }
-    Context caller = Vertx.currentContext();
-    Future<CachedReply> found = cachedReplies.apply(request).otherwise((CachedReply) null);
-    if (found.isComplete() || caller == null) {
-      return found;
-    }
-    Promise<CachedReply> here = Promise.promise();
-    found.onComplete(ar -> caller.runOnContext(v -> here.handle(ar)));
-    return here.future();
-  }
-
-  /**
-   * Plays the reply to {@code request} into {@code listener}: from this node's cache when it holds all of it (written
-   * on the caller's event loop, waiting for the client while {@code transportFull}), else from the pipeline's stream.
-   * Call on the listener's context.
-   */
-  Speaking speak(TtsRequest request, StreamListener listener, BooleanSupplier transportFull) {
-    Speaking speaking = new Speaking();
-    cached(request).onComplete(found -> speaking.begin(request, found.result(), listener, transportFull));
-    return speaking;
+  Speaking speaking() {
+    return new Speaking();
   }
 
   /** One reply being played; {@link #stop} ends it. Used on the listener's context only. */
@@ -74,12 +49,18 @@ final class SpeechClient {
     private CachedPlayback playback;
     private String stream;
 
-    private void begin(TtsRequest request, CachedReply reply, StreamListener listener, BooleanSupplier transportFull) {
+    /**
+     * Plays the reply to {@code request} into {@code listener}: from this node's cache when it holds all of it
+     * (written on the caller's event loop, waiting for the client while {@code transportFull}), else from the
+     * pipeline's stream. Does nothing once stopped. Call on the listener's context.
+     */
+    void start(TtsRequest request, StreamListener listener, BooleanSupplier transportFull) {
       if (stopped) {
-        return; // stopped while the cache was asked
+        return;
       }
+      CachedReply reply = cachedReplies == null ? null : cachedReplies.apply(request);
       if (reply == null) {
-        stream = start(request, listener);
+        stream = openStream(request, listener);
       } else {
         playback = new CachedPlayback(reply, request.quality().wire(), listener, transportFull);
         playback.start();
@@ -103,7 +84,7 @@ final class SpeechClient {
    * Starts a stream; returns its key (for {@link #cancel}). Once accepted, every outcome arrives through the
    * listener; when the pipeline refuses, the listener's onError is called with the reason.
    */
-  private String start(TtsRequest request, StreamListener listener) {
+  private String openStream(TtsRequest request, StreamListener listener) {
     String stream = UUID.randomUUID().toString();
     sink.register(stream, listener);
     PipelineStart start = new PipelineStart(stream, sink.address(), request);

@@ -110,7 +110,8 @@ final class WebSocketSession {
 
     /** Writes the reply from this node's cache when it holds all of it, else starts the pipeline's stream. */
     void begin(TtsRequest request) {
-      speaking = speech.speak(request, this, ws::writeQueueFull);
+      speaking = speech.speaking();
+      speaking.start(request, this, ws::writeQueueFull);
     }
 
     @Override

@@ -9,7 +9,6 @@ import com.ervc.protocol.Emotion;
 import com.ervc.protocol.QualityTier;
 import com.ervc.protocol.TtsRequest;
 import com.ervc.protocol.VoiceChoice;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayList;
@@ -69,36 +68,31 @@ public final class CachedReplies {
   }
 
   /**
-   * The reply to {@code request} when the cache holds every sentence of it at the request's sample rate, else null
-   * (the pipeline serves it). Never fails. Counts the cache hits only of a reply it finds: for any other, the
-   * pipeline looks the sentences up again and counts them.
+   * The reply to {@code request} when this node holds every sentence of it in process at the request's sample rate,
+   * else null (the pipeline serves it). Never waits: with Redis, a sentence only Redis holds goes through the
+   * pipeline, which copies it in process for the next time. Counts the cache hits only of a reply it finds: for any
+   * other, the pipeline looks the sentences up and counts them.
    */
-  public Future<CachedReply> find(TtsRequest request) {
+  public CachedReply find(TtsRequest request) {
     Choice choice = choices.get(RouteQuestion.of(request));
     if (choice == null || clockMs.getAsLong() - choice.atMs() > ROUTE_MEMORY_MS) {
-      return Future.succeededFuture();
+      return null;
     }
     List<String> sentences;
     try {
       sentences = splitter.split(request.text());
     } catch (RuntimeException e) {
-      return Future.succeededFuture(); // the pipeline gives the error
+      return null; // the pipeline gives the error
     }
     if (sentences.isEmpty()) {
-      return Future.succeededFuture();
+      return null;
     }
-    List<Future<Buffer>> entries = new ArrayList<>(sentences.size());
-    for (String sentence : sentences) {
-      entries.add(cache.get(CacheKey.of(request.withText(sentence).withProvider(choice.provider(), choice.voice()))));
-    }
-    return Future.all(entries).map(all -> reply(request, choice, sentences, entries)).otherwise((CachedReply) null);
-  }
-
-  private CachedReply reply(TtsRequest request, Choice choice, List<String> sentences, List<Future<Buffer>> entries) {
     int frameBytes = Math.max(2, request.sampleRate() * chunkMillis / 1000 * 2);
     List<List<Buffer>> frames = new ArrayList<>(sentences.size());
-    for (Future<Buffer> entry : entries) {
-      Buffer pcm = entry.result() == null ? null : SentenceAudioSource.usable(entry.result(), request.sampleRate());
+    for (String sentence : sentences) {
+      Buffer entry = cache.held(CacheKey.of(request.withText(sentence).withProvider(choice.provider(),
+          choice.voice())));
+      Buffer pcm = entry == null ? null : SentenceAudioSource.usable(entry, request.sampleRate());
       if (pcm == null) {
         return null;
       }

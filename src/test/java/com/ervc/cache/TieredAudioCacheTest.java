@@ -213,4 +213,19 @@ class TieredAudioCacheTest {
     assertArrayEquals(audio(8).getBytes(), await(b.get(after)).getBytes(), "the other node finds it in Redis");
     assertTrue(a.stats().getBoolean("available"));
   }
+
+  @Test
+  void heldAnswersFromTheInProcessCopyOnlyAndNeverAsksRedis() throws Exception {
+    String key = key("en-us", "Stored by the other node.");
+    await(b.put(key, audio(7)));
+    assertTrue(inRedis(key));
+    assertNull(a.held(key), "only in Redis: not held by this node");
+    assertArrayEquals(audio(7).getBytes(), await(a.get(key)).getBytes(), "a look-up reads Redis");
+    assertArrayEquals(audio(7).getBytes(), a.held(key).getBytes(), "and copies it in process");
+    assertArrayEquals(audio(7).getBytes(), b.held(key).getBytes(), "the node that stored it holds it");
+
+    server.stop();
+    assertArrayEquals(audio(7).getBytes(), a.held(key).getBytes(), "Redis down: still held");
+    assertNull(a.held(key("en-us", "Never stored.")));
+  }
 }

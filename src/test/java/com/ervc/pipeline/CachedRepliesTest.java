@@ -68,7 +68,7 @@ class CachedRepliesTest {
     Buffer second = store(request, sentences.get(1), ESPEAK, FRAME_BYTES, RATE);
     replies.learn(request, ESPEAK);
 
-    CachedReply reply = replies.find(request).result();
+    CachedReply reply = replies.find(request);
 
     assertNotNull(reply);
     assertEquals("espeak", reply.provider());
@@ -90,7 +90,7 @@ class CachedRepliesTest {
     store(request, sentences(TEXT).get(0), ESPEAK, FRAME_BYTES, RATE);
     replies.learn(request, ESPEAK);
 
-    assertNull(replies.find(request).result());
+    assertNull(replies.find(request));
     assertEquals(0, hits(), "the pipeline looks the sentences up again and counts them");
   }
 
@@ -99,12 +99,12 @@ class CachedRepliesTest {
     TtsRequest request = request(TEXT);
     sentences(TEXT).forEach(s -> store(request, s, ESPEAK, FRAME_BYTES, RATE));
 
-    assertNull(replies.find(request).result(), "the router never chose for such a request");
+    assertNull(replies.find(request), "the router never chose for such a request");
     replies.learn(new TtsRequest(TEXT, TtsRequest.AUTO, null, Emotion.HAPPY, 0.5, QualityTier.BALANCED, 1.0, 1.0, RATE),
         ESPEAK);
-    assertNull(replies.find(request).result(), "a choice for another emotion does not count");
+    assertNull(replies.find(request), "a choice for another emotion does not count");
     replies.learn(request("Other words entirely."), ESPEAK);
-    assertNotNull(replies.find(request).result(), "the choice does not depend on the text");
+    assertNotNull(replies.find(request), "the choice does not depend on the text");
   }
 
   @Test
@@ -114,11 +114,11 @@ class CachedRepliesTest {
     replies.learn(request, ESPEAK);
 
     clock.addAndGet(CachedReplies.ROUTE_MEMORY_MS);
-    assertNotNull(replies.find(request).result());
+    assertNotNull(replies.find(request));
     clock.addAndGet(1);
-    assertNull(replies.find(request).result(), "a provider may have stopped or started since: ask the router");
+    assertNull(replies.find(request), "a provider may have stopped or started since: ask the router");
     replies.learn(request, ESPEAK);
-    assertNotNull(replies.find(request).result());
+    assertNotNull(replies.find(request));
   }
 
   @Test
@@ -126,17 +126,17 @@ class CachedRepliesTest {
     TtsRequest request = request(TEXT);
     sentences(TEXT).forEach(s -> store(request, s, ESPEAK, FRAME_BYTES, 22_050));
     replies.learn(request, ESPEAK);
-    assertNull(replies.find(request).result(), "stored at 22,050 Hz, asked at 24,000 Hz");
+    assertNull(replies.find(request), "stored at 22,050 Hz, asked at 24,000 Hz");
 
     sentences(TEXT).forEach(s -> store(request, s, ESPEAK, FRAME_BYTES, RATE));
     replies.learn(request, new Route("kokoro", "i2", "n1", "tts.provider.kokoro.i2", "af_heart"));
-    assertNull(replies.find(request).result(), "the router now sends such requests to another provider");
+    assertNull(replies.find(request), "the router now sends such requests to another provider");
   }
 
   @Test
   void textWithNothingToSpeakIsLeftToThePipeline() {
     TtsRequest request = request("...");
     replies.learn(request, ESPEAK);
-    assertNull(replies.find(request).result());
+    assertNull(replies.find(request));
   }
 }
