@@ -60,27 +60,34 @@ function table(columns, rows) {
   return t;
 }
 
+/** The action the open confirmation dialog is about; only confirmAndRun opens the dialog, and it sets this first. */
+let confirming = null;
+
 function confirmAndRun(action) {
-  const dialog = $('confirm');
+  confirming = action;
   $('confirm-text').textContent = action.confirm;
   $('confirm-field').hidden = !action.input;
   if (action.input) {
     $('confirm-label').textContent = action.input.label;
     $('confirm-input').value = action.input.value;
   }
-  dialog.returnValue = '';
-  dialog.addEventListener('close', async () => {
-    if (dialog.returnValue !== 'ok' || !console_) return;
-    const values = action.input ? { [action.input.name]: Number($('confirm-input').value) } : {};
-    try {
-      await console_.act(action, values);
-      showError('');
-    } catch (e) {
-      showError(`${action.label} failed: ${e.message}`);
-    }
-  }, { once: true });
-  dialog.showModal();
+  $('confirm').showModal();
 }
+
+// The action runs on the Confirm button's submit, which comes with the click itself. (The dialog's close event comes
+// later, as a task of its own: a confirmation opened before it arrived took that event for its own and was lost.)
+$('confirm').querySelector('form').addEventListener('submit', async (event) => {
+  const action = confirming;
+  confirming = null;
+  if (event.submitter?.value !== 'ok' || !action || !console_) return;
+  const values = action.input ? { [action.input.name]: Number($('confirm-input').value) } : {};
+  try {
+    await console_.act(action, values);
+    showError('');
+  } catch (e) {
+    showError(`${action.label} failed: ${e.message}`);
+  }
+});
 
 function cacheView(cache) {
   const facts = el('dl', 'facts');
