@@ -5,10 +5,9 @@ import com.ervc.audio.WavAudio;
 import com.ervc.audio.WavCodec;
 import com.ervc.node.Node;
 import com.ervc.protocol.Addresses;
+import com.ervc.testing.SentMessages;
 import com.ervc.testing.TestNodes;
-import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -72,20 +70,12 @@ class HttpApiIT {
    */
   @Test
   void aCachedReplyIsWrittenByTheGatewayWithoutThePipelineOnBothHttpApis() throws Exception {
-    AtomicInteger pipelineRequests = new AtomicInteger();
-    Handler<DeliveryContext<Object>> counter = ctx -> {
-      if (Addresses.PIPELINE_SYNTHESIZE.equals(ctx.message().address())) {
-        pipelineRequests.incrementAndGet();
-      }
-      ctx.next();
-    };
-    node.vertx().eventBus().addOutboundInterceptor(counter);
-    try {
+    try (SentMessages pipelineRequests = SentMessages.to(node.vertx(), Addresses.PIPELINE_SYNTHESIZE)) {
       Buffer body = new JsonObject().put("text", "Written by the gateway, run " + System.nanoTime() + ". Twice.")
           .toBuffer();
       HttpResponse<Buffer> streamed = tts("audio/pcm", body);
       assertEquals(200, streamed.statusCode());
-      assertEquals(1, pipelineRequests.get(), "the first request is synthesized by the pipeline");
+      assertEquals(1, pipelineRequests.count(), "the first request is synthesized by the pipeline");
       HttpResponse<Buffer> written = repeatUntilWrittenByTheGateway(pipelineRequests, () -> tts("audio/pcm", body));
       assertEquals("true", written.getTrailer("X-TTS-Cached"));
       assertEquals("espeak", written.getHeader("X-TTS-Provider"));
@@ -99,28 +89,26 @@ class HttpApiIT {
       Callable<HttpResponse<Buffer>> openAi = () -> http.request(HttpMethod.POST, "/v1/audio/speech")
           .putHeader("Content-Type", "application/json").bearerTokenAuthentication(apiToken).sendBuffer(speech)
           .await(30, TimeUnit.SECONDS);
-      int before = pipelineRequests.get();
+      int before = pipelineRequests.count();
       HttpResponse<Buffer> openAiStreamed = openAi.call();
       assertEquals(200, openAiStreamed.statusCode(), openAiStreamed.bodyAsString());
-      assertEquals(before + 1, pipelineRequests.get());
+      assertEquals(before + 1, pipelineRequests.count());
       HttpResponse<Buffer> openAiWritten = repeatUntilWrittenByTheGateway(pipelineRequests, openAi);
       assertEquals(200, openAiWritten.statusCode());
       assertTrue(openAiStreamed.body().length() > 24_000, "at least half a second of speech");
       assertArrayEquals(openAiStreamed.body().getBytes(), openAiWritten.body().getBytes());
-    } finally {
-      node.vertx().eventBus().removeOutboundInterceptor(counter);
     }
   }
 
   /** Sends {@code request} until one is answered without a pipeline request (at most 5 tries), and returns that one. */
-  private static HttpResponse<Buffer> repeatUntilWrittenByTheGateway(AtomicInteger pipelineRequests,
+  private static HttpResponse<Buffer> repeatUntilWrittenByTheGateway(SentMessages pipelineRequests,
                                                                      Callable<HttpResponse<Buffer>> request)
       throws Exception {
     for (int attempt = 0; attempt < 5; attempt++) {
-      int before = pipelineRequests.get();
+      int before = pipelineRequests.count();
       HttpResponse<Buffer> response = request.call();
       assertEquals(200, response.statusCode(), response.bodyAsString());
-      if (pipelineRequests.get() == before) {
+      if (pipelineRequests.count() == before) {
         return response;
       }
     }

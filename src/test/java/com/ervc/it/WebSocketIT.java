@@ -3,13 +3,12 @@ package com.ervc.it;
 import com.ervc.node.Node;
 import com.ervc.protocol.Addresses;
 import com.ervc.testing.Await;
+import com.ervc.testing.SentMessages;
 import com.ervc.testing.TestNodes;
 import com.ervc.testing.WsProbe.Frame;
 import com.ervc.testing.WsProbe.Reply;
 import com.ervc.testing.WsProbe;
-import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +21,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -126,21 +124,13 @@ class WebSocketIT {
   @Test
   void aCachedRepeatIsWrittenByTheGatewayWithTheSameMessagesAndNoPipelineRequest() throws Exception {
     String text = fresh("A first sentence to remember. And a second one, so that the repeat has several.");
-    AtomicInteger pipelineRequests = new AtomicInteger();
-    Handler<DeliveryContext<Object>> counter = ctx -> {
-      if (Addresses.PIPELINE_SYNTHESIZE.equals(ctx.message().address())) {
-        pipelineRequests.incrementAndGet();
-      }
-      ctx.next();
-    };
-    node.vertx().eventBus().addOutboundInterceptor(counter);
-    try {
+    try (SentMessages pipelineRequests = SentMessages.to(node.vertx(), Addresses.PIPELINE_SYNTHESIZE)) {
       ws.send(synthesize("first", text));
       Reply first = ws.collect("first");
       ws.send(synthesize("second", text));
       Reply second = ws.collect("second");
 
-      assertEquals(1, pipelineRequests.get(), "only the first request went to the pipeline");
+      assertEquals(1, pipelineRequests.count(), "only the first request went to the pipeline");
       assertFalse(first.last().getBoolean("cached"));
       assertTrue(second.last().getBoolean("cached"));
       assertEquals(shape(first), shape(second), "the same messages and frames, in the same order");
@@ -157,8 +147,6 @@ class WebSocketIT {
         assertEquals(i, audio.get(i).seq(), "frame numbers run on across sentences");
       }
       assertTrue(second.last().getLong("ttfaMs") <= second.last().getLong("totalMs"));
-    } finally {
-      node.vertx().eventBus().removeOutboundInterceptor(counter);
     }
   }
 
