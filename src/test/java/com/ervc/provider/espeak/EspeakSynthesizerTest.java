@@ -106,6 +106,10 @@ class EspeakSynthesizerTest {
         .filter(p -> p.info().command().orElse("").contains("espeak")).toList();
   }
 
+  private static List<String> arguments(ProcessHandle process) {
+    return process.info().arguments().map(List::of).orElse(List.of());
+  }
+
   @Test
   void aSentenceTakesTheProcessStartedAheadForItsCommandLineAndSoundsTheSame() throws Exception {
     TtsRequest first = request("A first sentence starts its own process.", Emotion.NEUTRAL, 0.5, 1.0);
@@ -123,11 +127,15 @@ class EspeakSynthesizerTest {
       Await.until("the next one started ahead", Duration.ofSeconds(10), () -> synthesizer.warmProcesses() == 1);
       assertArrayEquals(wholeSentence(synthesizer, faster), spoken(synthesizer, faster));
       assertEquals(1, synthesizer.warmStarts(), "another speed is another command line: a process of its own");
-      // Room for one: the process waiting for the faster command line replaced the other, which was killed.
+      // Room for one: the process waiting for the faster command line replaced the other, which was killed. Until the
+      // background start has happened, the one running process is still the old one: wait for the faster one.
+      List<String> fasterArguments = synthesizer.command(faster).subList(1, synthesizer.command(faster).size());
       Await.until("one process waiting, for the faster command line", Duration.ofSeconds(10),
-          () -> synthesizer.warmProcesses() == 1 && runningEspeak().size() == 1);
-      assertTrue(runningEspeak().get(0).info().arguments().map(List::of).orElse(List.of())
-          .containsAll(synthesizer.command(faster).subList(1, synthesizer.command(faster).size())));
+          () -> {
+            List<ProcessHandle> running = runningEspeak();
+            return synthesizer.warmProcesses() == 1 && running.size() == 1
+                && arguments(running.get(0)).containsAll(fasterArguments);
+          });
     }
     Await.until("no espeak-ng process left once closed", Duration.ofSeconds(10), () -> runningEspeak().isEmpty());
   }
