@@ -18,6 +18,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 import java.net.URI;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The admin API under {@code /admin/v1/}, for callers {@link AdminAccess} admits (docs/admin-console.md): the
@@ -163,8 +165,14 @@ public final class AdminRoutes {
     });
     router.route(base + "/:id/cancel").handler(rc -> methodNotAllowed(rc, "POST"));
     get(router, base + "/:id/report.html", rc -> {
+      String id = rc.pathParam("id");
       try {
-        vertx.fileSystem().readFile(runs.report(rc.pathParam("id"), "report.html").toString())
+        Optional<Path> report = runs.report(id, "report.html");
+        if (report.isEmpty()) {
+          refuse(rc, 409, "evaluation " + id + " has no report: " + runs.status(id).getString("state"));
+          return;
+        }
+        vertx.fileSystem().readFile(report.get().toString())
             .onSuccess(html -> rc.response().putHeader("Content-Type", "text/html; charset=utf-8")
                 .putHeader("X-Content-Type-Options", "nosniff").end(html))
             .onFailure(failure -> refuse(rc, 409, "the evaluation ended without a report"));
@@ -175,12 +183,13 @@ public final class AdminRoutes {
     get(router, base + "/:id", rc -> {
       String id = rc.pathParam("id");
       try {
+        Optional<Path> report = runs.report(id, "report.json"); // first: a run that ends in between shows no report
         JsonObject status = runs.status(id);
-        if ("running".equals(status.getString("state"))) {
+        if (report.isEmpty()) {
           rc.json(status);
           return;
         }
-        vertx.fileSystem().readFile(runs.report(id, "report.json").toString())
+        vertx.fileSystem().readFile(report.get().toString())
             .map(json -> status.put("report", new JsonObject(json)))
             .otherwise(status) // it ended before writing a report: its log says why
             .onSuccess(rc::json);

@@ -24,6 +24,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -80,6 +81,8 @@ final class Evaluations {
     Integer exitStatus;
     /** Its folder, once the run made it. */
     Path dir;
+    /** Whether its runner thread has taken it: until then a cancel ends it at once, for it will never start. */
+    boolean started;
     Future<?> task;
 
     Run(String id, String actor, JsonObject options, long startedMs) {
@@ -98,22 +101,26 @@ final class Evaluations {
   private Path root;
   /** The runs kept, oldest first; the running one last. */
   private final Map<String, Run> runs = new LinkedHashMap<>();
-  /**
-   * A thread of its own rather than a Vert.x worker: a run takes minutes, and cancelling it interrupts the thread
-   * (which stops its WebSocket workers and recogniser process).
-   */
-  private final ExecutorService runner = Executors.newSingleThreadExecutor(task -> {
-    Thread thread = new Thread(task, "ervc-admin-evaluation");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService runner;
 
   /** @param gateway the URL of this node's gateway, which evaluations speak to; null while there is none */
   Evaluations(String nodeId, TokenService tokens, Supplier<URI> gateway, LongSupplier clock) {
+    // A thread of its own rather than a Vert.x worker: a run takes minutes, and cancelling it interrupts the thread
+    // (which stops its WebSocket workers and recogniser process).
+    this(nodeId, tokens, gateway, clock, Executors.newSingleThreadExecutor(task -> {
+      Thread thread = new Thread(task, "ervc-admin-evaluation");
+      thread.setDaemon(true);
+      return thread;
+    }));
+  }
+
+  /** @param runner runs the evaluations, one at a time */
+  Evaluations(String nodeId, TokenService tokens, Supplier<URI> gateway, LongSupplier clock, ExecutorService runner) {
     this.nodeId = nodeId;
     this.tokens = tokens;
     this.gateway = gateway;
     this.clock = clock;
+    this.runner = runner;
   }
 
   /**
@@ -204,6 +211,12 @@ final class Evaluations {
   }
 
   private void execute(Run run, List<String> args) {
+    synchronized (this) {
+      if (run.state == State.cancelled) {
+        return; // cancelled while it waited for the runner: cancel() has ended it
+      }
+      run.started = true;
+    }
     PrintStream out = new PrintStream(new LineCapture(run), true, StandardCharsets.UTF_8);
     int status;
     try {
@@ -223,16 +236,20 @@ final class Evaluations {
     }
     out.flush();
     synchronized (this) {
-      boolean cancelled = run.state == State.cancelled;
-      run.exitStatus = status;
-      run.finishedMs = clock.getAsLong();
-      if (!cancelled) {
+      if (run.state != State.cancelled) {
         run.state = status == 0 ? State.done : State.failed;
       }
-      LOG.info("admin evaluation {} by {} ended: {} (exit status {}, {} of {} clips)", run.id, run.actor, run.state,
-          status, run.done, run.total);
-      forgetOldRuns();
+      ended(run, status);
     }
+  }
+
+  /** Records the end of {@code run} (its state already set) with the runner's exit status. Under the lock. */
+  private void ended(Run run, int status) {
+    run.exitStatus = status;
+    run.finishedMs = clock.getAsLong();
+    LOG.info("admin evaluation {} by {} ended: {} (exit status {}, {} of {} clips)", run.id, run.actor, run.state,
+        status, run.done, run.total);
+    forgetOldRuns();
   }
 
   private synchronized Path folder(String id) throws IOException {
@@ -271,6 +288,11 @@ final class Evaluations {
     }
     run.state = State.cancelled;
     run.task.cancel(true);
+    if (!run.started) {
+      // Its task will never run, so nothing else would end it: it ends as an interrupted run does.
+      run.log.addLast("eval: cancelled before it started");
+      ended(run, 2);
+    }
     return status(run);
   }
 
@@ -291,15 +313,13 @@ final class Evaluations {
   }
 
   /**
-   * A report file of a finished run ({@code report.json} or {@code report.html}) for the caller to read without
-   * blocking; 404 unknown run, 409 while it runs or when it ended without a report.
+   * A report file ({@code report.json} or {@code report.html}) of a run that has ended, for the caller to read without
+   * blocking; it may be missing (the run ended before writing it). Empty while the run's runner is still at work
+   * (cancelled runs too, until it stops) and when the run ended before making its folder; 404 unknown run.
    */
-  synchronized Path report(String id, String name) {
+  synchronized Optional<Path> report(String id, String name) {
     Run run = find(id);
-    if (run.state == State.running || run.dir == null) {
-      throw new Refused(409, "evaluation " + id + " has no report yet: " + run.state);
-    }
-    return run.dir.resolve(name);
+    return run.exitStatus == null || run.dir == null ? Optional.empty() : Optional.of(run.dir.resolve(name));
   }
 
   private Run find(String id) {
