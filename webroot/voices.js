@@ -231,26 +231,31 @@ export function createVoices({ ui, api, catalog, onProfiles, isEnabled, clock = 
   }
 
   function scheduleStatement() {
+    statement = ''; // nothing to submit until the statement for the new values is shown
     clock.clearTimeout(statementTimer);
     statementTimer = clock.setTimeout(loadStatement, STATEMENT_DEBOUNCE_MS);
   }
 
+  /** Shows the statement for the speaker and language; the confirmation holds for the text shown, until it changes. */
+  function showStatement(text, loaded) {
+    if (text !== ui.statement.textContent) ui.confirmed.checked = false;
+    statement = loaded ? text : '';
+    ui.statement.textContent = text;
+  }
+
   async function loadStatement() {
     const speaker = ui.speaker.value.trim();
-    ui.confirmed.checked = false;
-    statement = '';
     if (!speaker) {
-      ui.statement.textContent = "Enter the speaker's name to see the statement they read aloud.";
+      showStatement("Enter the speaker's name to see the statement they read aloud.", false);
       return;
     }
     const asked = [ui.language.value, speaker];
     try {
       const text = await api.consentStatement(...asked);
       if (asked[0] !== ui.language.value || asked[1] !== ui.speaker.value.trim()) return; // changed meanwhile
-      statement = text;
-      ui.statement.textContent = text;
+      showStatement(text, true);
     } catch (err) {
-      ui.statement.textContent = `Could not load the statement: ${err.message}`;
+      showStatement(`Could not load the statement: ${err.message}`, false);
     }
   }
 

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
 import java.nio.file.Files;
@@ -85,6 +87,12 @@ class VoicesPageIT {
     }
   }
 
+  /** The consent statement requests the page has completed. */
+  private static int statementLoads() {
+    return ((Number) js("return performance.getEntriesByType('resource')"
+        + ".filter(e => e.name.includes('/consent-statement?')).length;")).intValue();
+  }
+
   private static double level() {
     return browser.number("document.getElementById('level').value");
   }
@@ -99,12 +107,27 @@ class VoicesPageIT {
     until("base voices listed", () -> count("#profile-base option") > 0);
 
     browser.driver().findElement(By.id("profile-name")).sendKeys("My voice");
-    browser.driver().findElement(By.id("profile-speaker")).sendKeys("Ada Example");
+    WebElement speaker = browser.driver().findElement(By.id("profile-speaker"));
+    WebElement confirmed = browser.driver().findElement(By.id("consent-confirmed"));
+    speaker.sendKeys("Ada Example");
+    until("the consent statement for Ada in English", () -> ConsentStatement.text("en-US", "Ada Example")
+        .equals(text("consent-statement")));
+    confirmed.click();
+    // The confirmation holds for the statement shown: en-GB's is en-US's, so it stays ticked when that reloads; a
+    // change of the speaker's name changes the statement and clears it.
+    int loads = statementLoads();
     new Select(browser.driver().findElement(By.id("profile-language"))).selectByValue("en-GB");
+    until("the statement reloaded for en-GB", () -> statementLoads() > loads);
+    assertTrue(confirmed.isSelected(), "the same statement keeps its confirmation");
+    speaker.sendKeys("s");
+    until("the statement for the new name", () -> ConsentStatement.text("en-GB", "Ada Examples")
+        .equals(text("consent-statement")));
+    assertFalse(confirmed.isSelected(), "another statement needs its own confirmation");
+    speaker.sendKeys(Keys.BACK_SPACE);
     until("the consent statement for Ada in English", () -> ConsentStatement.text("en-GB", "Ada Example")
         .equals(text("consent-statement")));
     new Select(browser.driver().findElement(By.id("profile-base"))).selectByValue("[\"espeak\",\"en-gb\"]");
-    browser.driver().findElement(By.id("consent-confirmed")).click();
+    confirmed.click();
 
     // An uploaded file that is too short (made here, so its length does not depend on when a click lands): the
     // server's quality gate refuses it, and the page shows why, check by check.
