@@ -43,7 +43,9 @@ final class FfmpegProcesses {
     }
     try {
       Process process = new ProcessBuilder(command).start();
-      if (closed || ready.putIfAbsent(command, process) != null) {
+      // Checked again after the put: a close() that ran between the check and the put did not see this process.
+      if (ready.putIfAbsent(command, process) != null || closed) {
+        ready.remove(command, process);
         process.destroyForcibly();
       }
     } catch (IOException e) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,15 +24,23 @@ class FfmpegProcessesTest {
   private final FfmpegProcesses processes = new FfmpegProcesses(io);
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     processes.close();
     io.shutdownNow();
+    // A killed cat counts among the live ones until it has exited and been reaped, and the next test counts cats:
+    // wait for the background starts to finish (a cat started after close is killed there) and for every cat to end.
+    assertTrue(io.awaitTermination(10, TimeUnit.SECONDS), "the background starts finished");
+    Await.until(() -> "every cat of this test has ended: " + cats(), Duration.ofSeconds(10), () -> cats().isEmpty());
   }
 
   /** The pids of the live cat processes this JVM started. */
   private static List<Long> cats() {
     return ProcessHandle.current().children().filter(ProcessHandle::isAlive)
         .filter(p -> p.info().command().map(c -> c.endsWith("/cat")).orElse(false)).map(ProcessHandle::pid).toList();
+  }
+
+  private static List<Long> catsBesides(Process taken) {
+    return cats().stream().filter(pid -> pid != taken.pid()).toList();
   }
 
   @Test
@@ -50,9 +59,13 @@ class FfmpegProcessesTest {
 
   @Test
   void closingEndsTheReadyProcess() throws Exception {
-    processes.take(COMMAND).destroyForcibly();
-    Await.until("a ready process", Duration.ofSeconds(10), () -> cats().size() == 1);
-    ProcessHandle ready = ProcessHandle.of(cats().get(0)).orElseThrow();
+    Process taken = processes.take(COMMAND);
+    taken.destroyForcibly();
+    // The killed process is alive until it has exited and been reaped, maybe longer than the replacement takes to
+    // start (or before it starts): count the cats besides it, once one is handed to the pool.
+    Await.until("a ready process besides the taken one", Duration.ofSeconds(10),
+        () -> processes.hasReady(COMMAND) && catsBesides(taken).size() == 1);
+    ProcessHandle ready = ProcessHandle.of(catsBesides(taken).get(0)).orElseThrow();
     processes.close();
     ready.onExit().get();
     assertFalse(ready.isAlive());
