@@ -33,7 +33,11 @@ public final class EspeakSynthesizer implements AutoCloseable {
     return t;
   });
 
-  private static final long EXIT_GRACE_MS = 1000;
+  /**
+   * How long to wait for a process that has ended or was killed to be reaped. A wait returns as soon as it is: the
+   * bound matters only on a starved machine, where the JDK's reaper thread may run late (1 s was not enough there).
+   */
+  private static final long EXIT_GRACE_MS = 5000;
   /** espeak-ng writes its standard output in 4 KiB blocks; a read takes what has arrived, up to this. */
   private static final int READ_BYTES = 16 * 1024;
 
