@@ -121,7 +121,9 @@ class LocalSinksTest {
   @Test
   void aStreamThatWaitsAgainAfterItsWindowEmptiedIsStillHeldToTheStallTime() throws Exception {
     registerSink(true);
-    StreamSender sender = onSender(() -> sinks.open(vertx.eventBus(), senderContext, SINK, "s5", 1, 300));
+    // The first wait ends only once this thread has seen the audio at the sink and acknowledged it, which must come
+    // within the stall time even on a busy machine: 2 s, not a few hundred ms.
+    StreamSender sender = onSender(() -> sinks.open(vertx.eventBus(), senderContext, SINK, "s5", 1, 2_000));
     Future<Void> firstWait = onSender(() -> sender.send(audio()));
     com.ervc.testing.Await.until("the first audio reaches the sink", java.time.Duration.ofSeconds(10),
         () -> pendingAcks.size() == 1);

@@ -142,7 +142,9 @@ class AuthIT {
 
   @Test
   void aSessionClosesWhenItsTokenExpiresUnlessRenewed() throws Exception {
-    String shortLived = Jwt.sign("HS256", valid("websocket", 2), SECRET);
+    // exp is in whole seconds, so a token of N seconds lives between N - 1 and N: two handshakes and the renewal
+    // must fit in that before the node closes the socket to be renewed. 2 left as little as one second for them.
+    String shortLived = Jwt.sign("HS256", valid("websocket", 5), SECRET);
     try (WsProbe expiring = new WsProbe(client, node.httpPort(), "/ws?token=" + shortLived);
          WsProbe renewed = new WsProbe(client, node.httpPort(), "/ws?token=" + shortLived)) {
       expiring.nextOfType("ready");

@@ -107,7 +107,11 @@ class BrowserIT {
   }
 
   private static void awaitConnected() throws Exception {
-    Await.until("the page connects", Duration.ofMillis(30_000), () -> "open".equals(browser.js("return window.rvc && window.rvc.state.connection;")));
+    // The session's ready, not only an open socket: the socket opens before the node admits its token, so "open"
+    // also holds on a socket about to be refused (4001 after a restart, whose new node signs with a new key), and
+    // before ready has set state.cloning or started the catalog's reload.
+    Await.until("the page's session is ready", Duration.ofMillis(30_000),
+        () -> Boolean.TRUE.equals(browser.js("return window.rvc && window.rvc.state.ready;")));
     Await.until("voices loaded", Duration.ofMillis(10_000), () -> ((Number) browser.js(
         "return document.querySelectorAll('#voice option').length;")).intValue() > 1);
   }
@@ -232,12 +236,18 @@ class BrowserIT {
       return id != null && stream((String) id, "playedSamples") > 0;
     });
     String id = (String) browser.js("return window.rvc.debug.lastRequestSent.id;");
+    // The player reports the end of the fade with the stream's final position (then the reply is finished); listened
+    // for before Stop is pressed, so the report cannot come first. A fixed pause instead read a position the audio
+    // thread had not yet reported whenever the renderer was late on a loaded machine.
+    browser.js("window.finishedIds = [];"
+        + "window.addEventListener('rvc:finished', (e) => window.finishedIds.push(e.detail.id));");
     browser.driver().findElement(By.id("stop")).click();
     Await.until("the stream stops", Duration.ofMillis(2_000), () -> Boolean.TRUE.equals(
         browser.js("return window.rvc.debug.streams[arguments[0]].stopped;", id)));
-    // Sleeps, not waits: the test watches that nothing happens during the fade (100 ms) and for 500 ms after it.
-    Thread.sleep(100);
+    Await.until("the player reports the fade-out done", Duration.ofMillis(10_000), () -> Boolean.TRUE.equals(
+        browser.js("return window.finishedIds.includes(arguments[0]);", id)));
     double afterStop = stream(id, "playedSamples");
+    // A sleep, not a wait: the test watches that nothing more is played for 500 ms after the fade.
     Thread.sleep(500);
     double deviceRate = browser.number("window.rvc.debug.deviceRate");
     assertTrue(stream(id, "playedSamples") - afterStop <= 0.02 * deviceRate + 128,
@@ -272,6 +282,11 @@ class BrowserIT {
 
   @Test
   void thePageReconnectsAfterAServerRestart() throws Exception {
+    // The session's ready reloads the catalog (after the one at boot): were those requests still under way when the
+    // node closes its HTTP server, the browser would log their failure, which is no connection refusal.
+    Await.until("the catalog reloaded after the session's ready", Duration.ofMillis(10_000), () -> ((Number) browser.js(
+        "const done = (path) => performance.getEntriesByType('resource').filter(e => e.name.endsWith(path)).length;"
+            + "return Math.min(done('/api/v1/providers'), done('/api/v1/voices'));")).intValue() >= 2);
     TestNodes.stop(node);
     Await.until("the page notices", Duration.ofMillis(20_000), () -> !"open".equals(browser.js("return window.rvc.state.connection;")));
     node = startCapturingNode();

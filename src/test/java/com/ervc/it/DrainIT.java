@@ -88,7 +88,9 @@ class DrainIT {
   void aDrainedNodeFinishesItsReplyAndTakesNoNewWork() throws Exception {
     Map<String, String> env = TestNodes.env(TestNodes.uniqueClusterName());
     env.put("ADMIN_TOKEN", ADMIN_TOKEN);
-    // 200 ms per sentence: the reply is still streaming while the drain is checked.
+    // 200 ms more per espeak-ng run: the reply is still streaming while the drain is checked. Two runs go at once and
+    // the next ones start ahead (providers.espeak.workers, warmProcesses), so the reply takes about 0.1 s per sentence
+    // (a much slower run would come near the local first-byte ceiling, tts.localDeadlineCeilingMs).
     env.put("ESPEAK_BINARY", TestNodes.script("sleep 0.2\nexec espeak-ng \"$@\""));
     Node node = TestNodes.start(env);
     int port = node.httpPort();
@@ -101,7 +103,9 @@ class DrainIT {
       assertEquals(0, idle.getInteger("inFlight"));
 
       ws.nextOfType("ready");
-      int sentences = 8;
+      // 24 sentences, seconds of reply: 8 (under a second) could end before the impatient script below, a bash
+      // process running curl twice, got to its GET on a loaded machine, and it then found nothing in flight.
+      int sentences = 24;
       ws.send(new JsonObject().put("type", "synthesize").put("id", "running").put("text", story(sentences)));
       ws.nextOfType("audio_start");
 

@@ -148,7 +148,10 @@ class HostileInputIT {
 
   @Test
   void aThousandAbruptDisconnectsLeaveNoSessionBehind() throws Exception {
-    int before = gateway().getInteger("webSocketSessions");
+    // The node is this class's own and every earlier test closed its sockets; but a close completes for the client
+    // before the node has run its close handler, so a count read now could still hold them and never be reached again.
+    int before = 0;
+    awaitGateway(before);
     ExecutorService pool = Executors.newFixedThreadPool(16);
     try {
       List<CompletableFuture<Void>> drops = new ArrayList<>();

@@ -238,6 +238,9 @@ class VoicesPageCloningIT {
     assertEquals("Remove", text("#confirm-ok"));
     js("document.getElementById('confirm-ok').click();");
     until("the clip is removed", () -> profile(id).getJsonArray("clips").size() == 2);
+    // The store deletes a removed clip's file after it has written the new profile.json, which a read can see first;
+    // the page's answer comes once the store is done.
+    until("the page says the clip is removed", () -> text(item + " .clip-message").equals("Removed " + addedClip + "."));
     assertEquals(404, get(ProfileUploads.PATH + "/" + id + "/clips/" + addedClip).statusCode());
     assertFalse(Files.exists(dir.resolve(id).resolve("clips").resolve(addedClip + ".wav")));
     until("the panel no longer lists it", () -> count(item + " .stored-clip[data-id='" + addedClip + "']") == 0);

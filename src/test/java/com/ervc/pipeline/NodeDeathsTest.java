@@ -85,7 +85,10 @@ class NodeDeathsTest {
     Await.until("the node accepted the watch connection", WAIT, () -> accepted.size() == 1);
     assertFalse(stream.done(), "a live node's stream goes on");
     accepted.get(0).close(); // what the kernel does for a process that died
-    Await.until("the stream failed", WAIT, () -> stream.whole().failed());
+    // NodeDeaths fails the streams first and counts the death after, on its context: seen from this thread the
+    // stream can have failed while the counter is still 0.
+    Await.until("the stream failed and the death was counted", WAIT,
+        () -> stream.whole().failed() && deathsBy("connection") > 0);
     assertEquals("provider espeak@node-a: node gone (connection)", stream.whole().cause().getMessage());
     assertEquals(1, deathsBy("connection"));
   }
@@ -109,8 +112,9 @@ class NodeDeathsTest {
     List<Boolean> watchClosed = new CopyOnWriteArrayList<>();
     accepted.get(0).closeHandler(v -> watchClosed.add(true));
     vertx.eventBus().publish(LoadRegistry.NODE_LEFT, "node-a", new DeliveryOptions().setLocalOnly(true));
-    Await.until("the stream failed and the watch closed", WAIT,
-        () -> stream.whole().failed() && !watchClosed.isEmpty());
+    // The death is counted after the stream failed and the watch was closed (see above): wait for the count too.
+    Await.until("the stream failed, the watch closed and the death was counted", WAIT,
+        () -> stream.whole().failed() && !watchClosed.isEmpty() && deathsBy("membership") > 0);
     assertEquals("provider espeak@node-a: node gone (membership)", stream.whole().cause().getMessage());
     assertEquals(1, deathsBy("membership"));
     assertEquals(0, deathsBy("connection"), "the watch closing after membership told is not a second death");

@@ -28,7 +28,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** One client and one availability state for the cache, the rate limits and the leases, against a real redis-server. */
 class SharedRedisTest {
-  private static final long TIMEOUT_MS = 1_000;
+  /** Long enough that a loaded machine's pauses stay well inside it (the slow-command test plays inside it). */
+  private static final long TIMEOUT_MS = 2_000;
   private RedisServer server;
   private Vertx vertx;
   private SharedRedis redis;
@@ -119,12 +120,14 @@ class SharedRedisTest {
 
   @Test
   void aSlowCommandWhileOthersAreAnsweredDoesNotMarkRedisDown() throws Exception {
-    // BLPOP on an empty list blocks its own connection for 3 s, past the 1 s timeout; a PING on another connection
-    // is answered meanwhile, so Redis is busy, not gone.
-    Future<Throwable> slow = redis.send(Request.cmd(Command.BLPOP).arg("empty-list").arg(3))
+    // BLPOP on an empty list blocks its own connection for 5 s, past the 2 s timeout; a PING on another connection
+    // is answered meanwhile, so Redis is busy, not gone. The PING goes halfway: it must be answered (opening its
+    // connection first) before the BLPOP times out, and that timeout must come within a whole timeout of the answer,
+    // however late a busy machine runs either.
+    Future<Throwable> slow = redis.send(Request.cmd(Command.BLPOP).arg("empty-list").arg(5))
         .transform(ar -> Future.succeededFuture(ar.cause()));
     io.vertx.core.Promise<Void> pinged = io.vertx.core.Promise.promise();
-    vertx.setTimer(TIMEOUT_MS - 200, id -> redis.send(Request.cmd(Command.PING)).<Void>mapEmpty().onComplete(pinged));
+    vertx.setTimer(TIMEOUT_MS / 2, id -> redis.send(Request.cmd(Command.PING)).<Void>mapEmpty().onComplete(pinged));
     pinged.future().await(5, TimeUnit.SECONDS);
 
     Throwable failure = slow.await(5, TimeUnit.SECONDS);
