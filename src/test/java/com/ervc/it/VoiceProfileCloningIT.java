@@ -213,12 +213,9 @@ class VoiceProfileCloningIT {
          FakeAzureSpeechServer azure = (FakeAzureSpeechServer) new FakeAzureSpeechServer(fakeVertx, AZURE_KEY)
              .start()) {
       azure.readsUntilDone = 1;
-      // No background health probe (a synthesis in each provider's default voice) once the node runs: the fault
-      // below is for the reply.
       node = cloningNode(dir, elevenLabs, Map.of("AZURE_SPEECH_KEY", AZURE_KEY, "AZURE_TTS_ENDPOINT",
           azure.url(), "AZURE_CUSTOM_VOICE_ENDPOINT", azure.url(), "AZURE_PERSONAL_VOICE_PROJECT",
-          FakeAzureSpeechServer.PROJECT, "AZURE_PERSONAL_VOICE_COMPANY", "Example Ltd",
-          "HEALTH_PROBE_INTERVAL_SECONDS", "3600"));
+          FakeAzureSpeechServer.PROJECT, "AZURE_PERSONAL_VOICE_COMPANY", "Example Ltd"));
       http = WebClient.create(node.vertx());
       String dora = VoiceProfileApiIT.apiToken("dora-failover");
       JsonObject metadata = metadata("Dora", "Dora Example").put("provider", "elevenlabs")
@@ -285,7 +282,10 @@ class VoiceProfileCloningIT {
     return received.get(received.size() - 1);
   }
 
-  /** A node with cloning on, its profiles in {@code dir}, JWT auth and ElevenLabs at the fake. */
+  /**
+   * A node with cloning on, its profiles in {@code dir}, JWT auth and ElevenLabs at the fake; no background health
+   * probe once it runs (a synthesis in each provider's default voice, which the tests count and fault for replies).
+   */
   private static Node cloningNode(Path dir, FakeElevenLabsServer elevenLabs) throws Exception {
     return cloningNode(dir, elevenLabs, Map.of());
   }
@@ -296,7 +296,7 @@ class VoiceProfileCloningIT {
     Map<String, String> env = new HashMap<>(TestNodes.env(TestNodes.uniqueClusterName()));
     env.putAll(Map.of("ENABLE_CLONING", "true", "VOICE_CLONING_DIR", dir.toString(), "AUTH_MODE", "jwt",
         "JWT_SECRET", VoiceProfileApiIT.SECRET, "ELEVENLABS_API_KEY", KEY, "ELEVENLABS_BASE_URL",
-        elevenLabs.url()));
+        elevenLabs.url(), "HEALTH_PROBE_INTERVAL_SECONDS", "3600"));
     env.putAll(more);
     return TestNodes.start(env);
   }

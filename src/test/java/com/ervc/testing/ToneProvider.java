@@ -35,6 +35,8 @@ public final class ToneProvider extends ProviderVerticle {
   public static final String VOICE = "tone-a";
   static final int SAMPLES_PER_CHAR = 240;
   static final int CHUNK_SAMPLES = 480;
+  /** The first-byte delay of a {@link Behaviour#slowOnce} text. */
+  public static final long SLOW_ONCE_MS = 1_500;
 
   /** Knobs a test turns while the provider runs. */
   public static final class Behaviour {
@@ -45,6 +47,11 @@ public final class ToneProvider extends ProviderVerticle {
     /** When > 0: fail every request with {@code internal} while it stays so. */
     public final AtomicInteger failing = new AtomicInteger();
     public final AtomicInteger requests = new AtomicInteger();
+    /**
+     * Texts whose first request waits {@link #SLOW_ONCE_MS} for its first byte, on whichever instance takes it; the
+     * text's next request (a hedge) does not. Give several instances one set to make just the first of them slow.
+     */
+    public volatile Set<String> slowOnce = ConcurrentHashMap.newKeySet();
     /** Every text this instance was asked to speak (health and circuit probes included). */
     public final Queue<String> texts = new ConcurrentLinkedQueue<>();
   }
@@ -102,7 +109,8 @@ public final class ToneProvider extends ProviderVerticle {
     }
     Buffer pcm = expected(sentence.text());
     Promise<Void> done = Promise.promise();
-    long delay = behaviour.fastTiers.contains(sentence.quality()) ? 0 : behaviour.firstByteDelayMs.get();
+    long delay = behaviour.slowOnce.remove(sentence.text()) ? SLOW_ONCE_MS
+        : behaviour.fastTiers.contains(sentence.quality()) ? 0 : behaviour.firstByteDelayMs.get();
     vertx.setTimer(Math.max(1, delay), id -> writeFrom(pcm, 0, out, done));
     return done.future();
   }

@@ -286,9 +286,11 @@ class OpenAiRealtimeProviderTest extends CloudProviderContract {
       if (writes.incrementAndGet() < chunks) {
         return Future.succeededFuture();
       }
-      // The client leaves while the last chunk plays, after the server considers the response over.
+      // The client leaves while the last chunk plays, after the server considers the response over (it forgets the
+      // response once its last delta is out) and before its late response.done (300 ms): halfway leaves each side
+      // room for a busy machine's pauses.
       Promise<Void> left = Promise.promise();
-      fakeVertx.setTimer(100, id -> left.fail("client left"));
+      fakeVertx.setTimer(150, id -> left.fail("client left"));
       return left.future();
     }).transform(ar -> Future.succeededFuture()).await(20, TimeUnit.SECONDS);
 
