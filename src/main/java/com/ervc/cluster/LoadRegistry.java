@@ -35,7 +35,7 @@ public final class LoadRegistry {
   private static final Comparator<ProviderLoad> BY_PROVIDER_NODE_INSTANCE = Comparator.comparing(ProviderLoad::name)
       .thenComparing(ProviderLoad::nodeId).thenComparing(ProviderLoad::instanceId);
 
-  /** {@code infoJson}: the {@code info} field the load's info was read from (null when given parsed). */
+  /** {@code infoJson}: the {@code info} field the load's info was read from. */
   private record Entry(ProviderLoad load, JsonObject infoJson, long seenMs, int delta) {
   }
 
@@ -60,10 +60,6 @@ public final class LoadRegistry {
             BusProtocol.options(new LoadRequest())));
   }
 
-  public void update(ProviderLoad load, long nowMs) {
-    update(load, null, nowMs);
-  }
-
   /**
    * Takes a report as it came on the bus. Its {@code info} (the whole voice list) is the same in nearly every
    * report of an instance, so it is read again only when it differs from the one this entry was read from:
@@ -75,10 +71,7 @@ public final class LoadRegistry {
     Entry known = instances.get(body.getString("instance"));
     ProviderInfo info = known != null && infoJson != null && infoJson.equals(known.infoJson())
         ? known.load().info() : ProviderInfo.fromJson(infoJson);
-    update(ProviderLoad.fromJson(body, info), infoJson, nowMs);
-  }
-
-  private void update(ProviderLoad load, JsonObject infoJson, long nowMs) {
+    ProviderLoad load = ProviderLoad.fromJson(body, info);
     if (load.leaving()) {
       instances.remove(load.instanceId());
     } else {

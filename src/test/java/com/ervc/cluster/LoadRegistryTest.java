@@ -22,11 +22,11 @@ class LoadRegistryTest {
   @Test
   void entriesExpireWithoutReportsAndGoAtOnceWhenLeavingOrTheirNodeLeft() {
     LoadRegistry registry = new LoadRegistry("n0");
-    registry.update(load("espeak", "n1", "a", 0, 10, 50), 1_000);
-    registry.update(load("espeak", "n2", "b", 0, 10, 50), 1_000);
-    registry.update(load("espeak", "n3", "c", 0, 10, 50), 1_000);
+    registry.report(load("espeak", "n1", "a", 0, 10, 50).body(), 1_000);
+    registry.report(load("espeak", "n2", "b", 0, 10, 50).body(), 1_000);
+    registry.report(load("espeak", "n3", "c", 0, 10, 50).body(), 1_000);
     assertEquals(3, registry.live(1_000).size());
-    registry.update(load("espeak", "n1", "a", 0, 10, 50).leavingNow(), 1_500);
+    registry.report(load("espeak", "n1", "a", 0, 10, 50).leavingNow().body(), 1_500);
     registry.nodeLeft("n2");
     assertEquals(List.of("c"), registry.live(1_500).stream().map(ProviderLoad::instanceId).toList());
     assertEquals(List.of(), registry.live(1_000 + LoadRegistry.EXPIRY_MS + 1), "no report for too long");
@@ -35,23 +35,23 @@ class LoadRegistryTest {
   @Test
   void anInstanceOnTheRegistrysOwnNodeStaysHoweverLateItsReportsButLeavesWhenItSaysSo() {
     LoadRegistry registry = new LoadRegistry("n0");
-    registry.update(load("espeak", "n0", "own", 0, 10, 50), 1_000);
-    registry.update(load("espeak", "n1", "other", 0, 10, 50), 1_000);
+    registry.report(load("espeak", "n0", "own", 0, 10, 50).body(), 1_000);
+    registry.report(load("espeak", "n1", "other", 0, 10, 50).body(), 1_000);
     long late = 1_000 + 10 * LoadRegistry.EXPIRY_MS;
     assertEquals(List.of("own"), registry.live(late).stream().map(ProviderLoad::instanceId).toList(),
         "a starved node's own instance is still there; the other node's has expired");
-    registry.update(load("espeak", "n0", "own", 0, 10, 50).leavingNow(), late);
+    registry.report(load("espeak", "n0", "own", 0, 10, 50).leavingNow().body(), late);
     assertEquals(List.of(), registry.live(late));
   }
 
   @Test
   void ownRepliesCorrectTheReportedLoadUntilTheNextReport() {
     LoadRegistry registry = new LoadRegistry(null);
-    registry.update(load("espeak", "n1", "a", 1, 10, 50), 0);
+    registry.report(load("espeak", "n1", "a", 1, 10, 50).body(), 0);
     registry.assigned("a");
     registry.assigned("a");
     assertEquals(3, registry.live(0).get(0).inFlight());
-    registry.update(load("espeak", "n1", "a", 2, 10, 50), 10);
+    registry.report(load("espeak", "n1", "a", 2, 10, 50).body(), 10);
     assertEquals(2, registry.live(10).get(0).inFlight(), "the report includes them now");
     registry.released("a");
     assertEquals(1, registry.live(10).get(0).inFlight(), "a finished reply frees its slot before the next report");

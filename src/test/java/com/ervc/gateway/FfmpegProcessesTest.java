@@ -49,7 +49,7 @@ class FfmpegProcessesTest {
     // Ready once handed to the pool, not as soon as it runs (it is started before it is put there).
     Await.until("a ready process besides the taken one", Duration.ofSeconds(10),
         () -> processes.hasReady(COMMAND) && cats().size() == 2);
-    long ready = cats().stream().filter(pid -> pid != first.pid()).findFirst().orElseThrow();
+    long ready = catsBesides(first).get(0);
     Process second = processes.take(COMMAND);
     assertEquals(ready, second.pid(), "the ready process is handed out");
     assertNotEquals(first.pid(), second.pid());

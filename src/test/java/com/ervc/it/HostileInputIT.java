@@ -242,13 +242,7 @@ class HostileInputIT {
   }
 
   private static JsonObject gateway() throws Exception {
-    WebClient http = WebClient.create(client);
-    try {
-      return http.get(node.httpPort(), "127.0.0.1", "/health").send().await(10, TimeUnit.SECONDS)
-          .bodyAsJsonObject().getJsonObject("gateway");
-    } finally {
-      http.close();
-    }
+    return TestNodes.health(node).getJsonObject("gateway");
   }
 
   private static void awaitGateway(int sessions) throws Exception {

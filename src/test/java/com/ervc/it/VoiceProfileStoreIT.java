@@ -11,7 +11,6 @@ import com.ervc.testing.PostgresServer;
 import com.ervc.testing.TestNodes;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,14 +37,6 @@ class VoiceProfileStoreIT {
     return env;
   }
 
-  private static JsonObject health(Node node) throws Exception {
-    WebClient http = WebClient.create(node.vertx());
-    try {
-      return http.get(node.httpPort(), "127.0.0.1", "/health").send().await(10, TimeUnit.SECONDS).bodyAsJsonObject();
-    } finally {
-      http.close();
-    }
-  }
 
   private static JsonObject component(JsonObject health) {
     return health.getJsonObject("node").getJsonObject("components").getJsonObject(COMPONENT);
@@ -57,7 +48,7 @@ class VoiceProfileStoreIT {
     Node node = TestNodes.start(env(Map.of("VOICE_CLONING_DIR", profiles.toString())));
     try {
       assertTrue(node.voiceProfiles().isEmpty());
-      assertNull(component(health(node)));
+      assertNull(component(TestNodes.health(node)));
       assertFalse(Files.exists(profiles));
     } finally {
       TestNodes.stop(node);
@@ -72,7 +63,7 @@ class VoiceProfileStoreIT {
     try {
       VoiceProfileStore store = node.voiceProfiles().orElseThrow();
       assertTrue(node.voiceRegistrar().isEmpty(), "no cloning vendor is configured");
-      assertEquals("up", component(health(node)).getString("status"));
+      assertEquals("up", component(TestNodes.health(node)).getString("status"));
       assertTrue(store.listAll().await(10, TimeUnit.SECONDS).isEmpty());
       // Opening the directory store is what removes a crashed write's leftovers.
       assertFalse(Files.exists(profiles.resolve(".tmp-vp_aaaaaaaaaaaaaaaaaaaa-1")));
@@ -119,7 +110,7 @@ class VoiceProfileStoreIT {
       Node node = TestNodes.start(env(Map.of("ENABLE_CLONING", "true", "DATABASE_URL", database.url(),
           "VOICE_CLONING_DIR", dir.resolve("unused").toString())));
       try {
-        assertEquals("up", component(health(node)).getString("status"));
+        assertEquals("up", component(TestNodes.health(node)).getString("status"));
         assertTrue(node.voiceProfiles().orElseThrow().listAll().await(10, TimeUnit.SECONDS).isEmpty());
         assertEquals("1", database.sql("SELECT count(*) FROM schema_migrations WHERE version = 1"));
         assertFalse(Files.exists(dir.resolve("unused")), "the directory store must not be opened as well");
@@ -142,7 +133,7 @@ class VoiceProfileStoreIT {
         "DATABASE_URL", "postgresql://test:secret@127.0.0.1:" + closedPort + "/postgres")));
     try {
       assertTrue(node.voiceProfiles().isEmpty());
-      JsonObject health = health(node);
+      JsonObject health = TestNodes.health(node);
       JsonObject profiles = component(health);
       assertEquals("down", profiles.getString("status"));
       String error = profiles.getString("error");

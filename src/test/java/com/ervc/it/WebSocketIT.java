@@ -10,7 +10,6 @@ import com.ervc.testing.WsProbe.Reply;
 import com.ervc.testing.WsProbe;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,7 +21,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -300,13 +298,7 @@ class WebSocketIT {
   }
 
   private static int sessionsOpen() throws Exception {
-    WebClient http = WebClient.create(node.vertx());
-    try {
-      return http.get(node.httpPort(), "127.0.0.1", "/health").send().await(5, TimeUnit.SECONDS)
-          .bodyAsJsonObject().getJsonObject("gateway").getInteger("webSocketSessions");
-    } finally {
-      http.close();
-    }
+    return TestNodes.health(node).getJsonObject("gateway").getInteger("webSocketSessions");
   }
 
   @Test

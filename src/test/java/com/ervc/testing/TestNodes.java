@@ -64,6 +64,16 @@ public final class TestNodes {
     }
   }
 
+  /** The node's {@code GET /health} body. */
+  public static JsonObject health(Node node) throws Exception {
+    WebClient http = WebClient.create(node.vertx());
+    try {
+      return http.get(node.httpPort(), "127.0.0.1", "/health").send().await(10, TimeUnit.SECONDS).bodyAsJsonObject();
+    } finally {
+      http.close();
+    }
+  }
+
   /** A throw-away shell script (deleted when the JVM exits), e.g. a wrapper around espeak-ng; returns its path. */
   public static String script(String body) {
     try {
